@@ -1,0 +1,56 @@
+/* buf.h: the one growable byte buffer of ccmig (after git's strbuf). */
+#ifndef CCM_BUF_H
+#define CCM_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * Invariants: `ptr` is never NULL and `ptr[len]` is always '\0', so a
+ * buffer can be handed to any C string function; it may also hold NUL
+ * bytes, and `len` is then the truth. A buffer set up with CCM_BUF_INIT
+ * or ccm_buf_init() owns nothing until something is added; ccm_buf_release()
+ * returns it to that state.
+ *
+ * Growing fails (returns CCM_ENOMEM, buffer unchanged) rather than aborting,
+ * so input-driven sizes can be refused cleanly. Where input decides the
+ * size, callers also check an explicit maximum of their own.
+ */
+struct ccm_buf {
+	char *ptr;
+	size_t len;
+	size_t cap;     /* bytes allocated at ptr; 0 while ptr is the shared "" */
+};
+
+extern char ccm_buf_empty[];
+#define CCM_BUF_INIT { ccm_buf_empty, 0, 0 }
+
+void ccm_buf_init(struct ccm_buf *b);
+/* Frees what the buffer holds; it is empty and usable afterwards. */
+void ccm_buf_release(struct ccm_buf *b);
+/* Makes room for `extra` more bytes past len (plus the NUL). */
+int ccm_buf_grow(struct ccm_buf *b, size_t extra);
+/* Sets len to 0, keeping the allocation. */
+void ccm_buf_reset(struct ccm_buf *b);
+/* Cuts len to `len` (<= current len). */
+void ccm_buf_truncate(struct ccm_buf *b, size_t len);
+int ccm_buf_add(struct ccm_buf *b, const void *data, size_t n);
+int ccm_buf_adds(struct ccm_buf *b, const char *s);
+int ccm_buf_addch(struct ccm_buf *b, int c);
+int ccm_buf_addf(struct ccm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap);
+int ccm_buf_set(struct ccm_buf *b, const void *data, size_t n);
+/*
+ * Hands the string over to the caller (who frees it with free()) and leaves
+ * the buffer empty. Returns NULL only when an empty buffer cannot allocate.
+ */
+char *ccm_buf_detach(struct ccm_buf *b, size_t *len);
+/* Removes leading and trailing spaces and tabs. */
+void ccm_buf_trim(struct ccm_buf *b);
+
+/* A malloc'ed copy of n bytes plus a NUL, or NULL on out of memory. */
+char *ccm_strndup(const char *s, size_t n);
+char *ccm_strdup(const char *s);
+
+#endif

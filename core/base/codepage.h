@@ -1,0 +1,60 @@
+/* codepage.h: DOS and Windows code pages to and from UTF-8 (iconv). */
+#ifndef CCM_CODEPAGE_H
+#define CCM_CODEPAGE_H
+
+#include <stddef.h>
+#include "base/buf.h"
+#include "base/error.h"
+
+/*
+ * A converter for one code page. Text of the bundle is converted to UTF-8
+ * at the boundary; the writer of migration files converts back. ASCII input
+ * takes a fast path that does not call iconv. Double-byte code pages (932,
+ * 936, 949, 950) are converted as whole characters, so a trail byte 0x5C
+ * or 0x5B inside a character never surfaces as '\' or '[' (Q198861).
+ */
+struct ccm_cp;
+
+/*
+ * Opens code page `cp` (437, 850, 852, 1252, 932 at least; any other the
+ * system's iconv knows as CPnnn). CCM_EUNSUPPORTED with a message naming
+ * the code page and the supported ones when iconv has no converter.
+ * Free with ccm_cp_free().
+ */
+int ccm_cp_open(struct ccm_cp **out, int cp, struct ccm_error *err);
+void ccm_cp_free(struct ccm_cp *c);
+int ccm_cp_number(const struct ccm_cp *c);
+/* 1 for double-byte code pages (932, 936, 949, 950). */
+int ccm_cp_is_dbcs(int cp);
+
+/*
+ * Appends the UTF-8 form of `len` bytes to out. Bytes that do not decode
+ * become U+FFFD and are counted in *bad (which may be NULL). Each call is
+ * a whole string: an incomplete character at the end is bad.
+ * Returns 0 or CCM_ENOMEM.
+ */
+int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		   size_t len, size_t *bad);
+
+/*
+ * The same for text that arrives in pieces: an incomplete multi-byte
+ * character at the end of a piece is held back until the next call;
+ * `final` non-zero flushes (an incomplete tail then counts as bad).
+ * Between two streams call ccm_cp_reset().
+ */
+int ccm_cp_to_utf8_stream(struct ccm_cp *c, struct ccm_buf *out,
+			  const char *in, size_t len, int final, size_t *bad);
+void ccm_cp_reset(struct ccm_cp *c);
+
+/*
+ * Appends the code page form of UTF-8 text. Characters the code page cannot
+ * hold, and invalid UTF-8, become '?' and are counted in *replaced (may be
+ * NULL), never dropped silently. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		     size_t len, size_t *replaced);
+
+/* 1 when the bytes are valid UTF-8. */
+int ccm_utf8_valid(const char *s, size_t len);
+
+#endif

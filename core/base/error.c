@@ -1,0 +1,59 @@
+/* error.c: filling in error details. */
+#include "base/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int ccm_error_set(struct ccm_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ccm_error_sys(struct ccm_error *err, int errno_value, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	if (!err)
+		return CCM_EIO;
+	err->code = CCM_EIO;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errno_value));
+	return CCM_EIO;
+}
+
+void ccm_error_clear(struct ccm_error *err)
+{
+	if (err) {
+		err->code = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+const char *ccm_strerror(int code)
+{
+	switch (code) {
+	case CCM_OK: return "success";
+	case CCM_ENOMEM: return "out of memory";
+	case CCM_EIO: return "input/output error";
+	case CCM_ENOTFOUND: return "not found";
+	case CCM_EMALFORMED: return "malformed input";
+	case CCM_EUNSUPPORTED: return "unsupported";
+	case CCM_ELIMIT: return "limit exceeded";
+	case CCM_EINVAL: return "invalid argument";
+	case CCM_EEXISTS: return "already exists";
+	}
+	return "unknown error";
+}

@@ -1,0 +1,118 @@
+/* report.c: emitting and collecting report entries. */
+#include "base/report.h"
+#include "base/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *severity_name(enum ccm_severity s)
+{
+	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
+}
+
+void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+
+	if (d->file) {
+		ccm_buf_adds(&b, d->file);
+		if (d->line > 0)
+			ccm_buf_addf(&b, ":%ld", d->line);
+		if (d->offset >= 0)
+			ccm_buf_addf(&b, " (byte %lld)", d->offset);
+		ccm_buf_adds(&b, ": ");
+	}
+	ccm_buf_addf(&b, "%s: ", severity_name(d->severity));
+	if (d->message > 0)
+		ccm_buf_addf(&b, "message %ld: ", d->message);
+	ccm_buf_adds(&b, d->text ? d->text : "");
+	if (d->event)
+		ccm_buf_addf(&b, " (event %d)", d->event);
+	if (d->kind)
+		ccm_buf_addf(&b, " [%s]", d->kind);
+	snprintf(out, outsz, "%s", b.ptr);
+	ccm_buf_release(&b);
+}
+
+void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d)
+{
+	char line[2048];
+
+	if (r) {
+		r->counts[d->severity]++;
+		if (r->sink) {
+			r->sink(r->ctx, d);
+			return;
+		}
+	}
+	ccm_diag_format(d, line, sizeof(line));
+	fprintf(stderr, "ccmig: %s\n", line);
+}
+
+void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
+		 const char *fmt, ...)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+	struct ccm_diag copy = *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	copy.text = b.ptr;
+	ccm_report_emit(r, &copy);
+	ccm_buf_release(&b);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? ccm_strdup(s) : NULL;
+}
+
+void ccm_diaglist_sink(void *ctx, const struct ccm_diag *d)
+{
+	struct ccm_diaglist *l = ctx;
+	struct ccm_diag *c;
+
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct ccm_diag *p = realloc(l->items, cap * sizeof(*p));
+		if (!p) {
+			/* Never lose an entry silently, even out of memory. */
+			ccm_report_emit(NULL, d);
+			return;
+		}
+		l->items = p;
+		l->cap = cap;
+	}
+	c = &l->items[l->len++];
+	*c = *d;
+	c->kind = dup_or_null(d->kind);
+	c->file = dup_or_null(d->file);
+	c->user = dup_or_null(d->user);
+	c->text = dup_or_null(d->text);
+}
+
+void ccm_diaglist_release(struct ccm_diaglist *l)
+{
+	for (size_t i = 0; i < l->len; i++) {
+		free((char *)l->items[i].kind);
+		free((char *)l->items[i].file);
+		free((char *)l->items[i].user);
+		free((char *)l->items[i].text);
+	}
+	free(l->items);
+	l->items = NULL;
+	l->len = l->cap = 0;
+}
+
+size_t ccm_diaglist_count(const struct ccm_diaglist *l, const char *kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->len; i++)
+		if (l->items[i].kind && strcmp(l->items[i].kind, kind) == 0)
+			n++;
+	return n;
+}

@@ -1,0 +1,57 @@
+/* report.h: the run's report: every warning, fallback and skipped item. */
+#ifndef CCM_REPORT_H
+#define CCM_REPORT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+enum ccm_severity { CCM_NOTE = 0, CCM_WARNING = 1, CCM_ERROR = 2 };
+
+/*
+ * One entry of the report. Strings are borrowed for the duration of the
+ * sink call only; a sink that keeps an entry copies it (ccm_diaglist does).
+ * `kind` is a short stable tag for scripts ("count-fallback", "bad-date",
+ * "unresolved-address" ...); `text` says in plain words what happened and
+ * what the user can do.
+ */
+struct ccm_diag {
+	enum ccm_severity severity;
+	const char *kind;
+	int event;           /* Migration Wizard event number, 0 if none */
+	const char *file;    /* file the problem is in, NULL if none */
+	long line;           /* 1-based line, 0 if unknown */
+	long long offset;    /* byte offset in file, -1 if unknown */
+	const char *user;    /* mailbox concerned, NULL if none */
+	long message;        /* 1-based message number in file, 0 if none */
+	const char *text;
+};
+
+/*
+ * Where entries go. A report with no sink writes each entry to stderr, so
+ * nothing is ever dropped silently. counts[] tallies entries by severity.
+ */
+struct ccm_report {
+	void (*sink)(void *ctx, const struct ccm_diag *d);
+	void *ctx;
+	unsigned long counts[3];
+};
+
+void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d);
+/* Builds the text from fmt and emits; the other fields are as in d. */
+void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* One line: "file:line (byte N): severity: text [kind]" into out. */
+void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz);
+
+/* A sink that keeps copies of every entry, in order. */
+struct ccm_diaglist {
+	struct ccm_diag *items;
+	size_t len, cap;
+};
+void ccm_diaglist_sink(void *ctx, const struct ccm_diag *d);
+/* Frees every copied entry. */
+void ccm_diaglist_release(struct ccm_diaglist *l);
+/* Entries of that kind; handy in tests. */
+size_t ccm_diaglist_count(const struct ccm_diaglist *l, const char *kind);
+
+#endif
