@@ -41,6 +41,21 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
+/* Prints s left-aligned in `width` columns, counting UTF-8 characters. */
+static void print_padded(const char *s, int width)
+{
+	int chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		chars += (*p & 0xC0) != 0x80;
+	printf("  %s%*s", s, chars < width ? width - chars : 1, "");
+}
+
+static const char *plural(long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
 static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 		       const struct ccm_diaglist *diags, const struct ccm_report *rep)
 {
@@ -55,8 +70,10 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 	printf("Directory: %zu entries\n", b->dir.len);
 	for (size_t i = 0; i < sizeof(locations) / sizeof(locations[0]); i++)
 		if (s->by_location[(unsigned char)locations[i].code])
-			printf("  %-40s %8lu\n", locations[i].label,
-			       s->by_location[(unsigned char)locations[i].code]);
+		{
+			print_padded(locations[i].label, 40);
+			printf("%8lu\n", s->by_location[(unsigned char)locations[i].code]);
+		}
 	format_bytes(s->bytes, bytes, sizeof(bytes));
 	format_bytes(s->attachment_bytes, abytes, sizeof(abytes));
 	printf("\nMailboxes: %zu local and mobile users; %zu with mail, %zu without "
@@ -64,40 +81,41 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 	       no_mail);
 	printf("Mail: %lu messages, %s; %lu attachments, %s\n\n", s->messages, bytes,
 	       s->attachments, abytes);
-	printf("  %-32s %9s %11s %7s %8s  %s\n", "USER", "MESSAGES", "BYTES",
-	       "ATTACH", "FOLDERS", "ADDRESS BOOK");
+	print_padded("USER", 32);
+	printf("%9s %11s %7s %8s  %s\n", "MESSAGES", "BYTES", "ATTACH", "FOLDERS",
+	       "ADDRESS BOOK");
 	for (size_t i = 0; i < s->n_users; i++) {
 		const struct ccm_mailbox_stats *u = &s->users[i];
 		char pab[48];
 
 		if (u->pab_entries >= 0)
-			snprintf(pab, sizeof(pab), "%ld entries, %ld lists",
-				 u->pab_entries, u->pab_lists);
+			snprintf(pab, sizeof(pab), "%ld %s, %ld %s", u->pab_entries,
+				 plural(u->pab_entries, "entry", "entries"), u->pab_lists,
+				 plural(u->pab_lists, "list", "lists"));
 		else
 			snprintf(pab, sizeof(pab), "-");
-		if (!u->has_mail) {
-			printf("  %-32s %9s %11s %7s %8s  %s\n", u->name, "no mail", "-",
-			       "-", "-", pab);
-			continue;
-		}
-		if (u->unreadable) {
-			printf("  %-32s %9s %11s %7s %8s  %s\n", u->name, "UNREADABLE",
-			       "-", "-", "-", pab);
+		print_padded(u->name, 32);
+		if (!u->has_mail || u->unreadable) {
+			printf("%9s %11s %7s %8s  %s\n",
+			       u->unreadable ? "UNREADABLE" : "no mail", "-", "-", "-", pab);
 			continue;
 		}
 		format_bytes(u->bytes, bytes, sizeof(bytes));
-		printf("  %-32s %9lu %11s %7lu %8zu  %s\n", u->name, u->messages, bytes,
-		       u->attachments, u->n_folders, pab);
+		printf("%9lu %11s %7lu %8zu  %s\n", u->messages, bytes, u->attachments,
+		       u->n_folders, pab);
 	}
 	printf("\nFolders:\n");
-	for (size_t i = 0; i < s->n_folders; i++)
-		printf("  %-40s %8lu\n", s->folders[i].name, s->folders[i].messages);
+	for (size_t i = 0; i < s->n_folders; i++) {
+		print_padded(s->folders[i].name, 40);
+		printf("%8lu\n", s->folders[i].messages);
+	}
 	printf("\nPublic mailing lists: %zu (%lu members)\n", s->lists, s->list_members);
 	printf("Bulletin boards: %zu\n", s->n_boards);
 	for (size_t i = 0; i < s->n_boards; i++) {
 		format_bytes(s->boards[i].bytes, bytes, sizeof(bytes));
-		printf("  %-32s %9lu messages %11s\n", s->boards[i].name,
-		       s->boards[i].messages, bytes);
+		print_padded(s->boards[i].name, 32);
+		printf("%9lu %s %11s\n", s->boards[i].messages,
+		       plural((long)s->boards[i].messages, "message ", "messages"), bytes);
 	}
 	printf("\nReport: %lu errors, %lu warnings, %lu notes\n",
 	       rep->counts[CCM_ERROR], rep->counts[CCM_WARNING], rep->counts[CCM_NOTE]);

@@ -18,9 +18,11 @@ enum {
 /*
  * A parsed date. year/month/day/hour/minute/second are as written (the
  * year after the two-digit pivot; an impossible day such as 31 in February
- * stays 31 here, Q233325). `utc` and `utc_offset` come from the clamped
- * date read in the post office's zone with the offset in force on that
- * date (Q281734).
+ * stays 31 here, Q233325); hour is 0..23, AM/PM already applied.
+ * `utc` and `utc_offset` come from the clamped date read in the post
+ * office's zone with the offset in force on that date (Q281734); in a DST
+ * gap utc_offset is the offset before the change, which the time was read
+ * with, so utc + utc_offset is still the time as written.
  */
 struct ccm_date {
 	int year, month, day, hour, minute, second;
@@ -39,7 +41,8 @@ struct ccm_date {
  * Returns 0 when it is a date (check flags for CLAMPED and the TZ flags),
  * CCM_EMALFORMED when the text is not a date: a month outside 1..12, a day
  * outside 1..31, an hour past 23 (or 12 with AM/PM), minutes or seconds past
- * 59, a missing field, trailing text. `tz` NULL means UTC.
+ * 59, a missing field, trailing text; *out is then all zero.
+ * `tz` NULL means UTC.
  */
 int ccm_date_parse(struct ccm_date *out, const char *text, size_t len,
 		   enum ccm_date_order order, const struct ccm_tz *tz);
@@ -56,7 +59,10 @@ size_t ccm_date_split_title(const char *title, size_t len,
 			    enum ccm_date_order order, const struct ccm_tz *tz,
 			    struct ccm_date *date);
 
-/* "1998-06-02T12:39:00Z" for utc; out must hold 21 bytes. */
+/*
+ * "1998-06-02T12:39:00Z" for utc; out must hold 21 bytes. Here and in
+ * ccm_date_stamp14, instants outside the years 0000..9999 are clamped.
+ */
 void ccm_date_iso_utc(long long utc, char out[21]);
 /* "YYYYMMDDHHMMSS" local time = utc + offset; out must hold 15 bytes. */
 void ccm_date_stamp14(long long utc, int offset, char out[15]);

@@ -50,19 +50,26 @@ void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d)
 	fprintf(stderr, "ccmig: %s\n", line);
 }
 
-void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
-		 const char *fmt, ...)
+void ccm_reportv(struct ccm_report *r, const struct ccm_diag *d,
+		 const char *fmt, va_list ap)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 	struct ccm_diag copy = *d;
-	va_list ap;
 
-	va_start(ap, fmt);
 	ccm_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	copy.text = b.ptr;
 	ccm_report_emit(r, &copy);
 	ccm_buf_release(&b);
+}
+
+void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
+		 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_reportv(r, d, fmt, ap);
+	va_end(ap);
 }
 
 static char *dup_or_null(const char *s)

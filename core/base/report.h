@@ -40,6 +40,9 @@ void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d);
 /* Builds the text from fmt and emits; the other fields are as in d. */
 void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
 		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same with a va_list, for modules' own printf-like wrappers. */
+void ccm_reportv(struct ccm_report *r, const struct ccm_diag *d,
+		 const char *fmt, va_list ap);
 /* One line: "file:line (byte N): severity: text [kind]" into out. */
 void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz);
 

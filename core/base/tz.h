@@ -8,7 +8,9 @@
  * A zone read from a TZif file (version 1, 2 or 3) under $TZDIR or
  * /usr/share/zoneinfo, including the POSIX TZ rule at its end for instants
  * past the last transition. Unlike setenv("TZ")+mktime() it touches no
- * process state, so any number of zones can be open at once.
+ * process state, so any number of zones can be open at once. Leap-second
+ * records ("right/" zones) are ignored: times are POSIX seconds. Functions
+ * taking a `const struct ccm_tz *` read NULL as UTC.
  */
 struct ccm_tz;
 
@@ -17,6 +19,8 @@ struct ccm_tz;
  * Names with "..", a leading '/' or characters other than letters, digits
  * and "/_-+" are refused (CCM_EINVAL). CCM_ENOTFOUND when no such zone is
  * installed; the message says to install tzdata or fix "Time zone:".
+ * CCM_EMALFORMED when the file is not valid TZif (or its footer rule is
+ * not a POSIX TZ string); CCM_EIO when it cannot be read.
  * The caller frees *out with ccm_tz_free().
  */
 int ccm_tz_open(struct ccm_tz **out, const char *name, struct ccm_error *err);
@@ -36,8 +40,10 @@ enum {
  * force ON THAT DATE (Q281734). In an overlap the earlier instant (the
  * offset before the change) is chosen; in a gap the time is read with the
  * offset before the change. Returns 0 or a CCM_TZ_ flag; *utc and *offset
- * (seconds east) are always set. Fields are not range-checked beyond what
- * days_from_civil needs: callers pass valid dates.
+ * (seconds east) are always set; in a gap *offset is the offset the time
+ * was read with, so utc + offset gives back the wall-clock time as written.
+ * Fields are not range-checked beyond what days_from_civil needs: callers
+ * pass valid dates (a month past 12 carries into the year).
  */
 int ccm_tz_local_to_utc(const struct ccm_tz *tz, int year, int month, int day,
 			int hour, int minute, int second,

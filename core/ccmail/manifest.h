@@ -63,9 +63,10 @@ struct ccm_manifest {
  * `Directory:` is missing (CCM_EMALFORMED), `Database: DB7` is named
  * (CCM_EUNSUPPORTED: cc:Mobile databases must be copied back to a DB8 post
  * office and exported there, Q258220), or a value is not one of those
- * allowed (database, date order, attachments, code page not a number).
+ * allowed (database, date order, attachments, code page not a number),
+ * or the code page cannot be converted here (CCM_EUNSUPPORTED).
  * An entry path that is absolute or climbs out of the bundle with ".."
- * is a warning and its `path` is NULL. Paths have '\\' turned into '/',
+ * is a warning and its `path` is NULL. Paths have '\' turned into '/',
  * and "." and empty components removed.
  */
 int ccm_manifest_read(struct ccm_manifest *m, const char *path,

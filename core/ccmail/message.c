@@ -75,12 +75,8 @@ static void report(struct ccm_msgfile *f, enum ccm_severity sev,
 		   const char *kind, long long offset, const char *fmt, ...)
 {
 	struct ccm_diag d = { 0 };
-	struct ccm_buf text = CCM_BUF_INIT;
 	va_list ap;
 
-	va_start(ap, fmt);
-	ccm_buf_vaddf(&text, fmt, ap);
-	va_end(ap);
 	d.severity = sev;
 	d.kind = kind;
 	d.file = f->display;
@@ -88,9 +84,9 @@ static void report(struct ccm_msgfile *f, enum ccm_severity sev,
 	d.line = offset >= 0 ? ccm_in_line_of(&f->in, offset) : 0;
 	d.user = f->user;
 	d.message = f->count;
-	d.text = text.ptr;
-	ccm_report_emit(f->o.rep, &d);
-	ccm_buf_release(&text);
+	va_start(ap, fmt);
+	ccm_reportv(f->o.rep, &d, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- lines and keywords ------------------------------------------------- */

@@ -1,0 +1,329 @@
+/* codepage.c: DOS and Windows code pages to and from UTF-8 through glibc iconv. */
+#include "base/codepage.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest character of any code page we open, with room to spare. */
+#define CP_HOLD_MAX 8
+
+struct ccm_cp {
+	int cp;
+	int dbcs;
+	iconv_t to;     /* code page -> UTF-8 */
+	iconv_t from;   /* UTF-8 -> code page */
+	unsigned char held[CP_HOLD_MAX];   /* incomplete tail kept by the stream */
+	size_t nheld;
+};
+
+static const char utf8_replacement[] = "\xEF\xBF\xBD";
+
+int ccm_cp_is_dbcs(int cp)
+{
+	return cp == 932 || cp == 936 || cp == 949 || cp == 950;
+}
+
+int ccm_cp_open(struct ccm_cp **out, int cp, struct ccm_error *err)
+{
+	struct ccm_cp *c;
+	char name[32];
+
+	*out = NULL;
+	if (cp <= 0)
+		goto unsupported;
+	snprintf(name, sizeof(name), "CP%d", cp);
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory opening code page %d", cp);
+	c->cp = cp;
+	c->dbcs = ccm_cp_is_dbcs(cp);
+	c->to = iconv_open("UTF-8", name);
+	if (c->to == (iconv_t)-1) {
+		free(c);
+		goto unsupported;
+	}
+	c->from = iconv_open(name, "UTF-8");
+	if (c->from == (iconv_t)-1) {
+		iconv_close(c->to);
+		free(c);
+		goto unsupported;
+	}
+	*out = c;
+	return 0;
+
+unsupported:
+	return ccm_error_set(err, CCM_EUNSUPPORTED,
+			     "code page %d is not supported by this system's iconv; "
+			     "use one of 437, 850, 852, 1252, 932 (or another CPnnn "
+			     "that 'iconv -l' lists) and set 'Code page:' in po.txt", cp);
+}
+
+void ccm_cp_free(struct ccm_cp *c)
+{
+	if (!c)
+		return;
+	iconv_close(c->to);
+	iconv_close(c->from);
+	free(c);
+}
+
+int ccm_cp_number(const struct ccm_cp *c)
+{
+	return c->cp;
+}
+
+void ccm_cp_reset(struct ccm_cp *c)
+{
+	c->nheld = 0;
+	iconv(c->to, NULL, NULL, NULL, NULL);
+}
+
+static size_t ascii_prefix(const char *in, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && !((unsigned char)in[i] & 0x80))
+		i++;
+	return i;
+}
+
+/* Lead and trail byte ranges of the double-byte code pages. */
+static int dbcs_lead(int cp, unsigned char b)
+{
+	if (cp == 932)
+		return (b >= 0x81 && b <= 0x9F) || (b >= 0xE0 && b <= 0xFC);
+	return b >= 0x81 && b <= 0xFE;
+}
+
+static int dbcs_trail(int cp, unsigned char b)
+{
+	switch (cp) {
+	case 932:
+		return b >= 0x40 && b <= 0xFC && b != 0x7F;
+	case 949:
+		return (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+			|| (b >= 0x81 && b <= 0xFE);
+	case 950:
+		return (b >= 0x40 && b <= 0x7E) || (b >= 0xA1 && b <= 0xFE);
+	default:
+		return b >= 0x40 && b <= 0xFE && b != 0x7F;
+	}
+}
+
+/*
+ * How many bytes an undecodable sequence at p covers. In a double-byte code
+ * page a lead byte followed by a trail byte is taken as one bad character:
+ * dropping only the lead would let a trail 0x5C or 0x5B come out as '\' or
+ * '[' (Q198861).
+ */
+static size_t bad_span(const struct ccm_cp *c, const unsigned char *p, size_t left)
+{
+	if (c->dbcs && left >= 2 && dbcs_lead(c->cp, p[0]) && dbcs_trail(c->cp, p[1]))
+		return 2;
+	return 1;
+}
+
+/*
+ * Converts in[0..len) to UTF-8 into out. When `final` is zero an incomplete
+ * character at the end is left unconverted; *used says how many bytes were
+ * consumed. With `final` set the whole input is consumed.
+ */
+static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		  size_t len, int final, size_t *bad, size_t *used)
+{
+	char *ip = (char *)in;   /* iconv's prototype wants non-const */
+	size_t ileft = len;
+
+	while (ileft > 0) {
+		size_t n = ascii_prefix(ip, ileft);
+		char *op;
+		size_t oleft, room, r;
+
+		/* ASCII is the same in every code page we open: no iconv call. */
+		if (n) {
+			if (ccm_buf_add(out, ip, n) < 0)
+				return CCM_ENOMEM;
+			ip += n;
+			ileft -= n;
+			continue;
+		}
+		/* Each input byte gives at most 3 UTF-8 bytes (BMP code pages). */
+		room = ileft < 4096 ? ileft * 3 + 8 : 4096 * 3;
+		if (ccm_buf_grow(out, room) < 0)
+			return CCM_ENOMEM;
+		op = out->ptr + out->len;
+		oleft = room;
+		r = iconv(c->to, &ip, &ileft, &op, &oleft);
+		out->len = room - oleft + out->len;
+		out->ptr[out->len] = '\0';
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno == EINVAL && !final)
+			break;
+		/* EILSEQ, or EINVAL (an incomplete tail) at the end of a whole string. */
+		n = errno == EINVAL ? ileft : bad_span(c, (unsigned char *)ip, ileft);
+		if (ccm_buf_add(out, utf8_replacement, 3) < 0)
+			return CCM_ENOMEM;
+		if (bad)
+			(*bad)++;
+		ip += n;
+		ileft -= n;
+		iconv(c->to, NULL, NULL, NULL, NULL);
+	}
+	*used = len - ileft;
+	return 0;
+}
+
+int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		   size_t len, size_t *bad)
+{
+	size_t used;
+
+	return decode(c, out, in, len, 1, bad, &used);
+}
+
+int ccm_cp_to_utf8_stream(struct ccm_cp *c, struct ccm_buf *out,
+			  const char *in, size_t len, int final, size_t *bad)
+{
+	size_t used;
+	int rc;
+
+	/*
+	 * A held tail is completed from the start of this piece in a small
+	 * window, so the piece itself is never copied: any character started
+	 * in the window ends inside it, and the rest continues from `in`.
+	 */
+	if (c->nheld) {
+		char win[CP_HOLD_MAX + 16];
+		size_t take = len < 16 ? len : 16;
+		size_t wlen = c->nheld + take;
+		int last = take == len;
+
+		memcpy(win, c->held, c->nheld);
+		memcpy(win + c->nheld, in, take);
+		rc = decode(c, out, win, wlen, final && last, bad, &used);
+		if (rc < 0)
+			return rc;
+		if (last) {
+			c->nheld = wlen - used;
+			memcpy(c->held, win + used, c->nheld);
+			return 0;
+		}
+		assert(used >= c->nheld);
+		in += used - c->nheld;
+		len -= used - c->nheld;
+		c->nheld = 0;
+	}
+	rc = decode(c, out, in, len, final, bad, &used);
+	if (rc < 0)
+		return rc;
+	if (len - used > CP_HOLD_MAX) {
+		/* Cannot happen with real code pages; never hold more than fits. */
+		rc = decode(c, out, in + used, len - used, 1, bad, &used);
+		return rc;
+	}
+	c->nheld = len - used;
+	memcpy(c->held, in + used, c->nheld);
+	return 0;
+}
+
+/*
+ * Length of the valid UTF-8 character at s, or the negative length of the
+ * longest invalid prefix to skip (the "maximal subpart" of Unicode 3.9),
+ * so that one broken character counts once.
+ */
+static int utf8_char(const unsigned char *s, size_t left)
+{
+	unsigned char b = s[0];
+	unsigned char lo = 0x80, hi = 0xBF;
+	int need, i;
+
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xC2 && b <= 0xDF)
+		need = 1;
+	else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;   /* no surrogates */
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else
+		return -1;
+	for (i = 1; i <= need; i++) {
+		if ((size_t)i >= left || s[i] < lo || s[i] > hi)
+			return -i;
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return need + 1;
+}
+
+int ccm_utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		int n = utf8_char(p + i, len - i);
+
+		if (n < 0)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		     size_t len, size_t *replaced)
+{
+	char *ip = (char *)in;
+	size_t ileft = len;
+
+	while (ileft > 0) {
+		size_t n = ascii_prefix(ip, ileft);
+		char *op;
+		size_t oleft, room, r;
+		int k;
+
+		if (n) {
+			if (ccm_buf_add(out, ip, n) < 0)
+				return CCM_ENOMEM;
+			ip += n;
+			ileft -= n;
+			continue;
+		}
+		/* A code page character is never longer than its UTF-8 form. */
+		room = ileft < 4096 ? ileft + 8 : 4096;
+		if (ccm_buf_grow(out, room) < 0)
+			return CCM_ENOMEM;
+		op = out->ptr + out->len;
+		oleft = room;
+		r = iconv(c->from, &ip, &ileft, &op, &oleft);
+		out->len = room - oleft + out->len;
+		out->ptr[out->len] = '\0';
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* Unmappable or invalid: one '?' per character, never a silent drop. */
+		k = utf8_char((unsigned char *)ip, ileft);
+		n = k < 0 ? (size_t)-k : (size_t)k;
+		if (ccm_buf_addch(out, '?') < 0)
+			return CCM_ENOMEM;
+		if (replaced)
+			(*replaced)++;
+		ip += n;
+		ileft -= n;
+		iconv(c->from, NULL, NULL, NULL, NULL);
+	}
+	return 0;
+}

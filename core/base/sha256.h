@@ -1,0 +1,31 @@
+/* sha256.h: SHA-256 (FIPS 180-4), for content hashes of blobs and files. */
+#ifndef CCM_SHA256_H
+#define CCM_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A hash in progress; caller-owned, holds no allocation (nothing to
+ * release). Feed data in pieces of any size with ccm_sha256_update().
+ */
+struct ccm_sha256 {
+	uint32_t h[8];
+	uint64_t total;           /* bytes hashed so far */
+	unsigned char block[64];  /* a partial block waiting for more data */
+	size_t fill;
+};
+
+/* Starts a new hash in caller-owned storage. */
+void ccm_sha256_init(struct ccm_sha256 *s);
+/* Adds `len` bytes (data may be NULL when len is 0). */
+void ccm_sha256_update(struct ccm_sha256 *s, const void *data, size_t len);
+/*
+ * Writes the 32-byte digest to out. The state is spent afterwards: call
+ * ccm_sha256_init() before hashing anything else with it.
+ */
+void ccm_sha256_final(struct ccm_sha256 *s, unsigned char out[32]);
+/* Lower-case hex of a digest: 64 characters and a NUL. */
+void ccm_sha256_hex(const unsigned char d[32], char out[65]);
+
+#endif

@@ -1,0 +1,391 @@
+/* test_codepage.c: code page conversion to and from UTF-8. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/codepage.h"
+#include "base/error.h"
+
+static struct ccm_cp *open_cp(int n)
+{
+	struct ccm_cp *c = NULL;
+	struct ccm_error err;
+
+	assert_int_equal(ccm_cp_open(&c, n, &err), 0);
+	assert_non_null(c);
+	assert_int_equal(ccm_cp_number(c), n);
+	return c;
+}
+
+/* Converts `in` (n bytes) and checks the UTF-8 result and the bad count. */
+static void check_to(int cp, const char *in, size_t n, const char *want,
+		     size_t want_bad)
+{
+	struct ccm_cp *c = open_cp(cp);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t bad = 0;
+
+	assert_int_equal(ccm_cp_to_utf8(c, &out, in, n, &bad), 0);
+	assert_string_equal(out.ptr, want);
+	assert_int_equal(out.len, strlen(want));
+	assert_int_equal(bad, want_bad);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+#define CHECK_TO(cp, lit, want, bad) check_to(cp, lit, sizeof(lit) - 1, want, bad)
+
+static void check_from(int cp, const char *utf8, const char *want, size_t wlen,
+		       size_t want_replaced)
+{
+	struct ccm_cp *c = open_cp(cp);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t rep = 0;
+
+	assert_int_equal(ccm_cp_from_utf8(c, &out, utf8, strlen(utf8), &rep), 0);
+	assert_int_equal(out.len, wlen);
+	assert_memory_equal(out.ptr, want, wlen);
+	assert_int_equal(rep, want_replaced);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+/* Every byte decodes, and encoding the result gives the same 256 bytes. */
+static void check_full_round_trip(int cp)
+{
+	struct ccm_cp *c = open_cp(cp);
+	struct ccm_buf u = CCM_BUF_INIT, back = CCM_BUF_INIT;
+	char all[256];
+	size_t bad = 0, rep = 0;
+	int i;
+
+	for (i = 0; i < 256; i++)
+		all[i] = (char)i;
+	assert_int_equal(ccm_cp_to_utf8(c, &u, all, sizeof(all), &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_true(ccm_utf8_valid(u.ptr, u.len));
+	assert_int_equal(ccm_cp_from_utf8(c, &back, u.ptr, u.len, &rep), 0);
+	assert_int_equal(rep, 0);
+	assert_int_equal(back.len, sizeof(all));
+	assert_memory_equal(back.ptr, all, sizeof(all));
+	ccm_buf_release(&u);
+	ccm_buf_release(&back);
+	ccm_cp_free(c);
+}
+
+static void cp437_symbols_decode(void **state)
+{
+	(void)state;
+	CHECK_TO(437, "\xF7\xEC\xEA", "\u2248\u221E\u03A9", 0);
+	CHECK_TO(437, "x \xE1 \x9C \xB0", "x \u00DF \u00A3 \u2591", 0);
+}
+
+static void cp437_symbols_encode(void **state)
+{
+	(void)state;
+	check_from(437, "\u2248\u221E\u03A9", "\xF7\xEC\xEA", 3, 0);
+}
+
+static void cp437_all_bytes_round_trip(void **state)
+{
+	(void)state;
+	check_full_round_trip(437);
+}
+
+static void cp850_accents_decode_and_encode(void **state)
+{
+	(void)state;
+	CHECK_TO(850, "Ren\x82 M\x81ller \x87\xA4\x9A\xD5",
+		 "Ren\u00E9 M\u00FCller \u00E7\u00F1\u00DC\u0131", 0);
+	check_from(850, "\u00E0 la fa\u00E7on", "\x85 la fa\x87on", 10, 0);
+}
+
+static void cp850_all_bytes_round_trip(void **state)
+{
+	(void)state;
+	check_full_round_trip(850);
+}
+
+static void cp852_polish_letters_decode(void **state)
+{
+	(void)state;
+	CHECK_TO(852, "\xA5\x86\xE7", "\u0105\u0107\u0161", 0);
+	check_full_round_trip(852);
+}
+
+static void cp1252_euro_is_0x80(void **state)
+{
+	(void)state;
+	CHECK_TO(1252, "5 \x80", "5 \u20AC", 0);
+	check_from(1252, "5 \u20AC", "5 \x80", 3, 0);
+}
+
+static void cp1252_undefined_bytes_are_bad(void **state)
+{
+	(void)state;
+	/* 0x81 and 0x8D are unassigned in Windows-1252. */
+	CHECK_TO(1252, "a\x81" "b\x8D", "a\uFFFDb\uFFFD", 2);
+}
+
+static void cp932_trail_byte_5c_is_not_backslash(void **state)
+{
+	(void)state;
+	/* 表 = 95 5C, ソ = 83 5C: the 0x5C belongs to the character. */
+	CHECK_TO(932, "\x95\x5C\x83\x5C", "\u8868\u30BD", 0);
+	CHECK_TO(932, "C:\\\x95\x5C\\x", "C:\\\u8868\\x", 0);
+	check_from(932, "\u8868\u30BD\\", "\x95\x5C\x83\x5C\\", 5, 0);
+}
+
+static void cp932_trail_byte_5b_is_not_bracket(void **state)
+{
+	(void)state;
+	/* 90 5B is 深 in Shift-JIS. */
+	CHECK_TO(932, "[\x90\x5B]", "[\u6DF1]", 0);
+}
+
+static void cp932_half_width_katakana_is_single_byte(void **state)
+{
+	(void)state;
+	CHECK_TO(932, "\xB1\xB2", "\uFF71\uFF72", 0);
+}
+
+static void cp932_invalid_pair_does_not_leave_backslash(void **state)
+{
+	(void)state;
+	/* 0x85 0x5C is an unassigned pair: one bad character, no stray '\'. */
+	CHECK_TO(932, "a\x85\x5C" "b", "a\uFFFDb", 1);
+}
+
+static void cp932_incomplete_tail_is_bad_in_whole_string(void **state)
+{
+	(void)state;
+	CHECK_TO(932, "ab\x95", "ab\uFFFD", 1);
+}
+
+static void invalid_bytes_are_counted(void **state)
+{
+	(void)state;
+	CHECK_TO(932, "\x80x\xA0y\xFD", "\uFFFDx\uFFFDy\uFFFD", 3);
+}
+
+static void bad_may_be_null(void **state)
+{
+	struct ccm_cp *c = open_cp(1252);
+	struct ccm_buf out = CCM_BUF_INIT;
+
+	(void)state;
+	assert_int_equal(ccm_cp_to_utf8(c, &out, "\x81", 1, NULL), 0);
+	assert_string_equal(out.ptr, "\uFFFD");
+	ccm_buf_reset(&out);
+	assert_int_equal(ccm_cp_from_utf8(c, &out, "\u4E00", 3, NULL), 0);
+	assert_string_equal(out.ptr, "?");
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void ascii_passes_through_and_appends(void **state)
+{
+	struct ccm_cp *c = open_cp(932);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t bad = 0;
+
+	(void)state;
+	assert_int_equal(ccm_buf_adds(&out, ">"), 0);
+	assert_int_equal(ccm_cp_to_utf8(c, &out, "Hello, \\world~\0!", 16, &bad), 0);
+	assert_int_equal(out.len, 17);
+	assert_memory_equal(out.ptr, ">Hello, \\world~\0!", 17);
+	assert_int_equal(bad, 0);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void long_text_converts_whole(void **state)
+{
+	struct ccm_cp *c = open_cp(850);
+	struct ccm_buf out = CCM_BUF_INIT, back = CCM_BUF_INIT;
+	static char in[30000];
+	size_t i, bad = 0, rep = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (i % 3) ? 'a' : '\x82';
+	assert_int_equal(ccm_cp_to_utf8(c, &out, in, sizeof(in), &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(out.len, sizeof(in) + sizeof(in) / 3);
+	assert_int_equal(ccm_cp_from_utf8(c, &back, out.ptr, out.len, &rep), 0);
+	assert_int_equal(back.len, sizeof(in));
+	assert_memory_equal(back.ptr, in, sizeof(in));
+	ccm_buf_release(&out);
+	ccm_buf_release(&back);
+	ccm_cp_free(c);
+}
+
+static void stream_split_inside_dbcs_character(void **state)
+{
+	struct ccm_cp *c = open_cp(932);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t bad = 0;
+
+	(void)state;
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "a\x95", 2, 0, &bad), 0);
+	assert_string_equal(out.ptr, "a");
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x5C" "b\x83", 3, 0, &bad), 0);
+	assert_string_equal(out.ptr, "a\u8868b");
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x5C", 1, 1, &bad), 0);
+	assert_string_equal(out.ptr, "a\u8868b\u30BD");
+	assert_int_equal(bad, 0);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void stream_split_with_long_next_piece(void **state)
+{
+	struct ccm_cp *c = open_cp(932);
+	struct ccm_buf out = CCM_BUF_INIT;
+	char piece[64];
+	size_t i, bad = 0;
+
+	(void)state;
+	/* The held lead byte is completed, then the rest of the piece is read. */
+	piece[0] = '\x5C';
+	for (i = 1; i + 1 < sizeof(piece); i += 2) {
+		piece[i] = '\x83';
+		piece[i + 1] = '\x5C';
+	}
+	piece[63] = '\x95';
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x95", 1, 0, &bad), 0);
+	assert_int_equal(out.len, 0);
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, piece, 63, 0, &bad), 0);
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, piece + 63, 1, 0, &bad), 0);
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x5C", 1, 1, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(out.len, 3 + 31 * 3 + 3);
+	assert_memory_equal(out.ptr, "\u8868\u30BD", 6);
+	assert_memory_equal(out.ptr + out.len - 6, "\u30BD\u8868", 6);
+	assert_null(memchr(out.ptr, '\\', out.len));
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void stream_final_flushes_incomplete_tail_as_bad(void **state)
+{
+	struct ccm_cp *c = open_cp(932);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t bad = 0;
+
+	(void)state;
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "x\x95", 2, 0, &bad), 0);
+	assert_int_equal(bad, 0);
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "", 0, 1, &bad), 0);
+	assert_string_equal(out.ptr, "x\uFFFD");
+	assert_int_equal(bad, 1);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void stream_reset_drops_held_tail(void **state)
+{
+	struct ccm_cp *c = open_cp(932);
+	struct ccm_buf out = CCM_BUF_INIT;
+	size_t bad = 0;
+
+	(void)state;
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x95", 1, 0, &bad), 0);
+	ccm_cp_reset(c);
+	assert_int_equal(ccm_cp_to_utf8_stream(c, &out, "\x5C", 1, 1, &bad), 0);
+	assert_string_equal(out.ptr, "\\");
+	assert_int_equal(bad, 0);
+	ccm_buf_release(&out);
+	ccm_cp_free(c);
+}
+
+static void from_utf8_unmappable_becomes_question_mark(void **state)
+{
+	(void)state;
+	check_from(437, "a\u20ACb\u4E00c", "a?b?c", 5, 2);
+	check_from(932, "\u20AC\u8868", "?\x95\x5C", 3, 1);
+}
+
+static void from_utf8_invalid_utf8_is_replaced_and_counted(void **state)
+{
+	(void)state;
+	/* A lone continuation byte, a truncated 3-byte sequence, an overlong. */
+	check_from(1252, "a\x80" "b\xE2\x82" "c\xC0\xAF", "a?b?c??", 7, 4);
+	/* A truncated character at the very end. */
+	check_from(1252, "z\xE2\x82", "z?", 2, 1);
+}
+
+static void unknown_code_page_is_unsupported(void **state)
+{
+	struct ccm_cp *c = (struct ccm_cp *)1;
+	struct ccm_error err;
+
+	(void)state;
+	assert_int_equal(ccm_cp_open(&c, 999, &err), CCM_EUNSUPPORTED);
+	assert_null(c);
+	assert_int_equal(err.code, CCM_EUNSUPPORTED);
+	assert_non_null(strstr(err.msg, "code page 999"));
+	assert_non_null(strstr(err.msg, "437"));
+	assert_non_null(strstr(err.msg, "Code page:"));
+	assert_int_equal(ccm_cp_open(&c, -1, NULL), CCM_EUNSUPPORTED);
+}
+
+static void dbcs_code_pages_are_known(void **state)
+{
+	(void)state;
+	assert_true(ccm_cp_is_dbcs(932));
+	assert_true(ccm_cp_is_dbcs(936));
+	assert_true(ccm_cp_is_dbcs(949));
+	assert_true(ccm_cp_is_dbcs(950));
+	assert_false(ccm_cp_is_dbcs(437));
+	assert_false(ccm_cp_is_dbcs(1252));
+}
+
+static void utf8_validity(void **state)
+{
+	(void)state;
+	assert_true(ccm_utf8_valid("", 0));
+	assert_true(ccm_utf8_valid("plain", 5));
+	assert_true(ccm_utf8_valid("\u00E9\u8868\U0001F600", 9));
+	assert_false(ccm_utf8_valid("\x80", 1));
+	assert_false(ccm_utf8_valid("\xC3", 1));           /* truncated */
+	assert_false(ccm_utf8_valid("\xC0\xAF", 2));       /* overlong '/' */
+	assert_false(ccm_utf8_valid("\xED\xA0\x80", 3));   /* surrogate */
+	assert_false(ccm_utf8_valid("\xF4\x90\x80\x80", 4)); /* past U+10FFFF */
+	assert_false(ccm_utf8_valid("\xFF", 1));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cp437_symbols_decode),
+		cmocka_unit_test(cp437_symbols_encode),
+		cmocka_unit_test(cp437_all_bytes_round_trip),
+		cmocka_unit_test(cp850_accents_decode_and_encode),
+		cmocka_unit_test(cp850_all_bytes_round_trip),
+		cmocka_unit_test(cp852_polish_letters_decode),
+		cmocka_unit_test(cp1252_euro_is_0x80),
+		cmocka_unit_test(cp1252_undefined_bytes_are_bad),
+		cmocka_unit_test(cp932_trail_byte_5c_is_not_backslash),
+		cmocka_unit_test(cp932_trail_byte_5b_is_not_bracket),
+		cmocka_unit_test(cp932_half_width_katakana_is_single_byte),
+		cmocka_unit_test(cp932_invalid_pair_does_not_leave_backslash),
+		cmocka_unit_test(cp932_incomplete_tail_is_bad_in_whole_string),
+		cmocka_unit_test(invalid_bytes_are_counted),
+		cmocka_unit_test(bad_may_be_null),
+		cmocka_unit_test(ascii_passes_through_and_appends),
+		cmocka_unit_test(long_text_converts_whole),
+		cmocka_unit_test(stream_split_inside_dbcs_character),
+		cmocka_unit_test(stream_split_with_long_next_piece),
+		cmocka_unit_test(stream_final_flushes_incomplete_tail_as_bad),
+		cmocka_unit_test(stream_reset_drops_held_tail),
+		cmocka_unit_test(from_utf8_unmappable_becomes_question_mark),
+		cmocka_unit_test(from_utf8_invalid_utf8_is_replaced_and_counted),
+		cmocka_unit_test(unknown_code_page_is_unsupported),
+		cmocka_unit_test(dbcs_code_pages_are_known),
+		cmocka_unit_test(utf8_validity),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
