@@ -690,6 +690,54 @@ static void text_between_messages_is_reported_and_skipped(void **state)
 	fx_free(x);
 }
 
+/* The line end after the last data byte: in the count, or a blank line. */
+static void message_count_with_or_without_the_last_line_end(void **state)
+{
+	/* Message 1's counts leave out the line end after "x" (16 and 31);
+	 * message 2's include the one after "y" (18 and 33). */
+	const char *file =
+		"Message:\r\n31\r\nContents:\r\n16\r\nText item:\r\n1\r\nx"
+		"\r\n\r\n"
+		"Message:\r\n33\r\nContents:\r\n18\r\nText item:\r\n1\r\ny\r\n"
+		"\r\n";
+	struct fixture *x = fx_str(file, 1, CCM_ENC_RAW);
+
+	(void)state;
+	next_msg(x);
+	next_item(x);
+	expect_data(x, "x", 1);
+	no_more_items(x);
+	next_msg(x);
+	next_item(x);
+	expect_data(x, "y", 1);
+	no_more_items(x);
+	no_more_messages(x);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "message-count-mismatch"), 0);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "count-fallback"), 0);
+	fx_free(x);
+}
+
+/* A Message: count that lands on "Message:" inside attachment data: the
+ * item counts win, and the disagreement is reported. */
+static void message_count_that_disagrees_is_reported(void **state)
+{
+	const char *file =
+		"Message:\r\n33\r\nContents:\r\nFile item: a\r\n14\r\n"
+		"ab\r\nMessage:\r\n\r\n"
+		"Message:\r\nSubject: real\r\nContents:\r\n";
+	struct fixture *x = fx_str(file, 1, CCM_ENC_RAW);
+
+	(void)state;
+	next_msg(x);
+	next_item(x);
+	expect_data(x, "ab\r\nMessage:\r\n", 14);
+	no_more_items(x);
+	assert_string_equal(next_msg(x)->subject, "real");
+	no_more_messages(x);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "message-count-mismatch"), 1);
+	fx_free(x);
+}
+
 static void lone_lf_line_ends_are_accepted(void **state)
 {
 	const char *file =
@@ -750,6 +798,8 @@ int main(void)
 		cmocka_unit_test(nesting_past_the_limit_is_reported_not_followed),
 		cmocka_unit_test(truncated_file_keeps_what_is_there),
 		cmocka_unit_test(text_between_messages_is_reported_and_skipped),
+		cmocka_unit_test(message_count_with_or_without_the_last_line_end),
+		cmocka_unit_test(message_count_that_disagrees_is_reported),
 		cmocka_unit_test(lone_lf_line_ends_are_accepted),
 		cmocka_unit_test(huge_header_line_is_skipped_not_fatal),
 	};
