@@ -677,6 +677,50 @@ static void truncated_file_keeps_what_is_there(void **state)
 	fx_free(x);
 }
 
+/* A file cut inside a binary item whose bytes hold "Message:": the count
+ * is believed, the bytes up to the end are kept, no phantom message. */
+static void file_cut_inside_binary_item_keeps_its_bytes(void **state)
+{
+	const char *file =
+		"Message:\r\n5085\r\nFrom: Doe, Jane at HUBPO\r\nSubject: cut\r\n"
+		"Contents:\r\n5028\r\nFile item: cut.bin\r\n5000\r\n"
+		"AAAA\r\nMessage:\r\n12\r\nzzText item:\r\nBBBB";
+	struct fixture *x = fx_str(file, 1, CCM_ENC_RAW);
+
+	(void)state;
+	assert_string_equal(next_msg(x)->subject, "cut");
+	next_item(x);
+	expect_data(x, "AAAA\r\nMessage:\r\n12\r\nzzText item:\r\nBBBB", 38);
+	no_more_items(x);
+	no_more_messages(x);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "truncated"), 1);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "count-fallback"), 0);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "message-count-mismatch"), 0);
+	fx_free(x);
+}
+
+/* A binary item's count past the end, but a real message follows: the
+ * count is wrong, not the file, and the next message is not lost. */
+static void wrong_binary_count_past_the_end_keeps_later_messages(void **state)
+{
+	const char *file =
+		"Message:\r\nSubject: one\r\nContents:\r\n"
+		"File item: a.bin\r\n99999\r\nAAAA\r\n"
+		"Message:\r\nFrom: Doe, Jane\r\nSubject: two\r\nContents:\r\n";
+	struct fixture *x = fx_str(file, 1, CCM_ENC_RAW);
+
+	(void)state;
+	next_msg(x);
+	next_item(x);
+	expect_data(x, "AAAA", 4);
+	no_more_items(x);
+	assert_string_equal(next_msg(x)->subject, "two");
+	no_more_messages(x);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "count-fallback"), 1);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "truncated"), 0);
+	fx_free(x);
+}
+
 static void text_between_messages_is_reported_and_skipped(void **state)
 {
 	const char *file =
@@ -797,6 +841,8 @@ int main(void)
 		cmocka_unit_test(nested_message_items_are_entered),
 		cmocka_unit_test(nesting_past_the_limit_is_reported_not_followed),
 		cmocka_unit_test(truncated_file_keeps_what_is_there),
+		cmocka_unit_test(file_cut_inside_binary_item_keeps_its_bytes),
+		cmocka_unit_test(wrong_binary_count_past_the_end_keeps_later_messages),
 		cmocka_unit_test(text_between_messages_is_reported_and_skipped),
 		cmocka_unit_test(message_count_with_or_without_the_last_line_end),
 		cmocka_unit_test(message_count_that_disagrees_is_reported),

@@ -60,6 +60,7 @@ struct ccm_msgfile {
 	int max_depth;
 	long count;              /* top-level messages */
 	long fallbacks;
+	int truncated;           /* the file ended inside a block */
 	struct ccm_buf scratch;
 };
 
@@ -292,6 +293,85 @@ static int follows_block_start(struct ccm_msgfile *f, long long at, int top_only
 	return 0;
 }
 
+/* The first "Message:" in [p, e), any case, or NULL. */
+static const char *find_message_keyword(const char *p, const char *e)
+{
+	while (e - p >= 8) {
+		const char *m = memchr(p, 'M', (size_t)(e - p - 7));
+		const char *lower = memchr(p, 'm', (size_t)(e - p - 7));
+
+		if (!m || (lower && lower < m))
+			m = lower;
+		if (!m)
+			return NULL;
+		if (starts_with_ci(m, (size_t)(e - m), "Message:"))
+			return m;
+		p = m + 1;
+	}
+	return NULL;
+}
+
+/*
+ * Whether a real message starts somewhere in [from, end of file): a line
+ * "Message:" (with or without a count) followed by a count line or a
+ * header line. Bytes of binary data that merely contain "Message:" are
+ * rarely followed by "From:" or "Contents:", so this tells a wrong count
+ * (more messages follow) from a file cut short (none does).
+ */
+static int message_follows(struct ccm_msgfile *f, long long from)
+{
+	static const char *const headers[] = {
+		"From:", "Date:", "To:", "Cc:", "Bcc:", "Subject:", "Folder:",
+		"Priority:", "Receipt:", "Status:", "Contents:",
+	};
+	char chunk[65536 + 16];
+	long long pos = from, end = f->in.size;
+
+	while (pos < end) {
+		size_t want = end - pos < 65536 + 16 ? (size_t)(end - pos) : 65536 + 16;
+		ssize_t got = ccm_in_pread(&f->in, chunk, want, pos);
+		const char *p = chunk, *e;
+
+		if (got <= 0)
+			return 0;
+		e = chunk + got;
+		while ((p = find_message_keyword(p, e))) {
+			char look[256];
+			long long at = pos + (p - chunk);
+			ssize_t n;
+			size_t i = 8;
+
+			p += 8;
+			if (at > from && (at == 0 || chunk[at - pos - 1] != '\n'))
+				continue;
+			n = ccm_in_pread(&f->in, look, sizeof(look), at);
+			if (n <= 8)
+				continue;
+			/* Skip the rest of the Message: line and a count line (all
+			 * digits); a header line must follow either way. */
+			while (i < (size_t)n && look[i] != '\n')
+				i++;
+			i++;
+			{
+				size_t d = i;
+				while (d < (size_t)n && look[d] >= '0' && look[d] <= '9')
+					d++;
+				if (d > i && d < (size_t)n && look[d] == '\r')
+					d++;
+				if (d > i && d < (size_t)n && look[d] == '\n')
+					i = d + 1;
+			}
+			for (size_t h = 0; h < sizeof(headers) / sizeof(headers[0]); h++)
+				if (i < (size_t)n && starts_with_ci(look + i, (size_t)n - i, headers[h]))
+					return 1;
+		}
+		if ((long long)got < (long long)want || pos + got >= end)
+			break;
+		pos += got - 16;   /* overlap, so a keyword across chunks is seen */
+	}
+	return 0;
+}
+
 /* ---- reading data in pieces -------------------------------------------- */
 
 /*
@@ -317,7 +397,12 @@ static int raw_next(struct ccm_msgfile *f, struct item_state *it,
 			avail = ccm_in_fill(&f->in, need < 65536 ? (size_t)need : 65536);
 			if (avail < 0)
 				return (int)avail;
+			if (avail == 0 && f->truncated) {
+				it->done = 1;   /* reported when the item started */
+				return 0;
+			}
 			if (avail == 0) {
+				f->truncated = 1;
 				report(f, CCM_ERROR, "truncated", cur,
 				       "the file ends %lld byte(s) before the end of %s '%s'; "
 				       "what was there is kept; export this mailbox again to get the rest",
@@ -949,6 +1034,23 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 		long long end = it->item.data_offset + count;
 		int ok = follows_block_start(f, end, 0) &&
 			 (fr->contents_end < 0 || end <= fr->contents_end);
+		if (!ok && f->o.item_sizes && end > f->in.size &&
+		    f->in.limit >= f->in.size && it->item.kind != CCM_ITEM_TEXT &&
+		    !message_follows(f, it->item.data_offset)) {
+			/* A binary item's count runs past the end of the file and
+			 * nothing like a message follows: the file was cut inside
+			 * it. Delimiters mean nothing in binary data (its bytes may
+			 * hold "Message:"), so its bytes are kept up to the end.
+			 * Text is read by delimiters, which give the same bytes. */
+			ok = 1;
+			f->truncated = 1;
+			report(f, CCM_ERROR, "truncated", coff,
+			       "the file ends %lld byte(s) into the %lld of %s '%s': it "
+			       "was cut short; the bytes that are there are kept. Export "
+			       "this mailbox again to get the rest",
+			       f->in.size - it->item.data_offset, count,
+			       it->item.keyword, it->item.title);
+		}
 		if (ok) {
 			it->item.count = count;
 			it->data_end = end;
@@ -965,6 +1067,8 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 			       "item is read up to the next item line instead, check it "
 			       "after migration", count, it->item.keyword,
 			       count == 0 ? "0 with data after it, Q287056" :
+			       end > f->in.size ? "it runs past the end of the file, "
+			       "which may have been cut short" :
 			       "it does not end where a block starts");
 		}
 	} else {
@@ -1068,6 +1172,8 @@ static void check_message_end(struct ccm_msgfile *f, struct frame *fr, long long
 	struct ccm_message *m = &fr->msg;
 
 	m->size = at - m->offset;
+	if (f->truncated)
+		return;
 	if (m->count >= 0 && fr->msg_end >= 0 && fr->msg_end != at) {
 		long long diff = at - fr->msg_end;
 		/* The one line end after the last data byte is either the item's
@@ -1321,7 +1427,8 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 				it->flushed = 1;
 				ccm_hexdec_finish(&it->hex);
 			}
-			if (it->dec == DEC_MACBIN && it->mb_left > 0 && !it->flushed) {
+			if (it->dec == DEC_MACBIN && it->mb_left > 0 && !it->flushed &&
+			    !f->truncated) {
 				it->flushed = 1;
 				report(f, CCM_ERROR, "truncated", it->item.data_offset,
 				       "MacBinary data of '%s' ends %lld byte(s) early; the "

@@ -273,6 +273,9 @@ struct ccm_gen_item *ccm_gen_new_item(struct ccm_gen_mctx *c,
 				      enum ccm_item_kind kind,
 				      const char *keyword, const char *title);
 /* A data item (File, Fax, other) of `size` bytes of seeded data. */
+/* Puts "\r\nMessage:\r\n" at byte `at` of a stream item's data and
+ * "\r\nText item:\r\n" 64 bytes later (Q233054), replacing other overlays. */
+void ccm_gen_put_keywords(struct ccm_gen_item *it, uint64_t at);
 void ccm_gen_set_stream(struct ccm_gen_mctx *c, struct ccm_gen_item *it,
 			uint64_t size, enum ccm_gen_flavor fl);
 void ccm_gen_apply_defects(struct ccm_gen_mctx *c, struct ccm_gen_msg *m,

@@ -95,6 +95,17 @@ static const unsigned char kw_message[] = "\r\nMessage:\r\n";
 static const unsigned char kw_text[] = "\r\nText item:\r\n";
 static const unsigned char hex_letter[] = { 0xab };
 
+void ccm_gen_put_keywords(struct ccm_gen_item *it, uint64_t at)
+{
+	struct ccm_gen_item_priv *p = it->priv;
+
+	p->n_ov = 0;
+	p->ov[p->n_ov++] = (struct ccm_gen_overlay){ at, kw_message,
+						    sizeof(kw_message) - 1 };
+	p->ov[p->n_ov++] = (struct ccm_gen_overlay){ at + 64, kw_text,
+						    sizeof(kw_text) - 1 };
+}
+
 void ccm_gen_set_stream(struct ccm_gen_mctx *c, struct ccm_gen_item *it,
 			uint64_t size, enum ccm_gen_flavor fl)
 {

@@ -383,14 +383,15 @@ int ccm_gen_message(struct ccm_gen *g, size_t box, long number,
 						m->items[k++] = m->items[i];
 				m->n_items = k;
 			}
-			if (g->opts.item_sizes)
-				/* No keyword shapes in it: once the file ends
-				 * inside it the count cannot be trusted, and
-				 * what a reader finds by delimiters in cut
-				 * binary data is not this model's business. */
-				ccm_gen_add_file(&c, m, 5000, "cut.bin",
-						 "cut.bin")->priv->n_ov = 0;
-			else
+			if (g->opts.item_sizes) {
+				/* Keyword bytes before the cut: the reader must
+				 * keep them as the cut file's data and find no
+				 * message in them. */
+				struct ccm_gen_item *cut = ccm_gen_add_file(
+					&c, m, 5000, "cut.bin", "cut.bin");
+				if (g->opts.encoding != CCM_ENC_HEX)
+					ccm_gen_put_keywords(cut, 300);
+			} else
 				ccm_gen_add_text(&c, m, 400, 1);
 			m->items[m->n_items - 1].line_end = 1;
 		}
