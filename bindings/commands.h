@@ -10,5 +10,7 @@
  */
 int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "inspect PO_DIR [--json]" },
+	{ "extract", cmd_extract, "extract PO_DIR -o SET_DIR [--code-page N] [--no-mail] [--since DATE] [--until DATE]" },
+	{ "check", cmd_check, "check SET_DIR/PO.pkl [--json]" },
 	{ "gen", cmd_gen, "gen PO_DIR [--users N] [--messages N] [--seed N] ..." },
 };
 

@@ -61,6 +61,7 @@ struct ccm_msgfile {
 	long count;              /* top-level messages */
 	long fallbacks;
 	int truncated;           /* the file ended inside a block */
+	int quiet;               /* a rewound message: reported already */
 	struct ccm_buf scratch;
 };
 
@@ -78,6 +79,8 @@ static void report(struct ccm_msgfile *f, enum ccm_severity sev,
 	struct ccm_diag d = { 0 };
 	va_list ap;
 
+	if (f->quiet)
+		return;
 	d.severity = sev;
 	d.kind = kind;
 	d.file = f->display;
@@ -980,6 +983,11 @@ static void setup_decoder(struct ccm_msgfile *f, struct item_state *it)
 		ccm_hexdec_init(&it->hex);
 	} else if (f->o.attachments == CCM_ENC_MACBIN2) {
 		sniff_macbinary(f, it);
+		if (it->dec == DEC_MACBIN && f->o.keep_macbinary) {
+			/* The whole MacBinary file: forks, type and creator. */
+			it->dec = DEC_RAW;
+			it->item.size = it->delim ? -1 : it->data_end - it->item.data_offset;
+		}
 	} else {
 		it->dec = DEC_RAW;
 		if (!it->delim)
@@ -1053,7 +1061,9 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 		}
 		if (ok) {
 			it->item.count = count;
-			it->data_end = end;
+			/* A cut item ends where the file does: its size is then
+			 * what is really there, the same on every read. */
+			it->data_end = end > f->in.size ? f->in.size : end;
 		} else if (!f->o.item_sizes) {
 			/* Counts are optional here: that line was data. */
 			ccm_in_seek(&f->in, coff, NULL);
@@ -1061,7 +1071,7 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 			it->delim = 1;
 		} else {
 			it->delim = 1;
-			f->fallbacks++;
+			f->fallbacks += !f->quiet;
 			report(f, CCM_WARNING, "count-fallback", coff,
 			       "count %lld after '%s:' does not match the data (%s); the "
 			       "item is read up to the next item line instead, check it "
@@ -1074,7 +1084,7 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 	} else {
 		it->delim = 1;
 		if (f->o.item_sizes) {
-			f->fallbacks++;
+			f->fallbacks += !f->quiet;
 			report(f, CCM_WARNING, "count-fallback", coff,
 			       "%s count after '%s:'; the item is read up to the next "
 			       "item line instead, check it after migration",
@@ -1278,8 +1288,8 @@ static int finish_message(struct ccm_msgfile *f, struct ccm_error *err)
 	return 0;
 }
 
-int ccm_msgfile_next(struct ccm_msgfile *f, const struct ccm_message **msg,
-		     struct ccm_error *err)
+static int next_message(struct ccm_msgfile *f, const struct ccm_message **msg,
+			struct ccm_error *err)
 {
 	long long junk_at = -1, junk = 0;
 	struct frame *fr;
@@ -1329,6 +1339,35 @@ int ccm_msgfile_next(struct ccm_msgfile *f, const struct ccm_message **msg,
 		return rc;
 	*msg = &fr->msg;
 	return 1;
+}
+
+int ccm_msgfile_next(struct ccm_msgfile *f, const struct ccm_message **msg,
+		     struct ccm_error *err)
+{
+	f->quiet = 0;
+	return next_message(f, msg, err);
+}
+
+int ccm_msgfile_rewind(struct ccm_msgfile *f, const struct ccm_message **msg,
+		       struct ccm_error *err)
+{
+	long long off;
+	int rc;
+
+	*msg = NULL;
+	if (f->depth == 0)
+		return ccm_error_set(err, CCM_EINVAL, "no message to read again");
+	off = f->frames[0].msg.offset;
+	while (f->depth > 1)
+		if ((rc = pop_frame(f, err)) < 0)
+			return rc;
+	frame_clear(top(f));
+	f->depth = 0;
+	if ((rc = ccm_in_seek(&f->in, off, err)) < 0)
+		return rc;
+	f->quiet = 1;
+	f->count--;
+	return next_message(f, msg, err);
 }
 
 int ccm_msgfile_enter(struct ccm_msgfile *f, const struct ccm_message **msg,
@@ -1496,9 +1535,19 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 	}
 }
 
+void ccm_msgfile_set_keep_macbinary(struct ccm_msgfile *f, int keep)
+{
+	f->o.keep_macbinary = keep;
+}
+
 long ccm_msgfile_line_of(struct ccm_msgfile *f, long long offset)
 {
 	return ccm_in_line_of(&f->in, offset);
+}
+
+long long ccm_msgfile_size(const struct ccm_msgfile *f)
+{
+	return f->in.size;
 }
 
 long ccm_msgfile_count(const struct ccm_msgfile *f)

@@ -93,6 +93,9 @@ struct ccm_msgfile_opts {
 	const struct ccm_directory *dir;
 	const char *home_po;
 	int max_depth;                   /* nesting of Message items; 0 = 8 */
+	int keep_macbinary;              /* hand out MACBIN2 items whole (the
+					    MacBinary file, item size = its
+					    length) instead of the data fork */
 	struct ccm_report *rep;
 };
 
@@ -148,8 +151,24 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 int ccm_msgfile_enter(struct ccm_msgfile *f, const struct ccm_message **msg,
 		      struct ccm_error *err);
 
+/*
+ * Reads the current top-level message again from its "Message:" line, as
+ * ccm_msgfile_next() did, for callers that need two passes over a message
+ * (the extractor measures attachments before writing them). Problems are
+ * not reported a second time. Returns 1 with *msg, or a negative code
+ * (CCM_EINVAL when no message is open).
+ */
+int ccm_msgfile_rewind(struct ccm_msgfile *f, const struct ccm_message **msg,
+		       struct ccm_error *err);
+
+/* Sets opts.keep_macbinary on an open reader, for the items that follow. */
+void ccm_msgfile_set_keep_macbinary(struct ccm_msgfile *f, int keep);
+
 /* Line number (1-based) of a byte offset in the file; 0 if unknown. */
 long ccm_msgfile_line_of(struct ccm_msgfile *f, long long offset);
+
+/* Bytes of the file. */
+long long ccm_msgfile_size(const struct ccm_msgfile *f);
 
 /* Messages read so far at the top level; fallbacks used so far. */
 long ccm_msgfile_count(const struct ccm_msgfile *f);

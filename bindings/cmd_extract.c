@@ -1,0 +1,177 @@
+/* cmd_extract.c: `ccmig extract PO_DIR -o SET_DIR`: write migration files. */
+#include "commands.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/report.h"
+#include "base/tz.h"
+#include "ccmail/bundle.h"
+#include "iff/extract.h"
+
+#define SHOWN 20
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ccmig extract PO_DIR -o SET_DIR [options]\n\n"
+		"Writes an Exchange migration file set for the post office in PO_DIR:\n"
+		"SET_DIR/<PO>.pkl, Directory.pri, one NNNNNNNN.pri/.sec per local and\n"
+		"mobile user (always with a MAILMESSAGE section, mail or not), and\n"
+		"Public.pri/.sec for bulletin boards.\n\n"
+		"options:\n"
+		"  -o, --output DIR     the set's folder (created; must not hold a set)\n"
+		"  --code-page N        code page of the set (default 1252)\n"
+		"  --no-mail            write every user's MAILMESSAGE section empty\n"
+		"  --since DATE         only mail dated on or after DATE (YYYY-MM-DD,\n"
+		"                       midnight in the post office's time zone)\n"
+		"  --until DATE         only mail dated before DATE\n"
+		"  --keep-r8-folders    keep the R8 client's Stationery, Preferences\n"
+		"                       and Rules folders (skipped by default)\n\n"
+		"Every message not written is in the report, SET_DIR/ccmig-report.txt.\n"
+		"Exit status: 0 all written; 1 written, but something was skipped or\n"
+		"repaired (see the report); 2 failed or bad usage.\n");
+}
+
+/* "YYYY-MM-DD" as midnight in the post office's zone, in UTC seconds. */
+static int parse_day(const char *s, const struct ccm_tz *tz, long long *utc)
+{
+	int y, m, d, off;
+	char tail;
+
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
+	    d < 1 || d > ccm_days_in_month(y, m))
+		return -1;
+	ccm_tz_local_to_utc(tz, y, m, d, 0, 0, 0, utc, &off);
+	return 0;
+}
+
+static void on_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
+{
+	progress_update(ctx, done, bytes);
+	(void)total;
+}
+
+static int write_report(const char *dir, const struct ccm_diaglist *d)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ccmig-report.txt", dir);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	for (size_t i = 0; i < d->len; i++) {
+		char line[4096];
+		ccm_diag_format(&d->items[i], line, sizeof(line));
+		fprintf(f, "%s\n", line);
+	}
+	return fclose(f);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_extract_opts o = { 0 };
+	struct ccm_extract_stats st;
+	struct ccm_bundle *b;
+	struct ccm_error err;
+	struct progress prog;
+	const char *po = NULL, *out = NULL, *since = NULL, *until = NULL;
+	char bytes[32];
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int has_value = i + 1 < argc;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+			out = argv[++i];
+		} else if (!strcmp(a, "--code-page") && has_value) {
+			char *end;
+			errno = 0;
+			o.code_page = (int)strtol(argv[++i], &end, 10);
+			if (*end || o.code_page <= 0 || errno) {
+				fprintf(stderr, "ccmig extract: --code-page takes a number such "
+					"as 1252 or 850, not '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(a, "--no-mail")) {
+			o.no_mail = 1;
+		} else if (!strcmp(a, "--keep-r8-folders")) {
+			o.keep_r8 = 1;
+		} else if (!strcmp(a, "--since") && has_value) {
+			since = argv[++i];
+		} else if (!strcmp(a, "--until") && has_value) {
+			until = argv[++i];
+		} else if (a[0] == '-') {
+			fprintf(stderr, "ccmig extract: unknown option or missing value '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else if (!po) {
+			po = a;
+		} else {
+			fprintf(stderr, "ccmig extract: one post office at a time\n");
+			return 2;
+		}
+	}
+	if (!po || !out) {
+		usage(stderr);
+		return 2;
+	}
+	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
+		fprintf(stderr, "ccmig extract: %s\n", err.msg);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	if ((since && parse_day(since, b->tz, &o.since) < 0) ||
+	    (until && parse_day(until, b->tz, &o.until) < 0)) {
+		fprintf(stderr, "ccmig extract: dates are YYYY-MM-DD, such as 1999-01-31\n");
+		ccm_bundle_free(b);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	o.has_since = since != NULL;
+	o.has_until = until != NULL;
+	progress_start(&prog, "users", 0);
+	o.progress = on_progress;
+	o.ctx = &prog;
+	rc = ccm_extract(b, out, &o, &st, &err);
+	progress_end(&prog);
+	if (rc < 0) {
+		fprintf(stderr, "ccmig extract: %s\n", err.msg);
+		ccm_bundle_free(b);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	if (write_report(out, &diags) != 0)
+		fprintf(stderr, "ccmig extract: cannot write %s/ccmig-report.txt: %s\n",
+			out, strerror(errno));
+	format_bytes(st.bytes_in, bytes, sizeof(bytes));
+	printf("Wrote %s/%s: %zu users (each with a MAILMESSAGE section), %zu "
+	       "address books, %zu bulletin boards\n", out, st.pkl, st.users,
+	       st.pab_sections, st.boards);
+	printf("%lu messages, %lu attachments (%lu forwarded messages) from %s of "
+	       "export; %lu messages not written\n", st.messages, st.attachments,
+	       st.forwarded, bytes, st.skipped);
+	printf("Report: %lu errors, %lu warnings, %lu notes; all in %s/ccmig-report.txt\n",
+	       rep.counts[CCM_ERROR], rep.counts[CCM_WARNING], rep.counts[CCM_NOTE], out);
+	for (size_t i = 0; i < diags.len && i < SHOWN; i++) {
+		char line[2048];
+		ccm_diag_format(&diags.items[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
+	if (diags.len > SHOWN)
+		printf("  ... and %zu more in the report\n", diags.len - SHOWN);
+	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] || st.skipped) ? 1 : 0;
+	ccm_bundle_free(b);
+	ccm_diaglist_release(&diags);
+	return rc;
+}

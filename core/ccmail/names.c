@@ -1,0 +1,194 @@
+/* names.c: what a cc:Mail name says: first and last name, display name, alias. */
+#include "ccmail/names.h"
+#include "base/error.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static void trimmed(const char *s, size_t n, const char **out, size_t *outn)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*out = s;
+	*outn = n;
+}
+
+int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last)
+{
+	const char *comma = strchr(name, ',');
+	const char *p;
+	size_t n;
+
+	ccm_buf_reset(first);
+	ccm_buf_reset(last);
+	if (comma) {
+		trimmed(name, (size_t)(comma - name), &p, &n);
+		if (ccm_buf_add(last, p, n) < 0)
+			return CCM_ENOMEM;
+		trimmed(comma + 1, strlen(comma + 1), &p, &n);
+		return ccm_buf_add(first, p, n);
+	}
+	trimmed(name, strlen(name), &p, &n);
+	{
+		const char *sp = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == ' ')
+				sp = p + i;
+		if (!sp)
+			return ccm_buf_add(last, p, n);
+		if (ccm_buf_add(first, p, (size_t)(sp - p)) < 0)
+			return CCM_ENOMEM;
+		ccm_buf_trim(first);
+		return ccm_buf_add(last, sp + 1, n - (size_t)(sp + 1 - p));
+	}
+}
+
+int ccm_name_display(const char *name, struct ccm_buf *out)
+{
+	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT;
+	int rc = ccm_name_split(name, &first, &last);
+
+	ccm_buf_reset(out);
+	if (rc == 0) {
+		if (first.len)
+			ccm_buf_addf(out, "%s %s", first.ptr, last.ptr);
+		else
+			ccm_buf_add(out, last.ptr, last.len);
+	}
+	ccm_buf_release(&first);
+	ccm_buf_release(&last);
+	return rc;
+}
+
+/* The ASCII look-alike of a Latin-1 or Latin Extended-A code point. */
+static const char *fold_cp(unsigned cp)
+{
+	static const char *const latin1[64] = {
+		"A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E",
+		"I", "I", "I", "I", "D", "N", "O", "O", "O", "O", "O", "",
+		"O", "U", "U", "U", "U", "Y", "TH", "ss",
+		"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e",
+		"i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", "",
+		"o", "u", "u", "u", "u", "y", "th", "y",
+	};
+	static const char ext_a[] =  /* U+0100..U+017F, pairs upper/lower */
+		"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIi"
+		"JjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTt"
+		"UuUuUuUuUuUuWwYyYZzZzZzs";  /* made from Unicode's decompositions */
+	static char one[2];
+
+	if (cp >= 0xC0 && cp <= 0xFF)
+		return latin1[cp - 0xC0];
+	if (cp >= 0x100 && cp < 0x100 + sizeof(ext_a) - 1) {
+		one[0] = ext_a[cp - 0x100];
+		one[1] = '\0';
+		return one;
+	}
+	return "";
+}
+
+int ccm_ascii_fold(const char *utf8, struct ccm_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)utf8;
+
+	while (*p) {
+		unsigned cp;
+		int len;
+
+		if (*p < 0x80) {
+			if (ccm_buf_addch(out, *p++) < 0)
+				return CCM_ENOMEM;
+			continue;
+		}
+		if ((*p & 0xE0) == 0xC0) {
+			cp = *p & 0x1F;
+			len = 2;
+		} else if ((*p & 0xF0) == 0xE0) {
+			cp = *p & 0x0F;
+			len = 3;
+		} else if ((*p & 0xF8) == 0xF0) {
+			cp = *p & 0x07;
+			len = 4;
+		} else {
+			p++;
+			continue;
+		}
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xC0) != 0x80) {
+				len = i;
+				cp = 0;
+				break;
+			}
+			cp = cp << 6 | (p[i] & 0x3F);
+		}
+		if (ccm_buf_adds(out, fold_cp(cp)) < 0)
+			return CCM_ENOMEM;
+		p += len;
+	}
+	return 0;
+}
+
+/* Keeps what an alias may hold, lower-cased, at most 20 characters. */
+static int clean_alias(const char *ascii, struct ccm_buf *out)
+{
+	for (const char *p = ascii; *p && out->len < 20; p++) {
+		char c = (char)tolower((unsigned char)*p);
+		if (isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_')
+			if (ccm_buf_addch(out, c) < 0)
+				return CCM_ENOMEM;
+	}
+	return 0;
+}
+
+int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)
+{
+	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT, fold = CCM_BUF_INIT;
+	int rc = 0;
+
+	ccm_buf_reset(out);
+	if (comments && *comments) {
+		size_t n = strcspn(comments, ";");
+		const char *p;
+		size_t pn;
+
+		trimmed(comments, n, &p, &pn);
+		/* An alias is one word: "jsmith", not "on leave until May". */
+		if (pn > 0 && pn <= 20 && !memchr(p, ' ', pn)) {
+			struct ccm_buf word = CCM_BUF_INIT;
+			ccm_buf_add(&word, p, pn);
+			rc = ccm_ascii_fold(word.ptr, &fold);
+			if (rc == 0)
+				rc = clean_alias(fold.ptr, out);
+			ccm_buf_release(&word);
+		}
+	}
+	if (rc == 0 && out->len == 0) {
+		rc = ccm_name_split(name, &first, &last);
+		ccm_buf_reset(&fold);
+		if (rc == 0 && first.len) {
+			ccm_ascii_fold(first.ptr, &fold);
+			{
+				struct ccm_buf l = CCM_BUF_INIT;
+				ccm_ascii_fold(last.ptr, &l);
+				for (size_t i = 0; i < l.len; i++)
+					if (isalnum((unsigned char)l.ptr[i])) {
+						ccm_buf_addch(&fold, l.ptr[i]);
+						break;
+					}
+				ccm_buf_release(&l);
+			}
+		} else if (rc == 0) {
+			ccm_ascii_fold(last.ptr, &fold);
+		}
+		if (rc == 0)
+			rc = clean_alias(fold.ptr, out);
+	}
+	if (rc == 0 && out->len == 0)
+		rc = ccm_buf_adds(out, "user");
+	ccm_buf_release(&first);
+	ccm_buf_release(&last);
+	ccm_buf_release(&fold);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* names.h: what a cc:Mail name says: first and last name, display name, alias. */
+#ifndef CCM_NAMES_H
+#define CCM_NAMES_H
+
+#include <stddef.h>
+#include "base/buf.h"
+
+/*
+ * Splits a cc:Mail user name (UTF-8) into first and last name:
+ *   "Smith, John"      -> first "John", last "Smith"
+ *   "Van Horn, Craig"  -> first "Craig", last "Van Horn"
+ *   "John Q. Smith"    -> first "John Q.", last "Smith" (C6: the '.' stays)
+ *   "jsmith"           -> first "", last "jsmith"
+ * Both outputs are reset and filled. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last);
+
+/* "First Last" (or the name as it is when it has no first part). */
+int ccm_name_display(const char *name, struct ccm_buf *out);
+
+/*
+ * Appends a 7-bit ASCII form of UTF-8 text (directory import takes only
+ * ASCII in Common-Name, spec 4.2): Latin letters lose their accents
+ * (é -> e, ß -> ss, Ø -> O), anything else is left out.
+ */
+int ccm_ascii_fold(const char *utf8, struct ccm_buf *out);
+
+/*
+ * The alias a user's Common-Name is made from: the first ';' field of the
+ * directory Comments when it is a plausible alias (Q217040: sites kept
+ * "alias;office;phone" there), otherwise the first name plus the first
+ * letter of the last name ("johns" for "Smith, John"), or the last name
+ * alone; lower-case ASCII letters, digits, '.', '-' and '_' only, at most
+ * 20 characters, never empty ("user" at worst).
+ */
+int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out);
+
+#endif

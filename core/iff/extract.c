@@ -1,0 +1,767 @@
+/* extract.c: a post office bundle to a migration file set. */
+#include "iff/extract.h"
+#include "iff/writer.h"
+#include "base/date.h"
+#include "base/spool.h"
+#include "ccmail/names.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BODY_MEMORY (1024 * 1024)
+#define PIECE 65536
+
+/* An attachment of the message being written, measured in pass 1. */
+struct att {
+	char *name;
+	unsigned long long size;
+	long long position;        /* bytes of body before it */
+	int macbinary;
+};
+
+struct xctx {
+	struct ccm_bundle *b;
+	const struct ccm_extract_opts *o;
+	struct ccm_iff_writer *w;
+	struct ccm_extract_stats *st;
+	struct ccm_error *err;
+	struct ccm_spool body;
+	struct att *atts;
+	size_t n_atts, cap_atts;
+	struct ccm_buf enc, carry, tmp, folder;
+	char piece[PIECE];
+	const char *owner;          /* the mailbox's cc:Mail name, NULL for boards */
+	char **used_aliases;
+	size_t n_aliases;
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static void note(struct xctx *x, enum ccm_severity sev, const char *kind,
+		 const char *file, long long offset, const char *user, long msg,
+		 const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static void note(struct xctx *x, enum ccm_severity sev, const char *kind,
+		 const char *file, long long offset, const char *user, long msg,
+		 const char *fmt, ...)
+{
+	struct ccm_diag d = { sev, kind, 0, file, 0, offset, user, msg, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_reportv(x->b->rep, &d, fmt, ap);
+	va_end(ap);
+}
+
+int ccm_extract_safe_name(const char *po, struct ccm_buf *out)
+{
+	struct ccm_buf fold = CCM_BUF_INIT;
+
+	ccm_buf_reset(out);
+	if (ccm_ascii_fold(po, &fold) < 0)
+		return CCM_ENOMEM;
+	for (size_t i = 0; i < fold.len && out->len < 40; i++) {
+		char c = fold.ptr[i];
+		if (isalnum((unsigned char)c) || c == '-' || c == '_')
+			ccm_buf_addch(out, c);
+		else if (out->len && out->ptr[out->len - 1] != '_')
+			ccm_buf_addch(out, '_');
+	}
+	ccm_buf_release(&fold);
+	if (out->len == 0)
+		ccm_buf_adds(out, "PO");
+	return 0;
+}
+
+int ccm_extract_folder(const char *folder, struct ccm_buf *out, int *r8)
+{
+	static const struct { const char *from, *to; } map[] = {
+		{ "Inbox", "Inbox" }, { "Message Log", "Sent Items" },
+		{ "Trash", "Deleted Items" }, { "Drafts", "Drafts" },
+	};
+	static const char *const settings[] = { "Stationery", "Preferences", "Rules" };
+	size_t top;
+
+	ccm_buf_reset(out);
+	*r8 = 0;
+	if (!folder || !*folder)
+		return ccm_buf_adds(out, "Inbox");
+	top = strcspn(folder, "\\");
+	for (size_t i = 0; i < 3; i++)
+		if (strlen(settings[i]) == top && !strncasecmp(folder, settings[i], top))
+			*r8 = 1;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strlen(map[i].from) == top && !strncasecmp(folder, map[i].from, top)) {
+			ccm_buf_adds(out, map[i].to);
+			return ccm_buf_adds(out, folder + top);
+		}
+	return ccm_buf_adds(out, folder);
+}
+
+/* The MAILMESSAGE/PAB address of a mailbox (spec 12.1). */
+static int mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out)
+{
+	ccm_buf_reset(out);
+	return ccm_buf_addf(out, "CCMAIL:%s at %s", name, x->b->manifest.post_office);
+}
+
+/* A sender or recipient as spec 12.7 writes it. */
+static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out)
+{
+	const struct ccm_dir_entry *e;
+
+	ccm_buf_reset(out);
+	if (a->kind == CCM_ADDR_USER && a->resolved && a->name && *a->name &&
+	    (e = ccm_directory_find(&x->b->dir, a->name, strlen(a->name))) &&
+	    ccm_dir_entry_is_local_user(e))
+		return ccm_name_display(e->name, out);
+	switch (a->kind) {
+	case CCM_ADDR_SMTP:
+		return ccm_buf_addf(out, "%s [SMTP:%s]", a->name, a->name);
+	case CCM_ADDR_FOREIGN:
+		if (a->ftype && a->faddr)
+			return ccm_buf_addf(out, "%s [%s:%s]", *a->name ? a->name : a->faddr,
+					    a->ftype, a->faddr);
+		break;
+	default:
+		break;
+	}
+	if (!a->name || !*a->name)
+		return ccm_buf_addf(out, "%s [CCMAIL:%s]", a->raw, a->raw);
+	{
+		const char *prefix = a->kind == CCM_ADDR_BOARD ? "#" :
+				     a->kind == CCM_ADDR_SYSTEM ? "~" : "";
+		if (a->kind == CCM_ADDR_EXTENDED)
+			return ccm_buf_addf(out, "%s [CCMAIL:%s]", a->name, a->raw);
+		if (a->po)
+			return ccm_buf_addf(out, "%s%s [CCMAIL:%s%s at %s]", prefix, a->name,
+					    prefix, a->name, a->po);
+		return ccm_buf_addf(out, "%s%s [CCMAIL:%s%s]", prefix, a->name, prefix,
+				    a->name);
+	}
+}
+
+/* A recipient list as the values of one multi-valued field. */
+static int field_addrs(struct xctx *x, const struct ccm_addrlist *l)
+{
+	char **v = calloc(l->len ? l->len : 1, sizeof(*v));
+	struct ccm_buf one = CCM_BUF_INIT;
+	int rc = v ? 0 : CCM_ENOMEM;
+
+	for (size_t i = 0; rc == 0 && i < l->len; i++) {
+		rc = addr_display(x, &l->v[i], &one);
+		if (rc == 0 && !(v[i] = ccm_strdup(one.ptr)))
+			rc = CCM_ENOMEM;
+	}
+	if (rc == 0)
+		rc = ccm_iff_writer_field_multi(x->w, (const char *const *)v, l->len, x->err);
+	else
+		rc = ccm_error_set(x->err, rc, "out of memory");
+	for (size_t i = 0; v && i < l->len; i++)
+		free(v[i]);
+	free(v);
+	ccm_buf_release(&one);
+	return rc;
+}
+
+/* ---- the body: text items joined, converted, spooled ---------------------- */
+
+/* Length of the longest prefix of s that ends on a whole UTF-8 character. */
+static size_t whole_utf8(const char *s, size_t n)
+{
+	size_t i = n, back = 0;
+
+	while (i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--, back++;
+	if (i == 0)
+		return n;
+	{
+		unsigned char lead = (unsigned char)s[i - 1];
+		size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+		return back + 1 >= want ? n : i - 1;
+	}
+}
+
+/* Converts UTF-8 text that may arrive split inside a character. */
+static int body_text(struct xctx *x, const char *p, size_t n, int final)
+{
+	size_t take;
+	int rc;
+
+	if (ccm_buf_add(&x->carry, p, n) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	take = final ? x->carry.len : whole_utf8(x->carry.ptr, x->carry.len);
+	ccm_buf_reset(&x->enc);
+	if (ccm_iff_writer_encode(x->w, &x->enc, x->carry.ptr, take) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	memmove(x->carry.ptr, x->carry.ptr + take, x->carry.len - take);
+	ccm_buf_truncate(&x->carry, x->carry.len - take);
+	rc = ccm_spool_write(&x->body, x->enc.ptr, x->enc.len, x->err);
+	return rc;
+}
+
+static int add_att(struct xctx *x, const char *name, unsigned long long size,
+		   int macbinary)
+{
+	struct att *a;
+
+	if (x->n_atts == x->cap_atts) {
+		size_t cap = x->cap_atts ? x->cap_atts * 2 : 8;
+		a = realloc(x->atts, cap * sizeof(*a));
+		if (!a)
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		x->atts = a;
+		x->cap_atts = cap;
+	}
+	a = &x->atts[x->n_atts];
+	a->name = ccm_strdup(name);
+	if (!a->name)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	/* A line end in a name would break its header line: names are data,
+	 * so it becomes a space rather than anything being dropped. */
+	for (char *p = a->name; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	a->size = size;
+	a->position = (long long)x->body.len;
+	a->macbinary = macbinary;
+	x->n_atts++;
+	return 0;
+}
+
+static void clear_atts(struct xctx *x)
+{
+	for (size_t i = 0; i < x->n_atts; i++)
+		free(x->atts[i].name);
+	x->n_atts = 0;
+}
+
+/* The attachment name of a Message item (a forwarded message). */
+static void forwarded_name(const struct ccm_item *it, struct ccm_buf *out)
+{
+	ccm_buf_reset(out);
+	ccm_buf_adds(out, *it->title ? it->title : "Forwarded message");
+	ccm_buf_adds(out, ".ccm");
+}
+
+/* Pass 1: the body, and every attachment's name, size and place. */
+static int measure(struct xctx *x, struct ccm_msgfile *f)
+{
+	const struct ccm_item *it;
+	int rc;
+
+	ccm_spool_reset(&x->body);
+	ccm_buf_reset(&x->carry);
+	clear_atts(x);
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		ssize_t got;
+
+		if (it->kind == CCM_ITEM_TEXT) {
+			if (*it->title) {
+				/* Titles of text items are kept as a line of their own. */
+				if ((rc = body_text(x, it->title, strlen(it->title), 0)) < 0 ||
+				    (rc = body_text(x, "\r\n", 2, 0)) < 0)
+					return rc;
+			}
+			while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+				if ((rc = body_text(x, x->piece, (size_t)got, 0)) < 0)
+					return rc;
+			if (got < 0)
+				return (int)got;
+			continue;
+		}
+		{
+			unsigned long long size = 0;
+			const char *name = it->name;
+
+			if (it->kind == CCM_ITEM_MESSAGE) {
+				forwarded_name(it, &x->tmp);
+				name = x->tmp.ptr;
+			}
+			if (it->size >= 0 && it->kind != CCM_ITEM_MESSAGE) {
+				size = (unsigned long long)it->size;
+			} else {
+				while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+					size += (unsigned long long)got;
+				if (got < 0)
+					return (int)got;
+			}
+			if ((rc = add_att(x, name, size, it->macbinary)) < 0)
+				return rc;
+		}
+	}
+	if (rc < 0)
+		return rc;
+	return body_text(x, "", 0, 1);
+}
+
+static int spool_to_section(void *ctx, const void *p, size_t n, struct ccm_error *err)
+{
+	return ccm_iff_writer_sec_data(ctx, p, n, err);
+}
+
+/* Pass 2: the Body section, then each attachment's data in pieces. */
+static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_off)
+{
+	const struct ccm_message *m;
+	const struct ccm_item *it;
+	size_t k = 0;
+	int rc;
+
+	rc = ccm_iff_writer_sec_begin(x->w, "Body", x->body.len, x->n_atts == 0,
+				      NULL, -2, NULL, body_off, x->err);
+	if (rc == 0)
+		rc = ccm_spool_replay(&x->body, spool_to_section, x->w, x->err);
+	if (rc == 0)
+		rc = ccm_iff_writer_sec_end(x->w, x->err);
+	if (rc < 0 || x->n_atts == 0)
+		return rc;
+	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		const struct att *a;
+		long long off;
+		ssize_t got;
+
+		if (it->kind == CCM_ITEM_TEXT)
+			continue;
+		if (k >= x->n_atts)
+			return ccm_error_set(x->err, CCM_EINVAL, "a message read twice "
+					     "gave more items the second time");
+		a = &x->atts[k];
+		rc = ccm_iff_writer_sec_begin(x->w, "Attachment", a->size,
+					      k + 1 == x->n_atts, a->name, a->position,
+					      a->macbinary ? "Macbinary" : NULL, &off,
+					      x->err);
+		while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+			rc = ccm_iff_writer_sec_data(x->w, x->piece, (size_t)got, x->err);
+		if (rc == 0)
+			rc = ccm_iff_writer_sec_end(x->w, x->err);
+		if (rc < 0)
+			return rc;
+		x->st->attachments++;
+		if (it->kind == CCM_ITEM_MESSAGE)
+			x->st->forwarded++;
+		k++;
+	}
+	return rc;
+}
+
+/* ---- messages ----------------------------------------------------------- */
+
+static const char *priority_value(enum ccm_priority p)
+{
+	return p == CCM_PRIO_URGENT ? "1" : p == CCM_PRIO_LOW ? "-1" : "0";
+}
+
+/* Writes one message: its chain in the secondary, then its row. */
+static int write_message(struct xctx *x, struct ccm_msgfile *f,
+			 const struct ccm_message *m, const char *folder)
+{
+	struct ccm_buf sender = CCM_BUF_INIT;
+	char stamp[15] = "";
+	long long body_off;
+	int unsent, rc;
+
+	if ((rc = measure(x, f)) < 0 || (rc = write_chain(x, f, &body_off)) < 0)
+		return rc;
+	if (m->from_text) {
+		rc = addr_display(x, &m->from, &sender);
+	} else if (x->owner && (!strcmp(folder, "Sent Items") || !strcmp(folder, "Drafts"))) {
+		/* Message Log copies were sent by the mailbox's owner. */
+		rc = ccm_name_display(x->owner, &sender);
+	}
+	if (rc < 0)
+		return ccm_error_set(x->err, rc, "out of memory");
+	if (m->date_state == CCM_DATE_OK)
+		ccm_date_stamp14(m->date.utc, m->date.utc_offset, stamp);
+	unsent = (m->status & CCM_STATUS_DRAFT) || !strcmp(folder, "Drafts");
+	ccm_iff_writer_row_begin(x->w);
+	if ((rc = ccm_iff_writer_field(x->w, folder, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, sender.ptr, x->err)) == 0 &&
+	    (rc = field_addrs(x, &m->to)) == 0 &&
+	    (rc = field_addrs(x, &m->cc)) == 0 &&
+	    (rc = field_addrs(x, &m->bcc)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, m->subject, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, stamp, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, stamp, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, priority_value(m->priority), x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, (m->status & CCM_STATUS_UNREAD) ?
+				       "TRUE" : "FALSE", x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, unsent ? "TRUE" : "FALSE", x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0)
+		rc = ccm_iff_writer_row_end(x->w, x->err);
+	ccm_buf_release(&sender);
+	if (rc == 0)
+		x->st->messages++;
+	return rc;
+}
+
+/* Whether a message is kept; reports it when it is not. */
+static int keep_message(struct xctx *x, const struct ccm_manifest_entry *e,
+			const struct ccm_message *m, const char *folder, int r8)
+{
+	if (r8 && !x->o->keep_r8) {
+		note(x, CCM_NOTE, "skipped-r8-settings", e->path, m->offset, e->name,
+		     m->number, "message in the R8 client's settings folder '%s' is not "
+		     "migrated (it holds client settings, Q174255); --keep-r8-folders "
+		     "keeps it", m->folder);
+		return 0;
+	}
+	if (x->o->has_since || x->o->has_until) {
+		if (m->date_state != CCM_DATE_OK) {
+			note(x, CCM_NOTE, "undated-kept", e->path, m->offset, e->name,
+			     m->number, "message has no usable date; it is kept although "
+			     "a date range was given");
+			return 1;
+		}
+		if ((x->o->has_since && m->date.utc < x->o->since) ||
+		    (x->o->has_until && m->date.utc >= x->o->until)) {
+			note(x, CCM_NOTE, "outside-date-range", e->path, m->offset, e->name,
+			     m->number, "message dated '%s' is outside the date range and "
+			     "is not migrated", m->date_text);
+			return 0;
+		}
+	}
+	(void)folder;
+	return 1;
+}
+
+/* Every message of one mail file, into the current section. */
+static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
+		     const char *board)
+{
+	struct ccm_msgfile *f;
+	const struct ccm_message *m;
+	struct ccm_error oerr;
+	unsigned long skipped_here = 0;
+	int rc;
+
+	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0) {
+		note(x, CCM_ERROR, "mailbox-unreadable", "po.txt", -1, e->name, 0,
+		     "%s; the mailbox's section is written empty and its mail is not "
+		     "migrated", oerr.msg);
+		return 0;
+	}
+	ccm_msgfile_set_keep_macbinary(f, 1);
+	x->st->bytes_in += (unsigned long long)ccm_msgfile_size(f);
+	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
+		int r8 = 0;
+
+		if (board) {
+			ccm_buf_reset(&x->folder);
+			ccm_buf_addf(&x->folder, "Lotus cc:Mail Bulletin Boards\\%s", board);
+		} else if (ccm_extract_folder(m->folder, &x->folder, &r8) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		if (x->o->no_mail && !board) {
+			skipped_here++;
+			continue;
+		}
+		if (!keep_message(x, e, m, x->folder.ptr, r8)) {
+			x->st->skipped++;
+			continue;
+		}
+		if ((rc = write_message(x, f, m, x->folder.ptr)) < 0)
+			break;
+	}
+	ccm_msgfile_free(f);
+	if (rc == 0 && skipped_here) {
+		x->st->skipped += skipped_here;
+		note(x, CCM_NOTE, "mail-not-extracted", e->path, -1, e->name, 0,
+		     "%lu message(s) not extracted: --no-mail was given; the user's "
+		     "MAILMESSAGE section is written empty, so the mailbox is still "
+		     "made", skipped_here);
+	}
+	return rc;
+}
+
+/* ---- directory, PAB, files ---------------------------------------------- */
+
+static int alias_taken(struct xctx *x, const char *a)
+{
+	for (size_t i = 0; i < x->n_aliases; i++)
+		if (!strcasecmp(x->used_aliases[i], a))
+			return 1;
+	return 0;
+}
+
+/* A Common-Name no other user of the set has (spec 4.2: unique, ASCII). */
+static int unique_alias(struct xctx *x, const struct ccm_dir_entry *e,
+			struct ccm_buf *out)
+{
+	char **v;
+	size_t base;
+
+	if (ccm_name_alias(e->name, e->comments, out) < 0)
+		return CCM_ENOMEM;
+	base = out->len;
+	for (int n = 2; alias_taken(x, out->ptr); n++) {
+		ccm_buf_truncate(out, base);
+		ccm_buf_addf(out, "%d", n);
+	}
+	v = realloc(x->used_aliases, (x->n_aliases + 1) * sizeof(*v));
+	if (!v)
+		return CCM_ENOMEM;
+	x->used_aliases = v;
+	if (!(v[x->n_aliases] = ccm_strdup(out->ptr)))
+		return CCM_ENOMEM;
+	x->n_aliases++;
+	return 0;
+}
+
+static int write_directory(struct xctx *x)
+{
+	struct ccm_buf alias = CCM_BUF_INIT, display = CCM_BUF_INIT;
+	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT, proxy = CCM_BUF_INIT;
+	int rc;
+
+	if ((rc = ccm_iff_writer_primary(x->w, "Directory.pri", x->err)) < 0 ||
+	    (rc = ccm_iff_writer_section(x->w, CCM_IFF_DIRECTORY, NULL, x->err)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < x->b->dir.len; i++) {
+		const struct ccm_dir_entry *e = &x->b->dir.entries[i];
+
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+			continue;
+		if (unique_alias(x, e, &alias) < 0 || ccm_name_display(e->name, &display) < 0 ||
+		    ccm_name_split(e->name, &first, &last) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		ccm_buf_reset(&proxy);
+		ccm_buf_addf(&proxy, "MIGRATE:CCMAIL:%s at %s", e->name,
+			     x->b->manifest.post_office);
+		ccm_iff_writer_row_begin(x->w);
+		if ((rc = ccm_iff_writer_field(x->w, "mailbox", x->err)) == 0 &&
+		    (rc = ccm_iff_writer_field(x->w, "create", x->err)) == 0 &&
+		    (rc = ccm_iff_writer_field(x->w, alias.ptr, x->err)) == 0 &&
+		    (rc = ccm_iff_writer_field(x->w, display.ptr, x->err)) == 0 &&
+		    (rc = ccm_iff_writer_field(x->w, last.ptr, x->err)) == 0 &&
+		    (rc = ccm_iff_writer_field(x->w, first.ptr, x->err)) == 0) {
+			const char *proxies[1] = { proxy.ptr };
+			rc = ccm_iff_writer_field_multi(x->w, proxies, 1, x->err);
+		}
+		if (rc == 0 && (rc = ccm_iff_writer_field(x->w, "~Server", x->err)) == 0)
+			rc = ccm_iff_writer_row_end(x->w, x->err);
+	}
+	ccm_buf_release(&alias);
+	ccm_buf_release(&display);
+	ccm_buf_release(&first);
+	ccm_buf_release(&last);
+	ccm_buf_release(&proxy);
+	return rc;
+}
+
+/* A private address as a PAB Email-Address: TYPE:address (spec 4.3). */
+static int pab_address(struct xctx *x, const char *written, const char *display,
+		       struct ccm_buf *out)
+{
+	struct ccm_addr a;
+
+	ccm_buf_reset(out);
+	if (!written || !*written)
+		return ccm_buf_addf(out, "USER:%s", display);
+	if (ccm_addr_parse(&a, written, strlen(written), &x->b->dir,
+			   x->b->manifest.post_office, x->b->manifest.post_office) < 0)
+		return CCM_ENOMEM;
+	if (a.kind == CCM_ADDR_SMTP)
+		ccm_buf_addf(out, "SMTP:%s", a.name);
+	else if (a.kind == CCM_ADDR_FOREIGN && a.ftype && a.faddr)
+		ccm_buf_addf(out, "%s:%s", a.ftype, a.faddr);
+	else
+		ccm_buf_addf(out, "CCMAIL:%s", written);
+	ccm_addr_release(&a);
+	return 0;
+}
+
+/* One PAB row: the first three columns and Note, the rest empty. */
+static int pab_row(struct xctx *x, const char *cls, const char *display,
+		   const char *const *addrs, size_t n, const char *first,
+		   const char *last, const char *note_text)
+{
+	int rc;
+
+	ccm_iff_writer_row_begin(x->w);
+	if ((rc = ccm_iff_writer_field(x->w, cls, x->err)) < 0 ||
+	    (rc = ccm_iff_writer_field(x->w, display, x->err)) < 0 ||
+	    (rc = ccm_iff_writer_field_multi(x->w, addrs, n, x->err)) < 0 ||
+	    (rc = ccm_iff_writer_field(x->w, first, x->err)) < 0 ||
+	    (rc = ccm_iff_writer_field(x->w, last, x->err)) < 0)
+		return rc;
+	for (int col = 6; col <= 23; col++)
+		if ((rc = ccm_iff_writer_field(x->w, NULL, x->err)) < 0)
+			return rc;
+	if ((rc = ccm_iff_writer_field(x->w, note_text, x->err)) < 0)
+		return rc;
+	return ccm_iff_writer_row_end(x->w, x->err);
+}
+
+static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
+		     const struct ccm_manifest_entry *pe, struct ccm_buf *addr)
+{
+	struct ccm_pab pab;
+	struct ccm_buf email = CCM_BUF_INIT, first = CCM_BUF_INIT, last = CCM_BUF_INIT;
+	struct ccm_error perr;
+	int rc;
+
+	if (ccm_bundle_read_pab(x->b, pe, &pab, &perr) < 0) {
+		note(x, CCM_ERROR, "pab-unreadable", "po.txt", -1, e->name, 0,
+		     "%s; the private address book is not migrated", perr.msg);
+		return 0;
+	}
+	rc = ccm_iff_writer_section(x->w, CCM_IFF_PAB, addr->ptr, x->err);
+	for (size_t i = 0; rc == 0 && i < pab.n_entries; i++) {
+		const struct ccm_pab_entry *pe2 = &pab.entries[i];
+		const char *v[1];
+
+		if (pab_address(x, pe2->addr, pe2->name, &email) < 0 ||
+		    ccm_name_split(pe2->name, &first, &last) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		v[0] = email.ptr;
+		/* First and last only where the name says which is which. */
+		rc = pab_row(x, "entry", pe2->name, v, 1,
+			     strchr(pe2->name, ',') ? first.ptr : NULL,
+			     strchr(pe2->name, ',') ? last.ptr : NULL, pe2->comments);
+	}
+	for (size_t i = 0; rc == 0 && i < pab.n_lists; i++) {
+		const struct ccm_list *l = &pab.lists[i];
+		rc = pab_row(x, "dl", l->name, (const char *const *)l->members,
+			     l->n_members, NULL, NULL, l->comments);
+	}
+	if (rc == 0)
+		x->st->pab_sections++;
+	ccm_pab_release(&pab);
+	ccm_buf_release(&email);
+	ccm_buf_release(&first);
+	ccm_buf_release(&last);
+	return rc;
+}
+
+static int write_users(struct xctx *x)
+{
+	struct ccm_buf addr = CCM_BUF_INIT;
+	char name[32];
+	size_t total = 0, done = 0, n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < x->b->dir.len; i++)
+		total += !x->b->dir.duplicate[i] &&
+			 ccm_dir_entry_is_local_user(&x->b->dir.entries[i]);
+	for (size_t i = 0; rc == 0 && i < x->b->dir.len; i++) {
+		const struct ccm_dir_entry *e = &x->b->dir.entries[i];
+		const struct ccm_manifest_entry *mb, *pe;
+
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+			continue;
+		n++;
+		snprintf(name, sizeof(name), "%08zu.pri", n);
+		if ((rc = ccm_iff_writer_primary(x->w, name, x->err)) < 0)
+			break;
+		snprintf(name, sizeof(name), "%08zu.sec", n);
+		if ((rc = ccm_iff_writer_secondary(x->w, name, x->err)) < 0)
+			break;
+		if (mailbox_address(x, e->name, &addr) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		pe = ccm_bundle_private(x->b, e->name);
+		if (pe && (rc = write_pab(x, e, pe, &addr)) < 0)
+			break;
+		/* ALWAYS the section, mail or not: it is what turns an existing
+		 * custom recipient into this user's mailbox (Q194218). */
+		if ((rc = ccm_iff_writer_section(x->w, CCM_IFF_MAILMESSAGE, addr.ptr,
+						 x->err)) < 0)
+			break;
+		x->st->users++;
+		x->owner = e->name;
+		mb = ccm_bundle_mailbox(x->b, e->name);
+		if (mb && mb->path)
+			rc = write_box(x, mb, NULL);
+		if (x->o->progress)
+			x->o->progress(x->o->ctx, ++done, total, x->st->bytes_in);
+	}
+	x->owner = NULL;
+	ccm_buf_release(&addr);
+	return rc;
+}
+
+static int write_boards(struct xctx *x)
+{
+	int rc;
+
+	if (x->b->manifest.n_boards == 0)
+		return 0;
+	if ((rc = ccm_iff_writer_primary(x->w, "Public.pri", x->err)) < 0 ||
+	    (rc = ccm_iff_writer_secondary(x->w, "Public.sec", x->err)) < 0 ||
+	    (rc = ccm_iff_writer_section(x->w, CCM_IFF_MAILMESSAGE, "PublicMessages",
+					 x->err)) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < x->b->manifest.n_boards; i++) {
+		const struct ccm_manifest_entry *e = &x->b->manifest.boards[i];
+		if (e->path)
+			rc = write_box(x, e, e->name);
+		x->st->boards++;
+	}
+	return rc;
+}
+
+int ccm_extract(struct ccm_bundle *b, const char *out_dir,
+		const struct ccm_extract_opts *o, struct ccm_extract_stats *st,
+		struct ccm_error *err)
+{
+	struct xctx x = { 0 };
+	struct ccm_buf pkl = CCM_BUF_INIT;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	x.b = b;
+	x.o = o;
+	x.st = st;
+	x.err = err;
+	ccm_spool_init(&x.body, BODY_MEMORY);
+	ccm_buf_init(&x.enc);
+	ccm_buf_init(&x.carry);
+	ccm_buf_init(&x.tmp);
+	ccm_buf_init(&x.folder);
+	ccm_extract_safe_name(b->manifest.post_office, &pkl);
+	ccm_buf_adds(&pkl, ".pkl");
+	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
+	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, o->code_page ? o->code_page : 1252,
+				 err);
+	if (rc == 0) {
+		rc = write_directory(&x);
+		if (rc == 0)
+			rc = write_users(&x);
+		if (rc == 0)
+			rc = write_boards(&x);
+		st->replaced = ccm_iff_writer_replaced(x.w);
+		if (rc == 0)
+			rc = ccm_iff_writer_close(x.w, err);
+		else
+			ccm_iff_writer_abort(x.w);
+	}
+	if (rc == 0 && st->replaced)
+		note(&x, CCM_WARNING, "code-page-replacements", NULL, -1, NULL, 0,
+		     "%lu character(s) have no place in code page %d and were written "
+		     "as '?'; choose a code page that holds them with --code-page",
+		     st->replaced, o->code_page ? o->code_page : 1252);
+	clear_atts(&x);
+	free(x.atts);
+	for (size_t i = 0; i < x.n_aliases; i++)
+		free(x.used_aliases[i]);
+	free(x.used_aliases);
+	ccm_spool_release(&x.body);
+	ccm_buf_release(&x.enc);
+	ccm_buf_release(&x.carry);
+	ccm_buf_release(&x.tmp);
+	ccm_buf_release(&x.folder);
+	ccm_buf_release(&pkl);
+	return rc;
+}

@@ -1,0 +1,64 @@
+/* extract.h: a post office bundle to a migration file set (always a
+ * MAILMESSAGE section per user: the fix of Q194218). */
+#ifndef CCM_EXTRACT_H
+#define CCM_EXTRACT_H
+
+#include <stddef.h>
+#include "base/buf.h"
+#include "base/report.h"
+#include "ccmail/bundle.h"
+
+struct ccm_extract_opts {
+	int code_page;              /* the set's code page; 0 means 1252 */
+	int no_mail;                /* write every user's section empty */
+	int has_since, has_until;   /* date range: since <= date < until */
+	long long since, until;     /* UTC seconds */
+	int keep_r8;                /* keep the R8 settings folders */
+	/* called after each mailbox; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total,
+			 unsigned long long bytes);
+	void *ctx;
+};
+
+struct ccm_extract_stats {
+	size_t users;                /* DIRECTORY rows = MAILMESSAGE sections */
+	size_t pab_sections;
+	size_t boards;
+	unsigned long messages;      /* rows written, boards included */
+	unsigned long attachments;   /* Attachment sections */
+	unsigned long forwarded;     /* forwarded messages kept as .ccm files */
+	unsigned long skipped;       /* source messages not written (reported) */
+	unsigned long long bytes_in; /* bytes of the mail files read */
+	unsigned long replaced;      /* characters the code page lacked */
+	char pkl[256];               /* the packing list's file name */
+};
+
+/*
+ * Writes the set for bundle `b` into folder `out_dir` (spec section 12):
+ * <PO>.pkl, Directory.pri with a DIRECTORY row for every local and mobile
+ * user, one NNNNNNNN.pri/.sec per such user holding their PAB section (if
+ * they have a private address book) and ALWAYS their MAILMESSAGE section,
+ * even with no mail, with mail skipped (no_mail) or all of it outside the
+ * date range; Public.pri/.sec for bulletin boards. Every message that is
+ * not written is reported in the bundle's report with why. Memory stays
+ * flat: a message's body is spooled (at most 1 MiB in memory) and
+ * attachments are copied in pieces.
+ *
+ * Returns 0, or a negative code when the set cannot be written (err
+ * filled): the folder already holds a set (CCM_EEXISTS), a code page that
+ * cannot be converted to, a write error.
+ */
+int ccm_extract(struct ccm_bundle *b, const char *out_dir,
+		const struct ccm_extract_opts *o, struct ccm_extract_stats *st,
+		struct ccm_error *err);
+
+/* The set's folder name for a post office: letters, digits, '-' and '_'
+ * (A43: names with '&', '+', spaces or accents broke the old tools). */
+int ccm_extract_safe_name(const char *po, struct ccm_buf *out);
+
+/* Where a cc:Mail folder goes in the target mailbox (spec 12 / issue):
+ * Inbox; Message Log to Sent Items; Trash to Deleted Items; others kept
+ * with their hierarchy. Sets *r8 when it is an R8 settings folder. */
+int ccm_extract_folder(const char *folder, struct ccm_buf *out, int *r8);
+
+#endif

@@ -1,0 +1,287 @@
+/* test_extract.c: a bundle to a migration file set, checked as text. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccmail/bundle.h"
+#include "ccmail/names.h"
+#include "iff/extract.h"
+
+#define SALESPO CCMIG_TEST_DATA "/salespo"
+
+struct run {
+	char *dir, *set;
+	struct ccm_diaglist diags;
+	struct ccm_report rep;
+	struct ccm_extract_stats st;
+};
+
+static struct run *extract(const struct ccm_extract_opts *o)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	struct ccm_bundle *b;
+	struct ccm_error err;
+
+	assert_non_null(r);
+	r->dir = tu_mkdtemp();
+	r->set = tu_path(r->dir, "set");
+	r->rep.sink = ccm_diaglist_sink;
+	r->rep.ctx = &r->diags;
+	assert_int_equal(ccm_bundle_open(&b, SALESPO, &r->rep, &err), 0);
+	if (ccm_extract(b, r->set, o, &r->st, &err) != 0)
+		fail_msg("extract: %s", err.msg);
+	ccm_bundle_free(b);
+	return r;
+}
+
+static char *file(struct run *r, const char *name)
+{
+	char *p = tu_path(r->set, name), *text = tu_slurp(p, NULL);
+
+	if (!text)
+		fail_msg("no file %s in the set", name);
+	free(p);
+	return text;
+}
+
+static void done(struct run *r)
+{
+	ccm_diaglist_release(&r->diags);
+	tu_rmtree(r->dir);
+	free(r->dir);
+	free(r->set);
+	free(r);
+}
+
+/* The text after a section's header line, up to the next blank line. */
+static char *rows_of(const char *pri, const char *keyword)
+{
+	const char *k = strstr(pri, keyword), *h, *end;
+
+	if (!k)
+		fail_msg("no section '%s'", keyword);
+	h = strstr(k, "\r\n");
+	h = strstr(h + 2, "\r\n") + 2;       /* past the column header */
+	end = strstr(h, "\r\n\r\n");
+	end = end ? end + 2 : h + strlen(h);
+	return ccm_strndup(h, (size_t)(end - h));
+}
+
+static void expect_users_in_order(struct run *r, const char *const *users, size_t n,
+				  const char *const *rows)
+{
+	for (size_t i = 0; i < n; i++) {
+		char name[32], key[256], *pri, *got;
+
+		snprintf(name, sizeof(name), "%08zu.pri", i + 1);
+		pri = file(r, name);
+		snprintf(key, sizeof(key), "MAILMESSAGE,\"CCMAIL:%s at SALESPO\"\r\n", users[i]);
+		got = rows_of(pri, key);
+		if (rows[i])
+			assert_non_null(strstr(got, rows[i]));
+		else
+			assert_string_equal(got, "");
+		free(got);
+		free(pri);
+	}
+}
+
+static const char *const users[] = {
+	"Smith, John", "Doe, Jane", "Grewal, Jeff", "M\xfcller, J\xfcrgen"
+};  /* as code page 1252 writes them */
+
+/* Q194218: a section for a user with no mail at all. */
+static void every_user_gets_a_mailmessage_section(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	const char *const rows[] = { "Sent Items,John Smith,J\xfcrgen M\xfcller,,,Re: Gr\xfc\xdf" "e",
+				     NULL, "Inbox,", NULL };
+	char *pkl = file(r, "SALESPO.pkl");
+
+	(void)state;
+	assert_int_equal(r->st.users, 4);
+	expect_users_in_order(r, users, 4, rows);
+	assert_string_equal(pkl, "1252\r\n\r\nFilename,Filetype\r\n"
+			    "Directory.pri,Primary\r\n00000001.pri,Primary\r\n"
+			    "00000002.pri,Primary\r\n00000003.pri,Primary\r\n"
+			    "00000004.pri,Primary\r\nPublic.pri,Primary\r\n"
+			    "00000001.sec,Secondary\r\n00000002.sec,Secondary\r\n"
+			    "00000003.sec,Secondary\r\n00000004.sec,Secondary\r\n"
+			    "Public.sec,Secondary\r\n");
+	free(pkl);
+	done(r);
+}
+
+static void no_mail_still_writes_every_section(void **state)
+{
+	struct ccm_extract_opts o = { .no_mail = 1 };
+	struct run *r = extract(&o);
+	const char *const rows[] = { NULL, NULL, NULL, NULL };
+
+	(void)state;
+	expect_users_in_order(r, users, 4, rows);
+	assert_int_equal(r->st.messages, 1);    /* the board's: nobody's mail */
+	/* Smith and Grewal have mail; Doe and Müller have none to skip. */
+	assert_int_equal(ccm_diaglist_count(&r->diags, "mail-not-extracted"), 2);
+	done(r);
+}
+
+static void mail_all_outside_the_dates_still_writes_every_section(void **state)
+{
+	struct ccm_extract_opts o = { .has_until = 1, .until = 0 };
+	struct run *r = extract(&o);
+	const char *const rows[] = { NULL, NULL, NULL, NULL };
+
+	(void)state;
+	expect_users_in_order(r, users, 4, rows);
+	assert_int_equal(ccm_diaglist_count(&r->diags, "outside-date-range"), 6);
+	assert_int_equal(r->st.skipped, 6);
+	done(r);
+}
+
+static void directory_rows_for_local_and_mobile_users(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	char *dir = file(r, "Directory.pri");
+
+	(void)state;
+	assert_non_null(strstr(dir, "DIRECTORY\r\n"
+		"Obj-class,Mode,Common-Name,Display-Name,Last Name,First Name,"
+		"Secondary-Proxy-Addresses,Home-Server\r\n"
+		"mailbox,create,jsmith,John Smith,Smith,John,"
+		"\"MIGRATE:CCMAIL:Smith, John at SALESPO\",~Server\r\n"
+		"mailbox,create,jdoe,Jane Doe,Doe,Jane,"
+		"\"MIGRATE:CCMAIL:Doe, Jane at SALESPO\",~Server\r\n"
+		"mailbox,create,jeffg,Jeff Grewal,Grewal,Jeff,"));
+	/* A mobile user too, with an ASCII Common-Name; code page 1252. */
+	assert_non_null(strstr(dir, "mailbox,create,jurgenm,J\xfcrgen M\xfcller,M\xfcller,J\xfcrgen,"));
+	assert_null(strstr(dir, "Admin"));       /* l: not migrated here */
+	free(dir);
+	done(r);
+}
+
+static void messages_map_folders_flags_dates_and_attachments(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	char *pri = file(r, "00000001.pri"), *sec = file(r, "00000001.sec");
+
+	(void)state;
+	/* 11:59 PM local on New Year's Eve 1999, both dates, read, sent. */
+	assert_non_null(strstr(pri, "Inbox,J\xfcrgen M\xfcller,John Smith;Jane Doe,,,"
+			       "Gr\xfc\xdf" "e zum Jahr 2000,19991231235900,19991231235900,"
+			       "0,FALSE,FALSE,#00000001.sec(50)\r\n"));
+	/* The impossible date is written clamped; Unread; user folder kept. */
+	assert_non_null(strstr(pri, "\"Projects\\1999\",Jane Doe,John Smith,,,[draft] plan,"
+			       "19990228100000,19990228100000,0,TRUE,FALSE,"));
+	/* The attachment follows its body, named without its date. */
+	assert_non_null(strstr(sec, "Body,7,,FALSE,,,\r\nDanke\r\n\r\n"
+			       "Attachment,256,,TRUE,\"budget.wk4\",7,\r\n"));
+	assert_int_equal(r->st.attachments, 2);
+	free(pri);
+	free(sec);
+	done(r);
+}
+
+static void private_address_book_becomes_the_pab_section(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	char *pri = file(r, "00000001.pri"), *rows;
+
+	(void)state;
+	rows = rows_of(pri, "PAB,\"CCMAIL:Smith, John at SALESPO\"\r\n");
+	assert_non_null(strstr(rows, "entry,Dad,\"CCMAIL:Parkes, Joe at FARPO\",,,"
+			       ",,,,,,,,,,,,,,,,,,home\r\n"));
+	assert_non_null(strstr(rows, "dl,My Friends,Dad;\"Grande, Jon at SALESPO\","));
+	/* The PAB section comes before the MAILMESSAGE section. */
+	assert_true(strstr(pri, "PAB,") < strstr(pri, "MAILMESSAGE,"));
+	free(rows);
+	free(pri);
+	done(r);
+}
+
+static void bulletin_boards_go_to_public_folders(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	char *pri = file(r, "Public.pri");
+
+	(void)state;
+	assert_non_null(strstr(pri, "MAILMESSAGE,PublicMessages\r\n"));
+	assert_non_null(strstr(pri, "\"Lotus cc:Mail Bulletin Boards\\Social\","
+			       "John Smith,\"#Social [CCMAIL:#Social at SALESPO]\",,,Party,"
+			       "20010101120000,"));
+	assert_int_equal(r->st.boards, 1);
+	free(pri);
+	done(r);
+}
+
+static void folders_map_to_the_target_system(void **state)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+	int r8;
+
+	(void)state;
+	ccm_extract_folder(NULL, &b, &r8);
+	assert_string_equal(b.ptr, "Inbox");
+	ccm_extract_folder("Message Log", &b, &r8);
+	assert_string_equal(b.ptr, "Sent Items");
+	ccm_extract_folder("TRASH", &b, &r8);
+	assert_string_equal(b.ptr, "Deleted Items");
+	ccm_extract_folder("Message Log\\1998", &b, &r8);
+	assert_string_equal(b.ptr, "Sent Items\\1998");
+	ccm_extract_folder("Clipboard", &b, &r8);
+	assert_string_equal(b.ptr, "Clipboard");
+	assert_int_equal(r8, 0);
+	ccm_extract_folder("Rules", &b, &r8);
+	assert_int_equal(r8, 1);
+	ccm_extract_safe_name("Sales & Marketing PO", &b);
+	assert_string_equal(b.ptr, "Sales_Marketing_PO");
+	ccm_buf_release(&b);
+}
+
+static void names_split_into_first_and_last(void **state)
+{
+	struct ccm_buf f = CCM_BUF_INIT, l = CCM_BUF_INIT, a = CCM_BUF_INIT;
+
+	(void)state;
+	ccm_name_split("Van Horn, Craig", &f, &l);
+	assert_string_equal(f.ptr, "Craig");
+	assert_string_equal(l.ptr, "Van Horn");
+	ccm_name_split("John Q. Public", &f, &l);
+	assert_string_equal(f.ptr, "John Q.");
+	assert_string_equal(l.ptr, "Public");
+	ccm_name_split("jsmith", &f, &l);
+	assert_string_equal(f.ptr, "");
+	assert_string_equal(l.ptr, "jsmith");
+	ccm_name_alias("Núñez, Íñigo", NULL, &a);
+	assert_string_equal(a.ptr, "inigon");
+	ccm_name_alias("Smith, John", "on leave;43/3019", &a);
+	assert_string_equal(a.ptr, "johns");
+	ccm_name_alias("Łukasz Żółw", NULL, &a);
+	assert_string_equal(a.ptr, "lukaszz");
+	ccm_buf_release(&f);
+	ccm_buf_release(&l);
+	ccm_buf_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_user_gets_a_mailmessage_section),
+		cmocka_unit_test(no_mail_still_writes_every_section),
+		cmocka_unit_test(mail_all_outside_the_dates_still_writes_every_section),
+		cmocka_unit_test(directory_rows_for_local_and_mobile_users),
+		cmocka_unit_test(messages_map_folders_flags_dates_and_attachments),
+		cmocka_unit_test(private_address_book_becomes_the_pab_section),
+		cmocka_unit_test(bulletin_boards_go_to_public_folders),
+		cmocka_unit_test(folders_map_to_the_target_system),
+		cmocka_unit_test(names_split_into_first_and_last),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
