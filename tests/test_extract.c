@@ -187,6 +187,38 @@ static void messages_map_folders_flags_dates_and_attachments(void **state)
 	done(r);
 }
 
+/* Spec 12.7: users of this post office by display name, others with
+ * their address in brackets. */
+static void recipients_outside_the_post_office_keep_their_address(void **state)
+{
+	struct ccm_extract_opts o = { 0 };
+	struct run *r = extract(&o);
+	char *pri = file(r, "00000003.pri");
+
+	(void)state;
+	/* "Grewal, Jeff at HUB" is this post office's Jeff Grewal: names are
+	 * unique across the cc:Mail network (Q237588). */
+	assert_non_null(strstr(pri, "Inbox,Jeff Grewal,Admin [CCMAIL:Admin at HUBPO2],,,"
+			       "Another message,19980602083900,"));
+	assert_non_null(strstr(pri, "Inbox,Admin [CCMAIL:Admin at HUBPO2],Jeff Grewal,,,"
+			       "Re: Another message,"));
+	free(pri);
+	done(r);
+}
+
+/* Spec 12.4: what the set's code page cannot hold is counted and reported. */
+static void characters_the_code_page_lacks_are_counted(void **state)
+{
+	struct ccm_extract_opts o = { .code_page = 874 };
+	struct run *r;
+
+	(void)state;    /* Thai: no room for the German names */
+	r = extract(&o);    /* Thai: no room for the German names */
+	assert_true(r->st.replaced > 0);
+	assert_int_equal(ccm_diaglist_count(&r->diags, "code-page-replacements"), 1);
+	done(r);
+}
+
 static void private_address_book_becomes_the_pab_section(void **state)
 {
 	struct ccm_extract_opts o = { 0 };
@@ -278,6 +310,8 @@ int main(void)
 		cmocka_unit_test(mail_all_outside_the_dates_still_writes_every_section),
 		cmocka_unit_test(directory_rows_for_local_and_mobile_users),
 		cmocka_unit_test(messages_map_folders_flags_dates_and_attachments),
+		cmocka_unit_test(recipients_outside_the_post_office_keep_their_address),
+		cmocka_unit_test(characters_the_code_page_lacks_are_counted),
 		cmocka_unit_test(private_address_book_becomes_the_pab_section),
 		cmocka_unit_test(bulletin_boards_go_to_public_folders),
 		cmocka_unit_test(folders_map_to_the_target_system),

@@ -623,6 +623,33 @@ static void nested_message_items_are_entered(void **state)
 	fx_free(x);
 }
 
+/* Without counts, a forwarded message read raw runs to the next message. */
+static void uncounted_message_item_read_raw_holds_the_whole_message(void **state)
+{
+	const char *inner =
+		"Message:\r\nSubject: original\r\nContents:\r\nText item:\r\nhello\r\n"
+		"File item: a.txt\r\n6869";
+	char file[1024];
+	struct fixture *x;
+	const struct ccm_item *it;
+
+	(void)state;
+	snprintf(file, sizeof(file),
+		 "Message:\r\nSubject: fwd\r\nContents:\r\nText item:\r\nsee below\r\n"
+		 "Message item: original\r\n%s\r\n"
+		 "Message:\r\nSubject: next\r\nContents:\r\n", inner);
+	x = fx_str(file, 0, CCM_ENC_HEX);
+	next_msg(x);
+	next_item(x);
+	it = next_item(x);
+	assert_int_equal(it->kind, CCM_ITEM_MESSAGE);
+	expect_data(x, inner, strlen(inner));
+	no_more_items(x);
+	assert_string_equal(next_msg(x)->subject, "next");
+	no_more_messages(x);
+	fx_free(x);
+}
+
 static void nesting_past_the_limit_is_reported_not_followed(void **state)
 {
 	struct ccm_buf b = CCM_BUF_INIT, inner = CCM_BUF_INIT;
@@ -839,6 +866,7 @@ int main(void)
 		cmocka_unit_test(data_without_macbinary_header_is_taken_raw),
 		cmocka_unit_test(fax_and_unknown_items_become_attachments),
 		cmocka_unit_test(nested_message_items_are_entered),
+		cmocka_unit_test(uncounted_message_item_read_raw_holds_the_whole_message),
 		cmocka_unit_test(nesting_past_the_limit_is_reported_not_followed),
 		cmocka_unit_test(truncated_file_keeps_what_is_there),
 		cmocka_unit_test(file_cut_inside_binary_item_keeps_its_bytes),

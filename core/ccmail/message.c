@@ -28,6 +28,7 @@ struct item_state {
 	unsigned char held_eol;  /* the previous line's end, handed out only
 				    if the data goes on */
 	int in_line, cont, chunk_is_eol;
+	long lines;              /* lines started so far */
 	/* decoding */
 	enum decoder dec;
 	struct ccm_hexdec hex;
@@ -378,6 +379,20 @@ static int message_follows(struct ccm_msgfile *f, long long from)
 /* ---- reading data in pieces -------------------------------------------- */
 
 /*
+ * Whether a line ends an item's data found by delimiters. A forwarded
+ * message read as raw bytes holds a whole message: its first line is its
+ * own "Message:", and its item lines are its own, so only a later
+ * "Message:" line ends it (as it ends the nested message when entered).
+ */
+static int ends_delimited_data(const struct item_state *it, const char *line,
+			       size_t len)
+{
+	if (it->item.kind == CCM_ITEM_MESSAGE)
+		return it->lines > 0 && is_message_line(line, len);
+	return is_delimiter_line(line, len);
+}
+
+/*
  * The next piece of the current item's raw data: 1 with *p and *len set,
  * 0 at the end of the data, negative on a read error.
  */
@@ -444,7 +459,7 @@ static int raw_next(struct ccm_msgfile *f, struct item_state *it,
 		r = ccm_in_peekline(&f->in, &line, &llen, &eol);
 		if (r < 0 && r != CCM_ELIMIT)
 			return r;
-		if (r == 0 || (!it->cont && is_delimiter_line(line, llen))) {
+		if (r == 0 || (!it->cont && ends_delimited_data(it, line, llen))) {
 			it->done = 1;
 			return 0;
 		}
@@ -456,6 +471,7 @@ static int raw_next(struct ccm_msgfile *f, struct item_state *it,
 		}
 		it->cont = (r == CCM_ELIMIT);
 		it->in_line = 1;
+		it->lines++;
 		it->line_left = llen;
 		it->line_eol = (unsigned char)eol;
 		if (llen == 0)

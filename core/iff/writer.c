@@ -173,6 +173,8 @@ static FILE *create(struct ccm_iff_writer *w, const char *name, int primary,
 		return NULL;
 	}
 	free(path);
+	/* Fewer, larger writes: the set is written once, front to back. */
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (add_listed(w, name, primary) < 0) {
 		fclose(f);
 		ccm_error_set(err, CCM_ENOMEM, "out of memory");
