@@ -1,5 +1,6 @@
 /* cmd_extract.c: `ccmig extract PO_DIR -o SET_DIR`: write migration files. */
 #include "commands.h"
+#include "report_print.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -64,11 +65,7 @@ static int write_report(const char *dir, const struct ccm_diaglist *d)
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	for (size_t i = 0; i < d->len; i++) {
-		char line[4096];
-		ccm_diag_format(&d->items[i], line, sizeof(line));
-		fprintf(f, "%s\n", line);
-	}
+	print_diags(f, "", d, 0);
 	return fclose(f);
 }
 
@@ -163,11 +160,7 @@ int cmd_extract(int argc, char **argv)
 	       st.forwarded, bytes, st.skipped);
 	printf("Report: %lu errors, %lu warnings, %lu notes; all in %s/ccmig-report.txt\n",
 	       rep.counts[CCM_ERROR], rep.counts[CCM_WARNING], rep.counts[CCM_NOTE], out);
-	for (size_t i = 0; i < diags.len && i < SHOWN; i++) {
-		char line[2048];
-		ccm_diag_format(&diags.items[i], line, sizeof(line));
-		printf("  %s\n", line);
-	}
+	print_diags(stdout, "  ", &diags, SHOWN);
 	if (diags.len > SHOWN)
 		printf("  ... and %zu more in the report\n", diags.len - SHOWN);
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] || st.skipped) ? 1 : 0;

@@ -1,5 +1,6 @@
 /* cmd_inspect.c: `ccmig inspect PO_DIR`: a post office at a glance. */
 #include "commands.h"
+#include "report_print.h"
 #include "json.h"
 #include "progress.h"
 
@@ -119,11 +120,7 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 	}
 	printf("\nReport: %lu errors, %lu warnings, %lu notes\n",
 	       rep->counts[CCM_ERROR], rep->counts[CCM_WARNING], rep->counts[CCM_NOTE]);
-	for (size_t i = 0; i < diags->len; i++) {
-		char line[2048];
-		ccm_diag_format(&diags->items[i], line, sizeof(line));
-		printf("  %s\n", line);
-	}
+	print_diags(stdout, "  ", diags, 0);
 }
 
 static void json_folders(const struct ccm_folder_count *f, size_t n)
@@ -245,11 +242,7 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (ccm_bundle_open(&b, dir, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig inspect: %s\n", err.msg);
-		for (size_t i = 0; i < diags.len; i++) {
-			char line[2048];
-			ccm_diag_format(&diags.items[i], line, sizeof(line));
-			fprintf(stderr, "  %s\n", line);
-		}
+		print_diags(stderr, "  ", &diags, 0);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,8 +117,13 @@ static max_align_t scratch[SCRATCH_SIZE / sizeof(max_align_t)];
 void *ccm_gen_alloc(struct ccm_gen_arena *a, size_t n)
 {
 	struct ccm_gen_ablk *b = a->head;
-	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	size_t need;
 	char *p;
+
+	/* Rounding up must not wrap around to a small size. */
+	if (n > PTRDIFF_MAX - sizeof(max_align_t))
+		abort();
+	need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 
 	if (need == 0)
 		need = sizeof(max_align_t);

@@ -208,13 +208,13 @@ static size_t copy_chunk(char *dst, const char *src, size_t n, int directory)
 	char *o = dst;
 
 	if (!directory || !(bs = memchr(src, '\\', n))) {
-		memcpy(dst, src, n);
+		memmove(dst, src, n);
 		return n;
 	}
 	for (;;) {
 		size_t k = (size_t)(bs - src);
 
-		memcpy(o, src, k);
+		memmove(o, src, k);
 		o += k;
 		src += k;
 		n -= k;
@@ -229,7 +229,7 @@ static size_t copy_chunk(char *dst, const char *src, size_t n, int directory)
 		if (!(bs = memchr(src, '\\', n)))
 			break;
 	}
-	memcpy(o, src, n);
+	memmove(o, src, n);
 	return (size_t)(o - dst) + n;
 }
 

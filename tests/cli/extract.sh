@@ -35,7 +35,7 @@ expect_status 2 "$CCMIG" extract "$DATA/salespo" -o "$TMP/x" --code-page 99999
 # A generated post office with every defect: extracted, and the set checks.
 "$CCMIG" gen "$TMP/po" --users 12 --messages 6 --seed 4 --defects all >/dev/null
 expect_status 1 "$CCMIG" extract "$TMP/po" -o "$TMP/gset"
-users=$(grep -c '^Location: [LR]$' "$TMP/po/directory.exp")
+users=$(tr -d '\r' <"$TMP/po/directory.exp" | grep -c '^Location: [LR]$')
 dups=$(grep -c 'duplicate-name' "$TMP/gset/ccmig-report.txt")
 n=$(cat "$TMP"/gset/0*.pri | grep -c '^MAILMESSAGE,')
 if [ "$n" -eq $((users - dups)) ]; then pass; else
