@@ -12,5 +12,10 @@ int cmd_inspect(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_dirsync(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
 
 #endif

@@ -18,6 +18,11 @@ static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "inspect PO_DIR [--json]" },
 	{ "extract", cmd_extract, "extract PO_DIR -o SET_DIR [--code-page N] [--no-mail] [--since DATE] [--until DATE]" },
 	{ "check", cmd_check, "check SET_DIR/PO.pkl [--json]" },
+	{ "import", cmd_import, "import SET_DIR/PO.pkl --store S.db [--create-mailboxes] [--time-zone Z]" },
+	{ "migrate", cmd_migrate, "migrate PO_DIR --store S.db [--keep-files DIR] [--no-mail] ..." },
+	{ "dirsync", cmd_dirsync, "dirsync PO_DIR --store S.db" },
+	{ "verify", cmd_verify, "verify PO_DIR --store S.db" },
+	{ "stat", cmd_stat, "stat --store S.db [--json]" },
 	{ "gen", cmd_gen, "gen PO_DIR [--users N] [--messages N] [--seed N] ..." },
 };
 

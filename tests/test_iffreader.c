@@ -21,6 +21,7 @@ struct fx {
 	struct ccm_iff_set *set;
 	struct ccm_iff_pri *pri;
 	size_t next_pri;
+	long sec_n;              /* sections seen in the open primary */
 };
 
 static struct fx *fx_new(void)
@@ -95,11 +96,15 @@ static const struct ccm_iff_section *fx_section(struct fx *x)
 				return NULL;
 			assert_int_equal(ccm_iff_pri_open(&x->pri, x->set, x->next_pri++,
 							  &err), 0);
+			x->sec_n = 0;
 		}
 		rc = ccm_iff_pri_next_section(x->pri, &sec, &err);
 		assert_true(rc >= 0);
-		if (rc > 0)
+		if (rc > 0) {
+			/* Sections are numbered from 1 in each file. */
+			assert_int_equal(sec->number, ++x->sec_n);
 			return sec;
+		}
 		ccm_iff_pri_close(x->pri);
 		x->pri = NULL;
 	}

@@ -1,5 +1,6 @@
 /* directory.c: the post office directory and its case-insensitive name index. */
 #include "ccmail/directory.h"
+#include "base/utf8.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -8,43 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-/*
- * The next character of a name, case-folded: its code point, or for a
- * byte that does not start valid UTF-8, 0x110000 + the byte, so that
- * broken names still compare (and hash) byte by byte.
- */
-static unsigned long next_folded(const unsigned char **pp, const unsigned char *e)
+unsigned long ccm_name_fold_cp(unsigned long c)
 {
-	const unsigned char *p = *pp;
-	unsigned long c = p[0];
-	int need = 0;
-
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		c &= 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		c &= 0x0F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		c &= 0x07;
-	} else if (c >= 0x80) {
-		*pp = p + 1;
-		return 0x110000UL + c;
-	}
-	if (e - p <= need) {
-		*pp = p + 1;
-		return need ? 0x110000UL + p[0] : c;
-	}
-	for (int i = 1; i <= need; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*pp = p + 1;
-			return 0x110000UL + p[0];
-		}
-		c = (c << 6) | (p[i] & 0x3F);
-	}
-	*pp = p + need + 1;
-
 	if (c >= 'A' && c <= 'Z')
 		return c + 32;
 	if (c < 0xC0)
@@ -65,6 +31,22 @@ static unsigned long next_folded(const unsigned char **pp, const unsigned char *
 	if ((c >= 0x139 && c <= 0x148) || c >= 0x179)
 		return (c & 1) ? c + 1 : c;
 	return c;
+}
+
+/*
+ * The next character of a name, folded; a byte that is not valid UTF-8
+ * stands for itself, out of the range of code points, so that it compares
+ * equal only to the same byte.
+ */
+static unsigned long next_folded(const unsigned char **pp, const unsigned char *e)
+{
+	unsigned long c;
+	int n = ccm_utf8_decode(*pp, e, &c);
+
+	if (n == 0)
+		return 0x110000UL + *(*pp)++;
+	*pp += n;
+	return ccm_name_fold_cp(c);
 }
 
 int ccm_name_cmp(const char *a, size_t alen, const char *b, size_t blen)

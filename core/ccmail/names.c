@@ -1,6 +1,7 @@
 /* names.c: what a cc:Mail name says: first and last name, display name, alias. */
 #include "ccmail/names.h"
 #include "base/error.h"
+#include "base/utf8.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -92,38 +93,18 @@ static const char *fold_cp(unsigned cp)
 int ccm_ascii_fold(const char *utf8, struct ccm_buf *out)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
+	const unsigned char *e = p + strlen(utf8);
 
-	while (*p) {
-		unsigned cp;
-		int len;
+	while (p < e) {
+		unsigned long cp;
+		int len = ccm_utf8_decode(p, e, &cp);
 
-		if (*p < 0x80) {
-			if (ccm_buf_addch(out, *p++) < 0)
-				return CCM_ENOMEM;
+		if (len == 0) {
+			p++;          /* not UTF-8: nothing ASCII to give */
 			continue;
 		}
-		if ((*p & 0xE0) == 0xC0) {
-			cp = *p & 0x1F;
-			len = 2;
-		} else if ((*p & 0xF0) == 0xE0) {
-			cp = *p & 0x0F;
-			len = 3;
-		} else if ((*p & 0xF8) == 0xF0) {
-			cp = *p & 0x07;
-			len = 4;
-		} else {
-			p++;
-			continue;
-		}
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80) {
-				len = i;
-				cp = 0;
-				break;
-			}
-			cp = cp << 6 | (p[i] & 0x3F);
-		}
-		if (ccm_buf_adds(out, fold_cp(cp)) < 0)
+		if (cp < 0x80 ? ccm_buf_addch(out, (int)cp) < 0 :
+		    ccm_buf_adds(out, fold_cp((unsigned)cp)) < 0)
 			return CCM_ENOMEM;
 		p += len;
 	}
@@ -140,6 +121,20 @@ static int clean_alias(const char *ascii, struct ccm_buf *out)
 				return CCM_ENOMEM;
 	}
 	return 0;
+}
+
+int ccm_alias_clean(const char *text, const char *fallback, struct ccm_buf *out)
+{
+	struct ccm_buf fold = CCM_BUF_INIT;
+	int rc = ccm_ascii_fold(text, &fold);
+
+	ccm_buf_reset(out);
+	if (rc == 0)
+		rc = clean_alias(fold.ptr, out);
+	if (rc == 0 && out->len == 0)
+		rc = ccm_buf_adds(out, fallback);
+	ccm_buf_release(&fold);
+	return rc;
 }
 
 int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)

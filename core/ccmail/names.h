@@ -26,6 +26,13 @@ int ccm_name_display(const char *name, struct ccm_buf *out);
 int ccm_ascii_fold(const char *utf8, struct ccm_buf *out);
 
 /*
+ * Replaces out with an alias made from any text: folded to ASCII, lower
+ * case, only letters, digits, '.', '-' and '_', at most 20 characters (what
+ * Exchange took in an alias); `fallback` when nothing is left.
+ */
+int ccm_alias_clean(const char *text, const char *fallback, struct ccm_buf *out);
+
+/*
  * The alias a user's Common-Name is made from: the first ';' field of the
  * directory Comments when it is a plausible alias (Q217040: sites kept
  * "alias;office;phone" there), otherwise the first name plus the first

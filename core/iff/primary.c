@@ -446,6 +446,7 @@ static int parse_keyword(struct ccm_iff_pri *p, int kind, struct ccm_error *err)
 	for (int c = 0; c < CCM_IFF_COL_COUNT; c++)
 		sec->col[c] = -1;
 	sec->kind = (enum ccm_iff_section_kind)kind;
+	sec->number = ++p->sections;
 	sec->line = p->cur.line;
 	sec->offset = p->cur.offset;
 	if (ccm_buf_set(&p->kw_raw, p->cur.raw.ptr, p->cur.raw.len) < 0)

@@ -64,6 +64,7 @@ struct ccm_iff_pri {
 	struct ccm_iff_section sec;
 	struct ccm_buf kw_raw, hdr_raw, addr_raw, addr;
 	long rows;                     /* rows of the current section */
+	long sections;                 /* sections started in the file */
 	long last_row_line;
 	int extra_reported;            /* extra fields reported in this section */
 	struct ccm_iff_row row;

@@ -1,0 +1,120 @@
+/* cmd_migrate.c: `ccmig migrate PO_DIR --store S.db`: the one-step run. */
+#include "commands.h"
+#include "progress.h"
+#include "report_print.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ccmail/bundle.h"
+#include "store/migrate.h"
+#include "store/store.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ccmig migrate PO_DIR --store S.db [options]\n\n"
+		"Extracts the post office into migration files and imports them into\n"
+		"the store in one step (every user gets a mailbox, mail or not), then\n"
+		"removes the files.\n\n"
+		"options:\n"
+		"  --store S.db          the store (created if missing)\n"
+		"  --keep-files DIR      keep the migration files in DIR\n"
+		"  --code-page N         code page of the migration files (default 1252)\n"
+		"  --no-mail             make every mailbox but migrate no mail\n"
+		"  --create-mailboxes    make a mailbox even when no directory row or\n"
+		"                        custom recipient stands for it\n"
+		"  --keep-r8-folders     keep the R8 client's settings folders\n\n"
+		"Exit status: 0 all migrated; 1 migrated, but something was skipped or\n"
+		"repaired (the report lists it); 2 failed or bad usage.\n");
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_migrate_opts o;
+	struct ccm_migrate_stats st;
+	struct ccm_bundle *b;
+	struct ccm_store *s;
+	struct ccm_error err;
+	const char *po = NULL, *db = NULL;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.create_mailboxes = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--store") && i + 1 < argc) {
+			db = argv[++i];
+		} else if (!strcmp(a, "--keep-files") && i + 1 < argc) {
+			o.keep_files = argv[++i];
+		} else if (!strcmp(a, "--code-page") && i + 1 < argc) {
+			char *end;
+			o.extract.code_page = (int)strtol(argv[++i], &end, 10);
+			if (*end || o.extract.code_page <= 0) {
+				fprintf(stderr, "ccmig migrate: --code-page takes a number\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--no-mail")) {
+			o.extract.no_mail = 1;
+		} else if (!strcmp(a, "--keep-r8-folders")) {
+			o.extract.keep_r8 = 1;
+		} else if (!strcmp(a, "--create-mailboxes")) {
+			o.create_mailboxes = 1;
+		} else if (a[0] == '-' || po) {
+			fprintf(stderr, "ccmig migrate: unexpected '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else {
+			po = a;
+		}
+	}
+	if (!po || !db) {
+		usage(stderr);
+		return 2;
+	}
+	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
+		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
+		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_bundle_free(b);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	rc = ccm_migrate(b, s, &o, &st, &err);
+	ccm_store_close(s);
+	ccm_bundle_free(b);
+	if (rc < 0) {
+		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		print_diags(stderr, "  ", &diags, 0);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	printf("Migrated %s into %s: %zu users, %lu messages, %lu attachments; %lu "
+	       "mailboxes made, %lu custom recipients made mailboxes\n", po, db,
+	       st.extract.users, st.import.messages, st.import.attachments,
+	       st.import.mailboxes_created, st.import.converted);
+	if (st.extract.skipped || st.import.rows_skipped)
+		printf("Not migrated: %lu messages at extraction, %lu rows at import\n",
+		       st.extract.skipped, st.import.rows_skipped);
+	if (st.set_dir[0])
+		printf("Migration files kept in %s%s%s\n", st.set_dir,
+		       st.import.recovery[0] ? "; recovery file " : "",
+		       st.import.recovery);
+	printf("Report: %lu errors, %lu warnings, %lu notes\n", rep.counts[CCM_ERROR],
+	       rep.counts[CCM_WARNING], rep.counts[CCM_NOTE]);
+	print_diags(stdout, "  ", &diags, 0);
+	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] || st.extract.skipped ||
+	      st.import.rows_skipped) ? 1 : 0;
+	ccm_diaglist_release(&diags);
+	return rc;
+}

@@ -1,0 +1,18 @@
+/* utf8.h: decoding and encoding one UTF-8 character. */
+#ifndef CCM_UTF8_H
+#define CCM_UTF8_H
+
+#include "base/buf.h"
+
+/*
+ * Decodes the character at p (before e): returns its length 1..4 and sets
+ * *cp, or 0 when the bytes there are not a valid UTF-8 sequence (a stray
+ * continuation byte, an invalid lead, a sequence cut by e).
+ */
+int ccm_utf8_decode(const unsigned char *p, const unsigned char *e,
+		    unsigned long *cp);
+
+/* Appends the UTF-8 form of code point cp (at most U+10FFFF). */
+int ccm_utf8_put(struct ccm_buf *out, unsigned long cp);
+
+#endif

@@ -1,0 +1,635 @@
+/* import.c: a migration file set into the store, as the wizard imported it. */
+#include "store/import.h"
+#include "store/folders.h"
+#include "store/ledger.h"
+#include "store/messages.h"
+#include "store/recipients.h"
+#include "base/buf.h"
+#include "base/tz.h"
+#include "iff/csv.h"
+#include "iff/reader.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define PIECE 65536
+#define BODY_MAX (64u << 20)
+
+/* The recovery file of this run: the rows and sections that were skipped. */
+struct recovery {
+	FILE *f;
+	char name[64];
+	size_t pri;             /* primary (index + 1) and section (offset of its */
+	long long section;      /* keyword line) whose lines were written last */
+	int sections;
+};
+
+struct ictx {
+	struct ccm_store *s;
+	struct ccm_iff_set *set;
+	struct ccm_iff_pri *p;
+	const struct ccm_import_opts *o;
+	struct ccm_import_stats *st;
+	struct ccm_error *err;
+	struct ccm_report *rep;      /* the caller's */
+	struct ccm_report tee;       /* the caller's and the store's events */
+	struct ccm_tz *tz;
+	struct recovery rec;
+	size_t pri_index;
+	long long source;            /* ledger source of the current primary */
+	long kill_at, rows_seen;     /* fault injection, see ccm_import() */
+	struct ccm_buf body, subject, tmp, addr;
+	struct ccm_csv_line multi;
+	char piece[PIECE];
+};
+
+/* Every report entry also becomes an event of the store's run. */
+static void tee_sink(void *ctx, const struct ccm_diag *d)
+{
+	struct ictx *x = ctx;
+
+	ccm_report_emit(x->rep, d);
+	ccm_store_event(x->s, d, NULL);
+}
+
+static void report(struct ictx *x, enum ccm_severity sev, const char *kind,
+		   int event, long line, long long offset, const char *user,
+		   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+static void report(struct ictx *x, enum ccm_severity sev, const char *kind,
+		   int event, long line, long long offset, const char *user,
+		   const char *fmt, ...)
+{
+	struct ccm_diag d = { sev, kind, event,
+			      x->p ? ccm_iff_pri_name(x->p) : ccm_iff_set_pkl_name(x->set),
+			      line, offset, user, 0, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_reportv(&x->tee, &d, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the recovery file ---------------------------------------------------- */
+
+static int recovery_open(struct ictx *x)
+{
+	const char *dir = ccm_iff_set_dir(x->set);
+	char path[4200];
+	struct stat sb;
+
+	for (int n = 1; n < 10000; n++) {
+		snprintf(x->rec.name, sizeof(x->rec.name), "RECOVER-%04d.pri", n);
+		snprintf(path, sizeof(path), "%s/%s", dir, x->rec.name);
+		if (stat(path, &sb) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/RECOVER-%04d.pkl", dir, n);
+		if (stat(path, &sb) == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, x->rec.name);
+		x->rec.f = fopen(path, "wb");
+		if (!x->rec.f)
+			return ccm_error_sys(x->err, errno, "cannot create recovery file '%s'",
+					     path);
+		snprintf(x->st->recovery, sizeof(x->st->recovery), "RECOVER-%04d.pkl", n);
+		return 0;
+	}
+	return ccm_error_set(x->err, CCM_EEXISTS, "no free RECOVER-NNNN name in '%s'", dir);
+}
+
+static int put(struct ictx *x, const char *p, size_t n)
+{
+	if (fwrite(p, 1, n, x->rec.f) != n || fwrite("\r\n", 1, 2, x->rec.f) != 2)
+		return ccm_error_sys(x->err, errno, "cannot write recovery file '%s'",
+				     x->rec.name);
+	return 0;
+}
+
+/* Writes a row (NULL: none) under its section's keyword and header lines. */
+static int recover(struct ictx *x, const struct ccm_iff_section *sec,
+		   const struct ccm_iff_row *row)
+{
+	int rc;
+
+	if (!x->rec.f && (rc = recovery_open(x)) < 0)
+		return rc;
+	if (x->rec.pri != x->pri_index + 1 || x->rec.section != sec->offset) {
+		if (x->rec.sections++ && (rc = put(x, "", 0)) < 0)
+			return rc;
+		if ((rc = put(x, sec->keyword_raw, sec->keyword_raw_len)) < 0)
+			return rc;
+		if (sec->header_raw && (rc = put(x, sec->header_raw, sec->header_raw_len)) < 0)
+			return rc;
+		x->rec.pri = x->pri_index + 1;
+		x->rec.section = sec->offset;
+	}
+	return row ? put(x, row->raw, row->raw_len) : 0;
+}
+
+/* The recovery packing list: the recovery primary and the set's secondaries. */
+static int recovery_close(struct ictx *x)
+{
+	char path[4200];
+	FILE *f;
+	int rc = 0;
+
+	if (!x->rec.f)
+		return 0;
+	if (fclose(x->rec.f) != 0)
+		rc = ccm_error_sys(x->err, errno, "cannot write recovery file '%s'", x->rec.name);
+	x->rec.f = NULL;
+	snprintf(path, sizeof(path), "%s/%s", ccm_iff_set_dir(x->set), x->st->recovery);
+	f = fopen(path, "wb");
+	if (!f)
+		return ccm_error_sys(x->err, errno, "cannot create '%s'", path);
+	fprintf(f, "%d\r\n\r\nFilename,Filetype\r\n%s,Primary\r\n",
+		ccm_iff_set_code_page(x->set), x->rec.name);
+	for (size_t i = 0; i < ccm_iff_set_count(x->set, CCM_IFF_SECONDARY); i++)
+		fprintf(f, "%s,Secondary\r\n",
+			ccm_iff_set_file(x->set, CCM_IFF_SECONDARY, i)->name);
+	if (fclose(f) != 0 && rc == 0)
+		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", path);
+	return rc;
+}
+
+/* ---- finding and making mailboxes ----------------------------------------- */
+
+/* "TYPE:rest" into its parts; the type is upper-cased. 0 when no ':'. */
+static int split_typed(const char *s, struct ccm_buf *type, const char **rest)
+{
+	const char *colon = strchr(s, ':');
+
+	if (!colon || colon == s)
+		return 0;
+	ccm_buf_set(type, s, (size_t)(colon - s));
+	for (size_t i = 0; i < type->len; i++)
+		if (type->ptr[i] >= 'a' && type->ptr[i] <= 'z')
+			type->ptr[i] -= 32;
+	*rest = colon + 1;
+	return 1;
+}
+
+/* Adds an address unless some recipient has it already. */
+static int add_address(struct ictx *x, long long id, const char *type,
+		       const char *text)
+{
+	long long owner;
+	int kind, rc;
+
+	rc = ccm_store_find_address(x->s, type, text, &owner, &kind, x->err);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	return ccm_store_address_add(x->s, id, type, text, 0, x->err);
+}
+
+/* The MIGRATE proxy and the old cc:Mail address of a mailbox. */
+static int add_source_addresses(struct ictx *x, long long id, const char *addr)
+{
+	const char *rest;
+	int rc = add_address(x, id, "MIGRATE", addr);
+
+	if (rc == 0 && split_typed(addr, &x->addr, &rest))
+		rc = add_address(x, id, x->addr.ptr, rest);
+	return rc;
+}
+
+/*
+ * The mailbox of `addr`: found, converted from a custom recipient in place
+ * (Q194218), or created from the given names when `create`. *id 0 when
+ * none and not created.
+ */
+static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
+		       const char *display, const char *first, const char *last,
+		       int create, long long *id)
+{
+	/* A MIGRATE: proxy equal to it, or an address of its own type
+	 * (spec 4.8). */
+	int kind, rc = ccm_store_find_source(x->s, addr, id, &kind, x->err);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && kind == CCM_RECIP_CUSTOM) {
+		if ((rc = ccm_store_convert_to_mailbox(x->s, *id, x->err)) < 0)
+			return rc;
+		x->st->converted++;
+		return add_source_addresses(x, *id, addr);
+	}
+	if (rc == 1 && kind == CCM_RECIP_MAILBOX)
+		return add_source_addresses(x, *id, addr);
+	*id = 0;     /* nobody, or a list or public folder holds the address */
+	if (rc == 1)
+		return 0;
+	if (!create)
+		return 0;
+	{
+		struct ccm_recipient r = { 0 };
+		struct ccm_buf unique = CCM_BUF_INIT;
+
+		if ((rc = ccm_store_unique_alias(x->s, alias && *alias ? alias : "user",
+						 &unique, x->err)) < 0)
+			return rc;
+		r.kind = CCM_RECIP_MAILBOX;
+		r.alias = unique.ptr;
+		r.display_name = display && *display ? display : unique.ptr;
+		r.first_name = first;
+		r.last_name = last;
+		rc = ccm_store_recipient_create(x->s, &r, id, x->err);
+		ccm_buf_release(&unique);
+		if (rc < 0)
+			return rc;
+	}
+	x->st->mailboxes_created++;
+	return add_source_addresses(x, *id, addr);
+}
+
+/* ---- rows ----------------------------------------------------------------- */
+
+static int ledger_done(struct ictx *x, const struct ccm_iff_row *row)
+{
+	int rc = ccm_store_ledger_find(x->s, x->source, row->offset, NULL, x->err);
+
+	if (rc == 1)
+		x->st->rows_already++;
+	return rc;
+}
+
+static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
+			 const struct ccm_iff_row *row)
+{
+	long long id = 0;
+	int n, rc;
+
+	x->multi.n = 0;
+	n = ccm_iff_row_multi(x->p, CCM_IFF_COL_PROXY_ADDRESSES, &x->multi);
+	for (int i = 0; n > 0 && i < n && !id; i++) {
+		const char *a = x->multi.f[i].value;
+		if (!strncasecmp(a, "MIGRATE:", 8))
+			a += 8;
+		rc = mailbox_for(x, a, ccm_iff_row_get(row, CCM_IFF_COL_COMMON_NAME, NULL),
+				 ccm_iff_row_get(row, CCM_IFF_COL_DISPLAY_NAME, NULL),
+				 ccm_iff_row_get(row, CCM_IFF_COL_FIRST_NAME, NULL),
+				 ccm_iff_row_get(row, CCM_IFF_COL_LAST_NAME, NULL), 1, &id);
+		if (rc < 0)
+			return rc;
+	}
+	if (!id) {
+		report(x, CCM_ERROR, "no-migrate-address", 8149, row->line, row->offset, NULL,
+		       "directory row for '%s' has no MIGRATE: address to find or make its "
+		       "mailbox by; add one in Secondary-Proxy-Addresses",
+		       ccm_iff_row_get(row, CCM_IFF_COL_COMMON_NAME, NULL));
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	return ccm_store_ledger_record(x->s, x->source, row->offset, "mailbox", id, x->err);
+}
+
+/* "Display [TYPE:address]" into its display and address parts. */
+static void split_display(char *v, struct ccm_store_rcpt *r)
+{
+	size_t n = strlen(v);
+	char *open = n && v[n - 1] == ']' ? strrchr(v, '[') : NULL;
+
+	r->display = v;
+	r->address = NULL;
+	if (open && strchr(open, ':')) {
+		v[n - 1] = '\0';
+		r->address = open + 1;
+		while (open > v && open[-1] == ' ')
+			open--;
+		*open = '\0';
+		if (!*v)
+			r->display = r->address;
+	}
+}
+
+/* Streams the chain's sections after the Body into attachments. */
+static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
+{
+	const struct ccm_iff_secsect *s;
+	int seq = 0, rc = 0;
+
+	while (rc == 0 && ccm_iff_chain_next(c, &s) == 1) {
+		struct ccm_store_attachment meta = { 0 };
+		struct ccm_store_attach_info info;
+		struct ccm_store_attach *a;
+		ssize_t got;
+
+		if (s->type == CCM_IFF_OTHER || s->type == CCM_IFF_BODY)
+			continue;     /* reported by the reader */
+		meta.message_id = msg;
+		meta.seq = ++seq;
+		meta.kind = s->macbinary ? "macbinary" : "file";
+		meta.name = s->name;
+		meta.position = s->position;
+		meta.size = (unsigned long long)s->length;
+		if ((rc = ccm_store_attach_begin(x->s, &meta, &a, x->err)) < 0)
+			return rc;
+		while ((got = ccm_iff_chain_read(c, x->piece, PIECE, x->err)) > 0)
+			if ((rc = ccm_store_attach_write(a, x->piece, (size_t)got, x->err)) < 0)
+				break;
+		if (got < 0)
+			rc = (int)got;
+		if (rc < 0) {
+			ccm_store_attach_abort(a);
+			return rc;
+		}
+		if ((rc = ccm_store_attach_finish(a, &info, x->err)) < 0)
+			return rc;
+		if (rc == 1) {
+			/* Stored as received; the mismatch must not pass unseen. */
+			report(x, CCM_WARNING, "attachment-size", 8005, 0, s->offset, NULL,
+			       "attachment '%s' declared %lld bytes in its section but gave "
+			       "%llu; what was there is stored", s->name, s->length,
+			       info.received);
+			rc = 0;
+		}
+		x->st->attachments++;
+		x->st->attachment_bytes += info.size;
+	}
+	return rc;
+}
+
+static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
+		       const struct ccm_iff_row *row, long long mailbox)
+{
+	const enum ccm_iff_col cols[3] = { CCM_IFF_COL_TO, CCM_IFF_COL_CC, CCM_IFF_COL_BCC };
+	struct ccm_store_message m = { 0 };
+	struct ccm_store_rcpt *rcpts = NULL, sender = { 0 };
+	struct ccm_iff_chain *c = NULL;
+	const struct ccm_iff_secsect *body;
+	struct ccm_date sent, recvd;
+	const char *folder = ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL);
+	char *sender_text = NULL;
+	size_t n_rcpts = 0;
+	int rc, b;
+
+	if (ccm_iff_row_validate(x->p, x->tz) < 0 ||
+	    (rc = ccm_iff_row_chain(x->p, CCM_IFF_COL_BODY, &c, x->err)) == CCM_EMALFORMED) {
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	if (rc < 0)
+		return rc;
+	/* Recipients: one list of values with their kinds. */
+	x->multi.n = 0;
+	for (int k = 0; k < 3; k++) {
+		size_t before = x->multi.n;
+		struct ccm_store_rcpt *v;
+		if (ccm_iff_row_multi(x->p, cols[k], &x->multi) < 0)
+			continue;     /* reported; the message goes on without them */
+		v = realloc(rcpts, (x->multi.n ? x->multi.n : 1) * sizeof(*v));
+		if (!v) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			goto out;
+		}
+		rcpts = v;
+		for (size_t i = before; i < x->multi.n; i++)
+			rcpts[i].kind = k + 1;
+		n_rcpts = x->multi.n;
+	}
+	for (size_t i = 0; i < n_rcpts; i++)
+		split_display(x->multi.f[i].value, &rcpts[i]);
+	sender_text = ccm_strdup(ccm_iff_row_get(row, CCM_IFF_COL_SENDER, NULL) ?
+				 ccm_iff_row_get(row, CCM_IFF_COL_SENDER, NULL) : "");
+	if (!sender_text) {
+		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		goto out;
+	}
+	split_display(sender_text, &sender);
+	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
+	/* The body: the chain's first section, held while the row is written. */
+	ccm_buf_reset(&x->body);
+	if (ccm_iff_chain_next(c, &body) == 1 && body->type == CCM_IFF_BODY) {
+		ssize_t got;
+		while ((got = ccm_iff_chain_read_utf8(c, &x->body, PIECE, x->err)) > 0)
+			if (x->body.len > BODY_MAX)
+				break;
+		if (got < 0) {
+			rc = (int)got;
+			goto out;
+		}
+	}
+	if (sec->is_public) {
+		rc = ccm_store_public_folder_ensure(x->s, folder && *folder ? folder : "Inbox",
+						    &m.folder_id, x->err);
+	} else {
+		rc = ccm_store_folder_ensure(x->s, mailbox, folder && *folder ? folder : "Inbox",
+					     &m.folder_id, x->err);
+	}
+	if (rc < 0)
+		goto out;
+	m.sender_name = sender.display;
+	m.sender_address = sender.address;
+	m.subject = x->subject.ptr;
+	if (ccm_iff_row_date(x->p, CCM_IFF_COL_SEND_DATE, x->tz, &sent) == 0) {
+		m.has_sent = 1;
+		m.sent_utc = sent.utc;
+	}
+	if (ccm_iff_row_date(x->p, CCM_IFF_COL_RECEIVED_DATE, x->tz, &recvd) == 0) {
+		m.has_received = 1;
+		m.received_utc = recvd.utc;
+	}
+	m.sent_text = ccm_iff_row_get(row, CCM_IFF_COL_SEND_DATE, NULL);
+	m.received_text = ccm_iff_row_get(row, CCM_IFF_COL_RECEIVED_DATE, NULL);
+	ccm_iff_row_priority(x->p, &m.priority);
+	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNREAD, 0, &b);
+	m.read = !b;
+	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNSENT, 0, &m.unsent);
+	m.body = x->body.ptr;
+	m.body_len = x->body.len;
+	m.rcpts = rcpts;
+	m.n_rcpts = n_rcpts;
+	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) < 0 ||
+	    (rc = attachments(x, c, m.id)) < 0)
+		goto out;
+	x->st->messages++;
+	rc = ccm_store_ledger_record(x->s, x->source, row->offset, "message", m.id, x->err);
+out:
+	ccm_iff_chain_free(c);
+	free(rcpts);
+	free(sender_text);
+	return rc;
+}
+
+/* ---- sections --------------------------------------------------------------- */
+
+/*
+ * Fault injection for the crash tests (CCMIG_TEST_KILL_AT=N): dies at the
+ * N-th row as a power cut or the OOM killer would, in the middle of its
+ * section's transaction.
+ */
+static void maybe_die(struct ictx *x)
+{
+	if (x->kill_at > 0 && ++x->rows_seen == x->kill_at)
+		raise(SIGKILL);
+}
+
+/* Skips the rest of a section whole into the recovery file (8124). */
+static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
+			const char *why)
+{
+	const struct ccm_iff_row *row;
+	int rc;
+
+	report(x, CCM_ERROR, "section-skipped", 8124, sec->line, sec->offset, sec->address,
+	       "bad section encountered: %s; the section is skipped whole and written "
+	       "to the recovery file", why);
+	x->st->sections_skipped++;
+	if ((rc = recover(x, sec, NULL)) < 0)
+		return rc;
+	while ((rc = ccm_iff_pri_next_row(x->p, &row, x->err)) > 0) {
+		x->st->rows++;
+		x->st->rows_skipped++;
+		if ((rc = recover(x, sec, row)) < 0)
+			return rc;
+		maybe_die(x);
+	}
+	return rc;
+}
+
+static int section(struct ictx *x, const struct ccm_iff_section *sec)
+{
+	const struct ccm_iff_row *row;
+	long long mailbox = 0;
+	int rc;
+
+	x->st->sections++;
+	if (sec->bad)
+		return skip_section(x, sec, "its keyword or column header line cannot be read");
+	if (sec->kind == CCM_IFF_PAB)
+		return skip_section(x, sec, "personal address books are not imported by "
+				    "this version of ccmig");
+	if (sec->kind == CCM_IFF_MAILMESSAGE && !sec->is_public) {
+		const char *a = sec->address ? sec->address : "";
+		if ((rc = mailbox_for(x, a, NULL, NULL, NULL, NULL,
+				      x->o->create_mailboxes, &mailbox)) < 0)
+			return rc;
+		if (!mailbox) {
+			report(x, CCM_ERROR, "mailbox-not-found", 8074, sec->line, sec->offset, a,
+			       "failed to connect to the mailbox '%s': no mailbox or custom "
+			       "recipient has that address; create it, or import with "
+			       "--create-mailboxes", a);
+			return skip_section(x, sec, "its mailbox was not found");
+		}
+	}
+	while ((rc = ccm_iff_pri_next_row(x->p, &row, x->err)) > 0) {
+		x->st->rows++;
+		if (row->bad) {
+			x->st->rows_skipped++;
+			rc = recover(x, sec, row);
+		} else if ((rc = ledger_done(x, row)) != 0) {
+			rc = rc > 0 ? 0 : rc;
+		} else if (sec->kind == CCM_IFF_DIRECTORY) {
+			rc = directory_row(x, sec, row);
+		} else {
+			rc = message_row(x, sec, row, mailbox);
+		}
+		if (rc < 0)
+			return rc;
+		maybe_die(x);
+	}
+	return rc;
+}
+
+int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opts *o,
+	       struct ccm_report *rep, struct ccm_import_stats *st, struct ccm_error *err)
+{
+	struct ictx x = { 0 };
+	long long run;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	x.s = s;
+	x.o = o;
+	x.st = st;
+	x.err = err;
+	x.rep = rep;
+	x.tee.sink = tee_sink;
+	x.tee.ctx = &x;
+	ccm_buf_init(&x.body);
+	ccm_buf_init(&x.subject);
+	ccm_buf_init(&x.tmp);
+	ccm_buf_init(&x.addr);
+	ccm_csv_line_init(&x.multi);
+	{
+		/* CCMIG_TEST_KILL_AT=N: SIGKILL at the N-th row (tests only). */
+		const char *k = getenv("CCMIG_TEST_KILL_AT");
+		x.kill_at = k ? atol(k) : 0;
+	}
+	if ((rc = ccm_tz_open(&x.tz, o->time_zone, err)) < 0)
+		return rc;
+	if ((rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
+		goto done;
+	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
+		goto finish;
+	for (x.pri_index = 0; rc >= 0 &&
+	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
+		const struct ccm_iff_file *f = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, x.pri_index);
+		const struct ccm_iff_section *sec;
+
+		if ((rc = ccm_store_ledger_source(s, ccm_iff_set_pkl_name(x.set), f->name,
+						  &x.source, err)) < 0)
+			break;
+		rc = ccm_iff_pri_open(&x.p, x.set, x.pri_index, err);
+		if (rc == CCM_ENOTFOUND) {
+			rc = 0;      /* reported when the set was opened */
+			continue;
+		}
+		if (rc < 0)
+			break;
+		while ((rc = ccm_iff_pri_next_section(x.p, &sec, err)) > 0) {
+			/* Each section is one transaction: a run killed in the
+			 * middle of one leaves none of it, and the ledger lets the
+			 * next run pick up where this one stopped. */
+			if ((rc = ccm_store_begin(s, err)) < 0)
+				break;
+			rc = section(&x, sec);
+			if (rc < 0) {
+				ccm_store_rollback(s, NULL);
+				break;
+			}
+			if ((rc = ccm_store_commit(s, err)) < 0)
+				break;
+		}
+		ccm_iff_pri_close(x.p);
+		x.p = NULL;
+	}
+	if (rc >= 0)
+		rc = recovery_close(&x);
+	else
+		recovery_close(&x);
+	if (rc >= 0 && st->recovery[0])
+		report(&x, CCM_WARNING, "recovery-file", 8002, 0, -1, NULL,
+		       "errors occurred during the import; what was skipped is in the "
+		       "recovery file %s: fix it and run 'ccmig import %s/%s'",
+		       st->recovery, ccm_iff_set_dir(x.set), st->recovery);
+	ccm_iff_set_free(x.set);
+finish:
+	{
+		struct ccm_store_count counts[] = {
+			{ "sections", (long long)st->sections },
+			{ "sections_skipped", (long long)st->sections_skipped },
+			{ "rows", (long long)st->rows },
+			{ "rows_skipped", (long long)st->rows_skipped },
+			{ "rows_already", (long long)st->rows_already },
+			{ "mailboxes_created", (long long)st->mailboxes_created },
+			{ "custom_converted", (long long)st->converted },
+			{ "messages", (long long)st->messages },
+			{ "attachments", (long long)st->attachments },
+		};
+		ccm_store_run_finish(s, rc < 0 ? 2 : st->rows_skipped || st->sections_skipped,
+				     counts, sizeof(counts) / sizeof(counts[0]), NULL);
+	}
+done:
+	ccm_tz_free(x.tz);
+	ccm_buf_release(&x.body);
+	ccm_buf_release(&x.subject);
+	ccm_buf_release(&x.tmp);
+	ccm_buf_release(&x.addr);
+	ccm_csv_line_release(&x.multi);
+	return rc < 0 ? rc : 0;
+}

@@ -1,0 +1,56 @@
+/* import.h: a migration file set into the store, as the wizard imported it. */
+#ifndef CCM_IMPORT_H
+#define CCM_IMPORT_H
+
+#include "base/report.h"
+#include "store/store.h"
+
+struct ccm_import_opts {
+	/* A MAILMESSAGE section whose mailbox is neither found nor a custom
+	 * recipient to convert: 1 creates the mailbox, 0 skips the section
+	 * (events 8074 and 8124) into the recovery file. */
+	int create_mailboxes;
+	/* The zone the set's 14-digit local dates were written in (the post
+	 * office's); NULL or "" means UTC. */
+	const char *time_zone;
+};
+
+struct ccm_import_stats {
+	unsigned long sections, sections_skipped;
+	unsigned long rows, rows_skipped, rows_already;
+	unsigned long mailboxes_created, converted, messages, attachments;
+	unsigned long long attachment_bytes;
+	char recovery[64];          /* RECOVER-NNNN.pkl when one was written */
+};
+
+/*
+ * Imports the set of packing list `pkl` into store `s` (spec section 6):
+ * primaries in packing-list order, sections in file order, each section
+ * one transaction. DIRECTORY rows create mailboxes, or convert the custom
+ * recipient that holds their MIGRATE:/CCMAIL: address into the mailbox,
+ * in place (Q194218, Q200564: never event 238). A MAILMESSAGE section
+ * finds its mailbox by address and converts a custom recipient the same
+ * way; its rows become messages in their folders with their attachments,
+ * streamed. PublicMessages rows go to public folders. Every source row is
+ * recorded in the ledger (packing list, primary file, row offset), so
+ * importing the same set again adds nothing, and a run killed at any
+ * moment is finished by running it again.
+ *
+ * A bad row is skipped alone; a bad section (its keyword or header line,
+ * a mailbox that can be neither found nor made) is skipped whole (8124);
+ * either way it is reported in `rep` and in the store's events, and
+ * written with its section's keyword and header lines to a recovery file
+ * RECOVER-NNNN.pri beside the packing list, with RECOVER-NNNN.pkl listing
+ * it and the set's secondaries (spec 12.8), so that it can be fixed and
+ * imported with the same command. PAB sections are not imported yet:
+ * they are reported and go to the recovery file.
+ *
+ * Returns 0 when the import ran (problems are reported), or a negative
+ * code when it could not (err filled): the set cannot be read at all, a
+ * store or write error.
+ */
+int ccm_import(struct ccm_store *s, const char *pkl,
+	       const struct ccm_import_opts *o, struct ccm_report *rep,
+	       struct ccm_import_stats *st, struct ccm_error *err);
+
+#endif

@@ -1,0 +1,49 @@
+/* key.c: match keys, the case-folded forms that addresses and paths are compared by. */
+#include "store/store_int.h"
+#include "base/utf8.h"
+#include "ccmail/directory.h"
+
+#include <ctype.h>
+#include <string.h>
+
+int ccm_store_fold(const char *text, struct ccm_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *e = p + strlen(text);
+	int space = 0, rc = 0;
+
+	ccm_buf_reset(out);
+	while (p < e && rc == 0) {
+		unsigned long c;
+		int n;
+
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			space = out->len > 0;
+			p++;
+			continue;
+		}
+		if (space && (rc = ccm_buf_addch(out, ' ')) < 0)
+			break;
+		space = 0;
+		if ((n = ccm_utf8_decode(p, e, &c)) == 0) {
+			rc = ccm_buf_addch(out, *p++);
+			continue;
+		}
+		rc = ccm_utf8_put(out, ccm_name_fold_cp(c));
+		p += n;
+	}
+	return rc;
+}
+
+int ccm_store_norm_type(const char *type, struct ccm_buf *out)
+{
+	ccm_buf_reset(out);
+	if (!type)
+		return CCM_EINVAL;
+	while (*type == ' ')
+		type++;
+	for (; *type && *type != ' '; type++)
+		if (ccm_buf_addch(out, toupper((unsigned char)*type)) < 0)
+			return CCM_ENOMEM;
+	return out->len ? 0 : CCM_EINVAL;
+}

@@ -1,0 +1,192 @@
+/* messages.c: inserting messages with their recipients and headers, and reading them back. */
+#include "store/messages.h"
+#include "store/store_int.h"
+
+#include <assert.h>
+#include <string.h>
+
+static const char *const rcpt_names[] = { NULL, "to", "cc", "bcc" };
+
+const char *ccm_rcpt_kind_name(int kind)
+{
+	if (kind < CCM_RCPT_TO || kind > CCM_RCPT_BCC)
+		return NULL;
+	return rcpt_names[kind];
+}
+
+static int rcpt_parse(const char *s)
+{
+	for (int k = CCM_RCPT_TO; s && k <= CCM_RCPT_BCC; k++)
+		if (!strcmp(s, rcpt_names[k]))
+			return k;
+	return 0;
+}
+
+int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
+			  long long *id, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	long long mid;
+	int rc;
+
+	if (m->priority < -1 || m->priority > 1)
+		return ccm_error_set(err, CCM_EINVAL,
+				     "priority %d is not -1, 0 or 1", m->priority);
+	for (size_t i = 0; i < m->n_rcpts; i++)
+		if (!ccm_rcpt_kind_name(m->rcpts[i].kind))
+			return ccm_error_set(err, CCM_EINVAL,
+					     "recipient %zu has kind %d: not to, cc "
+					     "or bcc", i + 1, m->rcpts[i].kind);
+	for (size_t i = 0; i < m->n_headers; i++)
+		if (!m->headers[i].name)
+			return ccm_error_set(err, CCM_EINVAL,
+					     "extra header %zu has no name", i + 1);
+	if (!(st = ccm_st(s, ST_MSG_INSERT,
+		"INSERT INTO messages (folder_id, sender_name, sender_address, "
+		"subject, sent_utc, sent_text, received_utc, received_text, "
+		"priority, is_read, is_unsent, body_bytes, body) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", err)))
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, m->folder_id);
+	ccm_bind_text(st, 2, m->sender_name);
+	ccm_bind_text(st, 3, m->sender_address);
+	ccm_bind_text(st, 4, m->subject);
+	if (m->has_sent)
+		sqlite3_bind_int64(st, 5, m->sent_utc);
+	ccm_bind_text(st, 6, m->sent_text);
+	if (m->has_received)
+		sqlite3_bind_int64(st, 7, m->received_utc);
+	ccm_bind_text(st, 8, m->received_text);
+	sqlite3_bind_int(st, 9, m->priority);
+	sqlite3_bind_int(st, 10, m->read ? 1 : 0);
+	sqlite3_bind_int(st, 11, m->unsent ? 1 : 0);
+	sqlite3_bind_int64(st, 12, (long long)(m->body ? m->body_len : 0));
+	if (m->body)
+		sqlite3_bind_text64(st, 13, m->body, m->body_len, SQLITE_STATIC,
+				    SQLITE_UTF8);
+	if ((rc = ccm_st_run(s, st, err, "adding a message")) < 0)
+		return rc;
+	mid = sqlite3_last_insert_rowid(s->db);
+
+	for (size_t i = 0; i < m->n_rcpts; i++) {
+		if (!(st = ccm_st(s, ST_RCPT_INSERT,
+			"INSERT INTO message_recipients (message_id, seq, kind, "
+			"display_name, address) VALUES (?1, ?2, ?3, ?4, ?5)", err)))
+			return err ? err->code : CCM_EIO;
+		sqlite3_bind_int64(st, 1, mid);
+		sqlite3_bind_int64(st, 2, (long long)i + 1);
+		ccm_bind_text(st, 3, rcpt_names[m->rcpts[i].kind]);
+		ccm_bind_text(st, 4, m->rcpts[i].display);
+		ccm_bind_text(st, 5, m->rcpts[i].address);
+		if ((rc = ccm_st_run(s, st, err, "adding a message recipient")) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < m->n_headers; i++) {
+		if (!(st = ccm_st(s, ST_HDR_INSERT,
+			"INSERT INTO message_headers (message_id, seq, name, value) "
+			"VALUES (?1, ?2, ?3, ?4)", err)))
+			return err ? err->code : CCM_EIO;
+		sqlite3_bind_int64(st, 1, mid);
+		sqlite3_bind_int64(st, 2, (long long)i + 1);
+		ccm_bind_text(st, 3, m->headers[i].name);
+		ccm_bind_text(st, 4, m->headers[i].value);
+		if ((rc = ccm_st_run(s, st, err, "adding a message header")) < 0)
+			return rc;
+	}
+	*id = mid;
+	return 0;
+}
+
+int ccm_store_messages(struct ccm_store *s, long long folder,
+		       struct ccm_store_cursor **out, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(s, CUR_MESSAGE,
+		"SELECT id, folder_id, sender_name, sender_address, subject, "
+		"sent_utc, sent_text, received_utc, received_text, priority, "
+		"is_read, is_unsent, body FROM messages WHERE folder_id = ?1 "
+		"ORDER BY id", out, err);
+
+	if (rc == 0)
+		sqlite3_bind_int64((*out)->st, 1, folder);
+	return rc;
+}
+
+int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,
+			   struct ccm_error *err)
+{
+	sqlite3_stmt *st = c->st;
+	int rc;
+
+	assert(c->kind == CUR_MESSAGE);
+	if ((rc = ccm_cursor_step(c, err)) != 1)
+		return rc;
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->folder_id = sqlite3_column_int64(st, 1);
+	m->sender_name = ccm_col_text(st, 2);
+	m->sender_address = ccm_col_text(st, 3);
+	m->subject = ccm_col_text(st, 4);
+	m->has_sent = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	m->sent_utc = sqlite3_column_int64(st, 5);
+	m->sent_text = ccm_col_text(st, 6);
+	m->has_received = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	m->received_utc = sqlite3_column_int64(st, 7);
+	m->received_text = ccm_col_text(st, 8);
+	m->priority = sqlite3_column_int(st, 9);
+	m->read = sqlite3_column_int(st, 10);
+	m->unsent = sqlite3_column_int(st, 11);
+	m->body = ccm_col_text(st, 12);
+	m->body_len = (size_t)sqlite3_column_bytes(st, 12);
+	return 1;
+}
+
+int ccm_store_message_rcpts(struct ccm_store *s, long long msg,
+			    struct ccm_store_cursor **out, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(s, CUR_RCPT,
+		"SELECT kind, display_name, address FROM message_recipients "
+		"WHERE message_id = ?1 ORDER BY seq", out, err);
+
+	if (rc == 0)
+		sqlite3_bind_int64((*out)->st, 1, msg);
+	return rc;
+}
+
+int ccm_store_next_rcpt(struct ccm_store_cursor *c, struct ccm_store_rcpt *r,
+			struct ccm_error *err)
+{
+	int rc;
+
+	assert(c->kind == CUR_RCPT);
+	if ((rc = ccm_cursor_step(c, err)) == 1) {
+		r->kind = rcpt_parse(ccm_col_text(c->st, 0));
+		r->display = ccm_col_text(c->st, 1);
+		r->address = ccm_col_text(c->st, 2);
+	}
+	return rc;
+}
+
+int ccm_store_message_headers(struct ccm_store *s, long long msg,
+			      struct ccm_store_cursor **out, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(s, CUR_HEADER,
+		"SELECT name, value FROM message_headers WHERE message_id = ?1 "
+		"ORDER BY seq", out, err);
+
+	if (rc == 0)
+		sqlite3_bind_int64((*out)->st, 1, msg);
+	return rc;
+}
+
+int ccm_store_next_header(struct ccm_store_cursor *c, struct ccm_store_header *h,
+			  struct ccm_error *err)
+{
+	int rc;
+
+	assert(c->kind == CUR_HEADER);
+	if ((rc = ccm_cursor_step(c, err)) == 1) {
+		h->name = ccm_col_text(c->st, 0);
+		h->value = ccm_col_text(c->st, 1);
+	}
+	return rc;
+}

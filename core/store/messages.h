@@ -1,0 +1,197 @@
+/* messages.h: messages of the store and their attachments, streamed in and out. */
+#ifndef CCM_STORE_MESSAGES_H
+#define CCM_STORE_MESSAGES_H
+
+#include <stddef.h>
+#include "store/store.h"
+
+enum ccm_rcpt_kind { CCM_RCPT_TO = 1, CCM_RCPT_CC, CCM_RCPT_BCC };
+/* "to", "cc", "bcc"; NULL for anything else. */
+const char *ccm_rcpt_kind_name(int kind);
+
+/* A To/Cc/Bcc recipient: the display name, and "TYPE:address" when the
+ * row gave one ("Gamers [SMTP:gamers@litware.com]"), else NULL. */
+struct ccm_store_rcpt {
+	int kind;                 /* enum ccm_rcpt_kind */
+	const char *display;
+	const char *address;
+};
+
+/* An extra header kept with a message (an unknown cc:Mail header ...). */
+struct ccm_store_header {
+	const char *name;
+	const char *value;
+};
+
+/*
+ * A message. Dates are UTC seconds when has_sent/has_received is set,
+ * and the text as the source wrote it ("19950321093421"), either may be
+ * absent. priority is -1 low, 0 normal, 1 high. The body is text, given
+ * and stored whole (bodies are small next to attachments; attachments
+ * stream).
+ *
+ * As input to ccm_store_message_add, `id` is ignored and rcpts/headers
+ * are written with the message. As a cursor row, strings are borrowed
+ * from the cursor and rcpts/headers are NULL: use ccm_store_message_rcpts
+ * and ccm_store_message_headers.
+ */
+struct ccm_store_message {
+	long long id;
+	long long folder_id;
+	const char *sender_name;
+	const char *sender_address;     /* "TYPE:address" or NULL */
+	const char *subject;
+	int has_sent, has_received;
+	long long sent_utc, received_utc;
+	const char *sent_text, *received_text;
+	int priority;
+	int read, unsent;
+	const char *body;
+	size_t body_len;
+	const struct ccm_store_rcpt *rcpts;
+	size_t n_rcpts;
+	const struct ccm_store_header *headers;
+	size_t n_headers;
+};
+
+/*
+ * Inserts message m (its recipients and headers with it) into folder
+ * m->folder_id and sets *id. CCM_EINVAL for a priority outside -1..1 or
+ * a recipient kind that is not to/cc/bcc; CCM_ENOTFOUND (from the
+ * foreign key) when the folder does not exist.
+ */
+int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
+			  long long *id, struct ccm_error *err);
+
+/* ---- attachments -------------------------------------------------------
+ *
+ * An attachment is a name, its order in the message, its position in the
+ * body, its size and its content; content is stored once per distinct
+ * SHA-256 (the blobs table), in parts of at most CCM_STORE_PART_SIZE,
+ * written and read with SQLite's incremental blob I/O: the stream never
+ * holds more than one piece of the caller's in memory. (Content of at
+ * most 64 KiB, one piece, goes in with one bound value instead: the same
+ * bytes without the cost of opening a blob handle.)
+ */
+
+/*
+ * What an attachment is. As input to ccm_store_attach_begin: message_id,
+ * seq (its order in the message, 1-based; 0 means after the last one),
+ * kind (NULL: "file"; the importer also uses "document", "schedule",
+ * "message"), name (required), position (character position in the
+ * body, -1 none) and size (declared, in bytes). As a cursor row, strings
+ * borrowed; sha256 set.
+ */
+struct ccm_store_attachment {
+	long long id, message_id, blob_id;
+	int seq;
+	const char *kind;
+	const char *name;
+	long long position;
+	unsigned long long size;
+	unsigned char sha256[32];
+};
+
+/* What finishing a stream did. */
+struct ccm_store_attach_info {
+	long long attachment_id, blob_id;
+	unsigned long long size;        /* bytes stored */
+	unsigned long long received;    /* bytes the stream gave */
+	int deduplicated;               /* 1: the content was stored already */
+	unsigned char sha256[32];
+};
+
+struct ccm_store_attach;
+
+/*
+ * Begins attachment `meta` of message meta->message_id. Reserves the
+ * declared size (zeroblob) so that the content is written in place. One
+ * stream may be open per store at a time. Fails with CCM_EINVAL for a
+ * missing name or a stream already open, CCM_ENOTFOUND for no such
+ * message.
+ */
+int ccm_store_attach_begin(struct ccm_store *s,
+			   const struct ccm_store_attachment *meta,
+			   struct ccm_store_attach **out, struct ccm_error *err);
+
+/*
+ * Writes the next n bytes, hashing them. Bytes past the declared size
+ * are counted and not stored (finish says so). Fails after a rollback
+ * abandoned the stream (CCM_EINVAL) or when SQLite cannot write.
+ */
+int ccm_store_attach_write(struct ccm_store_attach *a, const void *data,
+			   size_t n, struct ccm_error *err);
+
+/*
+ * Ends the stream and frees `a`: looks the content's SHA-256 up among the
+ * stored blobs; when the same content is there the new copy is dropped
+ * and the attachment points at the old one (info->deduplicated), else the
+ * new blob is kept. Returns 0 when the stream gave exactly the declared
+ * size; 1 when it gave fewer or more bytes: the attachment is then stored
+ * with the bytes received (at most the declared size) and the caller
+ * should report it. Negative on failure (nothing stored; `a` freed).
+ * info may be NULL.
+ */
+int ccm_store_attach_finish(struct ccm_store_attach *a,
+			    struct ccm_store_attach_info *info,
+			    struct ccm_error *err);
+
+/* Drops the stream and what it wrote; frees `a`. NULL is ignored. */
+void ccm_store_attach_abort(struct ccm_store_attach *a);
+
+/*
+ * The whole stream in one call: reads `read` until it returns 0 (end) and
+ * stores the attachment as begin/write/finish would. `read` returns the
+ * bytes it put in buf (at most n), 0 at the end, or a negative CCM_E*
+ * code, which aborts the attachment and is returned.
+ * Returns 0, 1 (size differed, as finish) or a negative code.
+ */
+typedef long long (*ccm_store_read_fn)(void *ctx, void *buf, size_t n);
+int ccm_store_attach_stream(struct ccm_store *s,
+			    const struct ccm_store_attachment *meta,
+			    ccm_store_read_fn read, void *ctx,
+			    struct ccm_store_attach_info *info,
+			    struct ccm_error *err);
+
+/*
+ * Reading content back, in pieces: open blob `blob_id` (from an
+ * attachment row), read until 0, close. read returns the bytes given (at
+ * most n; fewer only at a part boundary or the end), 0 at the end, or a
+ * negative code (CCM_EMALFORMED when the parts do not add up to the
+ * size: a damaged store). The size, known at open, is set in *size
+ * (which may be NULL) and given by ccm_store_blob_size().
+ */
+struct ccm_store_blob;
+int ccm_store_blob_open(struct ccm_store *s, long long blob_id,
+			struct ccm_store_blob **out, unsigned long long *size,
+			struct ccm_error *err);
+unsigned long long ccm_store_blob_size(const struct ccm_store_blob *b);
+long long ccm_store_blob_read(struct ccm_store_blob *b, void *buf, size_t n,
+			      struct ccm_error *err);
+void ccm_store_blob_close(struct ccm_store_blob *b);
+
+/* ---- cursors (rules in store.h) ---------------------------------- */
+
+/* Messages of folder `folder`, in id (import) order. */
+int ccm_store_messages(struct ccm_store *s, long long folder,
+		       struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,
+			   struct ccm_error *err);
+/* The recipients of message `msg`, in order. */
+int ccm_store_message_rcpts(struct ccm_store *s, long long msg,
+			    struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_next_rcpt(struct ccm_store_cursor *c, struct ccm_store_rcpt *r,
+			struct ccm_error *err);
+/* The extra headers of message `msg`, in order. */
+int ccm_store_message_headers(struct ccm_store *s, long long msg,
+			      struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_next_header(struct ccm_store_cursor *c, struct ccm_store_header *h,
+			  struct ccm_error *err);
+/* The attachments of message `msg`, by seq. */
+int ccm_store_attachments(struct ccm_store *s, long long msg,
+			  struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_next_attachment(struct ccm_store_cursor *c,
+			      struct ccm_store_attachment *a,
+			      struct ccm_error *err);
+
+#endif

@@ -1,0 +1,34 @@
+/* migrate.h: one-step migration: extract into a set, import it, remove it. */
+#ifndef CCM_MIGRATE_H
+#define CCM_MIGRATE_H
+
+#include "iff/extract.h"
+#include "store/import.h"
+
+struct ccm_migrate_opts {
+	struct ccm_extract_opts extract;
+	int create_mailboxes;        /* as ccm_import_opts */
+	/* Keep the migration files in this folder (must not hold a set);
+	 * NULL: a temporary folder under $TMPDIR, removed afterwards. */
+	const char *keep_files;
+};
+
+struct ccm_migrate_stats {
+	struct ccm_extract_stats extract;
+	struct ccm_import_stats import;
+	char set_dir[4096];          /* where the files were (kept or not) */
+};
+
+/*
+ * The wizard's one-step mode, right: ccm_extract() of bundle `b` into a
+ * set, then ccm_import() of that set into `s`, with the bundle's time zone
+ * for the set's local dates. Problems of both steps go to b->rep. The set
+ * is removed afterwards unless keep_files is given, or the import skipped
+ * something (then its recovery file needs the set: the folder is kept and
+ * named in st->set_dir). Returns 0 or a negative code (err filled).
+ */
+int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
+		const struct ccm_migrate_opts *o, struct ccm_migrate_stats *st,
+		struct ccm_error *err);
+
+#endif

@@ -1,0 +1,236 @@
+/* schema.c: the store's schema, version by version, and the upgrade path. */
+#include "store/store_int.h"
+
+#include <stdio.h>
+
+/*
+ * Version 1. docs/store.md explains each table and column; keep it in
+ * step. Indexes are those the store's own look-ups and foreign keys need:
+ * every index costs each insert of the importer.
+ */
+static const char schema_v1[] =
+	"CREATE TABLE meta (\n"
+	"  key TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+
+	"CREATE TABLE runs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  command TEXT NOT NULL,\n"
+	"  args TEXT,\n"
+	"  program TEXT NOT NULL,\n"
+	"  started_utc INTEGER NOT NULL,\n"
+	"  finished_utc INTEGER,\n"
+	"  status INTEGER\n"
+	");\n"
+	"CREATE TABLE run_counts (\n"
+	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  value INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (run_id, name)\n"
+	") WITHOUT ROWID;\n"
+
+	"CREATE TABLE recipients (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('mailbox','custom','dl','public')),\n"
+	"  alias TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+	"  display_name TEXT NOT NULL,\n"
+	"  first_name TEXT,\n"
+	"  last_name TEXT,\n"
+	"  target TEXT,\n"
+	"  comments TEXT,\n"
+	"  office TEXT,\n"
+	"  phone TEXT,\n"
+	"  ccmail_name TEXT,\n"
+	"  ccmail_location TEXT,\n"
+	"  ccmail_po TEXT,\n"
+	"  dirsync_po TEXT,\n"
+	"  created_run INTEGER REFERENCES runs(id),\n"
+	"  updated_run INTEGER REFERENCES runs(id),\n"
+	"  converted_run INTEGER REFERENCES runs(id)\n"
+	");\n"
+
+	"CREATE TABLE addresses (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  recipient_id INTEGER NOT NULL REFERENCES recipients(id) ON DELETE CASCADE,\n"
+	"  type TEXT NOT NULL,\n"
+	"  address TEXT NOT NULL,\n"
+	"  match_key TEXT NOT NULL,\n"
+	"  is_primary INTEGER NOT NULL DEFAULT 0 CHECK (is_primary IN (0, 1)),\n"
+	"  UNIQUE (type, match_key)\n"
+	");\n"
+	"CREATE INDEX addresses_recipient ON addresses(recipient_id);\n"
+	"CREATE UNIQUE INDEX addresses_one_primary ON addresses(recipient_id, type)\n"
+	"  WHERE is_primary;\n"
+
+	"CREATE TABLE dl_members (\n"
+	"  dl_id INTEGER NOT NULL REFERENCES recipients(id) ON DELETE CASCADE,\n"
+	"  member_id INTEGER NOT NULL REFERENCES recipients(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY (dl_id, member_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX dl_members_member ON dl_members(member_id);\n"
+
+	"CREATE TABLE folders (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  mailbox_id INTEGER REFERENCES recipients(id) ON DELETE CASCADE,\n"
+	"  parent_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,\n"
+	"  name TEXT NOT NULL,\n"
+	"  path TEXT NOT NULL,\n"
+	"  path_key TEXT NOT NULL,\n"
+	"  special TEXT CHECK (special IN ('inbox','outbox','sent','deleted','drafts')),\n"
+	"  recipient_id INTEGER REFERENCES recipients(id) ON DELETE SET NULL\n"
+	");\n"
+	"CREATE UNIQUE INDEX folders_path ON folders(ifnull(mailbox_id, 0), path_key);\n"
+	"CREATE UNIQUE INDEX folders_special ON folders(mailbox_id, special)\n"
+	"  WHERE special IS NOT NULL;\n"
+
+	/* body last: columns after a long body would be read through its
+	 * overflow pages by every scan that wants them. */
+	"CREATE TABLE messages (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,\n"
+	"  sender_name TEXT,\n"
+	"  sender_address TEXT,\n"
+	"  subject TEXT,\n"
+	"  sent_utc INTEGER,\n"
+	"  sent_text TEXT,\n"
+	"  received_utc INTEGER,\n"
+	"  received_text TEXT,\n"
+	"  priority INTEGER NOT NULL DEFAULT 0 CHECK (priority BETWEEN -1 AND 1),\n"
+	"  is_read INTEGER NOT NULL DEFAULT 1,\n"
+	"  is_unsent INTEGER NOT NULL DEFAULT 0,\n"
+	"  body_bytes INTEGER NOT NULL DEFAULT 0,\n"
+	"  body TEXT\n"
+	");\n"
+	"CREATE INDEX messages_folder ON messages(folder_id);\n"
+
+	"CREATE TABLE message_recipients (\n"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('to','cc','bcc')),\n"
+	"  display_name TEXT,\n"
+	"  address TEXT,\n"
+	"  PRIMARY KEY (message_id, seq)\n"
+	") WITHOUT ROWID;\n"
+
+	"CREATE TABLE message_headers (\n"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  name TEXT NOT NULL,\n"
+	"  value TEXT,\n"
+	"  PRIMARY KEY (message_id, seq)\n"
+	") WITHOUT ROWID;\n"
+
+	"CREATE TABLE blobs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  sha256 BLOB UNIQUE CHECK (sha256 IS NULL OR length(sha256) = 32),\n"
+	"  size INTEGER NOT NULL\n"
+	");\n"
+	/* A rowid table: incremental blob I/O addresses values by rowid. */
+	"CREATE TABLE blob_parts (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  blob_id INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  data BLOB NOT NULL,\n"
+	"  UNIQUE (blob_id, seq)\n"
+	");\n"
+
+	"CREATE TABLE attachments (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL DEFAULT 'file',\n"
+	"  name TEXT NOT NULL,\n"
+	"  position INTEGER NOT NULL DEFAULT -1,\n"
+	"  size INTEGER NOT NULL,\n"
+	"  blob_id INTEGER NOT NULL REFERENCES blobs(id),\n"
+	"  UNIQUE (message_id, seq)\n"
+	");\n"
+	/* Also what keeps dropping a duplicate blob from scanning attachments
+	 * for the foreign key. */
+	"CREATE INDEX attachments_blob ON attachments(blob_id);\n"
+
+	"CREATE TABLE ledger_sources (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  scope TEXT NOT NULL,\n"
+	"  file TEXT NOT NULL,\n"
+	"  UNIQUE (scope, file)\n"
+	");\n"
+	"CREATE TABLE ledger (\n"
+	"  source_id INTEGER NOT NULL REFERENCES ledger_sources(id),\n"
+	"  item INTEGER NOT NULL,\n"
+	"  object_kind TEXT NOT NULL,\n"
+	"  object_id INTEGER NOT NULL,\n"
+	"  run_id INTEGER REFERENCES runs(id),\n"
+	"  PRIMARY KEY (source_id, item)\n"
+	") WITHOUT ROWID;\n"
+
+	"CREATE TABLE events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  run_id INTEGER REFERENCES runs(id),\n"
+	"  at_utc INTEGER NOT NULL,\n"
+	"  severity TEXT NOT NULL CHECK (severity IN ('note','warning','error')),\n"
+	"  kind TEXT NOT NULL,\n"
+	"  event INTEGER,\n"
+	"  file TEXT,\n"
+	"  line INTEGER,\n"
+	"  byte_offset INTEGER,\n"
+	"  mailbox TEXT,\n"
+	"  message INTEGER,\n"
+	"  text TEXT NOT NULL\n"
+	");\n";
+
+/*
+ * upgrades[v] takes a store from version v to v + 1. A new version adds
+ * its step here (ALTER TABLE ..., data moves) and never edits an old one:
+ * a store of any older version goes through every step after its own.
+ */
+static const char *const upgrades[] = {
+	schema_v1,        /* 0 -> 1: an empty file becomes a store */
+};
+
+int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)
+{
+	char pragmas[128];
+	char *msg = NULL;
+	int rc;
+
+	_Static_assert(sizeof(upgrades) / sizeof(upgrades[0]) ==
+		       CCM_STORE_SCHEMA_VERSION, "one upgrade step per version");
+	if (from < 0 || from > CCM_STORE_SCHEMA_VERSION)
+		return ccm_error_set(err, CCM_EUNSUPPORTED,
+				     "store '%s': no upgrade from schema version %d",
+				     s->path, from);
+	/* All steps in one transaction: a store is at one version or the
+	 * next, never half way. */
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+	for (int v = from; rc == SQLITE_OK && v < CCM_STORE_SCHEMA_VERSION; v++) {
+		sqlite3_free(msg);
+		msg = NULL;
+		rc = sqlite3_exec(s->db, upgrades[v], NULL, NULL, &msg);
+	}
+	if (rc == SQLITE_OK) {
+		snprintf(pragmas, sizeof(pragmas),
+			 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+			 CCM_STORE_APP_ID, CCM_STORE_SCHEMA_VERSION);
+		rc = sqlite3_exec(s->db, pragmas, NULL, NULL, &msg);
+	}
+	if (rc == SQLITE_OK && from == 0) {
+		static const char meta[] =
+			"INSERT INTO meta (key, value) VALUES "
+			"('created_by', 'ccmig 0.1.0'), "
+			"('created_utc', CAST(strftime('%s','now') AS TEXT))";
+		rc = sqlite3_exec(s->db, meta, NULL, NULL, &msg);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, &msg);
+	sqlite3_free(msg);
+	if (rc != SQLITE_OK) {
+		int code = ccm_st_fail(s, rc, err, "upgrading store from schema "
+				       "version %d to %d", from,
+				       CCM_STORE_SCHEMA_VERSION);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}

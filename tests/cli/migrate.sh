@@ -1,0 +1,41 @@
+# migrate.sh: dirsync, migrate, verify, import end to end on the command line.
+. "$(dirname "$0")/lib.sh"
+
+# Q194218 from the command line: dirsync first, then mail skipped: every
+# user is still a mailbox, each the custom recipient dirsync made.
+expect_status 1 "$CCMIG" dirsync "$DATA/salespo" --store "$TMP/a.db"
+expect_status 1 "$CCMIG" migrate "$DATA/salespo" --store "$TMP/a.db" --no-mail
+expect_grep "4 custom recipients made mailboxes" "$TMP/out"
+expect_status 1 "$CCMIG" verify "$DATA/salespo" --store "$TMP/a.db"
+expect_grep "4 users (0 without a mailbox)" "$TMP/out"
+expect_grep "The store does NOT hold the whole post office." "$TMP/out"
+
+# A whole migration verifies.
+expect_status 1 "$CCMIG" migrate "$DATA/salespo" --store "$TMP/b.db" --keep-files "$TMP/set"
+expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
+expect_grep "0 missing or different, 0 extra" "$TMP/out"
+expect_grep "The store holds the whole post office." "$TMP/out"
+
+# Importing the kept set again adds nothing.
+expect_status 1 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db"
+expect_grep "0 messages" "$TMP/out"
+expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
+
+# A section with no mailbox goes to a recovery file that imports once fixed.
+printf '1252\r\n\r\nFilename,Filetype\r\n00000003.pri,Primary\r\n00000003.sec,Secondary\r\n' \
+	>"$TMP/set/GREWAL.pkl"
+expect_status 1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db"
+expect_grep "(event 8074)" "$TMP/out"
+rec=$(sed -n 's/^What was skipped is in the recovery file \(RECOVER-[0-9]*\.pkl\)$/\1/p' "$TMP/out")
+if [ -n "$rec" ] && [ -f "$TMP/set/$rec" ]; then pass; else fail "no recovery file named"; fi
+expect_status 0 "$CCMIG" import "$TMP/set/$rec" --store "$TMP/c.db" --create-mailboxes
+expect_grep "2 messages" "$TMP/out"
+
+# Bad usage and a store that is not a store.
+expect_status 2 "$CCMIG" migrate "$DATA/salespo"
+expect_status 2 "$CCMIG" import "$TMP/set/SALESPO.pkl"
+expect_status 2 "$CCMIG" verify "$DATA/salespo"
+echo "not a database" >"$TMP/junk.db"
+expect_status 2 "$CCMIG" verify "$DATA/salespo" --store "$TMP/junk.db"
+
+finish
