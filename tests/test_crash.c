@@ -39,6 +39,10 @@ static const char *const dump_queries[] = {
 	" LEFT JOIN recipients r ON r.id = f.mailbox_id ORDER BY 1, 2, 5, 6, 11",
 	"SELECT hex(sha256), size, (SELECT sum(length(data)) FROM blob_parts"
 	" WHERE blob_id = blobs.id) FROM blobs ORDER BY 1",
+	"SELECT r.alias, p.kind, p.display_name, p.email, p.first_name, p.last_name,"
+	" p.note, p.fields, (SELECT group_concat(member, ';') FROM pab_members"
+	" WHERE entry_id = p.id) FROM pab_entries p JOIN recipients r"
+	" ON r.id = p.mailbox_id ORDER BY 1, 3, 4",
 	"SELECT count(*) FROM ledger",
 };
 

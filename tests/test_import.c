@@ -9,6 +9,7 @@
 #include "iff/extract.h"
 #include "store/dirsync.h"
 #include "store/import.h"
+#include "store/pab.h"
 #include "store/recipients.h"
 #include "store/stats.h"
 
@@ -170,6 +171,82 @@ static void messages_and_attachments_arrive_once(void **state)
 	teardown_fx(x);
 }
 
+/* Q151826: a mailbox made beforehand, found by its MIGRATE: proxy,
+ * receives the mail; no second mailbox is made. */
+static void existing_mailbox_found_by_migrate_proxy_receives_the_mail(void **state)
+{
+	struct ccm_extract_opts xo = { 0 };
+	struct fx *x = setup_fx(&xo);
+	struct ccm_recipient r = { 0 };
+	struct ccm_import_stats st;
+	struct ccm_store_stats ss;
+	struct ccm_error err;
+	long long pre;
+	int kind;
+
+	(void)state;
+	r.kind = CCM_RECIP_MAILBOX;
+	r.alias = "john.smith";
+	r.display_name = "John Smith (new system)";
+	assert_int_equal(ccm_store_recipient_create(x->s, &r, &pre, &err), 0);
+	assert_int_equal(ccm_store_address_add(x->s, pre, "MIGRATE",
+					       "CCMAIL:Smith, John at SALESPO", 0, &err), 0);
+	import(x, x->pkl, 1, &st);
+	assert_int_equal(find(x, "MIGRATE", "CCMAIL:Smith, John at SALESPO", &kind), pre);
+	assert_int_equal(kind, CCM_RECIP_MAILBOX);
+	assert_int_equal(st.mailboxes_created, 3);     /* the other three */
+	assert_int_equal(ccm_store_stats(x->s, &ss, &err), 0);
+	assert_int_equal(ss.by_kind[CCM_RECIP_MAILBOX], 4);
+	teardown_fx(x);
+}
+
+/* Spec 4.3: the PAB section becomes the user's personal address book,
+ * a `Last, First` member staying one member, with a notice in the Inbox. */
+static void address_book_arrives_with_its_lists(void **state)
+{
+	struct ccm_extract_opts xo = { 0 };
+	struct fx *x = setup_fx(&xo);
+	struct ccm_import_stats st;
+	struct ccm_store_cursor *c, *m;
+	struct ccm_pab_item it;
+	struct ccm_error err;
+	const char *member;
+	int kind, items = 0, members = 0;
+	long long smith;
+
+	(void)state;
+	import(x, x->pkl, 1, &st);
+	assert_int_equal(st.rows_skipped, 0);
+	smith = find(x, "CCMAIL", "Smith, John at SALESPO", &kind);
+	assert_int_equal(ccm_store_pab_items(x->s, smith, &c, &err), 0);
+	while (ccm_store_next_pab_item(c, &it, &err) == 1) {
+		items++;
+		if (!strcmp(it.kind, "entry")) {
+			assert_string_equal(it.display_name, "Dad");
+			assert_string_equal(it.email, "CCMAIL:Parkes, Joe at FARPO");
+			assert_string_equal(it.note, "home");
+			continue;
+		}
+		assert_string_equal(it.display_name, "My Friends");
+		assert_int_equal(ccm_store_pab_members(x->s, it.id, &m, &err), 0);
+		while (ccm_store_next_pab_member(m, &member, &err) == 1)
+			assert_string_equal(member, ++members == 1 ? "Dad" : "Grande, Jon at SALESPO");
+		ccm_store_cursor_free(m);
+	}
+	ccm_store_cursor_free(c);
+	assert_int_equal(items, 2);
+	assert_int_equal(members, 2);
+	/* Imported again: no second copy of anything. */
+	import(x, x->pkl, 1, &st);
+	items = 0;
+	assert_int_equal(ccm_store_pab_items(x->s, smith, &c, &err), 0);
+	while (ccm_store_next_pab_item(c, &it, &err) == 1)
+		items++;
+	ccm_store_cursor_free(c);
+	assert_int_equal(items, 2);
+	teardown_fx(x);
+}
+
 /* Spec 12.8: a section whose mailbox is missing goes to the recovery
  * file; once the mailbox exists, importing the recovery file brings the
  * mail in. */
@@ -188,7 +265,9 @@ static void recovery_file_can_be_fixed_and_imported(void **state)
 			"00000001.pri,Primary\r\n00000001.sec,Secondary\r\n");
 	import(x, one, 0, &st);
 	assert_int_equal(st.messages, 0);
-	assert_int_equal(events(x, 8074), 1);
+	/* Both of Smith's sections, his address book and his mail, look for
+	 * the mailbox and miss it. */
+	assert_int_equal(events(x, 8074), 2);
 	assert_true(events(x, 8124) >= 1);
 	assert_string_equal(st.recovery, "RECOVER-0001.pkl");
 	rec = tu_path(x->set, st.recovery);
@@ -207,6 +286,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(custom_recipients_become_mailboxes_without_mail),
 		cmocka_unit_test(messages_and_attachments_arrive_once),
+		cmocka_unit_test(existing_mailbox_found_by_migrate_proxy_receives_the_mail),
+		cmocka_unit_test(address_book_arrives_with_its_lists),
 		cmocka_unit_test(recovery_file_can_be_fixed_and_imported),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,12 +105,12 @@ static long long make(struct ccm_store *s, int kind, const char *alias,
 
 /* ---- schema ------------------------------------------------------------ */
 
-static void new_file_gets_schema_version_1_wal_and_foreign_keys(void **state)
+static void new_file_gets_the_current_schema_wal_and_foreign_keys(void **state)
 {
 	struct fx *f = *state;
 
 	assert_int_equal(ccm_store_schema_version(f->s), CCM_STORE_SCHEMA_VERSION);
-	assert_int_equal(q(f->s, "PRAGMA user_version"), 1);
+	assert_int_equal(q(f->s, "PRAGMA user_version"), 2);
 	assert_int_equal(q(f->s, "PRAGMA application_id"), 0x43434D47);
 	assert_int_equal(q(f->s, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(q(f->s, "SELECT count(*) FROM pragma_journal_mode "
@@ -131,11 +131,11 @@ static void empty_file_is_upgraded_from_version_0(void **state)
 
 	(void)state;
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_CREATE, &err), 0);
-	assert_int_equal(ccm_store_schema_version(s), 1);
+	assert_int_equal(ccm_store_schema_version(s), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(q(s, "SELECT count(*) FROM meta WHERE key = 'created_by'"), 1);
 	ccm_store_close(s);
 	/* and it stays a store when opened again */
-	assert_int_equal(qfile(path, "PRAGMA user_version"), 1);
+	assert_int_equal(qfile(path, "PRAGMA user_version"), 2);
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
 	ccm_store_close(s);
 	tu_rmtree(dir);
@@ -156,7 +156,7 @@ static void empty_sqlite_database_is_upgraded_but_refused_read_only(void **state
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), CCM_EUNSUPPORTED);
 	assert_non_null(strstr(err.msg, "empty"));
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 1);
+	assert_int_equal(q(s, "PRAGMA user_version"), 2);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), 0);
 	ccm_store_close(s);
@@ -176,11 +176,30 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (1)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (2)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
 	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 1");
+	exec_file(f->path, "PRAGMA user_version = 2");
+	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+}
+
+/* A version 1 store (before address books) is upgraded in place. */
+static void version_1_store_gains_address_book_tables(void **state)
+{
+	struct fx *f = *state;
+	struct ccm_store *s;
+	struct ccm_error err;
+
+	ccm_store_close(f->s);
+	f->s = NULL;
+	exec_file(f->path, "DROP TABLE pab_members; DROP TABLE pab_entries; "
+		  "PRAGMA user_version = 1");
+	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
+	assert_int_equal(q(s, "PRAGMA user_version"), 2);
+	assert_int_equal(q(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			  "('pab_entries', 'pab_members')"), 2);
+	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
@@ -1250,10 +1269,11 @@ int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(new_file_gets_schema_version_1_wal_and_foreign_keys),
+		T(new_file_gets_the_current_schema_wal_and_foreign_keys),
 		cmocka_unit_test(empty_file_is_upgraded_from_version_0),
 		cmocka_unit_test(empty_sqlite_database_is_upgraded_but_refused_read_only),
 		T(newer_schema_version_is_refused_with_what_to_do),
+		T(version_1_store_gains_address_book_tables),
 		cmocka_unit_test(file_that_is_not_sqlite_is_refused_and_left_alone),
 		cmocka_unit_test(database_of_another_program_is_refused_and_left_alone),
 		cmocka_unit_test(missing_store_is_not_created_without_the_flag),

@@ -3,6 +3,7 @@
 #include "store/folders.h"
 #include "store/ledger.h"
 #include "store/messages.h"
+#include "store/pab.h"
 #include "store/recipients.h"
 #include "base/buf.h"
 #include "base/tz.h"
@@ -455,6 +456,108 @@ out:
 	return rc;
 }
 
+/* ---- personal address books ---------------------------------------------- */
+
+/* The PAB columns kept as "Name=value" lines besides the named ones. */
+static const enum ccm_iff_col pab_other[] = {
+	CCM_IFF_COL_ADDRESS, CCM_IFF_COL_CITY, CCM_IFF_COL_STATE, CCM_IFF_COL_ZIP,
+	CCM_IFF_COL_COUNTRY, CCM_IFF_COL_TITLE, CCM_IFF_COL_COMPANY,
+	CCM_IFF_COL_DEPARTMENT, CCM_IFF_COL_OFFICE, CCM_IFF_COL_ASSISTANT,
+	CCM_IFF_COL_BUS_NUM, CCM_IFF_COL_BUS2_NUM, CCM_IFF_COL_ASSIST_NUM,
+	CCM_IFF_COL_FAX_NUM, CCM_IFF_COL_HOME_NUM, CCM_IFF_COL_HOME2_NUM,
+	CCM_IFF_COL_MOBILE_NUM, CCM_IFF_COL_PAGER_NUM,
+};
+
+static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
+		   const struct ccm_iff_row *row, long long mailbox)
+{
+	struct ccm_pab_item it = { 0 };
+	const char **members = NULL;
+	long long id;
+	int rc, n;
+
+	if (ccm_iff_row_validate(x->p, x->tz) < 0) {
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	it.mailbox_id = mailbox;
+	it.kind = strcasecmp(ccm_iff_row_get(row, CCM_IFF_COL_OBJ_CLASS, NULL), "dl") ?
+		  "entry" : "dl";
+	it.display_name = ccm_iff_row_get(row, CCM_IFF_COL_DISPLAY_NAME, NULL);
+	it.first_name = ccm_iff_row_get(row, CCM_IFF_COL_FIRST, NULL);
+	it.last_name = ccm_iff_row_get(row, CCM_IFF_COL_LAST, NULL);
+	it.note = ccm_iff_row_get(row, CCM_IFF_COL_NOTE, NULL);
+	ccm_buf_reset(&x->tmp);
+	for (size_t i = 0; i < sizeof(pab_other) / sizeof(pab_other[0]); i++) {
+		const char *v = ccm_iff_row_get(row, pab_other[i], NULL);
+		if (v && *v)
+			ccm_buf_addf(&x->tmp, "%s=%s\n", ccm_iff_col_name(pab_other[i]), v);
+	}
+	it.fields = x->tmp.len ? x->tmp.ptr : NULL;
+	x->multi.n = 0;
+	n = ccm_iff_row_multi(x->p, CCM_IFF_COL_EMAIL_ADDRESS, &x->multi);
+	if (n < 0) {
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	if (!strcmp(it.kind, "dl")) {
+		members = malloc((n ? (size_t)n : 1) * sizeof(*members));
+		if (!members)
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		for (int i = 0; i < n; i++)
+			members[i] = x->multi.f[i].value;
+		it.members = members;
+		it.n_members = (size_t)n;
+	} else if (n > 0) {
+		it.email = x->multi.f[0].value;
+	}
+	rc = ccm_store_pab_add(x->s, &it, &id, x->err);
+	free(members);
+	if (rc == 0) {
+		ccm_buf_addf(&x->body, "%s  %s\r\n", it.display_name,
+			     it.email ? it.email : "(personal list)");
+		rc = ccm_store_ledger_record(x->s, x->source, row->offset, "pab", id, x->err);
+	}
+	return rc;
+}
+
+/*
+ * The message the wizard put in the Inbox with a migrated address book
+ * (4.3): here it lists the entries, and the header marks it as made by
+ * ccmig, so that verify does not take it for mail of the post office.
+ */
+static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
+		      long long mailbox, unsigned long items)
+{
+	static const struct ccm_store_header mark = { "X-ccmig-generated", "pab-notice" };
+	struct ccm_store_message m = { 0 };
+	struct ccm_buf text = CCM_BUF_INIT;
+	int rc;
+
+	if (items == 0)
+		return 0;
+	if ((rc = ccm_store_ledger_find(x->s, x->source, sec->offset, NULL, x->err)) != 0)
+		return rc < 0 ? rc : 0;     /* made by an earlier run */
+	ccm_buf_addf(&text, "Your cc:Mail private address book was migrated with "
+		     "your mailbox: %lu entries and personal lists, kept in your "
+		     "personal address book. They are:\r\n\r\n%s", items, x->body.ptr);
+	if ((rc = ccm_store_folder_ensure(x->s, mailbox, "Inbox", &m.folder_id, x->err)) == 0) {
+		m.sender_name = "ccmig";
+		m.subject = "Migrated Personal Address Book";
+		m.read = 0;
+		m.body = text.ptr;
+		m.body_len = text.len;
+		m.headers = &mark;
+		m.n_headers = 1;
+		rc = ccm_store_message_add(x->s, &m, &m.id, x->err);
+	}
+	if (rc == 0)
+		rc = ccm_store_ledger_record(x->s, x->source, sec->offset, "pab-notice",
+					     m.id, x->err);
+	ccm_buf_release(&text);
+	return rc;
+}
+
 /* ---- sections --------------------------------------------------------------- */
 
 /*
@@ -495,15 +598,14 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 {
 	const struct ccm_iff_row *row;
 	long long mailbox = 0;
+	unsigned long items = 0;
 	int rc;
 
 	x->st->sections++;
 	if (sec->bad)
 		return skip_section(x, sec, "its keyword or column header line cannot be read");
-	if (sec->kind == CCM_IFF_PAB)
-		return skip_section(x, sec, "personal address books are not imported by "
-				    "this version of ccmig");
-	if (sec->kind == CCM_IFF_MAILMESSAGE && !sec->is_public) {
+	if ((sec->kind == CCM_IFF_MAILMESSAGE && !sec->is_public) ||
+	    sec->kind == CCM_IFF_PAB) {
 		const char *a = sec->address ? sec->address : "";
 		if ((rc = mailbox_for(x, a, NULL, NULL, NULL, NULL,
 				      x->o->create_mailboxes, &mailbox)) < 0)
@@ -516,6 +618,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 			return skip_section(x, sec, "its mailbox was not found");
 		}
 	}
+	ccm_buf_reset(&x->body);     /* the address book's list, for its notice */
 	while ((rc = ccm_iff_pri_next_row(x->p, &row, x->err)) > 0) {
 		x->st->rows++;
 		if (row->bad) {
@@ -525,6 +628,9 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 			rc = rc > 0 ? 0 : rc;
 		} else if (sec->kind == CCM_IFF_DIRECTORY) {
 			rc = directory_row(x, sec, row);
+		} else if (sec->kind == CCM_IFF_PAB) {
+			if ((rc = pab_row(x, sec, row, mailbox)) == 0)
+				items++;
 		} else {
 			rc = message_row(x, sec, row, mailbox);
 		}
@@ -532,6 +638,8 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 			return rc;
 		maybe_die(x);
 	}
+	if (rc == 0 && sec->kind == CCM_IFF_PAB)
+		rc = pab_notice(x, sec, mailbox, items);
 	return rc;
 }
 

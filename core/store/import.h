@@ -42,8 +42,9 @@ struct ccm_import_stats {
  * written with its section's keyword and header lines to a recovery file
  * RECOVER-NNNN.pri beside the packing list, with RECOVER-NNNN.pkl listing
  * it and the set's secondaries (spec 12.8), so that it can be fixed and
- * imported with the same command. PAB sections are not imported yet:
- * they are reported and go to the recovery file.
+ * imported with the same command. A PAB section becomes the mailbox's
+ * personal address book (store/pab.h), with a notice message in its
+ * Inbox listing what arrived, as the wizard left one.
  *
  * Returns 0 when the import ran (problems are reported), or a negative
  * code when it could not (err filled): the set cannot be read at all, a

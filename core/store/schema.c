@@ -180,6 +180,27 @@ static const char schema_v1[] =
 	"  text TEXT NOT NULL\n"
 	");\n";
 
+/* Version 2: users' personal address books (PAB sections, spec 4.3). */
+static const char schema_v2[] =
+	"CREATE TABLE pab_entries (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  mailbox_id INTEGER NOT NULL REFERENCES recipients(id) ON DELETE CASCADE,\n"
+	"  kind TEXT NOT NULL CHECK (kind IN ('entry','dl')),\n"
+	"  display_name TEXT NOT NULL,\n"
+	"  email TEXT,\n"                 /* entry: TYPE:address */
+	"  first_name TEXT,\n"
+	"  last_name TEXT,\n"
+	"  note TEXT,\n"
+	"  fields TEXT\n"                 /* other PAB columns, Name=value lines */
+	");\n"
+	"CREATE INDEX pab_entries_mailbox ON pab_entries(mailbox_id);\n"
+	"CREATE TABLE pab_members (\n"
+	"  entry_id INTEGER NOT NULL REFERENCES pab_entries(id) ON DELETE CASCADE,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  member TEXT NOT NULL,\n"        /* as written: an entry's name or an address */
+	"  PRIMARY KEY (entry_id, seq)\n"
+	");\n";
+
 /*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
@@ -187,6 +208,7 @@ static const char schema_v1[] =
  */
 static const char *const upgrades[] = {
 	schema_v1,        /* 0 -> 1: an empty file becomes a store */
+	schema_v2,        /* 1 -> 2: personal address books */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

@@ -27,6 +27,7 @@ enum {
 	ST_LEDGER_SOURCE_FIND, ST_LEDGER_SOURCE_INSERT, ST_LEDGER_FIND,
 	ST_LEDGER_INSERT,
 	ST_RUN_INSERT, ST_RUN_FINISH, ST_RUN_COUNT, ST_EVENT_INSERT,
+	ST_PAB_INSERT, ST_PAB_MEMBER_INSERT,
 	ST_COUNT
 };
 
@@ -86,7 +87,7 @@ struct ccm_store_cursor {
 enum {
 	CUR_RECIPIENT = 1, CUR_ADDRESS, CUR_FOLDER, CUR_MESSAGE, CUR_RCPT,
 	CUR_HEADER, CUR_ATTACHMENT, CUR_RUN, CUR_COUNT, CUR_EVENT_COUNT,
-	CUR_MAILBOX_STATS
+	CUR_MAILBOX_STATS, CUR_PAB, CUR_PAB_MEMBER
 };
 /* Prepares `sql` for a new cursor of `kind`; the caller binds. */
 int ccm_cursor_new(struct ccm_store *s, int kind, const char *sql,

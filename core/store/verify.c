@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One message as a comparable line, and where it came from. */
 struct print {
@@ -165,6 +166,21 @@ static int hash_blob(struct vctx *x, long long blob_id, unsigned char d[32])
 	return 0;
 }
 
+/* Whether ccmig made the message itself (the address book notice). */
+static int generated(struct vctx *x, long long msg)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_store_header h;
+	int rc, found = 0;
+
+	if ((rc = ccm_store_message_headers(x->s, msg, &c, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_store_next_header(c, &h, x->err)) > 0)
+		found |= !strcasecmp(h.name, "X-ccmig-generated");
+	ccm_store_cursor_free(c);
+	return rc < 0 ? rc : found;
+}
+
 /* Store side: every message of a mailbox (0: the public folders under
  * `prefix`). */
 static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
@@ -189,6 +205,11 @@ static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
 			size_t n = 0;
 			char where[256];
 
+			if ((rc = generated(x, m.id)) != 0) {
+				if (rc < 0)
+					break;
+				continue;
+			}
 			if ((rc = ccm_store_message_rcpts(x->s, m.id, &c, x->err)) < 0)
 				break;
 			while ((rc = ccm_store_next_rcpt(c, &r, x->err)) > 0)
