@@ -182,6 +182,8 @@ static void messages_map_folders_flags_dates_and_attachments(void **state)
 	assert_non_null(strstr(sec, "Body,7,,FALSE,,,\r\nDanke\r\n\r\n"
 			       "Attachment,256,,TRUE,\"budget.wk4\",7,\r\n"));
 	assert_int_equal(r->st.attachments, 2);
+	/* The RRT: header of message 2 cannot travel: the report says so. */
+	assert_int_equal(ccm_diaglist_count(&r->diags, "extra-headers-not-carried"), 1);
 	free(pri);
 	free(sec);
 	done(r);

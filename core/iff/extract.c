@@ -468,6 +468,14 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 		}
 		if ((rc = write_message(x, f, m, x->folder.ptr)) < 0)
 			break;
+		if (m->n_extra)
+			/* Migration files have no column for them: say so rather
+			 * than let them vanish. */
+			note(x, CCM_WARNING, "extra-headers-not-carried", e->path, m->offset,
+			     e->name, m->number, "%zu extra header(s) of this message, "
+			     "first '%s: %s', have no column in migration files and do not "
+			     "reach the mailbox", m->n_extra, m->extra[0].key,
+			     m->extra[0].value);
 	}
 	ccm_msgfile_free(f);
 	if (rc == 0 && skipped_here) {
