@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "dirsync", cmd_dirsync, "dirsync PO_DIR --store S.db" },
 	{ "verify", cmd_verify, "verify PO_DIR --store S.db" },
 	{ "stat", cmd_stat, "stat --store S.db [--json]" },
+	{ "repl", cmd_repl, "repl [PO_DIR | S.db]" },
+	{ "run", cmd_run, "run SCRIPT.lua [ARGS...]" },
 	{ "gen", cmd_gen, "gen PO_DIR [--users N] [--messages N] [--seed N] ..." },
 };
 
