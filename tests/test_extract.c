@@ -255,6 +255,85 @@ static void bulletin_boards_go_to_public_folders(void **state)
 	done(r);
 }
 
+/* A policy in C: skip Doe, rename Smith, move one message, skip another. */
+static int user_hook(void *ctx, const struct ccm_dir_entry *e,
+		     struct ccm_policy_user *out, struct ccm_error *err)
+{
+	(void)ctx;
+	(void)err;
+	if (!strcmp(e->name, "Doe, Jane"))
+		return 0;
+	if (!strcmp(e->name, "Smith, John")) {
+		out->alias = "john.smith";
+		out->display_name = "John Q. Smith";
+	}
+	return 1;
+}
+
+static int message_hook(void *ctx, const struct ccm_message *m, const char *user,
+			const char *folder, struct ccm_policy_message *out,
+			struct ccm_error *err)
+{
+	int *fail = ctx;
+
+	(void)user;
+	(void)folder;
+	if (*fail)
+		return ccm_error_set(err, CCM_EINVAL, "policy.lua:7: boom");
+	if (m->subject && !strcmp(m->subject, "[draft] plan"))
+		return 0;
+	if (m->subject && !strcmp(m->subject, "Re: Grüße"))
+		out->folder = "Archive\\2000";
+	return 1;
+}
+
+static void policy_hooks_skip_rename_and_move(void **state)
+{
+	int fail = 0;
+	struct ccm_policy pol = { &fail, user_hook, message_hook };
+	struct ccm_extract_opts o = { .policy = &pol };
+	struct run *r = extract(&o);
+	char *dir = file(r, "Directory.pri"), *pri = file(r, "00000001.pri");
+
+	(void)state;
+	assert_int_equal(r->st.users, 3);                 /* Doe skipped */
+	assert_null(strstr(dir, "Doe, Jane"));
+	assert_non_null(strstr(dir, "mailbox,create,\"john.smith\",\"John Q. Smith\",Smith,John,"));
+	assert_non_null(strstr(pri, "\"Archive\\2000\",John Smith,"));
+	assert_null(strstr(pri, "[draft] plan"));
+	assert_int_equal(ccm_diaglist_count(&r->diags, "user-skipped-by-policy"), 1);
+	assert_int_equal(ccm_diaglist_count(&r->diags, "message-skipped-by-policy"), 1);
+	free(dir);
+	free(pri);
+	done(r);
+}
+
+static void failing_policy_stops_before_a_usable_set(void **state)
+{
+	int fail = 1;
+	struct ccm_policy pol = { &fail, NULL, message_hook };
+	struct ccm_extract_opts o = { .policy = &pol };
+	struct ccm_extract_stats st;
+	struct ccm_bundle *b;
+	struct ccm_error err;
+	struct ccm_diaglist d = { 0 };
+	struct ccm_report rep = { ccm_diaglist_sink, &d, { 0, 0, 0 } };
+	char *dir = tu_mkdtemp(), *set = tu_path(dir, "set"), *pkl;
+
+	(void)state;
+	assert_int_equal(ccm_bundle_open(&b, SALESPO, &rep, &err), 0);
+	assert_int_equal(ccm_extract(b, set, &o, &st, &err), CCM_EINVAL);
+	assert_non_null(strstr(err.msg, "policy.lua:7"));
+	ccm_bundle_free(b);
+	pkl = tu_path(set, "SALESPO.pkl");
+	assert_null(tu_slurp(pkl, NULL));     /* no packing list: nothing to import */
+	free(pkl);
+	ccm_diaglist_release(&d);
+	tu_rmtree(dir);
+	free(set);
+	free(dir);
+}
+
 static void folders_map_to_the_target_system(void **state)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
@@ -316,6 +395,8 @@ int main(void)
 		cmocka_unit_test(characters_the_code_page_lacks_are_counted),
 		cmocka_unit_test(private_address_book_becomes_the_pab_section),
 		cmocka_unit_test(bulletin_boards_go_to_public_folders),
+		cmocka_unit_test(policy_hooks_skip_rename_and_move),
+		cmocka_unit_test(failing_policy_stops_before_a_usable_set),
 		cmocka_unit_test(folders_map_to_the_target_system),
 		cmocka_unit_test(names_split_into_first_and_last),
 	};

@@ -22,6 +22,13 @@ struct att {
 	int macbinary;
 };
 
+/* What the policy said of a user, decided once so that the directory rows
+ * and the sections agree. */
+struct decision {
+	int skip;
+	char *alias, *display, *first, *last;
+};
+
 struct xctx {
 	struct ccm_bundle *b;
 	const struct ccm_extract_opts *o;
@@ -34,6 +41,7 @@ struct xctx {
 	struct ccm_buf enc, carry, tmp, folder;
 	char piece[PIECE];
 	const char *owner;          /* the mailbox's cc:Mail name, NULL for boards */
+	struct decision *users;     /* the policy's word on each directory entry */
 	char **used_aliases;
 	size_t n_aliases;
 };
@@ -359,7 +367,8 @@ static const char *priority_value(enum ccm_priority p)
 
 /* Writes one message: its chain in the secondary, then its row. */
 static int write_message(struct xctx *x, struct ccm_msgfile *f,
-			 const struct ccm_message *m, const char *folder)
+			 const struct ccm_message *m, const char *folder,
+			 const struct ccm_policy_message *ov)
 {
 	struct ccm_buf sender = CCM_BUF_INIT;
 	char stamp[15] = "";
@@ -385,11 +394,13 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	    (rc = field_addrs(x, &m->to)) == 0 &&
 	    (rc = field_addrs(x, &m->cc)) == 0 &&
 	    (rc = field_addrs(x, &m->bcc)) == 0 &&
-	    (rc = ccm_iff_writer_field(x->w, m->subject, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_field(x->w, ov->subject ? ov->subject : m->subject,
+				       x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, stamp, x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, stamp, x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, priority_value(m->priority), x->err)) == 0 &&
-	    (rc = ccm_iff_writer_field(x->w, (m->status & CCM_STATUS_UNREAD) ?
+	    (rc = ccm_iff_writer_field(x->w, (ov->unread >= 0 ? ov->unread :
+				       (m->status & CCM_STATUS_UNREAD) != 0) ?
 				       "TRUE" : "FALSE", x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, unsent ? "TRUE" : "FALSE", x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0)
@@ -437,6 +448,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	struct ccm_msgfile *f;
 	const struct ccm_message *m;
 	struct ccm_error oerr;
+	struct ccm_policy_message ov;
 	unsigned long skipped_here = 0;
 	int rc;
 
@@ -466,7 +478,24 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 			x->st->skipped++;
 			continue;
 		}
-		if ((rc = write_message(x, f, m, x->folder.ptr)) < 0)
+		ov.folder = ov.subject = NULL;
+		ov.unread = -1;
+		if (x->o->policy && x->o->policy->message) {
+			rc = x->o->policy->message(x->o->policy->ctx, m, e->name,
+						   x->folder.ptr, &ov, x->err);
+			if (rc < 0)
+				break;
+			if (rc == 0) {
+				x->st->skipped++;
+				note(x, CCM_NOTE, "message-skipped-by-policy", e->path, m->offset,
+				     e->name, m->number, "message is not migrated: the "
+				     "policy's message hook said so");
+				continue;
+			}
+			if (ov.folder)
+				ccm_buf_set(&x->folder, ov.folder, strlen(ov.folder));
+		}
+		if ((rc = write_message(x, f, m, x->folder.ptr, &ov)) < 0)
 			break;
 		if (m->n_extra)
 			/* Migration files have no column for them: say so rather
@@ -500,12 +529,13 @@ static int alias_taken(struct xctx *x, const char *a)
 
 /* A Common-Name no other user of the set has (spec 4.2: unique, ASCII). */
 static int unique_alias(struct xctx *x, const struct ccm_dir_entry *e,
-			struct ccm_buf *out)
+			const char *wanted, struct ccm_buf *out)
 {
 	char **v;
 	size_t base;
 
-	if (ccm_name_alias(e->name, e->comments, out) < 0)
+	if ((wanted ? ccm_alias_clean(wanted, "user", out) :
+	     ccm_name_alias(e->name, e->comments, out)) < 0)
 		return CCM_ENOMEM;
 	base = out->len;
 	for (int n = 2; alias_taken(x, out->ptr); n++) {
@@ -522,6 +552,57 @@ static int unique_alias(struct xctx *x, const struct ccm_dir_entry *e,
 	return 0;
 }
 
+static char *dup_opt(const char *s)
+{
+	return s ? ccm_strdup(s) : NULL;
+}
+
+/* Asks the policy about every local and mobile user, once. */
+static int decide_users(struct xctx *x)
+{
+	const struct ccm_policy *pol = x->o->policy;
+
+	x->users = calloc(x->b->dir.len ? x->b->dir.len : 1, sizeof(*x->users));
+	if (!x->users)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	if (!pol || !pol->user)
+		return 0;
+	for (size_t i = 0; i < x->b->dir.len; i++) {
+		const struct ccm_dir_entry *e = &x->b->dir.entries[i];
+		struct ccm_policy_user out = { 0 };
+		struct decision *d = &x->users[i];
+		int rc;
+
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+			continue;
+		if ((rc = pol->user(pol->ctx, e, &out, x->err)) < 0)
+			return rc;
+		if (rc == 0) {
+			d->skip = 1;
+			note(x, CCM_NOTE, "user-skipped-by-policy", NULL, -1, e->name, 0,
+			     "user '%s' is not migrated: the policy's user hook said so",
+			     e->name);
+			continue;
+		}
+		d->alias = dup_opt(out.alias);
+		d->display = dup_opt(out.display_name);
+		d->first = dup_opt(out.first_name);
+		d->last = dup_opt(out.last_name);
+	}
+	return 0;
+}
+
+static void free_decisions(struct xctx *x)
+{
+	for (size_t i = 0; x->users && i < x->b->dir.len; i++) {
+		free(x->users[i].alias);
+		free(x->users[i].display);
+		free(x->users[i].first);
+		free(x->users[i].last);
+	}
+	free(x->users);
+}
+
 static int write_directory(struct xctx *x)
 {
 	struct ccm_buf alias = CCM_BUF_INIT, display = CCM_BUF_INIT;
@@ -534,13 +615,23 @@ static int write_directory(struct xctx *x)
 	for (size_t i = 0; rc == 0 && i < x->b->dir.len; i++) {
 		const struct ccm_dir_entry *e = &x->b->dir.entries[i];
 
-		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+		const struct decision *d = &x->users[i];
+
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e) || d->skip)
 			continue;
-		if (unique_alias(x, e, &alias) < 0 || ccm_name_display(e->name, &display) < 0 ||
+		if (unique_alias(x, e, d->alias, &alias) < 0 ||
+		    ccm_name_display(e->name, &display) < 0 ||
 		    ccm_name_split(e->name, &first, &last) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
+		/* What the policy overrides. */
+		if (d->display)
+			ccm_buf_set(&display, d->display, strlen(d->display));
+		if (d->first)
+			ccm_buf_set(&first, d->first, strlen(d->first));
+		if (d->last)
+			ccm_buf_set(&last, d->last, strlen(d->last));
 		ccm_buf_reset(&proxy);
 		ccm_buf_addf(&proxy, "MIGRATE:CCMAIL:%s at %s", e->name,
 			     x->b->manifest.post_office);
@@ -660,13 +751,14 @@ static int write_users(struct xctx *x)
 	int rc = 0;
 
 	for (size_t i = 0; i < x->b->dir.len; i++)
-		total += !x->b->dir.duplicate[i] &&
+		total += !x->b->dir.duplicate[i] && !x->users[i].skip &&
 			 ccm_dir_entry_is_local_user(&x->b->dir.entries[i]);
 	for (size_t i = 0; rc == 0 && i < x->b->dir.len; i++) {
 		const struct ccm_dir_entry *e = &x->b->dir.entries[i];
 		const struct ccm_manifest_entry *mb, *pe;
 
-		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e) ||
+		    x->users[i].skip)
 			continue;
 		n++;
 		snprintf(name, sizeof(name), "%08zu.pri", n);
@@ -743,7 +835,9 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
 	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, o->code_page ? o->code_page : 1252,
 				 err);
-	if (rc == 0) {
+	if (rc == 0 && (rc = decide_users(&x)) < 0)
+		ccm_iff_writer_abort(x.w);
+	else if (rc == 0) {
 		rc = write_directory(&x);
 		if (rc == 0)
 			rc = write_users(&x);
@@ -760,6 +854,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 		     "%lu character(s) have no place in code page %d and were written "
 		     "as '?'; choose a code page that holds them with --code-page",
 		     st->replaced, o->code_page ? o->code_page : 1252);
+	free_decisions(&x);
 	clear_atts(&x);
 	free(x.atts);
 	for (size_t i = 0; i < x.n_aliases; i++)

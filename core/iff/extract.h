@@ -8,12 +8,41 @@
 #include "base/report.h"
 #include "ccmail/bundle.h"
 
+/*
+ * A migration policy as the extractor sees it: callbacks, each optional.
+ * The Lua host makes one from policy scripts (bindings/policy.c); the
+ * core knows nothing of Lua. Strings a hook hands back stay valid until
+ * its next call. A hook returns 1 to keep (with overrides filled in), 0 to
+ * skip, or a negative code with err saying what failed and where (the
+ * script and line): the extraction then stops, and no packing list is
+ * written, so a half-made set can never be imported.
+ */
+struct ccm_policy_user {
+	const char *alias, *display_name, *first_name, *last_name;
+};
+
+struct ccm_policy_message {
+	const char *folder;            /* NULL: as it is */
+	const char *subject;           /* NULL: as it is */
+	int unread;                    /* -1: as it is, else 0 or 1 */
+};
+
+struct ccm_policy {
+	void *ctx;
+	int (*user)(void *ctx, const struct ccm_dir_entry *e,
+		    struct ccm_policy_user *out, struct ccm_error *err);
+	int (*message)(void *ctx, const struct ccm_message *m, const char *user,
+		       const char *folder, struct ccm_policy_message *out,
+		       struct ccm_error *err);
+};
+
 struct ccm_extract_opts {
 	int code_page;              /* the set's code page; 0 means 1252 */
 	int no_mail;                /* write every user's section empty */
 	int has_since, has_until;   /* date range: since <= date < until */
 	long long since, until;     /* UTC seconds */
 	int keep_r8;                /* keep the R8 settings folders */
+	const struct ccm_policy *policy;   /* NULL: none */
 	/* called after each mailbox; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total,
 			 unsigned long long bytes);
