@@ -1,6 +1,7 @@
 /* cmd_extract.c: `ccmig extract PO_DIR -o SET_DIR`: write migration files. */
 #include "commands.h"
 #include "report_print.h"
+#include "policy.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -30,6 +31,8 @@ static void usage(FILE *out)
 		"  --since DATE         only mail dated on or after DATE (YYYY-MM-DD,\n"
 		"                       midnight in the post office's time zone)\n"
 		"  --until DATE         only mail dated before DATE\n"
+		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
+		"  --policy-arg N=V      an argument for the policies\n"
 		"  --keep-r8-folders    keep the R8 client's Stationery, Preferences\n"
 		"                       and Rules folders (skipped by default)\n\n"
 		"Every message not written is in the report, SET_DIR/ccmig-report.txt.\n"
@@ -79,6 +82,8 @@ int cmd_extract(int argc, char **argv)
 	struct ccm_error err;
 	struct progress prog;
 	const char *po = NULL, *out = NULL, *since = NULL, *until = NULL;
+	struct policy_args pa = { 0 };
+	struct ccm_policies *pol = NULL;
 	char bytes[32];
 	int rc;
 
@@ -86,6 +91,12 @@ int cmd_extract(int argc, char **argv)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 
+		int took = policy_args_take(&pa, argc, argv, &i);
+
+		if (took < 0)
+			return 2;
+		if (took)
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -135,6 +146,16 @@ int cmd_extract(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
+	if (pa.n_files) {
+		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+				      &err) < 0) {
+			fprintf(stderr, "ccmig extract: %s\n", err.msg);
+			ccm_bundle_free(b);
+			ccm_diaglist_release(&diags);
+			return 2;
+		}
+		o.policy = ccm_policies_hooks(pol);
+	}
 	o.has_since = since != NULL;
 	o.has_until = until != NULL;
 	progress_start(&prog, "users", 0);
@@ -142,6 +163,7 @@ int cmd_extract(int argc, char **argv)
 	o.ctx = &prog;
 	rc = ccm_extract(b, out, &o, &st, &err);
 	progress_end(&prog);
+	ccm_policies_free(pol);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 		ccm_bundle_free(b);

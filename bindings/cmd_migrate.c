@@ -1,5 +1,6 @@
 /* cmd_migrate.c: `ccmig migrate PO_DIR --store S.db`: the one-step run. */
 #include "commands.h"
+#include "policy.h"
 #include "progress.h"
 #include "report_print.h"
 
@@ -41,12 +42,20 @@ int cmd_migrate(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *po = NULL, *db = NULL;
+	struct policy_args pa = { 0 };
+	struct ccm_policies *pol = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.create_mailboxes = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int took = policy_args_take(&pa, argc, argv, &i);
+
+		if (took < 0)
+			return 2;
+		if (took)
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -90,7 +99,19 @@ int cmd_migrate(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
+	if (pa.n_files) {
+		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+				      &err) < 0) {
+			fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+			ccm_store_close(s);
+			ccm_bundle_free(b);
+			ccm_diaglist_release(&diags);
+			return 2;
+		}
+		o.extract.policy = ccm_policies_hooks(pol);
+	}
 	rc = ccm_migrate(b, s, &o, &st, &err);
+	ccm_policies_free(pol);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
 	if (rc < 0) {

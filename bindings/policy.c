@@ -1,0 +1,418 @@
+/* policy.c: migration policies in Lua, sandboxed, as extractor hooks. */
+#include "policy.h"
+#include "luahost.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#define MAX_POLICIES 32
+#define HOOK_EVERY 1000
+
+struct ccm_policies {
+	lua_State *L;
+	size_t used, cap;              /* bytes the state holds, and its cap */
+	long budget, left;             /* instructions per hook call */
+	int env;                       /* registry ref of the sandbox's _ENV */
+	int hooks[MAX_POLICIES];       /* registry refs of the hook tables */
+	char *names[MAX_POLICIES];
+	size_t n;
+	char **csv_paths;              /* what readcsv may open */
+	size_t n_csv;
+	struct ccm_policy pol;
+	/* Overrides handed back: valid until the next hook call. */
+	char *alias, *display, *first, *last, *folder, *subject;
+};
+
+/* The allocator that enforces the memory cap. */
+static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct ccm_policies *p = ud;
+	size_t old = ptr ? osize : 0;
+
+	if (nsize == 0) {
+		free(ptr);
+		p->used -= old;
+		return NULL;
+	}
+	if (nsize > old && p->used - old + nsize > p->cap)
+		return NULL;            /* Lua raises "not enough memory" */
+	ptr = realloc(ptr, nsize);
+	if (ptr)
+		p->used = p->used - old + nsize;
+	return ptr;
+}
+
+/* The instruction budget: a count hook every HOOK_EVERY instructions. */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	struct ccm_policies *p;
+
+	(void)ar;
+	lua_getallocf(L, (void **)&p);
+	p->left -= HOOK_EVERY;
+	if (p->left < 0)
+		luaL_error(L, "the policy ran more than %I instructions in one hook "
+			   "call; it may loop forever", (lua_Integer)p->budget);
+}
+
+/* readcsv(path): rows of a CSV file named in the policy's arguments. */
+static int l_readcsv(lua_State *L)
+{
+	struct ccm_policies *p;
+	const char *path = luaL_checkstring(L, 1);
+	char line[8192];
+	int allowed = 0, row = 0;
+	FILE *f;
+
+	lua_getallocf(L, (void **)&p);
+	for (size_t i = 0; i < p->n_csv; i++)
+		allowed |= !strcmp(p->csv_paths[i], path);
+	if (!allowed)
+		return luaL_error(L, "readcsv: '%s' is not a file given as a policy "
+				  "argument (--policy-arg name=%s)", path, path);
+	f = fopen(path, "r");
+	if (!f) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot open '%s'", path);
+		return 2;
+	}
+	lua_newtable(L);
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line, *e;
+		int col = 0;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		lua_newtable(L);
+		/* Plain CSV: commas separate fields; a field may be quoted. */
+		while (s) {
+			char field[8192];
+			size_t n = 0;
+
+			if (*s == '"') {
+				for (s++; *s && n + 1 < sizeof(field); s++) {
+					if (*s == '"' && s[1] == '"')
+						field[n++] = *s++;
+					else if (*s == '"')
+						break;
+					else
+						field[n++] = *s;
+				}
+				e = strchr(s, ',');
+			} else {
+				e = strchr(s, ',');
+				n = e ? (size_t)(e - s) : strlen(s);
+				if (n >= sizeof(field))
+					n = sizeof(field) - 1;
+				memcpy(field, s, n);
+			}
+			lua_pushlstring(L, field, n);
+			lua_rawseti(L, -2, ++col);
+			s = e ? e + 1 : NULL;
+		}
+		lua_rawseti(L, -2, ++row);
+	}
+	fclose(f);
+	return 1;
+}
+
+/* Builds the sandbox's _ENV from the allow-list. */
+static void make_env(lua_State *L)
+{
+	static const char *const globals[] = {
+		"assert", "error", "ipairs", "next", "pairs", "pcall", "print",
+		"rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
+		"getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION",
+		"math", "string", "table", "utf8",
+	};
+	static const char *const os_ok[] = { "time", "date", "clock", "difftime" };
+
+	lua_newtable(L);
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		lua_getglobal(L, globals[i]);
+		lua_setfield(L, -2, globals[i]);
+	}
+	lua_newtable(L);
+	lua_getglobal(L, "os");
+	for (size_t i = 0; i < sizeof(os_ok) / sizeof(os_ok[0]); i++) {
+		lua_getfield(L, -1, os_ok[i]);
+		lua_setfield(L, -3, os_ok[i]);
+	}
+	lua_pop(L, 1);
+	lua_setfield(L, -2, "os");
+	lua_pushcfunction(L, l_readcsv);
+	lua_setfield(L, -2, "readcsv");
+}
+
+/* Runs the function on the stack with nargs in the sandbox's limits. */
+static int call(struct ccm_policies *p, int nargs, int nres)
+{
+	p->left = p->budget;
+	lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	int rc = ccm_lua_pcall(p->L, nargs, nres);
+	lua_sethook(p->L, NULL, 0, 0);
+	return rc;
+}
+
+/* err from the Lua error on the stack (popped): the first line of it. */
+static int lua_fail(struct ccm_policies *p, const char *what, const char *script,
+		    struct ccm_error *err)
+{
+	const char *msg = lua_tostring(p->L, -1);
+	size_t n = msg ? strcspn(msg, "\n") : 0;
+
+	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s; fix the "
+		      "policy and run again (nothing was imported)", script, what,
+		      (int)n, msg ? msg : "unknown error");
+	lua_pop(p->L, 1);
+	return CCM_EINVAL;
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v ? v : "");
+	lua_setfield(L, -2, k);
+}
+
+/* Replaces *slot with the string field k of the table on top, if any. */
+static void take(lua_State *L, const char *k, char **slot, const char **out)
+{
+	lua_getfield(L, -1, k);
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		free(*slot);
+		*slot = strdup(lua_tostring(L, -1));
+		*out = *slot;
+	}
+	lua_pop(L, 1);
+}
+
+static int user_hook(void *ctx, const struct ccm_dir_entry *e,
+		     struct ccm_policy_user *out, struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		lua_getfield(L, -1, "user");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", e->name);
+		lua_pushfstring(L, "%c", e->location);
+		lua_setfield(L, -2, "location");
+		set_str(L, "post_office", e->addr);
+		set_str(L, "comments", e->comments);
+		if (call(p, 1, 1) != LUA_OK)
+			return lua_fail(p, "user hook", p->names[i], err);
+		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		if (lua_istable(L, -1)) {
+			take(L, "alias", &p->alias, &out->alias);
+			take(L, "display_name", &p->display, &out->display_name);
+			take(L, "first_name", &p->first, &out->first_name);
+			take(L, "last_name", &p->last, &out->last_name);
+		}
+		lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static int message_hook(void *ctx, const struct ccm_message *m, const char *user,
+			const char *folder, struct ccm_policy_message *out,
+			struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const char *cur = out->folder ? out->folder : folder;
+
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		/* folder(name, user): a new name, or false to skip. */
+		lua_getfield(L, -1, "folder");
+		if (lua_isfunction(L, -1)) {
+			lua_pushstring(L, cur);
+			lua_pushstring(L, user);
+			if (call(p, 2, 1) != LUA_OK) {
+				lua_remove(L, -2);
+				return lua_fail(p, "folder hook", p->names[i], err);
+			}
+			if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+				lua_pop(L, 2);
+				return 0;
+			}
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				free(p->folder);
+				p->folder = strdup(lua_tostring(L, -1));
+				out->folder = p->folder;
+			}
+		}
+		lua_pop(L, 1);
+		/* message(m, user): false to skip, or a table of overrides. */
+		lua_getfield(L, -1, "message");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "subject", m->subject);
+		set_str(L, "folder", out->folder ? out->folder : folder);
+		set_str(L, "date_text", m->date_text);
+		if (m->date_state == CCM_DATE_OK) {
+			lua_pushinteger(L, m->date.utc);
+			lua_setfield(L, -2, "date");
+		}
+		set_str(L, "from", m->from_text);
+		lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
+		lua_setfield(L, -2, "unread");
+		lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
+		lua_setfield(L, -2, "draft");
+		lua_pushinteger(L, (lua_Integer)m->number);
+		lua_setfield(L, -2, "number");
+		lua_pushstring(L, user);
+		if (call(p, 2, 1) != LUA_OK)
+			return lua_fail(p, "message hook", p->names[i], err);
+		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		if (lua_istable(L, -1)) {
+			take(L, "folder", &p->folder, &out->folder);
+			take(L, "subject", &p->subject, &out->subject);
+			lua_getfield(L, -1, "unread");
+			if (lua_isboolean(L, -1))
+				out->unread = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	return 1;
+}
+
+int ccm_policies_load(struct ccm_policies **out, const char *const *files,
+		      size_t n_files, const char *const *args, size_t n,
+		      struct ccm_error *err)
+{
+	struct ccm_policies *p = calloc(1, sizeof(*p));
+	lua_State *L;
+
+	*out = NULL;
+	if (!p)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if (n_files > MAX_POLICIES) {
+		free(p);
+		return ccm_error_set(err, CCM_EINVAL, "at most %d policies", MAX_POLICIES);
+	}
+	p->cap = CCM_POLICY_MEMORY;
+	p->budget = CCM_POLICY_INSTRUCTIONS;
+	p->L = L = lua_newstate(cap_alloc, p);
+	if (!L) {
+		free(p);
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory starting Lua");
+	}
+	luaL_openlibs(L);
+	make_env(L);
+	p->env = luaL_ref(L, LUA_REGISTRYINDEX);
+	p->csv_paths = calloc(n ? n : 1, sizeof(char *));
+	/* The arguments: one table, given to every policy chunk. */
+	lua_newtable(L);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(args[i], '=');
+		if (!eq) {
+			ccm_policies_free(p);
+			return ccm_error_set(err, CCM_EINVAL, "policy argument '%s' is not "
+					     "name=value", args[i]);
+		}
+		lua_pushlstring(L, args[i], (size_t)(eq - args[i]));
+		lua_pushstring(L, eq + 1);
+		lua_settable(L, -3);
+		p->csv_paths[p->n_csv++] = strdup(eq + 1);
+	}
+	for (size_t i = 0; i < n_files; i++) {
+		p->names[i] = strdup(files[i]);
+		if (luaL_loadfilex(L, files[i], "t") != LUA_OK) {
+			lua_remove(L, -2);
+			lua_fail(p, "loading", files[i], err);
+			ccm_policies_free(p);
+			return CCM_EINVAL;
+		}
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->env);
+		lua_setupvalue(L, -2, 1);            /* its _ENV: the sandbox */
+		lua_pushvalue(L, -2);                /* the arguments */
+		if (call(p, 1, 1) != LUA_OK) {
+			lua_remove(L, -2);
+			lua_fail(p, "main chunk", files[i], err);
+			ccm_policies_free(p);
+			return CCM_EINVAL;
+		}
+		if (!lua_istable(L, -1)) {
+			ccm_policies_free(p);
+			return ccm_error_set(err, CCM_EINVAL, "policy '%s' must return a table "
+					     "of hooks (user, message, folder)", files[i]);
+		}
+		p->hooks[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+		p->n++;
+	}
+	lua_pop(L, 1);
+	p->pol.ctx = p;
+	p->pol.user = user_hook;
+	p->pol.message = message_hook;
+	*out = p;
+	return 0;
+}
+
+const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p)
+{
+	return &p->pol;
+}
+
+void ccm_policies_free(struct ccm_policies *p)
+{
+	if (!p)
+		return;
+	if (p->L)
+		lua_close(p->L);
+	for (size_t i = 0; i < MAX_POLICIES; i++)
+		free(p->names[i]);
+	for (size_t i = 0; i < p->n_csv; i++)
+		free(p->csv_paths[i]);
+	free(p->csv_paths);
+	free(p->alias);
+	free(p->display);
+	free(p->first);
+	free(p->last);
+	free(p->folder);
+	free(p->subject);
+	free(p);
+}
+
+int policy_args_take(struct policy_args *pa, int argc, char **argv, int *i)
+{
+	int file = !strcmp(argv[*i], "--policy");
+
+	if (!file && strcmp(argv[*i], "--policy-arg"))
+		return 0;
+	if (*i + 1 >= argc ||
+	    (file ? pa->n_files >= 32 : pa->n_args >= 64)) {
+		fprintf(stderr, "ccmig: %s needs a value (at most 32 policies and 64 "
+			"arguments)\n", argv[*i]);
+		return -1;
+	}
+	if (file)
+		pa->files[pa->n_files++] = argv[++*i];
+	else
+		pa->args[pa->n_args++] = argv[++*i];
+	return 1;
+}

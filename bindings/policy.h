@@ -1,0 +1,46 @@
+/* policy.h: migration policies in Lua, sandboxed, as extractor hooks. */
+#ifndef CCM_POLICY_H
+#define CCM_POLICY_H
+
+#include "base/error.h"
+#include "iff/extract.h"
+
+/* Limits of a policy: memory of its Lua state, instructions per hook call. */
+#define CCM_POLICY_MEMORY (64u << 20)
+#define CCM_POLICY_INSTRUCTIONS 10000000L
+
+struct ccm_policies;
+
+/*
+ * Loads policy scripts, in order, into one sandbox: each file is a text
+ * chunk that returns a table of hooks (user, message, folder, all
+ * optional) and is called with one argument, a table of the name=value
+ * pairs in `args` (n of them). The sandbox's globals are an allow-list:
+ * no io, no os but os.time/date/clock/difftime, no package, require,
+ * debug, load, dofile or collectgarbage; readcsv(path) reads a CSV file
+ * whose path is one of the args' values. Each hook call may run at most
+ * CCM_POLICY_INSTRUCTIONS instructions and the state at most
+ * CCM_POLICY_MEMORY bytes. Fails with err naming the script and line.
+ * *out's ccm_policy is ready for ccm_extract_opts.policy.
+ */
+int ccm_policies_load(struct ccm_policies **out, const char *const *files,
+		      size_t n_files, const char *const *args, size_t n,
+		      struct ccm_error *err);
+const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p);
+
+/* The --policy FILE and --policy-arg NAME=VALUE options of a command. */
+struct policy_args {
+	const char *files[32];
+	const char *args[64];
+	size_t n_files, n_args;
+};
+
+/*
+ * Takes argv[*i] (and its value) when it is --policy or --policy-arg:
+ * returns 1 and advances *i, 0 when it is another option, -1 (message
+ * printed) when the value is missing or there are too many.
+ */
+int policy_args_take(struct policy_args *pa, int argc, char **argv, int *i);
+void ccm_policies_free(struct ccm_policies *p);
+
+#endif

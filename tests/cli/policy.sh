@@ -1,0 +1,65 @@
+# policy.sh: migration policies: the stock ones, and the sandbox holding.
+. "$(dirname "$0")/lib.sh"
+POL=$(cd "$(dirname "$0")/../../scripts/policies" && pwd)
+PO="$DATA/salespo"
+
+# skip-mail: every user, no message.
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/a" --policy "$POL/skip-mail.lua"
+expect_grep "4 users (each with a MAILMESSAGE section)" "$TMP/out"
+expect_grep "0 messages" "$TMP/out"
+expect_grep "message-skipped-by-policy" "$TMP/a/ccmig-report.txt"
+
+# date-range: only Smith's three messages of 1999 and New Year 2000.
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/b" --policy "$POL/date-range.lua" \
+	--policy-arg since=1999-01-01 --policy-arg until=2000-01-02
+expect_grep "3 messages" "$TMP/out"
+
+# rename-users: alias and display name from a CSV file.
+printf '"Smith, John",jsmith2,Smith J (Sales)\n' >"$TMP/names.csv"
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/c" --policy "$POL/rename-users.lua" \
+	--policy-arg users="$TMP/names.csv"
+expect_grep "mailbox,create,jsmith2,Smith J (Sales),Smith,John," "$TMP/c/Directory.pri"
+
+# boards-only: no user, the board's message all the same.
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/d" --policy "$POL/boards-only.lua"
+expect_grep "0 users" "$TMP/out"
+expect_grep "1 messages" "$TMP/out"
+
+# Two policies compose in the order given.
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/e" --policy "$POL/boards-only.lua" \
+	--policy "$POL/skip-mail.lua"
+expect_grep "0 users" "$TMP/out"
+expect_grep "0 messages" "$TMP/out"
+
+# The sandbox: each bad policy stops the run with its name and line, exit
+# 2, and leaves no packing list and nothing in the store.
+bad() {  # bad NAME CODE WANTED-TEXT
+	printf '%s\n' "$2" >"$TMP/$1.lua"
+	expect_status 2 "$CCMIG" migrate "$PO" --store "$TMP/$1.db" --keep-files "$TMP/$1.set" \
+		--policy "$TMP/$1.lua"
+	expect_grep "$3" "$TMP/err"
+	expect_grep "$1.lua" "$TMP/err"
+	if [ -f "$TMP/$1.set/SALESPO.pkl" ]; then fail "$1 left a packing list"; else pass; fi
+}
+bad loops 'return { message = function() while true do end end }' "instructions"
+bad hog 'local t = {}
+return { message = function() for i = 1, 1e9 do t[i] = string.rep("x", 4096) .. i end end }' \
+	"not enough memory"
+bad uses_io 'return { user = function(u) return io.open("/etc/passwd") end }' \
+	"uses_io.lua:1:"
+bad uses_os 'return { user = function(u) os.execute("touch /tmp/ccmig-pwned") end }' \
+	"uses_os.lua:1:"
+bad broken 'return { user = function(u) return (( end }' "broken.lua:1:"
+bad no_table 'return 42' "must return a table"
+bad csv_anywhere 'local rows = readcsv("/etc/passwd") return {}' "not a file given as a policy argument"
+if [ -e /tmp/ccmig-pwned ]; then fail "os.execute ran"; else pass; fi
+for n in loops hog uses_io; do
+	"$CCMIG" stat --store "$TMP/$n.db" >"$TMP/stat" 2>&1 || true
+	if grep -q "Messages: 0" "$TMP/stat" || ! [ -s "$TMP/$n.db" ]; then pass; else
+		fail "$n: the store is not empty"; sed 's/^/  | /' "$TMP/stat" >&2; fi
+done
+
+expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy
+expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy "$POL/skip-mail.lua" --policy-arg noequals
+
+finish
