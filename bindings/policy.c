@@ -24,7 +24,7 @@ struct ccm_policies {
 	size_t n_csv;
 	struct ccm_policy pol;
 	/* Overrides handed back: valid until the next hook call. */
-	char *alias, *display, *first, *last, *folder, *subject;
+	char *alias, *display, *first, *last, *folder, *subject, *mapped;
 };
 
 /* The allocator that enforces the memory cap. */
@@ -301,6 +301,40 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 	return 1;
 }
 
+static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
+			struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		lua_getfield(L, -1, "address");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", a->name);
+		set_str(L, "post_office", a->po);
+		set_str(L, "kind", ccm_addr_kind_name(a->kind));
+		set_str(L, "raw", a->raw);
+		if (call(p, 1, 1) != LUA_OK)
+			return lua_fail(p, "address hook", p->names[i], err);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			/* The first policy that maps it decides. */
+			free(p->mapped);
+			p->mapped = strdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+			*out = p->mapped;
+			return 1;
+		}
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		      size_t n_files, const char *const *args, size_t n,
 		      struct ccm_error *err)
@@ -369,6 +403,7 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 	p->pol.ctx = p;
 	p->pol.user = user_hook;
 	p->pol.message = message_hook;
+	p->pol.address = address_hook;
 	*out = p;
 	return 0;
 }
@@ -395,6 +430,7 @@ void ccm_policies_free(struct ccm_policies *p)
 	free(p->last);
 	free(p->folder);
 	free(p->subject);
+	free(p->mapped);
 	free(p);
 }
 

@@ -117,7 +117,35 @@ static int mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out
 }
 
 /* A sender or recipient as spec 12.7 writes it. */
+static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out);
+
+/*
+ * A sender or recipient, after the policy's address hook: a mapped address
+ * is written "Display [TYPE:address]" with the display name 12.7 gives.
+ * Returns 0, or the hook's negative code (err filled).
+ */
 static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out)
+{
+	const struct ccm_policy *pol = x->o->policy;
+	const char *mapped = NULL;
+	int rc = addr_written(x, a, out);
+
+	if (rc < 0)
+		return ccm_error_set(x->err, rc, "out of memory");
+	if (!pol || !pol->address)
+		return 0;
+	if ((rc = pol->address(pol->ctx, a, &mapped, x->err)) <= 0)
+		return rc;
+	{
+		/* Keep the display part, drop any [..] the form had. */
+		char *br = strstr(out->ptr, " [");
+		if (br)
+			ccm_buf_truncate(out, (size_t)(br - out->ptr));
+		return ccm_buf_addf(out, " [%s]", mapped);
+	}
+}
+
+static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out)
 {
 	const struct ccm_dir_entry *e;
 
@@ -162,12 +190,10 @@ static int field_addrs(struct xctx *x, const struct ccm_addrlist *l)
 	for (size_t i = 0; rc == 0 && i < l->len; i++) {
 		rc = addr_display(x, &l->v[i], &one);
 		if (rc == 0 && !(v[i] = ccm_strdup(one.ptr)))
-			rc = CCM_ENOMEM;
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	}
 	if (rc == 0)
 		rc = ccm_iff_writer_field_multi(x->w, (const char *const *)v, l->len, x->err);
-	else
-		rc = ccm_error_set(x->err, rc, "out of memory");
 	for (size_t i = 0; v && i < l->len; i++)
 		free(v[i]);
 	free(v);
@@ -381,10 +407,13 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && (!strcmp(folder, "Sent Items") || !strcmp(folder, "Drafts"))) {
 		/* Message Log copies were sent by the mailbox's owner. */
-		rc = ccm_name_display(x->owner, &sender);
+		if ((rc = ccm_name_display(x->owner, &sender)) < 0)
+			rc = ccm_error_set(x->err, rc, "out of memory");
 	}
-	if (rc < 0)
-		return ccm_error_set(x->err, rc, "out of memory");
+	if (rc < 0) {
+		ccm_buf_release(&sender);
+		return rc;
+	}
 	if (m->date_state == CCM_DATE_OK)
 		ccm_date_stamp14(m->date.utc, m->date.utc_offset, stamp);
 	unsent = (m->status & CCM_STATUS_DRAFT) || !strcmp(folder, "Drafts");

@@ -34,6 +34,10 @@ struct ccm_policy {
 	int (*message)(void *ctx, const struct ccm_message *m, const char *user,
 		       const char *folder, struct ccm_policy_message *out,
 		       struct ccm_error *err);
+	/* A sender or recipient: 1 with *out set to its new address
+	 * ("SMTP:jsmith@example.com"), 0 to write it as it is. */
+	int (*address)(void *ctx, const struct ccm_addr *a, const char **out,
+		       struct ccm_error *err);
 };
 
 struct ccm_extract_opts {

@@ -25,6 +25,21 @@ expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/d" --policy "$POL/boards-only.lu
 expect_grep "0 users" "$TMP/out"
 expect_grep "1 messages" "$TMP/out"
 
+# address: map this post office's users to SMTP addresses.
+cat >"$TMP/smtp.lua" <<'LUA'
+return {
+	address = function(a)
+		if a.kind == "user" and a.post_office == "SALESPO" then
+			local last, first = a.name:match("^(.-), (.*)$")
+			if last then return "SMTP:" .. first:lower() .. "." .. last:lower() .. "@example.com" end
+		end
+	end,
+}
+LUA
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/g" --policy "$TMP/smtp.lua"
+expect_grep '"Jane Doe [SMTP:jane.doe@example.com]","John Smith [SMTP:john.smith@example.com]",,,[draft] plan' \
+	"$TMP/g/00000001.pri"
+
 # Two policies compose in the order given.
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/e" --policy "$POL/boards-only.lua" \
 	--policy "$POL/skip-mail.lua"
