@@ -290,7 +290,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 static void policy_hooks_skip_rename_and_move(void **state)
 {
 	int fail = 0;
-	struct ccm_policy pol = { &fail, user_hook, message_hook };
+	struct ccm_policy pol = { &fail, user_hook, message_hook, NULL };
 	struct ccm_extract_opts o = { .policy = &pol };
 	struct run *r = extract(&o);
 	char *dir = file(r, "Directory.pri"), *pri = file(r, "00000001.pri");
@@ -311,7 +311,7 @@ static void policy_hooks_skip_rename_and_move(void **state)
 static void failing_policy_stops_before_a_usable_set(void **state)
 {
 	int fail = 1;
-	struct ccm_policy pol = { &fail, NULL, message_hook };
+	struct ccm_policy pol = { &fail, NULL, message_hook, NULL };
 	struct ccm_extract_opts o = { .policy = &pol };
 	struct ccm_extract_stats st;
 	struct ccm_bundle *b;
