@@ -1,7 +1,7 @@
 /* cmd_extract.c: `ccmig extract PO_DIR -o SET_DIR`: write migration files. */
 #include "commands.h"
 #include "report_print.h"
-#include "policy.h"
+#include "lua_policy.h"
 #include "progress.h"
 
 #include <errno.h>

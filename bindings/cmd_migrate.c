@@ -1,6 +1,6 @@
 /* cmd_migrate.c: `ccmig migrate PO_DIR --store S.db`: the one-step run. */
 #include "commands.h"
-#include "policy.h"
+#include "lua_policy.h"
 #include "progress.h"
 #include "report_print.h"
 

@@ -1,12 +1,159 @@
-/* lua_module.c: luaopen_ccmig, the ccmig module's table. */
+/* lua_module.c: luaopen_ccmig, the ccmig module's table, and shared helpers. */
 #include "luahost.h"
+#include "lua_ccmig.h"
 
-#include <lauxlib.h>
+#include <string.h>
+
+void ccm_lua_res_link(struct ccm_lua_res **head, struct ccm_lua_res *r,
+		      void (*release)(struct ccm_lua_res *r))
+{
+	r->release = release;
+	r->next = *head;
+	if (*head)
+		(*head)->pprev = &r->next;
+	r->pprev = head;
+	*head = r;
+}
+
+void ccm_lua_res_unlink(struct ccm_lua_res *r)
+{
+	if (!r->pprev)
+		return;
+	if (r->next)
+		r->next->pprev = r->pprev;
+	*r->pprev = r->next;
+	r->next = NULL;
+	r->pprev = NULL;
+}
+
+void ccm_lua_res_release_all(struct ccm_lua_res **head)
+{
+	while (*head) {
+		struct ccm_lua_res *r = *head;
+
+		ccm_lua_res_unlink(r);
+		r->release(r);
+	}
+}
+
+void ccm_lua_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
+		      const luaL_Reg *meta)
+{
+	luaL_newmetatable(L, name);
+	if (meta)
+		luaL_setfuncs(L, meta, 0);
+	if (methods) {
+		lua_getfield(L, -1, "__index");
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			lua_newtable(L);
+			luaL_setfuncs(L, methods, 0);
+			lua_setfield(L, -2, "__index");
+		} else {
+			lua_pop(L, 1);
+			/* a custom __index finds methods in the metatable's "methods" */
+			lua_newtable(L);
+			luaL_setfuncs(L, methods, 0);
+			lua_setfield(L, -2, "methods");
+		}
+	}
+	lua_pop(L, 1);
+}
+
+const char *ccm_lua_severity_name(int sev)
+{
+	return sev == CCM_ERROR ? "error" : sev == CCM_WARNING ? "warning" : "note";
+}
+
+void ccm_lua_collect_init(struct ccm_lua_collect *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->rep.sink = ccm_diaglist_sink;
+	c->rep.ctx = &c->list;
+}
+
+void ccm_lua_collect_release(struct ccm_lua_collect *c)
+{
+	ccm_diaglist_release(&c->list);
+}
+
+static void setstr(lua_State *L, const char *k, const char *v)
+{
+	if (v) {
+		lua_pushstring(L, v);
+		lua_setfield(L, -2, k);
+	}
+}
+
+static void setint(lua_State *L, const char *k, long long v)
+{
+	lua_pushinteger(L, (lua_Integer)v);
+	lua_setfield(L, -2, k);
+}
+
+void ccm_lua_push_diag(lua_State *L, const struct ccm_diag *d)
+{
+	lua_createtable(L, 0, 9);
+	setstr(L, "severity", ccm_lua_severity_name(d->severity));
+	setstr(L, "kind", d->kind);
+	if (d->event)
+		setint(L, "event", d->event);
+	setstr(L, "file", d->file);
+	if (d->line)
+		setint(L, "line", d->line);
+	if (d->offset >= 0)
+		setint(L, "offset", d->offset);
+	setstr(L, "user", d->user);
+	if (d->message)
+		setint(L, "message", d->message);
+	setstr(L, "text", d->text);
+}
+
+void ccm_lua_push_diags(lua_State *L, const struct ccm_diaglist *l)
+{
+	lua_createtable(L, (int)l->len, 0);
+	for (size_t i = 0; i < l->len; i++) {
+		ccm_lua_push_diag(L, &l->items[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c)
+{
+	lua_Integer n = 0;
+
+	ccm_lua_push_diags(L, &c->list);
+	lua_setfield(L, -2, "events");
+	lua_newtable(L);
+	for (size_t i = 0; i < c->list.len; i++) {
+		const struct ccm_diag *d = &c->list.items[i];
+
+		if (d->severity == CCM_ERROR || (d->kind && strstr(d->kind, "skip"))) {
+			ccm_lua_push_diag(L, d);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+	lua_setfield(L, -2, "skipped");
+	setint(L, "errors", (long long)c->rep.counts[CCM_ERROR]);
+	setint(L, "warnings", (long long)c->rep.counts[CCM_WARNING]);
+	setint(L, "notes", (long long)c->rep.counts[CCM_NOTE]);
+}
+
+int ccm_lua_fail(lua_State *L, const char *msg)
+{
+	lua_pushnil(L);
+	lua_pushstring(L, msg);
+	return 2;
+}
 
 int luaopen_ccmig(lua_State *L)
 {
 	lua_newtable(L);
 	lua_pushliteral(L, "0.1.0");
 	lua_setfield(L, -2, "version");
+	ccm_lua_po_register(L);
+	ccm_lua_store_register(L);
+	ccm_lua_iff_register(L);
+	ccm_lua_run_register(L);
 	return 1;
 }

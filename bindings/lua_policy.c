@@ -1,5 +1,5 @@
-/* policy.c: migration policies in Lua, sandboxed, as extractor hooks. */
-#include "policy.h"
+/* lua_policy.c: migration policies in Lua, sandboxed, as extractor hooks. */
+#include "lua_policy.h"
 #include "luahost.h"
 
 #include <stdio.h>

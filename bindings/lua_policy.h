@@ -1,4 +1,4 @@
-/* policy.h: migration policies in Lua, sandboxed, as extractor hooks. */
+/* lua_policy.h: migration policies in Lua, sandboxed, as extractor hooks. */
 #ifndef CCM_POLICY_H
 #define CCM_POLICY_H
 

@@ -1,0 +1,32 @@
+-- test_policy.lua: opts.policy from Lua: file names, arguments, failures.
+local check = require "check"
+local data = arg[1]
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local pol = here .. "/../../scripts/policies/"
+local tmp = check.tmpdir() .. "/x"
+
+local po = assert(ccmig.open(data .. "/salespo"))
+
+-- A policy by file name: every user, no mail.
+local r = assert(ccmig.extract(po, tmp .. "-a", { policy = pol .. "skip-mail.lua" }))
+check.eq(r.counts.users, 4, "users with skip-mail")
+check.eq(r.counts.messages, 0, "messages with skip-mail")
+
+-- Several, with arguments: the date range keeps Smith's three.
+r = assert(ccmig.extract(po, tmp .. "-b", {
+	policy = { pol .. "date-range.lua" },
+	policy_args = { since = "1999-01-01", ["until"] = "2000-01-02" },
+}))
+check.eq(r.counts.messages, 3, "messages in the date range")
+
+-- A policy that cannot load: nil and a message naming it.
+local bad = tmp .. "-bad.lua"
+local f = assert(io.open(bad, "w"))
+f:write("return { user = function( end }\n")
+f:close()
+local ok, msg = ccmig.extract(po, tmp .. "-c", { policy = bad })
+check.eq(ok, nil, "a broken policy gives nil")
+check.ok(msg:find("bad.lua", 1, true), "the message names the policy: " .. tostring(msg))
+
+po:close()
+check.done()

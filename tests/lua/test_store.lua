@@ -1,0 +1,140 @@
+-- test_store.lua: ccmig.migrate, extract, import, iff and the store objects.
+local check = require "check"
+local ccmig = require "ccmig"
+local DATA = assert(arg[1], "usage: ccmig run test_store.lua TESTS_DATA_DIR")
+local PO = DATA .. "/salespo"
+local tmp = check.tmpdir()
+
+-- expected failures
+local s0, e0 = ccmig.store(tmp .. "/missing/x.db", { readonly = true })
+check.eq(s0, nil, "read-only store that does not exist")
+check.ok(e0 and #e0 > 0, "it says why")
+
+local po = assert(ccmig.open(PO))
+local st = assert(ccmig.store(tmp .. "/s.db"))
+
+-- dirsync, then migrate: every local user gets a mailbox
+local ds = assert(st:dirsync(po))
+check.eq(ds.counts.users, 6, "dirsync users")
+check.eq(type(ds.events), "table", "dirsync events")
+local rep = assert(ccmig.migrate(po, st, { create_mailboxes = false }))
+check.eq(rep.counts.extract.users, 4, "extracted users")
+check.eq(rep.counts.messages, 6, "imported messages (5 + the board's)")
+check.eq(rep.counts.attachments, 2, "imported attachments")
+check.eq(type(rep.skipped), "table", "skipped is a list")
+for _, e in ipairs(rep.events) do
+  check.ok(e.severity and e.kind and e.text, "event fields")
+end
+
+local mailboxes = st:recipients { kind = "mailbox" }
+check.eq(#mailboxes, 4, "four mailboxes")
+for _, u in ipairs(po:users()) do
+  if u["local"] then
+    local r, why = st:recipient(u.address)
+    check.ok(r, "recipient of " .. u.address .. " " .. tostring(why))
+    if r then
+      check.eq(r.kind, "mailbox", u.name .. " is a mailbox")
+      check.ok(#r.addresses > 0, "addresses")
+      local folders = assert(st:folders(r.alias))
+      local inbox = false
+      for _, f in ipairs(folders) do if f.special == "inbox" then inbox = true end end
+      check.ok(inbox, u.name .. " has an Inbox")
+    end
+  end
+end
+local dl = st:recipients { kind = "dl" }
+check.eq(#dl, 1, "one list")
+check.eq(#dl[1].members, 3, "its members")
+check.eq(st:recipient("Nobody at NOWHERE"), nil, "unknown address: nil")
+check.raises("unknown recipient kind", st.recipients, st, { kind = "x" })
+
+-- messages with bodies and attachments read in pieces
+local n, sizes = 0, {}
+for m in st:messages { mailbox = "Smith, John" } do
+  n = n + 1
+  check.eq(type(m.subject), "string", "subject")
+  for _, a in ipairs(m.attachments) do
+    local parts = {}
+    repeat local p = a:read(100); parts[#parts + 1] = p until not p
+    local whole = table.concat(parts)
+    check.eq(#whole, a.size, "attachment bytes = size")
+    sizes[#sizes + 1] = a.size
+  end
+end
+check.eq(n, 4, "Smith's messages (3 and the address book notice)")
+check.eq(table.concat(sizes, ","), "256", "Smith's attachment")
+local inbox = 0
+for m in st:messages { mailbox = "Grewal, Jeff", folder = "Inbox" } do
+  inbox = inbox + 1
+  check.ok(m.body ~= nil, "body")
+  for _, a in ipairs(m.attachments) do check.eq(a:read("a"), "hi\r\n", "NOTE.TXT") end
+end
+check.eq(inbox, 2, "Grewal's Inbox")
+for m in st:messages { mailbox = "Smith, John" } do break end   -- releases the cursor
+local f, why = st:messages { mailbox = "Nobody" }
+check.eq(f, nil, "messages of no mailbox")
+check.ok(why, "why")
+local public = 0
+for _ in st:messages() do public = public + 1 end
+check.eq(public, 1, "the board's message in the public folders")
+check.ok(#st:events() >= 0, "events")
+
+-- extract, iff, import into a second store
+local set = tmp .. "/set"
+local ex = assert(ccmig.extract(po, set, { code_page = 1252 }))
+check.eq(ex.counts.users, 4, "extract users")
+check.ok(ex.pkl, "packing list")
+local ex2, exerr = ccmig.extract(po, set, {})
+check.eq(ex2, nil, "extract into a folder holding a set")
+check.ok(exerr, "why")
+local iff = assert(ccmig.iff(ex.pkl))
+check.eq(iff.code_page, 1252, "set code page")
+check.ok(#iff:files() >= 2, "set files")
+local kinds, bodies = {}, 0
+for sec in iff:sections() do
+  kinds[sec.kind] = (kinds[sec.kind] or 0) + 1
+  for row in sec.rows do
+    if sec.kind == "MAILMESSAGE" and row.fields.Body and row.fields.Body:sub(1, 1) == "#" then
+      local chain = assert(iff:chain(row.fields.Body))
+      check.eq(chain[1].type, "Body", "chain starts with a body")
+      bodies = bodies + 1
+    end
+  end
+end
+check.eq(kinds.MAILMESSAGE, 5, "4 users + public MAILMESSAGE sections")
+check.ok(bodies >= 1, "bodies read")
+check.eq(ccmig.iff(tmp .. "/none.pkl"), nil, "no packing list: nil")
+iff:close()
+local st2 = assert(ccmig.store(tmp .. "/s2.db"))
+local im = assert(ccmig.import(ex.pkl, st2, { create_mailboxes = true }))
+check.eq(im.counts.messages, 6, "import messages")
+check.eq(#st2:recipients { kind = "mailbox" }, 4, "import mailboxes")
+
+-- closing the store releases what is open
+local a
+for m in st:messages { mailbox = "Grewal, Jeff" } do
+  if #m.attachments > 0 then a = m.attachments[1] end
+end
+st:close()
+check.raises("closed", a.read, a, 1)
+check.raises("closed", function() return st:recipients() end)
+st2:close()
+po:close()
+
+-- a generated post office, migrated: every user has a mailbox
+local gdir = tmp .. "/gen"
+check.ok(os.execute(string.format("'%s' gen '%s' --users 6 --messages 2 --seed 3 >/dev/null",
+  arg[-1], gdir)), "ccmig gen")
+local g = assert(ccmig.open(gdir))
+local gs <close> = assert(ccmig.store(tmp .. "/g.db"))
+local grep = assert(ccmig.migrate(g, gs, { create_mailboxes = true }))
+check.ok(grep.counts.messages > 0, "generated messages migrated")
+for _, u in ipairs(g:users()) do
+  if u["local"] then
+    local r = st2 and gs:recipient(u.address)
+    check.ok(r and r.kind == "mailbox", "generated user " .. u.name .. " has a mailbox")
+  end
+end
+g:close()
+
+check.done()
