@@ -1,5 +1,6 @@
 /* cmd_import.c: `ccmig import SET.pkl --store S.db`: migration files in. */
 #include "commands.h"
+#include "lua_policy.h"
 #include "report_print.h"
 
 #include <stdio.h>
@@ -22,6 +23,9 @@ static void usage(FILE *out)
 		"  --create-mailboxes    make a mailbox for a MAILMESSAGE section whose\n"
 		"                        mailbox is neither there nor a custom recipient\n"
 		"                        (without it such a section is skipped, 8074)\n"
+		"  --policy P.lua        a policy whose custom_recipient hook chooses the\n"
+		"                        custom recipient that becomes a mailbox\n"
+		"  --policy-arg N=V      an argument for the policies\n"
 		"  --time-zone Z         the zone the set's dates were written in\n"
 		"                        (the post office's; default UTC)\n\n"
 		"Exit status: 0 all imported; 1 imported, but something was skipped\n"
@@ -32,14 +36,22 @@ int cmd_import(int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_import_opts o = { 0, NULL };
+	struct ccm_import_opts o = { 0, NULL, NULL };
 	struct ccm_import_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *pkl = NULL, *db = NULL;
+	struct policy_args pa = { 0 };
+	struct ccm_policies *pol = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
+		int took = policy_args_take(&pa, argc, argv, &i);
+
+		if (took < 0)
+			return 2;
+		if (took)
+			continue;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -61,11 +73,21 @@ int cmd_import(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (pa.n_files) {
+		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+				      &err) < 0) {
+			fprintf(stderr, "ccmig import: %s\n", err.msg);
+			return 2;
+		}
+		o.policy = ccm_policies_import_hooks(pol);
+	}
 	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
 		fprintf(stderr, "ccmig import: %s\n", err.msg);
+		ccm_policies_free(pol);
 		return 2;
 	}
 	rc = ccm_import(s, pkl, &o, &rep, &st, &err);
+	ccm_policies_free(pol);
 	ccm_store_close(s);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig import: %s\n", err.msg);

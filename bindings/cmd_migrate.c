@@ -109,6 +109,7 @@ int cmd_migrate(int argc, char **argv)
 			return 2;
 		}
 		o.extract.policy = ccm_policies_hooks(pol);
+		o.import_policy = ccm_policies_import_hooks(pol);
 	}
 	rc = ccm_migrate(b, s, &o, &st, &err);
 	ccm_policies_free(pol);

@@ -23,6 +23,7 @@ struct ccm_policies {
 	char **csv_paths;              /* what readcsv may open */
 	size_t n_csv;
 	struct ccm_policy pol;
+	struct ccm_import_policy ipol;
 	/* Overrides handed back: valid until the next hook call. */
 	char *alias, *display, *first, *last, *folder, *subject, *mapped;
 };
@@ -335,6 +336,67 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 	return 0;
 }
 
+/* custom_recipient(u, candidates): a candidate (or its id), the alias of
+ * any custom recipient, or false for none; nil lets the next policy say. u = {name, address}; candidates[i] = {id, alias,
+ * display_name, ccmail_name, target}. The first policy with the hook that
+ * answers decides. */
+static int custom_recipient_hook(void *ctx, const char *address, const char *name,
+				 const struct ccm_recipient *c, size_t n,
+				 long long *chosen, const char **chosen_alias,
+				 struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		lua_getfield(L, -1, "custom_recipient");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", name);
+		set_str(L, "address", address);
+		lua_createtable(L, (int)n, 0);
+		for (size_t k = 0; k < n; k++) {
+			lua_newtable(L);
+			lua_pushinteger(L, c[k].id);
+			lua_setfield(L, -2, "id");
+			set_str(L, "alias", c[k].alias);
+			set_str(L, "display_name", c[k].display_name);
+			set_str(L, "ccmail_name", c[k].ccmail_name);
+			set_str(L, "target", c[k].target);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		if (call(p, 2, 1) != LUA_OK)
+			return lua_fail(p, "custom_recipient hook", p->names[i], err);
+		if (lua_istable(L, -1)) {           /* a candidate: its id */
+			lua_getfield(L, -1, "id");
+			lua_remove(L, -2);
+		}
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			continue;                   /* no answer: the next policy */
+		}
+		*chosen = 0;
+		if (lua_isinteger(L, -1)) {
+			*chosen = lua_tointeger(L, -1);
+		} else if (lua_type(L, -1) == LUA_TSTRING) {
+			/* An alias: the importer finds that custom recipient. */
+			free(p->mapped);
+			p->mapped = strdup(lua_tostring(L, -1));
+			*chosen_alias = p->mapped;
+			lua_pop(L, 1);
+			return 1;
+		}
+		lua_pop(L, 1);
+		return *chosen ? 1 : 0;             /* false: none */
+	}
+	return 0;
+}
+
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		      size_t n_files, const char *const *args, size_t n,
 		      struct ccm_error *err)
@@ -404,6 +466,8 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 	p->pol.user = user_hook;
 	p->pol.message = message_hook;
 	p->pol.address = address_hook;
+	p->ipol.ctx = p;
+	p->ipol.custom_recipient = custom_recipient_hook;
 	*out = p;
 	return 0;
 }
@@ -411,6 +475,11 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p)
 {
 	return &p->pol;
+}
+
+const struct ccm_import_policy *ccm_policies_import_hooks(const struct ccm_policies *p)
+{
+	return &p->ipol;
 }
 
 void ccm_policies_free(struct ccm_policies *p)

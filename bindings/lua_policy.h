@@ -4,6 +4,7 @@
 
 #include "base/error.h"
 #include "iff/extract.h"
+#include "store/import.h"
 
 /* Limits of a policy: memory of its Lua state, instructions per hook call. */
 #define CCM_POLICY_MEMORY (64u << 20)
@@ -27,6 +28,8 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		      size_t n_files, const char *const *args, size_t n,
 		      struct ccm_error *err);
 const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p);
+/* The import's hook (custom_recipient) of the same policies. */
+const struct ccm_import_policy *ccm_policies_import_hooks(const struct ccm_policies *p);
 
 /* The --policy FILE and --policy-arg NAME=VALUE options of a command. */
 struct policy_args {

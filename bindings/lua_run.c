@@ -258,6 +258,7 @@ static int l_migrate(lua_State *L)
 		return 2;
 	}
 	o.extract.policy = pols ? ccm_policies_hooks(pols) : NULL;
+	o.import_policy = pols ? ccm_policies_import_hooks(pols) : NULL;
 	memset(&st, 0, sizeof(st));
 	ccm_lua_collect_init(&col);
 	ccm_lua_po_collect(L, 1, &col);

@@ -60,9 +60,11 @@ static void teardown_fx(struct fx *x)
 	free(x);
 }
 
+static const struct ccm_import_policy *policy;   /* for the next import() */
+
 static void import(struct fx *x, const char *pkl, int create, struct ccm_import_stats *st)
 {
-	struct ccm_import_opts o = { create, "America/New_York" };
+	struct ccm_import_opts o = { create, "America/New_York", policy };
 	struct ccm_error err;
 
 	if (ccm_import(x->s, pkl, &o, &x->rep, st, &err) != 0)
@@ -200,6 +202,55 @@ static void existing_mailbox_found_by_migrate_proxy_receives_the_mail(void **sta
 	teardown_fx(x);
 }
 
+/* The custom_recipient hook: a custom recipient that holds no address of
+ * the user, chosen by the policy, becomes the mailbox. */
+static int choose_by_alias(void *ctx, const char *address, const char *name,
+			   const struct ccm_recipient *c, size_t n, long long *chosen,
+			   const char **alias, struct ccm_error *err)
+{
+	(void)ctx;
+	(void)address;
+	(void)alias;
+	for (size_t i = 0; i < n; i++)
+		if (c[i].alias && !strcmp(c[i].alias, "jsmith-old")) {
+			*chosen = c[i].id;
+			return 1;
+		}
+	return strcmp(name, "Smith, John") ? 0 : ccm_error_set(err, CCM_EINVAL,
+		"policy.lua:3: no candidate for %s", name);
+}
+
+static void policy_chooses_the_custom_recipient(void **state)
+{
+	struct ccm_extract_opts xo = { 0 };
+	struct fx *x = setup_fx(&xo);
+	struct ccm_import_policy pol = { NULL, choose_by_alias };
+	struct ccm_recipient r = { 0 };
+	struct ccm_import_stats st;
+	struct ccm_error err;
+	long long old;
+	int kind;
+
+	(void)state;
+	/* A custom recipient an earlier tool made: another address, the name. */
+	r.kind = CCM_RECIP_CUSTOM;
+	r.alias = "jsmith-old";
+	r.display_name = "Smith, John";
+	r.target = "SMTP:jsmith@old.example.com";
+	assert_int_equal(ccm_store_recipient_create(x->s, &r, &old, &err), 0);
+	assert_int_equal(ccm_store_address_add(x->s, old, "SMTP", "jsmith@old.example.com",
+					       1, &err), 0);
+	policy = &pol;
+	import(x, x->pkl, 1, &st);
+	policy = NULL;
+	assert_int_equal(find(x, "MIGRATE", "CCMAIL:Smith, John at SALESPO", &kind), old);
+	assert_int_equal(kind, CCM_RECIP_MAILBOX);
+	assert_int_equal(find(x, "SMTP", "jsmith@old.example.com", &kind), old);
+	assert_int_equal(st.converted, 1);
+	assert_int_equal(st.mailboxes_created, 3);
+	teardown_fx(x);
+}
+
 /* Spec 4.3: the PAB section becomes the user's personal address book,
  * a `Last, First` member staying one member, with a notice in the Inbox. */
 static void address_book_arrives_with_its_lists(void **state)
@@ -287,6 +338,7 @@ int main(void)
 		cmocka_unit_test(custom_recipients_become_mailboxes_without_mail),
 		cmocka_unit_test(messages_and_attachments_arrive_once),
 		cmocka_unit_test(existing_mailbox_found_by_migrate_proxy_receives_the_mail),
+		cmocka_unit_test(policy_chooses_the_custom_recipient),
 		cmocka_unit_test(address_book_arrives_with_its_lists),
 		cmocka_unit_test(recovery_file_can_be_fixed_and_imported),
 	};

@@ -203,6 +203,125 @@ static int add_source_addresses(struct ictx *x, long long id, const char *addr)
  * (Q194218), or created from the given names when `create`. *id 0 when
  * none and not created.
  */
+/* The cc:Mail name in "CCMAIL:Smith, John at SALESPO". */
+static void name_of(const char *addr, struct ccm_buf *out)
+{
+	const char *p = strchr(addr, ':'), *at;
+
+	p = p ? p + 1 : addr;
+	ccm_buf_set(out, p, strlen(p));
+	for (at = out->ptr; (at = strstr(at, " at ")) != NULL; at++)
+		ccm_buf_truncate(out, (size_t)(at - out->ptr));
+}
+
+struct candidates {
+	struct ccm_recipient *v;
+	size_t n;
+};
+
+static void candidates_release(struct candidates *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free((char *)c->v[i].alias);
+		free((char *)c->v[i].display_name);
+		free((char *)c->v[i].ccmail_name);
+		free((char *)c->v[i].target);
+	}
+	free(c->v);
+}
+
+static int candidate_add(struct candidates *c, const struct ccm_recipient *r)
+{
+	struct ccm_recipient *v;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].id == r->id)
+			return 0;
+	v = realloc(c->v, (c->n + 1) * sizeof(*v));
+	if (!v)
+		return CCM_ENOMEM;
+	c->v = v;
+	memset(&v[c->n], 0, sizeof(v[c->n]));
+	v[c->n].id = r->id;
+	v[c->n].kind = r->kind;
+	v[c->n].alias = r->alias ? ccm_strdup(r->alias) : NULL;
+	v[c->n].display_name = r->display_name ? ccm_strdup(r->display_name) : NULL;
+	v[c->n].ccmail_name = r->ccmail_name ? ccm_strdup(r->ccmail_name) : NULL;
+	v[c->n].target = r->target ? ccm_strdup(r->target) : NULL;
+	c->n++;
+	return 0;
+}
+
+/*
+ * Asks the policy which custom recipient becomes the mailbox of `addr`.
+ * `found` is the one holding the address (0: none). Returns 1 with *id
+ * (0: the policy chose none), 0 when there is no hook or no candidate,
+ * negative on failure.
+ */
+static int ask_policy(struct ictx *x, const char *addr, long long found,
+		      long long *id)
+{
+	const struct ccm_import_policy *pol = x->o->policy;
+	struct candidates c = { NULL, 0 };
+	struct ccm_store_cursor *cur;
+	struct ccm_recipient r;
+	const char *alias = NULL;
+	int rc;
+
+	if (!pol || !pol->custom_recipient)
+		return 0;
+	if (found) {
+		if ((rc = ccm_store_recipient_get(x->s, found, &r, x->err)) < 0)
+			return rc;
+		rc = candidate_add(&c, &r);
+		ccm_recipient_release(&r);
+		if (rc < 0)
+			return ccm_error_set(x->err, rc, "out of memory");
+	}
+	name_of(addr, &x->tmp);
+	if ((rc = ccm_store_custom_candidates(x->s, x->tmp.ptr, &cur, x->err)) < 0)
+		goto out;
+	while ((rc = ccm_store_next_recipient(cur, &r, x->err)) > 0)
+		if ((rc = candidate_add(&c, &r)) < 0) {
+			rc = ccm_error_set(x->err, rc, "out of memory");
+			break;
+		}
+	ccm_store_cursor_free(cur);
+	if (rc < 0)
+		goto out;
+	*id = 0;
+	rc = pol->custom_recipient(pol->ctx, addr, x->tmp.ptr, c.v, c.n, id, &alias,
+				   x->err);
+	if (rc > 0 && alias) {
+		/* Chosen by alias: any custom recipient of the store. */
+		int kind = 0;
+		if ((rc = ccm_store_find_alias(x->s, alias, id, &kind, x->err)) < 0)
+			goto out;
+		if (rc == 0 || kind != CCM_RECIP_CUSTOM) {
+			report(x, CCM_WARNING, "policy-alias-unknown", 0, 0, -1, addr,
+			       "the policy chose '%s' to become the mailbox of '%s', but no "
+			       "custom recipient has that alias; the mailbox is made as "
+			       "without the policy", alias, addr);
+			*id = 0;
+		}
+		rc = 1;
+	} else if (rc > 0) {
+		int ok = 0;
+		for (size_t i = 0; i < c.n; i++)
+			ok |= c.v[i].id == *id;
+		if (!ok)
+			rc = ccm_error_set(x->err, CCM_EINVAL, "the policy's custom_recipient "
+					   "hook chose %lld, which is not one of the candidates "
+					   "for '%s'", *id, addr);
+	} else if (rc == 0) {
+		*id = 0;
+		rc = 1;
+	}
+out:
+	candidates_release(&c);
+	return rc;
+}
+
 static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 		       const char *display, const char *first, const char *last,
 		       int create, long long *id)
@@ -210,9 +329,24 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 	/* A MIGRATE: proxy equal to it, or an address of its own type
 	 * (spec 4.8). */
 	int kind, rc = ccm_store_find_source(x->s, addr, id, &kind, x->err);
+	long long chosen = 0;
 
 	if (rc < 0)
 		return rc;
+	if (rc == 0 || kind == CCM_RECIP_CUSTOM) {
+		/* No mailbox yet: the policy may say which custom recipient
+		 * stands for the user, or that none does. */
+		int asked = ask_policy(x, addr, rc == 1 ? *id : 0, &chosen);
+		if (asked < 0)
+			return asked;
+		if (asked == 1 && chosen) {
+			*id = chosen;
+			kind = CCM_RECIP_CUSTOM;
+			rc = 1;
+		} else if (asked == 1) {
+			rc = 0;      /* none of them: as if nobody held it */
+		}
+	}
 	if (rc == 1 && kind == CCM_RECIP_CUSTOM) {
 		if ((rc = ccm_store_convert_to_mailbox(x->s, *id, x->err)) < 0)
 			return rc;

@@ -4,6 +4,26 @@
 
 #include "base/report.h"
 #include "store/store.h"
+#include "store/recipients.h"
+
+/*
+ * The import's policy hook (the Lua host makes it from policy scripts):
+ * a user's mailbox is about to be found or made, and `candidates` are the
+ * custom recipients that may stand for the user (the one holding its
+ * address first, then those with its cc:Mail name, display name or
+ * alias). Return 1 with *chosen set to a candidate's id, or with
+ * *chosen_alias set to the alias of any custom recipient, to make it the
+ * mailbox; 0 for none of them (a new mailbox is made when allowed); or a
+ * negative code with err saying what failed: the import stops. An alias
+ * that no custom recipient has is reported and taken as none.
+ */
+struct ccm_import_policy {
+	void *ctx;
+	int (*custom_recipient)(void *ctx, const char *address, const char *name,
+				const struct ccm_recipient *candidates, size_t n,
+				long long *chosen, const char **chosen_alias,
+				struct ccm_error *err);
+};
 
 struct ccm_import_opts {
 	/* A MAILMESSAGE section whose mailbox is neither found nor a custom
@@ -13,6 +33,7 @@ struct ccm_import_opts {
 	/* The zone the set's 14-digit local dates were written in (the post
 	 * office's); NULL or "" means UTC. */
 	const char *time_zone;
+	const struct ccm_import_policy *policy;   /* NULL: none */
 };
 
 struct ccm_import_stats {

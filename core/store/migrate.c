@@ -28,7 +28,8 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		const struct ccm_migrate_opts *o, struct ccm_migrate_stats *st,
 		struct ccm_error *err)
 {
-	struct ccm_import_opts io = { o->create_mailboxes, b->manifest.time_zone };
+	struct ccm_import_opts io = { o->create_mailboxes, b->manifest.time_zone,
+				      o->import_policy };
 	char tmp[2048], pkl[8192];
 	const char *dir = o->keep_files;
 	int rc;

@@ -8,6 +8,7 @@
 struct ccm_migrate_opts {
 	struct ccm_extract_opts extract;
 	int create_mailboxes;        /* as ccm_import_opts */
+	const struct ccm_import_policy *import_policy;   /* NULL: none */
 	/* Keep the migration files in this folder (must not hold a set);
 	 * NULL: a temporary folder under $TMPDIR, removed afterwards. */
 	const char *keep_files;

@@ -603,6 +603,42 @@ int ccm_store_recipients(struct ccm_store *s, int kind,
 	return rc;
 }
 
+int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
+			 int *kind, struct ccm_error *err)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_recipient r;
+	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
+		"SELECT " RECIP_COLS " FROM recipients r WHERE r.alias = ?1 COLLATE NOCASE",
+		&c, err);
+
+	if (rc < 0)
+		return rc;
+	ccm_bind_text(c->st, 1, alias);
+	rc = ccm_store_next_recipient(c, &r, err);
+	if (rc == 1) {
+		if (id)
+			*id = r.id;
+		if (kind)
+			*kind = r.kind;
+	}
+	ccm_store_cursor_free(c);
+	return rc;
+}
+
+int ccm_store_custom_candidates(struct ccm_store *s, const char *name,
+				struct ccm_store_cursor **out, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
+		"SELECT " RECIP_COLS " FROM recipients r WHERE r.kind = 'custom' AND "
+		"(r.ccmail_name = ?1 COLLATE NOCASE OR r.display_name = ?1 COLLATE NOCASE "
+		" OR r.alias = ?1 COLLATE NOCASE) ORDER BY r.id", out, err);
+
+	if (rc == 0)
+		ccm_bind_text((*out)->st, 1, name);
+	return rc;
+}
+
 int ccm_store_dl_members(struct ccm_store *s, long long dl,
 			 struct ccm_store_cursor **out, struct ccm_error *err)
 {

@@ -188,6 +188,18 @@ int ccm_store_dl_remove(struct ccm_store *s, long long dl, long long member,
 /* Recipients of `kind` (0: all), in id order. */
 int ccm_store_recipients(struct ccm_store *s, int kind,
 			 struct ccm_store_cursor **out, struct ccm_error *err);
+/* The recipient whose alias is `alias` (any case): 1 with *id and *kind
+ * (either may be NULL), 0 when none has it, or a negative code. */
+int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
+			 int *kind, struct ccm_error *err);
+
+/*
+ * Custom recipients that may stand for cc:Mail user `name` although they
+ * do not hold its address: the same cc:Mail name, display name or alias
+ * (any case), in id order. For the custom_recipient policy hook.
+ */
+int ccm_store_custom_candidates(struct ccm_store *s, const char *name,
+				struct ccm_store_cursor **out, struct ccm_error *err);
 /* The members of list `dl`, in id order. */
 int ccm_store_dl_members(struct ccm_store *s, long long dl,
 			 struct ccm_store_cursor **out, struct ccm_error *err);

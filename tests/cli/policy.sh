@@ -40,6 +40,35 @@ expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/g" --policy "$TMP/smtp.lua"
 expect_grep '"Jane Doe [SMTP:jane.doe@example.com]","John Smith [SMTP:john.smith@example.com]",,,[draft] plan' \
 	"$TMP/g/00000001.pri"
 
+# map-custom-recipients: a custom recipient an earlier tool made (another
+# alias, none of the user's addresses) becomes Smith's mailbox.
+printf 'assert(ccmig.store(arg[1])):close()\n' >"$TMP/mk.lua"
+"$CCMIG" run "$TMP/mk.lua" "$TMP/map.db"
+python3 - "$TMP/map.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("INSERT INTO recipients (kind, alias, display_name, target) VALUES "
+           "('custom', 'jsmith-old', 'J. Smith (old)', 'SMTP:jsmith@old.example.com')")
+db.commit()
+PY
+printf '"Smith, John",jsmith-old,john.smith@example.com\n' >"$TMP/map.csv"
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/map.db" --keep-files "$TMP/mapset" \
+	--policy "$POL/map-custom-recipients.lua" --policy-arg map="$TMP/map.csv"
+expect_grep "1 custom recipients made mailboxes" "$TMP/out"
+expect_grep "John Smith [SMTP:john.smith@example.com]" "$TMP/mapset/00000001.pri"
+cat >"$TMP/who.lua" <<'LUA'
+local st = assert(ccmig.store(arg[1]))
+local r = assert(st:recipient("MIGRATE:CCMAIL:Smith, John at SALESPO"))
+print(r.alias, r.kind)
+LUA
+expect_status 0 "$CCMIG" run "$TMP/who.lua" "$TMP/map.db"
+expect_grep "jsmith-old	mailbox" "$TMP/out"
+# An alias nobody has: reported, and the mailbox made as without it.
+printf '"Doe, Jane",nobody-here,\n' >"$TMP/map2.csv"
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/map2.db" \
+	--policy "$POL/map-custom-recipients.lua" --policy-arg map="$TMP/map2.csv"
+expect_grep "policy-alias-unknown" "$TMP/out"
+
 # Two policies compose in the order given.
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/e" --policy "$POL/boards-only.lua" \
 	--policy "$POL/skip-mail.lua"
