@@ -26,6 +26,9 @@ struct ccm_policies {
 	struct ccm_import_policy ipol;
 	/* Overrides handed back: valid until the next hook call. */
 	char *alias, *display, *first, *last, *folder, *subject, *mapped;
+	char *addresses[16];
+	const char *address_ptrs[16];
+	size_t n_addresses;
 };
 
 /* The allocator that enforces the memory cap. */
@@ -192,11 +195,20 @@ static void take(lua_State *L, const char *k, char **slot, const char **out)
 	lua_pop(L, 1);
 }
 
+static void clear_addresses(struct ccm_policies *p)
+{
+	for (size_t i = 0; i < p->n_addresses; i++)
+		free(p->addresses[i]);
+	p->n_addresses = 0;
+}
+
 static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 		     struct ccm_policy_user *out, struct ccm_error *err)
 {
 	struct ccm_policies *p = ctx;
 	lua_State *L = p->L;
+
+	clear_addresses(p);
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
@@ -223,6 +235,22 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			take(L, "display_name", &p->display, &out->display_name);
 			take(L, "first_name", &p->first, &out->first_name);
 			take(L, "last_name", &p->last, &out->last_name);
+			/* addresses = {"SMTP:...", ...}: added to what earlier
+			 * policies gave, at most 16 in all. */
+			lua_getfield(L, -1, "addresses");
+			for (lua_Integer k = 1; lua_istable(L, -1) && p->n_addresses < 16; k++) {
+				if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
+					lua_pop(L, 1);
+					break;
+				}
+				p->addresses[p->n_addresses] = strdup(lua_tostring(L, -1));
+				p->address_ptrs[p->n_addresses] = p->addresses[p->n_addresses];
+				p->n_addresses++;
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+			out->addresses = p->address_ptrs;
+			out->n_addresses = p->n_addresses;
 		}
 		lua_pop(L, 1);
 	}
@@ -500,6 +528,7 @@ void ccm_policies_free(struct ccm_policies *p)
 	free(p->folder);
 	free(p->subject);
 	free(p->mapped);
+	clear_addresses(p);
 	free(p);
 }
 

@@ -27,6 +27,8 @@ struct att {
 struct decision {
 	int skip;
 	char *alias, *display, *first, *last;
+	char **addresses;
+	size_t n_addresses;
 };
 
 struct xctx {
@@ -617,6 +619,13 @@ static int decide_users(struct xctx *x)
 		d->display = dup_opt(out.display_name);
 		d->first = dup_opt(out.first_name);
 		d->last = dup_opt(out.last_name);
+		if (out.n_addresses) {
+			d->addresses = calloc(out.n_addresses, sizeof(char *));
+			if (!d->addresses)
+				return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			for (size_t k = 0; k < out.n_addresses; k++)
+				d->addresses[d->n_addresses++] = dup_opt(out.addresses[k]);
+		}
 	}
 	return 0;
 }
@@ -628,6 +637,9 @@ static void free_decisions(struct xctx *x)
 		free(x->users[i].display);
 		free(x->users[i].first);
 		free(x->users[i].last);
+		for (size_t k = 0; k < x->users[i].n_addresses; k++)
+			free(x->users[i].addresses[k]);
+		free(x->users[i].addresses);
 	}
 	free(x->users);
 }
@@ -671,8 +683,14 @@ static int write_directory(struct xctx *x)
 		    (rc = ccm_iff_writer_field(x->w, display.ptr, x->err)) == 0 &&
 		    (rc = ccm_iff_writer_field(x->w, last.ptr, x->err)) == 0 &&
 		    (rc = ccm_iff_writer_field(x->w, first.ptr, x->err)) == 0) {
-			const char *proxies[1] = { proxy.ptr };
-			rc = ccm_iff_writer_field_multi(x->w, proxies, 1, x->err);
+			/* The MIGRATE: proxy first: the importer finds the
+			 * mailbox by it; then what the policy added. */
+			const char *proxies[1 + 16] = { proxy.ptr };
+			size_t np = 1;
+			for (size_t k = 0; k < d->n_addresses && np < 17; k++)
+				if (d->addresses[k])
+					proxies[np++] = d->addresses[k];
+			rc = ccm_iff_writer_field_multi(x->w, proxies, np, x->err);
 		}
 		if (rc == 0 && (rc = ccm_iff_writer_field(x->w, "~Server", x->err)) == 0)
 			rc = ccm_iff_writer_row_end(x->w, x->err);

@@ -19,6 +19,10 @@
  */
 struct ccm_policy_user {
 	const char *alias, *display_name, *first_name, *last_name;
+	/* more addresses for the mailbox, "TYPE:address" (SMTP:...): they go
+	 * to Secondary-Proxy-Addresses after the MIGRATE: one */
+	const char *const *addresses;
+	size_t n_addresses;
 };
 
 struct ccm_policy_message {

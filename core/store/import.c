@@ -411,6 +411,22 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 		if (rc < 0)
 			return rc;
 	}
+	/* Every other proxy becomes an address of the mailbox, the first of
+	 * its type primary (an SMTP address a policy gave, say). */
+	for (int i = 0; id && n > 0 && i < n; i++) {
+		const char *a = x->multi.f[i].value, *rest;
+		long long holder;
+		int kind;
+
+		if (!strncasecmp(a, "MIGRATE:", 8) || !split_typed(a, &x->addr, &rest))
+			continue;
+		rc = ccm_store_find_address(x->s, x->addr.ptr, rest, &holder, &kind, x->err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0 && (rc = ccm_store_address_add(x->s, id, x->addr.ptr, rest, 1,
+							   x->err)) < 0)
+			return rc;
+	}
 	if (!id) {
 		report(x, CCM_ERROR, "no-migrate-address", 8149, row->line, row->offset, NULL,
 		       "directory row for '%s' has no MIGRATE: address to find or make its "

@@ -69,6 +69,29 @@ expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/map2.db" \
 	--policy "$POL/map-custom-recipients.lua" --policy-arg map="$TMP/map2.csv"
 expect_grep "policy-alias-unknown" "$TMP/out"
 
+# user(u) may add addresses: the mailbox carries them after import.
+cat >"$TMP/addsmtp.lua" <<'LUA'
+return {
+	user = function(u)
+		if u.name == "Smith, John" then
+			return { addresses = { "SMTP:john.smith@example.com" } }
+		end
+		return true
+	end,
+}
+LUA
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/smtp.db" --keep-files "$TMP/smtpset" \
+	--policy "$TMP/addsmtp.lua"
+expect_grep '"MIGRATE:CCMAIL:Smith, John at SALESPO";"SMTP:john.smith@example.com"' \
+	"$TMP/smtpset/Directory.pri"
+cat >"$TMP/bysmtp.lua" <<'LUA'
+local st = assert(ccmig.store(arg[1]))
+local r = assert(st:recipient("SMTP:john.smith@example.com"))
+print(r.kind, r.display_name)
+LUA
+expect_status 0 "$CCMIG" run "$TMP/bysmtp.lua" "$TMP/smtp.db"
+expect_grep "mailbox	John Smith" "$TMP/out"
+
 # Two policies compose in the order given.
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/e" --policy "$POL/boards-only.lua" \
 	--policy "$POL/skip-mail.lua"
