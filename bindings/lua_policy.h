@@ -2,6 +2,7 @@
 #ifndef CCM_POLICY_H
 #define CCM_POLICY_H
 
+#include <lua.h>
 #include "base/error.h"
 #include "iff/extract.h"
 #include "store/import.h"
@@ -27,6 +28,14 @@ struct ccm_policies;
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		      size_t n_files, const char *const *args, size_t n,
 		      struct ccm_error *err);
+/*
+ * A policy given as a table of hook functions at index idx of trusted
+ * state L (opts.policy from a `ccmig run` script or the REPL): the hooks
+ * run in L itself, without the sandbox's limits, since the code that made
+ * them is trusted. The table stays referenced until ccm_policies_free.
+ */
+int ccm_policies_from_table(struct ccm_policies **out, lua_State *L, int idx,
+			    struct ccm_error *err);
 const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p);
 /* The import's hook (custom_recipient) of the same policies. */
 const struct ccm_import_policy *ccm_policies_import_hooks(const struct ccm_policies *p);

@@ -82,6 +82,12 @@ static int extract_policies(lua_State *L, int t, struct ccm_policies **out,
 		return 0;
 	/* Copies: ccm_policies_load keeps what it needs of them. */
 	lua_getfield(L, t, "policy");
+	if (lua_istable(L, -1) && lua_rawlen(L, -1) == 0) {
+		/* A table of hook functions, trusted like the script. */
+		rc = ccm_policies_from_table(out, L, lua_gettop(L), err);
+		lua_settop(L, top);
+		return rc;
+	}
 	if (lua_type(L, -1) == LUA_TSTRING) {
 		files[nf++] = strdup(lua_tostring(L, -1));
 	} else if (lua_istable(L, -1)) {

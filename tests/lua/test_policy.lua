@@ -28,5 +28,25 @@ local ok, msg = ccmig.extract(po, tmp .. "-c", { policy = bad })
 check.eq(ok, nil, "a broken policy gives nil")
 check.ok(msg:find("bad.lua", 1, true), "the message names the policy: " .. tostring(msg))
 
+-- A policy given as a table of functions, from a trusted script.
+local seen = 0
+r = assert(ccmig.extract(po, tmp .. "-d", { policy = {
+	user = function(u) if u.name == "Doe, Jane" then return false end return true end,
+	message = function(m, user)
+		seen = seen + 1
+		return m.subject ~= "[draft] plan"
+	end,
+} }))
+check.eq(r.counts.users, 3, "users with a policy table")
+check.eq(seen, 6, "the message hook saw every message")
+check.eq(r.counts.messages, 5, "messages with a policy table")
+
+-- An error in a table hook: nil and the message, with where it was raised.
+ok, msg = ccmig.extract(po, tmp .. "-e", { policy = {
+	message = function(m) error("no messages today") end,
+} })
+check.eq(ok, nil, "a failing table hook gives nil")
+check.ok(msg and msg:find("no messages today", 1, true), "its message: " .. tostring(msg))
+
 po:close()
 check.done()
