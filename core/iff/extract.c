@@ -44,6 +44,7 @@ struct xctx {
 	char piece[PIECE];
 	const char *owner;          /* the mailbox's cc:Mail name, NULL for boards */
 	struct decision *users;     /* the policy's word on each directory entry */
+	int policy_failed;          /* the error being returned is a hook's */
 	char **used_aliases;
 	size_t n_aliases;
 };
@@ -136,8 +137,10 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 		return ccm_error_set(x->err, rc, "out of memory");
 	if (!pol || !pol->address)
 		return 0;
-	if ((rc = pol->address(pol->ctx, a, &mapped, x->err)) <= 0)
+	if ((rc = pol->address(pol->ctx, a, &mapped, x->err)) <= 0) {
+		x->policy_failed = rc < 0;
 		return rc;
+	}
 	{
 		/* Keep the display part, drop any [..] the form had. */
 		char *br = strstr(out->ptr, " [");
@@ -514,8 +517,10 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 		if (x->o->policy && x->o->policy->message) {
 			rc = x->o->policy->message(x->o->policy->ctx, m, e->name,
 						   x->folder.ptr, &ov, x->err);
-			if (rc < 0)
+			if (rc < 0) {
+				x->policy_failed = 1;
 				break;
+			}
 			if (rc == 0) {
 				x->st->skipped++;
 				note(x, CCM_NOTE, "message-skipped-by-policy", e->path, m->offset,
@@ -606,8 +611,13 @@ static int decide_users(struct xctx *x)
 
 		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
 			continue;
-		if ((rc = pol->user(pol->ctx, e, &out, x->err)) < 0)
-			return rc;
+		if ((rc = pol->user(pol->ctx, e, &out, x->err)) < 0) {
+			/* This user only: reported, left out whole. */
+			d->skip = 1;
+			note(x, CCM_ERROR, "policy-failed", NULL, -1, e->name, 0,
+			     "%s; user '%s' is not migrated", x->err->msg, e->name);
+			continue;
+		}
 		if (rc == 0) {
 			d->skip = 1;
 			note(x, CCM_NOTE, "user-skipped-by-policy", NULL, -1, e->name, 0,
@@ -795,6 +805,7 @@ static int write_users(struct xctx *x)
 	struct ccm_buf addr = CCM_BUF_INIT;
 	char name[32];
 	size_t total = 0, done = 0, n = 0;
+	unsigned long before_msgs, before_atts;
 	int rc = 0;
 
 	for (size_t i = 0; i < x->b->dir.len; i++)
@@ -829,8 +840,24 @@ static int write_users(struct xctx *x)
 		x->st->users++;
 		x->owner = e->name;
 		mb = ccm_bundle_mailbox(x->b, e->name);
+		before_msgs = x->st->messages;
+		before_atts = x->st->attachments;
 		if (mb && mb->path)
 			rc = write_box(x, mb, NULL);
+		if (rc < 0 && x->policy_failed) {
+			/* A hook failed for this user: none of the user goes
+			 * into the set, and the next user goes on. */
+			note(x, CCM_ERROR, "policy-failed", mb ? mb->path : NULL, -1, e->name,
+			     0, "%s; user '%s' is not migrated: no mailbox, no mail",
+			     x->err->msg, e->name);
+			x->policy_failed = 0;
+			x->users[i].skip = 1;
+			x->st->users--;
+			x->st->skipped += x->st->messages - before_msgs;
+			x->st->messages = before_msgs;
+			x->st->attachments = before_atts;
+			rc = ccm_iff_writer_discard(x->w, x->err);
+		}
 		if (x->o->progress)
 			x->o->progress(x->o->ctx, ++done, total, x->st->bytes_in);
 	}
@@ -855,6 +882,14 @@ static int write_boards(struct xctx *x)
 		if (e->path)
 			rc = write_box(x, e, e->name);
 		x->st->boards++;
+	}
+	if (rc < 0 && x->policy_failed) {
+		/* The boards share Public.pri: a failed hook leaves them all out. */
+		note(x, CCM_ERROR, "policy-failed", NULL, -1, NULL, 0, "%s; the bulletin "
+		     "boards are not migrated", x->err->msg);
+		x->policy_failed = 0;
+		x->st->boards = 0;
+		rc = ccm_iff_writer_discard(x->w, x->err);
 	}
 	return rc;
 }
@@ -885,11 +920,13 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	if (rc == 0 && (rc = decide_users(&x)) < 0)
 		ccm_iff_writer_abort(x.w);
 	else if (rc == 0) {
-		rc = write_directory(&x);
-		if (rc == 0)
-			rc = write_users(&x);
+		/* Directory.pri last, so that it leaves out every user whose
+		 * policy failed; the packing list still lists it first. */
+		rc = write_users(&x);
 		if (rc == 0)
 			rc = write_boards(&x);
+		if (rc == 0)
+			rc = write_directory(&x);
 		st->replaced = ccm_iff_writer_replaced(x.w);
 		if (rc == 0)
 			rc = ccm_iff_writer_close(x.w, err);

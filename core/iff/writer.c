@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 struct listed {
@@ -181,6 +182,54 @@ static FILE *create(struct ccm_iff_writer *w, const char *name, int primary,
 		return NULL;
 	}
 	return f;
+}
+
+/* Deletes listed file `name` and drops it from the list. */
+static int unlist(struct ccm_iff_writer *w, const char *name, struct ccm_error *err)
+{
+	char *path = path_of(w, name);
+	int rc = 0;
+
+	if (!path || (remove(path) != 0 && errno != ENOENT))
+		rc = ccm_error_sys(err, errno, "cannot remove '%s'", path ? path : name);
+	free(path);
+	for (size_t i = 0; i < w->n_files; i++)
+		if (!strcmp(w->files[i].name, name)) {
+			free(w->files[i].name);
+			memmove(&w->files[i], &w->files[i + 1],
+				(w->n_files - i - 1) * sizeof(w->files[0]));
+			w->n_files--;
+			break;
+		}
+	return rc;
+}
+
+int ccm_iff_writer_discard(struct ccm_iff_writer *w, struct ccm_error *err)
+{
+	int rc = 0;
+
+	w->sec_open = 0;
+	if (w->pri) {
+		fclose(w->pri);
+		w->pri = NULL;
+		/* The primary is the last one listed. */
+		for (size_t i = w->n_files; i-- > 0;)
+			if (w->files[i].primary) {
+				char *name = ccm_strdup(w->files[i].name);
+				rc = name ? unlist(w, name, err) : CCM_ENOMEM;
+				free(name);
+				break;
+			}
+	}
+	if (w->sec) {
+		fclose(w->sec);
+		w->sec = NULL;
+		if (rc == 0 && w->sec_name)
+			rc = unlist(w, w->sec_name, err);
+		free(w->sec_name);
+		w->sec_name = NULL;
+	}
+	return rc;
 }
 
 int ccm_iff_writer_primary(struct ccm_iff_writer *w, const char *name,
@@ -431,13 +480,18 @@ int ccm_iff_writer_close(struct ccm_iff_writer *w, struct ccm_error *err)
 		free_writer(w);
 		return rc;
 	}
-	/* Primaries in the order written, then every secondary (spec 12.3). */
+	/* Directory.pri first, the other primaries in the order written, then
+	 * every secondary (spec 12.3). */
 	ccm_buf_addf(&b, "%d\r\n\r\nFilename,Filetype\r\n", w->code_page);
-	for (int primary = 1; primary >= 0; primary--)
-		for (size_t i = 0; i < w->n_files; i++)
-			if (w->files[i].primary == primary)
+	for (int pass = 0; pass < 3; pass++)
+		for (size_t i = 0; i < w->n_files; i++) {
+			int dir = !strcasecmp(w->files[i].name, "Directory.pri");
+			if ((pass == 0 && w->files[i].primary && dir) ||
+			    (pass == 1 && w->files[i].primary && !dir) ||
+			    (pass == 2 && !w->files[i].primary))
 				ccm_buf_addf(&b, "%s,%s\r\n", w->files[i].name,
-					     primary ? "Primary" : "Secondary");
+					     w->files[i].primary ? "Primary" : "Secondary");
+		}
 	path = path_of(w, w->pkl_name);
 	f = path ? fopen(path, "wb") : NULL;
 	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len)

@@ -35,8 +35,10 @@ enum ccm_iff_section_kind {
  * its sections and rows; secondaries are started with
  * ccm_iff_writer_secondary and hold the sections that rows point to (the
  * row's pointer names the current secondary). Sections of a message's
- * chain are written before its row. close writes the packing list: every
- * primary in the order started, then every secondary.
+ * chain are written before its row. close writes the packing list:
+ * Directory.pri first wherever it was written (mailboxes must exist before
+ * anything else is imported), then the other primaries in the order
+ * started, then every secondary.
  */
 struct ccm_iff_writer;
 
@@ -57,6 +59,13 @@ void ccm_iff_writer_abort(struct ccm_iff_writer *w);
 unsigned long ccm_iff_writer_replaced(const struct ccm_iff_writer *w);
 /* The name of the current secondary file, or NULL. */
 const char *ccm_iff_writer_secondary_name(const struct ccm_iff_writer *w);
+
+/*
+ * Throws away the current primary and secondary files (closed, deleted,
+ * left out of the packing list): what was written for one user whose
+ * migration failed half-way, so that no half of it is ever imported.
+ */
+int ccm_iff_writer_discard(struct ccm_iff_writer *w, struct ccm_error *err);
 
 /* Starts primary file `name` (a bare name), ending the previous one. */
 int ccm_iff_writer_primary(struct ccm_iff_writer *w, const char *name,
