@@ -2,6 +2,7 @@
  * from Lua, each returning a report table. */
 #include "lua_ccmig.h"
 #include "lua_policy.h"
+#include "progress.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,16 @@ static int extract_policies(lua_State *L, int t, struct ccm_policies **out,
 	return rc;
 }
 
+/* Long runs from scripts show their progress on a terminal, as the
+ * commands do (progress.h stays quiet when stderr is not one). */
+static void on_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
+{
+	struct progress *p = ctx;
+
+	p->total = total;
+	progress_update(p, done, bytes);
+}
+
 static void import_opts(lua_State *L, int t, struct ccm_import_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -186,6 +197,7 @@ static int l_extract(lua_State *L)
 	struct ccm_lua_collect col;
 	struct ccm_error err;
 	struct ccm_policies *pols;
+	struct progress prog;
 	int rc;
 
 	extract_opts(L, 3, &o);
@@ -198,7 +210,11 @@ static int l_extract(lua_State *L)
 	memset(&st, 0, sizeof(st));
 	ccm_lua_collect_init(&col);
 	ccm_lua_po_collect(L, 1, &col);
+	progress_start(&prog, "users", 0);
+	o.progress = on_progress;
+	o.ctx = &prog;
 	rc = ccm_extract(b, out, &o, &st, &err);
+	progress_end(&prog);
 	ccm_lua_po_collect(L, 1, NULL);
 	ccm_policies_free(pols);
 	lua_newtable(L);
@@ -248,6 +264,7 @@ static int l_migrate(lua_State *L)
 	struct ccm_lua_collect col;
 	struct ccm_error err;
 	struct ccm_policies *pols;
+	struct progress prog;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -268,7 +285,11 @@ static int l_migrate(lua_State *L)
 	memset(&st, 0, sizeof(st));
 	ccm_lua_collect_init(&col);
 	ccm_lua_po_collect(L, 1, &col);
+	progress_start(&prog, "users", 0);
+	o.extract.progress = on_progress;
+	o.extract.ctx = &prog;
 	rc = ccm_migrate(b, s, &o, &st, &err);
+	progress_end(&prog);
 	ccm_lua_po_collect(L, 1, NULL);
 	ccm_policies_free(pols);
 	lua_newtable(L);

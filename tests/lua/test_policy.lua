@@ -55,5 +55,50 @@ for _, e in ipairs(r.events) do
 end
 check.eq(failed, 3, "two users and the boards left out")
 
+-- folder and address hooks from a table.
+r = assert(ccmig.extract(po, tmp .. "-f", { policy = {
+	folder = function(name, user)
+		if name == "Sent Items" then return false end     -- Smith's sent copy
+		if name:match("^Projects") then return "Archive\\" .. name end
+		return name
+	end,
+	address = function(a)
+		if a.kind == "user" and a.name == "Doe, Jane" then
+			return "SMTP:jane@example.com"
+		end
+	end,
+} }))
+check.eq(r.counts.messages, 5, "the Sent Items message left out by folder()")
+local f = assert(io.open(tmp .. "-f/00000001.pri", "rb"))
+local pri = f:read("a")
+f:close()
+check.ok(pri:find('"Archive\\Projects\\1999"', 1, true), "folder renamed")
+check.ok(pri:find("Jane Doe [SMTP:jane@example.com]", 1, true), "address mapped")
+
+-- custom_recipient from a table, at import: none of the candidates.
+local dir = check.tmpdir()
+local st = assert(ccmig.store(dir .. "/s.db"))
+assert(st:dirsync(po))
+local asked = {}
+r = assert(ccmig.migrate(po, st, { policy = {
+	custom_recipient = function(u, candidates)
+		asked[#asked + 1] = u.name .. ":" .. #candidates
+		if u.name == "Doe, Jane" then return false end   -- a new mailbox
+		return candidates[1]
+	end,
+} }))
+check.ok(#asked > 0, "custom_recipient was asked")
+-- Doe: the policy chose none, so her custom recipient stays as it was and
+-- a new mailbox is made beside it.
+local kinds = {}
+for _, r in ipairs(st:recipients{}) do
+	if r.display_name == "Jane Doe" then kinds[#kinds + 1] = r.kind end
+end
+table.sort(kinds)
+check.eq(table.concat(kinds, ","), "custom,mailbox", "Doe: custom recipient kept, mailbox made")
+local smith = assert(st:recipient("CCMAIL:Smith, John at SALESPO"))
+check.eq(smith.kind, "mailbox", "Smith's custom recipient became the mailbox")
+st:close()
+
 po:close()
 check.done()
