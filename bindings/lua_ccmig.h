@@ -60,6 +60,11 @@ void ccm_lua_push_diags(lua_State *L, const struct ccm_diaglist *l);
 void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c);
 const char *ccm_lua_severity_name(int sev);
 
+/* table[k] = v on the table at the top: a string (nothing when v is
+ * NULL), or an integer. */
+void ccm_lua_setstr(lua_State *L, const char *k, const char *v);
+void ccm_lua_setint(lua_State *L, const char *k, long long v);
+
 /* Pushes nil, message; returns 2 (for `return ccm_lua_fail(...)`). */
 int ccm_lua_fail(lua_State *L, const char *msg);
 

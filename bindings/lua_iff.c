@@ -43,20 +43,6 @@ static int iff_close(lua_State *L)
 	return 0;
 }
 
-static void setstr(lua_State *L, const char *k, const char *v)
-{
-	if (v) {
-		lua_pushstring(L, v);
-		lua_setfield(L, -2, k);
-	}
-}
-
-static void setint(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, k);
-}
-
 static int l_iff(lua_State *L)
 {
 	const char *pkl = luaL_checkstring(L, 1);
@@ -86,9 +72,9 @@ static int iff_files(lua_State *L)
 			const struct ccm_iff_file *x = ccm_iff_set_file(f->set, t, i);
 
 			lua_createtable(L, 0, 4);
-			setstr(L, "name", x->name);
-			setstr(L, "type", t ? "secondary" : "primary");
-			setint(L, "size", x->size);
+			ccm_lua_setstr(L, "name", x->name);
+			ccm_lua_setstr(L, "type", t ? "secondary" : "primary");
+			ccm_lua_setint(L, "size", x->size);
 			lua_pushboolean(L, x->path == NULL);
 			lua_setfield(L, -2, "missing");
 			lua_rawseti(L, -2, ++n);
@@ -131,9 +117,9 @@ static const char *kind_name(enum ccm_iff_section_kind k)
 static void push_row(lua_State *L, const struct ccm_iff_row *r)
 {
 	lua_createtable(L, 0, 6);
-	setint(L, "number", r->number);
-	setint(L, "line", r->line);
-	setint(L, "offset", r->offset);
+	ccm_lua_setint(L, "number", r->number);
+	ccm_lua_setint(L, "line", r->line);
+	ccm_lua_setint(L, "offset", r->offset);
 	lua_pushboolean(L, r->bad);
 	lua_setfield(L, -2, "bad");
 	lua_pushlstring(L, r->raw, r->raw_len);
@@ -197,13 +183,13 @@ static int sec_step(lua_State *L)
 		s->fi++;
 	}
 	lua_createtable(L, 0, 10);
-	setstr(L, "file", ccm_iff_pri_name(s->pri));
-	setstr(L, "kind", kind_name(sec->kind));
+	ccm_lua_setstr(L, "file", ccm_iff_pri_name(s->pri));
+	ccm_lua_setstr(L, "kind", kind_name(sec->kind));
 	lua_pushboolean(L, sec->is_public);
 	lua_setfield(L, -2, "public");
-	setint(L, "number", sec->number);
-	setint(L, "line", sec->line);
-	setstr(L, "address", sec->address);
+	ccm_lua_setint(L, "number", sec->number);
+	ccm_lua_setint(L, "line", sec->line);
+	ccm_lua_setstr(L, "address", sec->address);
 	lua_pushboolean(L, sec->bad);
 	lua_setfield(L, -2, "bad");
 	lua_createtable(L, (int)sec->ncols, 0);
@@ -301,11 +287,11 @@ static int iff_chain(lua_State *L)
 		ssize_t r;
 
 		lua_createtable(L, 0, 5);
-		setstr(L, "type", sectype_name(ss->type));
-		setstr(L, "name", ss->name);
-		setint(L, "length", ss->length);
+		ccm_lua_setstr(L, "type", sectype_name(ss->type));
+		ccm_lua_setstr(L, "name", ss->name);
+		ccm_lua_setint(L, "length", ss->length);
 		if (ss->position >= 0)
-			setint(L, "position", ss->position);
+			ccm_lua_setint(L, "position", ss->position);
 		ccm_buf_init(&b);
 		do {
 			if (ss->type == CCM_IFF_BODY) {

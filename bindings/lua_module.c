@@ -72,12 +72,7 @@ void ccm_lua_collect_init(struct ccm_lua_collect *c)
 	c->rep.ctx = &c->list;
 }
 
-void ccm_lua_collect_release(struct ccm_lua_collect *c)
-{
-	ccm_diaglist_release(&c->list);
-}
-
-static void setstr(lua_State *L, const char *k, const char *v)
+void ccm_lua_setstr(lua_State *L, const char *k, const char *v)
 {
 	if (v) {
 		lua_pushstring(L, v);
@@ -85,28 +80,33 @@ static void setstr(lua_State *L, const char *k, const char *v)
 	}
 }
 
-static void setint(lua_State *L, const char *k, long long v)
+void ccm_lua_setint(lua_State *L, const char *k, long long v)
 {
 	lua_pushinteger(L, (lua_Integer)v);
 	lua_setfield(L, -2, k);
 }
 
+void ccm_lua_collect_release(struct ccm_lua_collect *c)
+{
+	ccm_diaglist_release(&c->list);
+}
+
 void ccm_lua_push_diag(lua_State *L, const struct ccm_diag *d)
 {
 	lua_createtable(L, 0, 9);
-	setstr(L, "severity", ccm_lua_severity_name(d->severity));
-	setstr(L, "kind", d->kind);
+	ccm_lua_setstr(L, "severity", ccm_lua_severity_name(d->severity));
+	ccm_lua_setstr(L, "kind", d->kind);
 	if (d->event)
-		setint(L, "event", d->event);
-	setstr(L, "file", d->file);
+		ccm_lua_setint(L, "event", d->event);
+	ccm_lua_setstr(L, "file", d->file);
 	if (d->line)
-		setint(L, "line", d->line);
+		ccm_lua_setint(L, "line", d->line);
 	if (d->offset >= 0)
-		setint(L, "offset", d->offset);
-	setstr(L, "user", d->user);
+		ccm_lua_setint(L, "offset", d->offset);
+	ccm_lua_setstr(L, "user", d->user);
 	if (d->message)
-		setint(L, "message", d->message);
-	setstr(L, "text", d->text);
+		ccm_lua_setint(L, "message", d->message);
+	ccm_lua_setstr(L, "text", d->text);
 }
 
 void ccm_lua_push_diags(lua_State *L, const struct ccm_diaglist *l)
@@ -134,9 +134,9 @@ void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c)
 		}
 	}
 	lua_setfield(L, -2, "skipped");
-	setint(L, "errors", (long long)c->rep.counts[CCM_ERROR]);
-	setint(L, "warnings", (long long)c->rep.counts[CCM_WARNING]);
-	setint(L, "notes", (long long)c->rep.counts[CCM_NOTE]);
+	ccm_lua_setint(L, "errors", (long long)c->rep.counts[CCM_ERROR]);
+	ccm_lua_setint(L, "warnings", (long long)c->rep.counts[CCM_WARNING]);
+	ccm_lua_setint(L, "notes", (long long)c->rep.counts[CCM_NOTE]);
 }
 
 int ccm_lua_fail(lua_State *L, const char *msg)

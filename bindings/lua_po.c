@@ -78,20 +78,6 @@ static int l_open(lua_State *L)
 	return 1;
 }
 
-static void setstr(lua_State *L, const char *k, const char *v)
-{
-	if (v) {
-		lua_pushstring(L, v);
-		lua_setfield(L, -2, k);
-	}
-}
-
-static void setint(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, k);
-}
-
 static void setbool(lua_State *L, const char *k, int v)
 {
 	lua_pushboolean(L, v);
@@ -105,14 +91,14 @@ static void push_user(lua_State *L, struct ccm_bundle *b,
 		? b->manifest.post_office : e->addr;
 
 	lua_createtable(L, 0, 8);
-	setstr(L, "name", e->name);
+	ccm_lua_setstr(L, "name", e->name);
 	lua_pushlstring(L, &e->location, 1);
 	lua_setfield(L, -2, "location");
-	setstr(L, "post_office", po);
+	ccm_lua_setstr(L, "post_office", po);
 	lua_pushfstring(L, "%s at %s", e->name, po ? po : "");
 	lua_setfield(L, -2, "address");
-	setstr(L, "comments", e->comments);
-	setstr(L, "fan", e->fan);
+	ccm_lua_setstr(L, "comments", e->comments);
+	ccm_lua_setstr(L, "fan", e->fan);
 	setbool(L, "local", ccm_dir_entry_is_local_user(e));
 	setbool(L, "has_mail", ccm_bundle_mailbox(b, e->name) != NULL);
 	setbool(L, "has_pab", ccm_bundle_private(b, e->name) != NULL);
@@ -144,7 +130,7 @@ static int po_directory(lua_State *L)
 	lua_createtable(L, (int)b->dir.len, 0);
 	for (size_t i = 0; i < b->dir.len; i++) {
 		push_user(L, b, &b->dir.entries[i]);
-		setint(L, "line", b->dir.entries[i].line);
+		ccm_lua_setint(L, "line", b->dir.entries[i].line);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	return 1;
@@ -169,8 +155,8 @@ static int po_user(lua_State *L)
 static void push_list(lua_State *L, const struct ccm_list *l)
 {
 	lua_createtable(L, 0, 3);
-	setstr(L, "name", l->name);
-	setstr(L, "comments", l->comments);
+	ccm_lua_setstr(L, "name", l->name);
+	ccm_lua_setstr(L, "comments", l->comments);
 	lua_createtable(L, (int)l->n_members, 0);
 	for (size_t j = 0; j < l->n_members; j++) {
 		lua_pushstring(L, l->members[j]);
@@ -210,9 +196,9 @@ static int po_pab(lua_State *L)
 	lua_createtable(L, (int)pab.n_entries, 0);
 	for (size_t i = 0; i < pab.n_entries; i++) {
 		lua_createtable(L, 0, 3);
-		setstr(L, "name", pab.entries[i].name);
-		setstr(L, "address", pab.entries[i].addr);
-		setstr(L, "comments", pab.entries[i].comments);
+		ccm_lua_setstr(L, "name", pab.entries[i].name);
+		ccm_lua_setstr(L, "address", pab.entries[i].addr);
+		ccm_lua_setstr(L, "comments", pab.entries[i].comments);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "entries");
@@ -233,8 +219,8 @@ static int po_boards(lua_State *L)
 	lua_createtable(L, (int)b->manifest.n_boards, 0);
 	for (size_t i = 0; i < b->manifest.n_boards; i++) {
 		lua_createtable(L, 0, 2);
-		setstr(L, "name", b->manifest.boards[i].name);
-		setstr(L, "file", b->manifest.boards[i].path);
+		ccm_lua_setstr(L, "name", b->manifest.boards[i].name);
+		ccm_lua_setstr(L, "file", b->manifest.boards[i].path);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	return 1;
@@ -329,16 +315,16 @@ static void push_addr(lua_State *L, const struct ccm_addr *a)
 	struct ccm_buf t;
 
 	lua_createtable(L, 0, 8);
-	setstr(L, "name", a->name);
-	setstr(L, "post_office", a->po);
-	setstr(L, "kind", ccm_addr_kind_name(a->kind));
-	setstr(L, "type", a->ftype);
-	setstr(L, "foreign", a->faddr);
-	setstr(L, "raw", a->raw);
+	ccm_lua_setstr(L, "name", a->name);
+	ccm_lua_setstr(L, "post_office", a->po);
+	ccm_lua_setstr(L, "kind", ccm_addr_kind_name(a->kind));
+	ccm_lua_setstr(L, "type", a->ftype);
+	ccm_lua_setstr(L, "foreign", a->faddr);
+	ccm_lua_setstr(L, "raw", a->raw);
 	setbool(L, "resolved", a->resolved);
 	ccm_buf_init(&t);
 	if (ccm_addr_format(a, &t) == 0)
-		setstr(L, "text", t.ptr);
+		ccm_lua_setstr(L, "text", t.ptr);
 	ccm_buf_release(&t);
 	luaL_setmetatable(L, "ccmig.address");
 }
@@ -371,12 +357,12 @@ static const char *prio_name(enum ccm_priority p)
 static void push_fields(lua_State *L, const struct ccm_message *m)
 {
 	lua_createtable(L, 0, 20);
-	setint(L, "number", m->number);
-	setint(L, "offset", m->offset);
+	ccm_lua_setint(L, "number", m->number);
+	ccm_lua_setint(L, "offset", m->offset);
 	if (m->from_text) {
 		push_addr(L, &m->from);
 		lua_setfield(L, -2, "from");
-		setstr(L, "from_text", m->from_text);
+		ccm_lua_setstr(L, "from_text", m->from_text);
 	}
 	push_addrs(L, &m->to);
 	lua_setfield(L, -2, "to");
@@ -384,13 +370,13 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	lua_setfield(L, -2, "cc");
 	push_addrs(L, &m->bcc);
 	lua_setfield(L, -2, "bcc");
-	setstr(L, "subject", m->subject);
-	setstr(L, "date_text", m->date_text);
+	ccm_lua_setstr(L, "subject", m->subject);
+	ccm_lua_setstr(L, "date_text", m->date_text);
 	if (m->date_state == CCM_DATE_OK)
-		setint(L, "date", m->date.utc);
+		ccm_lua_setint(L, "date", m->date.utc);
 	setbool(L, "bad_date", m->date_state == CCM_DATE_BAD);
-	setstr(L, "folder", m->folder);
-	setstr(L, "priority", prio_name(m->priority));
+	ccm_lua_setstr(L, "folder", m->folder);
+	ccm_lua_setstr(L, "priority", prio_name(m->priority));
 	setbool(L, "receipt", m->receipt);
 	setbool(L, "read", (m->status & CCM_STATUS_READ) != 0);
 	setbool(L, "unread", (m->status & CCM_STATUS_UNREAD) != 0);
@@ -398,8 +384,8 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	lua_createtable(L, (int)m->n_extra, 0);
 	for (size_t i = 0; i < m->n_extra; i++) {
 		lua_createtable(L, 0, 2);
-		setstr(L, "key", m->extra[i].key);
-		setstr(L, "value", m->extra[i].value);
+		ccm_lua_setstr(L, "key", m->extra[i].key);
+		ccm_lua_setstr(L, "value", m->extra[i].value);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "headers");
@@ -582,17 +568,17 @@ static int items_step(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_setiuservalue(L, -2, 1);
 	lua_createtable(L, 0, 10);
-	setstr(L, "kind", ccm_item_kind_name(it->kind));
-	setint(L, "index", it->index);
-	setstr(L, "keyword", it->keyword);
-	setstr(L, "title", it->title);
-	setstr(L, "name", it->name);
+	ccm_lua_setstr(L, "kind", ccm_item_kind_name(it->kind));
+	ccm_lua_setint(L, "index", it->index);
+	ccm_lua_setstr(L, "keyword", it->keyword);
+	ccm_lua_setstr(L, "title", it->title);
+	ccm_lua_setstr(L, "name", it->name);
 	if (it->size >= 0)
-		setint(L, "size", it->size);
+		ccm_lua_setint(L, "size", it->size);
 	if (it->count >= 0)
-		setint(L, "count", it->count);
+		ccm_lua_setint(L, "count", it->count);
 	if (it->has_file_date)
-		setint(L, "file_date", it->file_date.utc);
+		ccm_lua_setint(L, "file_date", it->file_date.utc);
 	setbool(L, "macbinary", it->macbinary);
 	lua_setiuservalue(L, -2, 2);
 	return 1;

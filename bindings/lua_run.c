@@ -13,12 +13,6 @@
 #include "store/migrate.h"
 #include "store/store.h"
 
-static void setint(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, k);
-}
-
 static int opt_bool(lua_State *L, int t, const char *k)
 {
 	int v;
@@ -146,29 +140,29 @@ static void import_opts(lua_State *L, int t, struct ccm_import_opts *o)
 
 static void extract_counts(lua_State *L, const struct ccm_extract_stats *s)
 {
-	setint(L, "users", (long long)s->users);
-	setint(L, "pab_sections", (long long)s->pab_sections);
-	setint(L, "boards", (long long)s->boards);
-	setint(L, "messages", (long long)s->messages);
-	setint(L, "attachments", (long long)s->attachments);
-	setint(L, "forwarded", (long long)s->forwarded);
-	setint(L, "skipped", (long long)s->skipped);
-	setint(L, "bytes_in", (long long)s->bytes_in);
-	setint(L, "replaced", (long long)s->replaced);
+	ccm_lua_setint(L, "users", (long long)s->users);
+	ccm_lua_setint(L, "pab_sections", (long long)s->pab_sections);
+	ccm_lua_setint(L, "boards", (long long)s->boards);
+	ccm_lua_setint(L, "messages", (long long)s->messages);
+	ccm_lua_setint(L, "attachments", (long long)s->attachments);
+	ccm_lua_setint(L, "forwarded", (long long)s->forwarded);
+	ccm_lua_setint(L, "skipped", (long long)s->skipped);
+	ccm_lua_setint(L, "bytes_in", (long long)s->bytes_in);
+	ccm_lua_setint(L, "replaced", (long long)s->replaced);
 }
 
 static void import_counts(lua_State *L, const struct ccm_import_stats *s)
 {
-	setint(L, "sections", (long long)s->sections);
-	setint(L, "sections_skipped", (long long)s->sections_skipped);
-	setint(L, "rows", (long long)s->rows);
-	setint(L, "rows_skipped", (long long)s->rows_skipped);
-	setint(L, "rows_already", (long long)s->rows_already);
-	setint(L, "mailboxes_created", (long long)s->mailboxes_created);
-	setint(L, "converted", (long long)s->converted);
-	setint(L, "messages", (long long)s->messages);
-	setint(L, "attachments", (long long)s->attachments);
-	setint(L, "attachment_bytes", (long long)s->attachment_bytes);
+	ccm_lua_setint(L, "sections", (long long)s->sections);
+	ccm_lua_setint(L, "sections_skipped", (long long)s->sections_skipped);
+	ccm_lua_setint(L, "rows", (long long)s->rows);
+	ccm_lua_setint(L, "rows_skipped", (long long)s->rows_skipped);
+	ccm_lua_setint(L, "rows_already", (long long)s->rows_already);
+	ccm_lua_setint(L, "mailboxes_created", (long long)s->mailboxes_created);
+	ccm_lua_setint(L, "converted", (long long)s->converted);
+	ccm_lua_setint(L, "messages", (long long)s->messages);
+	ccm_lua_setint(L, "attachments", (long long)s->attachments);
+	ccm_lua_setint(L, "attachment_bytes", (long long)s->attachment_bytes);
 }
 
 /* Returns report (1) or nil, message, report (3). */

@@ -80,20 +80,6 @@ static int strcasecmp_ascii(const char *a, const char *b)
 	}
 }
 
-static void setstr(lua_State *L, const char *k, const char *v)
-{
-	if (v) {
-		lua_pushstring(L, v);
-		lua_setfield(L, -2, k);
-	}
-}
-
-static void setint(lua_State *L, const char *k, long long v)
-{
-	lua_pushinteger(L, (lua_Integer)v);
-	lua_setfield(L, -2, k);
-}
-
 static int raise_err(lua_State *L, const struct ccm_error *err)
 {
 	return luaL_error(L, "%s", err->msg);
@@ -112,30 +98,30 @@ static void push_recipient(lua_State *L, struct ccm_store *s,
 	int rc;
 
 	lua_createtable(L, 0, 16);
-	setint(L, "id", r->id);
-	setstr(L, "kind", ccm_recip_kind_name(r->kind));
-	setstr(L, "alias", r->alias);
-	setstr(L, "display_name", r->display_name);
-	setstr(L, "first_name", r->first_name);
-	setstr(L, "last_name", r->last_name);
-	setstr(L, "target", r->target);
-	setstr(L, "comments", r->comments);
-	setstr(L, "office", r->office);
-	setstr(L, "phone", r->phone);
-	setstr(L, "ccmail_name", r->ccmail_name);
+	ccm_lua_setint(L, "id", r->id);
+	ccm_lua_setstr(L, "kind", ccm_recip_kind_name(r->kind));
+	ccm_lua_setstr(L, "alias", r->alias);
+	ccm_lua_setstr(L, "display_name", r->display_name);
+	ccm_lua_setstr(L, "first_name", r->first_name);
+	ccm_lua_setstr(L, "last_name", r->last_name);
+	ccm_lua_setstr(L, "target", r->target);
+	ccm_lua_setstr(L, "comments", r->comments);
+	ccm_lua_setstr(L, "office", r->office);
+	ccm_lua_setstr(L, "phone", r->phone);
+	ccm_lua_setstr(L, "ccmail_name", r->ccmail_name);
 	if (r->ccmail_location) {
 		lua_pushlstring(L, &r->ccmail_location, 1);
 		lua_setfield(L, -2, "ccmail_location");
 	}
-	setstr(L, "ccmail_po", r->ccmail_po);
-	setstr(L, "dirsync_po", r->dirsync_po);
+	ccm_lua_setstr(L, "ccmail_po", r->ccmail_po);
+	ccm_lua_setstr(L, "dirsync_po", r->dirsync_po);
 	lua_newtable(L);
 	if (ccm_store_addresses(s, r->id, &c, &err) < 0)
 		raise_err(L, &err);
 	while ((rc = ccm_store_next_address(c, &a, &err)) == 1) {
 		lua_createtable(L, 0, 3);
-		setstr(L, "type", a.type);
-		setstr(L, "address", a.address);
+		ccm_lua_setstr(L, "type", a.type);
+		ccm_lua_setstr(L, "address", a.address);
 		lua_pushboolean(L, a.primary);
 		lua_setfield(L, -2, "primary");
 		lua_rawseti(L, -2, ++n);
@@ -296,12 +282,12 @@ static long long find_mailbox(lua_State *L, struct ccm_store *s, int idx)
 static void push_folder(lua_State *L, const struct ccm_folder *f)
 {
 	lua_createtable(L, 0, 6);
-	setint(L, "id", f->id);
-	setstr(L, "name", f->name);
-	setstr(L, "path", f->path);
-	setstr(L, "special", ccm_folder_special_name(f->special));
+	ccm_lua_setint(L, "id", f->id);
+	ccm_lua_setstr(L, "name", f->name);
+	ccm_lua_setstr(L, "path", f->path);
+	ccm_lua_setstr(L, "special", ccm_folder_special_name(f->special));
 	if (f->parent_id)
-		setint(L, "parent", f->parent_id);
+		ccm_lua_setint(L, "parent", f->parent_id);
 }
 
 /* store:folders(mailbox): the mailbox's folders, parents first; nil for the
@@ -425,15 +411,15 @@ static void push_attachment(lua_State *L, int sidx, struct lstore *st,
 	lua_pushvalue(L, sidx);
 	lua_setiuservalue(L, -2, 1);
 	lua_createtable(L, 0, 8);
-	setint(L, "id", a->id);
-	setint(L, "seq", a->seq);
-	setstr(L, "kind", a->kind);
-	setstr(L, "name", a->name);
+	ccm_lua_setint(L, "id", a->id);
+	ccm_lua_setint(L, "seq", a->seq);
+	ccm_lua_setstr(L, "kind", a->kind);
+	ccm_lua_setstr(L, "name", a->name);
 	if (a->position >= 0)
-		setint(L, "position", a->position);
-	setint(L, "size", (long long)a->size);
+		ccm_lua_setint(L, "position", a->position);
+	ccm_lua_setint(L, "size", (long long)a->size);
 	tohex(a->sha256, hex);
-	setstr(L, "sha256", hex);
+	ccm_lua_setstr(L, "sha256", hex);
 	lua_setiuservalue(L, -2, 2);
 	ccm_lua_res_link(&st->children, &u->res, attach_release);
 }
@@ -508,19 +494,19 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 	int rc;
 
 	lua_createtable(L, 0, 20);
-	setint(L, "id", m->id);
-	setstr(L, "folder", folder);
-	setint(L, "folder_id", m->folder_id);
-	setstr(L, "sender_name", m->sender_name);
-	setstr(L, "sender_address", m->sender_address);
-	setstr(L, "subject", m->subject);
+	ccm_lua_setint(L, "id", m->id);
+	ccm_lua_setstr(L, "folder", folder);
+	ccm_lua_setint(L, "folder_id", m->folder_id);
+	ccm_lua_setstr(L, "sender_name", m->sender_name);
+	ccm_lua_setstr(L, "sender_address", m->sender_address);
+	ccm_lua_setstr(L, "subject", m->subject);
 	if (m->has_sent)
-		setint(L, "sent", m->sent_utc);
+		ccm_lua_setint(L, "sent", m->sent_utc);
 	if (m->has_received)
-		setint(L, "received", m->received_utc);
-	setstr(L, "sent_text", m->sent_text);
-	setstr(L, "received_text", m->received_text);
-	setint(L, "priority", m->priority);
+		ccm_lua_setint(L, "received", m->received_utc);
+	ccm_lua_setstr(L, "sent_text", m->sent_text);
+	ccm_lua_setstr(L, "received_text", m->received_text);
+	ccm_lua_setint(L, "priority", m->priority);
 	lua_pushboolean(L, m->read);
 	lua_setfield(L, -2, "read");
 	lua_pushboolean(L, m->unsent);
@@ -537,9 +523,9 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 
 		while ((rc = ccm_store_next_rcpt(c, &r, &err)) == 1) {
 			lua_createtable(L, 0, 3);
-			setstr(L, "kind", ccm_rcpt_kind_name(r.kind));
-			setstr(L, "display", r.display);
-			setstr(L, "address", r.address);
+			ccm_lua_setstr(L, "kind", ccm_rcpt_kind_name(r.kind));
+			ccm_lua_setstr(L, "display", r.display);
+			ccm_lua_setstr(L, "address", r.address);
 			lua_rawseti(L, -2, ++n);
 		}
 	}
@@ -556,8 +542,8 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 
 		while ((rc = ccm_store_next_header(c, &h, &err)) == 1) {
 			lua_createtable(L, 0, 2);
-			setstr(L, "name", h.name);
-			setstr(L, "value", h.value);
+			ccm_lua_setstr(L, "name", h.name);
+			ccm_lua_setstr(L, "value", h.value);
 			lua_rawseti(L, -2, ++n);
 		}
 	}
@@ -765,7 +751,7 @@ static int store_dirsync(lua_State *L)
 	ccm_lua_report_fields(L, &col);
 	ccm_lua_collect_release(&col);
 	lua_newtable(L);
-#define C(f) setint(L, #f, (long long)ds.f)
+#define C(f) ccm_lua_setint(L, #f, (long long)ds.f)
 	C(users); C(created); C(updated); C(unchanged); C(mailboxes); C(skipped);
 	C(lists); C(dl_created); C(dl_updated); C(members); C(members_added);
 	C(members_removed); C(contacts); C(unresolved); C(stale); C(run_id);

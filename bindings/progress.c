@@ -35,7 +35,8 @@ void progress_start(struct progress *p, const char *what, unsigned long long tot
 	p->what = what;
 	p->total = total;
 	p->done = p->bytes = 0;
-	p->start = p->last = now();
+	p->start = now();
+	p->last = 0;    /* the first update shows at once, then five a second */
 }
 
 void progress_update(struct progress *p, unsigned long long done,
