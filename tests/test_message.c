@@ -748,6 +748,26 @@ static void wrong_binary_count_past_the_end_keeps_later_messages(void **state)
 	fx_free(x);
 }
 
+/* Binary data read by delimiters keeps a "Message:" line that starts no
+ * real message (Q233054); the real next message still ends it. */
+static void binary_item_by_delimiters_keeps_a_fake_message_line(void **state)
+{
+	const char *file =
+		"Message:\r\nSubject: one\r\nContents:\r\n"
+		"File item: a.bin\r\n   \r\nAAAA\r\nMessage:\r\nzz\r\nBBBB\r\n"
+		"Message:\r\nSubject: two\r\nContents:\r\n";
+	struct fixture *x = fx_str(file, 1, CCM_ENC_RAW);
+
+	(void)state;
+	next_msg(x);
+	next_item(x);
+	expect_data(x, "AAAA\r\nMessage:\r\nzz\r\nBBBB", 24);
+	no_more_items(x);
+	assert_string_equal(next_msg(x)->subject, "two");
+	no_more_messages(x);
+	fx_free(x);
+}
+
 static void text_between_messages_is_reported_and_skipped(void **state)
 {
 	const char *file =
@@ -871,6 +891,7 @@ int main(void)
 		cmocka_unit_test(truncated_file_keeps_what_is_there),
 		cmocka_unit_test(file_cut_inside_binary_item_keeps_its_bytes),
 		cmocka_unit_test(wrong_binary_count_past_the_end_keeps_later_messages),
+		cmocka_unit_test(binary_item_by_delimiters_keeps_a_fake_message_line),
 		cmocka_unit_test(text_between_messages_is_reported_and_skipped),
 		cmocka_unit_test(message_count_with_or_without_the_last_line_end),
 		cmocka_unit_test(message_count_that_disagrees_is_reported),

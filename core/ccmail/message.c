@@ -316,18 +316,45 @@ static const char *find_message_keyword(const char *p, const char *e)
 }
 
 /*
- * Whether a real message starts somewhere in [from, end of file): a line
- * "Message:" (with or without a count) followed by a count line or a
- * header line. Bytes of binary data that merely contain "Message:" are
- * rarely followed by "From:" or "Contents:", so this tells a wrong count
- * (more messages follow) from a file cut short (none does).
+ * Whether the "Message:" line at byte `at` starts a real message: after
+ * that line (and a count line of digits, if any) comes a header line.
+ * Bytes of binary data that merely contain "Message:" are rarely followed
+ * by "From:" or "Contents:".
  */
-static int message_follows(struct ccm_msgfile *f, long long from)
+static int plausible_message_at(struct ccm_msgfile *f, long long at)
 {
 	static const char *const headers[] = {
 		"From:", "Date:", "To:", "Cc:", "Bcc:", "Subject:", "Folder:",
 		"Priority:", "Receipt:", "Status:", "Contents:",
 	};
+	char look[256];
+	ssize_t n = ccm_in_pread(&f->in, look, sizeof(look), at);
+	size_t i = 8, d;
+
+	if (n <= 8)
+		return 0;
+	while (i < (size_t)n && look[i] != '\n')
+		i++;
+	i++;
+	/* A count line (all digits) may stand before the headers. */
+	for (d = i; d < (size_t)n && look[d] >= '0' && look[d] <= '9'; d++)
+		;
+	if (d > i && d < (size_t)n && look[d] == '\r')
+		d++;
+	if (d > i && d < (size_t)n && look[d] == '\n')
+		i = d + 1;
+	for (size_t h = 0; h < sizeof(headers) / sizeof(headers[0]); h++)
+		if (i < (size_t)n && starts_with_ci(look + i, (size_t)n - i, headers[h]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether a real message starts somewhere in [from, end of file): tells a
+ * wrong count (more messages follow) from a file cut short (none does).
+ */
+static int message_follows(struct ccm_msgfile *f, long long from)
+{
 	char chunk[65536 + 16];
 	long long pos = from, end = f->in.size;
 
@@ -340,34 +367,13 @@ static int message_follows(struct ccm_msgfile *f, long long from)
 			return 0;
 		e = chunk + got;
 		while ((p = find_message_keyword(p, e))) {
-			char look[256];
 			long long at = pos + (p - chunk);
-			ssize_t n;
-			size_t i = 8;
 
 			p += 8;
-			if (at > from && (at == 0 || chunk[at - pos - 1] != '\n'))
+			if (at > from && chunk[at - pos - 1] != '\n')
 				continue;
-			n = ccm_in_pread(&f->in, look, sizeof(look), at);
-			if (n <= 8)
-				continue;
-			/* Skip the rest of the Message: line and a count line (all
-			 * digits); a header line must follow either way. */
-			while (i < (size_t)n && look[i] != '\n')
-				i++;
-			i++;
-			{
-				size_t d = i;
-				while (d < (size_t)n && look[d] >= '0' && look[d] <= '9')
-					d++;
-				if (d > i && d < (size_t)n && look[d] == '\r')
-					d++;
-				if (d > i && d < (size_t)n && look[d] == '\n')
-					i = d + 1;
-			}
-			for (size_t h = 0; h < sizeof(headers) / sizeof(headers[0]); h++)
-				if (i < (size_t)n && starts_with_ci(look + i, (size_t)n - i, headers[h]))
-					return 1;
+			if (plausible_message_at(f, at))
+				return 1;
 		}
 		if ((long long)got < (long long)want || pos + got >= end)
 			break;
@@ -384,11 +390,15 @@ static int message_follows(struct ccm_msgfile *f, long long from)
  * own "Message:", and its item lines are its own, so only a later
  * "Message:" line ends it (as it ends the nested message when entered).
  */
-static int ends_delimited_data(const struct item_state *it, const char *line,
-			       size_t len)
+static int ends_delimited_data(struct ccm_msgfile *f, const struct item_state *it,
+			       const char *line, size_t len)
 {
 	if (it->item.kind == CCM_ITEM_MESSAGE)
 		return it->lines > 0 && is_message_line(line, len);
+	/* Binary data may hold "Message:" (Q233054): there, only a line that
+	 * starts a real message ends it. */
+	if (it->item.kind != CCM_ITEM_TEXT && is_message_line(line, len))
+		return plausible_message_at(f, ccm_in_tell(&f->in));
 	return is_delimiter_line(line, len);
 }
 
@@ -459,7 +469,7 @@ static int raw_next(struct ccm_msgfile *f, struct item_state *it,
 		r = ccm_in_peekline(&f->in, &line, &llen, &eol);
 		if (r < 0 && r != CCM_ELIMIT)
 			return r;
-		if (r == 0 || (!it->cont && ends_delimited_data(it, line, llen))) {
+		if (r == 0 || (!it->cont && ends_delimited_data(f, it, line, llen))) {
 			it->done = 1;
 			return 0;
 		}
