@@ -1,0 +1,94 @@
+/* render.h: one stored message as an RFC 5322/MIME message, streamed out. */
+#ifndef CCM_OUT_RENDER_H
+#define CCM_OUT_RENDER_H
+
+#include <stddef.h>
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/tz.h"
+#include "store/messages.h"
+
+/*
+ * Where rendered bytes go: writes n bytes of p, returns 0 or a negative
+ * CCM_E* code (which stops the rendering and is returned by it).
+ */
+typedef int (*ccm_render_write_fn)(void *ctx, const void *p, size_t n);
+
+struct ccm_render_opts {
+	/* The post office time zone: Date headers carry the offset in force
+	 * on the message's date. NULL: UTC. Borrowed. */
+	const struct ccm_tz *tz;
+	/* The right-hand side of Message-IDs. NULL or "": "ccmig.invalid". */
+	const char *domain;
+	/* The post office of cc:Mail addresses that name none (and of
+	 * senders/recipients stored without an address). NULL or "": "local". */
+	const char *po_name;
+};
+
+/*
+ * Renders message m (a row of ccm_store_messages, or any message whose
+ * id is in the store) of store s through `write`, CRLF line endings.
+ * Recipients and attachments are read from the store (m->rcpts is not
+ * used). Attachment content is read from its blob in pieces and written
+ * as base64 as it comes, so memory does not grow with its size.
+ *
+ * The output depends on the stored message and `o` only: rendering twice
+ * gives the same bytes (the Message-ID is <ccmig.ID@domain>, the MIME
+ * boundary "=_ccmig.ID"). docs/render.md lists every header written.
+ *
+ * Addresses (ccm_render_address): "SMTP:a@b" gives `Display <a@b>`. Any
+ * other address gives `Display <LOCAL@DOMAIN.ccmail.invalid>`, where for
+ * "CCMAIL:Smith, John at SALESPO" LOCAL is "Smith_John" and DOMAIN
+ * "SALESPO"; for another type ("X400:..."), LOCAL is made from the text
+ * after the colon and DOMAIN is the type; with no address at all LOCAL is
+ * made from the display name and DOMAIN is o->po_name. LOCAL keeps ASCII
+ * letters, digits and "-"; Latin-1 letters lose their accents (ü -> u,
+ * ß -> ss); every other run of characters becomes one "_", none at either
+ * end ("unknown" if nothing is left). DOMAIN is made the same way with
+ * "-" for "_". The display name is written as atoms, a quoted-string, or
+ * RFC 2047 encoded-words when not ASCII. The original text
+ * goes into X-CCMail-From / X-CCMail-To / X-CCMail-Cc headers.
+ *
+ * Returns 0, or a negative code with err filled: the code of `write`, or
+ * of the store (a missing or damaged blob: CCM_ENOTFOUND/CCM_EMALFORMED),
+ * CCM_ENOMEM. After a failure part of the message may have been written.
+ */
+int ccm_render_message(struct ccm_store *s, const struct ccm_store_message *m,
+		       const struct ccm_render_opts *o,
+		       ccm_render_write_fn write, void *ctx,
+		       struct ccm_error *err);
+
+/* ---- pieces, exposed for tests and for the other writers of core/out ---- */
+
+/*
+ * Appends header `name: text` (an unstructured field, RFC 5322 3.2.5) with
+ * CRLF. Control characters in text become spaces. Text that is not pure
+ * printable ASCII (or holds "=?") is written as RFC 2047 encoded-words
+ * (UTF-8, B), each at most 60 chars and never splitting a character, one
+ * per line; ASCII text is folded at spaces. Each line stays under 78
+ * characters, except an ASCII word longer than a line, which is kept
+ * whole. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_render_unstructured(struct ccm_buf *out, const char *name,
+			    const char *text);
+
+/*
+ * Appends one mailbox (RFC 5322 3.4) for display name `display` (may be
+ * NULL or "") and stored address `address` ("TYPE:addr" or NULL), in the
+ * form described at ccm_render_message: the display name as atoms, a
+ * quoted-string, or encoded-words when not ASCII. po_name as in
+ * ccm_render_opts. No folding; the caller folds between mailboxes.
+ * Returns 0 or CCM_ENOMEM.
+ */
+int ccm_render_address(struct ccm_buf *out, const char *display,
+		       const char *address, const char *po_name);
+
+/*
+ * Writes the RFC 5322 date of instant `utc` in zone tz (NULL: UTC) with the
+ * offset in force then, "Tue, 02 Jun 1998 08:39:00 -0400", into out
+ * (at least 40 bytes; always NUL-terminated).
+ */
+void ccm_render_date(char *out, size_t size, long long utc,
+		     const struct ccm_tz *tz);
+
+#endif
