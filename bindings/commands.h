@@ -18,6 +18,7 @@ int cmd_import(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_dirsync(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "migrate PO_DIR --store S.db [--keep-files DIR] [--no-mail] ..." },
 	{ "dirsync", cmd_dirsync, "dirsync PO_DIR --store S.db" },
 	{ "verify", cmd_verify, "verify PO_DIR --store S.db" },
+	{ "export", cmd_export, "export --store S.db --maildir DIR [--time-zone Z]" },
 	{ "stat", cmd_stat, "stat --store S.db [--json]" },
 	{ "repl", cmd_repl, "repl [PO_DIR | S.db]" },
 	{ "run", cmd_run, "run SCRIPT.lua [ARGS...]" },

@@ -1,0 +1,28 @@
+/* maildir.h: the store's mailboxes as Maildir++ folders. */
+#ifndef CCM_MAILDIR_H
+#define CCM_MAILDIR_H
+
+#include "base/tz.h"
+#include "store/store.h"
+
+struct ccm_maildir_stats {
+	unsigned long mailboxes, folders, messages, already;
+	unsigned long long bytes;
+};
+
+/*
+ * Writes every mailbox of store `s` under folder `dir` as a Maildir++:
+ * dir/<alias>/ holds the Inbox (cur, new, tmp), and each other folder is a
+ * subfolder ".Name" with '.' between levels: Sent Items becomes .Sent,
+ * Deleted Items .Trash, Drafts .Drafts (as Dovecot names them); a '.' or
+ * '/' inside a folder name becomes '_'. Public folders go under
+ * dir/public/ the same way. Each message is rendered (out/render.h) into
+ * tmp/ and renamed into cur/ as "ccmig-<id>:2,<flags>" (S read, D draft),
+ * with the file's time set to the message's date. A message whose file is
+ * already there is left as it is, so exporting again adds only what is
+ * new. Returns 0 or a negative code (err filled).
+ */
+int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+		       struct ccm_maildir_stats *st, struct ccm_error *err);
+
+#endif
