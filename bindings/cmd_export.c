@@ -7,18 +7,20 @@
 
 #include "base/tz.h"
 #include "out/maildir.h"
+#include "out/mbox.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ccmig export --store S.db --maildir DIR [--time-zone Z]\n\n"
+		"usage: ccmig export --store S.db (--maildir DIR | --mbox DIR) [--time-zone Z]\n\n"
 		"Writes every mailbox of the store as a Maildir++ under DIR/<alias>/\n"
 		"(folders as .Name subfolders; Sent, Drafts and Trash as Dovecot\n"
 		"names them) and the public folders under DIR/public/. Messages are\n"
 		"RFC 5322 with MIME (docs/render.md), dates in the zone given (the\n"
 		"post office's; default UTC). Exporting again adds only what is new.\n\n"
-		"--mbox and --imap are not in this version yet.\n");
+		"--mbox DIR writes one mboxrd file per folder instead:\n"
+		"DIR/<alias>/<folder>.mbox. --imap is not in this version yet.\n");
 }
 
 int cmd_export(int argc, char **argv)
@@ -27,7 +29,7 @@ int cmd_export(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_tz *tz = NULL;
 	struct ccm_error err;
-	const char *db = NULL, *maildir = NULL, *zone = NULL;
+	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
 	char bytes[32];
 	int rc;
 
@@ -41,9 +43,11 @@ int cmd_export(int argc, char **argv)
 			maildir = argv[++i];
 		} else if (!strcmp(argv[i], "--time-zone") && i + 1 < argc) {
 			zone = argv[++i];
-		} else if (!strcmp(argv[i], "--mbox") || !strcmp(argv[i], "--imap")) {
-			fprintf(stderr, "ccmig export: %s is not in this version yet; use "
-				"--maildir (Dovecot and most mail programs read it)\n", argv[i]);
+		} else if (!strcmp(argv[i], "--mbox") && i + 1 < argc) {
+			mbox = argv[++i];
+		} else if (!strcmp(argv[i], "--imap")) {
+			fprintf(stderr, "ccmig export: --imap is not in this version yet; "
+				"use --maildir (Dovecot and most mail programs read it)\n");
 			return 2;
 		} else {
 			fprintf(stderr, "ccmig export: unexpected '%s'\n", argv[i]);
@@ -51,7 +55,7 @@ int cmd_export(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!db || !maildir) {
+	if (!db || !maildir == !mbox) {
 		usage(stderr);
 		return 2;
 	}
@@ -64,16 +68,27 @@ int cmd_export(int argc, char **argv)
 		ccm_tz_free(tz);
 		return 2;
 	}
-	rc = ccm_maildir_export(s, maildir, tz, &st, &err);
+	if (mbox) {
+		struct ccm_mbox_stats ms;
+		rc = ccm_mbox_export(s, mbox, tz, &ms, &err);
+		format_bytes(ms.bytes, bytes, sizeof(bytes));
+		if (rc == 0)
+			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
+			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
+			       ms.messages, bytes);
+	} else {
+		rc = ccm_maildir_export(s, maildir, tz, &st, &err);
+		format_bytes(st.bytes, bytes, sizeof(bytes));
+		if (rc == 0)
+			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
+			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,
+			       st.folders, st.messages, bytes, st.already);
+	}
 	ccm_store_close(s);
 	ccm_tz_free(tz);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 		return 2;
 	}
-	format_bytes(st.bytes, bytes, sizeof(bytes));
-	printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages written "
-	       "(%s), %lu already there\n", db, maildir, st.mailboxes, st.folders,
-	       st.messages, bytes, st.already);
 	return 0;
 }

@@ -39,6 +39,46 @@ if ! grep -q "maildir ok" "$TMP/py"; then sed 's/^/  | /' "$TMP/py" >&2; fi
 expect_status 0 "$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" --time-zone America/New_York
 expect_grep " 0 messages written" "$TMP/out"
 
-expect_status 2 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb"
+# mbox: one mboxrd file per folder, read back by Python.
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb" --time-zone America/New_York
+python3 - "$TMP/mb" >"$TMP/py2" 2>&1 <<'PY'
+import email, email.policy, mailbox, os, sys
+root = sys.argv[1]
+def box(*p):
+    return [email.message_from_bytes(m.as_bytes(), policy=email.policy.default)
+            for m in mailbox.mbox(os.path.join(root, *p), create=False)]
+assert len(box("jsmith", "Inbox.mbox")) == 2
+sent = box("jsmith", "Sent Items.mbox")
+assert len(sent) == 1 and str(sent[0]["Subject"]) == "Re: Grüße"
+att = list(sent[0].iter_attachments())
+assert att[0].get_content() == bytes(range(256))
+assert len(box("jsmith", "Projects", "1999.mbox")) == 1
+assert len(box("public", "Lotus cc:Mail Bulletin Boards", "Social.mbox")) == 1
+print("mbox ok")
+PY
+expect_grep "mbox ok" "$TMP/py2"
+if ! grep -q "mbox ok" "$TMP/py2"; then sed 's/^/  | /' "$TMP/py2" >&2; fi
+# Exporting again gives the same file.
+cp "$TMP/mb/jsmith/Inbox.mbox" "$TMP/first.mbox"
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb" --time-zone America/New_York
+if cmp -s "$TMP/first.mbox" "$TMP/mb/jsmith/Inbox.mbox"; then pass; else fail "mbox export is not repeatable"; fi
+
+# mboxrd: body lines that start "From " (after any '>') get one more '>'.
+python3 - "$TMP/s.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("UPDATE messages SET body = 'From here\n>From there\nFrom: not quoted\n', "
+               "body_bytes = 40 WHERE subject = 'Party'").rowcount
+assert n == 1, n
+db.commit()
+PY
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb2"
+f="$TMP/mb2/public/Lotus cc:Mail Bulletin Boards/Social.mbox"
+expect_grep ">From here" "$f"
+expect_grep ">>From there" "$f"
+if grep -q "^>From: not quoted" "$f"; then fail "a From: header line was quoted"; else pass; fi
+
+expect_status 2 "$CCMIG" export --store "$TMP/s.db" --imap imap://localhost
+expect_status 2 "$CCMIG" export --store "$TMP/s.db"
 expect_status 2 "$CCMIG" export --maildir "$TMP/md"
 finish

@@ -1,0 +1,201 @@
+/* mbox.c: the store's folders as mboxrd files. */
+#include "out/mbox.h"
+#include "out/render.h"
+#include "base/buf.h"
+#include "store/folders.h"
+#include "store/messages.h"
+#include "store/recipients.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* The rendered message on its way into the file: CR LF to LF, and the
+ * mboxrd quoting of "From " lines, a line at a time. */
+struct rd {
+	FILE *f;
+	struct ccm_buf line;
+	unsigned long long n;
+	int failed;
+};
+
+static void rd_line(struct rd *w)
+{
+	const char *p = w->line.ptr;
+	size_t q = 0;
+
+	while (q < w->line.len && p[q] == '>')
+		q++;
+	if (w->line.len - q >= 5 && !memcmp(p + q, "From ", 5))
+		w->failed |= fputc('>', w->f) == EOF;
+	w->failed |= fwrite(p, 1, w->line.len, w->f) != w->line.len;
+	w->n += w->line.len;
+	ccm_buf_reset(&w->line);
+}
+
+static int to_mbox(void *ctx, const void *data, size_t n)
+{
+	struct rd *w = ctx;
+	const char *p = data, *e = p + n;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+		size_t take = nl ? (size_t)(nl - p) : (size_t)(e - p);
+
+		if (ccm_buf_add(&w->line, p, take) < 0)
+			return CCM_ENOMEM;
+		p += take;
+		if (!nl)
+			break;
+		if (w->line.len && w->line.ptr[w->line.len - 1] == '\r')
+			ccm_buf_truncate(&w->line, w->line.len - 1);
+		ccm_buf_addch(&w->line, '\n');
+		rd_line(w);
+		p++;
+	}
+	return w->failed ? CCM_EIO : 0;
+}
+
+static int make_dirs(char *path, struct ccm_error *err)
+{
+	for (char *s = path + 1; *s; s++)
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+				int e = errno;
+				*s = '/';
+				return ccm_error_sys(err, e, "cannot create folder '%s'", path);
+			}
+			*s = '/';
+		}
+	return 0;
+}
+
+/* The file of a folder: root/<levels>.mbox, names made safe. */
+static void folder_file(const char *root, const struct ccm_folder *f, struct ccm_buf *out)
+{
+	int start = 1;
+
+	ccm_buf_reset(out);
+	ccm_buf_addf(out, "%s/", root);
+	for (const char *p = f->path; *p; p++) {
+		char c = *p;
+		if (c == '\\') {
+			ccm_buf_addch(out, '/');
+			start = 1;
+			continue;
+		}
+		ccm_buf_addch(out, (c == '/' || (start && c == '.')) ? '_' : c);
+		start = 0;
+	}
+	ccm_buf_adds(out, ".mbox");
+}
+
+static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const char *path,
+			const struct ccm_tz *tz, struct ccm_mbox_stats *st,
+			struct ccm_error *err)
+{
+	struct ccm_render_opts ro = { tz, NULL, NULL };
+	struct ccm_store_cursor *mc;
+	struct ccm_store_message m;
+	struct rd w = { NULL, CCM_BUF_INIT, 0, 0 };
+	char tmp[4300];
+	int rc;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (!(w.f = fopen(tmp, "wb")))
+		return ccm_error_sys(err, errno, "cannot create '%s'", tmp);
+	if ((rc = ccm_store_messages(s, fo->id, &mc, err)) == 0) {
+		while ((rc = ccm_store_next_message(mc, &m, err)) > 0) {
+			time_t t = (time_t)(m.has_sent ? m.sent_utc : 0);
+			struct tm tm;
+			char when[64];
+
+			gmtime_r(&t, &tm);
+			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
+			fprintf(w.f, "From ccmig@ccmig.invalid %s\n", when);
+			if ((rc = ccm_render_message(s, &m, &ro, to_mbox, &w, err)) < 0)
+				break;
+			if (w.line.len)                 /* a last line without its end */
+				to_mbox(&w, "\n", 1);
+			fputc('\n', w.f);               /* the blank line between messages */
+			st->messages++;
+		}
+		ccm_store_cursor_free(mc);
+	}
+	if (fclose(w.f) != 0 && rc == 0)
+		rc = ccm_error_sys(err, errno, "cannot write '%s'", tmp);
+	ccm_buf_release(&w.line);
+	if (rc == 0 && w.failed)
+		rc = ccm_error_set(err, CCM_EIO, "cannot write '%s'", tmp);
+	if (rc < 0) {
+		remove(tmp);
+		return rc;
+	}
+	st->bytes += w.n;
+	/* Replaced whole: a reader never sees half a folder. */
+	if (rename(tmp, path) != 0)
+		return ccm_error_sys(err, errno, "cannot move '%s' into place", tmp);
+	return 0;
+}
+
+static int write_mailbox(struct ccm_store *s, long long mailbox, const char *root,
+			 const struct ccm_tz *tz, struct ccm_mbox_stats *st,
+			 struct ccm_error *err)
+{
+	struct ccm_store_cursor *fc;
+	struct ccm_folder f;
+	struct ccm_buf path = CCM_BUF_INIT;
+	int rc;
+
+	if ((rc = ccm_store_folders(s, mailbox, &fc, err)) < 0)
+		return rc;
+	while ((rc = ccm_store_next_folder(fc, &f, err)) > 0) {
+		folder_file(root, &f, &path);
+		if ((rc = make_dirs(path.ptr, err)) < 0 ||
+		    (rc = write_folder(s, &f, path.ptr, tz, st, err)) < 0)
+			break;
+		st->folders++;
+	}
+	ccm_store_cursor_free(fc);
+	ccm_buf_release(&path);
+	return rc;
+}
+
+int ccm_mbox_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+		    struct ccm_mbox_stats *st, struct ccm_error *err)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_recipient r;
+	char root[4200];
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
+	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+		return rc;
+	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
+		char alias[256];
+		size_t n = 0;
+
+		for (const char *p = r.alias; *p && n + 2 < sizeof(alias); p++)
+			alias[n++] = (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p;
+		alias[n] = '\0';
+		snprintf(root, sizeof(root), "%s/%s%s", dir, alias,
+			 !strcasecmp(alias, "public") ? "_" : "");
+		st->mailboxes++;
+		if ((rc = write_mailbox(s, r.id, root, tz, st, err)) < 0)
+			break;
+	}
+	ccm_store_cursor_free(c);
+	if (rc == 0) {
+		snprintf(root, sizeof(root), "%s/public", dir);
+		rc = write_mailbox(s, 0, root, tz, st, err);
+	}
+	return rc < 0 ? rc : 0;
+}
