@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""dovecot.py: a private Dovecot IMAP server on a loopback port, for tests.
+
+    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD   prints the port
+    dovecot.py stop STATE_DIR
+
+Everything Dovecot writes (config, sockets, log) stays in STATE_DIR. Every
+user name logs in with PASSWORD; user U's mail is the Maildir++ at
+MAIL_ROOT/U (created on first login), and MAIL_ROOT/public is a shared
+public namespace "Public/". Runs as the calling user: as root the mail
+processes run as nobody (Dovecot never touches mail as root), so MAIL_ROOT
+is handed to nobody first; as any other user Dovecot runs whole as that
+user. Needs Debian's dovecot-imapd.
+"""
+import os, pwd, grp, socket, subprocess, sys, time
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+def start(state, mail_root, password):
+    state = os.path.abspath(state)
+    mail_root = os.path.abspath(mail_root)
+    os.makedirs(os.path.join(state, "run"), exist_ok=True)
+    os.makedirs(mail_root, exist_ok=True)
+    port = free_port()
+    me = pwd.getpwuid(os.getuid()).pw_name
+    group = grp.getgrgid(os.getgid()).gr_name
+    with open(os.path.join(state, "users"), "w") as f:
+        f.write("*:{PLAIN}%s\n" % password)
+    uid, gid = os.getuid(), os.getgid()
+    if uid == 0:
+        users = "default_login_user = dovenull\ndefault_internal_user = dovecot\n"
+        nobody = pwd.getpwnam("nobody")
+        uid, gid = nobody.pw_uid, nobody.pw_gid
+        os.makedirs(os.path.join(state, "public-index"), exist_ok=True)
+        for top in (mail_root, os.path.join(state, "public-index")):
+            os.chown(top, uid, gid)
+            for d, dirs, files in os.walk(top):
+                for n in dirs + files:
+                    os.chown(os.path.join(d, n), uid, gid)
+    else:
+        users = ("default_login_user = %s\ndefault_internal_user = %s\n"
+                 "default_internal_group = %s\n" % (me, me, group))
+    conf = f"""
+base_dir = {state}/run
+state_dir = {state}/run
+log_path = {state}/dovecot.log
+info_log_path = {state}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+{users}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service imap-login {{
+  chroot =
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=* {state}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={mail_root}/%u
+}}
+mail_location = maildir:{mail_root}/%u
+namespace inbox {{
+  inbox = yes
+  separator = /
+  prefix =
+}}
+namespace public {{
+  type = public
+  separator = /
+  prefix = Public/
+  location = maildir:{mail_root}/public:INDEX={state}/public-index/%u
+  subscriptions = no
+  list = yes
+}}
+"""
+    path = os.path.join(state, "dovecot.conf")
+    with open(path, "w") as f:
+        f.write(conf)
+    subprocess.run(["dovecot", "-c", path], check=True)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            print(port)
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit("dovecot did not start; see %s/dovecot.log" % state)
+
+def stop(state):
+    path = os.path.join(os.path.abspath(state), "dovecot.conf")
+    subprocess.run(["doveadm", "-c", path, "stop"], check=False,
+                   stderr=subprocess.DEVNULL)
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "start":
+        start(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "stop":
+        stop(sys.argv[2])
+    else:
+        sys.exit(__doc__)
