@@ -1,5 +1,6 @@
 /* maildir.c: the store's mailboxes as Maildir++ folders. */
 #include "out/maildir.h"
+#include "out/folder_name.h"
 #include "out/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
@@ -43,26 +44,18 @@ static int make_maildir(struct mctx *x, const char *path)
 	return rc;
 }
 
-/* The Maildir++ subfolder name of a store folder path; "" for the Inbox. */
-static void folder_name(const struct ccm_folder *f, struct ccm_buf *out)
+/* The Maildir++ subfolder of a store folder: ".Sent", ".Projects.1999";
+ * "" for the Inbox. */
+static int folder_name(const struct ccm_folder *f, struct ccm_buf *out)
 {
-	static const struct { int special; const char *name; } well_known[] = {
-		{ CCM_FOLDER_INBOX, "" }, { CCM_FOLDER_SENT, ".Sent" },
-		{ CCM_FOLDER_DELETED, ".Trash" }, { CCM_FOLDER_DRAFTS, ".Drafts" },
-		{ CCM_FOLDER_OUTBOX, ".Outbox" },
-	};
+	struct ccm_buf name = CCM_BUF_INIT;
+	int rc = ccm_out_folder_name(f, '.', "/", &name);
+
 	ccm_buf_reset(out);
-	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++)
-		if (f->special == well_known[i].special) {
-			ccm_buf_adds(out, well_known[i].name);
-			return;
-		}
-	ccm_buf_addch(out, '.');
-	for (const char *p = f->path; *p; p++) {
-		/* '\' separates levels; names are data, never paths. */
-		char c = *p == '\\' ? '.' : (*p == '.' || *p == '/') ? '_' : *p;
-		ccm_buf_addch(out, c);
-	}
+	if (rc == 0 && f->special != CCM_FOLDER_INBOX)
+		rc = ccm_buf_addch(out, '.') || ccm_buf_add(out, name.ptr, name.len);
+	ccm_buf_release(&name);
+	return rc ? CCM_ENOMEM : 0;
 }
 
 struct fwrite_ctx {
@@ -133,7 +126,10 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		struct ccm_store_message m;
 		char md[4200];
 
-		folder_name(&f, &x->name);
+		if ((rc = folder_name(&f, &x->name)) < 0) {
+			rc = ccm_error_set(x->err, rc, "out of memory");
+			break;
+		}
 		snprintf(md, sizeof(md), "%s/%s", root, x->name.ptr);
 		if (x->name.len && (rc = make_maildir(x, md)) < 0)
 			break;
