@@ -21,8 +21,9 @@ static void usage(FILE *out)
 		"Writes every mailbox of the store as a Maildir++ under DIR/<alias>/\n"
 		"(folders as .Name subfolders; Sent, Drafts and Trash as Dovecot\n"
 		"names them) and the public folders under DIR/public/. Messages are\n"
-		"RFC 5322 with MIME (docs/render.md), dates in the zone given (the\n"
-		"post office's; default UTC). Exporting again adds only what is new.\n\n"
+		"RFC 5322 with MIME (docs/render.md), dates in the post office's zone\n"
+		"(kept in the store at import; --time-zone Z overrides it). Exporting\n"
+		"again adds only what is new.\n\n"
 		"--mbox DIR writes one mboxrd file per folder instead:\n"
 		"DIR/<alias>/<folder>.mbox.\n\n"
 		"--imap imap://host[:port] (or imaps://) appends every message to an\n"
@@ -38,9 +39,35 @@ static void usage(FILE *out)
 		"  --imap-timeout S      give up on a server silent for S seconds\n"
 		"                        (default 120)\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
-		"  --time-zone Z         the post office's zone (default UTC)\n\n"
+		"  --time-zone Z         the zone of dates (default: the post office's,\n"
+		"                        as the store kept it; UTC if it has none)\n\n"
 		"Exit status: 0 everything exported; 1 exported, but something was left\n"
 		"out (the report lists it; run again to finish); 2 failed or bad usage.\n");
+}
+
+/*
+ * The zone of the dates: `zone` when given, else the one the store kept at
+ * import (the post office's), else UTC.
+ */
+static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
+{
+	struct ccm_buf kept = CCM_BUF_INIT;
+	struct ccm_store *s;
+	struct ccm_error err;
+	int rc = 0;
+
+	if (!zone && ccm_store_open(&s, db, CCM_STORE_READONLY, &err) == 0) {
+		rc = ccm_store_meta_get(s, "time_zone", &kept, &err);
+		ccm_store_close(s);
+		if (rc == 1)
+			zone = kept.ptr;
+	}
+	if (rc >= 0)
+		rc = ccm_tz_open(tz, zone, &err);
+	if (rc < 0)
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+	ccm_buf_release(&kept);
+	return rc < 0 ? rc : 0;
 }
 
 int cmd_export(int argc, char **argv)
@@ -109,10 +136,8 @@ int cmd_export(int argc, char **argv)
 			"(one 'alias login password' line per mailbox, or '*')\n");
 		return 2;
 	}
-	if (ccm_tz_open(&tz, zone, &err) < 0) {
-		fprintf(stderr, "ccmig export: %s\n", err.msg);
+	if (open_zone(db, zone, &tz) < 0)
 		return 2;
-	}
 	if (ia.url) {
 		ia.tz = tz;
 		rc = export_imap(db, &ia);

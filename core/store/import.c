@@ -708,6 +708,29 @@ static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
 	return rc;
 }
 
+/*
+ * Keeps the post office's zone in the store, so that exports write dates
+ * in it without being told. A store fed from post offices of different
+ * zones keeps the first; the others are reported.
+ */
+static int record_zone(struct ictx *x, const char *zone)
+{
+	struct ccm_buf have = CCM_BUF_INIT;
+	int rc = ccm_store_meta_get(x->s, "time_zone", &have, x->err);
+
+	if (rc == 0)
+		rc = ccm_store_meta_set(x->s, "time_zone", zone, x->err);
+	else if (rc == 1 && strcmp(have.ptr, zone)) {
+		report(x, CCM_WARNING, "time-zone-differs", 0, 0, -1, NULL,
+		       "this set's dates are in %s but the store's first post office's "
+		       "in %s; exports use %s unless given --time-zone", zone, have.ptr,
+		       have.ptr);
+		rc = 0;
+	}
+	ccm_buf_release(&have);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- sections --------------------------------------------------------------- */
 
 /*
@@ -823,6 +846,8 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	if ((rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
+		goto finish;
+	if (o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0)
 		goto finish;
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {

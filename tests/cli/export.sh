@@ -63,6 +63,17 @@ cp "$TMP/mb/jsmith/Inbox.mbox" "$TMP/first.mbox"
 expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb" --time-zone America/New_York
 if cmp -s "$TMP/first.mbox" "$TMP/mb/jsmith/Inbox.mbox"; then pass; else fail "mbox export is not repeatable"; fi
 
+# The store kept the post office's zone (po.txt: America/New_York) at
+# import: without --time-zone the dates are the same; with another zone
+# they are not.
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mbz"
+if cmp -s "$TMP/first.mbox" "$TMP/mbz/jsmith/Inbox.mbox"; then pass; else
+	fail "export without --time-zone did not use the post office's zone"; fi
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mbu" --time-zone UTC
+if cmp -s "$TMP/first.mbox" "$TMP/mbu/jsmith/Inbox.mbox"; then
+	fail "--time-zone UTC gave the post office's dates"; else pass; fi
+expect_grep "+0000" "$TMP/mbu/jsmith/Inbox.mbox"
+
 # mboxrd: body lines that start "From " (after any '>') get one more '>'.
 python3 - "$TMP/s.db" <<'PY'
 import sqlite3, sys

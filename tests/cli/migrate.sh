@@ -20,6 +20,10 @@ expect_grep "The store holds the whole post office." "$TMP/out"
 expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db"
 expect_grep "0 messages" "$TMP/out"
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
+# A set in another zone than the store's post office: said, not changed.
+expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db" --time-zone Europe/Paris
+expect_grep "[time-zone-differs]" "$TMP/out"
+expect_grep "exports use America/New_York" "$TMP/out"
 
 # A section with no mailbox goes to a recovery file that imports once fixed.
 printf '1252\r\n\r\nFilename,Filetype\r\n00000003.pri,Primary\r\n00000003.sec,Secondary\r\n' \
