@@ -1,5 +1,6 @@
 /* maildir.c: the store's mailboxes as Maildir++ folders. */
 #include "out/maildir.h"
+#include "base/fault.h"
 #include "out/folder_name.h"
 #include "out/render.h"
 #include "base/buf.h"
@@ -103,9 +104,13 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 		tv[0].tv_usec = tv[1].tv_usec = 0;
 		utimes(tmp, tv);
 	}
+	/* A crash with the message written but not in place: the next run
+	 * writes it again over the same tmp/ name. */
+	ccm_fault_point();
 	/* Renamed whole into cur/: a reader never sees half a message. */
 	if (rename(tmp, cur) != 0)
 		return ccm_error_sys(x->err, errno, "cannot move '%s' into place", tmp);
+	ccm_fault_point();
 	x->st->messages++;
 	x->st->bytes += w.n;
 	return 0;

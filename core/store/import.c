@@ -1,5 +1,6 @@
 /* import.c: a migration file set into the store, as the wizard imported it. */
 #include "store/import.h"
+#include "base/fault.h"
 #include "store/folders.h"
 #include "store/ledger.h"
 #include "store/messages.h"
@@ -11,7 +12,6 @@
 #include "iff/reader.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +43,6 @@ struct ictx {
 	struct recovery rec;
 	size_t pri_index;
 	long long source;            /* ledger source of the current primary */
-	long kill_at, rows_seen;     /* fault injection, see ccm_import() */
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
 	char piece[PIECE];
@@ -733,17 +732,6 @@ static int record_zone(struct ictx *x, const char *zone)
 
 /* ---- sections --------------------------------------------------------------- */
 
-/*
- * Fault injection for the crash tests (CCMIG_TEST_KILL_AT=N): dies at the
- * N-th row as a power cut or the OOM killer would, in the middle of its
- * section's transaction.
- */
-static void maybe_die(struct ictx *x)
-{
-	if (x->kill_at > 0 && ++x->rows_seen == x->kill_at)
-		raise(SIGKILL);
-}
-
 /* Skips the rest of a section whole into the recovery file (8124). */
 static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
 			const char *why)
@@ -762,7 +750,8 @@ static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
 		x->st->rows_skipped++;
 		if ((rc = recover(x, sec, row)) < 0)
 			return rc;
-		maybe_die(x);
+		/* A crash mid-section, as a power cut or the OOM killer. */
+		ccm_fault_point();
 	}
 	return rc;
 }
@@ -809,7 +798,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 		}
 		if (rc < 0)
 			return rc;
-		maybe_die(x);
+		ccm_fault_point();
 	}
 	if (rc == 0 && sec->kind == CCM_IFF_PAB)
 		rc = pab_notice(x, sec, mailbox, items);
@@ -836,11 +825,6 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	ccm_buf_init(&x.tmp);
 	ccm_buf_init(&x.addr);
 	ccm_csv_line_init(&x.multi);
-	{
-		/* CCMIG_TEST_KILL_AT=N: SIGKILL at the N-th row (tests only). */
-		const char *k = getenv("CCMIG_TEST_KILL_AT");
-		x.kill_at = k ? atol(k) : 0;
-	}
 	if ((rc = ccm_tz_open(&x.tz, o->time_zone, err)) < 0)
 		return rc;
 	if ((rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
