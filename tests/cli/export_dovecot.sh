@@ -1,7 +1,7 @@
 # export_dovecot.sh: Dovecot serves what ccmig export --maildir writes, and
 # every folder, message, flag and attachment of the store comes back over
-# IMAP (dovecot_check.py); exporting again into a served Maildir adds the new
-# mail and nothing twice.
+# IMAP (dovecot_check.py); exporting again into a served Maildir, after a
+# reader changed flags, adds the new mail and nothing twice.
 . "$(dirname "$0")/lib.sh"
 HERE=$(dirname "$0")
 IMAPD="$HERE/../imapd/dovecot.py"
@@ -51,6 +51,16 @@ check() {
 	sed "s/^/  $1: /" "$TMP/imap"
 }
 check east
+
+# A reader flags every Inbox message: Dovecot renames their files
+# (ccmig-<id>:2,FS), and the next export must know them all the same.
+if python3 -B "$HERE/dovecot_check.py" --flag "$TMP/s.db" "$TMP/md" "$port" secret \
+	>"$TMP/imap" 2>&1; then
+	pass
+else
+	fail "flagging the Inbox messages over IMAP"
+	sed 's/^/  | /' "$TMP/imap" >&2
+fi
 
 # The second post office into the same store, exported into the Maildir
 # that Dovecot is serving and has written its indexes in.

@@ -5,16 +5,17 @@ store.
 
 Usage: python3 mutt_pty.py STORE.db MAILDIR_ROOT TMPDIR
 
-Takes the Inbox message of the store with body text and the most
-attachments (those with names that are not ASCII first), opens its mailbox
-with `mutt -n -F MUTTRC -f ROOT/ALIAS`, and checks: the index counts the
-Inbox's messages and shows their subjects; the message (found by its
-Message-ID with mutt's limit) opens with its subject and the first line of
-its body; the attachment menu ('v') lists each attachment's name; 'q'
-leaves mutt with status 0. What mutt draws goes through a small terminal
-emulator, so checks read the screen as a person would. Without a UTF-8
-locale only ASCII text is matched. Prints one line per check and exits 1 if any failed; every wait is
-bounded (WAIT per screen, WHOLE_RUN in all).
+Takes the Inbox message of the store with body text and the most attachments
+(those with names that are not ASCII first), opens its mailbox with
+`mutt -n -F MUTTRC -f ROOT/ALIAS`, and checks: the index counts the Inbox's
+messages and shows their subjects; the message (found by its Message-ID with
+mutt's limit) opens with its subject and the first line of its body, and no
+^M (a CR shown before a line's end); the attachment menu ('v') lists each
+attachment's name; 'q' leaves mutt with status 0. What mutt draws goes
+through a small terminal emulator, so checks read the screen as a person
+would. Without a UTF-8 locale only ASCII text is matched. Prints one line
+per check and exits 1 if any failed; every wait is bounded (WAIT per screen,
+WHOLE_RUN in all).
 """
 import codecs
 import os
@@ -310,6 +311,7 @@ def main():
     print("mutt -f %s/%s, %d messages, message %d with %d attachments, locale %s"
           % (ROOT, alias, len(inbox), msg["id"], len(files), env["LC_ALL"]))
     m = Mutt(os.path.join(ROOT, alias), muttrc, max(24, len(inbox) + 6), env)
+    pager = []   # the screen of the open message
     try:
         def index():
             m.wait_for("Msgs:")
@@ -337,11 +339,16 @@ def main():
             subject = shown(msg["subject"] or "")
             assert subject is None or ("Subject: " + subject) in text, \
                 "the pager does not show 'Subject: %s':\n%s" % (subject, text)
+            pager.append(text)
             line = next(l.strip() for l in msg["body"].splitlines() if l.strip())
             line = shown(" ".join(line.split())[:60])
             flat = " ".join(text.split())
             assert line is None or line in flat, \
                 "the pager does not show the body's first line %r:\n%s" % (line, text)
+
+        def pager_no_cr():
+            assert "^M" not in pager[0], \
+                "the pager shows ^M, a CR before a line's end:\n%s" % pager[0]
 
         def attachment_menu():
             m.send("v")
@@ -364,7 +371,8 @@ def main():
         steps = [("index shows the Inbox", index),
                  ("message shows subject and body", open_message),
                  ("attachment menu lists the attachments", attachment_menu),
-                 ("quits with status 0", quit_)]
+                 ("quits with status 0", quit_),
+                 ("the pager shows no ^M", pager_no_cr)]
         for name, fn in steps:
             if not checks.run(name, fn):
                 break   # the next step starts where this one ends
