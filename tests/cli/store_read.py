@@ -1,0 +1,54 @@
+"""store_read.py: what a ccmig store holds, read with sqlite3, for the tests
+that check exported mail in real servers and clients (core/store/schema.c,
+docs/store.md). Imported by the helpers next to it.
+"""
+import sqlite3
+
+# The names `ccmig export --maildir` gives the well-known folders (README,
+# "ccmig export"); the Inbox is the Maildir's root.
+WELL_KNOWN = {"inbox": [], "sent": ["Sent"], "deleted": ["Trash"],
+              "drafts": ["Drafts"], "outbox": ["Outbox"]}
+
+
+def open_store(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def mailboxes(db):
+    """Every mailbox: rows of id, alias, display_name."""
+    return db.execute("SELECT id, alias, display_name FROM recipients "
+                      "WHERE kind = 'mailbox' ORDER BY id").fetchall()
+
+
+def folders(db, mailbox_id):
+    """The folders of a mailbox, or the public folders (mailbox_id None)."""
+    return db.execute("SELECT id, path, special FROM folders "
+                      "WHERE mailbox_id IS ? ORDER BY id", (mailbox_id,)).fetchall()
+
+
+def levels(folder):
+    """A folder's names level by level as exported: the well-known folders
+    by their Maildir++ names, others by their path split at '\\', with '.'
+    and '/' (separators on disk and in IMAP) as '_'."""
+    if folder["special"]:
+        return WELL_KNOWN[folder["special"]]
+    return [n.replace(".", "_").replace("/", "_") for n in folder["path"].split("\\")]
+
+
+def messages(db, folder_id):
+    """The messages of a folder, by id."""
+    return db.execute("SELECT id, subject, is_read, is_unsent, body FROM messages "
+                      "WHERE folder_id = ? ORDER BY id", (folder_id,)).fetchall()
+
+
+def attachments(db, message_id):
+    """A message's attachments in order: (name, bytes) pairs."""
+    out = []
+    for a in db.execute("SELECT name, blob_id FROM attachments WHERE message_id = ? "
+                        "ORDER BY seq", (message_id,)).fetchall():
+        data = b"".join(p[0] for p in db.execute(
+            "SELECT data FROM blob_parts WHERE blob_id = ? ORDER BY seq", (a["blob_id"],)))
+        out.append((a["name"], data))
+    return out
