@@ -2,12 +2,14 @@
 #include "out/maildir.h"
 #include "base/fault.h"
 #include "out/folder_name.h"
+#include "out/imap.h"
 #include "out/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,21 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+/* The ids of the messages a folder holds already, whatever flags a mail
+ * program has given them since ("ccmig-12:2,FS" in cur/ or "ccmig-12" in
+ * new/), sorted. */
+struct have {
+	long long *id;
+	size_t n, cap;
+};
+
 struct mctx {
 	struct ccm_store *s;
 	const struct ccm_tz *tz;
 	struct ccm_maildir_stats *st;
 	struct ccm_error *err;
 	struct ccm_buf path, name;
+	struct have have;            /* what the folder being written holds */
 };
 
 static int make_dir(const char *path, struct ccm_error *err)
@@ -53,44 +64,131 @@ static int folder_name(const struct ccm_folder *f, struct ccm_buf *out)
 	int rc = ccm_out_folder_name(f, '.', "/", &name);
 
 	ccm_buf_reset(out);
+	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
+	 * keep folder names ("Réunions" is ".R&AOk-unions"). */
 	if (rc == 0 && f->special != CCM_FOLDER_INBOX)
-		rc = ccm_buf_addch(out, '.') || ccm_buf_add(out, name.ptr, name.len);
+		rc = ccm_buf_addch(out, '.') || ccm_imap_utf7_encode(out, name.ptr);
 	ccm_buf_release(&name);
 	return rc ? CCM_ENOMEM : 0;
 }
 
+/* The rendered message into its file with LF line ends, as local mail
+ * files have them (mail programs show a CR as "^M"; Dovecot adds CRs back
+ * for IMAP itself). A CR at the end of one piece waits for the next. */
 struct fwrite_ctx {
 	FILE *f;
 	unsigned long long n;
+	int cr;                      /* a CR is held back */
 };
 
-static int to_file(void *ctx, const void *p, size_t n)
+static int to_file(void *ctx, const void *data, size_t n)
 {
 	struct fwrite_ctx *w = ctx;
+	const char *p = data, *e = p + n;
 
-	w->n += n;
-	return fwrite(p, 1, n, w->f) == n ? 0 : CCM_EIO;
+	while (p < e) {
+		const char *cr = memchr(p, '\r', (size_t)(e - p));
+		size_t take = cr ? (size_t)(cr - p) : (size_t)(e - p);
+
+		if (w->cr && (take > 0 || cr) && *p != '\n') {
+			/* The held CR did not end a line: it is data. */
+			if (fputc('\r', w->f) == EOF)
+				return CCM_EIO;
+			w->n++;
+		}
+		w->cr = 0;
+		if (fwrite(p, 1, take, w->f) != take)
+			return CCM_EIO;
+		w->n += take;
+		p += take;
+		if (cr) {
+			w->cr = 1;
+			p++;
+		}
+	}
+	return 0;
+}
+
+/* A CR the message ended with. */
+static int flush_cr(struct fwrite_ctx *w)
+{
+	if (!w->cr)
+		return 0;
+	w->cr = 0;
+	w->n++;
+	return fputc('\r', w->f) == EOF ? CCM_EIO : 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Fills h with what folder `md` holds (see struct have). */
+static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
+{
+	static const char *const sub[] = { "cur", "new" };
+	char path[4300];
+
+	h->n = 0;
+	for (int i = 0; i < 2; i++) {
+		struct dirent *d;
+		DIR *dir;
+
+		snprintf(path, sizeof(path), "%s/%s", md, sub[i]);
+		if (!(dir = opendir(path)))
+			continue;
+		while ((d = readdir(dir)) != NULL) {
+			char *end;
+			long long id;
+
+			if (strncmp(d->d_name, "ccmig-", 6))
+				continue;
+			id = strtoll(d->d_name + 6, &end, 10);
+			if (end == d->d_name + 6 || (*end && *end != ':'))
+				continue;
+			if (h->n == h->cap) {
+				size_t cap = h->cap ? 2 * h->cap : 256;
+				long long *v = realloc(h->id, cap * sizeof(*v));
+				if (!v) {
+					closedir(dir);
+					return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				}
+				h->id = v;
+				h->cap = cap;
+			}
+			h->id[h->n++] = id;
+		}
+		closedir(dir);
+	}
+	if (h->n)
+		qsort(h->id, h->n, sizeof(*h->id), cmp_id);
+	return 0;
 }
 
 /* One message into maildir `md` (the folder's Maildir). */
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
 	struct ccm_render_opts ro = { x->tz, NULL, NULL };
-	struct fwrite_ctx w = { NULL, 0 };
+	struct fwrite_ctx w = { NULL, 0, 0 };
 	char tmp[4300], cur[4300];
-	struct stat sb;
 	int rc;
 
-	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%lld:2,%s%s", md, m->id,
-		 m->unsent ? "D" : "", m->read ? "S" : "");
-	if (stat(cur, &sb) == 0) {
+	if (x->have.n && bsearch(&m->id, x->have.id, x->have.n, sizeof(long long), cmp_id)) {
 		x->st->already++;
 		return 0;
 	}
+	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%lld:2,%s%s", md, m->id,
+		 m->unsent ? "D" : "", m->read ? "S" : "");
 	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%lld", md, m->id);
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
+	if (rc == 0 && (rc = flush_cr(&w)) < 0)
+		ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
+	if (rc == CCM_EIO && !x->err->msg[0])
+		ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
 	if (fclose(w.f) != 0 && rc == 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
 	if (rc < 0) {
@@ -139,7 +237,8 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		if (x->name.len && (rc = make_maildir(x, md)) < 0)
 			break;
 		x->st->folders++;
-		if ((rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
+		if ((rc = scan_existing(md, &x->have, x->err)) < 0 ||
+		    (rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
 			if ((rc = write_message(x, md, &m)) < 0)
@@ -156,7 +255,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT };
+	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { NULL, 0, 0 } };
 	struct ccm_store_cursor *rc_cur = NULL;
 	struct ccm_recipient r;
 	char root[4200];
@@ -187,5 +286,6 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz
 	}
 	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
+	free(x.have.id);
 	return rc < 0 ? rc : 0;
 }

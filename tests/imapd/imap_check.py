@@ -7,7 +7,7 @@ Logs in to the server on 127.0.0.1:PORT as every mailbox of STORE (and as
 "public" for the public folders, under PUBLIC_PREFIX, default "Public"),
 and checks each folder holds exactly the store's messages, once each: the
 bytes equal the file `ccmig export --maildir` wrote to MAILDIR for the same
-message, \\Seen and \\Draft follow the store, and the internal date is the
+message (with CRLF for its LF line ends), \\Seen and \\Draft follow the store, and the internal date is the
 message's date. Prints "imap ok: N messages" or fails naming the mailbox,
 folder and message that differ.
 """
@@ -80,7 +80,8 @@ def check_folder(m, who, folder, rows, files):
             fail(who, repr(folder), "holds message", i, "of another folder")
         is_read, is_unsent, when = rows[i]
         with open(files[i], "rb") as f:
-            if f.read() != body:
+            # The Maildir file has LF lines, IMAP speaks CRLF.
+            if f.read().replace(b"\n", b"\r\n") != body:
                 fail(who, repr(folder), "message", i, "differs from the Maildir file")
         flags = imaplib.ParseFlags(meta)
         if (b"\\Seen" in flags) != bool(is_read) or (b"\\Draft" in flags) != bool(is_unsent):
