@@ -79,6 +79,7 @@ struct fwrite_ctx {
 	FILE *f;
 	unsigned long long n;
 	int cr;                      /* a CR is held back */
+	int fail;                    /* errno of the first failed write */
 };
 
 static int to_file(void *ctx, const void *data, size_t n)
@@ -93,12 +94,12 @@ static int to_file(void *ctx, const void *data, size_t n)
 		if (w->cr && (take > 0 || cr) && *p != '\n') {
 			/* The held CR did not end a line: it is data. */
 			if (fputc('\r', w->f) == EOF)
-				return CCM_EIO;
+				return w->fail = errno, CCM_EIO;
 			w->n++;
 		}
 		w->cr = 0;
 		if (fwrite(p, 1, take, w->f) != take)
-			return CCM_EIO;
+			return w->fail = errno, CCM_EIO;
 		w->n += take;
 		p += take;
 		if (cr) {
@@ -116,7 +117,9 @@ static int flush_cr(struct fwrite_ctx *w)
 		return 0;
 	w->cr = 0;
 	w->n++;
-	return fputc('\r', w->f) == EOF ? CCM_EIO : 0;
+	if (fputc('\r', w->f) == EOF)
+		return w->fail = errno, CCM_EIO;
+	return 0;
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -171,7 +174,7 @@ static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
 	struct ccm_render_opts ro = { x->tz, NULL, NULL };
-	struct fwrite_ctx w = { NULL, 0, 0 };
+	struct fwrite_ctx w = { NULL, 0, 0, 0 };
 	char tmp[4300], cur[4300];
 	int rc;
 
@@ -185,12 +188,13 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
-	if (rc == 0 && (rc = flush_cr(&w)) < 0)
-		ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
-	if (rc == CCM_EIO && !x->err->msg[0])
-		ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
-	if (fclose(w.f) != 0 && rc == 0)
-		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
+	if (rc == 0)
+		rc = flush_cr(&w);
+	/* Buffered bytes meet a full disk at fclose() as often as before. */
+	if (fclose(w.f) != 0 && !w.fail)
+		w.fail = errno;
+	if (w.fail)
+		rc = ccm_error_sys(x->err, w.fail, "cannot write '%s'", tmp);
 	if (rc < 0) {
 		remove(tmp);
 		return rc;
@@ -233,7 +237,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 			rc = ccm_error_set(x->err, rc, "out of memory");
 			break;
 		}
-		snprintf(md, sizeof(md), "%s/%s", root, x->name.ptr);
+		snprintf(md, sizeof(md), "%s%s%s", root, x->name.len ? "/" : "", x->name.ptr);
 		if (x->name.len && (rc = make_maildir(x, md)) < 0)
 			break;
 		x->st->folders++;
