@@ -11,6 +11,7 @@
 #include "iff/csv.h"
 #include "iff/reader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,9 @@ static int recovery_open(struct ictx *x)
 		snprintf(path, sizeof(path), "%s/RECOVER-%04d.pkl", dir, n);
 		if (stat(path, &sb) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, x->rec.name);
+		/* Written as .part and renamed when whole: a killed import
+		 * leaves no recovery file that looks complete. */
+		snprintf(path, sizeof(path), "%s/%s.part", dir, x->rec.name);
 		x->rec.f = fopen(path, "wb");
 		if (!x->rec.f)
 			return ccm_error_sys(x->err, errno, "cannot create recovery file '%s'",
@@ -131,6 +134,43 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 }
 
 /* The recovery packing list: the recovery primary and the set's secondaries. */
+/* Renames the finished "<name>.part" of the set's folder to <name>. */
+static int part_done(struct ictx *x, const char *name)
+{
+	char from[4310], to[4300];
+
+	snprintf(to, sizeof(to), "%s/%s", ccm_iff_set_dir(x->set), name);
+	snprintf(from, sizeof(from), "%s.part", to);
+	if (rename(from, to) != 0)
+		return ccm_error_sys(x->err, errno, "cannot rename '%s' to '%s'", from, to);
+	return 0;
+}
+
+/* Removes the recovery files an import killed while writing them left. */
+static void remove_stale_parts(struct ictx *x)
+{
+	const char *dir = ccm_iff_set_dir(x->set);
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		size_t n = strlen(d->d_name);
+		char path[4300];
+
+		if (strncmp(d->d_name, "RECOVER-", 8) || n < 5 ||
+		    strcmp(d->d_name + n - 5, ".part"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (remove(path) == 0)
+			report(x, CCM_NOTE, "stale-recovery-file", 0, 0, -1, NULL,
+			       "removed %s, the unfinished recovery file of an import that "
+			       "was interrupted; this import writes its own", d->d_name);
+	}
+	closedir(dp);
+}
+
 static int recovery_close(struct ictx *x)
 {
 	char path[4200];
@@ -142,7 +182,9 @@ static int recovery_close(struct ictx *x)
 	if (fclose(x->rec.f) != 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write recovery file '%s'", x->rec.name);
 	x->rec.f = NULL;
-	snprintf(path, sizeof(path), "%s/%s", ccm_iff_set_dir(x->set), x->st->recovery);
+	if (rc == 0)
+		rc = part_done(x, x->rec.name);
+	snprintf(path, sizeof(path), "%s/%s.part", ccm_iff_set_dir(x->set), x->st->recovery);
 	f = fopen(path, "wb");
 	if (!f)
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", path);
@@ -153,6 +195,8 @@ static int recovery_close(struct ictx *x)
 			ccm_iff_set_file(x->set, CCM_IFF_SECONDARY, i)->name);
 	if (fclose(f) != 0 && rc == 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", path);
+	if (rc == 0)
+		rc = part_done(x, x->st->recovery);
 	return rc;
 }
 
@@ -833,6 +877,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		goto finish;
 	if (o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0)
 		goto finish;
+	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
 		const struct ccm_iff_file *f = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, x.pri_index);

@@ -28,8 +28,15 @@ expect_grep "exports use America/New_York" "$TMP/out"
 # A section with no mailbox goes to a recovery file that imports once fixed.
 printf '1252\r\n\r\nFilename,Filetype\r\n00000003.pri,Primary\r\n00000003.sec,Secondary\r\n' \
 	>"$TMP/set/GREWAL.pkl"
+# Killed while writing the recovery file: it stays a .part, and the next
+# run replaces it with a whole one.
+CCMIG_TEST_KILL_AT=1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db" >/dev/null 2>&1
+if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1 && ! ls "$TMP/set"/RECOVER-*.pkl >/dev/null 2>&1
+then pass; else fail "a killed import left no .part, or a recovery set that looks whole"; fi
 expect_status 1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db"
 expect_grep "(event 8074)" "$TMP/out"
+expect_grep "[stale-recovery-file]" "$TMP/out"
+if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1; then fail "a .part was left"; else pass; fi
 rec=$(sed -n 's/^What was skipped is in the recovery file \(RECOVER-[0-9]*\.pkl\)$/\1/p' "$TMP/out")
 if [ -n "$rec" ] && [ -f "$TMP/set/$rec" ]; then pass; else fail "no recovery file named"; fi
 expect_status 0 "$CCMIG" import "$TMP/set/$rec" --store "$TMP/c.db" --create-mailboxes
