@@ -897,6 +897,22 @@ static int write_boards(struct xctx *x)
 	return rc;
 }
 
+/* Forwarded messages go into the set as export text; the post office's
+ * settings go with them, so that the store can read them again. */
+static int po_comment(struct xctx *x)
+{
+	struct ccm_buf t = CCM_BUF_INIT;
+	int rc;
+
+	if (ccm_buf_adds(&t, CCM_IFF_PO_COMMENT) ||
+	    ccm_manifest_settings_format(&x->b->manifest, &t))
+		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	else
+		rc = ccm_iff_writer_pkl_comment(x->w, t.ptr, x->err);
+	ccm_buf_release(&t);
+	return rc;
+}
+
 int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 		const struct ccm_extract_opts *o, struct ccm_extract_stats *st,
 		struct ccm_error *err)
@@ -920,7 +936,9 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
 	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, o->code_page ? o->code_page : 1252,
 				 err);
-	if (rc == 0 && (rc = decide_users(&x)) < 0)
+	if (rc == 0 && (rc = po_comment(&x)) < 0)
+		ccm_iff_writer_abort(x.w);
+	else if (rc == 0 && (rc = decide_users(&x)) < 0)
 		ccm_iff_writer_abort(x.w);
 	else if (rc == 0) {
 		/* Directory.pri last, so that it leaves out every user whose

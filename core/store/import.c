@@ -1,5 +1,6 @@
 /* import.c: a migration file set into the store, as the wizard imported it. */
 #include "store/import.h"
+#include "store/po.h"
 #include "base/fault.h"
 #include "store/folders.h"
 #include "store/ledger.h"
@@ -774,6 +775,32 @@ static int record_zone(struct ictx *x, const char *zone)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Keeps the settings of the post office the set came from, which ccmig
+ * extract writes in the packing list: forwarded messages stay cc:Mail
+ * export text in the store, and rendering them needs to know how it reads.
+ * A line that cannot be read is reported and the import goes on.
+ */
+static int record_po(struct ictx *x)
+{
+	const char *text = ccm_iff_set_po_settings(x->set);
+	struct ccm_error e;
+	int rc;
+
+	if (!text)
+		return 0;
+	rc = ccm_store_po_record(x->s, text, &e);
+	if (rc == CCM_EMALFORMED) {
+		report(x, CCM_WARNING, "bad-po-settings", 0, 0, -1, NULL,
+		       "the packing list's post office settings cannot be read (%s); "
+		       "forwarded messages will be read with a manifest's defaults", e.msg);
+		return 0;
+	}
+	if (rc < 0 && x->err)
+		*x->err = e;
+	return rc;
+}
+
 /* ---- sections --------------------------------------------------------------- */
 
 /* Skips the rest of a section whole into the recovery file (8124). */
@@ -875,7 +902,8 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
 		goto finish;
-	if (o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0)
+	if ((o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0) ||
+	    (rc = record_po(&x)) < 0)
 		goto finish;
 	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&

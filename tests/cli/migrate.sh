@@ -15,6 +15,19 @@ expect_status 1 "$CCMIG" migrate "$DATA/salespo" --store "$TMP/b.db" --keep-file
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
 expect_grep "0 missing or different, 0 extra" "$TMP/out"
 expect_grep "The store holds the whole post office." "$TMP/out"
+# The post office's export settings are kept for reading forwarded messages:
+# the packing list carries them, and the import records them.
+meta() {
+	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+	    "SELECT key, value FROM meta WHERE key LIKE ?", ("po:%",)).fetchall())' "$1" >"$TMP/meta"
+}
+po_row="[('po:SALESPO', 'code_page=850; date_order=MDY; attachments=RAW; item_sizes=yes; time_zone=America/New_York; post_office=SALESPO')]"
+meta "$TMP/b.db"
+expect_grep "$po_row" "$TMP/meta"
+expect_grep "!ccmig po.txt: code_page=850;" "$TMP/set/SALESPO.pkl"
+expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/two.db" --create-mailboxes
+meta "$TMP/two.db"
+expect_grep "$po_row" "$TMP/meta"
 
 # Importing the kept set again adds nothing.
 expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db"

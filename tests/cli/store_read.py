@@ -52,3 +52,16 @@ def attachments(db, message_id):
             "SELECT data FROM blob_parts WHERE blob_id = ? ORDER BY seq", (a["blob_id"],)))
         out.append((a["name"], data))
     return out
+
+
+def is_forwarded(name, data):
+    """Whether an attachment is a forwarded message: named ".ccm" and holding
+    cc:Mail export text that starts with "Message:" (docs/render.md)."""
+    return (len(name) > 4 and name.lower().endswith(".ccm")
+            and data.lstrip(b"\r\n \t")[:8].lower() == b"message:")
+
+
+def exported_name(name, data):
+    """The name an attachment is exported under: a forwarded message is an
+    attached message "<title>.eml"; any other keeps its name."""
+    return name[:-4] + ".eml" if is_forwarded(name, data) else name
