@@ -1,5 +1,6 @@
 /* extract.c: a post office bundle to a migration file set. */
 #include "iff/extract.h"
+#include "base/codepage.h"
 #include "base/fault.h"
 #include "iff/writer.h"
 #include "base/date.h"
@@ -919,7 +920,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 {
 	struct xctx x = { 0 };
 	struct ccm_buf pkl = CCM_BUF_INIT;
-	int rc;
+	int rc, set_cp;
 
 	memset(st, 0, sizeof(*st));
 	x.b = b;
@@ -934,8 +935,10 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_extract_safe_name(b->manifest.post_office, &pkl);
 	ccm_buf_adds(&pkl, ".pkl");
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
-	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, o->code_page ? o->code_page : 1252,
-				 err);
+	/* By default the Windows code page of the post office's script: a
+	 * Japanese post office keeps its Japanese (1252 would make it '?'). */
+	set_cp = o->code_page ? o->code_page : ccm_codepage_ansi(b->manifest.code_page);
+	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, set_cp, err);
 	if (rc == 0 && (rc = po_comment(&x)) < 0)
 		ccm_iff_writer_abort(x.w);
 	else if (rc == 0 && (rc = decide_users(&x)) < 0)
@@ -958,7 +961,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 		note(&x, CCM_WARNING, "code-page-replacements", NULL, -1, NULL, 0,
 		     "%lu character(s) have no place in code page %d and were written "
 		     "as '?'; choose a code page that holds them with --code-page",
-		     st->replaced, o->code_page ? o->code_page : 1252);
+		     st->replaced, set_cp);
 	free_decisions(&x);
 	clear_atts(&x);
 	free(x.atts);

@@ -46,8 +46,8 @@ shape cp1252 UTC "" -- --seed 12 --users 4 --messages 10 --code-page 1252 \
 	--encoding hex --date-order DMY --time-zone Europe/Berlin --attachment-share 0.3 \
 	--defects missing-count,blank-count,zero-count,wrong-count,impossible-date,no-date,unknown-header,missing-contents,empty-text-item,empty-name,unknown-item,hostile-names,duplicate-names,unknown-mailbox,deep-nesting,truncated
 # Japanese names and subjects, raw attachments, year first; the set in
-# 932 so that the store keeps the Japanese text.
-shape cp932 Asia/Tokyo "--code-page 932" -- --seed 13 --users 4 --messages 10 \
+# 932 without being told, so that the store keeps the Japanese text.
+shape cp932 Asia/Tokyo "" -- --seed 13 --users 4 --messages 10 \
 	--code-page 932 --encoding raw --date-order YMD --time-zone Asia/Tokyo \
 	--defects all --attachment-share 0.3 --big-attachment 1M
 # An export without /ITEMSIZE: no counts anywhere, hex attachments.

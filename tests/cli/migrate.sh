@@ -55,6 +55,21 @@ if [ -n "$rec" ] && [ -f "$TMP/set/$rec" ]; then pass; else fail "no recovery fi
 expect_status 0 "$CCMIG" import "$TMP/set/$rec" --store "$TMP/c.db" --create-mailboxes
 expect_grep "2 messages" "$TMP/out"
 
+# A Japanese post office keeps its Japanese: the migration files are in
+# its Windows code page (932) unless told otherwise, not 1252.
+"$CCMIG" gen "$TMP/jp" --code-page 932 --users 4 --messages 4 --seed 13 >/dev/null
+expect_status 0 "$CCMIG" migrate "$TMP/jp" --store "$TMP/jp.db" --keep-r8-folders
+if grep -q "code-page-replacements" "$TMP/out"; then fail "characters were lost"; else pass; fi
+python3 - "$TMP/jp.db" >"$TMP/py" 2>&1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+names = [r[0] for r in db.execute("SELECT display_name FROM recipients WHERE kind = 'mailbox'")]
+assert any(ord(c) > 0x3000 for n in names for c in n), names
+assert not any("?" in n for n in names), names
+print("kept")
+PY
+expect_grep "kept" "$TMP/py"
+
 # Bad usage and a store that is not a store.
 expect_status 2 "$CCMIG" migrate "$DATA/salespo"
 expect_status 2 "$CCMIG" import "$TMP/set/SALESPO.pkl"
