@@ -400,6 +400,81 @@ static void hand_check(struct hand *h, const char *name, const char *code)
 	ccm_buf_release(&py);
 }
 
+/* A MacBinary II file: header, data fork and resource fork, each padded. */
+static size_t macbin(unsigned char *out, const char *name, const char *data,
+		     const char *rsrc)
+{
+	size_t dl = strlen(data), rl = strlen(rsrc), n = 128;
+
+	memset(out, 0, 512);
+	out[1] = (unsigned char)strlen(name);
+	memcpy(out + 2, name, strlen(name));
+	memcpy(out + 65, "TEXTttxt", 8);
+	out[86] = (unsigned char)dl;
+	out[90] = (unsigned char)rl;
+	memcpy(out + n, data, dl);
+	n += (dl + 127) & ~(size_t)127;
+	memcpy(out + n, rsrc, rl);
+	return n + ((rl + 127) & ~(size_t)127);
+}
+
+static void macbinary_attachments_give_users_their_files(void **state)
+{
+	unsigned char plain[512], forked[512], bad[512];
+	const unsigned char *data[] = { plain, forked, bad };
+	const char *names[] = { "hello.txt", "forked.txt", "odd.bin" };
+	size_t lens[3];
+	struct ccm_store_message m = { 0 };
+	struct ccm_error err;
+	struct hand h;
+	long long id;
+
+	(void)state;
+	lens[0] = macbin(plain, "hello.txt", "hello mac", "");
+	lens[1] = macbin(forked, "forked.txt", "data fork", "RSRC fork");
+	lens[2] = macbin(bad, "odd.bin", "not really", "");
+	bad[0] = 1;                   /* not a MacBinary header: as stored */
+	hand_open(&h, 0);
+	m.folder_id = h.inbox;
+	m.subject = "Mac files";
+	assert_int_equal(ccm_store_message_add(h.s, &m, &id, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		struct ccm_store_attachment a = { 0 };
+		struct ccm_store_attach *w;
+
+		a.message_id = id;
+		a.name = names[i];
+		a.kind = "macbinary";
+		a.position = -1;
+		a.size = lens[i];
+		assert_int_equal(ccm_store_attach_begin(h.s, &a, &w, &err), 0);
+		assert_int_equal(ccm_store_attach_write(w, data[i], lens[i], &err), 0);
+		assert_int_equal(ccm_store_attach_finish(w, NULL, &err), 0);
+	}
+	hand_render(&h, id, "mac.eml");
+	hand_check(&h, "mac.eml",
+		   "top = list(m.iter_parts())\n"
+		   "assert [p.get_content_type() for p in top] == ['text/plain', 'text/plain', "
+		   "'multipart/appledouble', 'application/octet-stream'], top\n"
+		   "assert top[1].get_filename() == 'hello.txt'\n"
+		   "assert top[1].get_payload(decode=True) == b'hello mac'\n"
+		   "head, fork = top[2].iter_parts()\n"
+		   "assert head.get_content_type() == 'application/applefile'\n"
+		   "assert fork.get_filename() == 'forked.txt'\n"
+		   "assert fork.get_payload(decode=True) == b'data fork'\n"
+		   "ad = head.get_payload(decode=True)\n"
+		   "assert ad[:8] == bytes.fromhex('0005160700020000'), ad[:8]\n"
+		   "ents = {int.from_bytes(ad[26+12*i:30+12*i], 'big'): "
+		   "(int.from_bytes(ad[30+12*i:34+12*i], 'big'), "
+		   "int.from_bytes(ad[34+12*i:38+12*i], 'big')) for i in range(ad[25])}\n"
+		   "o, n = ents[2]; assert ad[o:o+n] == b'RSRC fork', ad[o:o+n]\n"
+		   "o, n = ents[3]; assert ad[o:o+n] == b'forked.txt'\n"
+		   "o, n = ents[9]; assert ad[o:o+8] == b'TEXTttxt' and n == 32\n"
+		   "assert top[3].get_filename() == 'odd.bin'\n"
+		   "assert len(top[3].get_payload(decode=True)) == 256\n");
+	hand_close(&h);
+}
+
 static void priority_received_and_extra_headers_are_written(void **state)
 {
 	struct ccm_store_header hd[] = {
@@ -657,6 +732,7 @@ int main(void)
 		cmocka_unit_test(date_carries_the_offset_of_its_day),
 		cmocka_unit_test(addresses_take_one_documented_form),
 		cmocka_unit_test(priority_received_and_extra_headers_are_written),
+		cmocka_unit_test(macbinary_attachments_give_users_their_files),
 		cmocka_unit_test(forwarded_message_renders_as_an_attached_message),
 		cmocka_unit_test(forwarded_text_without_settings_reads_as_code_page_437),
 		cmocka_unit_test(forwards_nested_too_deep_stay_export_text),

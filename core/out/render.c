@@ -161,7 +161,8 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 			rc = ccm_rout_oom(r);
 			goto out;
 		}
-		if ((rc = ccm_render_forward_attachment(r, &fw, &a)) < 0)
+		if ((rc = ccm_render_forward_attachment(r, &fw, &a)) < 0 ||
+		    (rc == 0 && (rc = ccm_render_macbinary(r, s, &a)) < 0))
 			goto out;
 		if (rc == 0 && ((rc = ccm_render_part_headers(r, NULL, a.name, NULL)) < 0 ||
 				(rc = write_blob(r, s, a.blob_id)) < 0))

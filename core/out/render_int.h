@@ -106,6 +106,18 @@ typedef long long (*ccm_render_read_fn)(void *ctx, void *buf, size_t n,
 					struct ccm_error *err);
 int ccm_render_base64(struct ccm_rout *r, ccm_render_read_fn read, void *ctx);
 
+/* ---- MacBinary attachments (render_macbin.c) ---- */
+
+/*
+ * Attachment `a` of the stored message: when it is kept as a MacBinary II
+ * file (kind "macbinary") with a sound header, writes it (part headers and
+ * content, after the caller's delimiter line) as its data fork, or as
+ * multipart/appledouble when it has a resource fork, and returns 1.
+ * Returns 0, having written nothing, when it is not; negative on failure.
+ */
+int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
+			 const struct ccm_store_attachment *a);
+
 /* ---- forwarded messages (render_forward.c) ---- */
 
 /* Forwarded messages inside forwarded messages are rendered this deep

@@ -28,7 +28,7 @@ import re
 import signal
 import sys
 
-from store_read import (attachments, exported_name, folders, is_forwarded, levels,
+from store_read import (attachments, expected_file, exported_file, exported_name, folders, is_forwarded, levels,
                         mailboxes, messages, open_store)
 
 WHOLE_RUN = 120
@@ -196,7 +196,8 @@ def check_message(where, m, flags, data):
     counts["attachments"] += len(want)
     if len(parts) != len(want):
         problem(where, "%d attachments, the store has %d" % (len(parts), len(want)))
-    for i, (p, (wname, wdata)) in enumerate(zip(parts, want), 1):
+    for i, (p, (wname, wdata, wkind)) in enumerate(zip(parts, want), 1):
+        p, grsrc = exported_file(p)
         gname = p.get_filename()
         if gname != exported_name(wname, wdata):
             problem(where, "attachment %d is named %r, the store has %r" % (i, gname, wname))
@@ -207,9 +208,13 @@ def check_message(where, m, flags, data):
                         % (i, wname, p.get_content_type()))
             continue
         gdata = p.get_payload(decode=True)
-        if gdata != wdata:
+        wfile, wrsrc = expected_file(wkind, wdata)
+        if gdata != wfile:
             problem(where, "attachment %d %r: %d bytes that differ from the store's %d"
-                    % (i, wname, len(gdata or b""), len(wdata)))
+                    % (i, wname, len(gdata or b""), len(wfile)))
+        if grsrc != wrsrc:
+            problem(where, "attachment %d %r: resource fork of %d bytes, the store's %d"
+                    % (i, wname, len(grsrc or b""), len(wrsrc or b"")))
 
 
 def check_folder(imap, who, name, folder):

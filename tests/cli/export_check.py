@@ -29,7 +29,7 @@ import sqlite3
 import sys
 import zoneinfo
 
-from store_read import exported_name, is_forwarded
+from store_read import expected_file, exported_file, exported_name, is_forwarded
 
 POLICY = email.policy.default
 MAX_DEPTH = 8          # docs/render.md: forwarded messages rendered 8 deep
@@ -642,9 +642,10 @@ def load_store(path):
     for mid, name, value in db.execute(
             "SELECT message_id, name, value FROM message_headers ORDER BY message_id, seq"):
         msgs[mid]["headers"].append((name, value))
-    for mid, name, blob in db.execute(
-            "SELECT message_id, name, blob_id FROM attachments ORDER BY message_id, seq"):
-        msgs[mid]["atts"].append((name, blob))
+    for mid, name, blob, akind in db.execute(
+            "SELECT message_id, name, blob_id, kind FROM attachments "
+            "ORDER BY message_id, seq"):
+        msgs[mid]["atts"].append((name, blob, akind))
     return db, folders, msgs
 
 
@@ -713,14 +714,21 @@ def check_message(pb, where, raw, s, db, st, tz, stats):
     if len(parts) - 1 != len(s["atts"]):
         pb.add(where, "%d attachments, expected %d" % (len(parts) - 1, len(s["atts"])))
         return
-    for (name, blob), p in zip(s["atts"], parts[1:]):
+    for (name, blob, akind), p in zip(s["atts"], parts[1:]):
         data = blob_bytes(db, blob)
         stats["attachments"] += 1
         stats["bytes"] += len(data)
         if is_forwarded(name, data):
             check_forwarded(pb, where, p, name, data, st, tz, 1, stats)
-        else:
-            check_file_part(pb, where, p, name, data)
+            continue
+        # MacBinary: the data fork, with the resource fork in AppleDouble.
+        wfile, wrsrc = expected_file(akind, data)
+        p, grsrc = exported_file(p)
+        stats["appledouble"] = stats.get("appledouble", 0) + (grsrc is not None)
+        if grsrc != wrsrc:
+            pb.add(where, "attachment %r: resource fork of %d bytes, expected %d"
+                   % (name, len(grsrc or b""), len(wrsrc or b"")))
+        check_file_part(pb, where, p, name, wfile)
 
 
 MID_RE = re.compile(rb"^Message-ID: <ccmig\.(\d+)@", re.M | re.I)
