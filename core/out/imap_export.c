@@ -236,7 +236,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	struct shared *sh = w->sh;
 	struct ccm_store_cursor *mc = NULL;
 	struct ccm_store_message m;
-	struct ccm_render_opts ro = { sh->o->tz, NULL, NULL };
+	struct ccm_render_opts ro = { .tz = sh->o->tz };
 	struct ccm_error e;
 	int rc, looked = 0;
 

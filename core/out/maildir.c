@@ -173,7 +173,7 @@ static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
 /* One message into maildir `md` (the folder's Maildir). */
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
-	struct ccm_render_opts ro = { x->tz, NULL, NULL };
+	struct ccm_render_opts ro = { .tz = x->tz };
 	struct fwrite_ctx w = { NULL, 0, 0, 0 };
 	char tmp[4300], cur[4300];
 	int rc;
