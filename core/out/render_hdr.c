@@ -14,24 +14,28 @@ static const char b64chars[] =
 
 int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n)
 {
-	char q[4];
+	char *q;
 
-	while (n > 0) {
-		unsigned long v = (unsigned long)p[0] << 16;
-
-		if (n > 1)
-			v |= (unsigned long)p[1] << 8;
-		if (n > 2)
-			v |= p[2];
-		q[0] = b64chars[(v >> 18) & 63];
-		q[1] = b64chars[(v >> 12) & 63];
-		q[2] = n > 1 ? b64chars[(v >> 6) & 63] : '=';
-		q[3] = n > 2 ? b64chars[v & 63] : '=';
-		if (ccm_buf_add(o, q, 4))
-			return CCM_ENOMEM;
-		p += n > 3 ? 3 : n;
-		n -= n > 3 ? 3 : n;
+	/* Room for all of it at once: this runs for every attachment byte. */
+	if (ccm_buf_grow(o, (n + 2) / 3 * 4))
+		return CCM_ENOMEM;
+	q = o->ptr + o->len;
+	for (; n >= 3; p += 3, n -= 3) {
+		unsigned long v = (unsigned long)p[0] << 16 | (unsigned long)p[1] << 8 | p[2];
+		*q++ = b64chars[(v >> 18) & 63];
+		*q++ = b64chars[(v >> 12) & 63];
+		*q++ = b64chars[(v >> 6) & 63];
+		*q++ = b64chars[v & 63];
 	}
+	if (n > 0) {
+		unsigned long v = (unsigned long)p[0] << 16 | (n > 1 ? (unsigned long)p[1] << 8 : 0);
+		*q++ = b64chars[(v >> 18) & 63];
+		*q++ = b64chars[(v >> 12) & 63];
+		*q++ = n > 1 ? b64chars[(v >> 6) & 63] : '=';
+		*q++ = '=';
+	}
+	o->len = (size_t)(q - o->ptr);
+	*q = '\0';
 	return 0;
 }
 

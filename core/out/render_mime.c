@@ -251,6 +251,9 @@ int ccm_render_base64(struct ccm_rout *r, ccm_render_read_fn read, void *ctx)
 			}
 			have += (size_t)got;
 		}
+		/* Room for the whole chunk first: one growth, not one per line. */
+		if (ccm_buf_grow(&r->b, (have + 56) / 57 * 78))
+			return ccm_rout_oom(r);
 		for (i = 0; i < have; i += 57) {
 			size_t n = have - i < 57 ? have - i : 57;
 
