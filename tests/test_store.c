@@ -590,6 +590,59 @@ static void recipients_are_listed_by_kind(void **state)
 	assert_int_equal(n, 4);
 }
 
+/* Cursors of one query reuse statements: a second cursor opened while the
+ * first is half read must not share its statement, and one opened after a
+ * half-read cursor is freed starts from the first row. */
+static void cursors_of_one_query_stay_independent(void **state)
+{
+	struct fx *f = *state;
+	struct ccm_store_cursor *a, *b;
+	struct ccm_recipient r;
+	struct ccm_error err;
+	int n;
+
+	make(f->s, CCM_RECIP_CUSTOM, "a", "A");
+	make(f->s, CCM_RECIP_CUSTOM, "b", "B");
+	make(f->s, CCM_RECIP_CUSTOM, "c", "C");
+	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &a, &err), 0);
+	assert_int_equal(ccm_store_next_recipient(a, &r, &err), 1);
+	assert_string_equal(r.alias, "a");
+	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &b, &err), 0);
+	for (n = 0; ccm_store_next_recipient(b, &r, &err) == 1; n++)
+		;
+	assert_int_equal(n, 3);
+	ccm_store_cursor_free(b);
+	assert_int_equal(ccm_store_next_recipient(a, &r, &err), 1);
+	assert_string_equal(r.alias, "b");
+	ccm_store_cursor_free(a);
+	for (int round = 0; round < 40; round++) {
+		assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &a, &err), 0);
+		assert_int_equal(ccm_store_next_recipient(a, &r, &err), 1);
+		assert_string_equal(r.alias, "a");
+		ccm_store_cursor_free(a);
+	}
+}
+
+/* A cursor left open (a script's, say) may outlive its store: it reads
+ * nothing more and is freed without touching the closed store. */
+static void cursor_outliving_its_store_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct ccm_store_cursor *c;
+	struct ccm_recipient r;
+	struct ccm_error err;
+
+	make(f->s, CCM_RECIP_CUSTOM, "a", "A");
+	make(f->s, CCM_RECIP_CUSTOM, "b", "B");
+	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &c, &err), 0);
+	assert_int_equal(ccm_store_next_recipient(c, &r, &err), 1);
+	ccm_store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(ccm_store_next_recipient(c, &r, &err), CCM_EINVAL);
+	assert_non_null(strstr(err.msg, "closed"));
+	ccm_store_cursor_free(c);
+}
+
 static void comments_split_into_office_and_phone(void **state)
 {
 	struct ccm_buf o = CCM_BUF_INIT, p = CCM_BUF_INIT;
@@ -1380,6 +1433,8 @@ int main(void)
 		T(update_writes_only_what_changed),
 		T(list_membership_is_kept_once_and_only_for_lists),
 		T(recipients_are_listed_by_kind),
+		T(cursors_of_one_query_stay_independent),
+		T(cursor_outliving_its_store_is_refused),
 		cmocka_unit_test(comments_split_into_office_and_phone),
 		T(folders_keep_hierarchy_and_well_known_marks),
 		T(rolled_back_folders_are_forgotten),

@@ -143,20 +143,34 @@ int ccm_cursor_new(struct ccm_store *s, int kind, const char *sql,
 	*out = NULL;
 	if (!c)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory opening a query");
-	rc = sqlite3_prepare_v2(s->db, sql, -1, &c->st, NULL);
-	if (rc != SQLITE_OK) {
+	for (int i = s->n_idle - 1; i >= 0; i--)
+		if (!strcmp(sqlite3_sql(s->idle[i]), sql)) {
+			c->st = s->idle[i];
+			s->idle[i] = s->idle[--s->n_idle];
+			break;
+		}
+	if (!c->st && (rc = sqlite3_prepare_v2(s->db, sql, -1, &c->st, NULL)) != SQLITE_OK) {
 		free(c);
 		return ccm_st_fail(s, rc, err, "preparing a query");
 	}
 	c->s = s;
 	c->kind = kind;
+	c->next = s->cursors;
+	if (s->cursors)
+		s->cursors->prev = c;
+	s->cursors = c;
 	*out = c;
 	return 0;
 }
 
 int ccm_cursor_step(struct ccm_store_cursor *c, struct ccm_error *err)
 {
-	int rc = sqlite3_step(c->st);
+	int rc;
+
+	if (!c->s)
+		return ccm_error_set(err, CCM_EINVAL, "the store this query read is "
+				     "closed");
+	rc = sqlite3_step(c->st);
 
 	if (rc == SQLITE_ROW)
 		return 1;
@@ -167,8 +181,24 @@ int ccm_cursor_step(struct ccm_store_cursor *c, struct ccm_error *err)
 
 void ccm_store_cursor_free(struct ccm_store_cursor *c)
 {
+	struct ccm_store *s;
+
 	if (!c)
 		return;
+	if ((s = c->s) != NULL) {
+		if (c->prev)
+			c->prev->next = c->next;
+		else
+			s->cursors = c->next;
+		if (c->next)
+			c->next->prev = c->prev;
+		if (c->st && s->n_idle < (int)(sizeof(s->idle) / sizeof(s->idle[0]))) {
+			sqlite3_reset(c->st);
+			sqlite3_clear_bindings(c->st);
+			s->idle[s->n_idle++] = c->st;
+			c->st = NULL;
+		}
+	}
 	sqlite3_finalize(c->st);
 	free(c);
 }
@@ -350,6 +380,15 @@ void ccm_store_close(struct ccm_store *s)
 		ccm_store_flush_events(s, NULL);
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
+	for (int i = 0; i < s->n_idle; i++)
+		sqlite3_finalize(s->idle[i]);
+	/* Cursors still open (a script's, say) outlive the store: their
+	 * statements go now, and freeing them later touches nothing of it. */
+	for (struct ccm_store_cursor *c = s->cursors; c; c = c->next) {
+		sqlite3_finalize(c->st);
+		c->st = NULL;
+		c->s = NULL;
+	}
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		sqlite3_close_v2(s->db);   /* a cursor left open: close when it goes */
 	ccm_diaglist_release(&s->pending);

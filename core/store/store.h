@@ -121,7 +121,10 @@ int ccm_store_check(struct ccm_store *s, struct ccm_buf *problems,
  * run. Rows are borrowed: the strings of a row stay valid until the next
  * call of next on that cursor or its free. Each next function returns 1
  * with a row, 0 at the end, or a negative code. Free every cursor with
- * ccm_store_cursor_free() (NULL is ignored) before closing the store.
+ * ccm_store_cursor_free() (NULL is ignored). A cursor still open when its
+ * store closes is detached: its next returns CCM_EINVAL, and freeing it
+ * later is safe. Freed cursors' statements are kept for the next cursor of
+ * the same query.
  */
 struct ccm_store_cursor;
 void ccm_store_cursor_free(struct ccm_store_cursor *c);
