@@ -25,7 +25,40 @@ expect_grep() {
 	if grep -qF -- "$1" "$2"; then pass; else fail "'$1' not in $2"; fi
 }
 
+# Stores a test damages on purpose, space-separated paths: left out of the
+# check at the end.
+DAMAGED_STORES=""
+
+# stores_sound: every ccmig store the test left under $TMP passes SQLite's
+# integrity_check and foreign_key_check. Files that are not ccmig stores
+# (junk a test feeds on purpose) and $DAMAGED_STORES are left out.
+stores_sound() {
+	python3 - "$TMP" $DAMAGED_STORES <<'PY' >"$TMP/stores_sound" 2>&1
+import os, sqlite3, sys
+top, skip = sys.argv[1], {os.path.realpath(p) for p in sys.argv[2:]}
+for d, _, files in os.walk(top):
+    for f in files:
+        p = os.path.join(d, f)
+        if not f.endswith(".db") or os.path.realpath(p) in skip:
+            continue
+        try:
+            db = sqlite3.connect(p)
+            if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'recipients'").fetchone():
+                continue
+        except sqlite3.DatabaseError:
+            continue
+        bad = [r[0] for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        bad += ["%s row %s -> %s" % r[:3] for r in db.execute("PRAGMA foreign_key_check")]
+        for b in bad:
+            print("%s: %s" % (os.path.relpath(p, top), b))
+PY
+	if [ -s "$TMP/stores_sound" ]; then
+		fail "stores left unsound:"; sed 's/^/  | /' "$TMP/stores_sound" >&2
+	else pass; fi
+}
+
 finish() {
+	stores_sound
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }

@@ -15,6 +15,19 @@ expect_status 1 "$CCMIG" migrate "$DATA/salespo" --store "$TMP/b.db" --keep-file
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
 expect_grep "0 missing or different, 0 extra" "$TMP/out"
 expect_grep "The store holds the whole post office." "$TMP/out"
+if grep -q "damaged" "$TMP/out"; then fail "a sound store called damaged"; else pass; fi
+# verify checks the store itself first: a row whose recipient is gone (a
+# store edited by hand, a disk that lost a page) is reported, with what to do.
+cp "$TMP/b.db" "$TMP/hurt.db"
+DAMAGED_STORES="$TMP/hurt.db"
+python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute(
+    "INSERT INTO addresses (recipient_id, type, address, match_key) VALUES (99999, ?, ?, ?)",
+    ("SMTP", "ghost@example.com", "ghost@example.com")); db.commit()' "$TMP/hurt.db"
+expect_status 1 "$CCMIG" verify "$DATA/salespo" --store "$TMP/hurt.db"
+expect_grep "The store is damaged" "$TMP/out"
+expect_grep "table addresses row" "$TMP/out"
+expect_grep "refers to a missing row of recipients" "$TMP/out"
+expect_grep "Restore the store from a copy" "$TMP/out"
 # The post office's export settings are kept for reading forwarded messages:
 # the packing list carries them, and the import records them.
 meta() {
