@@ -1,6 +1,9 @@
 /* test_codepage.c: code page conversion to and from UTF-8. */
 #include "testutil.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "base/buf.h"
@@ -356,6 +359,92 @@ static void utf8_validity(void **state)
 	assert_false(ccm_utf8_valid("\xFF", 1));
 }
 
+/*
+ * Single-byte code pages convert through tables made from iconv's answers:
+ * every byte, and every character of the BMP, must come out as iconv
+ * itself converts it alone (bad bytes bad, unmappable characters '?').
+ * ASCII is taken as ASCII in every code page (864's 0x25 stays '%', not
+ * U+066A), so the bytes compared are 0x80 to 0xFF.
+ */
+static void single_byte_code_pages_agree_with_iconv(void **state)
+{
+	static const int cps[] = { 437, 737, 775, 850, 852, 855, 857, 862, 864,
+				   866, 874, 1250, 1251, 1252, 1253, 1254, 1256, 1257 };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cps) / sizeof(cps[0]); k++) {
+		struct ccm_cp *c = open_cp(cps[k]);
+		char name[16];
+		iconv_t to, from;
+
+		snprintf(name, sizeof(name), "CP%d", cps[k]);
+		to = iconv_open("UTF-8", name);
+		from = iconv_open(name, "UTF-8");
+		assert_true(to != (iconv_t)-1 && from != (iconv_t)-1);
+		for (int b = 0x80; b < 256; b++) {
+			char in = (char)b, want[16], *ip = &in, *op = want;
+			size_t il = 1, ol = sizeof(want), bad = 0;
+			struct ccm_buf got = CCM_BUF_INIT;
+
+			iconv(to, NULL, NULL, NULL, NULL);
+			if (iconv(to, &ip, &il, &op, &ol) == (size_t)-1) {
+				memcpy(want, "\xEF\xBF\xBD", 3);
+				ol = sizeof(want) - 3;
+			} else {
+				iconv(to, NULL, NULL, &op, &ol);
+			}
+			assert_int_equal(ccm_cp_to_utf8(c, &got, &in, 1, &bad), 0);
+			assert_int_equal(got.len, sizeof(want) - ol);
+			assert_memory_equal(got.ptr, want, got.len);
+			assert_int_equal(bad, il ? 1 : 0);
+			ccm_buf_release(&got);
+		}
+		for (unsigned u = 0x80; u < 0x10000; u++) {
+			char utf8[4], want[8], *ip = utf8, *op = want;
+			size_t n, il, ol = sizeof(want), rep = 0;
+			struct ccm_buf got = CCM_BUF_INIT;
+
+			if (u >= 0xD800 && u < 0xE000)
+				continue;
+			if (u < 0x800) {
+				utf8[0] = (char)(0xC0 | u >> 6);
+				utf8[1] = (char)(0x80 | (u & 0x3F));
+				n = 2;
+			} else {
+				utf8[0] = (char)(0xE0 | u >> 12);
+				utf8[1] = (char)(0x80 | ((u >> 6) & 0x3F));
+				utf8[2] = (char)(0x80 | (u & 0x3F));
+				n = 3;
+			}
+			il = n;
+			iconv(from, NULL, NULL, NULL, NULL);
+			if (iconv(from, &ip, &il, &op, &ol) == (size_t)-1) {
+				want[0] = '?';
+				ol = sizeof(want) - 1;
+			}
+			assert_int_equal(ccm_cp_from_utf8(c, &got, utf8, n, &rep), 0);
+			assert_int_equal(got.len, sizeof(want) - ol);
+			assert_memory_equal(got.ptr, want, got.len);
+			assert_int_equal(rep, il ? 1 : 0);
+			ccm_buf_release(&got);
+		}
+		iconv_close(to);
+		iconv_close(from);
+		ccm_cp_free(c);
+	}
+}
+
+/* 1255 and 1258 hold a letter back, waiting for a combining mark: the last
+ * letter of a string, and the one before a bad byte, must still come out. */
+static void composing_code_pages_keep_the_last_letter(void **state)
+{
+	(void)state;
+	CHECK_TO(1255, "a\xE0", "a\xD7\x90", 0);
+	CHECK_TO(1255, "\xE0\xFF\xE1", "\xD7\x90\xEF\xBF\xBD\xD7\x91", 1);
+	CHECK_TO(1258, "\xC3", "\xC4\x82", 0);
+	CHECK_TO(1258, "\xC3\xCC", "\xE1\xBA\xB0", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +474,8 @@ int main(void)
 		cmocka_unit_test(unknown_code_page_is_unsupported),
 		cmocka_unit_test(dbcs_code_pages_are_known),
 		cmocka_unit_test(utf8_validity),
+		cmocka_unit_test(single_byte_code_pages_agree_with_iconv),
+		cmocka_unit_test(composing_code_pages_keep_the_last_letter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

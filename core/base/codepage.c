@@ -11,6 +11,16 @@
 /* The longest character of any code page we open, with room to spare. */
 #define CP_HOLD_MAX 8
 
+/*
+ * A single-byte code page converts through tables made from iconv's own
+ * answers when the code page is opened: iconv costs a call and a state
+ * machine per run of text, and was 40% of the time of an extract.
+ */
+struct cp_enc {
+	unsigned int ucs;       /* a code point above U+007F */
+	unsigned char byte;     /* the byte iconv writes for it */
+};
+
 struct ccm_cp {
 	int cp;
 	int dbcs;
@@ -18,7 +28,15 @@ struct ccm_cp {
 	iconv_t from;   /* UTF-8 -> code page */
 	unsigned char held[CP_HOLD_MAX];   /* incomplete tail kept by the stream */
 	size_t nheld;
+	int tables;                     /* 1: the tables below are in use */
+	unsigned char dec_len[128];     /* UTF-8 length of byte 0x80 + i; 0 bad */
+	char dec[128][4];               /* its UTF-8 */
+	struct cp_enc enc[128];         /* sorted by ucs */
+	int n_enc;
 };
+
+static int utf8_char(const unsigned char *s, size_t left);
+static void tables_make(struct ccm_cp *c);
 
 static const char utf8_replacement[] = "\xEF\xBF\xBD";
 
@@ -52,6 +70,8 @@ int ccm_cp_open(struct ccm_cp **out, int cp, struct ccm_error *err)
 		free(c);
 		goto unsupported;
 	}
+	if (!c->dbcs)
+		tables_make(c);
 	*out = c;
 	return 0;
 
@@ -60,6 +80,82 @@ unsupported:
 			     "code page %d is not supported by this system's iconv; "
 			     "use one of 437, 850, 852, 1252, 932 (or another CPnnn "
 			     "that 'iconv -l' lists) and set 'Code page:' in po.txt", cp);
+}
+
+/* The code point of a valid UTF-8 character of n bytes. */
+static unsigned int utf8_decode(const unsigned char *s, int n)
+{
+	static const unsigned char lead_mask[] = { 0, 0x7F, 0x1F, 0x0F, 0x07 };
+	unsigned int u = s[0] & lead_mask[n];
+
+	for (int i = 1; i < n; i++)
+		u = (u << 6) | (s[i] & 0x3F);
+	return u;
+}
+
+static int enc_cmp(const void *a, const void *b)
+{
+	unsigned int x = ((const struct cp_enc *)a)->ucs, y = ((const struct cp_enc *)b)->ucs;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Asks iconv for every byte 0x80..0xFF alone. The tables are used only when
+ * each byte either fails (an undefined byte: bad, as iconv says) or gives
+ * exactly one character with nothing held back: code pages that compose
+ * characters (1255, 1258) hold state between bytes and keep iconv. Code
+ * points whose byte iconv writes back the same way go into the encoding
+ * table; any other is left to iconv when it is met.
+ */
+static void tables_make(struct ccm_cp *c)
+{
+	for (int i = 0; i < 128; i++) {
+		char in = (char)(0x80 + i), out[16], *ip = &in, *op = out;
+		size_t ileft = 1, oleft = sizeof(out), r, n;
+
+		iconv(c->to, NULL, NULL, NULL, NULL);
+		r = iconv(c->to, &ip, &ileft, &op, &oleft);
+		if (r == (size_t)-1 && errno == EILSEQ) {
+			c->dec_len[i] = 0;
+			continue;
+		}
+		/* Nothing out yet means iconv holds the character back to see
+		 * whether a combining one follows. */
+		if (r == (size_t)-1 || ileft || oleft == sizeof(out))
+			goto stateful;
+		n = sizeof(out) - oleft;
+		if (iconv(c->to, NULL, NULL, &op, &oleft) == (size_t)-1 ||
+		    n != sizeof(out) - oleft)
+			goto stateful;
+		if (n < 2 || n > 4 || utf8_char((unsigned char *)out, n) != (int)n)
+			goto stateful;
+		memcpy(c->dec[i], out, n);
+		c->dec_len[i] = (unsigned char)n;
+	}
+	iconv(c->to, NULL, NULL, NULL, NULL);
+	c->n_enc = 0;
+	for (int i = 0; i < 128; i++) {
+		char back[8], *ip = c->dec[i], *op = back;
+		size_t ileft = c->dec_len[i], oleft = sizeof(back);
+
+		if (!ileft)
+			continue;
+		iconv(c->from, NULL, NULL, NULL, NULL);
+		if (iconv(c->from, &ip, &ileft, &op, &oleft) == (size_t)-1 ||
+		    sizeof(back) - oleft != 1 || (unsigned char)back[0] != 0x80 + i)
+			continue;
+		c->enc[c->n_enc].ucs = utf8_decode((unsigned char *)c->dec[i], c->dec_len[i]);
+		c->enc[c->n_enc].byte = (unsigned char)(0x80 + i);
+		c->n_enc++;
+	}
+	iconv(c->from, NULL, NULL, NULL, NULL);
+	qsort(c->enc, (size_t)c->n_enc, sizeof(c->enc[0]), enc_cmp);
+	c->tables = 1;
+	return;
+stateful:
+	iconv(c->to, NULL, NULL, NULL, NULL);
+	c->tables = 0;
 }
 
 void ccm_cp_free(struct ccm_cp *c)
@@ -132,11 +228,67 @@ static size_t bad_span(const struct ccm_cp *c, const unsigned char *p, size_t le
  * character at the end is left unconverted; *used says how many bytes were
  * consumed. With `final` set the whole input is consumed.
  */
+/* decode() through the tables: every byte is a whole character. */
+static int decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+			size_t len, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)in, *end = p + len;
+
+	/* At most 3 UTF-8 bytes a byte (code pages of the BMP). */
+	if (ccm_buf_grow(out, len < 65536 ? len * 3 : 65536 * 3) < 0)
+		return CCM_ENOMEM;
+	while (p < end) {
+		size_t n = ascii_prefix((const char *)p, (size_t)(end - p));
+		unsigned char b;
+
+		if (n) {
+			if (ccm_buf_add(out, p, n) < 0)
+				return CCM_ENOMEM;
+			p += n;
+			continue;
+		}
+		b = *p++;
+		if (c->dec_len[b - 0x80]) {
+			if (ccm_buf_add(out, c->dec[b - 0x80], c->dec_len[b - 0x80]) < 0)
+				return CCM_ENOMEM;
+		} else {
+			if (ccm_buf_add(out, utf8_replacement, 3) < 0)
+				return CCM_ENOMEM;
+			if (bad)
+				(*bad)++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Lets out what iconv holds and resets it. Code pages that compose (1255,
+ * 1258) keep the last character in iconv's state, waiting for a combining
+ * one: at the end of the text, or before a bad byte, it must be let out, or
+ * the text loses that letter.
+ */
+static int flush_to(struct ccm_cp *c, struct ccm_buf *out)
+{
+	char tail[16], *op = tail;
+	size_t oleft = sizeof(tail);
+	int rc = 0;
+
+	if (iconv(c->to, NULL, NULL, &op, &oleft) != (size_t)-1 && oleft < sizeof(tail))
+		rc = ccm_buf_add(out, tail, sizeof(tail) - oleft);
+	iconv(c->to, NULL, NULL, NULL, NULL);
+	return rc < 0 ? CCM_ENOMEM : 0;
+}
+
 static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 		  size_t len, int final, size_t *bad, size_t *used)
 {
 	char *ip = (char *)in;   /* iconv's prototype wants non-const */
 	size_t ileft = len;
+
+	if (c->tables) {
+		*used = len;
+		return decode_table(c, out, in, len, bad);
+	}
 
 	while (ileft > 0) {
 		size_t n = ascii_prefix(ip, ileft);
@@ -166,14 +318,15 @@ static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 			break;
 		/* EILSEQ, or EINVAL (an incomplete tail) at the end of a whole string. */
 		n = errno == EINVAL ? ileft : bad_span(c, (unsigned char *)ip, ileft);
-		if (ccm_buf_add(out, utf8_replacement, 3) < 0)
+		if (flush_to(c, out) < 0 || ccm_buf_add(out, utf8_replacement, 3) < 0)
 			return CCM_ENOMEM;
 		if (bad)
 			(*bad)++;
 		ip += n;
 		ileft -= n;
-		iconv(c->to, NULL, NULL, NULL, NULL);
 	}
+	if (final && ileft == 0 && flush_to(c, out) < 0)
+		return CCM_ENOMEM;
 	*used = len - ileft;
 	return 0;
 }
@@ -284,6 +437,43 @@ int ccm_utf8_valid(const char *s, size_t len)
 	return 1;
 }
 
+/* The byte of code point u in the encoding table, or -1. */
+static int enc_find(const struct ccm_cp *c, unsigned int u)
+{
+	int lo = 0, hi = c->n_enc - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+
+		if (c->enc[mid].ucs == u)
+			return c->enc[mid].byte;
+		if (c->enc[mid].ucs < u)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Writes the one UTF-8 character at p (n bytes, valid) through the table,
+ * or iconv when the table does not know it. Returns 1 when written, 0 when
+ * the code page cannot hold it, CCM_ENOMEM.
+ */
+static int encode_one(struct ccm_cp *c, struct ccm_buf *out, char *p, size_t n)
+{
+	char one[8], *op = one;
+	size_t il = n, ol = sizeof(one);
+	int b = enc_find(c, utf8_decode((unsigned char *)p, (int)n));
+
+	if (b >= 0)
+		return ccm_buf_addch(out, (char)b) < 0 ? CCM_ENOMEM : 1;
+	if (iconv(c->from, &p, &il, &op, &ol) != (size_t)-1 && !il)
+		return ccm_buf_add(out, one, sizeof(one) - ol) < 0 ? CCM_ENOMEM : 1;
+	iconv(c->from, NULL, NULL, NULL, NULL);
+	return 0;
+}
+
 int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 		     size_t len, size_t *replaced)
 {
@@ -294,7 +484,7 @@ int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 		size_t n = ascii_prefix(ip, ileft);
 		char *op;
 		size_t oleft, room, r;
-		int k;
+		int k, rc;
 
 		if (n) {
 			if (ccm_buf_add(out, ip, n) < 0)
@@ -303,27 +493,41 @@ int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 			ileft -= n;
 			continue;
 		}
-		/* A code page character is never longer than its UTF-8 form. */
-		room = ileft < 4096 ? ileft + 8 : 4096;
-		if (ccm_buf_grow(out, room) < 0)
-			return CCM_ENOMEM;
-		op = out->ptr + out->len;
-		oleft = room;
-		r = iconv(c->from, &ip, &ileft, &op, &oleft);
-		out->len = room - oleft + out->len;
-		out->ptr[out->len] = '\0';
-		if (r != (size_t)-1 || errno == E2BIG)
-			continue;
+		if (c->tables) {
+			/* One character at a time, so that what the code page
+			 * cannot hold is still counted. */
+			k = utf8_char((unsigned char *)ip, ileft);
+			n = k < 0 ? (size_t)-k : (size_t)k;
+			if (k > 0 && (rc = encode_one(c, out, ip, n)) != 0) {
+				if (rc < 0)
+					return rc;
+				ip += n;
+				ileft -= n;
+				continue;
+			}
+		} else {
+			/* A code page character is never longer than its UTF-8 form. */
+			room = ileft < 4096 ? ileft + 8 : 4096;
+			if (ccm_buf_grow(out, room) < 0)
+				return CCM_ENOMEM;
+			op = out->ptr + out->len;
+			oleft = room;
+			r = iconv(c->from, &ip, &ileft, &op, &oleft);
+			out->len = room - oleft + out->len;
+			out->ptr[out->len] = '\0';
+			if (r != (size_t)-1 || errno == E2BIG)
+				continue;
+			k = utf8_char((unsigned char *)ip, ileft);
+			n = k < 0 ? (size_t)-k : (size_t)k;
+			iconv(c->from, NULL, NULL, NULL, NULL);
+		}
 		/* Unmappable or invalid: one '?' per character, never a silent drop. */
-		k = utf8_char((unsigned char *)ip, ileft);
-		n = k < 0 ? (size_t)-k : (size_t)k;
 		if (ccm_buf_addch(out, '?') < 0)
 			return CCM_ENOMEM;
 		if (replaced)
 			(*replaced)++;
 		ip += n;
 		ileft -= n;
-		iconv(c->from, NULL, NULL, NULL, NULL);
 	}
 	return 0;
 }

@@ -9,7 +9,12 @@
 /*
  * A converter for one code page. Text of the bundle is converted to UTF-8
  * at the boundary; the writer of migration files converts back. ASCII input
- * takes a fast path that does not call iconv. Double-byte code pages (932,
+ * takes a fast path that does not call iconv, and bytes 0x00..0x7F are
+ * ASCII in every code page (864's 0x25 is '%', not U+066A). Single-byte
+ * code pages convert through tables built from iconv's own answers when
+ * the converter opens; code pages that compose characters (1255, 1258)
+ * go through iconv, which is flushed at the end of each text so that no
+ * held-back letter is lost. Double-byte code pages (932,
  * 936, 949, 950) are converted as whole characters, so a trail byte 0x5C
  * or 0x5B inside a character never surfaces as '\' or '[' (Q198861).
  */
