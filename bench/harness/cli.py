@@ -2,6 +2,7 @@
 post offices, runs every stage and writes RESULTS.md and results.json."""
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import targets
 USAGE = """\
 bench/run [--quick] [--work DIR] [--runs N] [--build-dir DIR] [--no-build]
           [--output DIR] [--only GROUPS] [--strict]
+bench/run --render RESULTS_JSON
 
 Builds a Release ccmig, generates the post offices with `ccmig gen` at a
 fixed seed (kept in the work folder and reused while the options and the
@@ -46,6 +48,10 @@ def parse(argv):
                    "(scaling needs main)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a target is missed")
+    p.add_argument("--render", metavar="RESULTS_JSON",
+                   help="run nothing: judge the targets again and rewrite "
+                   "RESULTS.md beside this results.json (after editing "
+                   "bench/changes.md, say)")
     args = p.parse_args(argv)
     args.only = [g.strip() for g in args.only.split(",") if g.strip()]
     bad = [g for g in args.only if g not in GROUPS]
@@ -74,14 +80,36 @@ def prepare_work(work):
     open(os.path.join(work, "bench.log"), "w").close()
 
 
+def write_results(output, data, plan, repo):
+    """Judges the targets and writes results.json and RESULTS.md into
+    output."""
+    data["targets"] = targets.evaluate(data)
+    os.makedirs(output, exist_ok=True)
+    report.write_json(os.path.join(output, "results.json"), data)
+    report.write_markdown(os.path.join(output, "RESULTS.md"), data,
+                          plans.notes(plan), report.read_changes(repo))
+
+
+def render(path, repo):
+    """--render: the results of an earlier run written again."""
+    with open(path) as f:
+        data = json.load(f)
+    plan = dict(plans.QUICK if data["mode"] == "quick" else plans.FULL,
+                runs=data["runs"], once=tuple(data.get("once", ())))
+    write_results(os.path.dirname(os.path.abspath(path)), data, plan, repo)
+    return 0
+
+
 def main(argv):
     args = parse(argv)
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    if args.render:
+        return render(args.render, repo)
     plan = dict(plans.QUICK if args.quick else plans.FULL)
     if args.runs:
         plan["runs"] = args.runs
         plan["once"] = ()
-    repo = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
     work = os.path.abspath(args.work or ("/tmp/ccmig-bench-quick" if args.quick
                                          else "/tmp/ccmig-bench"))
     build_dir = os.path.abspath(args.build_dir or os.path.join(repo, "build-bench"))
@@ -119,13 +147,9 @@ def main(argv):
         subprocess.run(["rm", "-rf", b.out], check=False)
     mach["load_at_end"] = machine.load_now()
     data = dict(b.results, machine=mach, mode=plan["mode"], runs=plan["runs"],
-                big_label=plan["big_label"],
+                once=list(plan.get("once", ())), big_label=plan["big_label"],
                 elapsed_s=round(time.monotonic() - started, 1))
-    data["targets"] = targets.evaluate(data)
-    os.makedirs(output, exist_ok=True)
-    report.write_json(os.path.join(output, "results.json"), data)
-    report.write_markdown(os.path.join(output, "RESULTS.md"), data,
-                          plans.notes(plan), report.read_changes(repo))
+    write_results(output, data, plan, repo)
     for t in data["targets"]:
         say("%-25s %s: %s" % (t["verdict"], t["title"], t["measured"]))
     say("wrote %s and %s" % (os.path.join(output, "RESULTS.md"),

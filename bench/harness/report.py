@@ -32,6 +32,11 @@ def write_json(path, data):
         f.write("\n")
 
 
+def _secs(x):
+    """Seconds, with the precision a short stage needs."""
+    return "%.3f s" % x if x < 1 else "%.2f s" % x
+
+
 def _mb(n):
     return "%.0f MB" % (n / MB) if n >= 10 * MB else "%.1f MB" % (n / MB)
 
@@ -41,6 +46,8 @@ def _rate(name, st, data):
     po = data["post_offices"].get(st.get("po", ""), {})
     f = data["facts"]
     w = st["wall"]
+    if w < 0.01:
+        return "too short to tell"
     if name in ("import", "baseline") and "messages" in f:
         return "%.0f messages/s, %.0f MB/s of migration files" % (
             f["messages"] / w, f["set_bytes"] / MB / w)
@@ -62,9 +69,9 @@ def _stage_rows(names, data):
         if name not in s:
             continue
         st = s[name]
-        rows.append("| %s | %s | `%s` | %d | %.2f s | %.2f s | %.1f MiB | %s |"
-                    % (name, what, st["argv"], st["n"], st["wall"], st["cpu"],
-                       st["rss_mib"], _rate(name, st, data)))
+        rows.append("| %s | %s | `%s` | %d | %s | %s | %.1f MiB | %s |"
+                    % (name, what, st["argv"], st["n"], _secs(st["wall"]),
+                       _secs(st["cpu"]), st["rss_mib"], _rate(name, st, data)))
     return rows
 
 
@@ -97,7 +104,11 @@ def _machine(m):
 def _post_offices(data):
     rows = ["| post office | `ccmig gen` options | users | mailboxes | "
             "messages | attachments | size |", "|---|---|---|---|---|---|---|"]
-    for name, po in data["post_offices"].items():
+    # The main one first, then the large attachment, then scaling's.
+    names = sorted(data["post_offices"],
+                   key=lambda n: (n != "main", n != "big", n))
+    for name in names:
+        po = data["post_offices"][name]
         rows.append("| %s | `--seed %d %s` | %d | %d | %d | %d | %s (%.2f GiB) |"
                     % (name, po["seed"], " ".join(po["options"]), po["users"],
                        po["mailboxes"], po["messages"], po["attachments"],
@@ -116,11 +127,11 @@ def _scaling(data):
     for r in rows:
         m, e = s[r["migrate"]], s[r["export_maildir"]]
         gb = r["bytes"] / 1e9
-        out.append("| %dx | %s (%s) | %d | %.2f s | %.2f | %.1f MiB | %.2f s "
+        out.append("| %dx | %s (%s) | %d | %s | %.2f | %.1f MiB | %s "
                    "| %.2f | %.1f MiB |"
                    % (r["factor"], r["po"], _mb(r["bytes"]), r["messages"],
-                      m["wall"], m["wall"] / gb, m["rss_mib"], e["wall"],
-                      e["wall"] / gb, e["rss_mib"]))
+                      _secs(m["wall"]), m["wall"] / gb, m["rss_mib"],
+                      _secs(e["wall"]), e["wall"] / gb, e["rss_mib"]))
     return out
 
 
