@@ -1,5 +1,6 @@
 /* lua_policy.c: migration policies in Lua, sandboxed, as extractor hooks. */
 #include "lua_policy.h"
+#include "lua_policy_watchdog.h"
 #include "luahost.h"
 
 #include <stdio.h>
@@ -15,7 +16,9 @@
 struct ccm_policies {
 	lua_State *L;
 	size_t used, cap;              /* bytes the state holds, and its cap */
+	int in_call;                   /* policy code runs: the cap holds */
 	long budget, left;             /* instructions per hook call */
+	double seconds;                /* CPU time per hook call */
 	int env;                       /* registry ref of the sandbox's _ENV */
 	int hooks[MAX_POLICIES];       /* registry refs of the hook tables */
 	char *names[MAX_POLICIES];
@@ -43,7 +46,11 @@ static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		p->used -= old;
 		return NULL;
 	}
-	if (nsize > old && p->used - old + nsize > p->cap)
+	/* Only while policy code runs: what ccmig itself pushes between
+	 * calls (a message's fields) must not fail outside a protected call,
+	 * where an error would abort the program, even when a policy keeps
+	 * all its memory. */
+	if (p->in_call && nsize > old && p->used - old + nsize > p->cap)
 		return NULL;            /* Lua raises "not enough memory" */
 	ptr = realloc(ptr, nsize);
 	if (ptr)
@@ -62,6 +69,27 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	if (p->left < 0)
 		luaL_error(L, "the policy ran more than %I instructions in one hook "
 			   "call; it may loop forever", (lua_Integer)p->budget);
+	if (ccm_watchdog_expired())
+		luaL_error(L, "the policy used more than %f seconds of CPU time in one "
+			   "hook call", (lua_Number)p->seconds);
+}
+
+/* setmetatable without __gc: a finalizer runs whenever the collector
+ * gets to it, between hook calls or when the policy is closed, outside
+ * the instruction budget, where a loop in it would never end. */
+static int l_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: a policy may not set __gc "
+					  "(finalizers would run outside its limits)");
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
 }
 
 /* readcsv(path): rows of a CSV file named in the policy's arguments. */
@@ -152,34 +180,62 @@ static void make_env(lua_State *L)
 	lua_setfield(L, -2, "os");
 	lua_pushcfunction(L, l_readcsv);
 	lua_setfield(L, -2, "readcsv");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, l_setmetatable, 1);
+	lua_setfield(L, -2, "setmetatable");
 }
 
-/* Runs the function on the stack with nargs in the sandbox's limits. */
-static int call(struct ccm_policies *p, int nargs, int nres)
+/*
+ * Runs the function on the stack with nargs in the sandbox's limits: the
+ * instructions, the memory and the CPU time of one call. `what` and `who`
+ * name the hook and whom it runs for, should the watchdog have to say so.
+ */
+static int call(struct ccm_policies *p, size_t i, const char *what, const char *who,
+		int nargs, int nres)
 {
+	char about[1024];
 	int rc;
 
 	if (p->borrowed)       /* trusted code: no sandbox limits */
 		return ccm_lua_pcall(p->L, nargs, nres);
+	snprintf(about, sizeof(about), "policy '%s' in its %s%s%s%s", p->names[i], what,
+		 who ? " for '" : "", who ? who : "", who ? "'" : "");
 	p->left = p->budget;
+	p->in_call = 1;
 	lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	ccm_watchdog_arm(p->seconds, about);
 	rc = ccm_lua_pcall(p->L, nargs, nres);
+	ccm_watchdog_disarm();
 	lua_sethook(p->L, NULL, 0, 0);
+	p->in_call = 0;
 	return rc;
 }
 
-/* err from the Lua error on the stack (popped): the first line of it. */
+/* err from the Lua error on the stack (popped): the first line of it. A
+ * policy that cannot load stops the run before anything is imported; a
+ * hook that fails leaves out one user, which the caller says. */
 static int lua_fail(struct ccm_policies *p, const char *what, const char *script,
 		    struct ccm_error *err)
 {
 	const char *msg = lua_tostring(p->L, -1);
 	size_t n = msg ? strcspn(msg, "\n") : 0;
+	int loading = !strcmp(what, "loading") || !strcmp(what, "main chunk");
 
 	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s; fix the "
-		      "policy and run again (nothing was imported)", script, what,
-		      (int)n, msg ? msg : "unknown error");
+		      "policy and run again%s", script, what, (int)n,
+		      msg ? msg : "unknown error", loading ? " (nothing was imported)" : "");
 	lua_pop(p->L, 1);
 	return CCM_EINVAL;
+}
+
+/* Pushes t[k] of the table at idx, raw: reading what a policy returns
+ * must run none of its code (an __index function would run outside any
+ * protected call and outside the limits). Returns its type. */
+static int rawfield(lua_State *L, int idx, const char *k)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, k);
+	return lua_rawget(L, idx);
 }
 
 static void set_str(lua_State *L, const char *k, const char *v)
@@ -191,7 +247,7 @@ static void set_str(lua_State *L, const char *k, const char *v)
 /* Replaces *slot with the string field k of the table on top, if any. */
 static void take(lua_State *L, const char *k, char **slot, const char **out)
 {
-	lua_getfield(L, -1, k);
+	rawfield(L, -1, k);
 	if (lua_type(L, -1) == LUA_TSTRING) {
 		free(*slot);
 		*slot = strdup(lua_tostring(L, -1));
@@ -217,7 +273,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "user");
+		rawfield(L, -1, "user");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -229,7 +285,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 		lua_setfield(L, -2, "location");
 		set_str(L, "post_office", e->addr);
 		set_str(L, "comments", e->comments);
-		if (call(p, 1, 1) != LUA_OK)
+		if (call(p, i, "user hook", e->name, 1, 1) != LUA_OK)
 			return lua_fail(p, "user hook", p->names[i], err);
 		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
 			lua_pop(L, 1);
@@ -242,7 +298,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			take(L, "last_name", &p->last, &out->last_name);
 			/* addresses = {"SMTP:...", ...}: added to what earlier
 			 * policies gave, at most 16 in all. */
-			lua_getfield(L, -1, "addresses");
+			rawfield(L, -1, "addresses");
 			for (lua_Integer k = 1; lua_istable(L, -1) && p->n_addresses < 16; k++) {
 				if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
 					lua_pop(L, 1);
@@ -274,11 +330,11 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
 		/* folder(name, user): a new name, or false to skip. */
-		lua_getfield(L, -1, "folder");
+		rawfield(L, -1, "folder");
 		if (lua_isfunction(L, -1)) {
 			lua_pushstring(L, cur);
 			lua_pushstring(L, user);
-			if (call(p, 2, 1) != LUA_OK) {
+			if (call(p, i, "folder hook", user, 2, 1) != LUA_OK) {
 				lua_remove(L, -2);
 				return lua_fail(p, "folder hook", p->names[i], err);
 			}
@@ -294,7 +350,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		}
 		lua_pop(L, 1);
 		/* message(m, user): false to skip, or a table of overrides. */
-		lua_getfield(L, -1, "message");
+		rawfield(L, -1, "message");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -316,7 +372,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		lua_pushinteger(L, (lua_Integer)m->number);
 		lua_setfield(L, -2, "number");
 		lua_pushstring(L, user);
-		if (call(p, 2, 1) != LUA_OK)
+		if (call(p, i, "message hook", user, 2, 1) != LUA_OK)
 			return lua_fail(p, "message hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 			lua_pop(L, 1);
@@ -325,7 +381,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		if (lua_istable(L, -1)) {
 			take(L, "folder", &p->folder, &out->folder);
 			take(L, "subject", &p->subject, &out->subject);
-			lua_getfield(L, -1, "unread");
+			rawfield(L, -1, "unread");
 			if (lua_isboolean(L, -1))
 				out->unread = lua_toboolean(L, -1);
 			lua_pop(L, 1);
@@ -343,7 +399,7 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "address");
+		rawfield(L, -1, "address");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -354,7 +410,7 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 		set_str(L, "post_office", a->po);
 		set_str(L, "kind", ccm_addr_kind_name(a->kind));
 		set_str(L, "raw", a->raw);
-		if (call(p, 1, 1) != LUA_OK)
+		if (call(p, i, "address hook", NULL, 1, 1) != LUA_OK)
 			return lua_fail(p, "address hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TSTRING) {
 			/* The first policy that maps it decides. */
@@ -383,7 +439,7 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "custom_recipient");
+		rawfield(L, -1, "custom_recipient");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -403,10 +459,10 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 			set_str(L, "target", c[k].target);
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
-		if (call(p, 2, 1) != LUA_OK)
+		if (call(p, i, "custom_recipient hook", name, 2, 1) != LUA_OK)
 			return lua_fail(p, "custom_recipient hook", p->names[i], err);
 		if (lua_istable(L, -1)) {           /* a candidate: its id */
-			lua_getfield(L, -1, "id");
+			rawfield(L, -1, "id");
 			lua_remove(L, -2);
 		}
 		if (lua_isnil(L, -1)) {
@@ -427,7 +483,21 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 		lua_pop(L, 1);
 		return *chosen ? 1 : 0;             /* false: none */
 	}
-	return 0;
+	/* Every policy said nil: the default decides, as the hook's
+	 * documentation promises (not "none", which makes a new mailbox
+	 * beside the custom recipient that holds the user's address). */
+	return 2;
+}
+
+/* CPU seconds per hook call: CCMIG_POLICY_SECONDS, for a site whose
+ * policies need longer (and for tests that need it shorter). */
+static double policy_seconds(void)
+{
+	const char *v = getenv("CCMIG_POLICY_SECONDS");
+	char *end;
+	double d = v ? strtod(v, &end) : 0;
+
+	return v && end != v && !*end && d > 0 && d < 1e6 ? d : CCM_WATCHDOG_SECONDS;
 }
 
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,
@@ -446,6 +516,11 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 	}
 	p->cap = CCM_POLICY_MEMORY;
 	p->budget = CCM_POLICY_INSTRUCTIONS;
+	p->seconds = policy_seconds();
+	if (ccm_watchdog_init(err) < 0) {
+		free(p);
+		return CCM_EIO;
+	}
 	p->L = L = lua_newstate(cap_alloc, p);
 	if (!L) {
 		free(p);
@@ -480,7 +555,7 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->env);
 		lua_setupvalue(L, -2, 1);            /* its _ENV: the sandbox */
 		lua_pushvalue(L, -2);                /* the arguments */
-		if (call(p, 1, 1) != LUA_OK) {
+		if (call(p, i, "main chunk", NULL, 1, 1) != LUA_OK) {
 			lua_remove(L, -2);
 			lua_fail(p, "main chunk", files[i], err);
 			ccm_policies_free(p);
