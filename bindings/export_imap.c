@@ -13,10 +13,13 @@
 #include "store/ledger.h"
 #include "store/store.h"
 
-static void on_progress(void *ctx, unsigned long long messages,
-			unsigned long long bytes)
+static void on_progress(void *ctx, unsigned long long done,
+			unsigned long long total, unsigned long long bytes)
 {
-	progress_update(ctx, messages, bytes);
+	struct progress *p = ctx;
+
+	p->total = total;
+	progress_update(p, done, bytes);
 }
 
 /* Credentials others can read are worth a word, not a refusal. */

@@ -116,6 +116,7 @@ struct shared {
 	struct ccm_imap_stats *st;
 	struct job *jobs;
 	size_t n_jobs, next;
+	unsigned long long total;    /* messages in the store */
 	int fatal;                   /* the store failed: stop */
 	struct ccm_error fatal_err;
 	time_t last_progress;
@@ -165,7 +166,7 @@ static void progress(struct shared *sh)
 	if (sh->o->progress && now != sh->last_progress) {
 		sh->last_progress = now;
 		sh->o->progress(sh->o->progress_ctx, sh->st->messages + sh->st->already +
-				sh->st->found, sh->st->bytes);
+				sh->st->found + sh->st->failed, sh->total, sh->st->bytes);
 	}
 }
 
@@ -235,7 +236,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	struct shared *sh = w->sh;
 	struct ccm_store_cursor *mc = NULL;
 	struct ccm_store_message m;
-	struct ccm_render_opts ro = { sh->o->tz, NULL, NULL };
+	struct ccm_render_opts ro = { .tz = sh->o->tz };
 	struct ccm_error e;
 	int rc, looked = 0;
 
@@ -582,6 +583,7 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 	sh.st = st;
 	if ((rc = list_jobs(&sh, err)) < 0)
 		goto out;
+	sh.total = (unsigned long long)count_of(s, "SELECT count(*) FROM messages", 0);
 	{
 		/* One connection first: a server that cannot be reached, or
 		 * whose certificate is not trusted, fails the run at once

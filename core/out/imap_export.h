@@ -28,9 +28,10 @@ struct ccm_imap_export_opts {
 	 * (kinds imap-no-credentials, imap-login, imap-folder, imap-refused,
 	 * imap-connection), and the store's events. May be NULL (stderr). */
 	struct ccm_report *report;
-	/* Called now and then with the totals so far; may be NULL. */
-	void (*progress)(void *ctx, unsigned long long messages,
-			 unsigned long long bytes);
+	/* Called now and then with the messages done so far (sent or there
+	 * already) of `total`, and the bytes sent; may be NULL. */
+	void (*progress)(void *ctx, unsigned long long done,
+			 unsigned long long total, unsigned long long bytes);
 	void *progress_ctx;
 };
 

@@ -33,27 +33,35 @@ struct mctx {
 	struct ccm_error *err;
 	struct ccm_buf path, name;
 	struct have have;            /* what the folder being written holds */
+	char *iobuf;                 /* the block a message file is written from */
 };
 
+#define IOBUF_SIZE (256u << 10)
+
+/* Creates folder `path`: 1 when made now, 0 when it was there. */
 static int make_dir(const char *path, struct ccm_error *err)
 {
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+	if (mkdir(path, 0700) == 0)
+		return 1;
+	if (errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", path);
 	return 0;
 }
 
-/* A Maildir (cur, new, tmp) at `path`. */
+/* A Maildir (cur, new, tmp) at `path`: 1 when its cur/ is new (so it holds
+ * nothing yet), 0 when it was there, or a negative code. */
 static int make_maildir(struct mctx *x, const char *path)
 {
 	static const char *const sub[] = { "cur", "new", "tmp" };
 	char p[4200];
-	int rc = make_dir(path, x->err);
+	int rc = make_dir(path, x->err), fresh = 0;
 
-	for (int i = 0; rc == 0 && i < 3; i++) {
+	for (int i = 0; rc >= 0 && i < 3; i++) {
 		snprintf(p, sizeof(p), "%s/%s", path, sub[i]);
-		rc = make_dir(p, x->err);
+		if ((rc = make_dir(p, x->err)) == 1 && i == 0)
+			fresh = 1;
 	}
-	return rc;
+	return rc < 0 ? rc : fresh;
 }
 
 /* The Maildir++ subfolder of a store folder: ".Sent", ".Projects.1999";
@@ -81,46 +89,77 @@ struct fwrite_ctx {
 	unsigned long long n;
 	int cr;                      /* a CR is held back */
 	int fail;                    /* errno of the first failed write */
+	size_t used;                 /* bytes waiting in out */
+	char *out;                   /* IOBUF_SIZE bytes, written a block at a time */
 };
+
+/* Adds n bytes to the block being written, writing it out when full. */
+static int put(struct fwrite_ctx *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = IOBUF_SIZE - w->used;
+
+		if (k > n)
+			k = n;
+		memcpy(w->out + w->used, p, k);
+		w->used += k;
+		p += k;
+		n -= k;
+		if (w->used == IOBUF_SIZE) {
+			if (fwrite(w->out, 1, w->used, w->f) != w->used)
+				return w->fail = errno, CCM_EIO;
+			w->n += w->used;
+			w->used = 0;
+		}
+	}
+	return 0;
+}
+
+/* Writes what the block holds. */
+static int put_flush(struct fwrite_ctx *w)
+{
+	if (w->used && fwrite(w->out, 1, w->used, w->f) != w->used)
+		return w->fail = errno, CCM_EIO;
+	w->n += w->used;
+	w->used = 0;
+	return 0;
+}
 
 static int to_file(void *ctx, const void *data, size_t n)
 {
 	struct fwrite_ctx *w = ctx;
 	const char *p = data, *e = p + n;
 
+	/* Runs between CRs are copied whole; a CR that ends no line is
+	 * data; one at the end of a piece waits for the next. */
 	while (p < e) {
-		const char *cr = memchr(p, '\r', (size_t)(e - p));
-		size_t take = cr ? (size_t)(cr - p) : (size_t)(e - p);
+		const char *cr;
 
-		if (w->cr && (take > 0 || cr) && *p != '\n') {
-			/* The held CR did not end a line: it is data. */
-			if (fputc('\r', w->f) == EOF)
-				return w->fail = errno, CCM_EIO;
-			w->n++;
+		if (w->cr) {
+			w->cr = 0;
+			if (*p != '\n' && put(w, "\r", 1) < 0)
+				return CCM_EIO;
 		}
-		w->cr = 0;
-		if (fwrite(p, 1, take, w->f) != take)
-			return w->fail = errno, CCM_EIO;
-		w->n += take;
-		p += take;
-		if (cr) {
-			w->cr = 1;
-			p++;
-		}
+		cr = memchr(p, '\r', (size_t)(e - p));
+		if (put(w, p, (size_t)((cr ? cr : e) - p)) < 0)
+			return CCM_EIO;
+		if (!cr)
+			break;
+		w->cr = 1;
+		p = cr + 1;
 	}
 	return 0;
 }
 
-/* A CR the message ended with. */
+/* The end of the message: a CR it ended with, and what waits. */
 static int flush_cr(struct fwrite_ctx *w)
 {
-	if (!w->cr)
-		return 0;
-	w->cr = 0;
-	w->n++;
-	if (fputc('\r', w->f) == EOF)
-		return w->fail = errno, CCM_EIO;
-	return 0;
+	if (w->cr) {
+		w->cr = 0;
+		if (put(w, "\r", 1) < 0)
+			return CCM_EIO;
+	}
+	return put_flush(w);
 }
 
 static int cmp_id(const void *a, const void *b)
@@ -174,8 +213,8 @@ static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
 /* One message into maildir `md` (the folder's Maildir). */
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
-	struct ccm_render_opts ro = { x->tz, NULL, NULL };
-	struct fwrite_ctx w = { NULL, 0, 0, 0 };
+	struct ccm_render_opts ro = { .tz = x->tz };
+	struct fwrite_ctx w = { .f = NULL };
 	char tmp[4300], cur[4300];
 	int rc;
 
@@ -188,6 +227,10 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%lld", md, m->id);
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
+	/* Written in blocks of IOBUF_SIZE straight from out: stdio would
+	 * only copy them once more. */
+	setvbuf(w.f, NULL, _IONBF, 0);
+	w.out = x->iobuf;
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
 	if (rc == 0)
 		rc = flush_cr(&w);
@@ -224,9 +267,9 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 {
 	struct ccm_store_cursor *fc = NULL, *mc = NULL;
 	struct ccm_folder f;
-	int rc;
+	int rc, fresh_root;
 
-	if ((rc = make_maildir(x, root)) < 0)
+	if ((rc = fresh_root = make_maildir(x, root)) < 0)
 		return rc;
 	if ((rc = ccm_store_folders(x->s, mailbox, &fc, x->err)) < 0)
 		return rc;
@@ -239,10 +282,12 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 			break;
 		}
 		snprintf(md, sizeof(md), "%s%s%s", root, x->name.len ? "/" : "", x->name.ptr);
-		if (x->name.len && (rc = make_maildir(x, md)) < 0)
+		if ((rc = x->name.len ? make_maildir(x, md) : fresh_root) < 0)
 			break;
 		x->st->folders++;
-		if ((rc = scan_existing(md, &x->have, x->err)) < 0 ||
+		/* A folder made just now holds nothing: no need to look. */
+		x->have.n = 0;
+		if ((rc == 0 && (rc = scan_existing(md, &x->have, x->err)) < 0) ||
 		    (rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
@@ -260,17 +305,24 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { NULL, 0, 0 } };
+	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { NULL, 0, 0 },
+			  malloc(IOBUF_SIZE) };
 	struct ccm_store_cursor *rc_cur = NULL;
 	struct ccm_recipient r;
 	char root[4200];
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if ((rc = make_dir(dir, err)) < 0)
+	if (!x.iobuf)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if ((rc = make_dir(dir, err)) < 0) {
+		free(x.iobuf);
 		return rc;
-	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &rc_cur, err)) < 0)
+	}
+	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &rc_cur, err)) < 0) {
+		free(x.iobuf);
 		return rc;
+	}
 	while ((rc = ccm_store_next_recipient(rc_cur, &r, err)) > 0) {
 		/* Aliases are ASCII and unique; anything else is kept out of
 		 * the path all the same. */
@@ -293,5 +345,6 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz
 	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
 	free(x.have.id);
+	free(x.iobuf);
 	return rc < 0 ? rc : 0;
 }

@@ -1,5 +1,6 @@
 /* import.c: a migration file set into the store, as the wizard imported it. */
 #include "store/import.h"
+#include "store/po.h"
 #include "base/fault.h"
 #include "store/folders.h"
 #include "store/ledger.h"
@@ -11,6 +12,7 @@
 #include "iff/csv.h"
 #include "iff/reader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,7 +93,9 @@ static int recovery_open(struct ictx *x)
 		snprintf(path, sizeof(path), "%s/RECOVER-%04d.pkl", dir, n);
 		if (stat(path, &sb) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, x->rec.name);
+		/* Written as .part and renamed when whole: a killed import
+		 * leaves no recovery file that looks complete. */
+		snprintf(path, sizeof(path), "%s/%s.part", dir, x->rec.name);
 		x->rec.f = fopen(path, "wb");
 		if (!x->rec.f)
 			return ccm_error_sys(x->err, errno, "cannot create recovery file '%s'",
@@ -132,6 +136,43 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 }
 
 /* The recovery packing list: the recovery primary and the set's secondaries. */
+/* Renames the finished "<name>.part" of the set's folder to <name>. */
+static int part_done(struct ictx *x, const char *name)
+{
+	char from[4310], to[4300];
+
+	snprintf(to, sizeof(to), "%s/%s", ccm_iff_set_dir(x->set), name);
+	snprintf(from, sizeof(from), "%s.part", to);
+	if (rename(from, to) != 0)
+		return ccm_error_sys(x->err, errno, "cannot rename '%s' to '%s'", from, to);
+	return 0;
+}
+
+/* Removes the recovery files an import killed while writing them left. */
+static void remove_stale_parts(struct ictx *x)
+{
+	const char *dir = ccm_iff_set_dir(x->set);
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		size_t n = strlen(d->d_name);
+		char path[4300];
+
+		if (strncmp(d->d_name, "RECOVER-", 8) || n < 5 ||
+		    strcmp(d->d_name + n - 5, ".part"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (remove(path) == 0)
+			report(x, CCM_NOTE, "stale-recovery-file", 0, 0, -1, NULL,
+			       "removed %s, the unfinished recovery file of an import that "
+			       "was interrupted; this import writes its own", d->d_name);
+	}
+	closedir(dp);
+}
+
 static int recovery_close(struct ictx *x)
 {
 	char path[4200];
@@ -143,7 +184,9 @@ static int recovery_close(struct ictx *x)
 	if (fclose(x->rec.f) != 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write recovery file '%s'", x->rec.name);
 	x->rec.f = NULL;
-	snprintf(path, sizeof(path), "%s/%s", ccm_iff_set_dir(x->set), x->st->recovery);
+	if (rc == 0)
+		rc = part_done(x, x->rec.name);
+	snprintf(path, sizeof(path), "%s/%s.part", ccm_iff_set_dir(x->set), x->st->recovery);
 	f = fopen(path, "wb");
 	if (!f)
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", path);
@@ -154,6 +197,8 @@ static int recovery_close(struct ictx *x)
 			ccm_iff_set_file(x->set, CCM_IFF_SECONDARY, i)->name);
 	if (fclose(f) != 0 && rc == 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", path);
+	if (rc == 0)
+		rc = part_done(x, x->st->recovery);
 	return rc;
 }
 
@@ -757,6 +802,32 @@ static int record_zone(struct ictx *x, const char *zone)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Keeps the settings of the post office the set came from, which ccmig
+ * extract writes in the packing list: forwarded messages stay cc:Mail
+ * export text in the store, and rendering them needs to know how it reads.
+ * A line that cannot be read is reported and the import goes on.
+ */
+static int record_po(struct ictx *x)
+{
+	const char *text = ccm_iff_set_po_settings(x->set);
+	struct ccm_error e;
+	int rc;
+
+	if (!text)
+		return 0;
+	rc = ccm_store_po_record(x->s, text, &e);
+	if (rc == CCM_EMALFORMED) {
+		report(x, CCM_WARNING, "bad-po-settings", 0, 0, -1, NULL,
+		       "the packing list's post office settings cannot be read (%s); "
+		       "forwarded messages will be read with a manifest's defaults", e.msg);
+		return 0;
+	}
+	if (rc < 0 && x->err)
+		*x->err = e;
+	return rc;
+}
+
 /* ---- sections --------------------------------------------------------------- */
 
 /* Skips the rest of a section whole into the recovery file (8124). */
@@ -860,8 +931,10 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
 		goto finish;
-	if (o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0)
+	if ((o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0) ||
+	    (rc = record_po(&x)) < 0)
 		goto finish;
+	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
 		const struct ccm_iff_file *f = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, x.pri_index);

@@ -28,7 +28,8 @@ import re
 import signal
 import sys
 
-from store_read import attachments, folders, levels, mailboxes, messages, open_store
+from store_read import (attachments, expected_file, exported_file, exported_name, folders, is_forwarded, levels,
+                        mailboxes, messages, open_store)
 
 WHOLE_RUN = 120
 IO_TIMEOUT = 20
@@ -190,17 +191,30 @@ def check_message(where, m, flags, data):
     if text is None or normal_text(text) != normal_text(m["body"] or ""):
         problem(where, "body text %r differs from the store's %r"
                 % ((text or "")[:60], (m["body"] or "")[:60]))
-    got = [(p.get_filename(), p.get_payload(decode=True)) for p in msg.iter_attachments()]
+    parts = list(msg.iter_attachments())
     want = attachments(db, m["id"])
     counts["attachments"] += len(want)
-    if len(got) != len(want):
-        problem(where, "%d attachments, the store has %d" % (len(got), len(want)))
-    for i, ((gname, gdata), (wname, wdata)) in enumerate(zip(got, want), 1):
-        if gname != wname:
+    if len(parts) != len(want):
+        problem(where, "%d attachments, the store has %d" % (len(parts), len(want)))
+    for i, (p, (wname, wdata, wkind)) in enumerate(zip(parts, want), 1):
+        p, grsrc = exported_file(p)
+        gname = p.get_filename()
+        if gname != exported_name(wname, wdata):
             problem(where, "attachment %d is named %r, the store has %r" % (i, gname, wname))
-        if gdata != wdata:
+        if is_forwarded(wname, wdata):
+            # An attached message; export_check.py compares what is in it.
+            if p.get_content_type() != "message/rfc822":
+                problem(where, "attachment %d %r is %s, not an attached message"
+                        % (i, wname, p.get_content_type()))
+            continue
+        gdata = p.get_payload(decode=True)
+        wfile, wrsrc = expected_file(wkind, wdata)
+        if gdata != wfile:
             problem(where, "attachment %d %r: %d bytes that differ from the store's %d"
-                    % (i, wname, len(gdata or b""), len(wdata)))
+                    % (i, wname, len(gdata or b""), len(wfile)))
+        if grsrc != wrsrc:
+            problem(where, "attachment %d %r: resource fork of %d bytes, the store's %d"
+                    % (i, wname, len(grsrc or b""), len(wrsrc or b"")))
 
 
 def check_folder(imap, who, name, folder):

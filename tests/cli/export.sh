@@ -53,6 +53,10 @@ assert len(sent) == 1 and str(sent[0]["Subject"]) == "Re: Grüße"
 att = list(sent[0].iter_attachments())
 assert att[0].get_content() == bytes(range(256))
 assert len(box("jsmith", "Projects", "1999.mbox")) == 1
+# Flags in Status: the sent message was read, the project one was not.
+flags = lambda *p: [m.get_flags() for m in mailbox.mbox(os.path.join(root, *p), create=False)]
+assert flags("jsmith", "Sent Items.mbox") == ["RO"], flags("jsmith", "Sent Items.mbox")
+assert flags("jsmith", "Projects", "1999.mbox") == [""], flags("jsmith", "Projects", "1999.mbox")
 assert len(box("public", "Lotus cc:Mail Bulletin Boards", "Social.mbox")) == 1
 print("mbox ok")
 PY

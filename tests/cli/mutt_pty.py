@@ -272,7 +272,7 @@ def pick(db):
     assert rows, "the store has no Inbox message with body text to open"
 
     def rank(row):
-        names = [n for n, _ in attachments(db, row["id"])]
+        names = [n for n, _, _ in attachments(db, row["id"])]
         return (-sum(not n.isascii() for n in names), -len(names), row["id"])
     row = min(rows, key=rank)
     msgs = db.execute("SELECT id, subject, body FROM messages WHERE folder_id = ? "
@@ -355,7 +355,7 @@ def main():
             m.wait_for("Attachments")
             m.settle()
             text = m.screen.text()
-            for name, _ in files:
+            for name, _, _ in files:
                 want = shown(name)
                 assert want is None or want in text, \
                     "attachment %r not in the attachment menu:\n%s" % (want, text)
