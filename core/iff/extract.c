@@ -489,9 +489,12 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	int rc;
 
 	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0) {
-		note(x, CCM_ERROR, "mailbox-unreadable", "po.txt", -1, e->name, 0,
-		     "%s; the mailbox's section is written empty and its mail is not "
-		     "migrated", oerr.msg);
+		/* Where: the po.txt line that names the file. */
+		struct ccm_diag d = { CCM_ERROR, "mailbox-unreadable", 0, "po.txt",
+				      e->line, -1, e->name, 0, NULL };
+
+		ccm_reportf(x->b->rep, &d, "%s; the mailbox's section is written empty "
+			    "and its mail is not migrated", oerr.msg);
 		return 0;
 	}
 	ccm_msgfile_set_keep_macbinary(f, 1);
