@@ -68,10 +68,12 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	p->left -= HOOK_EVERY;
 	if (p->left < 0)
 		luaL_error(L, "the policy ran more than %I instructions in one hook "
-			   "call; it may loop forever", (lua_Integer)p->budget);
+			   "call; it may loop forever (CCMIG_POLICY_INSTRUCTIONS "
+			   "raises the limit)", (lua_Integer)p->budget);
 	if (ccm_watchdog_expired())
 		luaL_error(L, "the policy used more than %f seconds of CPU time in one "
-			   "hook call", (lua_Number)p->seconds);
+			   "hook call (CCMIG_POLICY_SECONDS raises the limit)",
+			   (lua_Number)p->seconds);
 }
 
 /* setmetatable without __gc: a finalizer runs whenever the collector
@@ -220,10 +222,14 @@ static int lua_fail(struct ccm_policies *p, const char *what, const char *script
 	const char *msg = lua_tostring(p->L, -1);
 	size_t n = msg ? strcspn(msg, "\n") : 0;
 	int loading = !strcmp(what, "loading") || !strcmp(what, "main chunk");
+	char hint[96] = "";
 
-	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s; fix the "
+	if (msg && !strcmp(msg, "not enough memory"))
+		snprintf(hint, sizeof(hint), " (policies may hold %zu MiB; "
+			 "CCMIG_POLICY_MEMORY_MB raises the limit)", p->cap >> 20);
+	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s%s; fix the "
 		      "policy and run again%s", script, what, (int)n,
-		      msg ? msg : "unknown error", loading ? " (nothing was imported)" : "");
+		      msg ? msg : "unknown error", hint, loading ? " (nothing was imported)" : "");
 	lua_pop(p->L, 1);
 	return CCM_EINVAL;
 }
@@ -489,15 +495,43 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 	return 2;
 }
 
-/* CPU seconds per hook call: CCMIG_POLICY_SECONDS, for a site whose
- * policies need longer (and for tests that need it shorter). */
-static double policy_seconds(void)
+/*
+ * A limit from the environment, for a site whose policies need more (and
+ * for tests that want less): *out becomes the number in variable `name`
+ * when it is set, and stays as it is when not. A value that is not a
+ * number above 0 and at most `max` is an error: a limit the user set is
+ * never ignored without a word.
+ */
+static int env_limit(const char *name, double max, double *out, struct ccm_error *err)
 {
-	const char *v = getenv("CCMIG_POLICY_SECONDS");
+	const char *v = getenv(name);
 	char *end;
-	double d = v ? strtod(v, &end) : 0;
+	double d;
 
-	return v && end != v && !*end && d > 0 && d < 1e6 ? d : CCM_WATCHDOG_SECONDS;
+	if (!v || !*v)
+		return 0;
+	d = strtod(v, &end);
+	if (end == v || *end || !(d > 0) || d > max)
+		return ccm_error_set(err, CCM_EINVAL, "%s='%s' is not a number above 0 and "
+				     "at most %.0f; fix it or unset it", name, v, max);
+	*out = d;
+	return 0;
+}
+
+/* The limits: the defaults, or what the environment says (policies.md). */
+static int set_limits(struct ccm_policies *p, struct ccm_error *err)
+{
+	double mib = (double)(CCM_POLICY_MEMORY >> 20);
+	double ins = (double)CCM_POLICY_INSTRUCTIONS;
+
+	p->seconds = CCM_WATCHDOG_SECONDS;
+	if (env_limit("CCMIG_POLICY_SECONDS", 1e6, &p->seconds, err) < 0 ||
+	    env_limit("CCMIG_POLICY_INSTRUCTIONS", 1e15, &ins, err) < 0 ||
+	    env_limit("CCMIG_POLICY_MEMORY_MB", 1 << 20, &mib, err) < 0)
+		return CCM_EINVAL;
+	p->budget = (long)ins;
+	p->cap = (size_t)(mib * 1048576.0);
+	return 0;
 }
 
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,
@@ -514,9 +548,10 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		free(p);
 		return ccm_error_set(err, CCM_EINVAL, "at most %d policies", MAX_POLICIES);
 	}
-	p->cap = CCM_POLICY_MEMORY;
-	p->budget = CCM_POLICY_INSTRUCTIONS;
-	p->seconds = policy_seconds();
+	if (set_limits(p, err) < 0) {
+		free(p);
+		return CCM_EINVAL;
+	}
 	if (ccm_watchdog_init(err) < 0) {
 		free(p);
 		return CCM_EIO;
