@@ -207,13 +207,15 @@ def nesting(root, base):
     # Extract keeps a forwarded message whole, as the bytes cc:Mail
     # exported, in a .ccm attachment: nothing reads inside it, so no
     # depth is too deep, and all of it arrives.
-    for depth in (9, 100, 10000):
+    # The export renders 8 levels as message/rfc822 parts, and keeps what
+    # is deeper as one attachment of the export text, saying why.
+    for depth in (8, 9, 100, 10000):
         size = len(nested(depth - 1, inner))
         _edit(root, base, "nesting", "depth-%d" % depth,
               "a message forwarded %d times, each inside the next" % depth,
               lambda d, depth=depth: _append(d, nested(depth, inner)), 0, [],
               store_has=[["SELECT count(*) FROM attachments WHERE name = 'Fwd.ccm' "
-                          "AND size = %d" % size, 1]])
+                          "AND size = %d" % size, 1]], export=True, nested=depth)
     # The same, with every count blank: only delimiters are left.
     blank = re.sub(rb"(?m)^\d+\r$", b" \r", nested(100, inner))
     _edit(root, base, "nesting", "depth-100-no-counts",

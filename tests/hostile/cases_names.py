@@ -122,12 +122,22 @@ def _replace_everywhere(po, old, new):
             write(po + sub + "/" + os.fsdecode(os.fsencode(name).replace(old, new)), data)
 
 
+def _kept(table, column, text):
+    """A store_has check: `text` stands, as written, in table.column."""
+    return ["SELECT count(*) > 0 FROM %s WHERE instr(%s, CAST(X'%s' AS TEXT))"
+            % (table, column, text.encode("utf-8").hex()), 1]
+
+
 def sql(root, base):
+    """SQL metacharacters in every kind of name a bundle has: each is kept
+    as written (the store holds it), and nothing else changes."""
     q = _cp(SQL)
     c = Case(root, "sql", "user-name", "pwilson renamed %r in every file" % SQL)
     _replace_everywhere(c.copy_po(base), b"pwilson", b"pw" + q)
-    c.step(MIGRATE, 0).set(hostile=None).write()
-    for what, header in (("subject", b"Subject: "), ("folder", b"Folder: ")):
+    c.step(MIGRATE, 0).set(hostile=None, renamed={"pwilson": "pwx"},
+                           store_has=[_kept("recipients", "display_name", "pw" + SQL)]).write()
+    for what, header, where in (("subject", b"Subject: ", ("messages", "subject")),
+                                ("folder", b"Folder: ", ("folders", "path"))):
         c = Case(root, "sql", what, "a %s of %r" % (what, SQL))
         po = c.copy_po(base)
         path = po + "/" + HOSTILE_FILE
@@ -135,16 +145,27 @@ def sql(root, base):
         m = expfile.parse(data)[0]
         line = [h for h in m.headers if h.text.startswith(header)][0]
         write(path, expfile.splice(data, m, line.at, line.at + len(line.text), header + q))
-        c.step(MIGRATE, 0).set(hostile=None, export=True).write()
-    _attachment_case(root, base, "attachment", SQL, "sql").set(hostile=None).write()
-    for what, old, new in (
-            ("post-office", b"SALESPO", b"SALES" + q),
-            ("list-name", b"List: ", b"List: " + q),
-            ("board-name", b"Bulletin board: Social", b"Bulletin board: So" + q),
-            ("comments-alias", b"Comments: pwilson;", b"Comments: p'w%_*;")):
+        c.step(MIGRATE, 0).set(hostile=None, export=True, store_has=[_kept(*where, SQL)]).write()
+    _attachment_case(root, base, "attachment", SQL, "sql").set(
+        hostile=None, store_has=[_kept("attachments", "name", SQL)]).write()
+    for what, old, new, where, text in (
+            ("post-office", b"SALESPO", b"SALES" + q, ("addresses", "address"), "SALES" + SQL),
+            ("list-name", b"List: ", b"List: " + q, ("recipients", "display_name"), SQL),
+            ("board-name", b"Bulletin board: Social", b"Bulletin board: So" + q,
+             ("folders", "path"), "So" + SQL),
+            ("comments-alias", b"Comments: pwilson;", b"Comments: p'w%_*;",
+             ("recipients", "alias"), "pw_"),
+            ("display-name", b"Hill, Steve", b"Hill, St" + q, ("recipients", "display_name"),
+             "St" + SQL),
+            ("pab-entry", b"Dad", b"D" + q, ("pab_entries", "display_name"), "D" + SQL),
+            ("remote-po", b"HQPO", b"HQ" + q, ("messages", "sender_name"), "HQ" + SQL)):
         c = Case(root, "sql", what, "%s holding %r" % (what, SQL))
         _replace_everywhere(c.copy_po(base), old, new)
-        c.step(MIGRATE, 0).set(hostile=None, export=True).write()
+        if what == "list-name":      # lists reach the store through dirsync
+            c.step(["dirsync", "{po}", "--store", "{out}/s.db"], 0)
+        c.step(MIGRATE, 0).set(hostile=None, export=True, store_has=[_kept(*where, text)],
+                               renamed={"pwilson": "pw_"} if what == "comments-alias" else {})
+        c.write()
 
 
 def _recounted(data, old, new):

@@ -3,7 +3,7 @@
 # library functions billions of times, or fail in every hook; and hooks
 # that hand back what no mailbox should get.
 import expfile
-from catalogue import Case, HOSTILE_FILE, MIGRATE, read, write
+from catalogue import Case, HOSTILE_FILE, MIGRATE, RERUN_CASE_PO, read, write
 from checks import ESCAPE
 
 # Each hook's test for "this is pwilson's": the address hook sees only
@@ -93,7 +93,8 @@ def hooks(root, base):
             if body in SLOW:       # a short limit keeps the test short
                 c.set(env={"CCMIG_POLICY_SECONDS": "0.3"})
             if expect is None:
-                c.step(RUN, 2, [STUCK], timeout=60).set(check="nothing").write()
+                c.step(RUN, 2, [STUCK], timeout=60).set(check="nothing")
+                c.rerun(RERUN_CASE_PO, po="{po}").write()
             else:
                 c.step(RUN, 1, [FAILED % (hook, expect)]).write()
 
@@ -109,7 +110,8 @@ def policies(root, base):
               'return { user = function(u) error("nobody") end }\n')
     c.step(RUN, 1, [r"user 'Hill, Steve' is not migrated \[policy-failed\]"]).set(
         hostile=None, check="none",
-        store_has=[["SELECT count(*) FROM recipients WHERE kind = 'mailbox'", 0]]).write()
+        store_has=[["SELECT count(*) FROM recipients WHERE kind = 'mailbox'", 0]])
+    c.rerun(RERUN_CASE_PO, po="{po}").write()
     for name, lua, expect in (
             ("main-loop", "while true do end return {}", r"instructions"),
             ("main-alloc", 'local s = "x" while true do s = s .. s end', r"not enough memory"),
@@ -119,7 +121,8 @@ def policies(root, base):
         c = _case(root, base, name, "a policy whose main chunk: %s" % name, lua or "")
         if lua is None:
             write(c.path("policy.lua"), b"\x1bLua\x54\x00\x19\x93\r\n\x1a\n\x04\x08\x08")
-        c.step(RUN, 2, [expect]).set(check="nothing").write()
+        c.step(RUN, 2, [expect]).set(check="nothing")
+        c.rerun(RERUN_CASE_PO, po="{po}").write()
     # Hooks are looked up, and what a hook hands back is read, without
     # running any of the policy's code: its metamethods are not consulted.
     for name, lua in (("hooks-index-error", 'return setmetatable({}, {__index = '
@@ -137,21 +140,47 @@ def policies(root, base):
         c.step(RUN, 0).set(hostile=None).write()
     c = _case(root, base, "finalizer-loop", "a table whose finalizer loops forever",
               "setmetatable({}, {__gc = function() while true do end end})\nreturn {}\n")
-    c.step(RUN, 2, [r"may not set __gc"]).set(check="nothing").write()
+    c.step(RUN, 2, [r"may not set __gc"]).set(check="nothing")
+    c.rerun(RERUN_CASE_PO, po="{po}").write()
     c = _case(root, base, "memory-kept", "the main chunk keeps all the memory it may have",
               "keep = {}\npcall(function() while true do keep[#keep + 1] = "
               "string.rep('x', 1 << 20) end end)\n"
               "return { message = function(m, user) return true end }\n")
     c.step(RUN, 0).set(hostile=None).write()
+    # The limits can be set: lower, higher, and not to something that is
+    # no number.
+    def pw(body):
+        return 'return { message = function(m, user) if user == "pwilson" then %s end end }\n' % body
+    c = _case(root, base, "limit-instructions-lower", "CCMIG_POLICY_INSTRUCTIONS=100000, "
+              "a hook that runs a million", pw("for i = 1, 1e6 do end"))
+    c.step(RUN, 1, [FAILED % ("message", r"more than 100000 instructions.*"
+                              r"CCMIG_POLICY_INSTRUCTIONS raises the limit")])
+    c.set(env={"CCMIG_POLICY_INSTRUCTIONS": "100000"}).write()
+    c = _case(root, base, "limit-instructions-higher", "CCMIG_POLICY_INSTRUCTIONS=50000000, "
+              "a hook that runs 20 million", pw("for i = 1, 2e7 do end"))
+    c.step(RUN, 0).set(hostile=None, env={"CCMIG_POLICY_INSTRUCTIONS": "50000000"}).write()
+    c = _case(root, base, "limit-memory-lower", "CCMIG_POLICY_MEMORY_MB=8, a hook that "
+              "makes a 16 MiB string", pw('local s = string.rep("x", 16 << 20)'))
+    c.step(RUN, 1, [FAILED % ("message", r"not enough memory \(policies may hold 8 MiB; "
+                              r"CCMIG_POLICY_MEMORY_MB raises the limit\)")])
+    c.set(env={"CCMIG_POLICY_MEMORY_MB": "8"}).write()
+    for var, value in (("CCMIG_POLICY_SECONDS", "abc"), ("CCMIG_POLICY_MEMORY_MB", "0"),
+                       ("CCMIG_POLICY_INSTRUCTIONS", "-5")):
+        name = "limit-bad-" + var[len("CCMIG_POLICY_"):].lower().replace("_", "-")
+        c = _case(root, base, name, "%s=%s" % (var, value), pw("return true"))
+        c.step(RUN, 2, [r"%s='%s' is not a number above 0.*fix it or unset it" % (var, value)])
+        c.set(check="nothing", env={var: value})
+        c.rerun(RERUN_CASE_PO, po="{po}").write()
     # Values no mailbox should get.
     c = _case(root, base, "alias-path", "the user hook gives pwilson an alias that is a path",
               'return { user = function(u) if u.name == "pwilson" then '
               'return { alias = "../../../%s-p1" } end end }\n' % ESCAPE)
-    c.step(RUN, 0).set(hostile=None, export=True).write()
+    c.step(RUN, 0).set(hostile=None, export=True,
+                       renamed={"pwilson": "......%s" % ESCAPE[:14]}).write()
     c = _case(root, base, "alias-10mib", "the user hook gives pwilson a 10 MiB alias",
               'return { user = function(u) if u.name == "pwilson" then '
               'return { alias = string.rep("a", 10 << 20) } end end }\n')
-    c.step(RUN, 0).set(hostile=None, store_has=[
+    c.step(RUN, 0).set(hostile=None, renamed={"pwilson": "a" * 20}, store_has=[
         ["SELECT max(length(alias)) <= 64 FROM recipients", 1]]).write()
     c = _case(root, base, "folder-5000-levels", "the folder hook nests pwilson's mail 5000 deep",
               'return { folder = function(name, user) if user == "pwilson" then '

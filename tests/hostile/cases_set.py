@@ -4,7 +4,8 @@
 import os
 import re
 
-from catalogue import Case, HOSTILE_ADDRESS, HOSTILE_USER, IMPORT, file_re, read, write
+from catalogue import (Case, HOSTILE_ADDRESS, HOSTILE_USER, IMPORT, RERUN_SET, file_re, read,
+                       write)
 
 PRI, SEC = "00000004.pri", "00000004.sec"
 FIRST = b"#00000004.sec(50)"
@@ -126,6 +127,16 @@ def chains(root, base):
         field, v = (1, value) if value else (0, b"Evil")
         _edit(c, SEC, lambda d, field=field, v=v: _header_field(d, last, field, v))
         c.step(IMPORT, 1, [S + r".*\[%s\]" % kind]).write()
+    # Cut short: inside a section's data, inside its header line, right
+    # after the header, and in the middle of an attachment.
+    att = attachments[-1]
+    for name, at in (("cut-in-data", last[1] + 2 + 10), ("cut-in-header", last[0] + 6),
+                     ("cut-after-header", last[1] + 2),
+                     ("cut-in-attachment", (att[1] + att[2]) // 2)):
+        c = _case(root, base, "chain", name, "pwilson's secondary file cut at byte %d (%s)"
+                  % (at, name[4:]))
+        _edit(c, SEC, lambda d, at=at: d[:at])
+        c.step(IMPORT, 1, [S + r".*error: "]).write()
     c = _case(root, base, "chain", "empty-secondary", "pwilson's secondary file is empty")
     _edit(c, SEC, lambda d: b"")
     c.step(IMPORT, 1, [file_re(PRI) + r".*\[offset-out-of-range\]"]).write()
@@ -194,14 +205,14 @@ def packing_lists(root, base):
     c.step(IMPORT, 1, [P + r".*NUL byte.*\[pkl-path-refused\]"]).set(hostile_refused=True).write()
     c = _case(root, base, "pkl", "empty", "an empty packing list")
     _pkl(c, lambda d: b"")
-    c.step(IMPORT, 2, [r"(?i)code page"]).set(check="nothing").write()
+    c.step(IMPORT, 2, [r"(?i)code page"]).set(check="nothing").rerun(RERUN_SET).write()
     for name, value in (("unknown", b"99999"), ("word", b"abc"), ("zero", b"0"),
                         ("negative", b"-1"), ("wraps-to-1252", b"4294968548"),
                         ("utf-16", b"1200")):
         c = _case(root, base, "pkl", "code-page-" + name, "the packing list's code page is '%s'"
                   % value.decode())
         _pkl(c, lambda d, value=value: value + d[d.index(b"\r\n"):])
-        c.step(IMPORT, 2, [r"(?i)code page"]).set(check="nothing").write()
+        c.step(IMPORT, 2, [r"(?i)code page"]).set(check="nothing").rerun(RERUN_SET).write()
 
 
 def _other_pointer(c, text):
@@ -226,6 +237,17 @@ def set_files(root, base):
     c = _case(root, base, "set", "row-2mib", "pwilson's first row holds a 2 MiB subject")
     _edit(c, PRI, lambda d: d.replace(b",,Re,", b",," + b"s" * (2 << 20) + b",", 1))
     c.step(IMPORT, 1, [F + r".*\[(line-too-long|value-too-long)\]"]).write()
+    # Cut short: in the middle of the last row, inside the column header
+    # line, and right after a row's pointer started.
+    last_row = pri.rstrip(b"\r\n").rsplit(b"\r\n", 1)
+    cuts = (("cut-mid-row", len(last_row[0]) + 2 + len(last_row[1]) // 2),
+            ("cut-in-columns", pri.index(b"Folder,Sender") + 20),
+            ("cut-in-pointer", pri.rindex(b"#00000004.sec(") + 6))
+    for name, at in cuts:
+        c = _case(root, base, "set", name, "pwilson's primary file cut at byte %d (%s)"
+                  % (at, name[4:]))
+        _edit(c, PRI, lambda d, at=at: d[:at])
+        c.step(IMPORT, 1, [F + r".*error: "]).write()
     c = _case(root, base, "set", "unclosed-quote", "pwilson's first row opens a quote it never closes")
     _edit(c, PRI, lambda d: d.replace(b",,Re,", b",,\"Re,", 1))
     c.step(IMPORT, 1, [F + r".*\[quote-error\]"]).write()

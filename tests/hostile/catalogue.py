@@ -21,7 +21,15 @@ SET_CODE_PAGE = "cp1252"          # of the set extract writes
 # What every migrate of a case runs: keep-files shows what extract wrote.
 MIGRATE = ["migrate", "{po}", "--store", "{out}/s.db", "--keep-files", "{out}/set",
            "--keep-r8-folders"]
-IMPORT = ["import", "{pkl}", "--store", "{out}/s.db"]
+# A set is imported in the zone the post office wrote its dates in, as
+# migrate does, so that `ccmig verify` compares like with like.
+ZONE = ["--time-zone", "America/New_York"]
+IMPORT = ["import", "{pkl}", "--store", "{out}/s.db"] + ZONE
+# Running again on what was left, the cause removed: the intact post
+# office, or the intact set, into the same store.
+RERUN_PO = ["migrate", "{base}/po", "--store", "{out}/s.db", "--keep-r8-folders"]
+RERUN_CASE_PO = ["migrate", "{po}", "--store", "{out}/s.db", "--keep-r8-folders"]
+RERUN_SET = ["import", "{base}/set/SALESPO.pkl", "--store", "{out}/s.db"] + ZONE
 
 
 def file_re(name):
@@ -35,7 +43,7 @@ class Case:
         self.spec = {"name": group + "-" + name, "group": group, "what": what,
                      "steps": [], "check": "verify", "hostile": HOSTILE_USER,
                      "hostile_file": HOSTILE_FILE, "export": False, "names": None,
-                     "canary": None}
+                     "canary": None, "rerun": []}
         os.makedirs(os.path.join(self.dir, "input"))
 
     def path(self, *parts):
@@ -49,9 +57,18 @@ class Case:
         shutil.copytree(os.path.join(base, "set"), self.path("set"))
         return self.path("set")
 
-    def step(self, args, status, expect=(), timeout=None):
+    def step(self, args, status, expect=(), timeout=None, env=None):
         self.spec["steps"].append({"args": list(args), "status": status,
-                                   "expect": list(expect), "timeout": timeout})
+                                   "expect": list(expect), "timeout": timeout,
+                                   "env": env or {}})
+        return self
+
+    def rerun(self, args, po="{base}/po", env=None):
+        """After the case's own checks: `args` run again into the same
+        store once the cause is gone must exit 0, and `ccmig verify` of
+        `po` must then find everything (a failed run leaves a store that
+        a second run finishes)."""
+        self.spec["rerun"].append({"args": list(args), "po": po, "env": env or {}})
         return self
 
     def set(self, **kw):

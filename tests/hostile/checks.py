@@ -21,6 +21,7 @@ import re
 import sqlite3
 
 import sandbox
+from catalogue import HOSTILE_FILE
 
 ESCAPE = "ccmig-hostile-escape"
 
@@ -33,9 +34,13 @@ def after(ccmig, spec, names, env, r, run):
         _integrity(store, r)
     kind = spec["check"]
     if kind == "verify":
-        _verify(ccmig, spec, names, env, r, run, texts)
+        _verify(ccmig, spec, names, env, r, run, texts, names["po"])
+        _counts(spec, names, r)
     elif kind == "import":
         _import(spec, names, r)
+        # The set was extracted from the base post office: verify against it.
+        _verify(ccmig, spec, names, env, r, run, texts,
+                os.path.join(names["base"], "po"))
     elif kind == "nothing":
         if os.path.exists(store) and _count(store, "SELECT count(*) FROM messages"):
             r.fail("(d) the run failed, yet the store holds messages")
@@ -81,19 +86,25 @@ def _report_text(names, texts):
 VERIFY_LINE = re.compile(r"^\s*(error|warning): (.*\[verify-[a-z-]+\])$", re.M)
 
 
-def _verify(ccmig, spec, names, env, r, run, texts):
-    rc, so, se, _ = run(ccmig, ["verify", names["po"], "--store",
+def _verify(ccmig, spec, names, env, r, run, texts, po):
+    """`ccmig verify` of the store against `po`: whatever it finds wrong
+    must be the hostile user's, and said by the run's report."""
+    rc, so, se, _ = run(ccmig, ["verify", po, "--store",
                                 os.path.join(names["out"], "s.db")], env, names["out"], 120)
     if rc not in (0, 1):
         r.fail("(d) verify exited %s: %s" % (rc, (so + se)[-500:]))
         return
     report = _report_text(names, texts)
     hostile, hfile = spec["hostile"], spec["hostile_file"]
+    if spec["check"] == "import" and hostile:
+        # Rows of a set are counted against the report by _import; here
+        # the messages of the hostile user's mail file may differ.
+        hfile = HOSTILE_FILE
     for m in VERIFY_LINE.finditer(so):
         line = m.group(2)
-        if spec.get("changed") and (line.startswith(hfile + " message ") or
-                                    "[verify-extra]" in line):
-            continue              # the policy changed them, as it was asked to
+        if (spec.get("changed") or spec["check"] == "import") and hfile and (
+                line.startswith(hfile + " message ") or "[verify-extra]" in line):
+            continue              # changed, as the policy or the set asked
         if hfile and line.startswith(hfile + " message "):
             n = re.match(re.escape(hfile) + r" message (\d+)", line).group(1)
             said = re.search(r"(?m)^\s*%s[:( ].*(warning|error): message %s: "
@@ -106,6 +117,51 @@ def _verify(ccmig, spec, names, env, r, run, texts):
                 r.fail("(d) user %s left out, and the report does not say so" % hostile)
         else:
             r.fail("(d) someone else's mail did not arrive: " + line)
+
+
+def rerun(ccmig, step, names, env, r, run):
+    """A run again into the same store, the cause removed: status 0, and
+    then `ccmig verify` finds the whole post office in the store."""
+    out = names["out"]
+    args = [a.format(**names) for a in step["args"]]
+    rc, so, se, _ = run(ccmig, args, env, out, 120)
+    if rc != 0:
+        r.fail("(d) run again (%s) exited %s: %s" % (" ".join(args[:2]), rc, (so + se)[-400:]))
+        return
+    store = os.path.join(out, "s.db")
+    _integrity(store, r)
+    rc, so, se, _ = run(ccmig, ["verify", step["po"].format(**names), "--store", store],
+                        env, out, 120)
+    if rc != 0:
+        r.fail("(d) after running again, verify exited %s: %s" % (rc, (so + se)[-400:]))
+
+
+def _tally(store, immutable=False):
+    """{mailbox alias or '(public)': number of messages}."""
+    return {who: len(msgs) for who, msgs in _messages(store, immutable).items()}
+
+
+def _counts(spec, names, r):
+    """(d) Every mailbox and the public folders hold as many messages as a
+    migration of the intact post office gives, but the hostile user's
+    (or, where the case renames someone, the renamed one's)."""
+    store = os.path.join(names["out"], "s.db")
+    if not os.path.exists(store):
+        r.fail("(d) no store")
+        return
+    ref = _tally(os.path.join(names["base"], "ref.db"), immutable=True)
+    got = _tally(store)
+    skip = {spec["hostile"]} | set(spec.get("renamed", {}))
+    for who, n in ref.items():
+        if who in skip:
+            continue
+        if got.get(who, 0) != n:
+            r.fail("(d) %s: %d messages, %d in a migration of the intact post office"
+                   % (who, got.get(who, 0), n))
+    for old, new in spec.get("renamed", {}).items():
+        if got.get(new, 0) != ref.get(old, 0):
+            r.fail("(d) %s (once %s): %d messages, %d in a migration of the intact "
+                   "post office" % (new, old, got.get(new, 0), ref.get(old, 0)))
 
 
 def _user_reported(report, user):
@@ -193,6 +249,39 @@ def _export(ccmig, spec, names, env, r, run):
                 r.fail("(e) export --%s wrote outside its folder: %s" % (kind, p))
     if spec["names"] is not None:
         _mime_names(os.path.join(out, "maildir"), spec["names"], spec.get("no_header", []), r)
+    if spec.get("nested"):
+        _nested(os.path.join(out, "maildir"), spec["nested"], r)
+
+
+# How deep the export renders forwarded messages (docs/render.md).
+RENDER_DEPTH = 8
+
+
+def _nested(maildir, depth, r):
+    """The message forwarded `depth` times arrives in the Maildir export
+    whole: as nested message/rfc822 parts up to the render depth, and the
+    rest as one attachment of the export text, saying why, that still
+    holds the innermost message."""
+    for d, _, files in os.walk(maildir):
+        for name in files if os.path.basename(d) == "cur" else []:
+            with open(os.path.join(d, name), "rb") as f:
+                msg = email.message_from_bytes(f.read(), policy=email.policy.default)
+            if msg["Subject"] != "level %d" % (depth - 1):
+                continue
+            levels = sum(p.get_content_type() == "message/rfc822" for p in msg.walk())
+            raw = [p for p in msg.walk() if "nested more than %d deep" % RENDER_DEPTH
+                   in str(p.get("Content-Description", ""))]
+            inner = [p for p in msg.walk() if p.get("Subject") == "innermost"]
+            if levels != min(depth, RENDER_DEPTH):
+                r.fail("(d) %d forwarded levels rendered, not %d" % (levels, min(depth, RENDER_DEPTH)))
+            if depth > RENDER_DEPTH and not (
+                    len(raw) == 1 and b"Subject: innermost" in raw[0].get_payload(decode=True)):
+                r.fail("(d) past the render depth, the rest is not one attachment "
+                       "holding the innermost message")
+            if depth <= RENDER_DEPTH and not inner:
+                r.fail("(d) the innermost message was not rendered")
+            return
+    r.fail("(d) the message forwarded %d times is not in the Maildir export" % depth)
 
 
 def _mime_names(maildir, want, no_header, r):

@@ -23,7 +23,7 @@ def _entry(path, st):
     return ("f", st.st_size, st.st_mtime_ns, digest)
 
 
-def snapshot(trees, skip=(), flat=(), tmp_prefixes=("ccmig-hostile", "ccmig-spool")):
+def snapshot(trees, skip=(), flat=(), tmp_prefixes=("ccmig-hostile", "ccmig-spool", "ccmig-fwd")):
     """{path: entry} for everything under `trees` but the `skip` trees, the
     names in the folders `flat` (not below them), and the entries of /tmp
     named like ccmig's."""
