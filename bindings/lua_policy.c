@@ -94,6 +94,55 @@ static int l_setmetatable(lua_State *L)
 	return lua_gettop(L);
 }
 
+/* Whether the call running in L has used up its instructions or time. */
+static int over_limit(lua_State *L)
+{
+	void *ud;
+	struct ccm_policies *p;
+
+	lua_getallocf(L, &ud);
+	p = ud;
+	return p->in_call && (p->left < 0 || ccm_watchdog_expired());
+}
+
+/* What pcall and xpcall return, as Lua's own do, but an error raised for
+ * a limit goes on up: caught, it would let a policy loop for ever around
+ * a pcall of a loop. */
+static int finish_pcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		if (over_limit(L))
+			return lua_error(L);     /* the error, on top */
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int l_pcall(lua_State *L)
+{
+	int status;
+
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+	return finish_pcall(L, status, 0);
+}
+
+static int l_xpcall(lua_State *L)
+{
+	int status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2);
+	status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+	return finish_pcall(L, status, 2);
+}
+
 /* readcsv(path): rows of a CSV file named in the policy's arguments. */
 static int l_readcsv(lua_State *L)
 {
@@ -185,6 +234,10 @@ static void make_env(lua_State *L)
 	lua_getglobal(L, "setmetatable");
 	lua_pushcclosure(L, l_setmetatable, 1);
 	lua_setfield(L, -2, "setmetatable");
+	lua_pushcfunction(L, l_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, l_xpcall);
+	lua_setfield(L, -2, "xpcall");
 }
 
 /*

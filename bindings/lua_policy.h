@@ -22,7 +22,8 @@ struct ccm_policies;
  * pairs in `args` (n of them). The sandbox's globals are an allow-list:
  * no io, no os but os.time/date/clock/difftime, no package, require,
  * debug, load, dofile or collectgarbage; readcsv(path) reads a CSV file
- * whose path is one of the args' values; setmetatable refuses __gc. Each
+ * whose path is one of the args' values; setmetatable refuses __gc;
+ * pcall and xpcall do not catch the error of a limit. Each
  * hook call may run at most CCM_POLICY_INSTRUCTIONS instructions and
  * CCM_WATCHDOG_SECONDS of CPU time (CCMIG_POLICY_SECONDS in the
  * environment changes it; see lua_policy_watchdog.h for a call stuck in
