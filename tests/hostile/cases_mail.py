@@ -57,6 +57,25 @@ def truncation(root, base):
         path, _ = _mail(c, base)
         write(path, data[:at])
         c.step(MIGRATE, 1, [F + ".*(cut short|truncated|ends)"]).write()
+    # Other files of the bundle, cut at two thirds: a bulletin board (its
+    # messages are counted), the directory and an address book (neither
+    # has counts: what the cut leaves incomplete is reported).
+    for name, fname, expect, kw in (
+            ("board", "bboards/social.exp",
+             r"bboards/social\.exp:\d+ \(byte \d+\): error: message 2: the file ends "
+             r".*cut short.*\[truncated\]",
+             {"hostile": "(public)", "hostile_file": "bboards/social.exp"}),
+            ("directory", "directory.exp",
+             r"directory\.exp:\d+ \(byte \d+\): warning: .*\[incomplete-entry\]",
+             {"hostile": None}),
+            ("address-book", "pab/dclark-0000.exp",
+             r"pab/dclark-0000\.exp:\d+: warning: personal list 'M' has no members.*"
+             r"\[empty-list\]", {"hostile": None})):
+        whole = read(base + "/po/" + fname)
+        c = Case(root, "truncate", name, "%s cut at byte %d of %d"
+                 % (fname, len(whole) * 2 // 3, len(whole)))
+        write(c.copy_po(base) + "/" + fname, whole[:len(whole) * 2 // 3])
+        c.step(MIGRATE, 1, [expect]).set(**kw).write()
     # A cut right between two messages: the file is a valid, shorter export.
     ms = expfile.parse(data)
     c = Case(root, "truncate", "message-boundary",
@@ -154,6 +173,16 @@ def nul_bytes(root, base):
           store_has=[["SELECT count(*) FROM messages WHERE instr(body, 'after-the-nul')", 1]])
     _edit(root, base, "nul", "whole-file", "a mail file of 4096 NUL bytes",
           lambda d: b"\0" * 4096, 1, [F + ".*NUL"])
+    # In the other files of a bundle: the directory and the manifest.
+    for name, fname, old, new in (
+            ("directory", "directory.exp", b"Name: pwilson", b"Name: pwil\0son"),
+            ("manifest", "po.txt", b"= mail/pwilson", b"= mail/pwil\0son")):
+        c = Case(root, "nul", name, "a NUL byte inside pwilson's line of %s" % fname)
+        p = c.copy_po(base) + "/" + fname
+        write(p, read(p).replace(old, new, 1))
+        c.step(MIGRATE, 1, [re.escape(fname) + r":\d+ \(byte \d+\): warning: 1 NUL byte\(s\) "
+                            r"removed.*\[nul-byte\]"])
+        c.set(hostile=None).write()
 
 
 def long_lines(root, base):

@@ -37,6 +37,13 @@ BODIES = {
                        r"(stack overflow|not enough memory)"),
     "error-tostring-loop": ("error(setmetatable({}, {__tostring = function() "
                             "while true do end end}))", r"instructions"),
+    # A limit's error caught by pcall or xpcall goes on up all the same.
+    "pcall-loop": ("while true do pcall(function() while true do end end) end",
+                   r"instructions"),
+    "xpcall-loop": ("while true do xpcall(function() while true do end end, "
+                    "function(e) return e end) end", r"instructions"),
+    "pcall-slow": ('while true do pcall(function() for i = 1, 1e9 do '
+                   'local s = string.rep("x", 100000) end end) end', r"seconds of CPU time"),
     # Library functions that work a long time in C, where no instruction
     # is counted: only a time limit stops them.
     "rep-empty": ('local s = string.rep("", math.maxinteger)', None),
@@ -46,7 +53,7 @@ BODIES = {
     "c-work-loop": ('for i = 1, 1e9 do local s = string.rep("x", 100000) end',
                     r"seconds of CPU time"),
 }
-SLOW = {"rep-empty", "pattern", "table-move", "c-work-loop"}
+SLOW = {"rep-empty", "pattern", "table-move", "c-work-loop", "pcall-slow"}
 # Stuck inside one C function: the run stops, exit status 2.
 STUCK = (r"policy '[^']*policy\.lua' in its message hook for 'pwilson' has used more than "
          r"0\.3 s of CPU time in one call, inside a library function that cannot be interrupted")
