@@ -1,5 +1,6 @@
 /* lua_policy.c: migration policies in Lua, sandboxed, as extractor hooks. */
 #include "lua_policy.h"
+#include "lua_policy_watchdog.h"
 #include "luahost.h"
 
 #include <stdio.h>
@@ -15,7 +16,9 @@
 struct ccm_policies {
 	lua_State *L;
 	size_t used, cap;              /* bytes the state holds, and its cap */
+	int in_call;                   /* policy code runs: the cap holds */
 	long budget, left;             /* instructions per hook call */
+	double seconds;                /* CPU time per hook call */
 	int env;                       /* registry ref of the sandbox's _ENV */
 	int hooks[MAX_POLICIES];       /* registry refs of the hook tables */
 	char *names[MAX_POLICIES];
@@ -43,7 +46,11 @@ static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		p->used -= old;
 		return NULL;
 	}
-	if (nsize > old && p->used - old + nsize > p->cap)
+	/* Only while policy code runs: what ccmig itself pushes between
+	 * calls (a message's fields) must not fail outside a protected call,
+	 * where an error would abort the program, even when a policy keeps
+	 * all its memory. */
+	if (p->in_call && nsize > old && p->used - old + nsize > p->cap)
 		return NULL;            /* Lua raises "not enough memory" */
 	ptr = realloc(ptr, nsize);
 	if (ptr)
@@ -61,7 +68,79 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	p->left -= HOOK_EVERY;
 	if (p->left < 0)
 		luaL_error(L, "the policy ran more than %I instructions in one hook "
-			   "call; it may loop forever", (lua_Integer)p->budget);
+			   "call; it may loop forever (CCMIG_POLICY_INSTRUCTIONS "
+			   "raises the limit)", (lua_Integer)p->budget);
+	if (ccm_watchdog_expired())
+		luaL_error(L, "the policy used more than %f seconds of CPU time in one "
+			   "hook call (CCMIG_POLICY_SECONDS raises the limit)",
+			   (lua_Number)p->seconds);
+}
+
+/* setmetatable without __gc: a finalizer runs whenever the collector
+ * gets to it, between hook calls or when the policy is closed, outside
+ * the instruction budget, where a loop in it would never end. */
+static int l_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: a policy may not set __gc "
+					  "(finalizers would run outside its limits)");
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* Whether the call running in L has used up its instructions or time. */
+static int over_limit(lua_State *L)
+{
+	void *ud;
+	struct ccm_policies *p;
+
+	lua_getallocf(L, &ud);
+	p = ud;
+	return p->in_call && (p->left < 0 || ccm_watchdog_expired());
+}
+
+/* What pcall and xpcall return, as Lua's own do, but an error raised for
+ * a limit goes on up: caught, it would let a policy loop for ever around
+ * a pcall of a loop. */
+static int finish_pcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		if (over_limit(L))
+			return lua_error(L);     /* the error, on top */
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int l_pcall(lua_State *L)
+{
+	int status;
+
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+	return finish_pcall(L, status, 0);
+}
+
+static int l_xpcall(lua_State *L)
+{
+	int status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2);
+	status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+	return finish_pcall(L, status, 2);
 }
 
 /* readcsv(path): rows of a CSV file named in the policy's arguments. */
@@ -152,34 +231,70 @@ static void make_env(lua_State *L)
 	lua_setfield(L, -2, "os");
 	lua_pushcfunction(L, l_readcsv);
 	lua_setfield(L, -2, "readcsv");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, l_setmetatable, 1);
+	lua_setfield(L, -2, "setmetatable");
+	lua_pushcfunction(L, l_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, l_xpcall);
+	lua_setfield(L, -2, "xpcall");
 }
 
-/* Runs the function on the stack with nargs in the sandbox's limits. */
-static int call(struct ccm_policies *p, int nargs, int nres)
+/*
+ * Runs the function on the stack with nargs in the sandbox's limits: the
+ * instructions, the memory and the CPU time of one call. `what` and `who`
+ * name the hook and whom it runs for, should the watchdog have to say so.
+ */
+static int call(struct ccm_policies *p, size_t i, const char *what, const char *who,
+		int nargs, int nres)
 {
+	char about[1024];
 	int rc;
 
 	if (p->borrowed)       /* trusted code: no sandbox limits */
 		return ccm_lua_pcall(p->L, nargs, nres);
+	snprintf(about, sizeof(about), "policy '%s' in its %s%s%s%s", p->names[i], what,
+		 who ? " for '" : "", who ? who : "", who ? "'" : "");
 	p->left = p->budget;
+	p->in_call = 1;
 	lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	ccm_watchdog_arm(p->seconds, about);
 	rc = ccm_lua_pcall(p->L, nargs, nres);
+	ccm_watchdog_disarm();
 	lua_sethook(p->L, NULL, 0, 0);
+	p->in_call = 0;
 	return rc;
 }
 
-/* err from the Lua error on the stack (popped): the first line of it. */
+/* err from the Lua error on the stack (popped): the first line of it. A
+ * policy that cannot load stops the run before anything is imported; a
+ * hook that fails leaves out one user, which the caller says. */
 static int lua_fail(struct ccm_policies *p, const char *what, const char *script,
 		    struct ccm_error *err)
 {
 	const char *msg = lua_tostring(p->L, -1);
 	size_t n = msg ? strcspn(msg, "\n") : 0;
+	int loading = !strcmp(what, "loading") || !strcmp(what, "main chunk");
+	char hint[96] = "";
 
-	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s; fix the "
-		      "policy and run again (nothing was imported)", script, what,
-		      (int)n, msg ? msg : "unknown error");
+	if (msg && !strcmp(msg, "not enough memory"))
+		snprintf(hint, sizeof(hint), " (policies may hold %zu MiB; "
+			 "CCMIG_POLICY_MEMORY_MB raises the limit)", p->cap >> 20);
+	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s%s; fix the "
+		      "policy and run again%s", script, what, (int)n,
+		      msg ? msg : "unknown error", hint, loading ? " (nothing was imported)" : "");
 	lua_pop(p->L, 1);
 	return CCM_EINVAL;
+}
+
+/* Pushes t[k] of the table at idx, raw: reading what a policy returns
+ * must run none of its code (an __index function would run outside any
+ * protected call and outside the limits). Returns its type. */
+static int rawfield(lua_State *L, int idx, const char *k)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, k);
+	return lua_rawget(L, idx);
 }
 
 static void set_str(lua_State *L, const char *k, const char *v)
@@ -191,7 +306,7 @@ static void set_str(lua_State *L, const char *k, const char *v)
 /* Replaces *slot with the string field k of the table on top, if any. */
 static void take(lua_State *L, const char *k, char **slot, const char **out)
 {
-	lua_getfield(L, -1, k);
+	rawfield(L, -1, k);
 	if (lua_type(L, -1) == LUA_TSTRING) {
 		free(*slot);
 		*slot = strdup(lua_tostring(L, -1));
@@ -217,7 +332,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "user");
+		rawfield(L, -1, "user");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -229,7 +344,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 		lua_setfield(L, -2, "location");
 		set_str(L, "post_office", e->addr);
 		set_str(L, "comments", e->comments);
-		if (call(p, 1, 1) != LUA_OK)
+		if (call(p, i, "user hook", e->name, 1, 1) != LUA_OK)
 			return lua_fail(p, "user hook", p->names[i], err);
 		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
 			lua_pop(L, 1);
@@ -242,7 +357,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			take(L, "last_name", &p->last, &out->last_name);
 			/* addresses = {"SMTP:...", ...}: added to what earlier
 			 * policies gave, at most 16 in all. */
-			lua_getfield(L, -1, "addresses");
+			rawfield(L, -1, "addresses");
 			for (lua_Integer k = 1; lua_istable(L, -1) && p->n_addresses < 16; k++) {
 				if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
 					lua_pop(L, 1);
@@ -274,11 +389,11 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
 		/* folder(name, user): a new name, or false to skip. */
-		lua_getfield(L, -1, "folder");
+		rawfield(L, -1, "folder");
 		if (lua_isfunction(L, -1)) {
 			lua_pushstring(L, cur);
 			lua_pushstring(L, user);
-			if (call(p, 2, 1) != LUA_OK) {
+			if (call(p, i, "folder hook", user, 2, 1) != LUA_OK) {
 				lua_remove(L, -2);
 				return lua_fail(p, "folder hook", p->names[i], err);
 			}
@@ -294,7 +409,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		}
 		lua_pop(L, 1);
 		/* message(m, user): false to skip, or a table of overrides. */
-		lua_getfield(L, -1, "message");
+		rawfield(L, -1, "message");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -316,7 +431,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		lua_pushinteger(L, (lua_Integer)m->number);
 		lua_setfield(L, -2, "number");
 		lua_pushstring(L, user);
-		if (call(p, 2, 1) != LUA_OK)
+		if (call(p, i, "message hook", user, 2, 1) != LUA_OK)
 			return lua_fail(p, "message hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 			lua_pop(L, 1);
@@ -325,7 +440,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		if (lua_istable(L, -1)) {
 			take(L, "folder", &p->folder, &out->folder);
 			take(L, "subject", &p->subject, &out->subject);
-			lua_getfield(L, -1, "unread");
+			rawfield(L, -1, "unread");
 			if (lua_isboolean(L, -1))
 				out->unread = lua_toboolean(L, -1);
 			lua_pop(L, 1);
@@ -343,7 +458,7 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "address");
+		rawfield(L, -1, "address");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -354,7 +469,7 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 		set_str(L, "post_office", a->po);
 		set_str(L, "kind", ccm_addr_kind_name(a->kind));
 		set_str(L, "raw", a->raw);
-		if (call(p, 1, 1) != LUA_OK)
+		if (call(p, i, "address hook", NULL, 1, 1) != LUA_OK)
 			return lua_fail(p, "address hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TSTRING) {
 			/* The first policy that maps it decides. */
@@ -383,7 +498,7 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 
 	for (size_t i = 0; i < p->n; i++) {
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
-		lua_getfield(L, -1, "custom_recipient");
+		rawfield(L, -1, "custom_recipient");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
@@ -403,10 +518,10 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 			set_str(L, "target", c[k].target);
 			lua_rawseti(L, -2, (lua_Integer)k + 1);
 		}
-		if (call(p, 2, 1) != LUA_OK)
+		if (call(p, i, "custom_recipient hook", name, 2, 1) != LUA_OK)
 			return lua_fail(p, "custom_recipient hook", p->names[i], err);
 		if (lua_istable(L, -1)) {           /* a candidate: its id */
-			lua_getfield(L, -1, "id");
+			rawfield(L, -1, "id");
 			lua_remove(L, -2);
 		}
 		if (lua_isnil(L, -1)) {
@@ -427,6 +542,48 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 		lua_pop(L, 1);
 		return *chosen ? 1 : 0;             /* false: none */
 	}
+	/* Every policy said nil: the default decides, as the hook's
+	 * documentation promises (not "none", which makes a new mailbox
+	 * beside the custom recipient that holds the user's address). */
+	return 2;
+}
+
+/*
+ * A limit from the environment, for a site whose policies need more (and
+ * for tests that want less): *out becomes the number in variable `name`
+ * when it is set, and stays as it is when not. A value that is not a
+ * number above 0 and at most `max` is an error: a limit the user set is
+ * never ignored without a word.
+ */
+static int env_limit(const char *name, double max, double *out, struct ccm_error *err)
+{
+	const char *v = getenv(name);
+	char *end;
+	double d;
+
+	if (!v || !*v)
+		return 0;
+	d = strtod(v, &end);
+	if (end == v || *end || !(d > 0) || d > max)
+		return ccm_error_set(err, CCM_EINVAL, "%s='%s' is not a number above 0 and "
+				     "at most %.0f; fix it or unset it", name, v, max);
+	*out = d;
+	return 0;
+}
+
+/* The limits: the defaults, or what the environment says (policies.md). */
+static int set_limits(struct ccm_policies *p, struct ccm_error *err)
+{
+	double mib = (double)(CCM_POLICY_MEMORY >> 20);
+	double ins = (double)CCM_POLICY_INSTRUCTIONS;
+
+	p->seconds = CCM_WATCHDOG_SECONDS;
+	if (env_limit("CCMIG_POLICY_SECONDS", 1e6, &p->seconds, err) < 0 ||
+	    env_limit("CCMIG_POLICY_INSTRUCTIONS", 1e15, &ins, err) < 0 ||
+	    env_limit("CCMIG_POLICY_MEMORY_MB", 1 << 20, &mib, err) < 0)
+		return CCM_EINVAL;
+	p->budget = (long)ins;
+	p->cap = (size_t)(mib * 1048576.0);
 	return 0;
 }
 
@@ -444,8 +601,14 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		free(p);
 		return ccm_error_set(err, CCM_EINVAL, "at most %d policies", MAX_POLICIES);
 	}
-	p->cap = CCM_POLICY_MEMORY;
-	p->budget = CCM_POLICY_INSTRUCTIONS;
+	if (set_limits(p, err) < 0) {
+		free(p);
+		return CCM_EINVAL;
+	}
+	if (ccm_watchdog_init(err) < 0) {
+		free(p);
+		return CCM_EIO;
+	}
 	p->L = L = lua_newstate(cap_alloc, p);
 	if (!L) {
 		free(p);
@@ -480,7 +643,7 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		lua_rawgeti(L, LUA_REGISTRYINDEX, p->env);
 		lua_setupvalue(L, -2, 1);            /* its _ENV: the sandbox */
 		lua_pushvalue(L, -2);                /* the arguments */
-		if (call(p, 1, 1) != LUA_OK) {
+		if (call(p, i, "main chunk", NULL, 1, 1) != LUA_OK) {
 			lua_remove(L, -2);
 			lua_fail(p, "main chunk", files[i], err);
 			ccm_policies_free(p);

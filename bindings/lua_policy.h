@@ -7,7 +7,9 @@
 #include "iff/extract.h"
 #include "store/import.h"
 
-/* Limits of a policy: memory of its Lua state, instructions per hook call. */
+/* Limits of a policy: memory of its Lua state, instructions per hook
+ * call; CCMIG_POLICY_MEMORY_MB and CCMIG_POLICY_INSTRUCTIONS in the
+ * environment change them. */
 #define CCM_POLICY_MEMORY (64u << 20)
 #define CCM_POLICY_INSTRUCTIONS 10000000L
 
@@ -20,9 +22,15 @@ struct ccm_policies;
  * pairs in `args` (n of them). The sandbox's globals are an allow-list:
  * no io, no os but os.time/date/clock/difftime, no package, require,
  * debug, load, dofile or collectgarbage; readcsv(path) reads a CSV file
- * whose path is one of the args' values. Each hook call may run at most
- * CCM_POLICY_INSTRUCTIONS instructions and the state at most
- * CCM_POLICY_MEMORY bytes. Fails with err naming the script and line.
+ * whose path is one of the args' values; setmetatable refuses __gc;
+ * pcall and xpcall do not catch the error of a limit. Each
+ * hook call may run at most CCM_POLICY_INSTRUCTIONS instructions and
+ * CCM_WATCHDOG_SECONDS of CPU time (CCMIG_POLICY_SECONDS in the
+ * environment changes it; see lua_policy_watchdog.h for a call stuck in
+ * C), and the state may hold at most CCM_POLICY_MEMORY bytes. What a hook
+ * returns is read raw, running none of its metamethods. Fails with err
+ * naming the script and line, or the environment variable holding a limit
+ * that is not a number.
  * *out's ccm_policy is ready for ccm_extract_opts.policy.
  */
 int ccm_policies_load(struct ccm_policies **out, const char *const *files,

@@ -13,7 +13,10 @@ int ccm_in_open(struct ccm_in *in, const char *path, struct ccm_error *err)
 	struct stat st;
 
 	memset(in, 0, sizeof(*in));
-	in->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a named pipe would wait for a writer forever;
+	 * this way it opens at once and is refused below as not a regular
+	 * file. The flag changes nothing for regular files. */
+	in->fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (in->fd < 0) {
 		int e = errno;
 		in->fd = -1;

@@ -2,8 +2,10 @@
 #include "base/spool.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 void ccm_spool_init(struct ccm_spool *s, size_t mem_limit)
 {
@@ -13,14 +15,41 @@ void ccm_spool_init(struct ccm_spool *s, size_t mem_limit)
 	s->len = 0;
 }
 
+/*
+ * An anonymous file in $TMPDIR (/tmp when unset). Not tmpfile(): glibc's
+ * ignores TMPDIR, so the advice to point TMPDIR elsewhere did nothing, and
+ * the data went where the user had said it must not.
+ */
+static int temp_file(FILE **out, struct ccm_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if ((size_t)snprintf(path, sizeof(path), "%s/ccmig-spool-XXXXXX", dir) >= sizeof(path))
+		return ccm_error_set(err, CCM_EIO, "cannot create a temporary file in '%s': "
+				     "the name is too long (set TMPDIR to a folder with room)",
+				     dir);
+	if ((fd = mkstemp(path)) < 0)
+		return ccm_error_sys(err, errno, "cannot create a temporary file in '%s' "
+				     "(set TMPDIR to a folder with room)", dir);
+	unlink(path);           /* gone when closed, or when the program dies */
+	if (!(*out = fdopen(fd, "w+b"))) {
+		int e = errno;
+		close(fd);
+		return ccm_error_sys(err, e, "cannot use a temporary file in '%s'", dir);
+	}
+	return 0;
+}
+
 static int spill(struct ccm_spool *s, struct ccm_error *err)
 {
-	if (!s->file) {
-		s->file = tmpfile();
-		if (!s->file)
-			return ccm_error_sys(err, errno, "cannot create a temporary file "
-					     "(set TMPDIR to a folder with room)");
-	}
+	int rc;
+
+	if (!s->file && (rc = temp_file(&s->file, err)) < 0)
+		return rc;
 	rewind(s->file);
 	if (s->mem.len && fwrite(s->mem.ptr, 1, s->mem.len, s->file) != s->mem.len)
 		return ccm_error_sys(err, errno, "cannot write a temporary file");

@@ -10,7 +10,8 @@
  * A migration file section's header states its length before its data, so
  * data whose length is not known in advance (a message body being
  * converted) is spooled first. Memory never holds more than `mem_limit`
- * bytes: past it everything goes to an anonymous temporary file.
+ * bytes: past it everything goes to a temporary file in $TMPDIR (/tmp when
+ * unset), removed from its folder as soon as it is made.
  */
 struct ccm_spool {
 	struct ccm_buf mem;

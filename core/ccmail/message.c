@@ -42,6 +42,9 @@ struct item_state {
 struct frame {
 	struct ccm_message msg;
 	long long msg_end;       /* end by a count that checked out, else -1 */
+	long long count_end;     /* end by its Message: count, checked or not */
+	long long contents_bad;  /* a Contents: count that did not check out, */
+	long long contents_at;   /* and where its line is */
 	long long contents_end;  /* likewise for the Contents: count */
 	long long saved_limit;   /* the input's limit before this frame */
 	int contents_done;
@@ -63,7 +66,8 @@ struct ccm_msgfile {
 	long fallbacks;
 	int truncated;           /* the file ended inside a block */
 	int quiet;               /* a rewound message: reported already */
-	struct ccm_buf scratch;
+	long long nul_at;        /* the line whose NUL bytes were reported */
+	struct ccm_buf scratch, nonul;
 };
 
 static const char crlf[] = "\r\n";
@@ -198,7 +202,50 @@ static char *to_utf8(struct ccm_msgfile *f, const char *s, size_t len,
 		       "%zu byte(s) are not valid in code page %d and became U+FFFD; "
 		       "check 'Code page:' in po.txt", bad,
 		       f->o.cp ? ccm_cp_number(f->o.cp) : 0);
+	/* A NUL would end the C string there and silently cut the value (a
+	 * subject, an attachment's name): it is left out instead (reported
+	 * with its line, note_nul). */
+	{
+		size_t n = 0;
+		for (size_t i = 0; i < f->scratch.len; i++)
+			if (f->scratch.ptr[i] != '\0')
+				f->scratch.ptr[n++] = f->scratch.ptr[i];
+		ccm_buf_truncate(&f->scratch, n);
+	}
 	return ccm_strndup(f->scratch.ptr, f->scratch.len);
+}
+
+/* Reports the NUL bytes of a line read as text (not data), once. */
+static void note_nul(struct ccm_msgfile *f, const char *line, size_t len, long long off)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += line[i] == '\0';
+	if (n && off != f->nul_at) {
+		f->nul_at = off;
+		report(f, CCM_WARNING, "nul-byte", off, "%zu NUL byte(s) in this line are "
+		       "left out of what is read; the rest of the line is kept", n);
+	}
+}
+
+/*
+ * A header line without its NUL bytes (reported): the line itself, or a
+ * copy valid until the next call. So that "Sub\0ject: Re" is the subject
+ * and "Subject: R\0e" is "Re", as the other files of a bundle are read.
+ */
+static const char *drop_nul(struct ccm_msgfile *f, const char *line, size_t *len,
+			    long long off)
+{
+	if (!memchr(line, '\0', *len))
+		return line;
+	note_nul(f, line, *len, off);
+	ccm_buf_reset(&f->nonul);
+	for (size_t i = 0; i < *len; i++)
+		if (line[i] != '\0' && ccm_buf_addch(&f->nonul, line[i]) < 0)
+			return line;          /* out of memory: as it is */
+	*len = f->nonul.len;
+	return f->nonul.ptr;
 }
 
 static void trim(const char **s, size_t *len)
@@ -244,7 +291,7 @@ static void frame_clear(struct frame *fr)
 {
 	item_clear(&fr->it);
 	message_clear(&fr->msg);
-	fr->msg_end = fr->contents_end = -1;
+	fr->msg_end = fr->contents_end = fr->count_end = fr->contents_bad = -1;
 	fr->contents_done = 0;
 	fr->nitems = fr->nested = 0;
 }
@@ -831,11 +878,17 @@ static int parse_message(struct ccm_msgfile *f, struct frame *fr,
 	if (st == 1) {
 		long long end = ccm_in_tell(&f->in) + count;
 		m->count = count;
+		fr->count_end = end;
 		if (follows_block_start(f, end, 1))
 			fr->msg_end = end;
+	} else if ((st == 2 || st == 3) && f->o.item_sizes) {
+		report(f, CCM_WARNING, "message-count-mismatch", m->offset,
+		       "the message's count is %s, not a byte count; the items are "
+		       "taken as the truth", st == 2 ? "blank" : "negative or too long");
 	}
 	for (;;) {
 		long long off = ccm_in_tell(&f->in);
+		size_t raw;
 
 		r = ccm_in_peekline(&f->in, &line, &len, &eol);
 		if (r == CCM_ELIMIT) {
@@ -854,17 +907,35 @@ static int parse_message(struct ccm_msgfile *f, struct frame *fr,
 			header_state_release(&hs);
 			return ccm_error_set(err, r, "cannot read '%s'", f->display);
 		}
+		raw = len;
+		if (r == 1)
+			line = drop_nul(f, line, &len, off);
+		if (r == 0 && f->depth == 1 && fr->count_end > off) {
+			/* Cut in its headers: the count says more was to come. */
+			f->truncated = 1;
+			report(f, CCM_ERROR, "truncated", m->offset,
+			       "the file ends %lld byte(s) before the end its 'Message:' "
+			       "count %lld gives, before the message's 'Contents:' line: it "
+			       "was cut short inside this message; its headers are kept. "
+			       "Export this mailbox again to get the rest",
+			       fr->count_end - off, m->count);
+			fr->contents_done = 1;
+			break;
+		}
 		if (r == 0 || is_message_line(line, len) || item_keyword_len(line, len)) {
 			report(f, CCM_WARNING, "missing-contents", off,
 			       "message has no 'Contents:' line (it is mandatory); %s",
 			       r != 0 && item_keyword_len(line, len) ?
 			       "its items are read as if it were there" :
+			       r == 0 && m->count < 0 ?
+			       "the file ends here, so it may have been cut short; the "
+			       "message is migrated with headers only" :
 			       "it is migrated with headers only");
 			fr->contents_done = (r == 0 || is_message_line(line, len));
 			break;
 		}
 		if (is_contents_line(line, len)) {
-			ccm_in_consume(&f->in, len + eol);
+			ccm_in_consume(&f->in, raw + eol);
 			r = read_count(f, line + 9, len - 9, &count, &st, &coff);
 			if (r < 0) {
 				header_state_release(&hs);
@@ -874,10 +945,19 @@ static int parse_message(struct ccm_msgfile *f, struct frame *fr,
 				long long end = ccm_in_tell(&f->in) + count;
 				if (follows_block_start(f, end, 1))
 					fr->contents_end = end;
+				else {     /* said at its end, unless the file was cut */
+					fr->contents_bad = count;
+					fr->contents_at = off;
+				}
+			} else if ((st == 2 || st == 3) && f->o.item_sizes) {
+				report(f, CCM_WARNING, "message-count-mismatch", off,
+				       "the 'Contents:' count is %s, not a byte count; the "
+				       "items are taken as the truth",
+				       st == 2 ? "blank" : "negative or too long");
 			}
 			break;
 		}
-		ccm_in_consume(&f->in, len + eol);
+		ccm_in_consume(&f->in, raw + eol);
 		if (is_blank(line, len))
 			continue;
 		if (!memchr(line, ':', len)) {
@@ -1157,6 +1237,8 @@ int ccm_msgfile_open(struct ccm_msgfile **out, const char *path,
 	f->max_depth = o->max_depth > 0 ? o->max_depth : DEFAULT_MAX_DEPTH;
 	f->frames = calloc((size_t)f->max_depth + 1, sizeof(*f->frames));
 	ccm_buf_init(&f->scratch);
+	ccm_buf_init(&f->nonul);
+	f->nul_at = -1;
 	if (!f->display || !f->frames || (o->user && !f->user) ||
 	    (o->home_po && !f->home_po)) {
 		ccm_msgfile_free(f);
@@ -1165,6 +1247,7 @@ int ccm_msgfile_open(struct ccm_msgfile **out, const char *path,
 	for (int i = 0; i <= f->max_depth; i++) {
 		ccm_buf_init(&f->frames[i].it.out);
 		f->frames[i].msg_end = f->frames[i].contents_end = -1;
+		f->frames[i].count_end = f->frames[i].contents_bad = -1;
 	}
 	*out = f;
 	return 0;
@@ -1180,6 +1263,7 @@ void ccm_msgfile_free(struct ccm_msgfile *f)
 	free(f->frames);
 	ccm_in_close(&f->in);
 	ccm_buf_release(&f->scratch);
+	ccm_buf_release(&f->nonul);
 	free(f->display);
 	free(f->user);
 	free(f->home_po);
@@ -1210,6 +1294,22 @@ static void check_message_end(struct ccm_msgfile *f, struct frame *fr, long long
 	m->size = at - m->offset;
 	if (f->truncated)
 		return;
+	if (f->depth == 1 && fr->count_end > at && at >= f->in.size &&
+	    !(fr->contents_end >= 0 && at == fr->contents_end)) {
+		/* The file ends before the message's count says it does, and its
+		 * contents were not whole either: it was cut, not miscounted. */
+		f->truncated = 1;
+		report(f, CCM_ERROR, "truncated", m->offset,
+		       "the file ends %lld byte(s) before the end its 'Message:' count "
+		       "%lld gives: it was cut short inside this message; what is there "
+		       "is kept. Export this mailbox again to get the rest",
+		       fr->count_end - at, m->count);
+		return;
+	}
+	if (fr->contents_bad >= 0 && f->o.item_sizes)
+		report(f, CCM_WARNING, "message-count-mismatch", fr->contents_at,
+		       "the 'Contents:' count %lld does not end where a message starts; "
+		       "the items are taken as the truth", fr->contents_bad);
 	if (m->count >= 0 && fr->msg_end >= 0 && fr->msg_end != at) {
 		long long diff = at - fr->msg_end;
 		/* The one line end after the last data byte is either the item's
@@ -1264,6 +1364,7 @@ int ccm_msgfile_next_item(struct ccm_msgfile *f, const struct ccm_item **item,
 			ccm_in_consume(&f->in, len + eol);
 			continue;
 		}
+		note_nul(f, line, len, off);
 		kwlen = item_keyword_len(line, len);
 		if (kwlen) {
 			if ((rc = start_item(f, fr, line, len, eol, kwlen, err)) < 0)
@@ -1318,6 +1419,7 @@ static int next_message(struct ccm_msgfile *f, const struct ccm_message **msg,
 			struct ccm_error *err)
 {
 	long long junk_at = -1, junk = 0;
+	int junk_cut = 0;        /* the last line of it has no line end */
 	struct frame *fr;
 	int rc;
 
@@ -1343,7 +1445,9 @@ static int next_message(struct ccm_msgfile *f, const struct ccm_message **msg,
 			if (junk)
 				report(f, CCM_WARNING, "unexpected-text", junk_at,
 				       "%lld byte(s) of text that belong to no message were "
-				       "skipped; look at them in the file if they matter", junk);
+				       "skipped; look at them in the file if they matter%s", junk,
+				       r == 0 && junk_cut ? " (the file ends in the middle of "
+				       "that text: it may have been cut short)" : "");
 			if (r == 0)
 				return 0;
 			break;
@@ -1352,6 +1456,8 @@ static int next_message(struct ccm_msgfile *f, const struct ccm_message **msg,
 			if (junk_at < 0)
 				junk_at = off;
 			junk += (long long)(len + eol);
+			note_nul(f, line, len, off);
+			junk_cut = eol == 0;
 		}
 		ccm_in_consume(&f->in, len + eol);
 	}

@@ -489,9 +489,12 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	int rc;
 
 	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0) {
-		note(x, CCM_ERROR, "mailbox-unreadable", "po.txt", -1, e->name, 0,
-		     "%s; the mailbox's section is written empty and its mail is not "
-		     "migrated", oerr.msg);
+		/* Where: the po.txt line that names the file. */
+		struct ccm_diag d = { CCM_ERROR, "mailbox-unreadable", 0, "po.txt",
+				      e->line, -1, e->name, 0, NULL };
+
+		ccm_reportf(x->b->rep, &d, "%s; the mailbox's section is written empty "
+			    "and its mail is not migrated", oerr.msg);
 		return 0;
 	}
 	ccm_msgfile_set_keep_macbinary(f, 1);
@@ -768,8 +771,11 @@ static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
 	int rc;
 
 	if (ccm_bundle_read_pab(x->b, pe, &pab, &perr) < 0) {
-		note(x, CCM_ERROR, "pab-unreadable", "po.txt", -1, e->name, 0,
-		     "%s; the private address book is not migrated", perr.msg);
+		struct ccm_diag d = { CCM_ERROR, "pab-unreadable", 0, "po.txt", pe->line,
+				      -1, e->name, 0, NULL };
+
+		ccm_reportf(x->b->rep, &d, "%s; the private address book is not migrated",
+			    perr.msg);
 		return 0;
 	}
 	rc = ccm_iff_writer_section(x->w, CCM_IFF_PAB, addr->ptr, x->err);
@@ -790,6 +796,18 @@ static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
 	}
 	for (size_t i = 0; rc == 0 && i < pab.n_lists; i++) {
 		const struct ccm_list *l = &pab.lists[i];
+
+		if (l->n_members == 0) {
+			/* A personal list is its members (the import refuses one
+			 * without): said here, where it can be fixed. */
+			struct ccm_diag d = { CCM_WARNING, "empty-list", 0, pe->path, l->line,
+					      -1, e->name, 0, NULL };
+
+			ccm_reportf(x->b->rep, &d, "personal list '%s' has no members (was "
+				    "the file cut short?); it is not migrated: add its "
+				    "members with 'Member:' lines to migrate it", l->name);
+			continue;
+		}
 		rc = pab_row(x, "dl", l->name, (const char *const *)l->members,
 			     l->n_members, NULL, NULL, l->comments);
 	}

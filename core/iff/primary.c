@@ -264,12 +264,16 @@ static int read_logical(struct ccm_iff_pri *p, struct iff_lline *ll, int join,
 		rc = ccm_in_peekline(&p->in, &line, &len, &eol);
 		if (rc != CCM_ELIMIT)
 			break;
-		/* Longer than any row should be: report it and skip it whole. */
+		/* Longer than any row should be: report it and skip it whole.
+		 * It is counted as a skipped row, though it is too long to be
+		 * copied into a recovery file. */
 		p->line++;
+		p->long_lines++;
 		pri_report(p, CCM_ERROR, "line-too-long", 8095, p->line,
 			   ccm_in_tell(&p->in), "line is longer than %zu bytes; it is "
 			   "skipped (a value this long belongs in a secondary file behind "
-			   "a pointer)", len);
+			   "a pointer), and not copied into the recovery file: shorten it "
+			   "here", len);
 		while (rc == CCM_ELIMIT) {
 			ccm_in_consume(&p->in, len);
 			rc = ccm_in_peekline(&p->in, &line, &len, &eol);
@@ -729,6 +733,11 @@ const char *ccm_iff_pri_name(const struct ccm_iff_pri *p)
 	return p->f->name;
 }
 
+long ccm_iff_pri_long_lines(const struct ccm_iff_pri *p)
+{
+	return p->long_lines;
+}
+
 /* The next line into p->cur: the one read ahead, if any. */
 static int next_line(struct ccm_iff_pri *p, int join, struct ccm_error *err)
 {
@@ -936,6 +945,22 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 					       be + 1 : "");
 			p->utf8.len = start + ccm_csv_unescape_directory(
 				p->utf8.ptr + start, p->utf8.len - start);
+		}
+		{
+			/* A NUL would end the value there as a C string and
+			 * silently cut it: it is left out instead, and said. */
+			size_t k = start, nul = 0;
+
+			for (size_t j = start; j < p->utf8.len; j++)
+				if (p->utf8.ptr[j] != '\0')
+					p->utf8.ptr[k++] = p->utf8.ptr[j];
+				else
+					nul++;
+			ccm_buf_truncate(&p->utf8, k);
+			if (nul)
+				iff_row_report(p, CCM_WARNING, "nul-byte", 0, i, "%zu NUL "
+					       "byte(s) in this field are left out; the rest "
+					       "of it is kept", nul);
 		}
 		p->flen[i] = p->utf8.len - start;
 		p->foff[i] = start;

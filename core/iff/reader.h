@@ -201,6 +201,9 @@ int ccm_iff_pri_open(struct ccm_iff_pri **out, struct ccm_iff_set *s, size_t i,
 void ccm_iff_pri_close(struct ccm_iff_pri *p);
 /* The file's name as listed. */
 const char *ccm_iff_pri_name(const struct ccm_iff_pri *p);
+/* Lines skipped so far for being too long (reported): rows that are
+ * neither handed out nor anywhere else, for the caller's counts. */
+long ccm_iff_pri_long_lines(const struct ccm_iff_pri *p);
 
 /*
  * The next section: 1 with *sec set, 0 at the end of the file, negative

@@ -58,6 +58,7 @@ struct ccm_iff_pri {
 	const struct ccm_iff_file *f;
 	struct ccm_in in;
 	long line;                     /* physical lines consumed */
+	long long_lines;               /* lines too long to read, skipped */
 	int dbcs;
 	int in_section;                /* rows of sec may follow */
 	int have_look;                 /* look holds a keyword line read ahead */

@@ -1,6 +1,7 @@
 /* folder_name.c: what a store folder is called in Maildir++ and IMAP. */
 #include "out/folder_name.h"
 
+#include <stdio.h>
 #include <string.h>
 
 int ccm_out_folder_name(const struct ccm_folder *f, char delim,
@@ -27,4 +28,22 @@ int ccm_out_folder_name(const struct ccm_folder *f, char delim,
 		rc = ccm_buf_addch(out, c);
 	}
 	return rc;
+}
+
+int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
+{
+	unsigned long h = 2166136261ul;      /* FNV-1a, 32 bits */
+	size_t keep = max - 9;
+	char tail[16];
+
+	if (out->len - from <= max)
+		return 0;
+	for (size_t i = from; i < out->len; i++)
+		h = ((h ^ (unsigned char)out->ptr[i]) * 16777619ul) & 0xfffffffful;
+	/* Not in the middle of a character: back to the start of one. */
+	while (keep > 0 && ((unsigned char)out->ptr[from + keep] & 0xC0) == 0x80)
+		keep--;
+	ccm_buf_truncate(out, from + keep);
+	snprintf(tail, sizeof(tail), "~%08lx", h);
+	return ccm_buf_adds(out, tail) < 0 ? CCM_ENOMEM : 0;
 }

@@ -75,7 +75,8 @@ static int folder_name(const struct ccm_folder *f, struct ccm_buf *out)
 	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
 	 * keep folder names ("Réunions" is ".R&AOk-unions"). */
 	if (rc == 0 && f->special != CCM_FOLDER_INBOX)
-		rc = ccm_buf_addch(out, '.') || ccm_imap_utf7_encode(out, name.ptr);
+		rc = ccm_buf_addch(out, '.') || ccm_imap_utf7_encode(out, name.ptr) ||
+		     ccm_out_fit_name(out, 0, CCM_OUT_NAME_MAX);
 	ccm_buf_release(&name);
 	return rc ? CCM_ENOMEM : 0;
 }
@@ -328,6 +329,7 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz
 		ccm_buf_reset(&x.path);
 		for (const char *p = r.alias; *p; p++)
 			ccm_buf_addch(&x.path, (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p);
+		ccm_out_fit_name(&x.path, 0, CCM_OUT_NAME_MAX);
 		if (!strcasecmp(x.path.ptr, "public"))
 			ccm_buf_adds(&x.path, "_");      /* public/ is the public folders' */
 		snprintf(root, sizeof(root), "%s/%s", dir, x.path.ptr);

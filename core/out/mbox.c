@@ -1,5 +1,6 @@
 /* mbox.c: the store's folders as mboxrd files. */
 #include "out/mbox.h"
+#include "out/folder_name.h"
 #include "out/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
@@ -75,23 +76,34 @@ static int make_dirs(char *path, struct ccm_error *err)
 	return 0;
 }
 
+/* Folder levels kept as folders of their own, and the bytes they may
+ * take: past either, the rest of the path is one name (shortened), so
+ * that a path of thousands of levels makes no tower of folders. */
+#define MAX_LEVELS 32
+#define MAX_PATH_BYTES 1024
+
 /* The file of a folder: root/<levels>.mbox, names made safe. */
 static void folder_file(const char *root, const struct ccm_folder *f, struct ccm_buf *out)
 {
-	int start = 1;
+	size_t top, start;
+	int levels = 0;
 
 	ccm_buf_reset(out);
 	ccm_buf_addf(out, "%s/", root);
+	top = start = out->len;
 	for (const char *p = f->path; *p; p++) {
 		char c = *p;
-		if (c == '\\') {
+		if (c == '\\' && levels + 1 < MAX_LEVELS && out->len - top < MAX_PATH_BYTES) {
+			ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
 			ccm_buf_addch(out, '/');
-			start = 1;
+			start = out->len;
+			levels++;
 			continue;
 		}
-		ccm_buf_addch(out, (c == '/' || (start && c == '.')) ? '_' : c);
-		start = 0;
+		ccm_buf_addch(out, (c == '/' || c == '\\' || (start == out->len && c == '.'))
+			      ? '_' : c);
 	}
+	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
 	ccm_buf_adds(out, ".mbox");
 }
 
@@ -186,14 +198,14 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir, const struct ccm_tz *t
 	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
-		char alias[256];
-		size_t n = 0;
+		struct ccm_buf alias = CCM_BUF_INIT;
 
-		for (const char *p = r.alias; *p && n + 2 < sizeof(alias); p++)
-			alias[n++] = (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p;
-		alias[n] = '\0';
-		snprintf(root, sizeof(root), "%s/%s%s", dir, alias,
-			 !strcasecmp(alias, "public") ? "_" : "");
+		for (const char *p = r.alias; *p; p++)
+			ccm_buf_addch(&alias, (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p);
+		ccm_out_fit_name(&alias, 0, CCM_OUT_NAME_MAX);
+		snprintf(root, sizeof(root), "%s/%s%s", dir, alias.ptr,
+			 !strcasecmp(alias.ptr, "public") ? "_" : "");
+		ccm_buf_release(&alias);
 		st->mailboxes++;
 		if ((rc = write_mailbox(s, r.id, root, tz, st, err)) < 0)
 			break;

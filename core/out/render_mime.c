@@ -194,6 +194,11 @@ int ccm_render_part_headers(struct ccm_rout *r, const char *type,
 	for (p = (const unsigned char *)n; *p; p++)
 		if (*p < 0x20 || *p >= 0x7F)
 			bad = 1;
+	/* A name holding "=?" would be taken for an encoded word by mail
+	 * programs (=?UTF-8?B?Li4v...?= shows as "../"): RFC 2231 keeps it
+	 * as written, as subjects are kept. */
+	if (strstr(n, "=?"))
+		bad = 1;
 	if (put_ascii_name(&t, n))
 		goto fail;
 	if (type ? ccm_buf_addf(&r->b, "Content-Type: %s\r\n", type) :

@@ -90,6 +90,17 @@ static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 	return n;
 }
 
+int ccm_store_folder_path(const char *path, int mailbox, struct ccm_buf *out)
+{
+	int special, n = normalize(path, mailbox, out, &special);
+
+	if (n < 0)
+		return n;
+	if (n == 0 && mailbox && ccm_buf_adds(out, "Inbox") < 0)
+		return CCM_ENOMEM;
+	return 0;
+}
+
 /* The folder of `owner` (0: public) whose path folds to key: 1 and *id. */
 static int find(struct ccm_store *s, long long owner, const char *key,
 		long long *id, struct ccm_error *err)

@@ -2,6 +2,7 @@
 #ifndef CCM_STORE_FOLDERS_H
 #define CCM_STORE_FOLDERS_H
 
+#include "base/buf.h"
 #include "store/store.h"
 
 /* Well-known folders; stored as "inbox", "outbox", "sent", "deleted",
@@ -43,6 +44,15 @@ struct ccm_folder {
 int ccm_store_folder_ensure(struct ccm_store *s, long long mailbox,
 			    const char *path, long long *id,
 			    struct ccm_error *err);
+
+/*
+ * The path ccm_store_folder_ensure() keeps for `path` (mailbox: 1 for a
+ * mailbox's folder, 0 for a public one): components trimmed, empty ones
+ * left out, well-known names in their canonical spelling, "Inbox" for a
+ * mailbox's empty path. For comparing a source's folders with the
+ * store's. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_store_folder_path(const char *path, int mailbox, struct ccm_buf *out);
 
 /*
  * The same for the public folder tree (MAILMESSAGE,PublicMessages, spec

@@ -47,6 +47,7 @@ struct ictx {
 	long long source;            /* ledger source of the current primary */
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
+	int policy_failed;           /* the last mailbox_for: the policy failed */
 	char piece[PIECE];
 };
 
@@ -309,7 +310,8 @@ static int candidate_add(struct candidates *c, const struct ccm_recipient *r)
  * Asks the policy which custom recipient becomes the mailbox of `addr`.
  * `found` is the one holding the address (0: none). Returns 1 with *id
  * (0: the policy chose none), 0 when there is no hook or no candidate,
- * negative on failure.
+ * 2 when the policy failed (reported: its user is left out, as a hook
+ * failing at extraction leaves it out), negative on failure.
  */
 static int ask_policy(struct ictx *x, const char *addr, long long found,
 		      long long *id)
@@ -345,6 +347,18 @@ static int ask_policy(struct ictx *x, const char *addr, long long found,
 	*id = 0;
 	rc = pol->custom_recipient(pol->ctx, addr, x->tmp.ptr, c.v, c.n, id, &alias,
 				   x->err);
+	if (rc == 2) {                  /* no answer: as if there were no hook */
+		rc = 0;
+		goto out;
+	}
+	if (rc == CCM_EINVAL) {
+		/* The policy's fault, not the store's: one user fails, the
+		 * import goes on. */
+		report(x, CCM_ERROR, "policy-failed", 0, 0, -1, addr, "%s; user '%s' is "
+		       "not migrated: no mailbox, no mail", x->err->msg, x->tmp.ptr);
+		rc = 2;
+		goto out;
+	}
 	if (rc > 0 && alias) {
 		/* Chosen by alias: any custom recipient of the store. */
 		int kind = 0;
@@ -362,10 +376,13 @@ static int ask_policy(struct ictx *x, const char *addr, long long found,
 		int ok = 0;
 		for (size_t i = 0; i < c.n; i++)
 			ok |= c.v[i].id == *id;
-		if (!ok)
-			rc = ccm_error_set(x->err, CCM_EINVAL, "the policy's custom_recipient "
-					   "hook chose %lld, which is not one of the candidates "
-					   "for '%s'", *id, addr);
+		if (!ok) {
+			report(x, CCM_ERROR, "policy-failed", 0, 0, -1, addr, "the policy's "
+			       "custom_recipient hook chose %lld, which is not one of the "
+			       "candidates for '%s'; user '%s' is not migrated: no mailbox, "
+			       "no mail", *id, addr, x->tmp.ptr);
+			rc = 2;
+		}
 	} else if (rc == 0) {
 		*id = 0;
 		rc = 1;
@@ -384,6 +401,7 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 	int kind, rc = ccm_store_find_source(x->s, addr, id, &kind, x->err);
 	long long chosen = 0;
 
+	x->policy_failed = 0;
 	if (rc < 0)
 		return rc;
 	if (rc == 0 || kind == CCM_RECIP_CUSTOM) {
@@ -392,6 +410,11 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 		int asked = ask_policy(x, addr, rc == 1 ? *id : 0, &chosen);
 		if (asked < 0)
 			return asked;
+		if (asked == 2) {
+			x->policy_failed = 1;
+			*id = 0;
+			return 0;
+		}
 		if (asked == 1 && chosen) {
 			*id = chosen;
 			kind = CCM_RECIP_CUSTOM;
@@ -463,6 +486,10 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 				 ccm_iff_row_get(row, CCM_IFF_COL_LAST_NAME, NULL), 1, &id);
 		if (rc < 0)
 			return rc;
+		if (x->policy_failed) {         /* reported: the row is skipped */
+			x->st->rows_skipped++;
+			return recover(x, sec, row);
+		}
 	}
 	/* Every other proxy becomes an address of the mailbox, the first of
 	 * its type primary (an SMTP address a policy gave, say). */
@@ -852,6 +879,8 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 		if ((rc = mailbox_for(x, a, NULL, NULL, NULL, NULL,
 				      x->o->create_mailboxes, &mailbox)) < 0)
 			return rc;
+		if (!mailbox && x->policy_failed)
+			return skip_section(x, sec, "the policy failed for its mailbox");
 		if (!mailbox) {
 			report(x, CCM_ERROR, "mailbox-not-found", 8074, sec->line, sec->offset, a,
 			       "failed to connect to the mailbox '%s': no mailbox or custom "
@@ -944,6 +973,9 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 			if ((rc = ccm_store_commit(s, err)) < 0)
 				break;
 		}
+		/* A row too long to read is skipped as surely as a bad one. */
+		st->rows += (unsigned long)ccm_iff_pri_long_lines(x.p);
+		st->rows_skipped += (unsigned long)ccm_iff_pri_long_lines(x.p);
 		ccm_iff_pri_close(x.p);
 		x.p = NULL;
 	}

@@ -13,9 +13,13 @@
  * address first, then those with its cc:Mail name, display name or
  * alias). Return 1 with *chosen set to a candidate's id, or with
  * *chosen_alias set to the alias of any custom recipient, to make it the
- * mailbox; 0 for none of them (a new mailbox is made when allowed); or a
- * negative code with err saying what failed: the import stops. An alias
- * that no custom recipient has is reported and taken as none.
+ * mailbox; 0 for none of them (a new mailbox is made when allowed); 2 for
+ * no answer (what happens without the hook happens); or a
+ * negative code with err saying what failed: CCM_EINVAL when the policy
+ * itself failed (its user is reported and left out, its rows go to the
+ * recovery file, and the import goes on), any other code stops the
+ * import. An alias that no custom recipient has is reported and taken as
+ * none.
  */
 struct ccm_import_policy {
 	void *ctx;

@@ -28,7 +28,7 @@ struct vctx {
 	struct ccm_store *s;
 	struct ccm_verify_stats *st;
 	struct ccm_error *err;
-	struct ccm_buf key, folder;
+	struct ccm_buf key, folder, norm;
 	char piece[65536];
 };
 
@@ -109,10 +109,15 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 		} else {
 			ccm_extract_folder(m->folder, &x->folder, &r8);
 		}
-		key_head(&x->key, x->folder.ptr, m->subject,
+		/* As the store keeps it: "Projects\\" is the folder Projects. */
+		if (ccm_store_folder_path(x->folder.ptr, !board, &x->norm) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		key_head(&x->key, x->norm.ptr, m->subject,
 			 m->date_state == CCM_DATE_OK, m->date.utc,
 			 !(m->status & CCM_STATUS_UNREAD),
-			 (m->status & CCM_STATUS_DRAFT) || !strcmp(x->folder.ptr, "Drafts"),
+			 (m->status & CCM_STATUS_DRAFT) || !strcmp(x->norm.ptr, "Drafts"),
 			 m->to.len + m->cc.len + m->bcc.len);
 		while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
 			struct ccm_sha256 h;
@@ -293,7 +298,7 @@ static void compare(struct vctx *x, const char *user, struct plist *src,
 int ccm_verify(struct ccm_bundle *b, struct ccm_store *s,
 	       struct ccm_verify_stats *st, struct ccm_error *err)
 {
-	struct vctx x = { b, s, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { 0 } };
+	struct vctx x = { b, s, st, err, CCM_BUF_INIT, CCM_BUF_INIT, CCM_BUF_INIT, { 0 } };
 	struct plist src = { 0 }, dst = { 0 };
 	int rc = 0;
 
@@ -350,5 +355,6 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s,
 	}
 	ccm_buf_release(&x.key);
 	ccm_buf_release(&x.folder);
+	ccm_buf_release(&x.norm);
 	return rc < 0 ? rc : 0;
 }
