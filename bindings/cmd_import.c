@@ -106,7 +106,10 @@ int cmd_import(int argc, char **argv)
 	printf("Report: %lu errors, %lu warnings, %lu notes\n", rep.counts[CCM_ERROR],
 	       rep.counts[CCM_WARNING], rep.counts[CCM_NOTE]);
 	print_diags(stdout, "  ", &diags, 0);
-	rc = (st.rows_skipped || st.sections_skipped || rep.counts[CCM_ERROR]) ? 1 : 0;
+	/* 1 also for warnings: something was repaired or needs a look (the
+	 * exit status of every command, as migrate gives it). */
+	rc = (st.rows_skipped || st.sections_skipped || rep.counts[CCM_ERROR] ||
+	      rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_diaglist_release(&diags);
 	return rc;
 }

@@ -47,7 +47,7 @@ expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db"
 expect_grep "0 messages" "$TMP/out"
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
 # A set in another zone than the store's post office: said, not changed.
-expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db" --time-zone Europe/Paris
+expect_status 1 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db" --time-zone Europe/Paris
 expect_grep "[time-zone-differs]" "$TMP/out"
 expect_grep "exports use America/New_York" "$TMP/out"
 

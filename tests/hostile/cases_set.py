@@ -115,7 +115,7 @@ def chains(root, base):
     att = attachments[-1]
     _edit(c, SEC, lambda d: _header_field(d, att, 3, b"FALSE"))
     _edit(c, PRI, lambda d: _shift_pointers(d, att[0], 1))
-    c.step(IMPORT, 0, [S + r".*\[second-body\]"]).write()
+    c.step(IMPORT, 1, [S + r".*\[second-body\]"]).write()
     for name, value, kind in (("length-past-end", b"99999999", "length-past-end"),
                               ("length-negative", b"-5", "bad-section-header"),
                               ("length-huge", b"99999999999999999999999", "bad-section-header"),
@@ -190,7 +190,7 @@ def packing_lists(root, base):
     c.step(IMPORT, 1, [r"not a regular file"]).set(hostile=None).write()
     c = _case(root, base, "pkl", "listed-1000-times", "pwilson's primary is listed 1000 times")
     _pkl(c, lambda d: d.replace(row, row * 1000))
-    c.step(IMPORT, 0, [P + r".*\[pkl-duplicate\]"]).set(hostile=None).write()
+    c.step(IMPORT, 1, [P + r".*\[pkl-duplicate\]"]).set(hostile=None).write()
     c = _case(root, base, "pkl", "unknown-filetype", "pwilson's primary is listed as 'Evil'")
     _pkl(c, lambda d: d.replace(row, b"00000004.pri,Evil\r\n"))
     c.step(IMPORT, 1, [P + r".*\[pkl-unknown-filetype\]"]).set(hostile_refused=True).write()
@@ -232,7 +232,7 @@ def set_files(root, base):
     first = rows[2]
     c = _case(root, base, "set", "nul-in-row", "a NUL byte inside pwilson's first row")
     _edit(c, PRI, lambda d: d.replace(first, first.replace(b"Dana Clark", b"Dana\0Clark", 1)))
-    c.step(IMPORT, 0, [F + r".*\[nul-byte\]"], ).set(
+    c.step(IMPORT, 1, [F + r".*\[nul-byte\]"], ).set(
         store_has=[["SELECT count(*) FROM messages WHERE sender_name = 'DanaClark'", 1]]).write()
     c = _case(root, base, "set", "row-2mib", "pwilson's first row holds a 2 MiB subject")
     _edit(c, PRI, lambda d: d.replace(b",,Re,", b",," + b"s" * (2 << 20) + b",", 1))
