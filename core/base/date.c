@@ -250,8 +250,17 @@ void ccm_date_iso_utc(long long utc, char out[21])
 
 void ccm_date_stamp14(long long utc, int offset, char out[15])
 {
+	/* Any int offset added to an instant inside this range fits in a long
+	 * long, and the sum is still outside 0000..9999 whenever the instant
+	 * was: held here, an instant near LLONG_MIN or LLONG_MAX (from a
+	 * damaged store) cannot overflow, and broken_down clamps the rest. */
+	const long long margin = 4LL << 40;
 	int y, mo, d, h, mi, s;
 
+	if (utc < -margin)
+		utc = -margin;
+	if (utc > margin)
+		utc = margin;
 	broken_down(utc + offset, &y, &mo, &d, &h, &mi, &s);
 	put_num(out, y, 4);
 	put_num(out + 4, mo, 2);
