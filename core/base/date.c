@@ -214,14 +214,12 @@ static void put_num(char *out, long long v, int width)
 /* Broken-down time of utc + offset, held to years 0000..9999 so it fits. */
 static void broken_down(long long t, int *y, int *mo, int *d, int *h, int *mi, int *s)
 {
-	const long long lo = -62167219200LL;   /* 0000-01-01T00:00:00 */
-	const long long hi = 253402300799LL;   /* 9999-12-31T23:59:59 */
 	long long days, secs;
 
-	if (t < lo)
-		t = lo;
-	if (t > hi)
-		t = hi;
+	if (t < CCM_DATE_MIN_UTC)
+		t = CCM_DATE_MIN_UTC;
+	if (t > CCM_DATE_MAX_UTC)
+		t = CCM_DATE_MAX_UTC;
 	days = t / 86400;
 	secs = t % 86400;
 	if (secs < 0) {
