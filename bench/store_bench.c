@@ -9,10 +9,11 @@
  *          ccm_store_folder_ensure, ccm_store_message_add,
  *          ccm_store_ledger_record, one transaction per section of
  *          500 messages (one user's mailbox).
- * Build and run (from the repository, after building build-store):
- *   cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Icore bench/store_bench.c \
- *      build-store/libccmig_core.a -lsqlite3 -o /tmp/store_bench
- *   /tmp/store_bench [MESSAGES] [DIR]
+ * Built with the project (CMake option CCMIG_BENCH, on by default) as
+ * BUILD/store_bench; run it as
+ *   BUILD/store_bench [MESSAGES] [DIR]
+ * It leaves attachments out: bench/store_baseline.c measures a whole
+ * import, blobs included, against SQLite alone (bench/run does).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,7 @@
-/* test_crash.c: an import killed with SIGKILL at any point and run again
- * ends with exactly the store an uninterrupted import makes. */
+/* test_crash.c: an import, a migration and a Maildir export killed with
+ * SIGKILL at any point and run again end with exactly what an
+ * uninterrupted run makes: no message twice, none missing, the store
+ * sound and verified against the post office. */
 #include "testutil.h"
 
 #include <signal.h>
@@ -10,10 +12,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include "base/buf.h"
+#include "base/fault.h"
+#include "base/sha256.h"
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
+#include "out/maildir.h"
 #include "store/import.h"
+#include "store/migrate.h"
+#include "store/verify.h"
 
 #define KILL_POINTS 24
 
@@ -101,72 +111,282 @@ static int import_into(const char *db, const char *pkl)
 	return (int)st.rows;
 }
 
+/*
+ * A crash case: `run` does the work into target k (-1: the reference), and
+ * `dump` gives what the run leaves there, in a canonical form.
+ */
+struct crash_case {
+	const char *what;            /* "import" ... */
+	char dir[4096], po[4200], pkl[8400];
+	char target[8400];           /* the store or folder of the last run */
+	void (*run)(struct crash_case *c);
+	char *(*dump)(struct crash_case *c);
+};
+
+/* The child must have died at its kill point, not ended another way. */
+static void expect_killed(pid_t pid, const char *what, long at)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+		fail_msg("the %s meant to die at fault point %ld %s %d", what, at,
+			 WIFSIGNALED(status) ? "died of signal" : "exited with",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/*
+ * Runs c once uninterrupted into "ref", counting its fault points; then,
+ * for KILL_POINTS points spread over the run (the first and last too),
+ * into a fresh target: killed there with SIGKILL, run again, and its dump
+ * compared with the reference's.
+ */
+static void kill_everywhere(struct crash_case *c, const char *ext)
+{
+	char *want;
+	long points;
+
+	snprintf(c->target, sizeof(c->target), "%s/ref%s", c->dir, ext);
+	ccm_fault_arm(0);
+	c->run(c);
+	points = ccm_fault_count();
+	want = c->dump(c);
+	assert_true(points > KILL_POINTS);
+	for (int k = 0; k < KILL_POINTS; k++) {
+		long at = 1 + (long)k * (points - 1) / (KILL_POINTS - 1);
+		char *got;
+		pid_t pid;
+
+		snprintf(c->target, sizeof(c->target), "%s/kill%02d%s", c->dir, k, ext);
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			ccm_fault_arm(at);
+			c->run(c);
+			_exit(0);      /* not reached when the kill point is hit */
+		}
+		expect_killed(pid, c->what, at);
+		c->run(c);
+		got = c->dump(c);
+		if (strcmp(got, want) != 0)
+			fail_msg("%s killed at fault point %ld of %ld and run again differs "
+				 "from an uninterrupted one:\n%s\n-- instead of --\n%s",
+				 c->what, at, points, got, want);
+		free(got);
+	}
+	free(want);
+}
+
+static void crash_case_init(struct crash_case *c, const char *what, const char *gen)
+{
+	char *dir = tu_mkdtemp();
+
+	memset(c, 0, sizeof(*c));
+	c->what = what;
+	snprintf(c->dir, sizeof(c->dir), "%s", dir);
+	snprintf(c->po, sizeof(c->po), "%s/po", dir);
+	free(dir);
+	assert_int_equal(tu_system("'%s' gen '%s' %s >/dev/null", CCMIG_BIN, c->po, gen), 0);
+}
+
+static void run_import(struct crash_case *c)
+{
+	import_into(c->target, c->pkl);
+}
+
+static char *dump_store(struct crash_case *c)
+{
+	return dump(c->target);
+}
+
 static void import_killed_anywhere_then_rerun_equals_uninterrupted(void **state)
 {
-	char *dir = tu_mkdtemp(), *po = tu_path(dir, "po"), *set = tu_path(dir, "set");
-	char pkl[8192], db[8192], *want;
+	struct crash_case c;
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
 	struct ccm_extract_opts xo = { 0 };
 	struct ccm_extract_stats xs;
 	struct ccm_bundle *b;
 	struct ccm_error err;
-	int rows;
+	char set[4300];
 
 	(void)state;
-	assert_int_equal(tu_system("'%s' gen '%s' --users 12 --messages 6 --seed 21 "
-				   "--max-attachment 100K >/dev/null", CCMIG_BIN, po), 0);
-	assert_int_equal(ccm_bundle_open(&b, po, &rep, &err), 0);
+	crash_case_init(&c, "import", "--users 12 --messages 6 --seed 21 --max-attachment 100K");
+	snprintf(set, sizeof(set), "%s/set", c.dir);
+	assert_int_equal(ccm_bundle_open(&b, c.po, &rep, &err), 0);
 	assert_int_equal(ccm_extract(b, set, &xo, &xs, &err), 0);
 	ccm_bundle_free(b);
-	snprintf(pkl, sizeof(pkl), "%s/%s", set, xs.pkl);
-	snprintf(db, sizeof(db), "%s/ref.db", dir);
-	rows = import_into(db, pkl);
-	want = dump(db);
-	assert_true(rows > KILL_POINTS);
-
-	for (int k = 0; k < KILL_POINTS; k++) {
-		/* Seeded points spread over the run, first and last rows too. */
-		long at = 1 + (long)k * (rows - 1) / (KILL_POINTS - 1);
-		char *got;
-		pid_t pid;
-		int status;
-
-		snprintf(db, sizeof(db), "%s/kill%02d.db", dir, k);
-		fflush(NULL);
-		pid = fork();
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			char v[32];
-			snprintf(v, sizeof(v), "%ld", at);
-			setenv("CCMIG_TEST_KILL_AT", v, 1);
-			import_into(db, pkl);
-			_exit(0);      /* not reached when the kill point is hit */
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
-			fail_msg("the import meant to die at row %ld %s %d", at,
-				 WIFSIGNALED(status) ? "died of signal" : "exited with",
-				 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-		import_into(db, pkl);
-		got = dump(db);
-		if (strcmp(got, want) != 0)
-			fail_msg("killed at row %ld of %d: the store differs from an "
-				 "uninterrupted import", at, rows);
-		free(got);
-	}
-	free(want);
 	ccm_diaglist_release(&diags);
-	tu_rmtree(dir);
-	free(dir);
-	free(po);
-	free(set);
+	snprintf(c.pkl, sizeof(c.pkl), "%s/%s", set, xs.pkl);
+	c.run = run_import;
+	c.dump = dump_store;
+	kill_everywhere(&c, ".db");
+	tu_rmtree(c.dir);
+}
+
+/* One migration of bundle `po` into store `db`; fails the test on error. */
+static void migrate_into(const char *db, const char *po)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_migrate_opts o;
+	struct ccm_migrate_stats st;
+	struct ccm_bundle *b;
+	struct ccm_store *s;
+	struct ccm_error err;
+
+	memset(&o, 0, sizeof(o));
+	o.create_mailboxes = 1;
+	o.extract.keep_r8 = 1;       /* all of it, so that verify finds all */
+	if (ccm_bundle_open(&b, po, &rep, &err) < 0)
+		fail_msg("bundle %s: %s", po, err.msg);
+	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0)
+		fail_msg("open %s: %s", db, err.msg);
+	if (ccm_migrate(b, s, &o, &st, &err) < 0)
+		fail_msg("migrate: %s", err.msg);
+	ccm_store_close(s);
+	ccm_bundle_free(b);
+	ccm_diaglist_release(&diags);
+}
+
+static void run_migrate(struct crash_case *c)
+{
+	migrate_into(c->target, c->po);
+}
+
+/* The store's dump, once verify finds the whole post office in it and the
+ * files a killed run left beside it are gone. */
+static char *dump_verified_store(struct crash_case *c)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_verify_stats vs;
+	struct ccm_bundle *b;
+	struct ccm_store *s;
+	struct ccm_error err;
+	char left[8500];
+	struct stat sb;
+
+	assert_int_equal(ccm_bundle_open(&b, c->po, &rep, &err), 0);
+	assert_int_equal(ccm_store_open(&s, c->target, CCM_STORE_READONLY, &err), 0);
+	assert_int_equal(ccm_verify(b, s, &vs, &err), 0);
+	if (vs.missing || vs.extra || vs.no_mailbox || !vs.store_messages)
+		fail_msg("%s: %lu missing, %lu extra, %lu users without mailbox", c->target,
+			 vs.missing, vs.extra, vs.no_mailbox);
+	ccm_store_close(s);
+	ccm_bundle_free(b);
+	ccm_diaglist_release(&diags);
+	snprintf(left, sizeof(left), "%s.migrating", c->target);
+	assert_int_not_equal(lstat(left, &sb), 0);
+	return dump(c->target);
+}
+
+static void migrate_killed_anywhere_then_rerun_equals_uninterrupted(void **state)
+{
+	struct crash_case c;
+
+	(void)state;
+	crash_case_init(&c, "migration", "--users 10 --messages 5 --seed 22 --max-attachment 64K");
+	c.run = run_migrate;
+	c.dump = dump_verified_store;
+	kill_everywhere(&c, ".db");
+	tu_rmtree(c.dir);
+}
+
+/* Every folder and file under root (tmp/ included) as "path size sha256"
+ * lines in name order: a canonical dump of a Maildir tree. */
+static void dump_tree(const char *root, const char *rel, struct ccm_buf *out)
+{
+	struct ccm_buf path = CCM_BUF_INIT, sub = CCM_BUF_INIT;
+	struct dirent **names;
+	int n;
+
+	ccm_buf_addf(&path, "%s%s%s", root, *rel ? "/" : "", rel);
+	n = scandir(path.ptr, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		const char *d = names[i]->d_name;
+		struct stat sb;
+
+		if (!strcmp(d, ".") || !strcmp(d, "..")) {
+			free(names[i]);
+			continue;
+		}
+		ccm_buf_reset(&sub);
+		ccm_buf_addf(&sub, "%s%s%s", rel, *rel ? "/" : "", d);
+		ccm_buf_reset(&path);
+		ccm_buf_addf(&path, "%s/%s", root, sub.ptr);
+		free(names[i]);
+		assert_int_equal(lstat(path.ptr, &sb), 0);
+		if (S_ISDIR(sb.st_mode)) {
+			ccm_buf_addf(out, "%s/\n", sub.ptr);
+			dump_tree(root, sub.ptr, out);
+		} else {
+			struct ccm_sha256 h;
+			unsigned char d32[32];
+			char hex[65];
+			size_t len;
+			char *data = tu_slurp(path.ptr, &len);
+
+			assert_non_null(data);
+			ccm_sha256_init(&h);
+			ccm_sha256_update(&h, data, len);
+			ccm_sha256_final(&h, d32);
+			ccm_sha256_hex(d32, hex);
+			/* Not the file time: an undated message gets the clock's. */
+			ccm_buf_addf(out, "%s %zu %s\n", sub.ptr, len, hex);
+			free(data);
+		}
+	}
+	free(names);
+	ccm_buf_release(&path);
+	ccm_buf_release(&sub);
+}
+
+static void run_maildir_export(struct crash_case *c)
+{
+	struct ccm_maildir_stats st;
+	struct ccm_store *s;
+	struct ccm_error err;
+
+	if (ccm_store_open(&s, c->pkl, CCM_STORE_READONLY, &err) < 0)
+		fail_msg("open %s: %s", c->pkl, err.msg);
+	if (ccm_maildir_export(s, c->target, NULL, &st, &err) < 0)
+		fail_msg("export: %s", err.msg);
+	ccm_store_close(s);
+}
+
+static char *dump_maildir(struct crash_case *c)
+{
+	struct ccm_buf out = CCM_BUF_INIT;
+
+	dump_tree(c->target, "", &out);
+	return ccm_buf_detach(&out, NULL);
+}
+
+static void maildir_export_killed_anywhere_then_rerun_equals_uninterrupted(void **state)
+{
+	struct crash_case c;
+
+	(void)state;
+	crash_case_init(&c, "Maildir export", "--users 8 --messages 5 --seed 23 "
+			"--max-attachment 64K");
+	/* The store to export (kept in c.pkl, which this case has no use for). */
+	snprintf(c.pkl, sizeof(c.pkl), "%s/s.db", c.dir);
+	migrate_into(c.pkl, c.po);
+	c.run = run_maildir_export;
+	c.dump = dump_maildir;
+	kill_everywhere(&c, "");
+	tu_rmtree(c.dir);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(import_killed_anywhere_then_rerun_equals_uninterrupted),
+		cmocka_unit_test(migrate_killed_anywhere_then_rerun_equals_uninterrupted),
+		cmocka_unit_test(maildir_export_killed_anywhere_then_rerun_equals_uninterrupted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

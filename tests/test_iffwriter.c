@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iff/reader.h"
 #include "iff/writer.h"
 
 /*
@@ -244,6 +245,50 @@ static void existing_set_is_not_overwritten(void **state)
 	free(dir);
 }
 
+static void packing_list_comment_is_read_back_as_the_po_settings(void **state)
+{
+	char *dir = tu_mkdtemp(), *pkl = tu_path(dir, "X.pkl"), *got;
+	struct ccm_report rep = { 0 };
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_iff_writer *w;
+	struct ccm_iff_set *set;
+	struct ccm_error err;
+	size_t n;
+
+	(void)state;
+	rep.sink = ccm_diaglist_sink;
+	rep.ctx = &diags;
+	assert_int_equal(ccm_iff_writer_open(&w, dir, "X.pkl", 1252, &err), 0);
+	assert_int_equal(ccm_iff_writer_pkl_comment(w, CCM_IFF_PO_COMMENT
+						    "code_page=850; post_office=Zürich",
+						    &err), 0);
+	assert_int_equal(ccm_iff_writer_pkl_comment(w, "extracted\r\nby hand", &err), 0);
+	assert_int_equal(ccm_iff_writer_close(w, &err), 0);
+	/* After the code page line, in the set's code page. */
+	got = tu_slurp(pkl, &n);
+	assert_non_null(got);
+	assert_int_equal(n, strlen("1252\r\n!ccmig po.txt: code_page=850; post_office=Z\xFCrich\r\n"
+				   "!extracted  by hand\r\n\r\nFilename,Filetype\r\n"));
+	assert_memory_equal(got, "1252\r\n!ccmig po.txt: code_page=850; post_office=Z\xFCrich\r\n"
+			    "!extracted  by hand\r\n\r\nFilename,Filetype\r\n", n);
+	free(got);
+	assert_int_equal(ccm_iff_set_open(&set, pkl, &rep, &err), 0);
+	assert_string_equal(ccm_iff_set_po_settings(set), "code_page=850; post_office=Zürich");
+	ccm_iff_set_free(set);
+
+	/* A set of another tool says nothing. */
+	free(tu_writes(dir, "Y.pkl", "! CodePage\r\n1252\r\n\r\nFilename,Filetype\r\n"));
+	free(pkl);
+	pkl = tu_path(dir, "Y.pkl");
+	assert_int_equal(ccm_iff_set_open(&set, pkl, &rep, &err), 0);
+	assert_null(ccm_iff_set_po_settings(set));
+	ccm_iff_set_free(set);
+	ccm_diaglist_release(&diags);
+	free(pkl);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +297,7 @@ int main(void)
 		cmocka_unit_test(directory_values_are_escaped_and_text_converted),
 		cmocka_unit_test(wrong_section_length_is_refused),
 		cmocka_unit_test(existing_set_is_not_overwritten),
+		cmocka_unit_test(packing_list_comment_is_read_back_as_the_po_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -366,6 +366,53 @@ static void attach_enc_names_round_trip(void **state)
 		assert_int_equal(ccm_attach_enc_parse(ccm_attach_enc_name(e)), e);
 }
 
+static void settings_line_round_trips_and_refuses_bad_values(void **state)
+{
+	struct ccm_manifest m = { 0 }, back = { 0 };
+	struct ccm_buf t = CCM_BUF_INIT;
+	struct ccm_error err;
+
+	(void)state;
+	m.post_office = "SALES; EAST=1";      /* the name is last: ';' and '=' stay */
+	m.code_page = 932;
+	m.date_order = CCM_DATE_YMD;
+	m.attachments = CCM_ENC_RAW;
+	m.item_sizes = 1;
+	m.time_zone = "Asia/Tokyo";
+	assert_int_equal(ccm_manifest_settings_format(&m, &t), 0);
+	assert_string_equal(t.ptr, "code_page=932; date_order=YMD; attachments=RAW; "
+			    "item_sizes=yes; time_zone=Asia/Tokyo; post_office=SALES; EAST=1");
+	assert_int_equal(ccm_manifest_settings_parse(&back, t.ptr, &err), 0);
+	assert_string_equal(back.post_office, m.post_office);
+	assert_int_equal(back.code_page, 932);
+	assert_int_equal(back.date_order, CCM_DATE_YMD);
+	assert_int_equal(back.attachments, CCM_ENC_RAW);
+	assert_int_equal(back.item_sizes, 1);
+	assert_string_equal(back.time_zone, "Asia/Tokyo");
+
+	/* What is not said keeps a manifest's defaults; unknown keys are
+	 * ignored, for a later ccmig's sake. */
+	assert_int_equal(ccm_manifest_settings_parse(&back, "colour=blue; code_page=850",
+						     &err), 0);
+	assert_int_equal(back.code_page, 850);
+	assert_int_equal(back.date_order, CCM_DATE_MDY);
+	assert_int_equal(back.attachments, CCM_ENC_MACBIN2);
+	assert_int_equal(back.item_sizes, 0);
+	assert_string_equal(back.time_zone, "UTC");
+	assert_null(back.post_office);
+
+	assert_int_equal(ccm_manifest_settings_parse(&back, "code_page=0", &err), CCM_EMALFORMED);
+	assert_non_null(strstr(err.msg, "code_page=0"));
+	assert_int_equal(ccm_manifest_settings_parse(&back, "date_order=DYM", &err),
+			 CCM_EMALFORMED);
+	assert_int_equal(ccm_manifest_settings_parse(&back, "attachments=UU", &err),
+			 CCM_EMALFORMED);
+	assert_int_equal(ccm_manifest_settings_parse(&back, "item_sizes=maybe", &err),
+			 CCM_EMALFORMED);
+	ccm_manifest_release(&back);
+	ccm_buf_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +437,7 @@ int main(void)
 		cmocka_unit_test(repeated_keyword_warns_and_the_later_value_wins),
 		cmocka_unit_test(item_sizes_takes_yes_and_no_words),
 		cmocka_unit_test(attach_enc_names_round_trip),
+		cmocka_unit_test(settings_line_round_trips_and_refuses_bad_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

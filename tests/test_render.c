@@ -10,6 +10,7 @@
 #include "out/render.h"
 #include "store/folders.h"
 #include "store/migrate.h"
+#include "store/po.h"
 #include "store/recipients.h"
 
 #define SALESPO CCMIG_TEST_DATA "/salespo"
@@ -289,6 +290,455 @@ static void addresses_take_one_documented_form(void **state)
 	ccm_buf_release(&a);
 }
 
+/* ---- a store made by hand ------------------------------------------------ */
+
+struct hand {
+	char *dir;
+	struct ccm_store *s;
+	long long inbox;
+	struct ccm_tz *tz;
+	struct ccm_render_opts o;
+};
+
+static void hand_open(struct hand *h, int with_settings)
+{
+	struct ccm_recipient r = { 0 };
+	struct ccm_error err;
+	char *db;
+	long long id;
+
+	memset(h, 0, sizeof(*h));
+	h->dir = tu_mkdtemp();
+	db = tu_path(h->dir, "s.db");
+	assert_int_equal(ccm_store_open(&h->s, db, CCM_STORE_CREATE, &err), 0);
+	free(db);
+	r.kind = CCM_RECIP_MAILBOX;
+	r.alias = "ann";
+	r.display_name = "Ann";
+	assert_int_equal(ccm_store_recipient_create(h->s, &r, &id, &err), 0);
+	assert_int_equal(ccm_store_address_add(h->s, id, "CCMAIL", "Ann at SALESPO", 1,
+					       &err), 0);
+	assert_int_equal(ccm_store_folder_ensure(h->s, id, "Inbox", &h->inbox, &err), 0);
+	if (with_settings) {
+		/* As the packing list of ccmig extract gives them. */
+		struct ccm_manifest mf = { 0 };
+		struct ccm_buf t = CCM_BUF_INIT;
+
+		mf.post_office = "SALESPO";
+		mf.code_page = 850;
+		mf.date_order = CCM_DATE_DMY;
+		mf.time_zone = "Europe/Paris";
+		mf.attachments = CCM_ENC_HEX;
+		mf.item_sizes = 1;
+		assert_int_equal(ccm_manifest_settings_format(&mf, &t), 0);
+		assert_int_equal(ccm_store_po_record(h->s, t.ptr, &err), 0);
+		ccm_buf_release(&t);
+	}
+	assert_int_equal(ccm_tz_open(&h->tz, "America/New_York", &err), 0);
+	h->o.tz = h->tz;
+	h->o.po_name = "SALESPO";
+}
+
+static void hand_close(struct hand *h)
+{
+	ccm_tz_free(h->tz);
+	ccm_store_close(h->s);
+	tu_rmtree(h->dir);
+	free(h->dir);
+}
+
+/* Adds message m (its folder set here) with attachments named names[i]
+ * holding data[i] (lens[i] bytes); returns its id. */
+static long long hand_message(struct hand *h, struct ccm_store_message *m, size_t n,
+			      const char *const *names, const char *const *data,
+			      const size_t *lens)
+{
+	struct ccm_error err;
+	long long id;
+
+	m->folder_id = h->inbox;
+	assert_int_equal(ccm_store_message_add(h->s, m, &id, &err), 0);
+	for (size_t i = 0; i < n; i++) {
+		struct ccm_store_attachment a = { 0 };
+		struct ccm_store_attach *w;
+
+		a.message_id = id;
+		a.name = names[i];
+		a.position = -1;
+		a.size = lens[i];
+		assert_int_equal(ccm_store_attach_begin(h->s, &a, &w, &err), 0);
+		assert_int_equal(ccm_store_attach_write(w, data[i], lens[i], &err), 0);
+		assert_int_equal(ccm_store_attach_finish(w, NULL, &err), 0);
+	}
+	return id;
+}
+
+/* Renders message `id` into dir/name. */
+static void hand_render(struct hand *h, long long id, const char *name)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_store_message m;
+	struct ccm_buf out = CCM_BUF_INIT;
+	struct ccm_error err;
+	int found = 0;
+
+	assert_int_equal(ccm_store_messages(h->s, h->inbox, &c, &err), 0);
+	while (ccm_store_next_message(c, &m, &err) == 1)
+		if (m.id == id) {
+			if (ccm_render_message(h->s, &m, &h->o, to_buf, &out, &err) != 0)
+				fail_msg("render: %s", err.msg);
+			found = 1;
+		}
+	ccm_store_cursor_free(c);
+	assert_true(found);
+	free(tu_write(h->dir, name, out.ptr, out.len));
+	ccm_buf_release(&out);
+}
+
+/* Runs Python code on dir/name parsed as `m` (policy default); `d` is the
+ * folder. Fails the test when it fails. */
+static void hand_check(struct hand *h, const char *name, const char *code)
+{
+	struct ccm_buf py = CCM_BUF_INIT;
+	char *p;
+
+	ccm_buf_addf(&py, "import sys, os, email, email.policy, datetime, zoneinfo\n"
+		     "d = sys.argv[1]\n"
+		     "raw = open(os.path.join(d, '%s'), 'rb').read()\n"
+		     "m = email.message_from_bytes(raw, policy=email.policy.default)\n"
+		     "assert not m.defects, m.defects\n"
+		     "assert all(len(l) <= 78 for l in raw.split(b'\\r\\n')), raw\n"
+		     "assert b'\\n' not in raw.replace(b'\\r\\n', b''), 'bare LF'\n"
+		     "%s\n", name, code);
+	p = tu_writes(h->dir, "check.py", py.ptr);
+	assert_int_equal(tu_system("python3 '%s' '%s'", p, h->dir), 0);
+	free(p);
+	ccm_buf_release(&py);
+}
+
+/* A MacBinary II file: header, data fork and resource fork, each padded. */
+static size_t macbin(unsigned char *out, const char *name, const char *data,
+		     const char *rsrc)
+{
+	size_t dl = strlen(data), rl = strlen(rsrc), n = 128;
+
+	memset(out, 0, 512);
+	out[1] = (unsigned char)strlen(name);
+	memcpy(out + 2, name, strlen(name));
+	memcpy(out + 65, "TEXTttxt", 8);
+	out[86] = (unsigned char)dl;
+	out[90] = (unsigned char)rl;
+	memcpy(out + n, data, dl);
+	n += (dl + 127) & ~(size_t)127;
+	memcpy(out + n, rsrc, rl);
+	return n + ((rl + 127) & ~(size_t)127);
+}
+
+static void macbinary_attachments_give_users_their_files(void **state)
+{
+	unsigned char plain[512], forked[512], bad[512];
+	const unsigned char *data[] = { plain, forked, bad };
+	const char *names[] = { "hello.txt", "forked.txt", "odd.bin" };
+	size_t lens[3];
+	struct ccm_store_message m = { 0 };
+	struct ccm_error err;
+	struct hand h;
+	long long id;
+
+	(void)state;
+	lens[0] = macbin(plain, "hello.txt", "hello mac", "");
+	lens[1] = macbin(forked, "forked.txt", "data fork", "RSRC fork");
+	lens[2] = macbin(bad, "odd.bin", "not really", "");
+	bad[0] = 1;                   /* not a MacBinary header: as stored */
+	hand_open(&h, 0);
+	m.folder_id = h.inbox;
+	m.subject = "Mac files";
+	assert_int_equal(ccm_store_message_add(h.s, &m, &id, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		struct ccm_store_attachment a = { 0 };
+		struct ccm_store_attach *w;
+
+		a.message_id = id;
+		a.name = names[i];
+		a.kind = "macbinary";
+		a.position = -1;
+		a.size = lens[i];
+		assert_int_equal(ccm_store_attach_begin(h.s, &a, &w, &err), 0);
+		assert_int_equal(ccm_store_attach_write(w, data[i], lens[i], &err), 0);
+		assert_int_equal(ccm_store_attach_finish(w, NULL, &err), 0);
+	}
+	hand_render(&h, id, "mac.eml");
+	hand_check(&h, "mac.eml",
+		   "top = list(m.iter_parts())\n"
+		   "assert [p.get_content_type() for p in top] == ['text/plain', 'text/plain', "
+		   "'multipart/appledouble', 'application/octet-stream'], top\n"
+		   "assert top[1].get_filename() == 'hello.txt'\n"
+		   "assert top[1].get_payload(decode=True) == b'hello mac'\n"
+		   "head, fork = top[2].iter_parts()\n"
+		   "assert head.get_content_type() == 'application/applefile'\n"
+		   "assert fork.get_filename() == 'forked.txt'\n"
+		   "assert fork.get_payload(decode=True) == b'data fork'\n"
+		   "ad = head.get_payload(decode=True)\n"
+		   "assert ad[:8] == bytes.fromhex('0005160700020000'), ad[:8]\n"
+		   "ents = {int.from_bytes(ad[26+12*i:30+12*i], 'big'): "
+		   "(int.from_bytes(ad[30+12*i:34+12*i], 'big'), "
+		   "int.from_bytes(ad[34+12*i:38+12*i], 'big')) for i in range(ad[25])}\n"
+		   "o, n = ents[2]; assert ad[o:o+n] == b'RSRC fork', ad[o:o+n]\n"
+		   "o, n = ents[3]; assert ad[o:o+n] == b'forked.txt'\n"
+		   "o, n = ents[9]; assert ad[o:o+8] == b'TEXTttxt' and n == 32\n"
+		   "assert top[3].get_filename() == 'odd.bin'\n"
+		   "assert len(top[3].get_payload(decode=True)) == 256\n");
+	hand_close(&h);
+}
+
+static void priority_received_and_extra_headers_are_written(void **state)
+{
+	struct ccm_store_header hd[] = {
+		{ "RRT", "Smith, John at SALESPO" },
+		{ "X-ccmig-generated", "pab-notice" },
+		{ "Odd Name:x", "Grüße\r\nfrom\tthe PO" },
+	};
+	struct ccm_store_message m = { 0 };
+	struct hand h;
+	long long hi, lo, plain;
+
+	(void)state;
+	hand_open(&h, 0);
+	m.sender_name = "Pat";
+	m.subject = "Urgent";
+	m.priority = 1;
+	m.has_sent = m.has_received = 1;
+	m.sent_utc = 896791140;                /* 1998-06-02 12:39Z */
+	m.received_utc = 896794800;            /* 1998-06-02 13:40Z */
+	m.headers = hd;
+	m.n_headers = 3;
+	hi = hand_message(&h, &m, 0, NULL, NULL, NULL);
+	m.priority = -1;
+	m.has_received = 0;
+	m.n_headers = 0;
+	lo = hand_message(&h, &m, 0, NULL, NULL, NULL);
+	m.priority = 0;
+	plain = hand_message(&h, &m, 0, NULL, NULL, NULL);
+	hand_render(&h, hi, "hi.eml");
+	hand_render(&h, lo, "lo.eml");
+	hand_render(&h, plain, "plain.eml");
+	hand_check(&h, "hi.eml",
+		   "assert m['Importance'] == 'high' and m['X-Priority'] == '1'\n"
+		   "assert m['X-CCMail-Received'] == 'Tue, 02 Jun 1998 09:40:00 -0400', "
+		   "m['X-CCMail-Received']\n"
+		   "assert m['Date'].datetime.timestamp() == 896791140\n"
+		   "assert m['X-CCMail-RRT'] == 'Smith, John at SALESPO'\n"
+		   "assert m['X-ccmig-generated'] == 'pab-notice'\n"
+		   "assert str(m['X-CCMail-Odd-Name-x']) == 'Grüße  from the PO', "
+		   "repr(m['X-CCMail-Odd-Name-x'])\n"
+		   "names = [k for k, v in m.items()]\n"
+		   "assert names.index('X-CCMail-RRT') < names.index('X-ccmig-generated') < "
+		   "names.index('X-CCMail-Odd-Name-x')\n");
+	hand_check(&h, "lo.eml",
+		   "assert m['Importance'] == 'low' and m['X-Priority'] == '5'\n"
+		   "assert m['X-CCMail-Received'] is None and m['X-CCMail-RRT'] is None\n");
+	hand_check(&h, "plain.eml",
+		   "assert m['Importance'] is None and m['X-Priority'] is None\n");
+	hand_close(&h);
+}
+
+/*
+ * A counted cc:Mail message block (spec 2.2): `headers` (CRLF lines),
+ * then each item: its line, its count, its data and a line end.
+ */
+struct citem {
+	const char *line;
+	const char *data;
+	size_t len;
+};
+
+static void cc_block(struct ccm_buf *out, const char *headers,
+		     const struct citem *items, size_t n)
+{
+	struct ccm_buf contents = CCM_BUF_INIT, rest = CCM_BUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		ccm_buf_addf(&contents, "%s\r\n%zu\r\n", items[i].line, items[i].len);
+		ccm_buf_add(&contents, items[i].data, items[i].len);
+		ccm_buf_adds(&contents, "\r\n");
+	}
+	ccm_buf_addf(&rest, "%sContents:\r\n%zu\r\n", headers, contents.len);
+	ccm_buf_add(&rest, contents.ptr, contents.len);
+	ccm_buf_addf(out, "Message:\r\n%zu\r\n", rest.len);
+	ccm_buf_add(out, rest.ptr, rest.len);
+	ccm_buf_release(&contents);
+	ccm_buf_release(&rest);
+}
+
+/* The forwarded message of the tests: CP 850 text (0x9B is 'ø' there and
+ * '¢' in CP 437), DMY dates, a HEX file and a message forwarded in it. */
+static void forwarded_text(struct ccm_buf *out)
+{
+	struct ccm_buf inner = CCM_BUF_INIT;
+	const struct citem in[] = { { "Text item:", "Thanks", 6 } };
+	struct citem items[] = {
+		{ "Text item: Memo", "Line one with --=_ccmig.1 in it", 31 },
+		{ "File item: DATA.BIN 6/1/98 5:02PM", "000102FF", 8 },
+		{ "Message item: Inner", NULL, 0 },
+		{ "Text item:", "after", 5 },
+	};
+
+	cc_block(&inner, "From: Admin at HUBPO2\r\nDate: 3/6/98 9:00\r\n"
+		 "To: Grewal, Jeff at HUB\r\nSubject: Inner one\r\n", in, 1);
+	items[2].data = inner.ptr;
+	items[2].len = inner.len;
+	cc_block(out, "From: Grewal, Jeff at HUB\r\nDate: 2/6/98 8:39\r\n"
+		 "To: Admin at HUBPO2, Smith, John at SALESPO\r\n"
+		 "Cc: bob@example.com at INTERNET\r\nSubject: Gr\x9B" "e\r\n"
+		 "Priority: Urgent\r\nRRT: Admin at HUBPO2\r\n", items, 4);
+	ccm_buf_release(&inner);
+}
+
+static const char walk_py[] =
+	"def parts(p):\n"
+	"    return list(p.iter_parts()) if p.is_multipart() else [p]\n"
+	"def inner(p):\n"
+	"    assert p.get_content_type() == 'message/rfc822', p.get_content_type()\n"
+	"    assert p['Content-Transfer-Encoding'] is None\n"
+	"    (q,) = p.get_payload()\n"
+	"    return q\n";
+
+/*
+ * Stores a message whose attachments are n_more plus `text` named `name`
+ * first, renders it and runs `py` on it (with parts() and inner()).
+ */
+static void forward_case(int with_settings, const char *name, const struct ccm_buf *text,
+			 size_t n_more, const char *const *more_names,
+			 const char *const *more_data, const char *py)
+{
+	const char *names[4] = { name }, *data[4] = { text->ptr };
+	size_t lens[4] = { text->len };
+	struct ccm_store_message m = { 0 };
+	struct ccm_buf code = CCM_BUF_INIT;
+	struct hand h;
+
+	assert_true(n_more < 4);
+	for (size_t i = 0; i < n_more; i++) {
+		names[i + 1] = more_names[i];
+		data[i + 1] = more_data[i];
+		lens[i + 1] = strlen(more_data[i]);
+	}
+	hand_open(&h, with_settings);
+	m.sender_name = "Ann";
+	m.subject = "See below";
+	m.body = "Have a look.";
+	m.body_len = strlen(m.body);
+	hand_render(&h, hand_message(&h, &m, n_more + 1, names, data, lens), "f.eml");
+	ccm_buf_adds(&code, walk_py);
+	ccm_buf_adds(&code, py);
+	hand_check(&h, "f.eml", code.ptr);
+	ccm_buf_release(&code);
+	hand_close(&h);
+}
+
+static void forwarded_message_renders_as_an_attached_message(void **state)
+{
+	/* Named .ccm, but not a message: an ordinary attachment. */
+	const char *names[] = { "plain.ccm", "note.txt" };
+	const char *data[] = { "\r\nJust some notes\r\nMessage:\r\n", "hello" };
+	struct ccm_buf text = CCM_BUF_INIT;
+
+	(void)state;
+	forwarded_text(&text);
+	forward_case(1, "Fwd: Grøe.ccm", &text, 2, names, data,
+		    "top = parts(m)\n"
+		    "assert [p.get_content_type() for p in top] == ['text/plain', "
+		    "'message/rfc822', 'application/octet-stream', 'text/plain'], top\n"
+		    "assert top[1].get_filename() == 'Fwd: Grøe.eml', top[1].get_filename()\n"
+		    "assert top[2].get_filename() == 'plain.ccm'\n"
+		    "assert top[2].get_content() == b'\\r\\nJust some notes\\r\\nMessage:\\r\\n'\n"
+		    "f = inner(top[1])\n"
+		    "assert not f.defects, f.defects\n"
+		    "assert f['Message-ID'] is None\n"
+		    "assert str(f['Subject']) == 'Grøe', str(f['Subject'])\n"
+		    "a = f['From'].addresses[0]\n"
+		    "assert (a.display_name, a.addr_spec) == ('Grewal, Jeff', "
+		    "'Grewal_Jeff@HUB.ccmail.invalid'), a\n"
+		    "assert f['X-CCMail-From'] == 'Grewal, Jeff [CCMAIL:Grewal, Jeff at HUB]'\n"
+		    "assert [x.addr_spec for x in f['To'].addresses] == "
+		    "['Admin@HUBPO2.ccmail.invalid', 'Smith_John@SALESPO.ccmail.invalid'], f['To']\n"
+		    "assert [x.addr_spec for x in f['Cc'].addresses] == ['bob@example.com']\n"
+		    "dt = f['Date'].datetime\n"
+		    "want = datetime.datetime(1998, 6, 2, 8, 39, tzinfo=zoneinfo.ZoneInfo('Europe/Paris'))\n"
+		    "assert dt == want and str(dt.tzinfo) == 'UTC-04:00', (dt, want)\n"
+		    "assert f['Importance'] == 'high' and f['X-CCMail-RRT'] == 'Admin at HUBPO2'\n"
+		    "fp = parts(f)\n"
+		    "assert [p.get_content_type() for p in fp] == ['text/plain', "
+		    "'application/octet-stream', 'message/rfc822'], fp\n"
+		    "assert fp[0]['Content-Transfer-Encoding'] == 'quoted-printable'\n"
+		    /* Text items are joined as the store joins them. */
+		    "assert fp[0].get_content().replace('\\r\\n', '\\n') == "
+		    "'Memo\\nLine one with --=_ccmig.1 in itafter\\n', repr(fp[0].get_content())\n"
+		    "assert fp[1].get_filename() == 'DATA.BIN'\n"
+		    "assert fp[1].get_content() == bytes([0, 1, 2, 255])\n"
+		    "assert fp[2].get_filename() == 'Inner.eml'\n"
+		    "g = inner(fp[2])\n"
+		    "assert str(g['Subject']) == 'Inner one'\n"
+		    "assert g.get_content().replace('\\r\\n', '\\n') == 'Thanks\\n'\n"
+		    "assert g['Date'].datetime == datetime.datetime(1998, 6, 3, 9, 0, "
+		    "tzinfo=zoneinfo.ZoneInfo('Europe/Paris'))\n"
+		    "b = set()\n"
+		    "for l in raw.split(b'\\r\\n'):\n"
+		    "    if l.startswith(b'--=_'): b.add(l.rstrip(b'-')[2:])\n"
+		    "assert len(b) == 2 and not any(x != y and x.startswith(y) for x in b for y in b), b\n");
+	ccm_buf_release(&text);
+}
+
+static void forwarded_text_without_settings_reads_as_code_page_437(void **state)
+{
+	struct ccm_buf text = CCM_BUF_INIT;
+
+	(void)state;
+	forwarded_text(&text);
+	/* MDY, and the counts are found: the inner message is there. */
+	forward_case(0, "Fwd.ccm", &text, 0, NULL, NULL,
+		     "f = inner(parts(m)[1])\n"
+		     "assert str(f['Subject']) == 'Gr¢e', str(f['Subject'])\n"
+		     "assert f['Date'].datetime == datetime.datetime(1998, 2, 6, 8, 39, "
+		     "tzinfo=datetime.timezone.utc)\n"
+		     "assert str(inner(parts(f)[2])['Subject']) == 'Inner one'\n");
+	ccm_buf_release(&text);
+}
+
+static void forwards_nested_too_deep_stay_export_text(void **state)
+{
+	struct ccm_buf text = CCM_BUF_INIT;
+
+	(void)state;
+	/* Ten levels, the innermost first. */
+	for (int k = 10; k >= 1; k--) {
+		struct ccm_buf b = CCM_BUF_INIT, hdr = CCM_BUF_INIT, line = CCM_BUF_INIT;
+		struct citem it[2] = { { "Text item:", "level", 5 }, { NULL, text.ptr, text.len } };
+
+		ccm_buf_addf(&hdr, "From: Admin\r\nSubject: L%d\r\n", k);
+		ccm_buf_addf(&line, "Message item: L%d", k + 1);
+		it[1].line = line.ptr;
+		cc_block(&b, hdr.ptr, it, k == 10 ? 1 : 2);
+		ccm_buf_reset(&text);
+		ccm_buf_add(&text, b.ptr, b.len);
+		ccm_buf_release(&b);
+		ccm_buf_release(&hdr);
+		ccm_buf_release(&line);
+	}
+	forward_case(1, "L1.ccm", &text, 0, NULL, NULL,
+		     "p = parts(m)[1]\n"
+		     "for k in range(1, 9):\n"
+		     "    f = inner(p)\n"
+		     "    assert str(f['Subject']) == 'L%d' % k, (k, f['Subject'])\n"
+		     "    p = parts(f)[1]\n"
+		     "assert p.get_content_type() == 'application/octet-stream'\n"
+		     "assert p.get_filename() == 'L9.ccm'\n"
+		     "assert 'nested more than 8 deep' in str(p['Content-Description'])\n"
+		     "t = p.get_content()\n"
+		     "assert t.startswith(b'Message:\\r\\n') and b'Subject: L10\\r\\n' in t, t[:60]\n");
+	ccm_buf_release(&text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +748,11 @@ int main(void)
 		cmocka_unit_test(date_carries_the_offset_of_its_day),
 		cmocka_unit_test(date_of_any_instant_keeps_four_digit_years),
 		cmocka_unit_test(addresses_take_one_documented_form),
+		cmocka_unit_test(priority_received_and_extra_headers_are_written),
+		cmocka_unit_test(macbinary_attachments_give_users_their_files),
+		cmocka_unit_test(forwarded_message_renders_as_an_attached_message),
+		cmocka_unit_test(forwarded_text_without_settings_reads_as_code_page_437),
+		cmocka_unit_test(forwards_nested_too_deep_stay_export_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "store/folders.h"
 #include "store/ledger.h"
 #include "store/messages.h"
+#include "store/po.h"
 #include "store/recipients.h"
 #include "store/stats.h"
 #include "store/store.h"
@@ -787,6 +788,98 @@ static void message_keeps_recipients_dates_flags_and_headers(void **state)
 	assert_int_equal(ccm_store_message_add(f->s, &m, &id, &err), CCM_EINVAL);
 }
 
+/* ---- post office settings ------------------------------------------------ */
+
+static long long message_in(struct ccm_store *s, long long folder)
+{
+	struct ccm_store_message m = { 0 };
+	struct ccm_error err;
+	long long id = 0;
+
+	m.folder_id = folder;
+	m.subject = "x";
+	if (ccm_store_message_add(s, &m, &id, &err) < 0)
+		fail_msg("%s", err.msg);
+	return id;
+}
+
+/* The settings that apply to message msg: 1 with the code page in *cp. */
+static int po_code_page(struct ccm_store *s, long long msg, int *cp)
+{
+	struct ccm_manifest got = { 0 };
+	struct ccm_error err;
+	int rc = ccm_store_po_of_message(s, msg, &got, &err);
+
+	*cp = got.code_page;
+	ccm_manifest_release(&got);
+	return rc;
+}
+
+static void post_office_settings_follow_the_mailbox_address(void **state)
+{
+	struct fx *f = *state;
+	long long a = make(f->s, CCM_RECIP_MAILBOX, "ann", "Ann");
+	long long b = make(f->s, CCM_RECIP_MAILBOX, "bob", "Bob");
+	struct ccm_manifest got = { 0 };
+	struct ccm_error err;
+	long long fa, fb, pub, ma, mb, mp;
+	int cp;
+
+	assert_int_equal(ccm_store_address_add(f->s, a, "CCMAIL", "Ann at SALESPO", 1, &err), 0);
+	assert_int_equal(ccm_store_address_add(f->s, b, "CCMAIL", "Bob at Tokyo PO", 1, &err), 0);
+	assert_int_equal(ccm_store_folder_ensure(f->s, a, "Inbox", &fa, &err), 0);
+	assert_int_equal(ccm_store_folder_ensure(f->s, b, "Inbox", &fb, &err), 0);
+	assert_int_equal(ccm_store_public_folder_ensure(f->s, "Board", &pub, &err), 0);
+	ma = message_in(f->s, fa);
+	mb = message_in(f->s, fb);
+	mp = message_in(f->s, pub);
+
+	/* Nothing recorded: nothing applies. */
+	assert_int_equal(po_code_page(f->s, ma, &cp), 0);
+
+	assert_int_equal(ccm_store_po_record(f->s, "code_page=850; date_order=DMY; "
+					     "attachments=HEX; item_sizes=yes; time_zone="
+					     "Europe/Paris; post_office=SALESPO", &err), 0);
+	/* The only one recorded serves the public folder too. */
+	assert_int_equal(po_code_page(f->s, mp, &cp), 1);
+	assert_int_equal(cp, 850);
+	assert_int_equal(ccm_store_po_of_message(f->s, ma, &got, &err), 1);
+	assert_string_equal(got.post_office, "SALESPO");
+	assert_int_equal(got.code_page, 850);
+	assert_int_equal(got.date_order, CCM_DATE_DMY);
+	assert_int_equal(got.attachments, CCM_ENC_HEX);
+	assert_int_equal(got.item_sizes, 1);
+	assert_string_equal(got.time_zone, "Europe/Paris");
+
+	/* Names compare without case. */
+	assert_int_equal(ccm_store_po_record(f->s, "code_page=932; post_office=tokyo po",
+					     &err), 0);
+	assert_int_equal(po_code_page(f->s, mb, &cp), 1);
+	assert_int_equal(cp, 932);
+	assert_int_equal(po_code_page(f->s, ma, &cp), 1);
+	assert_int_equal(cp, 850);
+	/* Two post offices: a public folder's is not known. */
+	assert_int_equal(po_code_page(f->s, mp, &cp), 0);
+
+	/* Recorded again under another spelling: replaced, not added. */
+	assert_int_equal(ccm_store_po_record(f->s, "code_page=1252; post_office=TOKYO PO",
+					     &err), 0);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM meta WHERE key LIKE 'po:%'"), 2);
+	assert_int_equal(po_code_page(f->s, mb, &cp), 1);
+	assert_int_equal(cp, 1252);
+
+	/* No name, or a value that cannot be read. */
+	assert_int_equal(ccm_store_po_record(f->s, "code_page=850", &err), CCM_EMALFORMED);
+	assert_int_equal(ccm_store_po_record(f->s, "code_page=x; post_office=X", &err),
+			 CCM_EMALFORMED);
+	assert_int_equal(sqlite3_exec(ccm_store_db(f->s), "UPDATE meta SET value = "
+				      "'code_page=x' WHERE key = 'po:SALESPO'", NULL, NULL,
+				      NULL), SQLITE_OK);
+	assert_int_equal(ccm_store_po_of_message(f->s, ma, &got, &err), CCM_EMALFORMED);
+	assert_non_null(strstr(err.msg, "code_page=x"));
+	ccm_manifest_release(&got);
+}
+
 /* ---- attachments -------------------------------------------------------- */
 
 /* Deterministic bytes at any offset: a mix of the offset and a seed. */
@@ -1291,6 +1384,7 @@ int main(void)
 		T(folders_keep_hierarchy_and_well_known_marks),
 		T(rolled_back_folders_are_forgotten),
 		T(message_keeps_recipients_dates_flags_and_headers),
+		T(post_office_settings_follow_the_mailbox_address),
 		T(attachment_streams_in_pieces_and_reads_back_byte_for_byte),
 		T(identical_contents_are_stored_once),
 		T(stream_of_the_wrong_length_is_kept_and_flagged),

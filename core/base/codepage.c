@@ -327,3 +327,21 @@ int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 	}
 	return 0;
 }
+
+int ccm_codepage_ansi(int cp)
+{
+	static const int oem_to_ansi[][2] = {
+		{ 437, 1252 }, { 850, 1252 }, { 858, 1252 }, { 860, 1252 },
+		{ 861, 1252 }, { 863, 1252 }, { 865, 1252 }, { 852, 1250 },
+		{ 855, 1251 }, { 866, 1251 }, { 737, 1253 }, { 869, 1253 },
+		{ 857, 1254 }, { 862, 1255 }, { 864, 1256 }, { 775, 1257 },
+	};
+
+	for (size_t i = 0; i < sizeof(oem_to_ansi) / sizeof(oem_to_ansi[0]); i++)
+		if (oem_to_ansi[i][0] == cp)
+			return oem_to_ansi[i][1];
+	if (cp == 874 || cp == 932 || cp == 936 || cp == 949 || cp == 950 ||
+	    (cp >= 1250 && cp <= 1258))
+		return cp;
+	return 1252;
+}

@@ -24,6 +24,15 @@ struct ccm_cp;
 int ccm_cp_open(struct ccm_cp **out, int cp, struct ccm_error *err);
 void ccm_cp_free(struct ccm_cp *c);
 int ccm_cp_number(const struct ccm_cp *c);
+/*
+ * The Windows ("ANSI") code page for the same script as code page `cp`, the
+ * one migration files were written in on such a system: 437 and 850 give
+ * 1252, 852 gives 1250, 866 1251, 737 1253, 857 1254, 862 1255, 864 1256,
+ * 775 1257; 874, the double-byte code pages and the Windows ones give
+ * themselves; anything else 1252.
+ */
+int ccm_codepage_ansi(int cp);
+
 /* 1 for double-byte code pages (932, 936, 949, 950). */
 int ccm_cp_is_dbcs(int cp);
 

@@ -1,6 +1,7 @@
 /* error.c: filling in error details. */
 #include "base/error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,10 @@ int ccm_error_sys(struct ccm_error *err, int errno_value, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	n = strlen(err->msg);
-	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", strerror(errno_value));
+	/* A full disk is the one failure users can always fix themselves. */
+	snprintf(err->msg + n, sizeof(err->msg) - n, ": %s%s", strerror(errno_value),
+		 errno_value == ENOSPC || errno_value == EDQUOT ?
+		 "; free space and run the same command again (what is done is kept)" : "");
 	return CCM_EIO;
 }
 

@@ -34,7 +34,8 @@ struct ccm_error {
 /* Fills err (if not NULL) and returns code, for `return ccm_error_set(...)`. */
 int ccm_error_set(struct ccm_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* As ccm_error_set, appending ": <strerror(errno_value)>". */
+/* As ccm_error_set with code CCM_EIO, appending ": <strerror(errno_value)>",
+ * and for a full disk (ENOSPC, EDQUOT) what to do about it. */
 int ccm_error_sys(struct ccm_error *err, int errno_value, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ccm_error_clear(struct ccm_error *err);

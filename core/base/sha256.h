@@ -5,15 +5,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The low-level SHA-256 calls are what a caller-owned state without an
+ * allocation needs; OpenSSL 3 marks them deprecated, not removed, and the
+ * build sets OPENSSL_API_COMPAT to 1.1.1 (CMakeLists.txt) to say so. */
+#include <openssl/sha.h>
+
 /*
  * A hash in progress; caller-owned, holds no allocation (nothing to
  * release). Feed data in pieces of any size with ccm_sha256_update().
  */
 struct ccm_sha256 {
-	uint32_t h[8];
-	uint64_t total;           /* bytes hashed so far */
-	unsigned char block[64];  /* a partial block waiting for more data */
-	size_t fill;
+	SHA256_CTX ctx;
 };
 
 /* Starts a new hash in caller-owned storage. */

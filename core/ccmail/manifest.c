@@ -613,3 +613,101 @@ void ccm_manifest_release(struct ccm_manifest *m)
 	free_entries(m->boards, m->n_boards);
 	memset(m, 0, sizeof(*m));
 }
+
+/* ---- the settings line ---------------------------------------------------- */
+
+static const char *order_name(enum ccm_date_order o)
+{
+	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
+}
+
+int ccm_manifest_settings_format(const struct ccm_manifest *m, struct ccm_buf *out)
+{
+	return ccm_buf_addf(out, "code_page=%d; date_order=%s; attachments=%s; "
+			    "item_sizes=%s; time_zone=%s; post_office=%s", m->code_page,
+			    order_name(m->date_order), ccm_attach_enc_name(m->attachments),
+			    m->item_sizes ? "yes" : "no", m->time_zone ? m->time_zone : "UTC",
+			    m->post_office ? m->post_office : "") ? CCM_ENOMEM : 0;
+}
+
+/* One "key=value" into m: 0, 1 for a bad value, or CCM_ENOMEM. */
+static int settings_item(struct ccm_manifest *m, const char *k, size_t kn,
+			 const char *v, size_t vn)
+{
+	char one[32];
+	char *end;
+	int x;
+
+#define KEY(name) (kn == sizeof(name) - 1 && !strncmp(k, name, kn))
+	if (KEY("time_zone") || KEY("post_office")) {
+		char **dst = KEY("time_zone") ? &m->time_zone : &m->post_office;
+
+		free(*dst);
+		return (*dst = ccm_strndup(v, vn)) ? 0 : CCM_ENOMEM;
+	}
+	if (vn >= sizeof(one))
+		return KEY("code_page") || KEY("date_order") || KEY("attachments") ||
+		       KEY("item_sizes") ? 1 : 0;
+	memcpy(one, v, vn);
+	one[vn] = '\0';
+	if (KEY("code_page")) {
+		long cp = strtol(one, &end, 10);
+
+		if (end == one || *end || cp <= 0 || cp > 65535)
+			return 1;
+		m->code_page = (int)cp;
+	} else if (KEY("date_order")) {
+		if ((x = ccm_date_order_parse(one)) < 0)
+			return 1;
+		m->date_order = (enum ccm_date_order)x;
+	} else if (KEY("attachments")) {
+		if ((x = ccm_attach_enc_parse(one)) < 0)
+			return 1;
+		m->attachments = (enum ccm_attach_enc)x;
+	} else if (KEY("item_sizes")) {
+		if (strcmp(one, "yes") && strcmp(one, "no"))
+			return 1;
+		m->item_sizes = !strcmp(one, "yes");
+	}
+#undef KEY
+	return 0;
+}
+
+int ccm_manifest_settings_parse(struct ccm_manifest *m, const char *text,
+				struct ccm_error *err)
+{
+	const char *p = text;
+	int rc = 0;
+
+	ccm_manifest_release(m);
+	m->database = 8;
+	m->code_page = 437;
+	m->date_order = CCM_DATE_MDY;
+	m->attachments = CCM_ENC_MACBIN2;
+	while (*p && rc == 0) {
+		const char *b = p, *eq;
+		size_t n;
+
+		while (*b == ' ' || *b == '\t')
+			b++;
+		eq = strchr(b, '=');
+		if (!eq)
+			break;
+		/* The name runs to the end of the line: it may hold ';'. */
+		n = (size_t)(eq - b) == 11 && !strncmp(b, "post_office", 11) ?
+		    strlen(eq + 1) : strcspn(eq + 1, ";");
+		rc = settings_item(m, b, (size_t)(eq - b), eq + 1, n);
+		p = eq + 1 + n;
+		p += *p == ';';
+	}
+	if (rc == 0 && !m->time_zone && !(m->time_zone = ccm_strdup("UTC")))
+		rc = CCM_ENOMEM;
+	if (rc == 0)
+		return 0;
+	ccm_manifest_release(m);
+	if (rc == CCM_ENOMEM)
+		return ccm_error_set(err, rc, "out of memory");
+	return ccm_error_set(err, CCM_EMALFORMED, "'%s' is not a post office's settings "
+			     "(code_page=N; date_order=MDY; attachments=MACBIN2; "
+			     "item_sizes=yes; time_zone=Z; post_office=NAME)", text);
+}

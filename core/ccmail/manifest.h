@@ -3,6 +3,7 @@
 #define CCM_MANIFEST_H
 
 #include <stddef.h>
+#include "base/buf.h"
 #include "base/date.h"
 #include "base/error.h"
 #include "base/report.h"
@@ -73,6 +74,26 @@ int ccm_manifest_read(struct ccm_manifest *m, const char *path,
 		      struct ccm_report *rep, struct ccm_error *err);
 /* Frees every string and entry; the struct is zeroed. */
 void ccm_manifest_release(struct ccm_manifest *m);
+/*
+ * The settings of manifest m that reading its message export text needs,
+ * appended to out as one line: "code_page=850; date_order=MDY;
+ * attachments=MACBIN2; item_sizes=yes; time_zone=America/New_York;
+ * post_office=SALESPO" (the name last: it may hold ';'). Forwarded
+ * messages stay export text in migration files and in the store; this line
+ * goes with them so that they can be read again. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_manifest_settings_format(const struct ccm_manifest *m, struct ccm_buf *out);
+
+/*
+ * Reads such a line into m, which it first releases and sets to the
+ * manifest defaults; post_office and time_zone are allocated (release m
+ * with ccm_manifest_release). Keys it does not know are ignored, so that a
+ * later ccmig may add some. CCM_EMALFORMED (err names the line) when a
+ * value is not one a manifest allows; CCM_ENOMEM.
+ */
+int ccm_manifest_settings_parse(struct ccm_manifest *m, const char *text,
+				struct ccm_error *err);
+
 /* "MACBIN2", "HEX", "RAW" to the enum; -1 if unknown (any case). */
 int ccm_attach_enc_parse(const char *s);
 const char *ccm_attach_enc_name(enum ccm_attach_enc e);

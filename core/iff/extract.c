@@ -1,5 +1,7 @@
 /* extract.c: a post office bundle to a migration file set. */
 #include "iff/extract.h"
+#include "base/codepage.h"
+#include "base/fault.h"
 #include "iff/writer.h"
 #include "base/date.h"
 #include "base/spool.h"
@@ -860,6 +862,8 @@ static int write_users(struct xctx *x)
 		}
 		if (x->o->progress)
 			x->o->progress(x->o->ctx, ++done, total, x->st->bytes_in);
+		/* A crash between two users' files: the set is half written. */
+		ccm_fault_point();
 	}
 	x->owner = NULL;
 	ccm_buf_release(&addr);
@@ -894,13 +898,29 @@ static int write_boards(struct xctx *x)
 	return rc;
 }
 
+/* Forwarded messages go into the set as export text; the post office's
+ * settings go with them, so that the store can read them again. */
+static int po_comment(struct xctx *x)
+{
+	struct ccm_buf t = CCM_BUF_INIT;
+	int rc;
+
+	if (ccm_buf_adds(&t, CCM_IFF_PO_COMMENT) ||
+	    ccm_manifest_settings_format(&x->b->manifest, &t))
+		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	else
+		rc = ccm_iff_writer_pkl_comment(x->w, t.ptr, x->err);
+	ccm_buf_release(&t);
+	return rc;
+}
+
 int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 		const struct ccm_extract_opts *o, struct ccm_extract_stats *st,
 		struct ccm_error *err)
 {
 	struct xctx x = { 0 };
 	struct ccm_buf pkl = CCM_BUF_INIT;
-	int rc;
+	int rc, set_cp;
 
 	memset(st, 0, sizeof(*st));
 	x.b = b;
@@ -915,9 +935,13 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_extract_safe_name(b->manifest.post_office, &pkl);
 	ccm_buf_adds(&pkl, ".pkl");
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
-	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, o->code_page ? o->code_page : 1252,
-				 err);
-	if (rc == 0 && (rc = decide_users(&x)) < 0)
+	/* By default the Windows code page of the post office's script: a
+	 * Japanese post office keeps its Japanese (1252 would make it '?'). */
+	set_cp = o->code_page ? o->code_page : ccm_codepage_ansi(b->manifest.code_page);
+	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, set_cp, err);
+	if (rc == 0 && (rc = po_comment(&x)) < 0)
+		ccm_iff_writer_abort(x.w);
+	else if (rc == 0 && (rc = decide_users(&x)) < 0)
 		ccm_iff_writer_abort(x.w);
 	else if (rc == 0) {
 		/* Directory.pri last, so that it leaves out every user whose
@@ -937,7 +961,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 		note(&x, CCM_WARNING, "code-page-replacements", NULL, -1, NULL, 0,
 		     "%lu character(s) have no place in code page %d and were written "
 		     "as '?'; choose a code page that holds them with --code-page",
-		     st->replaced, o->code_page ? o->code_page : 1252);
+		     st->replaced, set_cp);
 	free_decisions(&x);
 	clear_atts(&x);
 	free(x.atts);

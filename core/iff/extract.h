@@ -45,7 +45,8 @@ struct ccm_policy {
 };
 
 struct ccm_extract_opts {
-	int code_page;              /* the set's code page; 0 means 1252 */
+	int code_page;              /* the set's code page; 0: the Windows code
+				       page of the post office's (ccm_codepage_ansi) */
 	int no_mail;                /* write every user's section empty */
 	int has_since, has_until;   /* date range: since <= date < until */
 	long long since, until;     /* UTC seconds */

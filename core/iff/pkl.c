@@ -99,6 +99,22 @@ struct pkl_state {
 	char first_case[512];
 };
 
+/* The settings comment ccmig extract writes, kept as written (the code
+ * page may not be known yet); the last one wins. */
+static void keep_po_comment(struct pkl_state *st, const char *p, size_t n)
+{
+	size_t k = strlen(CCM_IFF_PO_COMMENT);
+
+	while (n > 0 && *p == ' ') {
+		p++;
+		n--;
+	}
+	if (n < k || memcmp(p, CCM_IFF_PO_COMMENT, k) != 0)
+		return;
+	free(st->s->po_settings);
+	st->s->po_settings = ccm_strndup(p + k, n - k);
+}
+
 /* The next line that is neither blank nor a comment; 0 at the end. */
 static int next_content_line(struct pkl_state *st, const char **line,
 			     size_t *len, long long *off)
@@ -135,8 +151,12 @@ static int next_content_line(struct pkl_state *st, const char **line,
 		}
 		for (i = 0; i < *len && ((*line)[i] == ' ' || (*line)[i] == '\t'); i++)
 			;
-		if (i == *len || (*line)[0] == '!')
+		if (i == *len)
 			continue;
+		if ((*line)[0] == '!') {
+			keep_po_comment(st, *line + 1, *len - 1);
+			continue;
+		}
 		return 1;
 	}
 }
@@ -405,6 +425,15 @@ int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 	rc = read_code_page(&st, err);
 	if (rc == 0)
 		rc = read_list(&st, err);
+	if (rc == 0 && s->po_settings) {
+		struct ccm_buf u = CCM_BUF_INIT;
+
+		if (ccm_cp_to_utf8(s->cp, &u, s->po_settings, strlen(s->po_settings), NULL))
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		free(s->po_settings);
+		s->po_settings = rc == 0 ? ccm_buf_detach(&u, NULL) : NULL;
+		ccm_buf_release(&u);
+	}
 	ccm_in_close(&st.in);
 	dirlist_free(&st.dl);
 	if (rc < 0) {
@@ -435,6 +464,7 @@ void ccm_iff_set_free(struct ccm_iff_set *s)
 		free(s->files[k]);
 	}
 	ccm_cp_free(s->cp);
+	free(s->po_settings);
 	free(s->sec_checked);
 	free(s->dir);
 	free(s->pkl_name);
@@ -451,6 +481,11 @@ int ccm_iff_set_code_page(const struct ccm_iff_set *s)
 struct ccm_cp *ccm_iff_set_cp(const struct ccm_iff_set *s)
 {
 	return s->cp;
+}
+
+const char *ccm_iff_set_po_settings(const struct ccm_iff_set *s)
+{
+	return s->po_settings;
 }
 
 const char *ccm_iff_set_dir(const struct ccm_iff_set *s)

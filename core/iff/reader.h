@@ -80,6 +80,13 @@ void ccm_iff_set_free(struct ccm_iff_set *s);
 int ccm_iff_set_code_page(const struct ccm_iff_set *s);
 /* The converter of the set's code page (owned by the set). */
 struct ccm_cp *ccm_iff_set_cp(const struct ccm_iff_set *s);
+/*
+ * The settings of the post office the set was extracted from, as ccmig
+ * extract records them in the packing list: the text after the comment
+ * "!ccmig po.txt: " (CCM_IFF_PO_COMMENT, writer.h), UTF-8, owned by the
+ * set; NULL when the set does not say (another tool wrote it).
+ */
+const char *ccm_iff_set_po_settings(const struct ccm_iff_set *s);
 /* The folder of the packing list, and its file name. */
 const char *ccm_iff_set_dir(const struct ccm_iff_set *s);
 const char *ccm_iff_set_pkl_name(const struct ccm_iff_set *s);

@@ -24,6 +24,7 @@ struct ccm_iff_set {
 	char *pkl_name;
 	int code_page;
 	struct ccm_cp *cp;
+	char *po_settings;                 /* after "! ccmig po.txt: ", UTF-8 */
 	struct ccm_report *rep;
 	struct ccm_iff_file *files[2];     /* by enum ccm_iff_filetype */
 	size_t nfiles[2];

@@ -33,6 +33,7 @@ struct ccm_iff_writer {
 	unsigned long long sec_left;    /* data bytes the open section still owes */
 	int sec_open;
 	unsigned long replaced;
+	struct ccm_buf pkl_comments;    /* "!..." lines for the packing list */
 };
 
 static char *path_of(const struct ccm_iff_writer *w, const char *name)
@@ -72,6 +73,7 @@ int ccm_iff_writer_open(struct ccm_iff_writer **out, const char *dir,
 	w->code_page = code_page;
 	ccm_buf_init(&w->row);
 	ccm_buf_init(&w->line);
+	ccm_buf_init(&w->pkl_comments);
 	if (!w->dir || !w->pkl_name) {
 		ccm_iff_writer_abort(w);
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
@@ -280,6 +282,23 @@ int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 	return rc;
 }
 
+int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
+			       struct ccm_error *err)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+	size_t replaced = 0;
+	int rc;
+
+	for (const char *p = text; *p; p++)
+		ccm_buf_addch(&b, (*p == '\r' || *p == '\n') ? ' ' : *p);
+	rc = ccm_buf_addch(&w->pkl_comments, '!') ||
+	     ccm_cp_from_utf8(w->cp, &w->pkl_comments, b.ptr, b.len, &replaced) ||
+	     ccm_buf_add(&w->pkl_comments, "\r\n", 2);
+	w->replaced += replaced;
+	ccm_buf_release(&b);
+	return rc ? ccm_error_set(err, CCM_ENOMEM, "out of memory") : 0;
+}
+
 int ccm_iff_writer_section(struct ccm_iff_writer *w, enum ccm_iff_section_kind k,
 			   const char *address, struct ccm_error *err)
 {
@@ -459,6 +478,7 @@ static void free_writer(struct ccm_iff_writer *w)
 	ccm_cp_free(w->cp);
 	ccm_buf_release(&w->row);
 	ccm_buf_release(&w->line);
+	ccm_buf_release(&w->pkl_comments);
 	free(w);
 }
 
@@ -482,7 +502,9 @@ int ccm_iff_writer_close(struct ccm_iff_writer *w, struct ccm_error *err)
 	}
 	/* Directory.pri first, the other primaries in the order written, then
 	 * every secondary (spec 12.3). */
-	ccm_buf_addf(&b, "%d\r\n\r\nFilename,Filetype\r\n", w->code_page);
+	ccm_buf_addf(&b, "%d\r\n", w->code_page);
+	ccm_buf_add(&b, w->pkl_comments.ptr, w->pkl_comments.len);
+	ccm_buf_adds(&b, "\r\nFilename,Filetype\r\n");
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t i = 0; i < w->n_files; i++) {
 			int dir = !strcasecmp(w->files[i].name, "Directory.pri");

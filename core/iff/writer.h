@@ -73,6 +73,20 @@ int ccm_iff_writer_primary(struct ccm_iff_writer *w, const char *name,
 /* Starts secondary file `name`, writing its column header line. */
 int ccm_iff_writer_secondary(struct ccm_iff_writer *w, const char *name,
 			     struct ccm_error *err);
+/*
+ * The start of the packing-list comment in which ccmig extract records the
+ * post office's settings (ccm_manifest_settings_format): forwarded
+ * messages stay export text, and reading them again needs them.
+ */
+#define CCM_IFF_PO_COMMENT "ccmig po.txt: "
+
+/*
+ * A comment line "!text" in the packing list, after its code page line
+ * (spec 2.4: comments record how the data was extracted); written at
+ * close, in the set's code page, line ends in text made spaces.
+ */
+int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
+			       struct ccm_error *err);
 /* A comment line "!text" in the current primary (text on one line). */
 int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 			   struct ccm_error *err);

@@ -1,11 +1,15 @@
 /* maildir.c: the store's mailboxes as Maildir++ folders. */
 #include "out/maildir.h"
+#include "base/fault.h"
+#include "out/folder_name.h"
+#include "out/imap.h"
 #include "out/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,91 +18,226 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+/* The ids of the messages a folder holds already, whatever flags a mail
+ * program has given them since ("ccmig-12:2,FS" in cur/ or "ccmig-12" in
+ * new/), sorted. */
+struct have {
+	long long *id;
+	size_t n, cap;
+};
+
 struct mctx {
 	struct ccm_store *s;
 	const struct ccm_tz *tz;
 	struct ccm_maildir_stats *st;
 	struct ccm_error *err;
 	struct ccm_buf path, name;
+	struct have have;            /* what the folder being written holds */
+	char *iobuf;                 /* the block a message file is written from */
 };
 
+#define IOBUF_SIZE (256u << 10)
+
+/* Creates folder `path`: 1 when made now, 0 when it was there. */
 static int make_dir(const char *path, struct ccm_error *err)
 {
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+	if (mkdir(path, 0700) == 0)
+		return 1;
+	if (errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", path);
 	return 0;
 }
 
-/* A Maildir (cur, new, tmp) at `path`. */
+/* A Maildir (cur, new, tmp) at `path`: 1 when its cur/ is new (so it holds
+ * nothing yet), 0 when it was there, or a negative code. */
 static int make_maildir(struct mctx *x, const char *path)
 {
 	static const char *const sub[] = { "cur", "new", "tmp" };
 	char p[4200];
-	int rc = make_dir(path, x->err);
+	int rc = make_dir(path, x->err), fresh = 0;
 
-	for (int i = 0; rc == 0 && i < 3; i++) {
+	for (int i = 0; rc >= 0 && i < 3; i++) {
 		snprintf(p, sizeof(p), "%s/%s", path, sub[i]);
-		rc = make_dir(p, x->err);
+		if ((rc = make_dir(p, x->err)) == 1 && i == 0)
+			fresh = 1;
 	}
-	return rc;
+	return rc < 0 ? rc : fresh;
 }
 
-/* The Maildir++ subfolder name of a store folder path; "" for the Inbox. */
-static void folder_name(const struct ccm_folder *f, struct ccm_buf *out)
+/* The Maildir++ subfolder of a store folder: ".Sent", ".Projects.1999";
+ * "" for the Inbox. */
+static int folder_name(const struct ccm_folder *f, struct ccm_buf *out)
 {
-	static const struct { int special; const char *name; } well_known[] = {
-		{ CCM_FOLDER_INBOX, "" }, { CCM_FOLDER_SENT, ".Sent" },
-		{ CCM_FOLDER_DELETED, ".Trash" }, { CCM_FOLDER_DRAFTS, ".Drafts" },
-		{ CCM_FOLDER_OUTBOX, ".Outbox" },
-	};
+	struct ccm_buf name = CCM_BUF_INIT;
+	int rc = ccm_out_folder_name(f, '.', "/", &name);
+
 	ccm_buf_reset(out);
-	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++)
-		if (f->special == well_known[i].special) {
-			ccm_buf_adds(out, well_known[i].name);
-			return;
-		}
-	ccm_buf_addch(out, '.');
-	for (const char *p = f->path; *p; p++) {
-		/* '\' separates levels; names are data, never paths. */
-		char c = *p == '\\' ? '.' : (*p == '.' || *p == '/') ? '_' : *p;
-		ccm_buf_addch(out, c);
-	}
+	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
+	 * keep folder names ("Réunions" is ".R&AOk-unions"). */
+	if (rc == 0 && f->special != CCM_FOLDER_INBOX)
+		rc = ccm_buf_addch(out, '.') || ccm_imap_utf7_encode(out, name.ptr);
+	ccm_buf_release(&name);
+	return rc ? CCM_ENOMEM : 0;
 }
 
+/* The rendered message into its file with LF line ends, as local mail
+ * files have them (mail programs show a CR as "^M"; Dovecot adds CRs back
+ * for IMAP itself). A CR at the end of one piece waits for the next. */
 struct fwrite_ctx {
 	FILE *f;
 	unsigned long long n;
+	int cr;                      /* a CR is held back */
+	int fail;                    /* errno of the first failed write */
+	size_t used;                 /* bytes waiting in out */
+	char *out;                   /* IOBUF_SIZE bytes, written a block at a time */
 };
 
-static int to_file(void *ctx, const void *p, size_t n)
+/* Adds n bytes to the block being written, writing it out when full. */
+static int put(struct fwrite_ctx *w, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = IOBUF_SIZE - w->used;
+
+		if (k > n)
+			k = n;
+		memcpy(w->out + w->used, p, k);
+		w->used += k;
+		p += k;
+		n -= k;
+		if (w->used == IOBUF_SIZE) {
+			if (fwrite(w->out, 1, w->used, w->f) != w->used)
+				return w->fail = errno, CCM_EIO;
+			w->n += w->used;
+			w->used = 0;
+		}
+	}
+	return 0;
+}
+
+/* Writes what the block holds. */
+static int put_flush(struct fwrite_ctx *w)
+{
+	if (w->used && fwrite(w->out, 1, w->used, w->f) != w->used)
+		return w->fail = errno, CCM_EIO;
+	w->n += w->used;
+	w->used = 0;
+	return 0;
+}
+
+static int to_file(void *ctx, const void *data, size_t n)
 {
 	struct fwrite_ctx *w = ctx;
+	const char *p = data, *e = p + n;
 
-	w->n += n;
-	return fwrite(p, 1, n, w->f) == n ? 0 : CCM_EIO;
+	/* Runs between CRs are copied whole; a CR that ends no line is
+	 * data; one at the end of a piece waits for the next. */
+	while (p < e) {
+		const char *cr;
+
+		if (w->cr) {
+			w->cr = 0;
+			if (*p != '\n' && put(w, "\r", 1) < 0)
+				return CCM_EIO;
+		}
+		cr = memchr(p, '\r', (size_t)(e - p));
+		if (put(w, p, (size_t)((cr ? cr : e) - p)) < 0)
+			return CCM_EIO;
+		if (!cr)
+			break;
+		w->cr = 1;
+		p = cr + 1;
+	}
+	return 0;
+}
+
+/* The end of the message: a CR it ended with, and what waits. */
+static int flush_cr(struct fwrite_ctx *w)
+{
+	if (w->cr) {
+		w->cr = 0;
+		if (put(w, "\r", 1) < 0)
+			return CCM_EIO;
+	}
+	return put_flush(w);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Fills h with what folder `md` holds (see struct have). */
+static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
+{
+	static const char *const sub[] = { "cur", "new" };
+	char path[4300];
+
+	h->n = 0;
+	for (int i = 0; i < 2; i++) {
+		struct dirent *d;
+		DIR *dir;
+
+		snprintf(path, sizeof(path), "%s/%s", md, sub[i]);
+		if (!(dir = opendir(path)))
+			continue;
+		while ((d = readdir(dir)) != NULL) {
+			char *end;
+			long long id;
+
+			if (strncmp(d->d_name, "ccmig-", 6))
+				continue;
+			id = strtoll(d->d_name + 6, &end, 10);
+			if (end == d->d_name + 6 || (*end && *end != ':'))
+				continue;
+			if (h->n == h->cap) {
+				size_t cap = h->cap ? 2 * h->cap : 256;
+				long long *v = realloc(h->id, cap * sizeof(*v));
+				if (!v) {
+					closedir(dir);
+					return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				}
+				h->id = v;
+				h->cap = cap;
+			}
+			h->id[h->n++] = id;
+		}
+		closedir(dir);
+	}
+	if (h->n)
+		qsort(h->id, h->n, sizeof(*h->id), cmp_id);
+	return 0;
 }
 
 /* One message into maildir `md` (the folder's Maildir). */
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
-	struct ccm_render_opts ro = { x->tz, NULL, NULL };
-	struct fwrite_ctx w = { NULL, 0 };
+	struct ccm_render_opts ro = { .tz = x->tz };
+	struct fwrite_ctx w = { .f = NULL };
 	char tmp[4300], cur[4300];
-	struct stat sb;
 	int rc;
 
-	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%lld:2,%s%s", md, m->id,
-		 m->unsent ? "D" : "", m->read ? "S" : "");
-	if (stat(cur, &sb) == 0) {
+	if (x->have.n && bsearch(&m->id, x->have.id, x->have.n, sizeof(long long), cmp_id)) {
 		x->st->already++;
 		return 0;
 	}
+	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%lld:2,%s%s", md, m->id,
+		 m->unsent ? "D" : "", m->read ? "S" : "");
 	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%lld", md, m->id);
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
+	/* Written in blocks of IOBUF_SIZE straight from out: stdio would
+	 * only copy them once more. */
+	setvbuf(w.f, NULL, _IONBF, 0);
+	w.out = x->iobuf;
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
-	if (fclose(w.f) != 0 && rc == 0)
-		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", tmp);
+	if (rc == 0)
+		rc = flush_cr(&w);
+	/* Buffered bytes meet a full disk at fclose() as often as before. */
+	if (fclose(w.f) != 0 && !w.fail)
+		w.fail = errno;
+	if (w.fail)
+		rc = ccm_error_sys(x->err, w.fail, "cannot write '%s'", tmp);
 	if (rc < 0) {
 		remove(tmp);
 		return rc;
@@ -110,9 +249,13 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 		tv[0].tv_usec = tv[1].tv_usec = 0;
 		utimes(tmp, tv);
 	}
+	/* A crash with the message written but not in place: the next run
+	 * writes it again over the same tmp/ name. */
+	ccm_fault_point();
 	/* Renamed whole into cur/: a reader never sees half a message. */
 	if (rename(tmp, cur) != 0)
 		return ccm_error_sys(x->err, errno, "cannot move '%s' into place", tmp);
+	ccm_fault_point();
 	x->st->messages++;
 	x->st->bytes += w.n;
 	return 0;
@@ -123,9 +266,9 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 {
 	struct ccm_store_cursor *fc = NULL, *mc = NULL;
 	struct ccm_folder f;
-	int rc;
+	int rc, fresh_root;
 
-	if ((rc = make_maildir(x, root)) < 0)
+	if ((rc = fresh_root = make_maildir(x, root)) < 0)
 		return rc;
 	if ((rc = ccm_store_folders(x->s, mailbox, &fc, x->err)) < 0)
 		return rc;
@@ -133,12 +276,18 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		struct ccm_store_message m;
 		char md[4200];
 
-		folder_name(&f, &x->name);
-		snprintf(md, sizeof(md), "%s/%s", root, x->name.ptr);
-		if (x->name.len && (rc = make_maildir(x, md)) < 0)
+		if ((rc = folder_name(&f, &x->name)) < 0) {
+			rc = ccm_error_set(x->err, rc, "out of memory");
+			break;
+		}
+		snprintf(md, sizeof(md), "%s%s%s", root, x->name.len ? "/" : "", x->name.ptr);
+		if ((rc = x->name.len ? make_maildir(x, md) : fresh_root) < 0)
 			break;
 		x->st->folders++;
-		if ((rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
+		/* A folder made just now holds nothing: no need to look. */
+		x->have.n = 0;
+		if ((rc == 0 && (rc = scan_existing(md, &x->have, x->err)) < 0) ||
+		    (rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
 			if ((rc = write_message(x, md, &m)) < 0)
@@ -155,17 +304,24 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT };
+	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { NULL, 0, 0 },
+			  malloc(IOBUF_SIZE) };
 	struct ccm_store_cursor *rc_cur = NULL;
 	struct ccm_recipient r;
 	char root[4200];
 	int rc;
 
 	memset(st, 0, sizeof(*st));
-	if ((rc = make_dir(dir, err)) < 0)
+	if (!x.iobuf)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if ((rc = make_dir(dir, err)) < 0) {
+		free(x.iobuf);
 		return rc;
-	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &rc_cur, err)) < 0)
+	}
+	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &rc_cur, err)) < 0) {
+		free(x.iobuf);
 		return rc;
+	}
 	while ((rc = ccm_store_next_recipient(rc_cur, &r, err)) > 0) {
 		/* Aliases are ASCII and unique; anything else is kept out of
 		 * the path all the same. */
@@ -186,5 +342,7 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz
 	}
 	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
+	free(x.have.id);
+	free(x.iobuf);
 	return rc < 0 ? rc : 0;
 }

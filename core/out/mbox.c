@@ -99,7 +99,7 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const 
 			const struct ccm_tz *tz, struct ccm_mbox_stats *st,
 			struct ccm_error *err)
 {
-	struct ccm_render_opts ro = { tz, NULL, NULL };
+	struct ccm_render_opts ro = { .tz = tz };
 	struct ccm_store_cursor *mc;
 	struct ccm_store_message m;
 	struct rd w = { NULL, CCM_BUF_INIT, 0, 0 };
@@ -118,6 +118,12 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const 
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
 			fprintf(w.f, "From ccmig@ccmig.invalid %s\n", when);
+			/* The flags, as mutt and Python's mailbox read them: R read,
+			 * O seen before (old); a draft is marked T in X-Status. */
+			if (m.read)
+				fputs("Status: RO\n", w.f);
+			if (m.unsent)
+				fputs("X-Status: T\n", w.f);
 			if ((rc = ccm_render_message(s, &m, &ro, to_mbox, &w, err)) < 0)
 				break;
 			if (w.line.len)                 /* a last line without its end */

@@ -28,9 +28,18 @@ struct ccm_render_opts {
 /*
  * Renders message m (a row of ccm_store_messages, or any message whose
  * id is in the store) of store s through `write`, CRLF line endings.
- * Recipients and attachments are read from the store (m->rcpts is not
- * used). Attachment content is read from its blob in pieces and written
- * as base64 as it comes, so memory does not grow with its size.
+ * Recipients, extra headers and attachments are read from the store
+ * (m->rcpts and m->headers are not used). Attachment content is read from
+ * its blob in pieces and written as base64 as it comes, so memory does
+ * not grow with its size.
+ *
+ * A forwarded message (an attachment "<title>.ccm" holding cc:Mail export
+ * text) is read again with the cc:Mail reader, in the settings the store
+ * records for the message's post office (store/po.h), and written as a
+ * message/rfc822 part, recursively, 8 deep; deeper ones, and text that
+ * holds no message, stay attachments of their text. The text passes
+ * through a temporary file under $TMPDIR (CCM_EIO when none can be
+ * written).
  *
  * The output depends on the stored message and `o` only: rendering twice
  * gives the same bytes (the Message-ID is <ccmig.ID@domain>, the MIME

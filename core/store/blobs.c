@@ -8,10 +8,16 @@
 
 #include "base/sha256.h"
 
-/* Content up to this size arrives in one piece anyway: it is collected
- * and inserted as one bound value, sparing a blob handle per attachment
- * (sqlite3_blob_open compiles a statement each time). */
-#define SMALL_CONTENT (64u << 10)
+/* Content up to this size is collected in memory and inserted as one
+ * bound value. Larger content is written in place into parts reserved
+ * with zeroblob(), which costs a blob handle (sqlite3_blob_open compiles a
+ * statement each time) and, for content larger than the page cache, the
+ * zeroed pages reach the WAL before the real ones: an import of
+ * attachments up to 1 MiB ran at half the rate of plain inserts. 8 MiB
+ * keeps an import's memory well under its 64 MiB. */
+#define SMALL_CONTENT (8u << 20)
+/* What ccm_store_attach_stream() reads at a time. */
+#define STREAM_PIECE (64u << 10)
 /* Copying pieces when a short stream's last part is cut to size. */
 #define COPY_PIECE (64u << 10)
 /* SQLite refuses values of SQLITE_MAX_LENGTH (1e9 by default) and more. */
@@ -167,8 +173,13 @@ int ccm_store_attach_begin(struct ccm_store *s,
 	a->position = meta->position;
 	a->size = meta->size;
 	a->part_size = s->part_size > MAX_PART ? MAX_PART : s->part_size;
-	a->small = meta->size <= SMALL_CONTENT;
+	a->small = meta->size <= SMALL_CONTENT && meta->size <= a->part_size;
 	ccm_buf_init(&a->data);
+	/* All of it at once: growing by halves would copy it again and again. */
+	if (a->small && meta->size > 0 && ccm_buf_grow(&a->data, (size_t)meta->size) < 0) {
+		attach_free(a);
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	}
 	ccm_sha256_init(&a->hash);
 	if ((rc = next_seq(s, meta->message_id, &a->seq, &exists, err)) < 0 ||
 	    (!exists && (rc = ccm_error_set(err, CCM_ENOTFOUND,
@@ -469,7 +480,7 @@ int ccm_store_attach_stream(struct ccm_store *s,
 			    struct ccm_error *err)
 {
 	struct ccm_store_attach *a;
-	unsigned char *buf = malloc(SMALL_CONTENT);
+	unsigned char *buf = malloc(STREAM_PIECE);
 	long long n;
 	int rc;
 
@@ -479,7 +490,7 @@ int ccm_store_attach_stream(struct ccm_store *s,
 		free(buf);
 		return rc;
 	}
-	while ((n = read(ctx, buf, SMALL_CONTENT)) > 0)
+	while ((n = read(ctx, buf, STREAM_PIECE)) > 0)
 		if ((rc = ccm_store_attach_write(a, buf, (size_t)n, err)) < 0)
 			break;
 	free(buf);

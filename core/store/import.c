@@ -1,5 +1,7 @@
 /* import.c: a migration file set into the store, as the wizard imported it. */
 #include "store/import.h"
+#include "store/po.h"
+#include "base/fault.h"
 #include "store/folders.h"
 #include "store/ledger.h"
 #include "store/messages.h"
@@ -10,8 +12,8 @@
 #include "iff/csv.h"
 #include "iff/reader.h"
 
+#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +45,6 @@ struct ictx {
 	struct recovery rec;
 	size_t pri_index;
 	long long source;            /* ledger source of the current primary */
-	long kill_at, rows_seen;     /* fault injection, see ccm_import() */
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
 	char piece[PIECE];
@@ -91,7 +92,9 @@ static int recovery_open(struct ictx *x)
 		snprintf(path, sizeof(path), "%s/RECOVER-%04d.pkl", dir, n);
 		if (stat(path, &sb) == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, x->rec.name);
+		/* Written as .part and renamed when whole: a killed import
+		 * leaves no recovery file that looks complete. */
+		snprintf(path, sizeof(path), "%s/%s.part", dir, x->rec.name);
 		x->rec.f = fopen(path, "wb");
 		if (!x->rec.f)
 			return ccm_error_sys(x->err, errno, "cannot create recovery file '%s'",
@@ -132,6 +135,43 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 }
 
 /* The recovery packing list: the recovery primary and the set's secondaries. */
+/* Renames the finished "<name>.part" of the set's folder to <name>. */
+static int part_done(struct ictx *x, const char *name)
+{
+	char from[4310], to[4300];
+
+	snprintf(to, sizeof(to), "%s/%s", ccm_iff_set_dir(x->set), name);
+	snprintf(from, sizeof(from), "%s.part", to);
+	if (rename(from, to) != 0)
+		return ccm_error_sys(x->err, errno, "cannot rename '%s' to '%s'", from, to);
+	return 0;
+}
+
+/* Removes the recovery files an import killed while writing them left. */
+static void remove_stale_parts(struct ictx *x)
+{
+	const char *dir = ccm_iff_set_dir(x->set);
+	struct dirent *d;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return;
+	while ((d = readdir(dp)) != NULL) {
+		size_t n = strlen(d->d_name);
+		char path[4300];
+
+		if (strncmp(d->d_name, "RECOVER-", 8) || n < 5 ||
+		    strcmp(d->d_name + n - 5, ".part"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (remove(path) == 0)
+			report(x, CCM_NOTE, "stale-recovery-file", 0, 0, -1, NULL,
+			       "removed %s, the unfinished recovery file of an import that "
+			       "was interrupted; this import writes its own", d->d_name);
+	}
+	closedir(dp);
+}
+
 static int recovery_close(struct ictx *x)
 {
 	char path[4200];
@@ -143,7 +183,9 @@ static int recovery_close(struct ictx *x)
 	if (fclose(x->rec.f) != 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write recovery file '%s'", x->rec.name);
 	x->rec.f = NULL;
-	snprintf(path, sizeof(path), "%s/%s", ccm_iff_set_dir(x->set), x->st->recovery);
+	if (rc == 0)
+		rc = part_done(x, x->rec.name);
+	snprintf(path, sizeof(path), "%s/%s.part", ccm_iff_set_dir(x->set), x->st->recovery);
 	f = fopen(path, "wb");
 	if (!f)
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", path);
@@ -154,6 +196,8 @@ static int recovery_close(struct ictx *x)
 			ccm_iff_set_file(x->set, CCM_IFF_SECONDARY, i)->name);
 	if (fclose(f) != 0 && rc == 0)
 		rc = ccm_error_sys(x->err, errno, "cannot write '%s'", path);
+	if (rc == 0)
+		rc = part_done(x, x->st->recovery);
 	return rc;
 }
 
@@ -708,18 +752,56 @@ static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
 	return rc;
 }
 
-/* ---- sections --------------------------------------------------------------- */
+/*
+ * Keeps the post office's zone in the store, so that exports write dates
+ * in it without being told. A store fed from post offices of different
+ * zones keeps the first; the others are reported.
+ */
+static int record_zone(struct ictx *x, const char *zone)
+{
+	struct ccm_buf have = CCM_BUF_INIT;
+	int rc = ccm_store_meta_get(x->s, "time_zone", &have, x->err);
+
+	if (rc == 0)
+		rc = ccm_store_meta_set(x->s, "time_zone", zone, x->err);
+	else if (rc == 1 && strcmp(have.ptr, zone)) {
+		report(x, CCM_WARNING, "time-zone-differs", 0, 0, -1, NULL,
+		       "this set's dates are in %s but the store's first post office's "
+		       "in %s; exports use %s unless given --time-zone", zone, have.ptr,
+		       have.ptr);
+		rc = 0;
+	}
+	ccm_buf_release(&have);
+	return rc < 0 ? rc : 0;
+}
 
 /*
- * Fault injection for the crash tests (CCMIG_TEST_KILL_AT=N): dies at the
- * N-th row as a power cut or the OOM killer would, in the middle of its
- * section's transaction.
+ * Keeps the settings of the post office the set came from, which ccmig
+ * extract writes in the packing list: forwarded messages stay cc:Mail
+ * export text in the store, and rendering them needs to know how it reads.
+ * A line that cannot be read is reported and the import goes on.
  */
-static void maybe_die(struct ictx *x)
+static int record_po(struct ictx *x)
 {
-	if (x->kill_at > 0 && ++x->rows_seen == x->kill_at)
-		raise(SIGKILL);
+	const char *text = ccm_iff_set_po_settings(x->set);
+	struct ccm_error e;
+	int rc;
+
+	if (!text)
+		return 0;
+	rc = ccm_store_po_record(x->s, text, &e);
+	if (rc == CCM_EMALFORMED) {
+		report(x, CCM_WARNING, "bad-po-settings", 0, 0, -1, NULL,
+		       "the packing list's post office settings cannot be read (%s); "
+		       "forwarded messages will be read with a manifest's defaults", e.msg);
+		return 0;
+	}
+	if (rc < 0 && x->err)
+		*x->err = e;
+	return rc;
 }
+
+/* ---- sections --------------------------------------------------------------- */
 
 /* Skips the rest of a section whole into the recovery file (8124). */
 static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
@@ -739,7 +821,8 @@ static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
 		x->st->rows_skipped++;
 		if ((rc = recover(x, sec, row)) < 0)
 			return rc;
-		maybe_die(x);
+		/* A crash mid-section, as a power cut or the OOM killer. */
+		ccm_fault_point();
 	}
 	return rc;
 }
@@ -786,7 +869,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 		}
 		if (rc < 0)
 			return rc;
-		maybe_die(x);
+		ccm_fault_point();
 	}
 	if (rc == 0 && sec->kind == CCM_IFF_PAB)
 		rc = pab_notice(x, sec, mailbox, items);
@@ -813,17 +896,16 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	ccm_buf_init(&x.tmp);
 	ccm_buf_init(&x.addr);
 	ccm_csv_line_init(&x.multi);
-	{
-		/* CCMIG_TEST_KILL_AT=N: SIGKILL at the N-th row (tests only). */
-		const char *k = getenv("CCMIG_TEST_KILL_AT");
-		x.kill_at = k ? atol(k) : 0;
-	}
 	if ((rc = ccm_tz_open(&x.tz, o->time_zone, err)) < 0)
 		return rc;
 	if ((rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
 		goto finish;
+	if ((o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0) ||
+	    (rc = record_po(&x)) < 0)
+		goto finish;
+	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
 		const struct ccm_iff_file *f = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, x.pri_index);

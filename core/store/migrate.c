@@ -3,6 +3,7 @@
 #include "store/migrate.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,12 +37,24 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 
 	memset(st, 0, sizeof(*st));
 	if (!dir) {
-		const char *base = getenv("TMPDIR");
-		snprintf(tmp, sizeof(tmp), "%s/ccmig-migrate-XXXXXX",
-			 base && *base ? base : "/tmp");
-		if (!mkdtemp(tmp))
-			return ccm_error_sys(err, errno, "cannot make a temporary folder in "
-					     "'%s' (set TMPDIR to a folder with room)", tmp);
+		struct stat sb;
+		/* Beside the store, under a name of its own: a run killed half
+		 * way leaves its files where the next run finds and removes
+		 * them, not in a temporary folder nobody looks at. */
+		snprintf(tmp, sizeof(tmp), "%s.migrating", ccm_store_path(s));
+		if (lstat(tmp, &sb) == 0) {
+			struct ccm_diag d = { CCM_NOTE, "stale-migration-files", 0, tmp, 0, -1,
+					      NULL, 0, NULL };
+			if (remove_tree(tmp) != 0)
+				return ccm_error_sys(err, errno, "cannot remove '%s', left by "
+						     "an earlier run; remove it by hand", tmp);
+			ccm_reportf(b->rep, &d, "removed the migration files an earlier, "
+				    "interrupted run left");
+		}
+		if (mkdir(tmp, 0700) != 0)
+			return ccm_error_sys(err, errno, "cannot make the folder '%s' for the "
+					     "migration files (the store's folder needs room "
+					     "for them)", tmp);
 		/* The set goes into a fresh subfolder the writer creates. */
 		snprintf(st->set_dir, sizeof(st->set_dir), "%s/set", tmp);
 	} else {

@@ -10,7 +10,8 @@ struct ccm_migrate_opts {
 	int create_mailboxes;        /* as ccm_import_opts */
 	const struct ccm_import_policy *import_policy;   /* NULL: none */
 	/* Keep the migration files in this folder (must not hold a set);
-	 * NULL: a temporary folder under $TMPDIR, removed afterwards. */
+	 * NULL: the folder "<store>.migrating" beside the store, removed
+	 * afterwards (and at the start, when a killed run left it). */
 	const char *keep_files;
 };
 

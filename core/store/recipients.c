@@ -130,7 +130,7 @@ int ccm_store_recipient_create(struct ccm_store *s, const struct ccm_recipient *
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		long long holder;
+		long long holder = 0;
 		struct ccm_buf d = CCM_BUF_INIT;
 
 		if ((rc & 0xFF) == SQLITE_CONSTRAINT &&

@@ -95,6 +95,18 @@ int ccm_store_rollback(struct ccm_store *s, struct ccm_error *err);
 int ccm_store_depth(const struct ccm_store *s);
 
 /*
+ * The store's settings (table meta): "created_by", "created_utc", and
+ * "time_zone", the IANA zone of the post office the store was imported
+ * from (export writes dates in it). ccm_store_meta_get sets out to the
+ * value and returns 1, or returns 0 when the key is not there.
+ * ccm_store_meta_set writes or replaces it.
+ */
+int ccm_store_meta_get(struct ccm_store *s, const char *key, struct ccm_buf *out,
+		       struct ccm_error *err);
+int ccm_store_meta_set(struct ccm_store *s, const char *key, const char *value,
+		       struct ccm_error *err);
+
+/*
  * Runs PRAGMA integrity_check and foreign_key_check. Returns 0 when both
  * find nothing, 1 when they do (each problem one line appended to
  * `problems`, which may be NULL), or a negative code.

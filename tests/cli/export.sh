@@ -53,6 +53,10 @@ assert len(sent) == 1 and str(sent[0]["Subject"]) == "Re: Grüße"
 att = list(sent[0].iter_attachments())
 assert att[0].get_content() == bytes(range(256))
 assert len(box("jsmith", "Projects", "1999.mbox")) == 1
+# Flags in Status: the sent message was read, the project one was not.
+flags = lambda *p: [m.get_flags() for m in mailbox.mbox(os.path.join(root, *p), create=False)]
+assert flags("jsmith", "Sent Items.mbox") == ["RO"], flags("jsmith", "Sent Items.mbox")
+assert flags("jsmith", "Projects", "1999.mbox") == [""], flags("jsmith", "Projects", "1999.mbox")
 assert len(box("public", "Lotus cc:Mail Bulletin Boards", "Social.mbox")) == 1
 print("mbox ok")
 PY
@@ -62,6 +66,17 @@ if ! grep -q "mbox ok" "$TMP/py2"; then sed 's/^/  | /' "$TMP/py2" >&2; fi
 cp "$TMP/mb/jsmith/Inbox.mbox" "$TMP/first.mbox"
 expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mb" --time-zone America/New_York
 if cmp -s "$TMP/first.mbox" "$TMP/mb/jsmith/Inbox.mbox"; then pass; else fail "mbox export is not repeatable"; fi
+
+# The store kept the post office's zone (po.txt: America/New_York) at
+# import: without --time-zone the dates are the same; with another zone
+# they are not.
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mbz"
+if cmp -s "$TMP/first.mbox" "$TMP/mbz/jsmith/Inbox.mbox"; then pass; else
+	fail "export without --time-zone did not use the post office's zone"; fi
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/mbu" --time-zone UTC
+if cmp -s "$TMP/first.mbox" "$TMP/mbu/jsmith/Inbox.mbox"; then
+	fail "--time-zone UTC gave the post office's dates"; else pass; fi
+expect_grep "+0000" "$TMP/mbu/jsmith/Inbox.mbox"
 
 # mboxrd: body lines that start "From " (after any '>') get one more '>'.
 python3 - "$TMP/s.db" <<'PY'

@@ -15,21 +15,60 @@ expect_status 1 "$CCMIG" migrate "$DATA/salespo" --store "$TMP/b.db" --keep-file
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
 expect_grep "0 missing or different, 0 extra" "$TMP/out"
 expect_grep "The store holds the whole post office." "$TMP/out"
+# The post office's export settings are kept for reading forwarded messages:
+# the packing list carries them, and the import records them.
+meta() {
+	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+	    "SELECT key, value FROM meta WHERE key LIKE ?", ("po:%",)).fetchall())' "$1" >"$TMP/meta"
+}
+po_row="[('po:SALESPO', 'code_page=850; date_order=MDY; attachments=RAW; item_sizes=yes; time_zone=America/New_York; post_office=SALESPO')]"
+meta "$TMP/b.db"
+expect_grep "$po_row" "$TMP/meta"
+expect_grep "!ccmig po.txt: code_page=850;" "$TMP/set/SALESPO.pkl"
+expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/two.db" --create-mailboxes
+meta "$TMP/two.db"
+expect_grep "$po_row" "$TMP/meta"
 
 # Importing the kept set again adds nothing.
 expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db"
 expect_grep "0 messages" "$TMP/out"
 expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
+# A set in another zone than the store's post office: said, not changed.
+expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/b.db" --time-zone Europe/Paris
+expect_grep "[time-zone-differs]" "$TMP/out"
+expect_grep "exports use America/New_York" "$TMP/out"
 
 # A section with no mailbox goes to a recovery file that imports once fixed.
 printf '1252\r\n\r\nFilename,Filetype\r\n00000003.pri,Primary\r\n00000003.sec,Secondary\r\n' \
 	>"$TMP/set/GREWAL.pkl"
+# Killed while writing the recovery file: it stays a .part, and the next
+# run replaces it with a whole one.
+CCMIG_TEST_KILL_AT=1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db" >/dev/null 2>&1
+if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1 && ! ls "$TMP/set"/RECOVER-*.pkl >/dev/null 2>&1
+then pass; else fail "a killed import left no .part, or a recovery set that looks whole"; fi
 expect_status 1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db"
 expect_grep "(event 8074)" "$TMP/out"
+expect_grep "[stale-recovery-file]" "$TMP/out"
+if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1; then fail "a .part was left"; else pass; fi
 rec=$(sed -n 's/^What was skipped is in the recovery file \(RECOVER-[0-9]*\.pkl\)$/\1/p' "$TMP/out")
 if [ -n "$rec" ] && [ -f "$TMP/set/$rec" ]; then pass; else fail "no recovery file named"; fi
 expect_status 0 "$CCMIG" import "$TMP/set/$rec" --store "$TMP/c.db" --create-mailboxes
 expect_grep "2 messages" "$TMP/out"
+
+# A Japanese post office keeps its Japanese: the migration files are in
+# its Windows code page (932) unless told otherwise, not 1252.
+"$CCMIG" gen "$TMP/jp" --code-page 932 --users 4 --messages 4 --seed 13 >/dev/null
+expect_status 0 "$CCMIG" migrate "$TMP/jp" --store "$TMP/jp.db" --keep-r8-folders
+if grep -q "code-page-replacements" "$TMP/out"; then fail "characters were lost"; else pass; fi
+python3 - "$TMP/jp.db" >"$TMP/py" 2>&1 <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+names = [r[0] for r in db.execute("SELECT display_name FROM recipients WHERE kind = 'mailbox'")]
+assert any(ord(c) > 0x3000 for n in names for c in n), names
+assert not any("?" in n for n in names), names
+print("kept")
+PY
+expect_grep "kept" "$TMP/py"
 
 # Bad usage and a store that is not a store.
 expect_status 2 "$CCMIG" migrate "$DATA/salespo"

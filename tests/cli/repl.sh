@@ -88,7 +88,7 @@ fi
 # With the module's ccmig.open, po's methods complete too.
 PO_ARG=
 [ "$(sed -n 1p "$TMP/types")" = '"function"' ] && PO_ARG=$DATA/salespo
-if python3 "$(dirname "$0")/repl_pty.py" "$CCMIG" "$TMP" $PO_ARG >"$TMP/pty" 2>&1; then
+if python3 -B "$(dirname "$0")/repl_pty.py" "$CCMIG" "$TMP" $PO_ARG >"$TMP/pty" 2>&1; then
 	pass
 else
 	fail "repl through a pseudo-terminal"

@@ -9,12 +9,11 @@ check failed. Every wait is bounded (EXPECT_TIMEOUT per wait, and an alarm
 for the whole run), so it cannot hang CI.
 """
 import os
-import pty
 import re
-import select
-import signal
 import sys
 import time
+
+from ptylib import Checks, Pty, Timeout
 
 EXPECT_TIMEOUT = 10
 WHOLE_RUN = 120
@@ -22,46 +21,26 @@ WHOLE_RUN = 120
 CCMIG, TMP = sys.argv[1], sys.argv[2]
 PO_DIR = sys.argv[3] if len(sys.argv) > 3 else None
 HIST = os.path.join(TMP, "history")
-results = []
+checks = None
 
 
-class Timeout(Exception):
-    pass
-
-
-class Session:
+class Session(Pty):
     def __init__(self, *args):
         env = dict(os.environ, TERM="xterm", HOME=TMP, CCMIG_HISTORY=HIST,
                    LC_ALL="C")
         env.pop("EDITRC", None)
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            try:
-                os.execve(CCMIG, [CCMIG, "repl", *args], env)
-            finally:
-                os._exit(127)
+        super().__init__([CCMIG, "repl", *args], env)
         self.buf = b""
-        self.status = None
+
+    def output(self, data):
+        self.buf += data
+
+    def describe(self):
+        return "output %r" % self.buf[-300:]
 
     def send(self, s):
         time.sleep(0.05)  # let the line editor settle after its prompt
-        os.write(self.fd, s.encode())
-
-    def _read(self, deadline):
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return False
-        r, _, _ = select.select([self.fd], [], [], left)
-        if not r:
-            return False
-        try:
-            data = os.read(self.fd, 4096)
-        except OSError:  # EIO: the child is gone
-            return None
-        if not data:
-            return None
-        self.buf += data
-        return True
+        super().send(s)
 
     def expect(self, pattern, timeout=EXPECT_TIMEOUT):
         """Waits for the regex; consumes the output up to the match."""
@@ -72,28 +51,12 @@ class Session:
             if m:
                 self.buf = self.buf[m.end():]
                 return m
-            got = self._read(deadline)
+            got = self.read(deadline)
             if not got:
                 raise Timeout("waited for %r, got %r" % (pattern, self.buf[-300:]))
 
     def wait_exit(self, timeout=EXPECT_TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.status = os.waitstatus_to_exitcode(status)
-                return self.status
-            self._read(min(deadline, time.monotonic() + 0.1))
-        raise Timeout("the REPL did not exit; output %r" % self.buf[-300:])
-
-    def kill(self):
-        if self.status is None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            except OSError:
-                pass
-        os.close(self.fd)
+        return super().wait_exit(timeout, "the REPL")
 
 
 PROMPT = r"ccmig> "
@@ -102,11 +65,7 @@ NL = r"\r?\n"
 
 
 def check(name, fn):
-    try:
-        fn()
-        results.append((name, None))
-    except (Timeout, AssertionError) as e:
-        results.append((name, str(e) or "assertion failed"))
+    checks.run(name, fn)
 
 
 def session_one():
@@ -264,22 +223,14 @@ def session_po():
 
 
 def main():
-    signal.signal(signal.SIGALRM, lambda *a: (print("FAIL: whole run timed out"),
-                                              os._exit(1)))
-    signal.alarm(WHOLE_RUN)
+    global checks
+    checks = Checks(WHOLE_RUN)
     session_one()
     session_two()
     session_three()
     if PO_DIR:
         session_po()
-    failed = 0
-    for name, why in results:
-        if why is None:
-            print("ok", name)
-        else:
-            failed += 1
-            print("FAIL %s: %s" % (name, why))
-    sys.exit(1 if failed else 0)
+    checks.finish()
 
 
 main()

@@ -110,9 +110,14 @@ static void check_output(const struct ccm_buf *out, long long id, size_t attachm
 	/* A single text part has no boundary: any line may be in it. */
 	if (attachments == 0)
 		return;
+	/* Delimiter lines of this message's own boundary: nested parts (an
+	 * AppleDouble pair, a forwarded message) have boundaries of their own
+	 * that start the same way but go on. */
 	dlen = (size_t)snprintf(delim, sizeof(delim), "--=_ccmig.%lld", id);
 	for (const char *p = body + 2; p && p < out->ptr + out->len;) {
-		if (strncmp(p, delim, dlen) == 0)
+		if (strncmp(p, delim, dlen) == 0 &&
+		    (strncmp(p + dlen, "\r\n", 2) == 0 ||
+		     strncmp(p + dlen, "--\r\n", 4) == 0))
 			lines++;
 		if ((p = strstr(p, "\r\n")))
 			p += 2;

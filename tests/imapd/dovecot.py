@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """dovecot.py: a private Dovecot IMAP server on a loopback port, for tests.
 
-    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD   prints the port
+    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD [--tls]
+        prints the port (with --tls: the port, then the imaps port)
     dovecot.py stop STATE_DIR
 
 Everything Dovecot writes (config, sockets, log) stays in STATE_DIR. Every
@@ -9,7 +10,7 @@ user name logs in with PASSWORD; user U's mail is the Maildir++ at
 MAIL_ROOT/U (created on first login), and MAIL_ROOT/public is a shared
 public namespace "Public/". Runs as the calling user: as root the mail
 processes run as nobody (Dovecot never touches mail as root), so MAIL_ROOT
-is handed to nobody first; as any other user Dovecot runs whole as that
+is handed to nobody first and the folders above it get o+x; as any other user Dovecot runs whole as that
 user. Needs Debian's dovecot-imapd.
 """
 import os, pwd, grp, socket, subprocess, sys, time
@@ -19,20 +20,46 @@ def free_port():
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-def start(state, mail_root, password):
+def make_cert(state):
+    cert, key = os.path.join(state, "cert.pem"), os.path.join(state, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", cert],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert, key
+
+def start(state, mail_root, password, tls=False):
     state = os.path.abspath(state)
     mail_root = os.path.abspath(mail_root)
     os.makedirs(os.path.join(state, "run"), exist_ok=True)
     os.makedirs(mail_root, exist_ok=True)
     port = free_port()
+    tls_port = free_port() if tls else 0
+    if tls:
+        cert, key = make_cert(state)
+        ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n" % (cert, key)
+    else:
+        ssl = "ssl = no\n"
     me = pwd.getpwuid(os.getuid()).pw_name
     group = grp.getgrgid(os.getgid()).gr_name
     with open(os.path.join(state, "users"), "w") as f:
         f.write("*:{PLAIN}%s\n" % password)
     uid, gid = os.getuid(), os.getgid()
     if uid == 0:
-        users = "default_login_user = dovenull\ndefault_internal_user = dovecot\n"
+        # The password file stays root's: auth runs as root.
+        users = ("default_login_user = dovenull\ndefault_internal_user = dovecot\n"
+                 "service auth {\n  user = root\n}\n"
+                 "service auth-worker {\n  user = root\n}\n")
         nobody = pwd.getpwnam("nobody")
+        # nobody must reach MAIL_ROOT through folders such as a test's
+        # private temporary folder: they get o+x (search, not read).
+        d = os.path.dirname(mail_root)
+        while d != "/":
+            mode = os.stat(d).st_mode
+            if not mode & 0o001:
+                os.chmod(d, (mode & 0o7777) | 0o001)
+            d = os.path.dirname(d)
         uid, gid = nobody.pw_uid, nobody.pw_gid
         os.makedirs(os.path.join(state, "public-index"), exist_ok=True)
         for top in (mail_root, os.path.join(state, "public-index")):
@@ -50,9 +77,10 @@ log_path = {state}/dovecot.log
 info_log_path = {state}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 {users}
 service imap-login {{
   inet_listener imap {{
@@ -60,7 +88,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -99,7 +128,7 @@ namespace public {{
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            print(port)
+            print(port, tls_port) if tls else print(port)
             return
         except OSError:
             time.sleep(0.05)
@@ -111,8 +140,8 @@ def stop(state):
                    stderr=subprocess.DEVNULL)
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "start":
-        start(*sys.argv[2:])
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "start":
+        start(*sys.argv[2:5], tls=sys.argv[5:] == ["--tls"])
     elif len(sys.argv) == 3 and sys.argv[1] == "stop":
         stop(sys.argv[2])
     else:

@@ -1,0 +1,121 @@
+/* export_imap.c: `ccmig export --imap`: the store to an IMAP server. */
+#include "export_imap.h"
+#include "progress.h"
+#include "report_print.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "out/imap_export.h"
+#include "store/ledger.h"
+#include "store/store.h"
+
+static void on_progress(void *ctx, unsigned long long done,
+			unsigned long long total, unsigned long long bytes)
+{
+	struct progress *p = ctx;
+
+	p->total = total;
+	progress_update(p, done, bytes);
+}
+
+/* Credentials others can read are worth a word, not a refusal. */
+static void check_mode(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "ccmig export: warning: %s holds passwords and can be "
+			"read by others; chmod 600 it\n", path);
+}
+
+int export_imap(const char *db, const struct export_imap_args *a)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report print = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_store_sink sink;
+	struct ccm_imap_export_opts o;
+	struct ccm_imap_creds *creds = NULL;
+	struct ccm_imap_stats st;
+	struct ccm_store *s = NULL;
+	struct ccm_error err;
+	struct progress prog;
+	char *host = malloc(strlen(a->url) + 1), bytes[32];
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if (!host) {
+		fprintf(stderr, "ccmig export: out of memory\n");
+		return 2;
+	}
+	/* A server that hangs up mid-write is an error to report, not a
+	 * signal that ends the run. */
+	signal(SIGPIPE, SIG_IGN);
+	if (ccm_imap_url_parse(a->url, &o.server, host, &err) < 0 ||
+	    ccm_imap_creds_load(&creds, a->credentials, &err) < 0 ||
+	    ccm_store_open(&s, db, 0, &err) < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_imap_creds_free(creds);
+		free(host);
+		return 2;
+	}
+	check_mode(a->credentials);
+	o.server.ca_file = a->ca_file;
+	o.server.insecure = a->insecure;
+	o.server.timeout_s = a->timeout_s;
+	o.url = a->url;
+	o.creds = creds;
+	o.public_prefix = a->public_prefix;
+	o.connections = a->connections;
+	o.tz = a->tz;
+	ccm_store_sink_init(&sink, s, &print);
+	o.report = &sink.report;
+	o.progress = on_progress;
+	o.progress_ctx = &prog;
+	if ((rc = ccm_store_run_start(s, "export", a->url, NULL, &err)) == 0) {
+		progress_start(&prog, "messages", 0);
+		rc = ccm_imap_export(s, &o, &st, &err);
+		progress_end(&prog);
+	}
+	if (rc == 0) {
+		struct ccm_store_count counts[] = {
+			{ "messages", (long long)st.messages },
+			{ "already", (long long)(st.already + st.found) },
+			{ "failed", (long long)st.failed },
+			{ "mailboxes_skipped", (long long)st.skipped },
+		};
+		int status = (st.failed || st.skipped || print.counts[CCM_ERROR]) ? 1 : 0;
+		rc = ccm_store_run_finish(s, status, counts, 4, &err);
+	} else {
+		struct ccm_error ignored;
+		ccm_store_run_finish(s, 2, NULL, 0, &ignored);
+	}
+	if (rc == 0 && sink.rc < 0) {
+		rc = sink.rc;
+		err = sink.err;
+	}
+	ccm_store_close(s);
+	ccm_imap_creds_free(creds);
+	free(host);
+	if (rc < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		print_diags(stderr, "  ", &diags, 0);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	format_bytes(st.bytes, bytes, sizeof(bytes));
+	printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages sent (%s), "
+	       "%lu already there\n", db, a->url, st.mailboxes, st.folders, st.messages,
+	       bytes, st.already + st.found);
+	if (st.failed || st.skipped)
+		printf("Left out: %lu messages, %lu mailboxes; run the same command again "
+		       "to retry them\n", st.failed, st.skipped);
+	printf("Report: %lu errors, %lu warnings, %lu notes\n", print.counts[CCM_ERROR],
+	       print.counts[CCM_WARNING], print.counts[CCM_NOTE]);
+	print_diags(stdout, "  ", &diags, 0);
+	ccm_diaglist_release(&diags);
+	return (st.failed || st.skipped || print.counts[CCM_ERROR]) ? 1 : 0;
+}

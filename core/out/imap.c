@@ -1,0 +1,730 @@
+/* imap.c: a small IMAP4rev1 client: log in, create folders, APPEND. */
+#include "out/imap.h"
+#include "base/buf.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+/* A server's response (with its literals) is held whole while it is
+ * parsed; nothing ccmig asks for comes near this. */
+#define RESPONSE_LIMIT (8u << 20)
+
+struct ccm_imap {
+	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	char host[256], port[32];
+	unsigned tag;
+	int literal_plus, login_disabled;
+	int broken;              /* a read or write failed: only close */
+	char delim;
+	unsigned char in[16384];
+	size_t in_pos, in_len;
+	struct ccm_buf resp;     /* the response being read */
+	struct ccm_buf cmd;      /* the command being written */
+	int cmd_oom;             /* building c->cmd ran out of memory */
+};
+
+/* ---- transport -------------------------------------------------------- */
+
+static int tls_fail(struct ccm_imap *c, struct ccm_error *err, const char *what)
+{
+	char msg[256] = "";
+	unsigned long e = ERR_get_error();
+
+	if (e)
+		ERR_error_string_n(e, msg, sizeof(msg));
+	ERR_clear_error();
+	c->broken = 1;
+	return ccm_error_set(err, CCM_EIO, "%s with IMAP server %s:%s failed%s%s; "
+			     "check the server's certificate (or --imap-ca FILE)",
+			     what, c->host, c->port, *msg ? ": " : "", msg);
+}
+
+static int io_fail(struct ccm_imap *c, struct ccm_error *err, const char *what, int e)
+{
+	c->broken = 1;
+	if (e == EAGAIN || e == EWOULDBLOCK)
+		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s did not answer in "
+				     "time (%s); is it overloaded or the link down?",
+				     c->host, c->port, what);
+	return ccm_error_sys(err, e, "%s IMAP server %s:%s failed", what, c->host, c->port);
+}
+
+static int io_write(struct ccm_imap *c, const void *p, size_t n, struct ccm_error *err)
+{
+	const char *s = p;
+
+	if (c->broken)
+		return ccm_error_set(err, CCM_EIO, "the connection to %s:%s is broken",
+				     c->host, c->port);
+	while (n > 0) {
+		long w;
+		if (c->ssl) {
+			int k = SSL_write(c->ssl, s, n > (1u << 30) ? 1 << 30 : (int)n);
+			if (k <= 0)
+				return tls_fail(c, err, "writing to");
+			w = k;
+		} else {
+			w = send(c->fd, s, n, MSG_NOSIGNAL);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				return io_fail(c, err, "writing to", w < 0 ? errno : EPIPE);
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Fills the input buffer; CCM_EIO at end of stream or on failure. */
+static int io_fill(struct ccm_imap *c, struct ccm_error *err)
+{
+	long r;
+
+	if (c->broken)
+		return ccm_error_set(err, CCM_EIO, "the connection to %s:%s is broken",
+				     c->host, c->port);
+	do {
+		if (c->ssl) {
+			int k = SSL_read(c->ssl, c->in, sizeof(c->in));
+			if (k <= 0) {
+				if (SSL_get_error(c->ssl, k) == SSL_ERROR_ZERO_RETURN)
+					k = 0;
+				else
+					return tls_fail(c, err, "reading from");
+			}
+			r = k;
+		} else {
+			r = recv(c->fd, c->in, sizeof(c->in), 0);
+		}
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return io_fail(c, err, "reading from", errno);
+	if (r == 0) {
+		c->broken = 1;
+		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the connection",
+				     c->host, c->port);
+	}
+	c->in_pos = 0;
+	c->in_len = (size_t)r;
+	return 0;
+}
+
+/* Appends n bytes read from the server to out. */
+static int read_bytes(struct ccm_imap *c, struct ccm_buf *out, unsigned long long n,
+		      struct ccm_error *err)
+{
+	while (n > 0) {
+		size_t k;
+		int rc;
+		if (c->in_pos == c->in_len && (rc = io_fill(c, err)) < 0)
+			return rc;
+		k = c->in_len - c->in_pos;
+		if (k > n)
+			k = (size_t)n;
+		if (ccm_buf_add(out, c->in + c->in_pos, k))
+			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		c->in_pos += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Appends one line, CRLF included, to out. */
+static int read_line(struct ccm_imap *c, struct ccm_buf *out, struct ccm_error *err)
+{
+	for (;;) {
+		unsigned char *nl;
+		size_t k;
+		int rc;
+
+		if (c->in_pos == c->in_len && (rc = io_fill(c, err)) < 0)
+			return rc;
+		nl = memchr(c->in + c->in_pos, '\n', c->in_len - c->in_pos);
+		k = nl ? (size_t)(nl - (c->in + c->in_pos)) + 1 : c->in_len - c->in_pos;
+		if (out->len + k > RESPONSE_LIMIT) {
+			c->broken = 1;
+			return ccm_error_set(err, CCM_ELIMIT, "IMAP server %s:%s sent a line "
+					     "of more than %u bytes", c->host, c->port,
+					     RESPONSE_LIMIT);
+		}
+		if (ccm_buf_add(out, c->in + c->in_pos, k))
+			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		c->in_pos += k;
+		if (nl)
+			return 0;
+	}
+}
+
+/* The literal announced at the end of a line, "{N}\r\n": its size, or -1. */
+static long long literal_at_end(const struct ccm_buf *b, size_t from)
+{
+	const char *s = b->ptr + from, *e = b->ptr + b->len;
+	const char *open;
+	long long n = 0;
+
+	if (e - s < 4 || e[-1] != '\n' || e[-2] != '\r' || e[-3] != '}')
+		return -1;
+	for (open = e - 4; open > s && *open >= '0' && *open <= '9'; open--)
+		;
+	if (*open != '{' || open == e - 4)
+		return -1;
+	for (const char *p = open + 1; p < e - 3; p++) {
+		if (n > RESPONSE_LIMIT)
+			return RESPONSE_LIMIT + 1ll;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+/* Reads one response: a line and every literal it announces, into c->resp. */
+static int read_response(struct ccm_imap *c, struct ccm_error *err)
+{
+	size_t from = 0;
+	int rc;
+
+	ccm_buf_reset(&c->resp);
+	for (;;) {
+		long long lit;
+		if ((rc = read_line(c, &c->resp, err)) < 0)
+			return rc;
+		if ((lit = literal_at_end(&c->resp, from)) < 0)
+			break;
+		if (c->resp.len + (unsigned long long)lit > RESPONSE_LIMIT) {
+			c->broken = 1;
+			return ccm_error_set(err, CCM_ELIMIT, "IMAP server %s:%s sent a "
+					     "response of more than %u bytes", c->host,
+					     c->port, RESPONSE_LIMIT);
+		}
+		if ((rc = read_bytes(c, &c->resp, (unsigned long long)lit, err)) < 0)
+			return rc;
+		from = c->resp.len;
+	}
+	/* Without its CRLF: the parsers below look at text only. */
+	while (c->resp.len && (c->resp.ptr[c->resp.len - 1] == '\n' ||
+			       c->resp.ptr[c->resp.len - 1] == '\r'))
+		ccm_buf_truncate(&c->resp, c->resp.len - 1);
+	return 0;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+/* Case-insensitive search for a capability word in a response. */
+static int has_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; (p = strchr(p, ' ')) != NULL; p++)
+		if (!strncasecmp(p + 1, word, n) &&
+		    (p[1 + n] == ' ' || p[1 + n] == ']' || p[1 + n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static void note_capabilities(struct ccm_imap *c, const char *s)
+{
+	if (strstr(s, "CAPABILITY") || strstr(s, "capability")) {
+		c->literal_plus = has_word(s, "LITERAL+");
+		c->login_disabled = has_word(s, "LOGINDISABLED");
+	}
+}
+
+/* Appends to the command being built; running out of memory is noted
+ * and reported when the command would be sent. */
+__attribute__((format(printf, 2, 3)))
+static void cmdf(struct ccm_imap *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (ccm_buf_vaddf(&c->cmd, fmt, ap))
+		c->cmd_oom = 1;
+	va_end(ap);
+}
+
+/* Starts a command in c->cmd: "TAG " (the tag in *tag). */
+static void cmd_start(struct ccm_imap *c, char tag[16])
+{
+	snprintf(tag, 16, "C%05u", ++c->tag % 100000u);
+	ccm_buf_reset(&c->cmd);
+	c->cmd_oom = 0;
+	cmdf(c, "%s ", tag);
+}
+
+/* Appends s as an IMAP quoted string. */
+static void add_quoted(struct ccm_imap *c, const char *s)
+{
+	cmdf(c, "\"");
+	for (; *s; s++)
+		cmdf(c, *s == '"' || *s == '\\' ? "\\%c" : "%c", *s);
+	cmdf(c, "\"");
+}
+
+/* Appends a folder name: modified UTF-7, quoted. */
+static void add_mailbox(struct ccm_imap *c, const char *name)
+{
+	struct ccm_buf u = CCM_BUF_INIT;
+
+	if (ccm_imap_utf7_encode(&u, name))
+		c->cmd_oom = 1;
+	add_quoted(c, u.ptr);
+	ccm_buf_release(&u);
+}
+
+/* Sends what c->cmd holds. */
+static int send_cmd(struct ccm_imap *c, struct ccm_error *err)
+{
+	if (c->cmd_oom)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	return io_write(c, c->cmd.ptr, c->cmd.len, err);
+}
+
+/* Whether s can be sent as a quoted string (7-bit, no CR, LF or NUL). */
+static int quotable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || *s == '\r' || *s == '\n')
+			return 0;
+	return 1;
+}
+
+typedef int (*untagged_fn)(struct ccm_imap *c, void *ctx, struct ccm_error *err);
+
+/*
+ * Reads responses up to the tagged one for `tag`; untagged ones go to fn
+ * (may be NULL). Returns 0 for OK, 1 for NO (err holds the server's
+ * words), CCM_EMALFORMED for BAD or a response that is not IMAP (err
+ * names `what`, the command), or the failure of the connection.
+ */
+static int finish(struct ccm_imap *c, const char *tag, const char *what,
+		  untagged_fn fn, void *ctx, struct ccm_error *err)
+{
+	size_t tl = strlen(tag);
+	int rc;
+
+	for (;;) {
+		const char *r;
+		if ((rc = read_response(c, err)) < 0)
+			return rc;
+		r = c->resp.ptr ? c->resp.ptr : "";
+		if (!strncmp(r, "* ", 2)) {
+			note_capabilities(c, r);
+			if (!strncasecmp(r, "* BYE", 5)) {
+				c->broken = 1;
+				return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the "
+						     "connection: %s", c->host, c->port, r + 2);
+			}
+			if (fn && (rc = fn(c, ctx, err)) < 0)
+				return rc;
+			continue;
+		}
+		if (strncmp(r, tag, tl) || r[tl] != ' ') {
+			c->broken = 1;
+			return ccm_error_set(err, CCM_EMALFORMED, "IMAP server %s:%s answered "
+					     "%s with \"%.200s\", which is not IMAP", c->host,
+					     c->port, what, r);
+		}
+		r += tl + 1;
+		note_capabilities(c, r);
+		if (!strncasecmp(r, "OK", 2))
+			return 0;
+		if (!strncasecmp(r, "NO", 2)) {
+			/* The server's words; the caller says what was refused. */
+			ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\"", r);
+			return 1;
+		}
+		return ccm_error_set(err, CCM_EMALFORMED, "%s: IMAP server %s:%s says the "
+				     "command is wrong: %s", what, c->host, c->port, r);
+	}
+}
+
+/* Sends c->cmd plus CRLF and reads to the tagged response. */
+static int run(struct ccm_imap *c, const char *tag, const char *what,
+	       untagged_fn fn, void *ctx, struct ccm_error *err)
+{
+	int rc;
+
+	cmdf(c, "\r\n");
+	if ((rc = send_cmd(c, err)) < 0)
+		return rc;
+	return finish(c, tag, what, fn, ctx, err);
+}
+
+/*
+ * Sends c->cmd followed by the announcement of a literal of n bytes, and
+ * waits for the server's go-ahead unless it takes LITERAL+. c->cmd is
+ * empty afterwards, ready for what follows the literal. Returns 0, 1 when
+ * the server refused (its tagged NO), or a negative code.
+ */
+static int send_literal_head(struct ccm_imap *c, const char *tag, const char *what,
+			     unsigned long long n, struct ccm_error *err)
+{
+	int rc;
+
+	cmdf(c, "{%llu%s}\r\n", n, c->literal_plus ? "+" : "");
+	if ((rc = send_cmd(c, err)) < 0)
+		return rc;
+	ccm_buf_reset(&c->cmd);
+	if (c->literal_plus)
+		return 0;
+	for (;;) {
+		if ((rc = read_response(c, err)) < 0)
+			return rc;
+		if (c->resp.ptr[0] == '+')
+			return 0;
+		if (!strncmp(c->resp.ptr, "* ", 2))
+			continue;
+		if (!strncmp(c->resp.ptr, tag, strlen(tag))) {
+			const char *r = c->resp.ptr + strlen(tag);
+			ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\" to %s",
+				      r + (*r == ' '), what);
+			return strncasecmp(r, " NO", 3) ? CCM_EMALFORMED : 1;
+		}
+	}
+}
+
+/* Appends s to c->cmd as a quoted string, or sends it as a literal. */
+static int add_astring(struct ccm_imap *c, const char *tag, const char *what,
+		       const char *s, struct ccm_error *err)
+{
+	int rc;
+
+	if (quotable(s)) {
+		add_quoted(c, s);
+		return 0;
+	}
+	if ((rc = send_literal_head(c, tag, what, strlen(s), err)) != 0)
+		return rc;
+	return io_write(c, s, strlen(s), err);
+}
+
+/* ---- the connection ------------------------------------------------------ */
+
+static int connect_tcp(struct ccm_imap *c, int timeout_s, struct ccm_error *err)
+{
+	struct addrinfo hints, *ai = NULL;
+	struct timeval tv = { timeout_s, 0 };
+	int e, last = ECONNREFUSED;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((e = getaddrinfo(c->host, c->port, &hints, &ai)) != 0)
+		return ccm_error_set(err, CCM_EIO, "cannot find IMAP server %s:%s: %s",
+				     c->host, c->port, gai_strerror(e));
+	for (struct addrinfo *a = ai; a; a = a->ai_next) {
+		int fd = socket(a->ai_family, a->ai_socktype, a->ai_protocol);
+		if (fd < 0) {
+			last = errno;
+			continue;
+		}
+		/* The send time limit bounds connect() too (Linux). */
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+			c->fd = fd;
+			freeaddrinfo(ai);
+			return 0;
+		}
+		last = errno;
+		close(fd);
+	}
+	freeaddrinfo(ai);
+	return ccm_error_sys(err, last, "cannot connect to IMAP server %s:%s",
+			     c->host, c->port);
+}
+
+static int start_tls(struct ccm_imap *c, const struct ccm_imap_opts *o,
+		     struct ccm_error *err)
+{
+	if (!(c->ctx = SSL_CTX_new(TLS_client_method())))
+		return tls_fail(c, err, "TLS set-up");
+	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
+	if (o->insecure) {
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
+	} else {
+		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
+		if (o->ca_file ? SSL_CTX_load_verify_locations(c->ctx, o->ca_file, NULL) != 1
+			       : SSL_CTX_set_default_verify_paths(c->ctx) != 1)
+			return tls_fail(c, err, "loading trusted certificates for the TLS");
+	}
+	if (!(c->ssl = SSL_new(c->ctx)) || SSL_set_fd(c->ssl, c->fd) != 1)
+		return tls_fail(c, err, "TLS set-up");
+	SSL_set_tlsext_host_name(c->ssl, c->host);
+	if (!o->insecure)
+		SSL_set1_host(c->ssl, c->host);
+	if (SSL_connect(c->ssl) != 1) {
+		long v = SSL_get_verify_result(c->ssl);
+		if (v != X509_V_OK) {
+			ERR_clear_error();
+			c->broken = 1;
+			/* Not a passing failure: the user must say whom to trust. */
+			return ccm_error_set(err, CCM_EINVAL, "the TLS certificate of IMAP server "
+					     "%s:%s is not trusted: %s; give its certificate "
+					     "authority with --imap-ca FILE", c->host, c->port,
+					     X509_verify_cert_error_string(v));
+		}
+		return tls_fail(c, err, "the TLS handshake");
+	}
+	return 0;
+}
+
+int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
+		  struct ccm_error *err)
+{
+	struct ccm_imap *c = calloc(1, sizeof(*c));
+	int rc;
+
+	*out = NULL;
+	if (!c)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	c->fd = -1;
+	c->delim = '/';
+	ccm_buf_init(&c->resp);
+	ccm_buf_init(&c->cmd);
+	snprintf(c->host, sizeof(c->host), "%s", o->host);
+	snprintf(c->port, sizeof(c->port), "%s", o->port ? o->port : o->tls ? "993" : "143");
+	if ((rc = connect_tcp(c, o->timeout_s > 0 ? o->timeout_s : 120, err)) < 0 ||
+	    (o->tls && (rc = start_tls(c, o, err)) < 0) ||
+	    (rc = read_response(c, err)) < 0)
+		goto fail;
+	if (strncasecmp(c->resp.ptr, "* OK", 4) && strncasecmp(c->resp.ptr, "* PREAUTH", 9)) {
+		rc = ccm_error_set(err, CCM_EMALFORMED, "%s:%s greeted with \"%.200s\", "
+				   "which is not an IMAP server's greeting", c->host,
+				   c->port, c->resp.ptr);
+		goto fail;
+	}
+	note_capabilities(c, c->resp.ptr);
+	*out = c;
+	return 0;
+fail:
+	c->broken = 1;
+	ccm_imap_close(c);
+	return rc;
+}
+
+/* Untagged LIST: the delimiter of `LIST "" ""`. */
+static int on_list_delim(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	const char *r = c->resp.ptr, *p;
+
+	(void)ctx;
+	(void)err;
+	if (strncasecmp(r, "* LIST ", 7) || !(p = strchr(r, ')')))
+		return 0;
+	p++;
+	while (*p == ' ')
+		p++;
+	if (p[0] == '"' && p[1] == '\\' && p[2])
+		c->delim = p[2];
+	else if (p[0] == '"' && p[1] && p[1] != '"')
+		c->delim = p[1];
+	return 0;
+}
+
+int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
+		   struct ccm_error *err)
+{
+	char tag[16];
+	int rc;
+
+	if (c->login_disabled)
+		return ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s does not "
+				     "allow passwords on a connection without TLS; use "
+				     "imaps://", c->host, c->port);
+	struct ccm_error why;
+
+	cmd_start(c, tag);
+	cmdf(c, "LOGIN ");
+	if ((rc = add_astring(c, tag, "LOGIN", user, &why)) == 0) {
+		cmdf(c, " ");
+		rc = add_astring(c, tag, "LOGIN", password, &why);
+	}
+	if (rc == 0)
+		rc = run(c, tag, "LOGIN", NULL, NULL, &why);
+	if (rc == 1)
+		return ccm_error_set(err, CCM_EINVAL, "IMAP server %s:%s refused the login "
+				     "of '%s' (%s); check the credentials file", c->host,
+				     c->port, user, why.msg);
+	if (rc < 0) {
+		if (err)
+			*err = why;
+		return rc;
+	}
+	/* Capabilities change once logged in (RFC 3501 6.2.3). */
+	cmd_start(c, tag);
+	cmdf(c, "CAPABILITY");
+	if ((rc = run(c, tag, "CAPABILITY", NULL, NULL, err)) != 0)
+		return rc < 0 ? rc : CCM_EINVAL;
+	cmd_start(c, tag);
+	cmdf(c, "LIST \"\" \"\"");
+	if ((rc = run(c, tag, "LIST", on_list_delim, NULL, err)) != 0)
+		return rc < 0 ? rc : CCM_EINVAL;
+	return 0;
+}
+
+char ccm_imap_delimiter(const struct ccm_imap *c)
+{
+	return c->delim;
+}
+
+/* Untagged STATUS: only that it came. */
+static int on_status(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	(void)err;
+	if (!strncasecmp(c->resp.ptr, "* STATUS ", 9))
+		*(int *)ctx = 1;
+	return 0;
+}
+
+int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err)
+{
+	struct ccm_error why;
+	char tag[16];
+	int rc, exists = 0;
+
+	cmd_start(c, tag);
+	cmdf(c, "CREATE ");
+	add_mailbox(c, name);
+	if ((rc = run(c, tag, "CREATE", NULL, NULL, &why)) <= 0) {
+		if (rc < 0 && err)
+			*err = why;
+		return rc;
+	}
+	/* Refused: most often because it is there already. */
+	cmd_start(c, tag);
+	cmdf(c, "STATUS ");
+	add_mailbox(c, name);
+	cmdf(c, " (MESSAGES)");
+	if ((rc = run(c, tag, "STATUS", on_status, &exists, err)) < 0)
+		return rc;
+	if (rc == 0 && exists)
+		return 0;
+	if (err)
+		*err = why;
+	return CCM_EINVAL;
+}
+
+struct ids_ctx {
+	unsigned long exists;
+	int (*fn)(void *ctx, const char *id, size_t len);
+	void *ctx;
+};
+
+/* Untagged EXAMINE data: "* N EXISTS". */
+static int on_exists(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	struct ids_ctx *x = ctx;
+	char *end;
+	unsigned long n = strtoul(c->resp.ptr + 2, &end, 10);
+
+	(void)err;
+	if (end != c->resp.ptr + 2 && !strncasecmp(end, " EXISTS", 7))
+		x->exists = n;
+	return 0;
+}
+
+/* Untagged FETCH: the Message-ID inside the header literal. */
+static int on_fetch_id(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	struct ids_ctx *x = ctx;
+	const char *r = c->resp.ptr, *e = r + c->resp.len;
+
+	(void)err;
+	for (const char *p = r; p + 11 < e; p++) {
+		const char *lt, *gt;
+		if (strncasecmp(p, "Message-ID:", 11))
+			continue;
+		lt = memchr(p, '<', (size_t)(e - p));
+		gt = lt ? memchr(lt, '>', (size_t)(e - lt)) : NULL;
+		if (lt && gt)
+			return x->fn(x->ctx, lt + 1, (size_t)(gt - lt - 1));
+		break;
+	}
+	return 0;
+}
+
+int ccm_imap_message_ids(struct ccm_imap *c, const char *name,
+			 int (*fn)(void *ctx, const char *id, size_t len),
+			 void *ctx, struct ccm_error *err)
+{
+	struct ids_ctx x = { 0, fn, ctx };
+	char tag[16];
+	int rc;
+
+	cmd_start(c, tag);
+	cmdf(c, "EXAMINE ");
+	add_mailbox(c, name);
+	if ((rc = run(c, tag, "EXAMINE", on_exists, &x, err)) != 0)
+		return rc < 0 ? rc : 0;          /* NO: no such folder yet */
+	if (x.exists == 0)
+		return 0;
+	cmd_start(c, tag);
+	cmdf(c, "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])");
+	if ((rc = run(c, tag, "FETCH", on_fetch_id, &x, err)) != 0)
+		return rc < 0 ? rc : CCM_EINVAL;
+	return 0;
+}
+
+static int send_piece(void *ctx, const void *p, size_t n, struct ccm_error *err)
+{
+	return io_write(ctx, p, n, err);
+}
+
+int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
+		    const char *date, struct ccm_spool *msg, struct ccm_error *err)
+{
+	char tag[16];
+	int rc;
+
+	cmd_start(c, tag);
+	cmdf(c, "APPEND ");
+	add_mailbox(c, name);
+	if (flags && *flags)
+		cmdf(c, " (%s)", flags);
+	if (date)
+		cmdf(c, " \"%s\"", date);
+	cmdf(c, " ");
+	if ((rc = send_literal_head(c, tag, "APPEND", msg->len, err)) != 0)
+		return rc;
+	if ((rc = ccm_spool_replay(msg, send_piece, c, err)) < 0)
+		return rc;
+	return run(c, tag, "APPEND", NULL, NULL, err);
+}
+
+void ccm_imap_close(struct ccm_imap *c)
+{
+	if (!c)
+		return;
+	if (!c->broken) {
+		struct ccm_error ignored;
+		char tag[16];
+		cmd_start(c, tag);
+		cmdf(c, "LOGOUT");
+		run(c, tag, "LOGOUT", NULL, NULL, &ignored);
+	}
+	if (c->ssl) {
+		if (!c->broken)
+			SSL_shutdown(c->ssl);
+		SSL_free(c->ssl);
+	}
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+	ccm_buf_release(&c->resp);
+	ccm_buf_release(&c->cmd);
+	free(c);
+}

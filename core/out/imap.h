@@ -1,0 +1,97 @@
+/* imap.h: a small IMAP4rev1 client: log in, create folders, APPEND. */
+#ifndef CCM_OUT_IMAP_H
+#define CCM_OUT_IMAP_H
+
+#include "base/error.h"
+#include "base/spool.h"
+
+/*
+ * ccmig writes mailboxes to an IMAP server with APPEND, giving each
+ * message its flags and its original date as the internal date. General
+ * IMAP libraries (libcurl among them) send APPEND with fixed flags and no
+ * date, so this is a client of its own: only the commands an export needs
+ * (RFC 3501: CAPABILITY, LOGIN, LIST, CREATE, EXAMINE, FETCH, APPEND,
+ * LOGOUT; RFC 7888 LITERAL+ when offered), over TCP or TLS (OpenSSL).
+ *
+ * One connection is used by one thread at a time. Every read and write
+ * has a time limit, so a server that stops answering fails the command
+ * instead of hanging the run.
+ */
+struct ccm_imap;
+
+struct ccm_imap_opts {
+	const char *host;
+	const char *port;        /* NULL: "143", or "993" with tls */
+	int tls;                 /* 1: TLS from the start (imaps) */
+	const char *ca_file;     /* TLS: trust this PEM file instead of the
+				    system's certificate authorities; NULL: system */
+	int insecure;            /* TLS: do not check the certificate (tests) */
+	int timeout_s;           /* per read or write; 0: 120 s */
+};
+
+/*
+ * Connects and reads the greeting and capabilities. On success *out owns
+ * the connection; close it with ccm_imap_close(). CCM_EIO when the host
+ * cannot be reached or TLS fails, CCM_EINVAL when its certificate is not
+ * trusted, CCM_EMALFORMED when what answers does not speak IMAP; err says
+ * which host and port.
+ */
+int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
+		  struct ccm_error *err);
+
+/*
+ * Logs in as user with password (LOGIN; user and password are sent as
+ * literals when they hold characters a quoted string cannot), then learns
+ * the server's hierarchy delimiter. CCM_EINVAL when the server refuses
+ * the credentials (err has its words), CCM_EUNSUPPORTED when it refuses
+ * LOGIN without TLS.
+ */
+int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
+		   struct ccm_error *err);
+
+/* The hierarchy delimiter after login ('/' when the server has none). */
+char ccm_imap_delimiter(const struct ccm_imap *c);
+
+/*
+ * Creates folder `name` (UTF-8, levels joined by the delimiter; sent in
+ * modified UTF-7) with its parents. A folder that exists already is no
+ * error. CCM_EINVAL when the server refuses it (err says why).
+ */
+int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err);
+
+/*
+ * Calls fn with the Message-ID (the text between < and >) of every message
+ * in folder `name`, read-only (EXAMINE, FETCH of that header alone). A
+ * folder that does not exist has none. fn returns 0 to go on or a
+ * negative code, which is returned.
+ */
+int ccm_imap_message_ids(struct ccm_imap *c, const char *name,
+			 int (*fn)(void *ctx, const char *id, size_t len),
+			 void *ctx, struct ccm_error *err);
+
+/*
+ * Appends the message in `msg` (CRLF lines, as the renderer writes them)
+ * to folder `name` with `flags` ("\\Seen \\Draft", "" or NULL for none)
+ * and internal date `date` (RFC 3501 date-time without quotes,
+ * "02-Jun-1998 08:39:00 -0400"; NULL: the server's clock).
+ * Returns 0, or 1 when the server refused this message (NO; err has its
+ * words; the connection stays usable), or a negative code when the
+ * connection failed (then only ccm_imap_close() may follow).
+ */
+int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
+		    const char *date, struct ccm_spool *msg, struct ccm_error *err);
+
+/* Logs out (when the connection still works), closes and frees. NULL is
+ * ignored. */
+void ccm_imap_close(struct ccm_imap *c);
+
+/*
+ * Appends `name` (UTF-8) in modified UTF-7 (RFC 3501 5.1.3) to out:
+ * printable ASCII stays, '&' becomes "&-", other characters go as
+ * "&" + modified base64 of UTF-16 + "-". Invalid UTF-8 bytes are taken as
+ * Latin-1. Returns 0 or CCM_ENOMEM.
+ */
+struct ccm_buf;
+int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name);
+
+#endif

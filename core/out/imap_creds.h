@@ -1,0 +1,44 @@
+/* imap_creds.h: who ccmig logs in as, per mailbox, when it writes over IMAP. */
+#ifndef CCM_OUT_IMAP_CREDS_H
+#define CCM_OUT_IMAP_CREDS_H
+
+#include "base/buf.h"
+#include "base/error.h"
+
+/*
+ * A credentials file has one line per mailbox:
+ *
+ *     # alias     login                   password
+ *     jsmith      john.smith@example.com  s3cret word
+ *     *           %a*admin                master-password
+ *     public      admin                   admin-password
+ *
+ * Fields are separated by spaces or tabs; the password is the rest of the
+ * line (trailing blanks removed), so it may hold spaces. Blank lines and
+ * lines starting with '#' are ignored. The alias is the store's
+ * (case-insensitive); "*" is used for every mailbox without a line of its
+ * own, and "public" is the account that receives the public folders. In
+ * a login, "%a" stands for the mailbox's alias and "%%" for "%" (for
+ * Dovecot's master users, "%a*admin"; for a mail domain, "%a@example.com").
+ */
+struct ccm_imap_creds;
+
+/*
+ * Reads the file at path. CCM_ENOTFOUND or CCM_EIO when it cannot be read,
+ * CCM_EMALFORMED for a line without a password (err names file and line)
+ * or an alias given twice. *out is owned by the caller (ccm_imap_creds_free).
+ */
+int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
+			struct ccm_error *err);
+
+/*
+ * The login (with %a filled in, into *login) and password (borrowed from
+ * creds) for `alias`. Returns 1 when found, 0 when the file has neither
+ * the alias nor "*", CCM_ENOMEM.
+ */
+int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
+			struct ccm_buf *login, const char **password);
+
+void ccm_imap_creds_free(struct ccm_imap_creds *creds);
+
+#endif

@@ -1,0 +1,641 @@
+/* imap_export.c: the store's mailboxes written to an IMAP server. */
+#include "out/imap_export.h"
+#include "out/folder_name.h"
+#include "out/render.h"
+#include "base/fault.h"
+#include "base/spool.h"
+#include "store/folders.h"
+#include "store/ledger.h"
+#include "store/messages.h"
+#include "store/recipients.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#define MAX_CONNECTIONS 64
+#define ATTEMPTS 3                   /* connections per mailbox */
+#define SPOOL_MEMORY (1u << 20)      /* a rendered message past this: a file */
+
+/* ---- URL ------------------------------------------------------------------ */
+
+int ccm_imap_url_parse(const char *url, struct ccm_imap_opts *o, char *storage,
+		       struct ccm_error *err)
+{
+	const char *rest;
+	char *host = storage, *port = NULL, *end;
+
+	if (!strncasecmp(url, "imap://", 7)) {
+		o->tls = 0;
+		rest = url + 7;
+	} else if (!strncasecmp(url, "imaps://", 8)) {
+		o->tls = 1;
+		rest = url + 8;
+	} else {
+		return ccm_error_set(err, CCM_EINVAL, "'%s' is not an IMAP URL; write "
+				     "imap://host[:port] or imaps://host[:port]", url);
+	}
+	strcpy(storage, rest);
+	if ((end = strchr(storage, '/')) != NULL) {
+		if (end[1])
+			return ccm_error_set(err, CCM_EINVAL, "'%s': give the server only "
+					     "(imap://host:port); folders come from the store",
+					     url);
+		*end = '\0';
+	}
+	if (strchr(storage, '@'))
+		return ccm_error_set(err, CCM_EINVAL, "'%s': logins go in the credentials "
+				     "file (--imap-credentials), not in the URL", url);
+	if (*host == '[') {
+		if (!(end = strchr(host, ']')))
+			return ccm_error_set(err, CCM_EINVAL, "'%s': no ']' after the IPv6 "
+					     "address", url);
+		*end = '\0';
+		host++;
+		if (end[1] == ':')
+			port = end + 2;
+		else if (end[1])
+			return ccm_error_set(err, CCM_EINVAL, "'%s': unexpected text after "
+					     "the host", url);
+	} else if ((end = strchr(host, ':')) != NULL) {
+		*end = '\0';
+		port = end + 1;
+	}
+	if (!*host)
+		return ccm_error_set(err, CCM_EINVAL, "'%s' names no host", url);
+	if (port) {
+		char *e;
+		long n = strtol(port, &e, 10);
+		if (!*port || *e || n < 1 || n > 65535)
+			return ccm_error_set(err, CCM_EINVAL, "'%s': the port must be a number "
+					     "from 1 to 65535", url);
+	}
+	o->host = host;
+	o->port = port;
+	return 0;
+}
+
+/* A count from the store: `sql` with ?1 bound to id (0: nothing bound). */
+static long long count_of(struct ccm_store *s, const char *sql, long long id)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = 0;
+
+	if (sqlite3_prepare_v2(ccm_store_db(s), sql, -1, &st, NULL) == SQLITE_OK) {
+		if (id)
+			sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* ---- shared state ----------------------------------------------------------
+ *
+ * One store handle serves every connection, so each store call (and the
+ * rendering, which reads blobs) is made holding `lock`; the network work,
+ * which is where the time goes, runs in parallel.
+ */
+
+struct job {
+	long long mailbox;           /* 0: the public folders */
+	char *alias;
+};
+
+struct shared {
+	pthread_mutex_t lock;
+	struct ccm_store *s;
+	const struct ccm_imap_export_opts *o;
+	struct ccm_imap_stats *st;
+	struct job *jobs;
+	size_t n_jobs, next;
+	unsigned long long total;    /* messages in the store */
+	int fatal;                   /* the store failed: stop */
+	struct ccm_error fatal_err;
+	time_t last_progress;
+};
+
+/* What a connection works on: one mailbox at a time. */
+struct worker {
+	struct shared *sh;
+	struct ccm_imap *imap;
+	const struct job *job;
+	const char *login;
+	long long source;            /* ledger source of (url, login) */
+	struct ccm_spool spool;
+	struct ccm_buf name, tmp;
+	long long *on_server;        /* ccmig ids found on the server, sorted */
+	size_t n_on_server, cap_on_server;
+};
+
+/* Reports under the lock (the sink may write to the store). */
+__attribute__((format(printf, 5, 6)))
+static void say(struct worker *w, enum ccm_severity sev, const char *kind,
+		long message, const char *fmt, ...)
+{
+	struct ccm_diag d = { sev, kind, 0, NULL, 0, -1, w->job->alias, message, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_reportv(w->sh->o->report, &d, fmt, ap);
+	va_end(ap);
+}
+
+/* Keeps the first store failure; every connection stops at its next step. */
+static int store_failed(struct shared *sh, int rc, const struct ccm_error *e)
+{
+	if (!sh->fatal) {
+		sh->fatal = 1;
+		sh->fatal_err = *e;
+		sh->fatal_err.code = rc;
+	}
+	return rc;
+}
+
+static void progress(struct shared *sh)
+{
+	time_t now = time(NULL);
+
+	if (sh->o->progress && now != sh->last_progress) {
+		sh->last_progress = now;
+		sh->o->progress(sh->o->progress_ctx, sh->st->messages + sh->st->already +
+				sh->st->found + sh->st->failed, sh->total, sh->st->bytes);
+	}
+}
+
+/* ---- one folder ------------------------------------------------------------ */
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Message-IDs on the server that ccmig made: "ccmig.<id>@...". */
+static int on_server_id(void *ctx, const char *id, size_t len)
+{
+	struct worker *w = ctx;
+	char digits[24];
+	size_t n = 0;
+
+	if (len < 7 || strncmp(id, "ccmig.", 6))
+		return 0;
+	for (id += 6, len -= 6; n < len && n < sizeof(digits) - 1 && id[n] >= '0' &&
+	     id[n] <= '9'; n++)
+		digits[n] = id[n];
+	if (n == 0 || n == len || id[n] != '@')
+		return 0;
+	digits[n] = '\0';
+	if (w->n_on_server == w->cap_on_server) {
+		size_t cap = w->cap_on_server ? 2 * w->cap_on_server : 256;
+		long long *v = realloc(w->on_server, cap * sizeof(*v));
+		if (!v)
+			return CCM_ENOMEM;
+		w->on_server = v;
+		w->cap_on_server = cap;
+	}
+	w->on_server[w->n_on_server++] = strtoll(digits, NULL, 10);
+	return 0;
+}
+
+/* The original date as an IMAP date-time, "02-Jun-1998 08:39:00 -0400". */
+static const char *internal_date(const struct ccm_store_message *m,
+				 const struct ccm_tz *tz, char out[48])
+{
+	char rfc[48];
+
+	if (!m->has_sent && !m->has_received)
+		return NULL;
+	/* "Tue, 02 Jun 1998 08:39:00 -0400" without the weekday, '-' between
+	 * day, month and year. */
+	ccm_render_date(rfc, sizeof(rfc), m->has_sent ? m->sent_utc : m->received_utc, tz);
+	snprintf(out, 48, "%s", rfc + 5);
+	out[2] = out[6] = '-';
+	return out;
+}
+
+static int spool_write(void *ctx, const void *p, size_t n)
+{
+	struct worker *w = ctx;
+	struct ccm_error e;
+	return ccm_spool_write(&w->spool, p, n, &e);
+}
+
+/* Connection failures come back negative; everything else is reported
+ * here and the folder goes on. The lock is held on entry and on return. */
+static int send_folder(struct worker *w, const struct ccm_folder *f,
+		       const char *name)
+{
+	struct shared *sh = w->sh;
+	struct ccm_store_cursor *mc = NULL;
+	struct ccm_store_message m;
+	struct ccm_render_opts ro = { .tz = sh->o->tz };
+	struct ccm_error e;
+	int rc, looked = 0;
+
+	w->n_on_server = 0;
+	if ((rc = ccm_store_messages(sh->s, f->id, &mc, &e)) < 0)
+		return store_failed(sh, rc, &e);
+	while (!sh->fatal && (rc = ccm_store_next_message(mc, &m, &e)) > 0) {
+		char date[48], flags[16];
+		long long id = m.id;
+
+		if ((rc = ccm_store_ledger_find(sh->s, w->source, id, NULL, &e)) < 0)
+			break;
+		if (rc == 1) {
+			sh->st->already++;
+			continue;
+		}
+		if (!looked) {
+			/* Once per folder with work left: what a run killed
+			 * before its ledger record did send. */
+			looked = 1;
+			pthread_mutex_unlock(&sh->lock);
+			rc = ccm_imap_message_ids(w->imap, name, on_server_id, w, &e);
+			pthread_mutex_lock(&sh->lock);
+			if (rc < 0) {
+				ccm_store_cursor_free(mc);
+				say(w, CCM_WARNING, "imap-connection", 0, "%s", e.msg);
+				return rc;
+			}
+			if (w->n_on_server)
+				qsort(w->on_server, w->n_on_server, sizeof(long long), cmp_id);
+		}
+		if (w->n_on_server && bsearch(&id, w->on_server, w->n_on_server,
+					      sizeof(long long), cmp_id)) {
+			sh->st->found++;
+			if ((rc = ccm_store_ledger_record(sh->s, w->source, id, "imap-found",
+							  0, &e)) < 0)
+				break;
+			continue;
+		}
+		ccm_spool_reset(&w->spool);
+		if ((rc = ccm_render_message(sh->s, &m, &ro, spool_write, w, &e)) < 0) {
+			/* A damaged blob: this message cannot be sent. */
+			sh->st->failed++;
+			say(w, CCM_ERROR, "imap-render", (long)id, "cannot be rendered (folder "
+			    "'%s'): %s; run ccmig verify", f->path, e.msg);
+			rc = 0;
+			continue;
+		}
+		snprintf(flags, sizeof(flags), "%s%s%s", m.read ? "\\Seen" : "",
+			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
+		internal_date(&m, sh->o->tz, date);
+		pthread_mutex_unlock(&sh->lock);
+		rc = ccm_imap_append(w->imap, name, flags,
+				     (m.has_sent || m.has_received) ? date : NULL,
+				     &w->spool, &e);
+		pthread_mutex_lock(&sh->lock);
+		if (rc < 0) {
+			ccm_store_cursor_free(mc);
+			say(w, CCM_WARNING, "imap-connection", (long)id, "%s", e.msg);
+			return rc;
+		}
+		if (rc == 1) {
+			sh->st->failed++;
+			say(w, CCM_ERROR, "imap-refused", (long)id, "not taken into folder "
+			    "'%s': %s; the next run tries it again", f->path, e.msg);
+			rc = 0;
+			continue;
+		}
+		/* The window a second run must cover: sent, not yet recorded. */
+		ccm_fault_point();
+		sh->st->messages++;
+		sh->st->bytes += w->spool.len;
+		if ((rc = ccm_store_ledger_record(sh->s, w->source, id, "imap-append", 0,
+						  &e)) < 0)
+			break;
+		progress(sh);
+	}
+	ccm_store_cursor_free(mc);
+	if (rc < 0 && !sh->fatal)
+		store_failed(sh, rc, &e);
+	return sh->fatal ? CCM_EIO : 0;
+}
+
+/* ---- one mailbox ----------------------------------------------------------- */
+
+struct folder_row {
+	struct ccm_folder f;
+	char *path;
+};
+
+static void free_folders(struct folder_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* The folders of the job's mailbox, copied (the lock is held). */
+static int list_folders(struct worker *w, struct folder_row **out, size_t *n)
+{
+	struct ccm_store_cursor *fc = NULL;
+	struct folder_row *v = NULL;
+	struct ccm_folder f;
+	struct ccm_error e;
+	size_t cap = 0;
+	int rc;
+
+	*n = 0;
+	if ((rc = ccm_store_folders(w->sh->s, w->job->mailbox, &fc, &e)) < 0)
+		return store_failed(w->sh, rc, &e);
+	while ((rc = ccm_store_next_folder(fc, &f, &e)) > 0) {
+		if (*n == cap) {
+			struct folder_row *nv;
+			cap = cap ? 2 * cap : 16;
+			if (!(nv = realloc(v, cap * sizeof(*v)))) {
+				rc = ccm_error_set(&e, CCM_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		v[*n].f = f;
+		if (!(v[*n].path = ccm_strdup(f.path))) {
+			rc = ccm_error_set(&e, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		v[*n].f.path = v[*n].path;
+		v[*n].f.name = NULL;
+		(*n)++;
+	}
+	ccm_store_cursor_free(fc);
+	if (rc < 0) {
+		free_folders(v, *n);
+		return store_failed(w->sh, rc, &e);
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Sends the job's mailbox over one connection. Returns 0 when done (what
+ * was refused is reported), 1 when the connection broke and another
+ * attempt may finish it, or a negative code when the store failed. The
+ * lock is not held on entry or return.
+ */
+static int mailbox_once(struct worker *w, const char *password)
+{
+	struct shared *sh = w->sh;
+	const struct ccm_imap_export_opts *o = sh->o;
+	struct folder_row *folders = NULL;
+	size_t n = 0;
+	struct ccm_error e;
+	char delim;
+	int rc;
+
+	if ((rc = ccm_imap_open(&w->imap, &o->server, &e)) < 0 ||
+	    (rc = ccm_imap_login(w->imap, w->login, password, &e)) < 0) {
+		/* A refused login or a server that is not IMAP stays so; a
+		 * connection that failed may work a moment later. */
+		int retry = rc == CCM_EIO;
+		pthread_mutex_lock(&sh->lock);
+		say(w, retry ? CCM_WARNING : CCM_ERROR,
+		    w->imap && rc != CCM_EIO ? "imap-login" : "imap-connection", 0, "%s", e.msg);
+		pthread_mutex_unlock(&sh->lock);
+		ccm_imap_close(w->imap);
+		w->imap = NULL;
+		return retry ? 1 : 2;
+	}
+	delim = ccm_imap_delimiter(w->imap);
+	pthread_mutex_lock(&sh->lock);
+	if ((rc = list_folders(w, &folders, &n)) < 0)
+		goto out;
+	for (size_t i = 0; i < n && !sh->fatal; i++) {
+		const struct ccm_folder *f = &folders[i].f;
+		char forbidden[2] = { delim, '\0' };
+
+		ccm_buf_reset(&w->name);
+		if (w->job->mailbox == 0) {
+			/* Public folders under their own top folder. */
+			ccm_buf_adds(&w->name, o->public_prefix ? o->public_prefix : "Public");
+			ccm_buf_addch(&w->name, delim);
+		}
+		if (ccm_out_folder_name(f, delim, forbidden, &w->tmp) ||
+		    ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len)) {
+			rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
+					  "out of memory" });
+			break;
+		}
+		pthread_mutex_unlock(&sh->lock);
+		rc = f->special == CCM_FOLDER_INBOX ? 0 : ccm_imap_create(w->imap, w->name.ptr, &e);
+		pthread_mutex_lock(&sh->lock);
+		if (rc == CCM_EINVAL) {
+			long long k = count_of(sh->s, "SELECT count(*) FROM messages "
+					       "WHERE folder_id = ?1", f->id);
+			say(w, CCM_ERROR, "imap-folder", 0, "folder '%s' (as '%s') was not "
+			    "created, its %lld messages were not sent: %s", f->path,
+			    w->name.ptr, k, e.msg);
+			sh->st->failed += (unsigned long)k;
+			continue;
+		}
+		if (rc < 0) {
+			say(w, CCM_WARNING, "imap-connection", 0, "%s", e.msg);
+			rc = 1;
+			goto out;
+		}
+		if ((rc = send_folder(w, f, w->name.ptr)) < 0) {
+			rc = sh->fatal ? rc : 1;
+			goto out;
+		}
+		sh->st->folders++;
+	}
+	rc = sh->fatal ? CCM_EIO : 0;
+out:
+	pthread_mutex_unlock(&sh->lock);
+	free_folders(folders, n);
+	ccm_imap_close(w->imap);
+	w->imap = NULL;
+	return rc;
+}
+
+static void do_mailbox(struct worker *w)
+{
+	struct shared *sh = w->sh;
+	struct ccm_buf login = CCM_BUF_INIT;
+	const char *password = NULL;
+	struct ccm_error e;
+	int rc;
+
+	rc = ccm_imap_creds_find(sh->o->creds, w->job->alias, &login, &password);
+	pthread_mutex_lock(&sh->lock);
+	if (rc <= 0) {
+		sh->st->skipped++;
+		say(w, CCM_ERROR, "imap-no-credentials", 0, "no credentials for mailbox "
+		    "'%s' (no line for it nor '*'): not exported", w->job->alias);
+		goto out;
+	}
+	w->login = login.ptr;
+	if ((rc = ccm_store_ledger_source(sh->s, sh->o->url, login.ptr, &w->source, &e)) < 0) {
+		store_failed(sh, rc, &e);
+		goto out;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	for (int attempt = 1; ; attempt++) {
+		rc = mailbox_once(w, password);
+		if (rc != 1 || attempt == ATTEMPTS)
+			break;
+		/* A dropped connection: try again, later; the ledger keeps
+		 * what was sent. */
+		sleep((unsigned)attempt);
+	}
+	pthread_mutex_lock(&sh->lock);
+	if (rc == 0) {
+		sh->st->mailboxes++;
+	} else if (rc > 0) {
+		/* A refused login is reported where it happened. */
+		sh->st->skipped++;
+		if (rc == 1)
+			say(w, CCM_ERROR, "imap-connection", 0, "mailbox '%s' is not "
+			    "complete: the connection failed %d times; run the export "
+			    "again to finish it", w->job->alias, ATTEMPTS);
+	}
+out:
+	pthread_mutex_unlock(&sh->lock);
+	ccm_buf_release(&login);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct shared *sh = w->sh;
+
+	for (;;) {
+		pthread_mutex_lock(&sh->lock);
+		if (sh->fatal || sh->next == sh->n_jobs) {
+			pthread_mutex_unlock(&sh->lock);
+			return NULL;
+		}
+		w->job = &sh->jobs[sh->next++];
+		pthread_mutex_unlock(&sh->lock);
+		do_mailbox(w);
+	}
+}
+
+/* ---- the run --------------------------------------------------------------- */
+
+/* Every mailbox, then the public folders when the store has any. */
+static int list_jobs(struct shared *sh, struct ccm_error *err)
+{
+	struct ccm_store_cursor *c = NULL;
+	struct ccm_recipient r;
+	size_t cap = 0;
+	int rc;
+
+	if ((rc = ccm_store_recipients(sh->s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+		return rc;
+	for (;;) {
+		if (sh->n_jobs == cap) {
+			struct job *v;
+			cap = cap ? 2 * cap : 64;
+			if (!(v = realloc(sh->jobs, cap * sizeof(*v)))) {
+				rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				break;
+			}
+			sh->jobs = v;
+		}
+		if ((rc = ccm_store_next_recipient(c, &r, err)) <= 0) {
+			if (rc == 0) {
+				/* The public folders last, as one more job. */
+				r.id = 0;
+				r.alias = "public";
+				if (!count_of(sh->s, "SELECT count(*) FROM folders WHERE "
+					      "mailbox_id IS NULL", 0))
+					break;
+			} else {
+				break;
+			}
+		}
+		sh->jobs[sh->n_jobs].mailbox = r.id;
+		if (!(sh->jobs[sh->n_jobs].alias = ccm_strdup(r.alias))) {
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		sh->n_jobs++;
+		if (r.id == 0)
+			break;
+	}
+	ccm_store_cursor_free(c);
+	return rc < 0 ? rc : 0;
+}
+
+int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
+		    struct ccm_imap_stats *st, struct ccm_error *err)
+{
+	struct shared sh;
+	struct worker *w;
+	pthread_t *tid;
+	int n = o->connections < 1 ? 1 : o->connections > MAX_CONNECTIONS ?
+		MAX_CONNECTIONS : o->connections;
+	int rc, started = 0;
+
+	memset(st, 0, sizeof(*st));
+	memset(&sh, 0, sizeof(sh));
+	sh.s = s;
+	sh.o = o;
+	sh.st = st;
+	if ((rc = list_jobs(&sh, err)) < 0)
+		goto out;
+	sh.total = (unsigned long long)count_of(s, "SELECT count(*) FROM messages", 0);
+	{
+		/* One connection first: a server that cannot be reached, or
+		 * whose certificate is not trusted, fails the run at once
+		 * instead of every mailbox in turn. */
+		struct ccm_imap *probe;
+		if ((rc = ccm_imap_open(&probe, &o->server, err)) < 0)
+			goto out;
+		ccm_imap_close(probe);
+	}
+	if ((size_t)n > sh.n_jobs)
+		n = sh.n_jobs ? (int)sh.n_jobs : 1;
+	w = calloc((size_t)n, sizeof(*w));
+	tid = calloc((size_t)n, sizeof(*tid));
+	if (!w || !tid) {
+		free(w);
+		free(tid);
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&sh.lock, NULL);
+	for (int i = 0; i < n; i++) {
+		w[i].sh = &sh;
+		ccm_spool_init(&w[i].spool, SPOOL_MEMORY);
+		ccm_buf_init(&w[i].name);
+		ccm_buf_init(&w[i].tmp);
+	}
+	for (int i = 0; i < n; i++) {
+		if (pthread_create(&tid[i], NULL, worker_main, &w[i]) != 0)
+			break;
+		started++;
+	}
+	if (started == 0)
+		worker_main(&w[0]);   /* no threads to be had: one connection */
+	for (int i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	for (int i = 0; i < n; i++) {
+		ccm_spool_release(&w[i].spool);
+		ccm_buf_release(&w[i].name);
+		ccm_buf_release(&w[i].tmp);
+		free(w[i].on_server);
+	}
+	free(w);
+	free(tid);
+	pthread_mutex_destroy(&sh.lock);
+	if (sh.fatal) {
+		if (err)
+			*err = sh.fatal_err;
+		rc = sh.fatal_err.code < 0 ? sh.fatal_err.code : CCM_EIO;
+	}
+out:
+	for (size_t i = 0; i < sh.n_jobs; i++)
+		free(sh.jobs[i].alias);
+	free(sh.jobs);
+	return rc;
+}

@@ -1,0 +1,77 @@
+/* imap_export.h: the store's mailboxes written to an IMAP server. */
+#ifndef CCM_OUT_IMAP_EXPORT_H
+#define CCM_OUT_IMAP_EXPORT_H
+
+#include "base/report.h"
+#include "base/tz.h"
+#include "out/imap.h"
+#include "out/imap_creds.h"
+#include "store/store.h"
+
+/*
+ * Parses an IMAP URL, "imap://host[:port][/]" or "imaps://host[:port][/]"
+ * (an IPv6 host in brackets), into o->host, o->port and o->tls, pointing
+ * into `storage` (at least strlen(url) + 1 bytes). CCM_EINVAL with err
+ * saying what is wrong.
+ */
+int ccm_imap_url_parse(const char *url, struct ccm_imap_opts *o, char *storage,
+		       struct ccm_error *err);
+
+struct ccm_imap_export_opts {
+	struct ccm_imap_opts server;
+	const char *url;          /* as given: names the target in the ledger */
+	const struct ccm_imap_creds *creds;
+	const char *public_prefix;  /* top folder of public folders; NULL: "Public" */
+	int connections;          /* mailboxes written at once; < 1: 1 */
+	const struct ccm_tz *tz;  /* Date headers and internal dates; NULL: UTC */
+	/* Where a mailbox or message that could not be written is reported
+	 * (kinds imap-no-credentials, imap-login, imap-folder, imap-refused,
+	 * imap-connection), and the store's events. May be NULL (stderr). */
+	struct ccm_report *report;
+	/* Called now and then with the messages done so far (sent or there
+	 * already) of `total`, and the bytes sent; may be NULL. */
+	void (*progress)(void *ctx, unsigned long long done,
+			 unsigned long long total, unsigned long long bytes);
+	void *progress_ctx;
+};
+
+struct ccm_imap_stats {
+	unsigned long mailboxes;      /* mailboxes (and the public folders) done */
+	unsigned long skipped;        /* mailboxes left out: no login, refused */
+	unsigned long folders;
+	unsigned long messages;       /* appended in this run */
+	unsigned long already;        /* in the ledger from an earlier run */
+	unsigned long found;          /* on the server already, not in the ledger */
+	unsigned long failed;         /* refused by the server or cut off */
+	unsigned long long bytes;
+};
+
+/*
+ * Appends every message of every mailbox of store s (and the public
+ * folders, through the credentials of "public") to the IMAP server of
+ * o->server, `connections` mailboxes at a time, each over its own
+ * connection logged in with the mailbox's credentials. Folders are created
+ * as out/folder_name.h names them (public ones under public_prefix);
+ * each message goes with \Seen when read, \Draft when unsent, and its
+ * original date as internal date.
+ *
+ * Resumable: each message appended is recorded in the store's ledger
+ * (scope o->url, file the login) at once, and a later run skips it. A
+ * message appended whose record was lost (the run was killed between the
+ * server's answer and the record) is found on the server by its
+ * Message-ID (render.h: derived from the stored message), so a second run
+ * never sends a message twice.
+ *
+ * A mailbox whose login fails, a folder the server refuses, a message
+ * refused or cut off by a broken connection (after three attempts to
+ * reconnect) is reported and counted; the rest goes on. Returns 0 when
+ * the run went through (st says what was left out), or a negative code
+ * (err filled) when the store fails or the server cannot be used at all
+ * (tried once before any mailbox: not reachable, not IMAP, certificate
+ * not trusted). s must be open for writing; the
+ * ledger rows name its current run (ledger.h), which the caller starts.
+ */
+int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
+		    struct ccm_imap_stats *st, struct ccm_error *err);
+
+#endif

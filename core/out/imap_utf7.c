@@ -1,0 +1,81 @@
+/* imap_utf7.c: folder names in IMAP's modified UTF-7 (RFC 3501 5.1.3). */
+#include "out/imap.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+
+#include <string.h>
+
+static const char b64[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+/* A base64 run being written: bits not yet written, and how many. */
+struct run {
+	int open;
+	unsigned long bits;
+	int nbits;
+};
+
+/* Adds one UTF-16 unit to the run (opening it with '&'). */
+static int put_unit(struct ccm_buf *out, struct run *r, unsigned u)
+{
+	if (!r->open) {
+		if (ccm_buf_addch(out, '&'))
+			return CCM_ENOMEM;
+		r->open = 1;
+	}
+	r->bits = (r->bits << 16) | u;
+	r->nbits += 16;
+	while (r->nbits >= 6) {
+		r->nbits -= 6;
+		if (ccm_buf_addch(out, b64[(r->bits >> r->nbits) & 63]))
+			return CCM_ENOMEM;
+	}
+	r->bits &= (1ul << r->nbits) - 1;
+	return 0;
+}
+
+/* Ends the run: the last bits padded with zeros, then '-'. */
+static int close_run(struct ccm_buf *out, struct run *r)
+{
+	if (!r->open)
+		return 0;
+	if (r->nbits > 0 && ccm_buf_addch(out, b64[(r->bits << (6 - r->nbits)) & 63]))
+		return CCM_ENOMEM;
+	r->open = 0;
+	r->bits = 0;
+	r->nbits = 0;
+	return ccm_buf_addch(out, '-') ? CCM_ENOMEM : 0;
+}
+
+int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	const unsigned char *e = p + strlen(name);
+	struct run r = { 0, 0, 0 };
+
+	while (p < e) {
+		unsigned long cp;
+		int len = ccm_utf8_decode(p, e, &cp);
+
+		if (len == 0) {          /* not UTF-8: a Latin-1 byte */
+			cp = *p;
+			len = 1;
+		}
+		p += len;
+		if (cp >= 0x20 && cp <= 0x7e) {
+			/* One run per stretch of other characters: servers
+			 * refuse names with two runs side by side. */
+			if (close_run(out, &r) ||
+			    ccm_buf_adds(out, cp == '&' ? "&-" : (char[2]){ (char)cp, 0 }))
+				return CCM_ENOMEM;
+		} else if (cp >= 0x10000) {
+			cp -= 0x10000;
+			if (put_unit(out, &r, (unsigned)(0xd800 + (cp >> 10))) ||
+			    put_unit(out, &r, (unsigned)(0xdc00 + (cp & 0x3ff))))
+				return CCM_ENOMEM;
+		} else if (put_unit(out, &r, (unsigned)cp)) {
+			return CCM_ENOMEM;
+		}
+	}
+	return close_run(out, &r);
+}

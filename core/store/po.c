@@ -1,0 +1,137 @@
+/* po.c: each post office's export settings, kept in the store's meta table. */
+#include "store/po.h"
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int ccm_store_po_record(struct ccm_store *s, const char *settings,
+			struct ccm_error *err)
+{
+	struct ccm_manifest m = { 0 };
+	sqlite3_stmt *st;
+	char *key;
+	int rc;
+
+	if ((rc = ccm_manifest_settings_parse(&m, settings, err)) < 0)
+		return rc;
+	if (!m.post_office || !*m.post_office) {
+		ccm_manifest_release(&m);
+		return ccm_error_set(err, CCM_EMALFORMED, "settings '%s' name no post "
+				     "office", settings);
+	}
+	key = sqlite3_mprintf("po:%s", m.post_office);
+	ccm_manifest_release(&m);
+	if (!key)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if ((rc = ccm_store_begin(s, err)) < 0) {
+		sqlite3_free(key);
+		return rc;
+	}
+	/* Post office names compare without case, as cc:Mail's do: the new
+	 * row replaces one spelled differently. */
+	for (int i = 0; i < 2 && rc == 0; i++) {
+		rc = sqlite3_prepare_v2(s->db, i == 0 ?
+			"DELETE FROM meta WHERE key = ?1 COLLATE NOCASE" :
+			"INSERT INTO meta (key, value) VALUES (?1, ?2)", -1, &st, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+			if (i == 1)
+				sqlite3_bind_text(st, 2, settings, -1, SQLITE_STATIC);
+			rc = sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+		rc = rc == SQLITE_DONE ? 0 :
+		     ccm_st_fail(s, rc, err, "recording the settings of '%s'", key);
+	}
+	sqlite3_free(key);
+	if (rc < 0) {
+		ccm_store_rollback(s, NULL);
+		return rc;
+	}
+	return ccm_store_commit(s, err);
+}
+
+/* The value of the first row of `sql` (?1 bound to arg unless NULL), parsed
+ * into out; `want_one` takes it only when it is the only row. */
+static int lookup(struct ccm_store *s, const char *sql, const char *arg,
+		  int want_one, struct ccm_manifest *out, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	char *value = NULL;
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "reading post office settings");
+	if (arg)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(value = ccm_strdup(ccm_col_text(st, 0) ? ccm_col_text(st, 0) : ""))) {
+			sqlite3_finalize(st);
+			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		}
+		rc = want_one ? sqlite3_step(st) : SQLITE_DONE;
+		if (rc == SQLITE_ROW) {
+			free(value);       /* several: none applies */
+			value = NULL;
+			rc = SQLITE_DONE;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(value);
+		return ccm_st_fail(s, rc, err, "reading post office settings");
+	}
+	rc = value ? ccm_manifest_settings_parse(out, value, err) : 0;
+	rc = rc < 0 ? rc : value != NULL;
+	free(value);
+	return rc;
+}
+
+/* The post office of a cc:Mail address: what follows its last " at ". */
+static const char *po_of(const char *addr)
+{
+	const char *r = NULL;
+
+	for (const char *p = addr; *p; p++)
+		if (!strncasecmp(p, " at ", 4))
+			r = p + 4;
+	return r && *r ? r : NULL;
+}
+
+int ccm_store_po_of_message(struct ccm_store *s, long long msg,
+			    struct ccm_manifest *out, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	char *key = NULL;
+	int rc = sqlite3_prepare_v2(s->db,
+		"SELECT a.address FROM messages m JOIN folders f ON f.id = m.folder_id "
+		"JOIN addresses a ON a.recipient_id = f.mailbox_id AND a.type = 'CCMAIL' "
+		"WHERE m.id = ?1 ORDER BY a.is_primary DESC, a.id", -1, &st, NULL);
+
+	ccm_manifest_release(out);
+	if (rc != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "finding the post office of message %lld", msg);
+	sqlite3_bind_int64(st, 1, msg);
+	while (!key && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = po_of(ccm_col_text(st, 0) ? ccm_col_text(st, 0) : "");
+
+		if (p && !(key = sqlite3_mprintf("po:%s", p))) {
+			sqlite3_finalize(st);
+			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	if (!key && rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "finding the post office of message %lld", msg);
+	rc = 0;
+	if (key)
+		rc = lookup(s, "SELECT value FROM meta WHERE key = ?1 COLLATE NOCASE",
+			    key, 0, out, err);
+	sqlite3_free(key);
+	if (rc == 0)
+		rc = lookup(s, "SELECT value FROM meta WHERE key LIKE 'po:%'", NULL, 1,
+			    out, err);
+	return rc;
+}

@@ -1,0 +1,93 @@
+# export_imap_faults.sh: ccmig export --imap against a server that
+# misbehaves on purpose (tests/imapd/fake_imapd.py): synchronizing literals,
+# refused messages, dropped connections, a greeting that is not IMAP, a
+# server that never answers. What is refused is reported and sent by the
+# next run; nothing arrives twice.
+. "$(dirname "$0")/lib.sh"
+IMAPD="$(dirname "$0")/../imapd"
+
+"$CCMIG" gen "$TMP/po" --seed 5 --users 4 --messages 5 >/dev/null
+"$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
+total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages').fetchone()[0])" "$TMP/s.db")
+printf '*\t%%a\tpw\n' >"$TMP/creds"
+chmod 600 "$TMP/creds"
+PIDS=""
+trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+# start_fake MODE: a fresh store copy and server; sets PORT, LOG, DB.
+start_fake() {
+	LOG="$TMP/$1.log"
+	DB="$TMP/$1.db"
+	cp "$TMP/s.db" "$DB"
+	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" &
+	PIDS="$PIDS $!"
+	for _ in $(seq 100); do [ -s "$TMP/$1.port" ] && break; sleep 0.05; done
+	PORT=$(cat "$TMP/$1.port")
+}
+export_to() {
+	"$CCMIG" export --store "$DB" --imap "imap://127.0.0.1:$PORT" \
+		--imap-credentials "$TMP/creds" "$@"
+}
+# check_log: every stored message arrived exactly once, in a folder of
+# its mailbox's name scheme with "." between levels, with its flags.
+check_log() {
+	python3 - "$DB" "$LOG" >"$TMP/py" 2>&1 <<'PY'
+import base64, json, re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+def from_mutf7(s):
+    def run(m):
+        b = m.group(1).replace(",", "/")
+        return base64.b64decode(b + "=" * (-len(b) % 4)).decode("utf-16-be") if b else "&"
+    return re.sub(r"&([A-Za-z0-9+,]*)-", run, s)
+got = {}
+for line in open(sys.argv[2]):
+    e = json.loads(line)
+    i = int(re.match(r"ccmig\.(\d+)@", e["message_id"]).group(1))
+    assert i not in got, "message %d arrived twice" % i
+    got[i] = e
+rows = db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, f.mailbox_id, "
+                  "coalesce(m.sent_utc, m.received_utc) IS NOT NULL "
+                  "FROM messages m JOIN folders f ON f.id = m.folder_id").fetchall()
+assert set(got) == {r[0] for r in rows}, sorted({r[0] for r in rows} - set(got))
+special = {"inbox": "INBOX", "sent": "Sent", "deleted": "Trash", "drafts": "Drafts"}
+for i, read, unsent, path, sp, owner, dated in rows:
+    e = got[i]
+    want = special.get(sp) or ".".join(p.replace(".", "_") for p in path.split("\\"))
+    if owner is None:
+        want = "Public." + want
+    assert from_mutf7(e["folder"]) == want, (i, e["folder"], want)
+    assert ("\\Seen" in e["flags"]) == bool(read), (i, e["flags"])
+    assert ("\\Draft" in e["flags"]) == bool(unsent), (i, e["flags"])
+    # A message without a date goes without one: the server's clock.
+    assert (re.match(r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}$", e["date"])
+            if dated else e["date"] == ""), (i, e["date"])
+print("log ok", len(got))
+PY
+	if grep -qx "log ok $total" "$TMP/py"; then pass; else
+		fail "$1"; sed 's/^/  | /' "$TMP/py" >&2; fi
+}
+
+# Refused messages: reported with the server's words, exit 1; the next run
+# sends just those.
+start_fake refuse
+expect_status 1 export_to --imap-connections 2
+expect_grep "[imap-refused]" "$TMP/out"
+expect_grep "OVERQUOTA" "$TMP/out"
+expect_grep "Left out:" "$TMP/out"
+expect_status 0 export_to
+check_log "refused messages, then a second run"
+
+# Dropped connections: reconnected, and the mailbox finished in the run.
+start_fake drop
+expect_status 0 export_to --imap-connections 1
+expect_grep "[imap-connection]" "$TMP/out"
+check_log "dropped connections"
+
+# Not IMAP, and silence: one clear error each, exit 2.
+start_fake garbage
+expect_status 2 export_to
+expect_grep "not an IMAP server's greeting" "$TMP/err"
+start_fake silent
+expect_status 2 export_to --imap-timeout 1
+expect_grep "did not answer in time" "$TMP/err"
+finish
