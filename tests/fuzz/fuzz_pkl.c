@@ -3,13 +3,34 @@
  *
  * Input: the packing list, then the files of the set, each after a line
  * "@@file NAME" (tests/fuzz/fuzz.h, fuzz_split). No name the packing
- * list holds may lead outside the set's folder.
+ * list holds may lead outside the set's folder; the post office settings
+ * it carries are UTF-8.
  */
 #include "fuzz.h"
 
 #include <string.h>
 
+#include "base/codepage.h"
+#include "ccmail/manifest.h"
 #include "iff/reader.h"
+
+/* The post office settings a packing list carries: UTF-8, read as import
+ * reads them. */
+static void check_po_settings(const struct ccm_iff_set *s)
+{
+	const char *text = ccm_iff_set_po_settings(s);
+	struct ccm_manifest m;
+	struct ccm_error err;
+
+	if (!text)
+		return;
+	FUZZ_CHECK(ccm_utf8_valid(text, strlen(text)));
+	memset(&m, 0, sizeof(m));
+	if (ccm_manifest_settings_parse(&m, text, &err) == 0)
+		ccm_manifest_release(&m);
+	else
+		FUZZ_CHECK(err.msg[0] != '\0');
+}
 
 static void check_file(const struct ccm_iff_set *s, const struct ccm_iff_file *f)
 {
@@ -37,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		FUZZ_CHECK(ccm_iff_set_code_page(s) > 0 && ccm_iff_set_cp(s));
 		FUZZ_CHECK(strcmp(ccm_iff_set_pkl_name(s), "SET.PKL") == 0);
+		check_po_settings(s);
 		for (size_t i = 0; i < np; i++)
 			check_file(s, ccm_iff_set_file(s, CCM_IFF_PRIMARY, i));
 		for (size_t i = 0; i < ns; i++) {

@@ -3,8 +3,13 @@
  * Input: one option byte, eight bytes of sent date (big-endian seconds),
  * then NUL-separated fields: sender name, sender address, subject, body,
  * and any number of recipients ("t", "c" or "b", the display name, then
- * 0x01 and the address), extra headers ("h" name 0x01 value) and
- * attachments ("a" name 0x01 content). Option byte: zone (bits 0-1), a
+ * 0x01 and the address), extra headers ("h" name 0x01 value),
+ * attachments ("a" name 0x01 content; "m" for one kept as a MacBinary
+ * file; "A" and "M" the same with the content in hex, for bytes that hold
+ * NULs; a name ending in ".ccm" holding export text is a forwarded
+ * message), a received date ("r" and seconds in decimal) and post office
+ * settings ("p" and a line of ccm_manifest_settings_format, which
+ * forwarded messages are read with). Option byte: zone (bits 0-1), a
  * sent date (bit 2), priority (bits 3-4), read (bit 5), unsent (bit 6),
  * blob parts of 5 bytes instead of the default (bit 7).
  *
@@ -24,6 +29,7 @@
 #include "out/render.h"
 #include "store/folders.h"
 #include "store/messages.h"
+#include "store/po.h"
 #include "store/recipients.h"
 
 #define MAX_FIELDS 64
@@ -84,6 +90,28 @@ static size_t fields(char *text, size_t n, struct field *f, size_t max)
 		p = nul + 1;
 	}
 	return k;
+}
+
+static int hexval(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The content of an "A" or "M" field, hex pairs, decoded in place (what is
+ * not a pair of hex digits is passed over). */
+static void unhex(struct field *f)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i + 1 < f->rest_len; i += 2) {
+		int hi = hexval((unsigned char)f->rest[i]);
+		int lo = hexval((unsigned char)f->rest[i + 1]);
+
+		if (hi >= 0 && lo >= 0)
+			f->rest[k++] = (char)(hi << 4 | lo);
+	}
+	f->rest_len = k;
 }
 
 static int to_buf(void *ctx, const void *p, size_t n)
@@ -192,20 +220,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (k == 'h' && f[i].rest) {
 			hdrs[m.n_headers].name = f[i].s + 1;
 			hdrs[m.n_headers++].value = f[i].rest;
+		} else if (k == 'r') {
+			m.has_received = 1;
+			m.received_utc = strtoll(f[i].s + 1, NULL, 10);
 		}
 	}
 
 	ccm_store_set_part_size(store, opt & 0x80 ? 5 : CCM_STORE_PART_SIZE);
 	FUZZ_CHECK(ccm_store_begin(store, &err) == 0);
+	for (size_t i = 4; i < n; i++)
+		if (f[i].s[0] == 'p' && ccm_store_po_record(store, f[i].s + 1, &err) < 0)
+			FUZZ_CHECK(err.code == CCM_EMALFORMED);
 	if (ccm_store_message_add(store, &m, &id, &err) < 0)
 		goto out;
 	for (size_t i = 4; i < n; i++) {
 		struct ccm_store_attachment a = { 0 };
 		struct ccm_store_attach *s;
 
-		if (f[i].s[0] != 'a' || !f[i].rest)
+		char k = f[i].s[0];
+
+		if (!strchr("amAM", k) || !k || !f[i].rest)
 			continue;
+		if (k == 'A' || k == 'M')
+			unhex(&f[i]);
 		a.message_id = id;
+		a.kind = k == 'm' || k == 'M' ? "macbinary" : NULL;
 		a.name = f[i].s + 1;
 		a.position = -1;
 		a.size = f[i].rest_len;
