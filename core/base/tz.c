@@ -403,7 +403,7 @@ static int parse_tzif(struct ccm_tz *tz, const unsigned char *d, size_t n)
 
 /* ---- zones ---------------------------------------------------------------- */
 
-static int name_ok(const char *name)
+int ccm_tz_name_ok(const char *name)
 {
 	const char *p;
 
@@ -486,7 +486,7 @@ int ccm_tz_open(struct ccm_tz **out, const char *name, struct ccm_error *err)
 	*out = NULL;
 	if (!name || !*name || strcmp(name, "UTC") == 0)
 		return open_utc(out, err);
-	if (!name_ok(name))
+	if (!ccm_tz_name_ok(name))
 		return ccm_error_set(err, CCM_EINVAL,
 				     "refusing time zone name '%.100s': only letters, digits "
 				     "and '/_-+' are allowed, without '..' or a leading '/'; "
