@@ -456,6 +456,8 @@ static void format_reads_back_to_the_same_fields(void **state)
 		"Bob [ccmail:bob@x.com at internet] at HUB", "Odd [NOCOLON]",
 		"Smith, John at MHSPO {MHS/PO/MBX}", "Name {MHS/A/B}", " at PO_NAME",
 		"Meet at Noon at HUB", "Parkes, Joe",
+		/* A foreign name that ends in the word "at" keeps its brackets. */
+		"Jones] at[SMTP:j@x.com]", "at[SMTP:a@b.com]",
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {

@@ -494,6 +494,20 @@ static void stamp14_is_local_time(void **state)
 	assert_string_equal(out, "19991231235959");
 }
 
+static void stamp14_clamps_instants_at_the_ends_of_long_long(void **state)
+{
+	char out[15];
+
+	(void)state;
+	/* A damaged store may hold any instant: no overflow, just the clamp. */
+	ccm_date_stamp14(-9223372036854775807LL - 1, -17762, out);
+	assert_string_equal(out, "00000101000000");
+	ccm_date_stamp14(9223372036854775807LL, 50400, out);
+	assert_string_equal(out, "99991231235959");
+	ccm_date_stamp14(-62167219200LL - 3600, 7200, out);
+	assert_string_equal(out, "00000101010000");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +550,7 @@ int main(void)
 		cmocka_unit_test(iso_utc_format),
 		cmocka_unit_test(iso_utc_clamps_years_outside_four_digits),
 		cmocka_unit_test(stamp14_is_local_time),
+		cmocka_unit_test(stamp14_clamps_instants_at_the_ends_of_long_long),
 	};
 
 	return cmocka_run_group_tests(tests, open_ny, close_ny);

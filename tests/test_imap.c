@@ -132,6 +132,12 @@ static void urls_name_a_server_and_nothing_else(void **state)
 	url_is("imap://h:0", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
 	url_is("imap://h:99999", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
 	url_is("imap://h:12x", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
+	/* Digits only: a sign or blanks make no port. */
+	url_is("imaps://[::1]:+993", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
+	url_is("imap://h: 143", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
+	url_is("imap://h:-1", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
+	url_is("imap://h:00000000000143", CCM_EINVAL, NULL, NULL, 0, "1 to 65535");
+	url_is("imap://h:00143", 0, "h", "00143", 0, NULL);
 	url_is("imap://user@h", CCM_EINVAL, NULL, NULL, 0, "credentials file");
 	url_is("imap://h/INBOX", CCM_EINVAL, NULL, NULL, 0, "folders come from the store");
 	url_is("imap://[::1", CCM_EINVAL, NULL, NULL, 0, "no ']'");

@@ -208,6 +208,10 @@ static void bad_fixed_values_are_malformed(void **state)
 		MINIMAL "Date order: DYM\n",
 		MINIMAL "Attachments: UUENCODE\n",
 		MINIMAL "Code page: 85O\n",
+		/* A name no zone can have: it would also end the time_zone
+		 * of the settings line early and lose the post office. */
+		MINIMAL "Time zone: America/New;_York\n",
+		MINIMAL "Time zone: ../../etc/passwd\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -409,6 +413,8 @@ static void settings_line_round_trips_and_refuses_bad_values(void **state)
 			 CCM_EMALFORMED);
 	assert_int_equal(ccm_manifest_settings_parse(&back, "item_sizes=maybe", &err),
 			 CCM_EMALFORMED);
+	assert_int_equal(ccm_manifest_settings_parse(&back, "time_zone=../x; post_office=P",
+						     &err), CCM_EMALFORMED);
 	ccm_manifest_release(&back);
 	ccm_buf_release(&t);
 }

@@ -253,6 +253,22 @@ static void date_carries_the_offset_of_its_day(void **state)
 	ccm_tz_free(tz);
 }
 
+static void date_of_any_instant_keeps_four_digit_years(void **state)
+{
+	struct ccm_tz *tz;
+	struct ccm_error err;
+	char d[64];
+
+	(void)state;
+	/* A damaged store may hold any instant; local mean time before 1883. */
+	assert_int_equal(ccm_tz_open(&tz, "America/New_York", &err), 0);
+	ccm_render_date(d, sizeof(d), -9223372036854775807LL - 1, tz);
+	assert_string_equal(d, "Sat, 01 Jan 0000 19:03:58 -0456");
+	ccm_render_date(d, sizeof(d), 9223372036854775807LL, NULL);
+	assert_string_equal(d, "Thu, 30 Dec 9999 23:59:59 +0000");
+	ccm_tz_free(tz);
+}
+
 static void addresses_take_one_documented_form(void **state)
 {
 	struct ccm_buf a = CCM_BUF_INIT;
@@ -730,6 +746,7 @@ int main(void)
 		cmocka_unit_test(long_non_ascii_subject_is_folded_encoded_words),
 		cmocka_unit_test(ascii_subject_folds_at_spaces),
 		cmocka_unit_test(date_carries_the_offset_of_its_day),
+		cmocka_unit_test(date_of_any_instant_keeps_four_digit_years),
 		cmocka_unit_test(addresses_take_one_documented_form),
 		cmocka_unit_test(priority_received_and_extra_headers_are_written),
 		cmocka_unit_test(macbinary_attachments_give_users_their_files),

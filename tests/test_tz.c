@@ -305,7 +305,10 @@ static void unsafe_names_are_refused(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(ccm_tz_open(&tz, bad[i], &err), CCM_EINVAL);
 		assert_null(tz);
+		assert_false(ccm_tz_name_ok(bad[i]));
 	}
+	assert_true(ccm_tz_name_ok("America/Port-au-Prince"));
+	assert_true(ccm_tz_name_ok("Etc/GMT+5"));
 	assert_int_equal(ccm_tz_open(&tz, "../etc/passwd", &err), CCM_EINVAL);
 	assert_non_null(strstr(err.msg, "../etc/passwd"));
 	/* Names with '+', '-' and '_' are fine. */
@@ -531,6 +534,23 @@ static void days_in_month_knows_leap_years(void **state)
 	assert_int_equal(ccm_days_in_month(1998, 12), 31);
 }
 
+static void rule_answers_for_instants_at_the_ends_of_long_long(void **state)
+{
+	struct ccm_tz *tz = open_zone("America/New_York");
+	/* 400 Gregorian years later the same rule gives the same offset. */
+	long long cycle = 146097LL * 86400, july = utc_of(2030, 7, 1, 12, 0, 0);
+
+	(void)state;
+	assert_int_equal(ccm_tz_offset_at(tz, july + 1000 * cycle), -4 * H);
+	assert_int_equal(ccm_tz_offset_at(tz, july + 1000 * cycle + 183 * 86400), -5 * H);
+	/* Far from any calendar: no overflow; before the first transition
+	 * local mean time, after the last an offset of the rule. */
+	assert_int_equal(ccm_tz_offset_at(tz, -9223372036854775807LL - 1), -17762);
+	assert_true(ccm_tz_offset_at(tz, 9223372036854775807LL) == -4 * H ||
+		    ccm_tz_offset_at(tz, 9223372036854775807LL) == -5 * H);
+	ccm_tz_free(tz);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -560,6 +580,7 @@ int main(void)
 		cmocka_unit_test(days_from_civil_known_points),
 		cmocka_unit_test(civil_from_days_inverts_days_from_civil),
 		cmocka_unit_test(days_in_month_knows_leap_years),
+		cmocka_unit_test(rule_answers_for_instants_at_the_ends_of_long_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -214,14 +214,12 @@ static void put_num(char *out, long long v, int width)
 /* Broken-down time of utc + offset, held to years 0000..9999 so it fits. */
 static void broken_down(long long t, int *y, int *mo, int *d, int *h, int *mi, int *s)
 {
-	const long long lo = -62167219200LL;   /* 0000-01-01T00:00:00 */
-	const long long hi = 253402300799LL;   /* 9999-12-31T23:59:59 */
 	long long days, secs;
 
-	if (t < lo)
-		t = lo;
-	if (t > hi)
-		t = hi;
+	if (t < CCM_DATE_MIN_UTC)
+		t = CCM_DATE_MIN_UTC;
+	if (t > CCM_DATE_MAX_UTC)
+		t = CCM_DATE_MAX_UTC;
 	days = t / 86400;
 	secs = t % 86400;
 	if (secs < 0) {
@@ -250,8 +248,17 @@ void ccm_date_iso_utc(long long utc, char out[21])
 
 void ccm_date_stamp14(long long utc, int offset, char out[15])
 {
+	/* Any int offset added to an instant inside this range fits in a long
+	 * long, and the sum is still outside 0000..9999 whenever the instant
+	 * was: held here, an instant near LLONG_MIN or LLONG_MAX (from a
+	 * damaged store) cannot overflow, and broken_down clamps the rest. */
+	const long long margin = 4LL << 40;
 	int y, mo, d, h, mi, s;
 
+	if (utc < -margin)
+		utc = -margin;
+	if (utc > margin)
+		utc = margin;
 	broken_down(utc + offset, &y, &mo, &d, &h, &mi, &s);
 	put_num(out, y, 4);
 	put_num(out + 4, mo, 2);

@@ -59,6 +59,11 @@ size_t ccm_date_split_title(const char *title, size_t len,
 			    enum ccm_date_order order, const struct ccm_tz *tz,
 			    struct ccm_date *date);
 
+/* The first and last instants of the years 0000..9999, the range the
+ * formatters write: 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
+#define CCM_DATE_MIN_UTC (-62167219200LL)
+#define CCM_DATE_MAX_UTC 253402300799LL
+
 /*
  * "1998-06-02T12:39:00Z" for utc; out must hold 21 bytes. Here and in
  * ccm_date_stamp14, instants outside the years 0000..9999 are clamped.

@@ -239,6 +239,8 @@ static long long rdate_local(const struct tz_rdate *r, int year)
 	return days * 86400 + r->time;
 }
 
+#define CYCLE_SECONDS (146097LL * 86400)
+
 static int rule_offset(const struct tz_rule *r, long long utc)
 {
 	long long best = 0;
@@ -246,6 +248,15 @@ static int rule_offset(const struct tz_rule *r, long long utc)
 
 	if (!r->has_dst)
 		return r->std_off;
+	/*
+	 * The Gregorian calendar repeats every 400 years, weekdays included
+	 * (146097 days is a whole number of weeks), and so does a rule: an
+	 * instant taken into one cycle gets the same offset, and one near
+	 * LLONG_MIN or LLONG_MAX (from a damaged store) cannot overflow below.
+	 */
+	utc %= CYCLE_SECONDS;
+	if (utc < 0)
+		utc += CYCLE_SECONDS;
 	ccm_civil_from_days(floor_div(utc + r->std_off, 86400), &y, &mo, &d);
 	/*
 	 * The latest change at or before `utc` among three years' changes
@@ -392,7 +403,7 @@ static int parse_tzif(struct ccm_tz *tz, const unsigned char *d, size_t n)
 
 /* ---- zones ---------------------------------------------------------------- */
 
-static int name_ok(const char *name)
+int ccm_tz_name_ok(const char *name)
 {
 	const char *p;
 
@@ -475,7 +486,7 @@ int ccm_tz_open(struct ccm_tz **out, const char *name, struct ccm_error *err)
 	*out = NULL;
 	if (!name || !*name || strcmp(name, "UTC") == 0)
 		return open_utc(out, err);
-	if (!name_ok(name))
+	if (!ccm_tz_name_ok(name))
 		return ccm_error_set(err, CCM_EINVAL,
 				     "refusing time zone name '%.100s': only letters, digits "
 				     "and '/_-+' are allowed, without '..' or a leading '/'; "

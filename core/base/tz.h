@@ -24,6 +24,11 @@ struct ccm_tz;
  * The caller frees *out with ccm_tz_free().
  */
 int ccm_tz_open(struct ccm_tz **out, const char *name, struct ccm_error *err);
+/*
+ * 1 when ccm_tz_open would look `name` up at all: letters, digits and
+ * "/_-+" only, no ".." or leading '/', at most 255 bytes. 0 otherwise.
+ */
+int ccm_tz_name_ok(const char *name);
 void ccm_tz_free(struct ccm_tz *tz);
 const char *ccm_tz_name(const struct ccm_tz *tz);
 

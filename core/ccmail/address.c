@@ -239,6 +239,15 @@ oom:
 	return CCM_ENOMEM;
 }
 
+/* 1 when s ends with the word "at" (any case) after white space or alone. */
+static int ends_with_at(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 2 && (s[n - 2] | 0x20) == 'a' && (s[n - 1] | 0x20) == 't' &&
+	       (n == 2 || is_space(s[n - 3]));
+}
+
 int ccm_addr_format(const struct ccm_addr *a, struct ccm_buf *out)
 {
 	int rc = 0;
@@ -249,7 +258,9 @@ int ccm_addr_format(const struct ccm_addr *a, struct ccm_buf *out)
 		rc |= ccm_buf_addch(out, '~');
 	rc |= ccm_buf_adds(out, a->name ? a->name : "");
 	if (a->kind == CCM_ADDR_FOREIGN) {
-		if (a->name && a->name[0])
+		/* A space after a name ending in the word "at" would make " at "
+		 * of it, and the brackets a post office when read back. */
+		if (a->name && a->name[0] && !ends_with_at(a->name))
 			rc |= ccm_buf_addch(out, ' ');
 		rc |= ccm_buf_addch(out, '[');
 		if (a->ftype)

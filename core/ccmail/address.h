@@ -104,7 +104,8 @@ void ccm_addrlist_release(struct ccm_addrlist *l);
 /*
  * Appends "Smith, John at SALESPO" and the like, canonical, to out:
  * "#Board at PO", "~Name", "bob@x.com at INTERNET", "Name [TYPE:addr] at
- * PO", "Name at PO {NET/PO/MBX}". po is written whenever it is set, so
+ * PO", "Name at PO {NET/PO/MBX}" ("Jones at[...]", no space, when the
+ * name ends in the word "at"). po is written whenever it is set, so
  * ccm_addr_parse reads the text back to the same kind, name, po, ftype and
  * faddr (with po_implied 0). Returns 0 or CCM_ENOMEM.
  */

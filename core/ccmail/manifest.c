@@ -1,6 +1,7 @@
 /* manifest.c: reading po.txt, the manifest of a post office bundle. */
 #include "ccmail/manifest.h"
 #include "ccmail/kvfile.h"
+#include "base/tz.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -238,6 +239,18 @@ static int set_string(struct mread *mr, char **dst, const struct mline *ml)
 	return 0;
 }
 
+/* Whether n bytes of v name a time zone ccm_tz_open would look up. */
+static int zone_ok(const char *v, size_t n)
+{
+	char one[300];
+
+	if (n >= sizeof(one) || memchr(v, '\0', n))
+		return 0;
+	memcpy(one, v, n);
+	one[n] = '\0';
+	return ccm_tz_name_ok(one);
+}
+
 /* A bad value for a keyword whose values are fixed: the manifest fails. */
 static int bad_value(struct mread *mr, const struct mline *ml, const char *what)
 {
@@ -401,6 +414,11 @@ static int take_line(struct mread *mr, const struct mline *ml)
 		m->date_order = (enum ccm_date_order)v;
 		return 0;
 	case KW_TIME_ZONE:
+		/* A name ccm_tz_open would refuse fails here, where its line is
+		 * known; it also keeps the settings line (time_zone=...;) whole. */
+		if (!zone_ok(ml->value, ml->vlen))
+			return bad_value(mr, ml, "write a zone of the tz database such "
+					 "as America/New_York: letters, digits and '/_-+'");
 		return set_string(mr, &m->time_zone, ml);
 	case KW_ATTACHMENTS:
 		v = -1;
@@ -642,6 +660,8 @@ static int settings_item(struct ccm_manifest *m, const char *k, size_t kn,
 	if (KEY("time_zone") || KEY("post_office")) {
 		char **dst = KEY("time_zone") ? &m->time_zone : &m->post_office;
 
+		if (KEY("time_zone") && !zone_ok(v, vn))
+			return 1;
 		free(*dst);
 		return (*dst = ccm_strndup(v, vn)) ? 0 : CCM_ENOMEM;
 	}

@@ -335,7 +335,7 @@ static int read_logical(struct ccm_iff_pri *p, struct iff_lline *ll, int join,
 		}
 		ccm_buf_truncate(&ll->logical, ll->logical.len - 2);
 		/* The raw text keeps the "\\" and the line end as written. */
-		if (ccm_buf_add(&ll->raw, "\r\n" + (eol == 2 ? 0 : 1), eol) < 0 ||
+		if (ccm_buf_add(&ll->raw, &"\r\n"[eol == 2 ? 0 : 1], eol) < 0 ||
 		    add_piece(ll, ll->logical.len, ccm_in_tell(&p->in)) < 0 ||
 		    ccm_buf_add(&ll->raw, line, len) < 0 ||
 		    ccm_buf_add(&ll->logical, line, len) < 0)

@@ -70,9 +70,11 @@ int ccm_imap_url_parse(const char *url, struct ccm_imap_opts *o, char *storage,
 	if (!*host)
 		return ccm_error_set(err, CCM_EINVAL, "'%s' names no host", url);
 	if (port) {
-		char *e;
-		long n = strtol(port, &e, 10);
-		if (!*port || *e || n < 1 || n > 65535)
+		/* Digits only: strtol alone would take " 143" and "+143", which
+		 * are no port to connect to. */
+		size_t digits = strspn(port, "0123456789");
+		long n = digits > 0 && digits <= 5 ? strtol(port, NULL, 10) : 0;
+		if (port[digits] || n < 1 || n > 65535)
 			return ccm_error_set(err, CCM_EINVAL, "'%s': the port must be a number "
 					     "from 1 to 65535", url);
 	}

@@ -95,7 +95,9 @@ int ccm_render_address(struct ccm_buf *out, const char *display,
 /*
  * Writes the RFC 5322 date of instant `utc` in zone tz (NULL: UTC) with the
  * offset in force then, "Tue, 02 Jun 1998 08:39:00 -0400", into out
- * (at least 40 bytes; always NUL-terminated).
+ * (at least 40 bytes; always NUL-terminated). Any instant is accepted:
+ * one less than a day from the ends of the years 0000..9999, or outside
+ * them, is written as the instant a day inside.
  */
 void ccm_render_date(char *out, size_t size, long long utc,
 		     const struct ccm_tz *tz);

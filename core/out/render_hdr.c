@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/date.h"
 #include "base/utf8.h"
 
 #define EW_RAW 36           /* bytes per encoded-word: 48 base64, 60 in all */
@@ -358,11 +359,21 @@ void ccm_render_date(char *out, size_t size, long long utc,
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	int off = ccm_tz_offset_at(tz, utc);
-	long long local = utc + off;
-	long long days = local / 86400, secs = local % 86400;
-	int y, m, d, aoff = off < 0 ? -off : off;
+	int off, y, m, d, aoff;
+	long long local, days, secs;
 
+	/* A damaged store may hold any instant: hold it a day inside the years
+	 * 0000..9999, so that adding the offset cannot overflow and the year
+	 * keeps its four digits. */
+	if (utc < CCM_DATE_MIN_UTC + 86400)
+		utc = CCM_DATE_MIN_UTC + 86400;
+	if (utc > CCM_DATE_MAX_UTC - 86400)
+		utc = CCM_DATE_MAX_UTC - 86400;
+	off = ccm_tz_offset_at(tz, utc);
+	aoff = off < 0 ? -off : off;
+	local = utc + off;
+	days = local / 86400;
+	secs = local % 86400;
 	if (secs < 0) {
 		secs += 86400;
 		days--;
