@@ -303,16 +303,46 @@ static void set_str(lua_State *L, const char *k, const char *v)
 	lua_setfield(L, -2, k);
 }
 
-/* Replaces *slot with the string field k of the table on top, if any. */
-static void take(lua_State *L, const char *k, char **slot, const char **out)
+/*
+ * A copy of the string a hook returned at idx. NULL when it holds a NUL
+ * byte (C would cut the name or address short there, silently) or memory
+ * runs out; the Lua error message saying which is then pushed.
+ */
+static char *dup_result(lua_State *L, int idx, const char *what)
 {
-	rawfield(L, -1, k);
-	if (lua_type(L, -1) == LUA_TSTRING) {
-		free(*slot);
-		*slot = strdup(lua_tostring(L, -1));
-		*out = *slot;
+	size_t n;
+	const char *v = lua_tolstring(L, idx, &n);
+	char *d;
+
+	if (strlen(v) != n) {
+		lua_pushfstring(L, "the %s it returned holds a NUL byte, which no name, "
+				"folder or address may hold", what);
+		return NULL;
 	}
+	if (!(d = strdup(v)))
+		lua_pushliteral(L, "not enough memory");
+	return d;
+}
+
+/* Replaces *slot with the string field k of the table on top, if any.
+ * Returns 0, or -1 with the error message on top (dup_result). */
+static int take(lua_State *L, const char *k, char **slot, const char **out)
+{
+	char *v;
+
+	if (rawfield(L, -1, k) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!(v = dup_result(L, -1, k))) {
+		lua_remove(L, -2);
+		return -1;
+	}
+	free(*slot);
+	*slot = v;
+	*out = v;
 	lua_pop(L, 1);
+	return 0;
 }
 
 static void clear_addresses(struct ccm_policies *p)
@@ -351,10 +381,13 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			return 0;
 		}
 		if (lua_istable(L, -1)) {
-			take(L, "alias", &p->alias, &out->alias);
-			take(L, "display_name", &p->display, &out->display_name);
-			take(L, "first_name", &p->first, &out->first_name);
-			take(L, "last_name", &p->last, &out->last_name);
+			if (take(L, "alias", &p->alias, &out->alias) < 0 ||
+			    take(L, "display_name", &p->display, &out->display_name) < 0 ||
+			    take(L, "first_name", &p->first, &out->first_name) < 0 ||
+			    take(L, "last_name", &p->last, &out->last_name) < 0) {
+				lua_remove(L, -2);
+				return lua_fail(p, "user hook", p->names[i], err);
+			}
 			/* addresses = {"SMTP:...", ...}: added to what earlier
 			 * policies gave, at most 16 in all. */
 			rawfield(L, -1, "addresses");
@@ -363,7 +396,11 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 					lua_pop(L, 1);
 					break;
 				}
-				p->addresses[p->n_addresses] = strdup(lua_tostring(L, -1));
+				if (!(p->addresses[p->n_addresses] = dup_result(L, -1, "address"))) {
+					lua_replace(L, -4);     /* the message, over the result */
+					lua_pop(L, 2);
+					return lua_fail(p, "user hook", p->names[i], err);
+				}
 				p->address_ptrs[p->n_addresses] = p->addresses[p->n_addresses];
 				p->n_addresses++;
 				lua_pop(L, 1);
@@ -402,8 +439,15 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 				return 0;
 			}
 			if (lua_type(L, -1) == LUA_TSTRING) {
+				char *v = dup_result(L, -1, "folder name");
+
+				if (!v) {
+					lua_replace(L, -3);     /* the message, over the hooks */
+					lua_pop(L, 1);
+					return lua_fail(p, "folder hook", p->names[i], err);
+				}
 				free(p->folder);
-				p->folder = strdup(lua_tostring(L, -1));
+				p->folder = v;
 				out->folder = p->folder;
 			}
 		}
@@ -473,8 +517,14 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 			return lua_fail(p, "address hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TSTRING) {
 			/* The first policy that maps it decides. */
+			char *v = dup_result(L, -1, "mapped address");
+
+			if (!v) {
+				lua_remove(L, -2);
+				return lua_fail(p, "address hook", p->names[i], err);
+			}
 			free(p->mapped);
-			p->mapped = strdup(lua_tostring(L, -1));
+			p->mapped = v;
 			lua_pop(L, 1);
 			*out = p->mapped;
 			return 1;
@@ -533,8 +583,14 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 			*chosen = lua_tointeger(L, -1);
 		} else if (lua_type(L, -1) == LUA_TSTRING) {
 			/* An alias: the importer finds that custom recipient. */
+			char *v = dup_result(L, -1, "alias");
+
+			if (!v) {
+				lua_remove(L, -2);
+				return lua_fail(p, "custom_recipient hook", p->names[i], err);
+			}
 			free(p->mapped);
-			p->mapped = strdup(lua_tostring(L, -1));
+			p->mapped = v;
 			*chosen_alias = p->mapped;
 			lua_pop(L, 1);
 			return 1;

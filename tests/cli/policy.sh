@@ -141,6 +141,16 @@ failing uses_io 'return { message = function(m) return io.open("/etc/passwd") en
 failing uses_os 'return { message = function(m) os.execute("touch /tmp/ccmig-pwned") end }' \
 	"uses_os.lua:1:"
 if [ -e /tmp/ccmig-pwned ]; then fail "os.execute ran"; else pass; fi
+# A name, folder or address holding a NUL byte would be cut short there by
+# C, silently: the hook fails for that user instead.
+failing nul_alias 'return { user = function(u)
+	if u.name == "Smith, John" then return { alias = "js\0evil" } end end }' \
+	"the alias it returned holds a NUL byte"
+failing nul_address 'return { user = function(u)
+	if u.name == "Smith, John" then return { addresses = { "SMTP:js@example.com", "SMTP:a\0b" } } end end }' \
+	"the address it returned holds a NUL byte"
+failing nul_folder 'return { folder = function(f) return "In\0box" end }' \
+	"the folder name it returned holds a NUL byte"
 # A user hook that fails for everyone: nobody is migrated, nothing half.
 printf 'return { user = function(u) error("no users today") end }\n' >"$TMP/nousers.lua"
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/nousers" --policy "$TMP/nousers.lua"
