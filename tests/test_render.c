@@ -3,10 +3,13 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ccmail/bundle.h"
+#include "out/maildir.h"
+#include "out/mbox.h"
 #include "out/render.h"
 #include "store/folders.h"
 #include "store/migrate.h"
@@ -295,7 +298,7 @@ static void addresses_take_one_documented_form(void **state)
 struct hand {
 	char *dir;
 	struct ccm_store *s;
-	long long inbox;
+	long long mailbox, inbox;
 	struct ccm_tz *tz;
 	struct ccm_render_opts o;
 };
@@ -319,6 +322,7 @@ static void hand_open(struct hand *h, int with_settings)
 	assert_int_equal(ccm_store_address_add(h->s, id, "CCMAIL", "Ann at SALESPO", 1,
 					       &err), 0);
 	assert_int_equal(ccm_store_folder_ensure(h->s, id, "Inbox", &h->inbox, &err), 0);
+	h->mailbox = id;
 	if (with_settings) {
 		/* As the packing list of ccmig extract gives them. */
 		struct ccm_manifest mf = { 0 };
@@ -739,6 +743,81 @@ static void forwards_nested_too_deep_stay_export_text(void **state)
 	ccm_buf_release(&text);
 }
 
+/* Entries of folder `dir` whose names do not start with '.'; -1 if none. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Lines of file `path` that start with "From "; -1 if it cannot be read. */
+static int count_from_lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += !strncmp(line, "From ", 5);
+	fclose(f);
+	return n;
+}
+
+/*
+ * Folders whose export names would be one: "A.B", "A/B" and "A_B" all make
+ * "A_B" in Maildir++, a user's "Trash" meets Deleted Items; in mbox "A/B"
+ * and "A_B" are one file, and the second would be written over the first.
+ * Each must stay a folder of its own, with its one message.
+ */
+static void folders_that_would_share_a_name_stay_apart(void **state)
+{
+	static const char *const paths[] = { "A.B", "A/B", "A_B", "Trash", "Deleted Items" };
+	static const char *const maildirs[] = { ".A_B", ".A_B (2)", ".A_B (3)", ".Trash (2)", ".Trash" };
+	static const char *const mboxes[] = { "A.B.mbox", "A_B.mbox", "A_B (2).mbox",
+					      "Trash.mbox", "Deleted Items.mbox" };
+	struct ccm_maildir_stats ms;
+	struct ccm_mbox_stats bs;
+	struct ccm_error err;
+	struct hand h;
+	char *md, *mb, p[1024];
+
+	(void)state;
+	hand_open(&h, 0);
+	for (size_t i = 0; i < 5; i++) {
+		struct ccm_store_message m = { 0 };
+		long long id;
+
+		assert_int_equal(ccm_store_folder_ensure(h.s, h.mailbox, paths[i], &m.folder_id,
+							 &err), 0);
+		m.subject = paths[i];
+		m.sent_utc = 900000000 + (long long)i;
+		assert_int_equal(ccm_store_message_add(h.s, &m, &id, &err), 0);
+	}
+	md = tu_path(h.dir, "md");
+	mb = tu_path(h.dir, "mb");
+	assert_int_equal(ccm_maildir_export(h.s, md, h.tz, &ms, &err), 0);
+	assert_int_equal(ccm_mbox_export(h.s, mb, h.tz, &bs, &err), 0);
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(p, sizeof(p), "%s/ann/%s/cur", md, maildirs[i]);
+		assert_int_equal(count_files(p), 1);
+		snprintf(p, sizeof(p), "%s/ann/%s", mb, mboxes[i]);
+		assert_int_equal(count_from_lines(p), 1);
+	}
+	free(md);
+	free(mb);
+	hand_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -753,6 +832,7 @@ int main(void)
 		cmocka_unit_test(forwarded_message_renders_as_an_attached_message),
 		cmocka_unit_test(forwarded_text_without_settings_reads_as_code_page_437),
 		cmocka_unit_test(forwards_nested_too_deep_stay_export_text),
+		cmocka_unit_test(folders_that_would_share_a_name_stay_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,16 +2,19 @@
 #include "out/folder_name.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+static const struct { int special; const char *name; } well_known[] = {
+	{ CCM_FOLDER_INBOX, "INBOX" }, { CCM_FOLDER_SENT, "Sent" },
+	{ CCM_FOLDER_DELETED, "Trash" }, { CCM_FOLDER_DRAFTS, "Drafts" },
+	{ CCM_FOLDER_OUTBOX, "Outbox" },
+};
 
 int ccm_out_folder_name(const struct ccm_folder *f, char delim,
 			const char *forbidden, struct ccm_buf *out)
 {
-	static const struct { int special; const char *name; } well_known[] = {
-		{ CCM_FOLDER_INBOX, "INBOX" }, { CCM_FOLDER_SENT, "Sent" },
-		{ CCM_FOLDER_DELETED, "Trash" }, { CCM_FOLDER_DRAFTS, "Drafts" },
-		{ CCM_FOLDER_OUTBOX, "Outbox" },
-	};
 	int rc = 0;
 
 	ccm_buf_reset(out);
@@ -46,4 +49,102 @@ int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
 	ccm_buf_truncate(out, from + keep);
 	snprintf(tail, sizeof(tail), "~%08lx", h);
 	return ccm_buf_adds(out, tail) < 0 ? CCM_ENOMEM : 0;
+}
+
+void ccm_out_names_reset(struct ccm_out_names *names)
+{
+	ccm_buf_reset(&names->text);
+	names->n = 0;
+}
+
+void ccm_out_names_release(struct ccm_out_names *names)
+{
+	ccm_buf_release(&names->text);
+	free(names->off);
+	free(names->hash);
+	names->off = NULL;
+	names->hash = NULL;
+	names->n = names->cap = 0;
+}
+
+static unsigned long name_hash(const char *p, size_t n)
+{
+	unsigned long h = 2166136261ul;      /* FNV-1a, 32 bits */
+
+	for (size_t i = 0; i < n; i++)
+		h = ((h ^ (unsigned char)p[i]) * 16777619ul) & 0xfffffffful;
+	return h;
+}
+
+/* 1 when the n bytes at p are a name already given. */
+static int name_taken(const struct ccm_out_names *names, const char *p, size_t n,
+		      unsigned long h)
+{
+	/* A linear scan with the hash first: a mailbox has tens or hundreds
+	 * of folders, and this runs once per folder. */
+	for (size_t i = 0; i < names->n; i++)
+		if (names->hash[i] == h && !strncmp(names->text.ptr + names->off[i], p, n) &&
+		    names->text.ptr[names->off[i] + n] == '\0')
+			return 1;
+	return 0;
+}
+
+int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t from)
+{
+	size_t base = out->len;
+	unsigned long h;
+
+	for (unsigned k = 2; ; k++) {
+		h = name_hash(out->ptr + from, out->len - from);
+		if (!name_taken(names, out->ptr + from, out->len - from, h))
+			break;
+		ccm_buf_truncate(out, base);
+		if (ccm_buf_addf(out, " (%u)", k) < 0)
+			return CCM_ENOMEM;
+	}
+	if (names->n == names->cap) {
+		size_t cap = names->cap ? 2 * names->cap : 32;
+		size_t *off = realloc(names->off, cap * sizeof(*off));
+		unsigned long *hash = off ? realloc(names->hash, cap * sizeof(*hash)) : NULL;
+
+		if (off)
+			names->off = off;
+		if (!off || !hash)
+			return CCM_ENOMEM;
+		names->hash = hash;
+		names->cap = cap;
+	}
+	names->off[names->n] = names->text.len;
+	names->hash[names->n] = h;
+	if (ccm_buf_add(&names->text, out->ptr + from, out->len - from) < 0 ||
+	    ccm_buf_addch(&names->text, '\0') < 0)
+		return CCM_ENOMEM;
+	names->n++;
+	return 0;
+}
+
+int ccm_out_folder_name_unique(struct ccm_out_names *names, const struct ccm_folder *f,
+			       char delim, const char *forbidden, struct ccm_buf *out)
+{
+	int rc = ccm_out_folder_name(f, delim, forbidden, out);
+
+	if (rc < 0 || f->special)
+		return rc;
+	/* The well-known names are the well-known folders' alone, whether the
+	 * mailbox has them or not, so a name never changes with what else is
+	 * there; INBOX in any case, as IMAP has it. */
+	if (names->n == 0)
+		for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
+			struct ccm_buf w = CCM_BUF_INIT;
+
+			if (ccm_buf_adds(&w, well_known[i].name) < 0 ||
+			    ccm_out_names_claim(names, &w, 0) < 0) {
+				ccm_buf_release(&w);
+				return CCM_ENOMEM;
+			}
+			ccm_buf_release(&w);
+		}
+	if (!strcasecmp(out->ptr, "INBOX"))
+		return ccm_buf_adds(out, " (2)") < 0 ? CCM_ENOMEM : ccm_out_names_claim(names, out, 0);
+	return ccm_out_names_claim(names, out, 0);
 }

@@ -18,6 +18,42 @@ int ccm_out_folder_name(const struct ccm_folder *f, char delim,
 			const char *forbidden, struct ccm_buf *out);
 
 /*
+ * The names an export has given the folders of one mailbox, so that two
+ * folders never share one: "A.B" and "A_B" both become "A_B" in Maildir++,
+ * a folder of the user's named "Trash" meets Deleted Items, and in an mbox
+ * export the second folder's file would be written over the first's.
+ * Initialise with CCM_OUT_NAMES_INIT, ccm_out_names_reset between
+ * mailboxes, release with ccm_out_names_release.
+ */
+struct ccm_out_names {
+	struct ccm_buf text;            /* the names, each NUL-terminated */
+	size_t *off;                    /* where each starts in text */
+	unsigned long *hash;
+	size_t n, cap;
+};
+#define CCM_OUT_NAMES_INIT { CCM_BUF_INIT, NULL, NULL, 0, 0 }
+void ccm_out_names_reset(struct ccm_out_names *names);
+void ccm_out_names_release(struct ccm_out_names *names);
+
+/*
+ * Makes out[from..] a name not given before in `names`, and records it:
+ * a name already taken gets " (2)", " (3)" ... appended (the first free
+ * one). Returns 0 or CCM_ENOMEM. The order of calls decides who keeps the
+ * plain name, so an export that names folders in the same order names
+ * them the same way every time.
+ */
+int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t from);
+
+/*
+ * ccm_out_folder_name, made unique within a mailbox: the well-known
+ * folders keep their names, and any other folder that would be called
+ * like one of them ("Trash", "inbox") or like a folder named before gets
+ * a number, as ccm_out_names_claim does.
+ */
+int ccm_out_folder_name_unique(struct ccm_out_names *names, const struct ccm_folder *f,
+			       char delim, const char *forbidden, struct ccm_buf *out);
+
+/*
  * The longest name a file or folder of an export may have: file systems
  * refuse more than 255 bytes (NAME_MAX), and ".mbox.tmp" must still fit.
  */

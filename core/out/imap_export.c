@@ -133,6 +133,7 @@ struct worker {
 	long long source;            /* ledger source of (url, login) */
 	struct ccm_spool spool;
 	struct ccm_buf name, tmp;
+	struct ccm_out_names names;  /* given to the mailbox's folders so far */
 	long long *on_server;        /* ccmig ids found on the server, sorted */
 	size_t n_on_server, cap_on_server;
 };
@@ -410,6 +411,7 @@ static int mailbox_once(struct worker *w, const char *password)
 	pthread_mutex_lock(&sh->lock);
 	if ((rc = list_folders(w, &folders, &n)) < 0)
 		goto out;
+	ccm_out_names_reset(&w->names);
 	for (size_t i = 0; i < n && !sh->fatal; i++) {
 		const struct ccm_folder *f = &folders[i].f;
 		char forbidden[2] = { delim, '\0' };
@@ -420,7 +422,7 @@ static int mailbox_once(struct worker *w, const char *password)
 			ccm_buf_adds(&w->name, o->public_prefix ? o->public_prefix : "Public");
 			ccm_buf_addch(&w->name, delim);
 		}
-		if (ccm_out_folder_name(f, delim, forbidden, &w->tmp) ||
+		if (ccm_out_folder_name_unique(&w->names, f, delim, forbidden, &w->tmp) ||
 		    ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len)) {
 			rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
 					  "out of memory" });
@@ -611,6 +613,7 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		ccm_spool_init(&w[i].spool, SPOOL_MEMORY);
 		ccm_buf_init(&w[i].name);
 		ccm_buf_init(&w[i].tmp);
+		w[i].names = (struct ccm_out_names)CCM_OUT_NAMES_INIT;
 	}
 	for (int i = 0; i < n; i++) {
 		if (pthread_create(&tid[i], NULL, worker_main, &w[i]) != 0)
@@ -625,6 +628,7 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		ccm_spool_release(&w[i].spool);
 		ccm_buf_release(&w[i].name);
 		ccm_buf_release(&w[i].tmp);
+		ccm_out_names_release(&w[i].names);
 		free(w[i].on_server);
 	}
 	free(w);

@@ -32,6 +32,7 @@ struct mctx {
 	struct ccm_maildir_stats *st;
 	struct ccm_error *err;
 	struct ccm_buf path, name;
+	struct ccm_out_names names;  /* given to the mailbox's folders so far */
 	struct have have;            /* what the folder being written holds */
 	char *iobuf;                 /* the block a message file is written from */
 };
@@ -66,10 +67,11 @@ static int make_maildir(struct mctx *x, const char *path)
 
 /* The Maildir++ subfolder of a store folder: ".Sent", ".Projects.1999";
  * "" for the Inbox. */
-static int folder_name(const struct ccm_folder *f, struct ccm_buf *out)
+static int folder_name(struct ccm_out_names *names, const struct ccm_folder *f,
+		       struct ccm_buf *out)
 {
 	struct ccm_buf name = CCM_BUF_INIT;
-	int rc = ccm_out_folder_name(f, '.', "/", &name);
+	int rc = ccm_out_folder_name_unique(names, f, '.', "/", &name);
 
 	ccm_buf_reset(out);
 	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
@@ -273,11 +275,12 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		return rc;
 	if ((rc = ccm_store_folders(x->s, mailbox, &fc, x->err)) < 0)
 		return rc;
+	ccm_out_names_reset(&x->names);
 	while ((rc = ccm_store_next_folder(fc, &f, x->err)) > 0) {
 		struct ccm_store_message m;
 		char md[4200];
 
-		if ((rc = folder_name(&f, &x->name)) < 0) {
+		if ((rc = folder_name(&x->names, &f, &x->name)) < 0) {
 			rc = ccm_error_set(x->err, rc, "out of memory");
 			break;
 		}
@@ -305,8 +308,8 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, { NULL, 0, 0 },
-			  malloc(IOBUF_SIZE) };
+	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, CCM_OUT_NAMES_INIT,
+			  { NULL, 0, 0 }, malloc(IOBUF_SIZE) };
 	struct ccm_store_cursor *rc_cur = NULL;
 	struct ccm_recipient r;
 	char root[4200];
@@ -344,6 +347,7 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz
 	}
 	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
+	ccm_out_names_release(&x.names);
 	free(x.have.id);
 	free(x.iobuf);
 	return rc < 0 ? rc : 0;

@@ -82,8 +82,11 @@ static int make_dirs(char *path, struct ccm_error *err)
 #define MAX_LEVELS 32
 #define MAX_PATH_BYTES 1024
 
-/* The file of a folder: root/<levels>.mbox, names made safe. */
-static void folder_file(const char *root, const struct ccm_folder *f, struct ccm_buf *out)
+/* The file of a folder: root/<levels>.mbox, names made safe, and made
+ * unique among the mailbox's (`names`): "A/B" and "A_B" would otherwise
+ * be one file, the second folder written over the first. */
+static int folder_file(const char *root, const struct ccm_folder *f,
+		       struct ccm_out_names *names, struct ccm_buf *out)
 {
 	size_t top, start;
 	int levels = 0;
@@ -104,7 +107,11 @@ static void folder_file(const char *root, const struct ccm_folder *f, struct ccm
 			      ? '_' : c);
 	}
 	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
-	ccm_buf_adds(out, ".mbox");
+	if (ccm_out_names_claim(names, out, top) < 0 ||
+	    ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX) < 0 ||
+	    ccm_buf_adds(out, ".mbox") < 0)
+		return CCM_ENOMEM;
+	return 0;
 }
 
 static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const char *path,
@@ -168,12 +175,16 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, const char *roo
 	struct ccm_store_cursor *fc;
 	struct ccm_folder f;
 	struct ccm_buf path = CCM_BUF_INIT;
+	struct ccm_out_names names = CCM_OUT_NAMES_INIT;
 	int rc;
 
 	if ((rc = ccm_store_folders(s, mailbox, &fc, err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_folder(fc, &f, err)) > 0) {
-		folder_file(root, &f, &path);
+		if (folder_file(root, &f, &names, &path) < 0) {
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			break;
+		}
 		if ((rc = make_dirs(path.ptr, err)) < 0 ||
 		    (rc = write_folder(s, &f, path.ptr, tz, st, err)) < 0)
 			break;
@@ -181,6 +192,7 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, const char *roo
 	}
 	ccm_store_cursor_free(fc);
 	ccm_buf_release(&path);
+	ccm_out_names_release(&names);
 	return rc;
 }
 
