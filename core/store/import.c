@@ -439,6 +439,7 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 	{
 		struct ccm_recipient r = { 0 };
 		struct ccm_buf unique = CCM_BUF_INIT;
+		struct ccm_buf name = CCM_BUF_INIT;
 
 		if ((rc = ccm_store_unique_alias(x->s, alias && *alias ? alias : "user",
 						 &unique, x->err)) < 0)
@@ -448,8 +449,22 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 		r.display_name = display && *display ? display : unique.ptr;
 		r.first_name = first;
 		r.last_name = last;
+		/* The cc:Mail name and post office, as dirsync records them, from
+		 * "CCMAIL:Smith, John at SALESPO" (the last " at " divides). */
+		if (!strncmp(addr, "CCMAIL:", 7)) {
+			const char *at = NULL;
+
+			for (const char *p = addr + 7; (p = strstr(p, " at ")) != NULL; p++)
+				at = p;
+			if (at && at > addr + 7 && at[4] &&
+			    ccm_buf_set(&name, addr + 7, (size_t)(at - addr - 7)) == 0) {
+				r.ccmail_name = name.ptr;
+				r.ccmail_po = at + 4;
+			}
+		}
 		rc = ccm_store_recipient_create(x->s, &r, id, x->err);
 		ccm_buf_release(&unique);
+		ccm_buf_release(&name);
 		if (rc < 0)
 			return rc;
 	}

@@ -16,6 +16,12 @@ expect_status 0 "$CCMIG" verify "$DATA/salespo" --store "$TMP/b.db"
 expect_grep "0 missing or different, 0 extra" "$TMP/out"
 expect_grep "The store holds the whole post office." "$TMP/out"
 if grep -q "damaged" "$TMP/out"; then fail "a sound store called damaged"; else pass; fi
+# Mailboxes the import made keep the cc:Mail name and post office, as
+# dirsync records them.
+python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT ccmail_name, ccmail_po FROM recipients WHERE alias = ?", ("jsmith",)).fetchall())' \
+	"$TMP/b.db" >"$TMP/names"
+expect_grep "[('Smith, John', 'SALESPO')]" "$TMP/names"
 # verify checks the store itself first: a row whose recipient is gone (a
 # store edited by hand, a disk that lost a page) is reported, with what to do.
 cp "$TMP/b.db" "$TMP/hurt.db"
