@@ -10,6 +10,7 @@
 #include "store/recipients.h"
 
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 /* The ids of the messages a folder holds already, whatever flags a mail
  * program has given them since ("ccmig-12:2,FS" in cur/ or "ccmig-12" in
@@ -305,50 +307,178 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 	return rc;
 }
 
-int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
-		       struct ccm_maildir_stats *st, struct ccm_error *err)
-{
-	struct mctx x = { s, tz, st, err, CCM_BUF_INIT, CCM_BUF_INIT, CCM_OUT_NAMES_INIT,
-			  { NULL, 0, 0 }, malloc(IOBUF_SIZE) };
-	struct ccm_store_cursor *rc_cur = NULL;
-	struct ccm_recipient r;
-	char root[4200];
-	int rc;
+/*
+ * The export in threads: one per core, up to four, each with a connection
+ * of its own, taking the next mailbox (then the public folders) from the
+ * list. Writing a Maildir is mostly the kernel making files and folders,
+ * which runs on both cores of a 2-core machine when two mailboxes are
+ * written at once (one export: 2.1 s; two at once: 2.7 s).
+ */
+#define MAX_THREADS 4
 
-	memset(st, 0, sizeof(*st));
-	if (!x.iobuf)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
-	if ((rc = make_dir(dir, err)) < 0) {
-		free(x.iobuf);
-		return rc;
-	}
-	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &rc_cur, err)) < 0) {
-		free(x.iobuf);
-		return rc;
-	}
-	while ((rc = ccm_store_next_recipient(rc_cur, &r, err)) > 0) {
-		/* Aliases are ASCII and unique; anything else is kept out of
-		 * the path all the same. */
-		ccm_buf_reset(&x.path);
-		for (const char *p = r.alias; *p; p++)
-			ccm_buf_addch(&x.path, (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p);
-		ccm_out_fit_name(&x.path, 0, CCM_OUT_NAME_MAX);
-		if (!strcasecmp(x.path.ptr, "public"))
-			ccm_buf_adds(&x.path, "_");      /* public/ is the public folders' */
-		snprintf(root, sizeof(root), "%s/%s", dir, x.path.ptr);
-		st->mailboxes++;
-		if ((rc = write_folders(&x, r.id, root)) < 0)
+struct job {
+	long long mailbox;           /* 0: the public folders */
+	char *root;                  /* its folder */
+};
+
+struct shared {
+	pthread_mutex_t lock;
+	struct job *jobs;
+	size_t n_jobs, next;
+	const struct ccm_tz *tz;
+	struct ccm_maildir_stats total;
+	int failed;                  /* the first failure's code; err says it */
+	struct ccm_error *err;
+};
+
+struct thread {
+	struct shared *sh;
+	struct ccm_store *s;         /* this thread's connection */
+	pthread_t tid;
+	int started;
+};
+
+/* Writes jobs until none is left or one has failed. */
+static void *export_thread(void *arg)
+{
+	struct thread *t = arg;
+	struct shared *sh = t->sh;
+	struct ccm_maildir_stats st = { 0 };
+	struct ccm_error err;
+	struct mctx x = { t->s, sh->tz, &st, &err, CCM_BUF_INIT, CCM_BUF_INIT,
+			  CCM_OUT_NAMES_INIT, { NULL, 0, 0 }, malloc(IOBUF_SIZE) };
+	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
+
+	for (;;) {
+		struct job *j = NULL;
+
+		pthread_mutex_lock(&sh->lock);
+		if (rc < 0 && !sh->failed) {
+			sh->failed = rc;
+			if (sh->err)
+				*sh->err = err;
+		}
+		if (!sh->failed && sh->next < sh->n_jobs)
+			j = &sh->jobs[sh->next++];
+		pthread_mutex_unlock(&sh->lock);
+		if (!j)
 			break;
+		st.mailboxes += j->mailbox != 0;
+		rc = write_folders(&x, j->mailbox, j->root);
 	}
-	ccm_store_cursor_free(rc_cur);
-	if (rc == 0) {
-		snprintf(root, sizeof(root), "%s/public", dir);
-		rc = write_folders(&x, 0, root);
-	}
+	pthread_mutex_lock(&sh->lock);
+	sh->total.mailboxes += st.mailboxes;
+	sh->total.folders += st.folders;
+	sh->total.messages += st.messages;
+	sh->total.already += st.already;
+	sh->total.bytes += st.bytes;
+	pthread_mutex_unlock(&sh->lock);
 	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
 	ccm_out_names_release(&x.names);
 	free(x.have.id);
 	free(x.iobuf);
+	return NULL;
+}
+
+/* The jobs: every mailbox under its alias, then the public folders. */
+static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
+		     struct ccm_error *err)
+{
+	struct ccm_store_cursor *c = NULL;
+	struct ccm_recipient r;
+	struct ccm_buf path = CCM_BUF_INIT;
+	size_t cap = 0;
+	int rc;
+
+	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+		return rc;
+	for (;;) {
+		struct job *nj;
+
+		if ((rc = ccm_store_next_recipient(c, &r, err)) < 0)
+			break;
+		ccm_buf_reset(&path);
+		ccm_buf_addf(&path, "%s/", dir);
+		if (rc == 0) {
+			ccm_buf_adds(&path, "public");
+		} else {
+			size_t from = path.len;
+
+			/* Aliases are ASCII and unique; anything else is kept out
+			 * of the path all the same. */
+			for (const char *p = r.alias; *p; p++)
+				ccm_buf_addch(&path, (*p == '/' || (*p == '.' && p == r.alias))
+					      ? '_' : *p);
+			ccm_out_fit_name(&path, from, CCM_OUT_NAME_MAX);
+			if (!strcasecmp(path.ptr + from, "public"))
+				ccm_buf_adds(&path, "_");  /* public/ is the public folders' */
+		}
+		if (sh->n_jobs == cap) {
+			cap = cap ? 2 * cap : 64;
+			if (!(nj = realloc(sh->jobs, cap * sizeof(*nj)))) {
+				rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				break;
+			}
+			sh->jobs = nj;
+		}
+		sh->jobs[sh->n_jobs].mailbox = rc == 0 ? 0 : r.id;
+		if (!(sh->jobs[sh->n_jobs].root = ccm_strdup(path.ptr))) {
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		sh->n_jobs++;
+		if (rc == 0)
+			break;
+	}
+	ccm_store_cursor_free(c);
+	ccm_buf_release(&path);
+	return rc < 0 ? rc : 0;
+}
+
+int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+		       struct ccm_maildir_stats *st, struct ccm_error *err)
+{
+	struct shared sh = { .tz = tz, .err = err };
+	struct thread t[MAX_THREADS] = { { 0 } };
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = make_dir(dir, err)) < 0)
+		return rc;
+	if ((rc = list_jobs(s, dir, &sh, err)) < 0)
+		goto out;
+	if ((size_t)n > sh.n_jobs)
+		n = (int)sh.n_jobs;
+	pthread_mutex_init(&sh.lock, NULL);
+	/* The caller's connection for the first thread, a read-only one of
+	 * the same store for each other; one that cannot be opened (a store
+	 * in memory) leaves fewer threads. */
+	t[0].s = s;
+	for (int i = 1; i < n; i++) {
+		struct ccm_error e;
+		if (ccm_store_open(&t[i].s, ccm_store_path(s), CCM_STORE_READONLY, &e) < 0)
+			break;
+	}
+	for (int i = 1; i < n && t[i].s; i++) {
+		t[i].sh = &sh;
+		t[i].started = pthread_create(&t[i].tid, NULL, export_thread, &t[i]) == 0;
+	}
+	t[0].sh = &sh;
+	export_thread(&t[0]);
+	for (int i = 1; i < n; i++) {
+		if (t[i].started)
+			pthread_join(t[i].tid, NULL);
+		ccm_store_close(t[i].s);
+	}
+	pthread_mutex_destroy(&sh.lock);
+	*st = sh.total;
+	rc = sh.failed;
+out:
+	for (size_t i = 0; i < sh.n_jobs; i++)
+		free(sh.jobs[i].root);
+	free(sh.jobs);
 	return rc < 0 ? rc : 0;
 }

@@ -20,7 +20,11 @@ struct ccm_maildir_stats {
  * tmp/ and renamed into cur/ as "ccmig-<id>:2,<flags>" (S read, D draft),
  * with the file's time set to the message's date. A message whose file is
  * already there is left as it is, so exporting again adds only what is
- * new. Returns 0 or a negative code (err filled).
+ * new. Mailboxes are written in threads, one per core up to four, each
+ * with a read-only connection of its own to the store's file (s itself
+ * serves the calling thread; a store that cannot be opened again gives
+ * fewer threads). After a failure the other threads stop at their next
+ * mailbox. Returns 0 or a negative code (err filled: the first failure).
  */
 int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
 		       struct ccm_maildir_stats *st, struct ccm_error *err);
