@@ -83,6 +83,11 @@ def notes(plan):
         "limit. The mbox baselines read ccmig's own mbox export of the same "
         "messages (one mboxrd file per folder) as a tree: `mb2md -R` and "
         "`bench/mbox2maildir.py`.",
+        "A run's Maildirs are moved aside before the next run, not "
+        "removed, and all go when the benchmark ends: ext4 just after "
+        "removing tens of thousands of files makes new ones slowly (it "
+        "searches past the inodes just freed), which made each run of a "
+        "Maildir stage slower than the one before.",
         "Timings taken while other work runs on the machine (see the load "
         "average) are slower than the machine can be.",
     ]
