@@ -11,6 +11,7 @@
 #include "base/tz.h"
 #include "out/maildir.h"
 #include "out/mbox.h"
+#include "out/render.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
@@ -68,6 +69,18 @@ static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 	ccm_buf_release(&kept);
 	return rc < 0 ? rc : 0;
+}
+
+/* Forwarded messages nested past the depth limit are exported whole, as
+ * the cc:Mail text they came in: nothing lost, but a reader sees an
+ * attachment where the others show a message, so the count is said. */
+static void say_kept_deep(unsigned long n)
+{
+	if (n)
+		printf("Note: %lu forwarded message%s nested more than %d deep %s kept "
+		       "as %s cc:Mail export text, an attachment a mail program shows "
+		       "as a file (docs/render.md)\n", n, n == 1 ? "" : "s",
+		       CCM_RENDER_MAX_DEPTH, n == 1 ? "is" : "are", n == 1 ? "its" : "their");
 }
 
 int cmd_export(int argc, char **argv)
@@ -157,6 +170,8 @@ int cmd_export(int argc, char **argv)
 			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
 			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
 			       ms.messages, bytes);
+		if (rc == 0)
+			say_kept_deep(ms.kept_deep);
 	} else {
 		rc = ccm_maildir_export(s, maildir, tz, &st, &err);
 		format_bytes(st.bytes, bytes, sizeof(bytes));
@@ -164,6 +179,8 @@ int cmd_export(int argc, char **argv)
 			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
 			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,
 			       st.folders, st.messages, bytes, st.already);
+		if (rc == 0)
+			say_kept_deep(st.kept_deep);
 	}
 	ccm_store_close(s);
 	ccm_tz_free(tz);

@@ -217,7 +217,7 @@ static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
 /* One message into maildir `md` (the folder's Maildir). */
 static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
 {
-	struct ccm_render_opts ro = { .tz = x->tz };
+	struct ccm_render_opts ro = { .tz = x->tz, .kept_deep = &x->st->kept_deep };
 	struct fwrite_ctx w = { .f = NULL };
 	char tmp[4300], cur[4300];
 	int rc;
@@ -371,6 +371,7 @@ static void *export_thread(void *arg)
 	sh->total.folders += st.folders;
 	sh->total.messages += st.messages;
 	sh->total.already += st.already;
+	sh->total.kept_deep += st.kept_deep;
 	sh->total.bytes += st.bytes;
 	pthread_mutex_unlock(&sh->lock);
 	ccm_buf_release(&x.path);

@@ -7,6 +7,7 @@
 
 struct ccm_maildir_stats {
 	unsigned long mailboxes, folders, messages, already;
+	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
 	unsigned long long bytes;
 };
 

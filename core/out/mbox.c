@@ -118,7 +118,7 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const 
 			const struct ccm_tz *tz, struct ccm_mbox_stats *st,
 			struct ccm_error *err)
 {
-	struct ccm_render_opts ro = { .tz = tz };
+	struct ccm_render_opts ro = { .tz = tz, .kept_deep = &st->kept_deep };
 	struct ccm_store_cursor *mc;
 	struct ccm_store_message m;
 	struct rd w = { NULL, CCM_BUF_INIT, 0, 0 };

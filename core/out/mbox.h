@@ -7,6 +7,7 @@
 
 struct ccm_mbox_stats {
 	unsigned long mailboxes, folders, messages;
+	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
 	unsigned long long bytes;
 };
 

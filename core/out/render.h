@@ -14,6 +14,10 @@
  */
 typedef int (*ccm_render_write_fn)(void *ctx, const void *p, size_t n);
 
+/* Forwarded messages inside forwarded messages are rendered this deep
+ * (the message in the store is depth 0); deeper ones stay export text. */
+#define CCM_RENDER_MAX_DEPTH 8
+
 struct ccm_render_opts {
 	/* The post office time zone: Date headers carry the offset in force
 	 * on the message's date. NULL: UTC. Borrowed. */
@@ -23,6 +27,10 @@ struct ccm_render_opts {
 	/* The post office of cc:Mail addresses that name none (and of
 	 * senders/recipients stored without an address). NULL or "": "local". */
 	const char *po_name;
+	/* When not NULL, counts the forwarded messages nested deeper than
+	 * CCM_RENDER_MAX_DEPTH, kept as their cc:Mail export text, so that
+	 * an export can say how many there were. Owned by the caller. */
+	unsigned long *kept_deep;
 };
 
 /*

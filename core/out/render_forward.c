@@ -384,6 +384,8 @@ static int nested_item(struct ccm_rout *r, struct fwd_state *st,
 		goto out;
 	}
 	if (depth >= CCM_RENDER_MAX_DEPTH) {
+		if (st->o && st->o->kept_deep)
+			(*st->o->kept_deep)++;
 		snprintf(deep, sizeof(deep), "a forwarded message nested more than %d "
 			 "deep: kept as the cc:Mail export text it came in",
 			 CCM_RENDER_MAX_DEPTH);

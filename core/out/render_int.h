@@ -120,10 +120,6 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 
 /* ---- forwarded messages (render_forward.c) ---- */
 
-/* Forwarded messages inside forwarded messages are rendered this deep
- * (the message in the store is depth 0); deeper ones stay export text. */
-#define CCM_RENDER_MAX_DEPTH 8
-
 /*
  * What rendering the forwarded messages of one stored message needs: the
  * post office's settings, looked up the first time one is met.

@@ -247,6 +247,13 @@ def _export(ccmig, spec, names, env, r, run):
         for p in sandbox.files_under(out) - before:
             if not (p == kind or p.startswith(kind + "/")) and not p.startswith("s.db"):
                 r.fail("(e) export --%s wrote outside its folder: %s" % (kind, p))
+        # A forward kept as export text past the depth limit is said.
+        if spec.get("nested"):
+            said = "1 forwarded message nested more than %d deep is kept" % RENDER_DEPTH
+            if (said in so) != (spec["nested"] > RENDER_DEPTH):
+                r.fail("(c) export --%s %s: %s" % (kind, "did not say '%s'" % said
+                       if spec["nested"] > RENDER_DEPTH else "spoke of a deep forward",
+                       so[-300:]))
     if spec["names"] is not None:
         _mime_names(os.path.join(out, "maildir"), spec["names"], spec.get("no_header", []), r)
     if spec.get("nested"):
