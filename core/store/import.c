@@ -9,6 +9,7 @@
 #include "store/recipients.h"
 #include "base/buf.h"
 #include "base/tz.h"
+#include "ccmail/address.h"
 #include "iff/csv.h"
 #include "iff/reader.h"
 
@@ -439,7 +440,9 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 	{
 		struct ccm_recipient r = { 0 };
 		struct ccm_buf unique = CCM_BUF_INIT;
-		struct ccm_buf name = CCM_BUF_INIT;
+		struct ccm_buf type = CCM_BUF_INIT;
+		struct ccm_addr a = { 0 };
+		const char *rest;
 
 		if ((rc = ccm_store_unique_alias(x->s, alias && *alias ? alias : "user",
 						 &unique, x->err)) < 0)
@@ -450,21 +453,18 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 		r.first_name = first;
 		r.last_name = last;
 		/* The cc:Mail name and post office, as dirsync records them, from
-		 * "CCMAIL:Smith, John at SALESPO" (the last " at " divides). */
-		if (!strncmp(addr, "CCMAIL:", 7)) {
-			const char *at = NULL;
-
-			for (const char *p = addr + 7; (p = strstr(p, " at ")) != NULL; p++)
-				at = p;
-			if (at && at > addr + 7 && at[4] &&
-			    ccm_buf_set(&name, addr + 7, (size_t)(at - addr - 7)) == 0) {
-				r.ccmail_name = name.ptr;
-				r.ccmail_po = at + 4;
-			}
+		 * "CCMAIL:Smith, John at SALESPO", read as the bundle reader
+		 * reads an address. */
+		if (split_typed(addr, &type, &rest) && !strcmp(type.ptr, "CCMAIL") &&
+		    ccm_addr_parse(&a, rest, strlen(rest), NULL, NULL, NULL) == 0 &&
+		    a.po && *a.name) {
+			r.ccmail_name = a.name;
+			r.ccmail_po = a.po;
 		}
 		rc = ccm_store_recipient_create(x->s, &r, id, x->err);
 		ccm_buf_release(&unique);
-		ccm_buf_release(&name);
+		ccm_buf_release(&type);
+		ccm_addr_release(&a);
 		if (rc < 0)
 			return rc;
 	}
