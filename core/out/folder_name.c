@@ -33,16 +33,24 @@ int ccm_out_folder_name(const struct ccm_folder *f, char delim,
 	return rc;
 }
 
-int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
+static unsigned long name_hash(const char *p, size_t n)
 {
 	unsigned long h = 2166136261ul;      /* FNV-1a, 32 bits */
+
+	for (size_t i = 0; i < n; i++)
+		h = ((h ^ (unsigned char)p[i]) * 16777619ul) & 0xfffffffful;
+	return h;
+}
+
+int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
+{
 	size_t keep = max - 9;
+	unsigned long h;
 	char tail[16];
 
 	if (out->len - from <= max)
 		return 0;
-	for (size_t i = from; i < out->len; i++)
-		h = ((h ^ (unsigned char)out->ptr[i]) * 16777619ul) & 0xfffffffful;
+	h = name_hash(out->ptr + from, out->len - from);
 	/* Not in the middle of a character: back to the start of one. */
 	while (keep > 0 && ((unsigned char)out->ptr[from + keep] & 0xC0) == 0x80)
 		keep--;
@@ -65,15 +73,6 @@ void ccm_out_names_release(struct ccm_out_names *names)
 	names->off = NULL;
 	names->hash = NULL;
 	names->n = names->cap = 0;
-}
-
-static unsigned long name_hash(const char *p, size_t n)
-{
-	unsigned long h = 2166136261ul;      /* FNV-1a, 32 bits */
-
-	for (size_t i = 0; i < n; i++)
-		h = ((h ^ (unsigned char)p[i]) * 16777619ul) & 0xfffffffful;
-	return h;
 }
 
 /* 1 when the n bytes at p are a name already given. */
