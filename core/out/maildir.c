@@ -33,7 +33,7 @@ struct mctx {
 	const struct ccm_tz *tz;
 	struct ccm_maildir_stats *st;
 	struct ccm_error *err;
-	struct ccm_buf path, name;
+	struct ccm_buf name;
 	struct ccm_out_names names;  /* given to the mailbox's folders so far */
 	struct have have;            /* what the folder being written holds */
 	char *iobuf;                 /* the block a message file is written from */
@@ -345,8 +345,9 @@ static void *export_thread(void *arg)
 	struct shared *sh = t->sh;
 	struct ccm_maildir_stats st = { 0 };
 	struct ccm_error err;
-	struct mctx x = { t->s, sh->tz, &st, &err, CCM_BUF_INIT, CCM_BUF_INIT,
-			  CCM_OUT_NAMES_INIT, { NULL, 0, 0 }, malloc(IOBUF_SIZE) };
+	struct mctx x = { .s = t->s, .tz = sh->tz, .st = &st, .err = &err,
+			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
+			  .iobuf = malloc(IOBUF_SIZE) };
 	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
 
 	for (;;) {
@@ -374,7 +375,6 @@ static void *export_thread(void *arg)
 	sh->total.kept_deep += st.kept_deep;
 	sh->total.bytes += st.bytes;
 	pthread_mutex_unlock(&sh->lock);
-	ccm_buf_release(&x.path);
 	ccm_buf_release(&x.name);
 	ccm_out_names_release(&x.names);
 	free(x.have.id);
