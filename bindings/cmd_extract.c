@@ -1,5 +1,6 @@
 /* cmd_extract.c: `ccmig extract PO_DIR -o SET_DIR`: write migration files. */
 #include "commands.h"
+#include "extract_args.h"
 #include "report_print.h"
 #include "lua_policy.h"
 #include "progress.h"
@@ -25,34 +26,14 @@ static void usage(FILE *out)
 		"mobile user (always with a MAILMESSAGE section, mail or not), and\n"
 		"Public.pri/.sec for bulletin boards.\n\n"
 		"options:\n"
-		"  -o, --output DIR     the set's folder (created; must not hold a set)\n"
-		"  --code-page N        code page of the set (default: the Windows\n"
-		"                       code page of the post office's script, 1252 for\n"
-		"                       437 or 850, 932 for 932 ...)\n"
-		"  --no-mail            write every user's MAILMESSAGE section empty\n"
-		"  --since DATE         only mail dated on or after DATE (YYYY-MM-DD,\n"
-		"                       midnight in the post office's time zone)\n"
-		"  --until DATE         only mail dated before DATE\n"
+		"  -o, --output DIR      the set's folder (created; must not hold a set)\n"
 		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
-		"  --policy-arg N=V      an argument for the policies\n"
-		"  --keep-r8-folders    keep the R8 client's Stationery, Preferences\n"
-		"                       and Rules folders (skipped by default)\n\n"
+		"  --policy-arg N=V      an argument for the policies\n");
+	extract_args_usage(out);
+	fprintf(out, "\n"
 		"Every message not written is in the report, SET_DIR/ccmig-report.txt.\n"
 		"Exit status: 0 all written; 1 written, but something was skipped or\n"
 		"repaired (see the report); 2 failed or bad usage.\n");
-}
-
-/* "YYYY-MM-DD" as midnight in the post office's zone, in UTC seconds. */
-static int parse_day(const char *s, const struct ccm_tz *tz, long long *utc)
-{
-	int y, m, d, off;
-	char tail;
-
-	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 ||
-	    d < 1 || d > ccm_days_in_month(y, m))
-		return -1;
-	ccm_tz_local_to_utc(tz, y, m, d, 0, 0, 0, utc, &off);
-	return 0;
 }
 
 static void on_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
@@ -83,7 +64,8 @@ int cmd_extract(int argc, char **argv)
 	struct ccm_bundle *b;
 	struct ccm_error err;
 	struct progress prog;
-	const char *po = NULL, *out = NULL, *since = NULL, *until = NULL;
+	const char *po = NULL, *out = NULL;
+	struct extract_args xa = { NULL, NULL };
 	struct policy_args pa = { 0 };
 	struct ccm_policies *pol = NULL;
 	char bytes[32];
@@ -95,6 +77,8 @@ int cmd_extract(int argc, char **argv)
 
 		int took = policy_args_take(&pa, argc, argv, &i);
 
+		if (took == 0)
+			took = extract_args_take(&xa, &o, "extract", argc, argv, &i);
 		if (took < 0)
 			return 2;
 		if (took)
@@ -104,23 +88,6 @@ int cmd_extract(int argc, char **argv)
 			return 0;
 		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
 			out = argv[++i];
-		} else if (!strcmp(a, "--code-page") && has_value) {
-			char *end;
-			errno = 0;
-			o.code_page = (int)strtol(argv[++i], &end, 10);
-			if (*end || o.code_page <= 0 || errno) {
-				fprintf(stderr, "ccmig extract: --code-page takes a number such "
-					"as 1252 or 850, not '%s'\n", argv[i]);
-				return 2;
-			}
-		} else if (!strcmp(a, "--no-mail")) {
-			o.no_mail = 1;
-		} else if (!strcmp(a, "--keep-r8-folders")) {
-			o.keep_r8 = 1;
-		} else if (!strcmp(a, "--since") && has_value) {
-			since = argv[++i];
-		} else if (!strcmp(a, "--until") && has_value) {
-			until = argv[++i];
 		} else if (a[0] == '-') {
 			fprintf(stderr, "ccmig extract: unknown option or missing value '%s'\n", a);
 			usage(stderr);
@@ -141,9 +108,7 @@ int cmd_extract(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if ((since && parse_day(since, b->tz, &o.since) < 0) ||
-	    (until && parse_day(until, b->tz, &o.until) < 0)) {
-		fprintf(stderr, "ccmig extract: dates are YYYY-MM-DD, such as 1999-01-31\n");
+	if (extract_args_apply(&xa, b, &o, "extract") < 0) {
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
@@ -158,8 +123,6 @@ int cmd_extract(int argc, char **argv)
 		}
 		o.policy = ccm_policies_hooks(pol);
 	}
-	o.has_since = since != NULL;
-	o.has_until = until != NULL;
 	progress_start(&prog, "users", 0);
 	o.progress = on_progress;
 	o.ctx = &prog;

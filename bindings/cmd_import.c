@@ -36,7 +36,7 @@ int cmd_import(int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_import_opts o = { 0, NULL, NULL };
+	struct ccm_import_opts o = { 0, NULL, NULL, 0 };
 	struct ccm_import_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;

@@ -1,8 +1,10 @@
 /* cmd_migrate.c: `ccmig migrate PO_DIR --store S.db`: the one-step run. */
 #include "commands.h"
+#include "extract_args.h"
 #include "lua_policy.h"
 #include "progress.h"
 #include "report_print.h"
+#include "run_record.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,15 +24,19 @@ static void usage(FILE *out)
 		"removes the files.\n\n"
 		"options:\n"
 		"  --store S.db          the store (created if missing)\n"
+		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
+		"  --policy-arg N=V      an argument for the policies\n"
 		"  --keep-files DIR      keep the migration files in DIR\n"
-		"  --code-page N         code page of the migration files (default: the\n"
-		"                        Windows code page of the post office's script)\n"
-		"  --no-mail             make every mailbox but migrate no mail\n"
 		"  --create-mailboxes    make a mailbox even when no directory row or\n"
-		"                        custom recipient stands for it\n"
-		"  --keep-r8-folders     keep the R8 client's settings folders\n\n"
-		"Exit status: 0 all migrated; 1 migrated, but something was skipped or\n"
-		"repaired (the report lists it); 2 failed or bad usage.\n");
+		"                        custom recipient stands for it\n");
+	extract_args_usage(out);
+	fprintf(out, "\n"
+		"Running it again adds what is new and never stores a message twice;\n"
+		"a message an earlier run stored stays, even when this run leaves it out.\n\n"
+		"Exit status: 0 all migrated, or left out by a decision (a policy, an\n"
+		"option, a default rule such as the R8 settings folders: each is counted\n"
+		"and kept in the store); 1 migrated, but something was damaged, skipped\n"
+		"or repaired (the report lists it); 2 failed or bad usage.\n");
 }
 
 int cmd_migrate(int argc, char **argv)
@@ -44,6 +50,7 @@ int cmd_migrate(int argc, char **argv)
 	struct ccm_error err;
 	const char *po = NULL, *db = NULL;
 	struct policy_args pa = { 0 };
+	struct extract_args xa = { NULL, NULL };
 	struct ccm_policies *pol = NULL;
 	int rc;
 
@@ -53,6 +60,8 @@ int cmd_migrate(int argc, char **argv)
 		const char *a = argv[i];
 		int took = policy_args_take(&pa, argc, argv, &i);
 
+		if (took == 0)
+			took = extract_args_take(&xa, &o.extract, "migrate", argc, argv, &i);
 		if (took < 0)
 			return 2;
 		if (took)
@@ -64,17 +73,6 @@ int cmd_migrate(int argc, char **argv)
 			db = argv[++i];
 		} else if (!strcmp(a, "--keep-files") && i + 1 < argc) {
 			o.keep_files = argv[++i];
-		} else if (!strcmp(a, "--code-page") && i + 1 < argc) {
-			char *end;
-			o.extract.code_page = (int)strtol(argv[++i], &end, 10);
-			if (*end || o.extract.code_page <= 0) {
-				fprintf(stderr, "ccmig migrate: --code-page takes a number\n");
-				return 2;
-			}
-		} else if (!strcmp(a, "--no-mail")) {
-			o.extract.no_mail = 1;
-		} else if (!strcmp(a, "--keep-r8-folders")) {
-			o.extract.keep_r8 = 1;
 		} else if (!strcmp(a, "--create-mailboxes")) {
 			o.create_mailboxes = 1;
 		} else if (a[0] == '-' || po) {
@@ -91,6 +89,11 @@ int cmd_migrate(int argc, char **argv)
 	}
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	if (extract_args_apply(&xa, b, &o.extract, "migrate") < 0) {
+		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
@@ -112,7 +115,17 @@ int cmd_migrate(int argc, char **argv)
 		o.extract.policy = ccm_policies_hooks(pol);
 		o.import_policy = ccm_policies_import_hooks(pol);
 	}
-	rc = ccm_migrate(b, s, &o, &st, &err);
+	{
+		struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
+
+		run_record_args(argc, argv, &args);
+		run_record_policies(pa.files, pa.n_files, &digests);
+		o.args = args.ptr;
+		o.policies = digests.len ? digests.ptr : NULL;
+		rc = ccm_migrate(b, s, &o, &st, &err);
+		ccm_buf_release(&args);
+		ccm_buf_release(&digests);
+	}
 	ccm_policies_free(pol);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
@@ -126,9 +139,17 @@ int cmd_migrate(int argc, char **argv)
 	       "mailboxes made, %lu custom recipients made mailboxes\n", po, db,
 	       st.extract.users, st.import.messages, st.import.attachments,
 	       st.import.mailboxes_created, st.import.converted);
-	if (st.extract.skipped || st.import.rows_skipped)
-		printf("Not migrated: %lu messages at extraction, %lu rows at import\n",
-		       st.extract.skipped, st.import.rows_skipped);
+	if (st.import.rows_already)
+		printf("Already in the store: %lu messages (%lu placed anew as this run's "
+		       "policy says)\n", st.import.rows_already, st.import.placed);
+	if (st.import.left_out || st.import.kept || st.import.users_left_out)
+		printf("Left out by decision (a policy, an option, a default rule): %lu "
+		       "messages, %lu users; %lu messages an earlier run stored stay in "
+		       "the store\n", st.import.left_out, st.import.users_left_out,
+		       st.import.kept);
+	if (st.import.rows_skipped)
+		printf("Not migrated: %lu rows skipped at import (see the recovery file)\n",
+		       st.import.rows_skipped);
 	if (st.set_dir[0])
 		printf("Migration files kept in %s%s%s\n", st.set_dir,
 		       st.import.recovery[0] ? "; recovery file " : "",
@@ -136,7 +157,8 @@ int cmd_migrate(int argc, char **argv)
 	printf("Report: %lu errors, %lu warnings, %lu notes\n", rep.counts[CCM_ERROR],
 	       rep.counts[CCM_WARNING], rep.counts[CCM_NOTE]);
 	print_diags(stdout, "  ", &diags, 0);
-	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] || st.extract.skipped ||
+	/* Decisions are notes: only problems make the status 1. */
+	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] ||
 	      st.import.rows_skipped) ? 1 : 0;
 	ccm_diaglist_release(&diags);
 	return rc;

@@ -30,6 +30,7 @@ struct ccm_policies {
 	int borrowed;                  /* L is a trusted state, not ours */
 	/* Overrides handed back: valid until the next hook call. */
 	char *alias, *display, *first, *last, *folder, *subject, *mapped;
+	char decided[300];             /* "policy:<script>:<hook>" of a no */
 	char *addresses[16];
 	const char *address_ptrs[16];
 	size_t n_addresses;
@@ -345,6 +346,16 @@ static int take(lua_State *L, const char *k, char **slot, const char **out)
 	return 0;
 }
 
+/* Who said no: the reason a skip is recorded with in the store. */
+static const char *decided(struct ccm_policies *p, size_t i, const char *hook)
+{
+	const char *name = strrchr(p->names[i], '/');
+
+	snprintf(p->decided, sizeof(p->decided), "policy:%s:%s",
+		 name ? name + 1 : p->names[i], hook);
+	return p->decided;
+}
+
 static void clear_addresses(struct ccm_policies *p)
 {
 	for (size_t i = 0; i < p->n_addresses; i++)
@@ -378,6 +389,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			return lua_fail(p, "user hook", p->names[i], err);
 		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
 			lua_pop(L, 1);
+			out->decided_by = decided(p, i, "user");
 			return 0;
 		}
 		if (lua_istable(L, -1)) {
@@ -436,6 +448,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			}
 			if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 				lua_pop(L, 2);
+				out->decided_by = decided(p, i, "folder");
 				return 0;
 			}
 			if (lua_type(L, -1) == LUA_TSTRING) {
@@ -479,6 +492,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			return lua_fail(p, "message hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 			lua_pop(L, 1);
+			out->decided_by = decided(p, i, "message");
 			return 0;
 		}
 		if (lua_istable(L, -1)) {

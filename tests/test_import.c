@@ -64,7 +64,7 @@ static const struct ccm_import_policy *policy;   /* for the next import() */
 
 static void import(struct fx *x, const char *pkl, int create, struct ccm_import_stats *st)
 {
-	struct ccm_import_opts o = { create, "America/New_York", policy };
+	struct ccm_import_opts o = { create, "America/New_York", policy, 0 };
 	struct ccm_error err;
 
 	if (ccm_import(x->s, pkl, &o, &x->rep, st, &err) != 0)
@@ -165,7 +165,9 @@ static void messages_and_attachments_arrive_once(void **state)
 	import(x, x->pkl, 1, &again);
 	assert_int_equal(again.messages, 0);
 	assert_int_equal(again.mailboxes_created, 0);
-	assert_int_equal(again.rows_already, st.rows - st.rows_skipped);
+	/* Every row but the 4 DIRECTORY rows, which find their mailboxes by
+	 * address whether they are new or not. */
+	assert_int_equal(again.rows_already, st.rows - st.rows_skipped - 4);
 	assert_int_equal(ccm_store_stats(x->s, &ss2, &err), 0);
 	assert_int_equal(ss2.messages + ss2.public_messages, ss.messages + ss.public_messages);
 	assert_int_equal(ss2.attachments, ss.attachments);

@@ -111,7 +111,7 @@ static void new_file_gets_the_current_schema_wal_and_foreign_keys(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(ccm_store_schema_version(f->s), CCM_STORE_SCHEMA_VERSION);
-	assert_int_equal(q(f->s, "PRAGMA user_version"), 2);
+	assert_int_equal(q(f->s, "PRAGMA user_version"), 3);
 	assert_int_equal(q(f->s, "PRAGMA application_id"), 0x43434D47);
 	assert_int_equal(q(f->s, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(q(f->s, "SELECT count(*) FROM pragma_journal_mode "
@@ -136,7 +136,7 @@ static void empty_file_is_upgraded_from_version_0(void **state)
 	assert_int_equal(q(s, "SELECT count(*) FROM meta WHERE key = 'created_by'"), 1);
 	ccm_store_close(s);
 	/* and it stays a store when opened again */
-	assert_int_equal(qfile(path, "PRAGMA user_version"), 2);
+	assert_int_equal(qfile(path, "PRAGMA user_version"), 3);
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
 	ccm_store_close(s);
 	tu_rmtree(dir);
@@ -157,7 +157,7 @@ static void empty_sqlite_database_is_upgraded_but_refused_read_only(void **state
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), CCM_EUNSUPPORTED);
 	assert_non_null(strstr(err.msg, "empty"));
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 2);
+	assert_int_equal(q(s, "PRAGMA user_version"), 3);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), 0);
 	ccm_store_close(s);
@@ -177,11 +177,38 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (2)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (3)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
 	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 2");
+	exec_file(f->path, "PRAGMA user_version = 3");
+	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+}
+
+/* What version 3 added, taken away again: a version 2 store. */
+#define V3_UNDONE "DROP TABLE source_messages; DROP TABLE source_mailboxes; " \
+	"ALTER TABLE runs DROP COLUMN po_path; ALTER TABLE runs DROP COLUMN policies; "
+
+/* A version 2 store (before source identities) keeps everything it holds
+ * and gains the tables of identities and decisions. */
+static void version_2_store_gains_source_identities(void **state)
+{
+	struct fx *f = *state;
+	struct ccm_store *s;
+	struct ccm_error err;
+
+	make(f->s, CCM_RECIP_MAILBOX, "jsmith", "John Smith");
+	ccm_store_close(f->s);
+	f->s = NULL;
+	exec_file(f->path, V3_UNDONE "PRAGMA user_version = 2");
+	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
+	assert_int_equal(q(s, "PRAGMA user_version"), 3);
+	assert_int_equal(q(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+			  "('source_messages', 'source_mailboxes')"), 2);
+	assert_int_equal(q(s, "SELECT count(*) FROM pragma_table_info('runs') "
+			  "WHERE name IN ('po_path', 'policies')"), 2);
+	assert_int_equal(q(s, "SELECT count(*) FROM recipients WHERE alias = 'jsmith'"), 1);
+	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
@@ -194,10 +221,10 @@ static void version_1_store_gains_address_book_tables(void **state)
 
 	ccm_store_close(f->s);
 	f->s = NULL;
-	exec_file(f->path, "DROP TABLE pab_members; DROP TABLE pab_entries; "
+	exec_file(f->path, V3_UNDONE "DROP TABLE pab_members; DROP TABLE pab_entries; "
 		  "PRAGMA user_version = 1");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 2);
+	assert_int_equal(q(s, "PRAGMA user_version"), 3);
 	assert_int_equal(q(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
 			  "('pab_entries', 'pab_members')"), 2);
 	ccm_store_close(s);
@@ -1419,6 +1446,7 @@ int main(void)
 		cmocka_unit_test(empty_file_is_upgraded_from_version_0),
 		cmocka_unit_test(empty_sqlite_database_is_upgraded_but_refused_read_only),
 		T(newer_schema_version_is_refused_with_what_to_do),
+		T(version_2_store_gains_source_identities),
 		T(version_1_store_gains_address_book_tables),
 		cmocka_unit_test(file_that_is_not_sqlite_is_refused_and_left_alone),
 		cmocka_unit_test(database_of_another_program_is_refused_and_left_alone),

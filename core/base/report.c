@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *severity_name(enum ccm_severity s)
+const char *ccm_severity_name(enum ccm_severity s)
 {
 	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
 }
@@ -23,7 +23,7 @@ void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz)
 			ccm_buf_addf(&b, " (byte %lld)", d->offset);
 		ccm_buf_adds(&b, ": ");
 	}
-	ccm_buf_addf(&b, "%s: ", severity_name(d->severity));
+	ccm_buf_addf(&b, "%s: ", ccm_severity_name(d->severity));
 	if (d->message > 0)
 		ccm_buf_addf(&b, "message %ld: ", d->message);
 	ccm_buf_adds(&b, d->text ? d->text : "");

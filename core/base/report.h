@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 enum ccm_severity { CCM_NOTE = 0, CCM_WARNING = 1, CCM_ERROR = 2 };
+/* "note", "warning", "error": the words reports and the store use. */
+const char *ccm_severity_name(enum ccm_severity s);
 
 /*
  * One entry of the report. Strings are borrowed for the duration of the

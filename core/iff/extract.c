@@ -5,7 +5,9 @@
 #include "iff/writer.h"
 #include "base/date.h"
 #include "base/spool.h"
+#include "ccmail/fingerprint.h"
 #include "ccmail/names.h"
+#include "iff/srcid.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@ struct att {
  * and the sections agree. */
 struct decision {
 	int skip;
+	char *why;                  /* a policy's no: who said it */
 	char *alias, *display, *first, *last;
 	char **addresses;
 	size_t n_addresses;
@@ -45,10 +48,20 @@ struct xctx {
 	struct ccm_buf enc, carry, tmp, folder;
 	char piece[PIECE];
 	const char *owner;          /* the mailbox's cc:Mail name, NULL for boards */
+	/* The message being written was in the owner's Message Log or Drafts
+	 * in the post office: the owner sent it (or will). Decided before a
+	 * policy moves it, so that where a policy puts a message never
+	 * changes who sent it. */
+	int by_owner;
 	struct decision *users;     /* the policy's word on each directory entry */
 	int policy_failed;          /* the error being returned is a hook's */
 	char **used_aliases;
 	size_t n_aliases;
+	/* the source identity of the message being written (iff/srcid.h) */
+	struct ccm_fp fp;
+	struct ccm_fp_seen seen;    /* fingerprints of the owner so far */
+	struct ccm_srcid id;
+	struct ccm_buf line;
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -301,17 +314,22 @@ static int measure(struct xctx *x, struct ccm_msgfile *f)
 		ssize_t got;
 
 		if (it->kind == CCM_ITEM_TEXT) {
+			if (ccm_fp_item_begin(&x->fp, it) < 0)
+				return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			if (*it->title) {
 				/* Titles of text items are kept as a line of their own. */
 				if ((rc = body_text(x, it->title, strlen(it->title), 0)) < 0 ||
 				    (rc = body_text(x, "\r\n", 2, 0)) < 0)
 					return rc;
 			}
-			while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+			while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+				ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
 				if ((rc = body_text(x, x->piece, (size_t)got, 0)) < 0)
 					return rc;
+			}
 			if (got < 0)
 				return (int)got;
+			ccm_fp_item_end(&x->fp);
 			continue;
 		}
 		{
@@ -377,8 +395,13 @@ static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_of
 					      k + 1 == x->n_atts, a->name, a->position,
 					      a->macbinary ? "Macbinary" : NULL, &off,
 					      x->err);
-		while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+		if (rc == 0 && ccm_fp_item_begin(&x->fp, it) < 0)
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
 			rc = ccm_iff_writer_sec_data(x->w, x->piece, (size_t)got, x->err);
+		}
+		ccm_fp_item_end(&x->fp);
 		if (rc == 0)
 			rc = ccm_iff_writer_sec_end(x->w, x->err);
 		if (rc < 0)
@@ -398,6 +421,36 @@ static const char *priority_value(enum ccm_priority p)
 	return p == CCM_PRIO_URGENT ? "1" : p == CCM_PRIO_LOW ? "-1" : "0";
 }
 
+/*
+ * The "!ccmig-id" or "!ccmig-left-out" line of message m, whose
+ * fingerprint is in x->id.fp, into the current section (iff/srcid.h): the
+ * store knows the message by it in every later run.
+ */
+static int write_id(struct xctx *x, enum ccm_srcid_kind kind,
+		    const struct ccm_message *m, const char *why)
+{
+	long dup = ccm_fp_seen_add(&x->seen, x->id.fp);
+
+	if (dup < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	x->id.kind = kind;
+	x->id.number = m->number;
+	x->id.dup = dup;
+	x->id.why = why;
+	if (ccm_srcid_format(&x->id, &x->line) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	return ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+}
+
+/* A message left out: its identity and who decided, read from its items. */
+static int left_out(struct xctx *x, struct ccm_msgfile *f,
+		    const struct ccm_message *m, const char *why)
+{
+	int rc = ccm_fp_message(&x->fp, f, m, x->piece, PIECE, x->id.fp, x->err);
+
+	return rc < 0 ? rc : write_id(x, CCM_SRCID_LEFT_OUT, m, why);
+}
+
 /* Writes one message: its chain in the secondary, then its row. */
 static int write_message(struct xctx *x, struct ccm_msgfile *f,
 			 const struct ccm_message *m, const char *folder,
@@ -408,11 +461,15 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	long long body_off;
 	int unsent, rc;
 
+	ccm_fp_begin(&x->fp, m);
 	if ((rc = measure(x, f)) < 0 || (rc = write_chain(x, f, &body_off)) < 0)
+		return rc;
+	ccm_fp_final(&x->fp, x->id.fp);
+	if ((rc = write_id(x, CCM_SRCID_MESSAGE, m, NULL)) < 0)
 		return rc;
 	if (m->from_text) {
 		rc = addr_display(x, &m->from, &sender);
-	} else if (x->owner && (!strcmp(folder, "Sent Items") || !strcmp(folder, "Drafts"))) {
+	} else if (x->owner && x->by_owner) {
 		/* Message Log copies were sent by the mailbox's owner. */
 		if ((rc = ccm_name_display(x->owner, &sender)) < 0)
 			rc = ccm_error_set(x->err, rc, "out of memory");
@@ -423,7 +480,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	}
 	if (m->date_state == CCM_DATE_OK)
 		ccm_date_stamp14(m->date.utc, m->date.utc_offset, stamp);
-	unsent = (m->status & CCM_STATUS_DRAFT) || !strcmp(folder, "Drafts");
+	unsent = (m->status & CCM_STATUS_DRAFT) || x->by_owner == 2;
 	ccm_iff_writer_row_begin(x->w);
 	if ((rc = ccm_iff_writer_field(x->w, folder, x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, sender.ptr, x->err)) == 0 &&
@@ -447,11 +504,13 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	return rc;
 }
 
-/* Whether a message is kept; reports it when it is not. */
+/* Whether a message is kept; reports it when it is not, and *why gets
+ * the rule or option that decided. */
 static int keep_message(struct xctx *x, const struct ccm_manifest_entry *e,
-			const struct ccm_message *m, const char *folder, int r8)
+			const struct ccm_message *m, int r8, const char **why)
 {
 	if (r8 && !x->o->keep_r8) {
+		*why = "rule:r8-settings";
 		note(x, CCM_NOTE, "skipped-r8-settings", e->path, m->offset, e->name,
 		     m->number, "message in the R8 client's settings folder '%s' is not "
 		     "migrated (it holds client settings, Q174255); --keep-r8-folders "
@@ -467,13 +526,13 @@ static int keep_message(struct xctx *x, const struct ccm_manifest_entry *e,
 		}
 		if ((x->o->has_since && m->date.utc < x->o->since) ||
 		    (x->o->has_until && m->date.utc >= x->o->until)) {
+			*why = "option:date-range";
 			note(x, CCM_NOTE, "outside-date-range", e->path, m->offset, e->name,
 			     m->number, "message dated '%s' is outside the date range and "
 			     "is not migrated", m->date_text);
 			return 0;
 		}
 	}
-	(void)folder;
 	return 1;
 }
 
@@ -499,7 +558,14 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	}
 	ccm_msgfile_set_keep_macbinary(f, 1);
 	x->st->bytes_in += (unsigned long long)ccm_msgfile_size(f);
+	/* The identity of each message: this file's, this owner's. */
+	ccm_fp_seen_reset(&x->seen);
+	x->id.po = x->b->manifest.post_office;
+	x->id.board = board != NULL;
+	x->id.owner = board ? board : x->owner;
+	x->id.file = e->path;
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
+		const char *why = NULL;
 		int r8 = 0;
 
 		if (board) {
@@ -509,15 +575,21 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
+		x->by_owner = board ? 0 : !strcmp(x->folder.ptr, "Sent Items") ? 1 :
+			       !strcmp(x->folder.ptr, "Drafts") ? 2 : 0;
 		if (x->o->no_mail && !board) {
 			skipped_here++;
+			if ((rc = left_out(x, f, m, "option:no-mail")) < 0)
+				break;
 			continue;
 		}
-		if (!keep_message(x, e, m, x->folder.ptr, r8)) {
+		if (!keep_message(x, e, m, r8, &why)) {
 			x->st->skipped++;
+			if ((rc = left_out(x, f, m, why)) < 0)
+				break;
 			continue;
 		}
-		ov.folder = ov.subject = NULL;
+		ov.folder = ov.subject = ov.decided_by = NULL;
 		ov.unread = -1;
 		if (x->o->policy && x->o->policy->message) {
 			rc = x->o->policy->message(x->o->policy->ctx, m, e->name,
@@ -531,6 +603,9 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 				note(x, CCM_NOTE, "message-skipped-by-policy", e->path, m->offset,
 				     e->name, m->number, "message is not migrated: the "
 				     "policy's message hook said so");
+				if ((rc = left_out(x, f, m, ov.decided_by ? ov.decided_by :
+						   "policy")) < 0)
+					break;
 				continue;
 			}
 			if (ov.folder)
@@ -625,6 +700,7 @@ static int decide_users(struct xctx *x)
 		}
 		if (rc == 0) {
 			d->skip = 1;
+			d->why = dup_opt(out.decided_by ? out.decided_by : "policy");
 			note(x, CCM_NOTE, "user-skipped-by-policy", NULL, -1, e->name, 0,
 			     "user '%s' is not migrated: the policy's user hook said so",
 			     e->name);
@@ -649,6 +725,7 @@ static void free_decisions(struct xctx *x)
 {
 	for (size_t i = 0; x->users && i < x->b->dir.len; i++) {
 		free(x->users[i].alias);
+		free(x->users[i].why);
 		free(x->users[i].display);
 		free(x->users[i].first);
 		free(x->users[i].last);
@@ -673,7 +750,27 @@ static int write_directory(struct xctx *x)
 
 		const struct decision *d = &x->users[i];
 
-		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e) || d->skip)
+		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
+			continue;
+		if (d->skip && unique_alias(x, e, NULL, &alias) < 0) {
+			/* The alias it would have is kept from the others: a
+			 * user's alias does not depend on who else a run takes. */
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		if (d->skip && d->why) {
+			/* A decision, kept in the store as the reason the user
+			 * has no mailbox (a failed hook is a problem: no line). */
+			struct ccm_srcid u = { .kind = CCM_SRCID_LEFT_OUT_USER,
+					       .po = x->b->manifest.post_office,
+					       .owner = e->name, .why = d->why };
+			if (ccm_srcid_format(&u, &x->line) < 0)
+				rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			else
+				rc = ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+			continue;
+		}
+		if (d->skip)
 			continue;
 		if (unique_alias(x, e, d->alias, &alias) < 0 ||
 		    ccm_name_display(e->name, &display) < 0 ||
@@ -950,6 +1047,9 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_buf_init(&x.carry);
 	ccm_buf_init(&x.tmp);
 	ccm_buf_init(&x.folder);
+	ccm_buf_init(&x.line);
+	ccm_fp_init(&x.fp);
+	ccm_srcid_init(&x.id);
 	ccm_extract_safe_name(b->manifest.post_office, &pkl);
 	ccm_buf_adds(&pkl, ".pkl");
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
@@ -991,6 +1091,10 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_buf_release(&x.carry);
 	ccm_buf_release(&x.tmp);
 	ccm_buf_release(&x.folder);
+	ccm_buf_release(&x.line);
+	ccm_fp_release(&x.fp);
+	ccm_fp_seen_release(&x.seen);
+	ccm_srcid_release(&x.id);
 	ccm_buf_release(&pkl);
 	return rc;
 }

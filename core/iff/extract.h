@@ -23,12 +23,17 @@ struct ccm_policy_user {
 	 * to Secondary-Proxy-Addresses after the MIGRATE: one */
 	const char *const *addresses;
 	size_t n_addresses;
+	/* when the hook says no: who decided, "policy:<script>:user" (kept
+	 * in the store as the reason the user is not migrated) */
+	const char *decided_by;
 };
 
 struct ccm_policy_message {
 	const char *folder;            /* NULL: as it is */
 	const char *subject;           /* NULL: as it is */
 	int unread;                    /* -1: as it is, else 0 or 1 */
+	/* when the hook says no: "policy:<script>:message" (or :folder) */
+	const char *decided_by;
 };
 
 struct ccm_policy {

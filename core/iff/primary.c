@@ -978,6 +978,12 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 	return 0;
 }
 
+void ccm_iff_pri_on_note(struct ccm_iff_pri *p, ccm_iff_note_fn fn, void *ctx)
+{
+	p->on_note = fn;
+	p->note_ctx = ctx;
+}
+
 int ccm_iff_pri_next_row(struct ccm_iff_pri *p, const struct ccm_iff_row **row,
 			 struct ccm_error *err)
 {
@@ -999,8 +1005,12 @@ int ccm_iff_pri_next_row(struct ccm_iff_pri *p, const struct ccm_iff_row **row,
 			return 0;
 		}
 		t = ltext(&p->cur, &tl);
-		if (tl > 0 && t[0] == '!')
+		if (tl > 0 && t[0] == '!') {
+			if (p->on_note)
+				p->on_note(p->note_ctx, t + 1, tl - 1, p->cur.line,
+					   p->cur.offset);
 			continue;
+		}
 		if (is_blank(t, tl)) {
 			end_section(p);
 			return 0;

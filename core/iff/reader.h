@@ -218,6 +218,19 @@ int ccm_iff_pri_next_section(struct ccm_iff_pri *p,
 			     struct ccm_error *err);
 
 /*
+ * A comment line inside a section, handed to the caller as it is read:
+ * `text` is the line without its '!' (len bytes, not NUL-terminated, in
+ * the set's code page), `line` and `offset` where it stands. ccmig
+ * carries each row's source identity and extraction's decisions in such
+ * lines (iff/srcid.h); a line comes before the row it speaks of.
+ */
+typedef void (*ccm_iff_note_fn)(void *ctx, const char *text, size_t len,
+				long line, long long offset);
+/* Calls fn for every comment line inside a section from now on (NULL:
+ * none, as when opened). */
+void ccm_iff_pri_on_note(struct ccm_iff_pri *p, ccm_iff_note_fn fn, void *ctx);
+
+/*
  * The next row of the current section: 1 with *row set, 0 when the
  * section ends, negative on a system error. Each row is one logical line:
  * "\\"+CR LF continuations are joined outside quotes, comments and

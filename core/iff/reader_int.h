@@ -80,6 +80,8 @@ struct ccm_iff_pri {
 	char **unknown;                /* unknown column names reported */
 	size_t nunknown;
 	struct ccm_buf tmp;
+	ccm_iff_note_fn on_note;       /* '!' lines inside sections, or NULL */
+	void *note_ctx;
 };
 
 /* Reports with every field given; fmt as printf. */

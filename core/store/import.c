@@ -7,11 +7,15 @@
 #include "store/messages.h"
 #include "store/pab.h"
 #include "store/recipients.h"
+#include "store/sources.h"
 #include "base/buf.h"
 #include "base/tz.h"
 #include "ccmail/address.h"
 #include "iff/csv.h"
 #include "iff/reader.h"
+#include "iff/srcid.h"
+
+#include <xxhash.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +53,10 @@ struct ictx {
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
 	int policy_failed;           /* the last mailbox_for: the policy failed */
+	struct ccm_srcid id;         /* the "!ccmig-id" line before this row */
+	int have_id;
+	struct ccm_srcid note;       /* scratch for the other "!ccmig-" lines */
+	int note_rc;                 /* the first failure handling such a line */
 	char piece[PIECE];
 };
 
@@ -472,6 +480,127 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 	return add_source_addresses(x, *id, addr);
 }
 
+/* ---- source identities and decisions (iff/srcid.h) ---------------------- */
+
+static void key_of(const struct ccm_srcid *id, struct ccm_source_key *k)
+{
+	k->po = id->po;
+	k->board = id->board;
+	k->owner = id->owner;
+	k->fp = id->fp;
+	k->dup = id->dup;
+}
+
+/* Extraction left a message out: kept as that decision, or, when an
+ * earlier run stored the message, as kept (it stays). */
+static int left_out(struct ictx *x, const struct ccm_srcid *id)
+{
+	struct ccm_source_key k;
+	struct ccm_source_record rec;
+	int rc;
+
+	key_of(id, &k);
+	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+		return rc;
+	if (rc == 1 && rec.message_id) {
+		x->st->kept++;
+		return ccm_store_source_record(x->s, &k, id->file, id->number, CCM_SRC_KEPT,
+					       id->why, rec.message_id, x->err);
+	}
+	x->st->left_out++;
+	return ccm_store_source_record(x->s, &k, id->file, id->number, CCM_SRC_LEFT_OUT,
+				       id->why, 0, x->err);
+}
+
+/* The mailbox of a user of post office `po`, 0 when it has none. */
+static int user_mailbox(struct ictx *x, const char *po, const char *name, long long *id)
+{
+	int kind = 0, rc;
+
+	ccm_buf_reset(&x->tmp);
+	ccm_buf_addf(&x->tmp, "%s at %s", name, po);
+	rc = ccm_store_find_address(x->s, "CCMAIL", x->tmp.ptr, id, &kind, x->err);
+	if (rc == 1 && kind != CCM_RECIP_MAILBOX)
+		*id = 0;
+	return rc < 0 ? rc : 0;
+}
+
+/* Extraction left a user out whole: so recorded, or as kept when an
+ * earlier run made the user's mailbox (it stays, with its mail). */
+static int user_left_out(struct ictx *x, const struct ccm_srcid *id)
+{
+	struct ccm_source_key k = { id->po, id->board, id->owner, NULL, 0 };
+	long long mb = 0;
+	int rc = user_mailbox(x, id->po, id->owner, &mb);
+
+	if (rc < 0)
+		return rc;
+	x->st->users_left_out++;
+	return ccm_store_source_mailbox_record(x->s, &k, mb ? CCM_SRC_KEPT :
+					       CCM_SRC_LEFT_OUT, id->why, x->err);
+}
+
+/* A user whose MAILMESSAGE section this run imports is taken, whatever
+ * an earlier run decided ("CCMAIL:Smith, John at SALESPO"). */
+static int user_taken(struct ictx *x, const char *addr)
+{
+	struct ccm_buf type = CCM_BUF_INIT;
+	struct ccm_addr a = { 0 };
+	const char *rest;
+	int rc = 0;
+
+	if (split_typed(addr, &type, &rest) && !strcmp(type.ptr, "CCMAIL") &&
+	    ccm_addr_parse(&a, rest, strlen(rest), NULL, NULL, NULL) == 0 &&
+	    a.po && *a.name) {
+		struct ccm_source_key k = { a.po, 0, a.name, NULL, 0 };
+		rc = ccm_store_source_mailbox_record(x->s, &k, CCM_SRC_MIGRATED, NULL,
+						     x->err);
+	}
+	ccm_buf_release(&type);
+	ccm_addr_release(&a);
+	return rc;
+}
+
+/* A comment line inside a section: ccmig's lines are read, others not. */
+static void on_note(void *ctx, const char *text, size_t len, long line,
+		    long long offset)
+{
+	struct ictx *x = ctx;
+	int rc;
+
+	if (x->note_rc < 0)
+		return;
+	rc = ccm_srcid_parse(&x->note, text, len);
+	if (rc == 0)
+		return;
+	if (rc == CCM_ENOMEM) {
+		x->note_rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		return;
+	}
+	if (rc < 0) {
+		report(x, CCM_WARNING, "bad-source-line", 0, line, offset, NULL,
+		       "this '!ccmig-' line cannot be read (was it edited?); the row "
+		       "after it is imported as a row of another tool's set, known "
+		       "by its place in this file");
+		return;
+	}
+	switch (x->note.kind) {
+	case CCM_SRCID_MESSAGE: {
+		struct ccm_srcid t = x->id;      /* the row after it is this one */
+		x->id = x->note;
+		x->note = t;
+		x->have_id = 1;
+		break;
+	}
+	case CCM_SRCID_LEFT_OUT:
+		x->note_rc = left_out(x, &x->note);
+		break;
+	case CCM_SRCID_LEFT_OUT_USER:
+		x->note_rc = user_left_out(x, &x->note);
+		break;
+	}
+}
+
 /* ---- rows ----------------------------------------------------------------- */
 
 static int ledger_done(struct ictx *x, const struct ccm_iff_row *row)
@@ -481,6 +610,42 @@ static int ledger_done(struct ictx *x, const struct ccm_iff_row *row)
 	if (rc == 1)
 		x->st->rows_already++;
 	return rc;
+}
+
+/*
+ * The directory data of mailbox `id` as the latest run gives it (a
+ * policy may have renamed the user since the mailbox was made): display
+ * name, first and last name, and the alias when no one else holds it;
+ * for a mailbox an import made, not for a custom recipient it converted.
+ */
+static int directory_data(struct ictx *x, const struct ccm_iff_row *row, long long id)
+{
+	const char *display = ccm_iff_row_get(row, CCM_IFF_COL_DISPLAY_NAME, NULL);
+	const char *alias = ccm_iff_row_get(row, CCM_IFF_COL_COMMON_NAME, NULL);
+	struct ccm_recipient r;
+	int rc;
+
+	if ((rc = ccm_store_recipient_get(x->s, id, &r, x->err)) <= 0)
+		return rc;
+	if (r.converted_run || r.dirsync_po) {
+		/* A custom recipient that became the mailbox keeps the
+		 * directory data it had (Q194218): only what ccmig made
+		 * follows the latest run. */
+		ccm_recipient_release(&r);
+		return 0;
+	}
+	if (display && *display) {
+		struct ccm_recipient u = r;
+
+		u.display_name = display;
+		u.first_name = ccm_iff_row_get(row, CCM_IFF_COL_FIRST_NAME, NULL);
+		u.last_name = ccm_iff_row_get(row, CCM_IFF_COL_LAST_NAME, NULL);
+		rc = ccm_store_recipient_update(x->s, &u, x->err);
+	}
+	if (rc >= 0 && alias && *alias && strcasecmp(alias, r.alias))
+		rc = ccm_store_recipient_rename(x->s, id, alias, x->err);
+	ccm_recipient_release(&r);
+	return rc < 0 ? rc : 0;
 }
 
 static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
@@ -530,7 +695,7 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 		x->st->rows_skipped++;
 		return recover(x, sec, row);
 	}
-	return ccm_store_ledger_record(x->s, x->source, row->offset, "mailbox", id, x->err);
+	return directory_data(x, row, id);
 }
 
 /* "Display [TYPE:address]" into its display and address parts. */
@@ -599,8 +764,37 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 	return rc;
 }
 
+/* The folder a MAILMESSAGE row goes to (made when needed). */
+static int row_folder(struct ictx *x, const struct ccm_iff_section *sec,
+		      const struct ccm_iff_row *row, long long mailbox, long long *id)
+{
+	const char *folder = ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL);
+
+	if (sec->is_public)
+		return ccm_store_public_folder_ensure(x->s, folder && *folder ? folder :
+						      "Inbox", id, x->err);
+	return ccm_store_folder_ensure(x->s, mailbox, folder && *folder ? folder : "Inbox",
+				       id, x->err);
+}
+
+/* A row whose message an earlier run stored: placed as this row says. */
+static int place(struct ictx *x, const struct ccm_iff_section *sec,
+		 const struct ccm_iff_row *row, long long mailbox, long long msg)
+{
+	long long folder;
+	int unread = 0, rc;
+
+	if ((rc = row_folder(x, sec, row, mailbox, &folder)) < 0)
+		return rc;
+	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
+	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNREAD, 0, &unread);
+	return ccm_store_message_place(x->s, msg, folder, x->subject.ptr, !unread, x->err);
+}
+
+/* Makes the row's message; *out its id, 0 when the row was skipped
+ * (reported, and written to the recovery file). */
 static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
-		       const struct ccm_iff_row *row, long long mailbox)
+		       const struct ccm_iff_row *row, long long mailbox, long long *out)
 {
 	const enum ccm_iff_col cols[3] = { CCM_IFF_COL_TO, CCM_IFF_COL_CC, CCM_IFF_COL_BCC };
 	struct ccm_store_message m = { 0 };
@@ -608,11 +802,11 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	struct ccm_iff_chain *c = NULL;
 	const struct ccm_iff_secsect *body;
 	struct ccm_date sent, recvd;
-	const char *folder = ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL);
 	char *sender_text = NULL;
 	size_t n_rcpts = 0;
 	int rc, b;
 
+	*out = 0;
 	if (ccm_iff_row_validate(x->p, x->tz) < 0 ||
 	    (rc = ccm_iff_row_chain(x->p, CCM_IFF_COL_BODY, &c, x->err)) == CCM_EMALFORMED) {
 		x->st->rows_skipped++;
@@ -659,14 +853,7 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 			goto out;
 		}
 	}
-	if (sec->is_public) {
-		rc = ccm_store_public_folder_ensure(x->s, folder && *folder ? folder : "Inbox",
-						    &m.folder_id, x->err);
-	} else {
-		rc = ccm_store_folder_ensure(x->s, mailbox, folder && *folder ? folder : "Inbox",
-					     &m.folder_id, x->err);
-	}
-	if (rc < 0)
+	if ((rc = row_folder(x, sec, row, mailbox, &m.folder_id)) < 0)
 		goto out;
 	m.sender_name = sender.display;
 	m.sender_address = sender.address;
@@ -693,12 +880,52 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	    (rc = attachments(x, c, m.id)) < 0)
 		goto out;
 	x->st->messages++;
-	rc = ccm_store_ledger_record(x->s, x->source, row->offset, "message", m.id, x->err);
+	*out = m.id;
 out:
 	ccm_iff_chain_free(c);
 	free(rcpts);
 	free(sender_text);
 	return rc;
+}
+
+/* A row with its source identity: stored once, whatever the set's layout. */
+static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
+			  const struct ccm_iff_row *row, long long mailbox)
+{
+	struct ccm_source_key k;
+	struct ccm_source_record rec;
+	long long id = 0;
+	int rc;
+
+	key_of(&x->id, &k);
+	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+		return rc;
+	if (rc == 1 && rec.message_id) {
+		x->st->rows_already++;
+		if ((rc = place(x, sec, row, mailbox, rec.message_id)) < 0)
+			return rc;
+		x->st->placed += (unsigned long)rc;
+		return ccm_store_source_record(x->s, &k, x->id.file, x->id.number,
+					       CCM_SRC_ALREADY, NULL, rec.message_id, x->err);
+	}
+	if ((rc = message_row(x, sec, row, mailbox, &id)) < 0 || !id)
+		return rc;
+	return ccm_store_source_record(x->s, &k, x->id.file, x->id.number,
+				       CCM_SRC_MIGRATED, NULL, id, x->err);
+}
+
+/* A row of another tool's set: known by its place in the set. */
+static int placed_row(struct ictx *x, const struct ccm_iff_section *sec,
+		      const struct ccm_iff_row *row, long long mailbox)
+{
+	long long id = 0;
+	int rc = ledger_done(x, row);
+
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if ((rc = message_row(x, sec, row, mailbox, &id)) < 0 || !id)
+		return rc;
+	return ccm_store_ledger_record(x->s, x->source, row->offset, "message", id, x->err);
 }
 
 /* ---- personal address books ---------------------------------------------- */
@@ -713,8 +940,20 @@ static const enum ccm_iff_col pab_other[] = {
 	CCM_IFF_COL_MOBILE_NUM, CCM_IFF_COL_PAGER_NUM,
 };
 
+/*
+ * An address book row is known by its mailbox's address and its content
+ * (not by where a set put it: a run that takes other users numbers the
+ * primary files otherwise). Item 0 is the notice of ccm_import's PAB.
+ */
+static long long pab_item(const struct ccm_iff_row *row)
+{
+	long long item = (long long)(XXH3_64bits(row->raw, row->raw_len) >> 1);
+
+	return item ? item : 1;
+}
+
 static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
-		   const struct ccm_iff_row *row, long long mailbox)
+		   const struct ccm_iff_row *row, long long mailbox, long long pab_source)
 {
 	struct ccm_pab_item it = { 0 };
 	const char **members = NULL;
@@ -724,6 +963,10 @@ static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
 	if (ccm_iff_row_validate(x->p, x->tz) < 0) {
 		x->st->rows_skipped++;
 		return recover(x, sec, row);
+	}
+	if ((rc = ccm_store_ledger_find(x->s, pab_source, pab_item(row), NULL, x->err)) != 0) {
+		x->st->rows_already += rc > 0;
+		return rc < 0 ? rc : 0;
 	}
 	it.mailbox_id = mailbox;
 	it.kind = strcasecmp(ccm_iff_row_get(row, CCM_IFF_COL_OBJ_CLASS, NULL), "dl") ?
@@ -761,7 +1004,8 @@ static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
 	if (rc == 0) {
 		ccm_buf_addf(&x->body, "%s  %s\r\n", it.display_name,
 			     it.email ? it.email : "(personal list)");
-		rc = ccm_store_ledger_record(x->s, x->source, row->offset, "pab", id, x->err);
+		rc = ccm_store_ledger_record(x->s, pab_source, pab_item(row), "pab", id,
+					     x->err);
 	}
 	return rc;
 }
@@ -771,8 +1015,8 @@ static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
  * (4.3): here it lists the entries, and the header marks it as made by
  * ccmig, so that verify does not take it for mail of the post office.
  */
-static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
-		      long long mailbox, unsigned long items)
+static int pab_notice(struct ictx *x, long long pab_source, long long mailbox,
+		      unsigned long items)
 {
 	static const struct ccm_store_header mark = { "X-ccmig-generated", "pab-notice" };
 	struct ccm_store_message m = { 0 };
@@ -781,7 +1025,7 @@ static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
 
 	if (items == 0)
 		return 0;
-	if ((rc = ccm_store_ledger_find(x->s, x->source, sec->offset, NULL, x->err)) != 0)
+	if ((rc = ccm_store_ledger_find(x->s, pab_source, 0, NULL, x->err)) != 0)
 		return rc < 0 ? rc : 0;     /* made by an earlier run */
 	ccm_buf_addf(&text, "Your cc:Mail private address book was migrated with "
 		     "your mailbox: %lu entries and personal lists, kept in your "
@@ -797,7 +1041,7 @@ static int pab_notice(struct ictx *x, const struct ccm_iff_section *sec,
 		rc = ccm_store_message_add(x->s, &m, &m.id, x->err);
 	}
 	if (rc == 0)
-		rc = ccm_store_ledger_record(x->s, x->source, sec->offset, "pab-notice",
+		rc = ccm_store_ledger_record(x->s, pab_source, 0, "pab-notice",
 					     m.id, x->err);
 	ccm_buf_release(&text);
 	return rc;
@@ -881,11 +1125,12 @@ static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
 static int section(struct ictx *x, const struct ccm_iff_section *sec)
 {
 	const struct ccm_iff_row *row;
-	long long mailbox = 0;
+	long long mailbox = 0, pab_source = 0;
 	unsigned long items = 0;
 	int rc;
 
 	x->st->sections++;
+	x->have_id = 0;
 	if (sec->bad)
 		return skip_section(x, sec, "its keyword or column header line cannot be read");
 	if ((sec->kind == CCM_IFF_MAILMESSAGE && !sec->is_public) ||
@@ -903,29 +1148,43 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 			       "--create-mailboxes", a);
 			return skip_section(x, sec, "its mailbox was not found");
 		}
+		if (sec->kind == CCM_IFF_PAB)
+			rc = ccm_store_ledger_source(x->s, "pab", a, &pab_source, x->err);
+		else
+			rc = user_taken(x, a);
+		if (rc < 0)
+			return rc;
 	}
 	ccm_buf_reset(&x->body);     /* the address book's list, for its notice */
 	while ((rc = ccm_iff_pri_next_row(x->p, &row, x->err)) > 0) {
+		unsigned long before = x->st->rows_already;
+
 		x->st->rows++;
+		if (x->note_rc < 0)
+			return x->note_rc;
 		if (row->bad) {
 			x->st->rows_skipped++;
 			rc = recover(x, sec, row);
-		} else if ((rc = ledger_done(x, row)) != 0) {
-			rc = rc > 0 ? 0 : rc;
 		} else if (sec->kind == CCM_IFF_DIRECTORY) {
 			rc = directory_row(x, sec, row);
 		} else if (sec->kind == CCM_IFF_PAB) {
-			if ((rc = pab_row(x, sec, row, mailbox)) == 0)
+			if ((rc = pab_row(x, sec, row, mailbox, pab_source)) == 0 &&
+			    x->st->rows_already == before)
 				items++;
+		} else if (x->have_id) {
+			rc = identified_row(x, sec, row, mailbox);
 		} else {
-			rc = message_row(x, sec, row, mailbox);
+			rc = placed_row(x, sec, row, mailbox);
 		}
+		x->have_id = 0;
 		if (rc < 0)
 			return rc;
 		ccm_fault_point();
 	}
+	if (rc == 0 && x->note_rc < 0)
+		rc = x->note_rc;
 	if (rc == 0 && sec->kind == CCM_IFF_PAB)
-		rc = pab_notice(x, sec, mailbox, items);
+		rc = pab_notice(x, pab_source, mailbox, items);
 	return rc;
 }
 
@@ -949,9 +1208,11 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	ccm_buf_init(&x.tmp);
 	ccm_buf_init(&x.addr);
 	ccm_csv_line_init(&x.multi);
+	ccm_srcid_init(&x.id);
+	ccm_srcid_init(&x.note);
 	if ((rc = ccm_tz_open(&x.tz, o->time_zone, err)) < 0)
-		return rc;
-	if ((rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
+		goto done;
+	if (!o->in_run && (rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
 		goto finish;
@@ -974,6 +1235,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		}
 		if (rc < 0)
 			break;
+		ccm_iff_pri_on_note(x.p, on_note, &x);
 		while ((rc = ccm_iff_pri_next_section(x.p, &sec, err)) > 0) {
 			/* Each section is one transaction: a run killed in the
 			 * middle of one leaves none of it, and the ledger lets the
@@ -1005,7 +1267,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		       st->recovery, ccm_iff_set_dir(x.set), st->recovery);
 	ccm_iff_set_free(x.set);
 finish:
-	{
+	if (!o->in_run) {
 		struct ccm_store_count counts[] = {
 			{ "sections", (long long)st->sections },
 			{ "sections_skipped", (long long)st->sections_skipped },
@@ -1016,6 +1278,10 @@ finish:
 			{ "custom_converted", (long long)st->converted },
 			{ "messages", (long long)st->messages },
 			{ "attachments", (long long)st->attachments },
+			{ "placed", (long long)st->placed },
+			{ "left_out", (long long)st->left_out },
+			{ "kept", (long long)st->kept },
+			{ "users_left_out", (long long)st->users_left_out },
 		};
 		ccm_store_run_finish(s, rc < 0 ? 2 : st->rows_skipped || st->sections_skipped,
 				     counts, sizeof(counts) / sizeof(counts[0]), NULL);
@@ -1027,5 +1293,7 @@ done:
 	ccm_buf_release(&x.tmp);
 	ccm_buf_release(&x.addr);
 	ccm_csv_line_release(&x.multi);
+	ccm_srcid_release(&x.id);
+	ccm_srcid_release(&x.note);
 	return rc < 0 ? rc : 0;
 }

@@ -38,6 +38,10 @@ struct ccm_import_opts {
 	 * office's); NULL or "" means UTC. */
 	const char *time_zone;
 	const struct ccm_import_policy *policy;   /* NULL: none */
+	/* 1: the caller has started the store's run (ccm_migrate records
+	 * one run for extract and import) and finishes it; 0: the import
+	 * records a run of its own, "import" with the packing list. */
+	int in_run;
 };
 
 struct ccm_import_stats {
@@ -45,6 +49,11 @@ struct ccm_import_stats {
 	unsigned long rows, rows_skipped, rows_already;
 	unsigned long mailboxes_created, converted, messages, attachments;
 	unsigned long long attachment_bytes;
+	/* Rows known by their source identity (iff/srcid.h): of rows_already,
+	 * those a policy placed anew (folder, subject, read flag); messages
+	 * extraction left out, and of those the ones an earlier run stored,
+	 * which stay; users left out whole. */
+	unsigned long placed, left_out, kept, users_left_out;
 	char recovery[64];          /* RECOVER-NNNN.pkl when one was written */
 };
 

@@ -124,6 +124,22 @@ int ccm_store_run_start(struct ccm_store *s, const char *command,
 	return 0;
 }
 
+int ccm_store_run_source(struct ccm_store *s, const char *po_path,
+			 const char *policies, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+
+	if (!s->run_id)
+		return ccm_error_set(err, CCM_EINVAL, "no run to describe");
+	if (!(st = ccm_st(s, ST_RUN_SOURCE,
+			  "UPDATE runs SET po_path = ?2, policies = ?3 WHERE id = ?1", err)))
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, s->run_id);
+	ccm_bind_text(st, 2, po_path);
+	ccm_bind_text(st, 3, policies);
+	return ccm_st_run(s, st, err, "recording what a run read");
+}
+
 int ccm_store_run_finish(struct ccm_store *s, int status,
 			 const struct ccm_store_count *counts, size_t n,
 			 struct ccm_error *err)

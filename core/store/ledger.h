@@ -61,6 +61,14 @@ int ccm_store_run_start(struct ccm_store *s, const char *command,
 			const char *args, long long *run_id,
 			struct ccm_error *err);
 
+/*
+ * Records what the current run read: the post office's folder (NULL:
+ * none) and its policies, one "SHA-256  path" line each (NULL: none), so
+ * that a run says what it was given, not only what it was told.
+ */
+int ccm_store_run_source(struct ccm_store *s, const char *po_path,
+			 const char *policies, struct ccm_error *err);
+
 /* A named count of a run ("custom_created", "messages" ...). */
 struct ccm_store_count {
 	const char *name;

@@ -3,6 +3,7 @@
 #include "store/store_int.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const rcpt_names[] = { NULL, "to", "cc", "bcc" };
@@ -111,6 +112,19 @@ int ccm_store_messages(struct ccm_store *s, long long folder,
 	return rc;
 }
 
+int ccm_store_message_get(struct ccm_store *s, long long id,
+			  struct ccm_store_cursor **out, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(s, CUR_MESSAGE,
+		"SELECT id, folder_id, sender_name, sender_address, subject, "
+		"sent_utc, sent_text, received_utc, received_text, priority, "
+		"is_read, is_unsent, body FROM messages WHERE id = ?1", out, err);
+
+	if (rc == 0)
+		sqlite3_bind_int64((*out)->st, 1, id);
+	return rc;
+}
+
 int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,
 			   struct ccm_error *err)
 {
@@ -189,4 +203,75 @@ int ccm_store_next_header(struct ccm_store_cursor *c, struct ccm_store_header *h
 		h->value = ccm_col_text(c->st, 1);
 	}
 	return rc;
+}
+
+int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_id,
+			    const char *subject, int read, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	long long old = 0;
+	int rc;
+
+	if (!(st = ccm_st(s, ST_MSG_PLACE,
+			  "SELECT folder_id, subject IS ?2, is_read = ?3 FROM messages "
+			  "WHERE id = ?1", err)))
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	ccm_bind_text(st, 2, subject);
+	sqlite3_bind_int(st, 3, read != 0);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) == folder_id &&
+	    sqlite3_column_int(st, 1) && sqlite3_column_int(st, 2)) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	if (rc == SQLITE_ROW)
+		old = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return ccm_error_set(err, CCM_ENOTFOUND, "no message %lld in the store", id);
+	if (rc != SQLITE_ROW)
+		return ccm_st_fail(s, rc, err, "reading message %lld", id);
+	/* Rare (a policy changed between runs): no cached statements. */
+	{
+		char sql[512];
+		char *msg = NULL;
+
+		snprintf(sql, sizeof(sql), "UPDATE messages SET folder_id = %lld, "
+			 "subject = ?1, is_read = %d WHERE id = %lld", folder_id,
+			 read != 0, id);
+		sqlite3_stmt *up;
+		if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &up, NULL)) != SQLITE_OK)
+			return ccm_st_fail(s, rc, err, "moving message %lld", id);
+		ccm_bind_text(up, 1, subject);
+		rc = sqlite3_step(up);
+		sqlite3_finalize(up);
+		if (rc != SQLITE_DONE)
+			return ccm_st_fail(s, rc, err, "moving message %lld", id);
+		for (long long f = old; f && f != folder_id; ) {
+			long long parent = 0;
+			sqlite3_stmt *q;
+
+			snprintf(sql, sizeof(sql), "SELECT parent_id FROM folders WHERE id = "
+				 "%lld AND special IS NULL AND NOT EXISTS (SELECT 1 FROM "
+				 "messages WHERE folder_id = %lld) AND NOT EXISTS (SELECT 1 "
+				 "FROM folders WHERE parent_id = %lld)", f, f, f);
+			if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)) != SQLITE_OK)
+				return ccm_st_fail(s, rc, err, "looking at folder %lld", f);
+			rc = sqlite3_step(q);
+			if (rc == SQLITE_ROW)
+				parent = sqlite3_column_int64(q, 0);
+			sqlite3_finalize(q);
+			if (rc != SQLITE_ROW)
+				break;
+			snprintf(sql, sizeof(sql), "DELETE FROM folders WHERE id = %lld", f);
+			if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
+				sqlite3_free(msg);
+				return ccm_st_fail(s, rc, err, "removing emptied folder %lld", f);
+			}
+			ccm_store_folder_cache_clear(s);
+			f = parent;
+		}
+	}
+	return 1;
 }

@@ -63,6 +63,18 @@ struct ccm_store_message {
 int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
 			  long long *id, struct ccm_error *err);
 
+/*
+ * Places message `id` as the latest run says it goes: in folder
+ * `folder_id`, with `subject` and the read flag `read` (a policy may move
+ * or rename what an earlier run stored). Returns 1 when anything changed,
+ * 0 when it was so already, or a negative code. A folder it leaves empty,
+ * with no folder below it and not one of the well-known ones, is removed
+ * (it held only what an earlier policy put there), and so are its parents
+ * that become empty so.
+ */
+int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_id,
+			    const char *subject, int read, struct ccm_error *err);
+
 /* ---- attachments -------------------------------------------------------
  *
  * An attachment is a name, its order in the message, its position in the
@@ -173,6 +185,10 @@ void ccm_store_blob_close(struct ccm_store_blob *b);
 /* ---- cursors (rules in store.h) ---------------------------------- */
 
 /* Messages of folder `folder`, in id (import) order. */
+/* Message `id` alone, as a cursor of ccm_store_next_message (no row when
+ * there is no such message). */
+int ccm_store_message_get(struct ccm_store *s, long long id,
+			  struct ccm_store_cursor **out, struct ccm_error *err);
 int ccm_store_messages(struct ccm_store *s, long long folder,
 		       struct ccm_store_cursor **out, struct ccm_error *err);
 int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,

@@ -1,6 +1,7 @@
 /* migrate.c: one-step migration: extract into a set, import it, remove it. */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "store/migrate.h"
+#include "store/ledger.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -25,17 +26,56 @@ static int remove_tree(const char *dir)
 	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static void finish(struct ccm_store *s, const struct ccm_migrate_stats *st,
+		   int status)
+{
+	const struct ccm_import_stats *i = &st->import;
+	struct ccm_store_count counts[] = {
+		{ "users", (long long)st->extract.users },
+		{ "extracted", (long long)st->extract.messages },
+		{ "not_extracted", (long long)st->extract.skipped },
+		{ "sections", (long long)i->sections },
+		{ "sections_skipped", (long long)i->sections_skipped },
+		{ "rows", (long long)i->rows },
+		{ "rows_skipped", (long long)i->rows_skipped },
+		{ "rows_already", (long long)i->rows_already },
+		{ "mailboxes_created", (long long)i->mailboxes_created },
+		{ "custom_converted", (long long)i->converted },
+		{ "messages", (long long)i->messages },
+		{ "attachments", (long long)i->attachments },
+		{ "placed", (long long)i->placed },
+		{ "left_out", (long long)i->left_out },
+		{ "kept", (long long)i->kept },
+		{ "users_left_out", (long long)i->users_left_out },
+	};
+
+	ccm_store_run_finish(s, status, counts, sizeof(counts) / sizeof(counts[0]), NULL);
+}
+
 int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		const struct ccm_migrate_opts *o, struct ccm_migrate_stats *st,
 		struct ccm_error *err)
 {
 	struct ccm_import_opts io = { o->create_mailboxes, b->manifest.time_zone,
-				      o->import_policy };
+				      o->import_policy, 1 };
+	struct ccm_report *rep = b->rep;
+	struct ccm_store_sink sink;
 	char tmp[2048], pkl[8192];
 	const char *dir = o->keep_files;
+	long long run;
 	int rc;
 
 	memset(st, 0, sizeof(*st));
+	if ((rc = ccm_store_run_start(s, "migrate", o->args, &run, err)) < 0)
+		return rc;
+	if ((rc = ccm_store_run_source(s, b->root, o->policies, err)) < 0) {
+		finish(s, st, 2);
+		return rc;
+	}
+	/* Everything reported from here on is also an event of the run:
+	 * extraction's decisions as much as the import's problems. */
+	ccm_store_sink_init(&sink, s, rep);
+	b->rep = &sink.report;
 	if (!dir) {
 		struct stat sb;
 		/* Beside the store, under a name of its own: a run killed half
@@ -45,16 +85,20 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		if (lstat(tmp, &sb) == 0) {
 			struct ccm_diag d = { CCM_NOTE, "stale-migration-files", 0, tmp, 0, -1,
 					      NULL, 0, NULL };
-			if (remove_tree(tmp) != 0)
-				return ccm_error_sys(err, errno, "cannot remove '%s', left by "
-						     "an earlier run; remove it by hand", tmp);
+			if (remove_tree(tmp) != 0) {
+				rc = ccm_error_sys(err, errno, "cannot remove '%s', left by "
+						   "an earlier run; remove it by hand", tmp);
+				goto out;
+			}
 			ccm_reportf(b->rep, &d, "removed the migration files an earlier, "
 				    "interrupted run left");
 		}
-		if (mkdir(tmp, 0700) != 0)
-			return ccm_error_sys(err, errno, "cannot make the folder '%s' for the "
-					     "migration files (the store's folder needs room "
-					     "for them)", tmp);
+		if (mkdir(tmp, 0700) != 0) {
+			rc = ccm_error_sys(err, errno, "cannot make the folder '%s' for the "
+					   "migration files (the store's folder needs room "
+					   "for them)", tmp);
+			goto out;
+		}
 		/* The set goes into a fresh subfolder the writer creates. */
 		snprintf(st->set_dir, sizeof(st->set_dir), "%s/set", tmp);
 	} else {
@@ -67,12 +111,17 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 	}
 	if (!dir && rc == 0 && !st->import.recovery[0]) {
 		if (remove_tree(tmp) != 0)
-			return ccm_error_sys(err, errno, "migrated, but cannot remove the "
-					     "temporary folder '%s'", tmp);
-		st->set_dir[0] = '\0';
+			rc = ccm_error_sys(err, errno, "migrated, but cannot remove the "
+					   "temporary folder '%s'", tmp);
+		else
+			st->set_dir[0] = '\0';
 	} else if (!dir && rc < 0) {
 		remove_tree(tmp);
 		st->set_dir[0] = '\0';
 	}
+out:
+	b->rep = rep;
+	finish(s, st, rc < 0 ? 2 : (rep->counts[CCM_ERROR] || rep->counts[CCM_WARNING] ||
+				    st->import.rows_skipped) ? 1 : 0);
 	return rc;
 }

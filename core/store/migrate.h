@@ -13,6 +13,10 @@ struct ccm_migrate_opts {
 	 * NULL: the folder "<store>.migrating" beside the store, removed
 	 * afterwards (and at the start, when a killed run left it). */
 	const char *keep_files;
+	/* The run as the store records it: the command line as the user
+	 * typed it, and the policies as "SHA-256  path" lines (NULL: none). */
+	const char *args;
+	const char *policies;
 };
 
 struct ccm_migrate_stats {
@@ -24,8 +28,12 @@ struct ccm_migrate_stats {
 /*
  * The wizard's one-step mode, right: ccm_extract() of bundle `b` into a
  * set, then ccm_import() of that set into `s`, with the bundle's time zone
- * for the set's local dates. Problems of both steps go to b->rep. The set
- * is removed afterwards unless keep_files is given, or the import skipped
+ * for the set's local dates. It is one run of the store ("migrate", with
+ * o->args, the bundle's folder and o->policies), and everything both steps
+ * report goes to b->rep and into the store's events, extraction's
+ * decisions included. The run's status is 2 when it failed, 1 when b->rep
+ * holds a warning or an error, or a row was skipped, else 0. The set is
+ * removed afterwards unless keep_files is given, or the import skipped
  * something (then its recovery file needs the set: the folder is kept and
  * named in st->set_dir). Returns 0 or a negative code (err filled).
  */

@@ -336,6 +336,32 @@ int ccm_store_convert_to_mailbox(struct ccm_store *s, long long id,
 	return ccm_store_make_special_folders(s, id, err);
 }
 
+int ccm_store_recipient_rename(struct ccm_store *s, long long id, const char *alias,
+			       struct ccm_error *err)
+{
+	long long holder = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!alias || !*alias)
+		return 0;
+	if ((rc = alias_holder(s, alias, &holder, NULL, err)) != 0)
+		return rc < 0 ? rc : 0;      /* this one's already, or another's */
+	/* Rare: a policy renamed a user between runs. */
+	if ((rc = sqlite3_prepare_v2(s->db, "UPDATE recipients SET alias = ?2, "
+				     "updated_run = ?3 WHERE id = ?1", -1, &st,
+				     NULL)) != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "renaming recipient %lld", id);
+	sqlite3_bind_int64(st, 1, id);
+	ccm_bind_text(st, 2, alias);
+	ccm_bind_id(st, 3, s->run_id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "renaming recipient %lld", id);
+	return sqlite3_changes(s->db) > 0;
+}
+
 int ccm_store_unique_alias(struct ccm_store *s, const char *base,
 			   struct ccm_buf *out, struct ccm_error *err)
 {

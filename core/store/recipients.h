@@ -75,6 +75,15 @@ int ccm_store_recipient_update(struct ccm_store *s, const struct ccm_recipient *
 			       struct ccm_error *err);
 
 /*
+ * Gives recipient `id` the alias `alias`, as the latest run's policy
+ * names it, when no other recipient holds it (any case). Returns 1 when
+ * renamed, 0 when it had it already or another holds it (nothing
+ * written), or a negative code.
+ */
+int ccm_store_recipient_rename(struct ccm_store *s, long long id, const char *alias,
+			       struct ccm_error *err);
+
+/*
  * Reads recipient `id` into *out; its strings are copied and owned by
  * *out until ccm_recipient_release(). Returns 1, 0 when there is no such
  * recipient (*out zeroed), or a negative code.

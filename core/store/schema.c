@@ -202,6 +202,42 @@ static const char schema_v2[] =
 	");\n";
 
 /*
+ * Version 3: the identity of every source message and what the latest run
+ * decided of it (store/sources.h), and runs that say where they read from
+ * and with which policies. The ledger stays for rows of sets that carry
+ * no identity (written by other tools) and for address books.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE source_messages (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  po TEXT NOT NULL,\n"              /* post office, upper case */
+	"  owner TEXT NOT NULL,\n"           /* 'u:' or 'b:' and the match key of the name */
+	"  owner_name TEXT NOT NULL,\n"      /* the name as written */
+	"  fingerprint TEXT NOT NULL,\n"
+	"  dup INTEGER NOT NULL,\n"
+	"  file TEXT,\n"
+	"  number INTEGER,\n"
+	"  decision TEXT NOT NULL CHECK (decision IN "
+	"('migrated','already','kept','left-out')),\n"
+	"  reason TEXT,\n"
+	"  message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,\n"
+	"  run_id INTEGER REFERENCES runs(id),\n"
+	"  UNIQUE (po, owner, fingerprint, dup)\n"
+	");\n"
+	"CREATE INDEX source_messages_message ON source_messages(message_id);\n"
+	"CREATE TABLE source_mailboxes (\n"
+	"  po TEXT NOT NULL,\n"
+	"  owner TEXT NOT NULL,\n"
+	"  owner_name TEXT NOT NULL,\n"
+	"  decision TEXT NOT NULL CHECK (decision IN ('migrated','kept','left-out')),\n"
+	"  reason TEXT,\n"
+	"  run_id INTEGER REFERENCES runs(id),\n"
+	"  PRIMARY KEY (po, owner)\n"
+	") WITHOUT ROWID;\n"
+	"ALTER TABLE runs ADD COLUMN po_path TEXT;\n"
+	"ALTER TABLE runs ADD COLUMN policies TEXT;\n";
+
+/*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
  * a store of any older version goes through every step after its own.
@@ -209,6 +245,7 @@ static const char schema_v2[] =
 static const char *const upgrades[] = {
 	schema_v1,        /* 0 -> 1: an empty file becomes a store */
 	schema_v2,        /* 1 -> 2: personal address books */
+	schema_v3,        /* 2 -> 3: source identities and decisions */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

@@ -303,6 +303,8 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	ccm_buf_init(&s->key);
 	ccm_buf_init(&s->key2);
 	ccm_buf_init(&s->ledger_kind);
+	ccm_buf_init(&s->src_reason);
+	ccm_buf_init(&s->src_file);
 	s->part_size = CCM_STORE_PART_SIZE;
 	s->fc_owner = -1;
 	s->readonly = !!(flags & CCM_STORE_READONLY);
@@ -396,6 +398,8 @@ void ccm_store_close(struct ccm_store *s)
 	ccm_buf_release(&s->key);
 	ccm_buf_release(&s->key2);
 	ccm_buf_release(&s->ledger_kind);
+	ccm_buf_release(&s->src_reason);
+	ccm_buf_release(&s->src_file);
 	free(s->path);
 	free(s);
 }

@@ -29,6 +29,8 @@ enum {
 	ST_RUN_INSERT, ST_RUN_FINISH, ST_RUN_COUNT, ST_EVENT_INSERT,
 	ST_PAB_INSERT, ST_PAB_MEMBER_INSERT,
 	ST_META_GET, ST_META_SET,
+	ST_SRC_FIND, ST_SRC_RECORD, ST_SRCBOX_FIND, ST_SRCBOX_RECORD,
+	ST_MSG_PLACE, ST_RUN_SOURCE, ST_SRC_PO_OF,
 	ST_COUNT
 };
 
@@ -52,6 +54,7 @@ struct ccm_store {
 	struct ccm_buf key;             /* scratch for match keys */
 	struct ccm_buf key2;
 	struct ccm_buf ledger_kind;     /* what ccm_store_ledger_find returned */
+	struct ccm_buf src_reason, src_file;  /* what ccm_store_source_find returned */
 	/* Open cursors, so that closing the store can detach them; and the
 	 * statements of freed cursors, reset, for the next cursor of the same
 	 * SQL (an export opens three cursors a message: preparing them was a

@@ -1,10 +1,12 @@
-/* verify.c: is everything of a post office in the store? */
+/* verify.c: does the store account for every message of a post office? */
 #include "store/verify.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"
+#include "store/sources.h"
 #include "base/buf.h"
 #include "base/sha256.h"
+#include "ccmail/fingerprint.h"
 #include "iff/extract.h"
 
 #include <stdio.h>
@@ -12,10 +14,16 @@
 #include <string.h>
 #include <strings.h>
 
-/* One message as a comparable line, and where it came from. */
+/*
+ * One message as comparable text. `content` is what no policy changes:
+ * date, number of recipients, attachment contents; `head` what a policy
+ * may change: folder (any case), subject, read and unsent flags.
+ */
 struct print {
-	char *key;
+	long long id;               /* store message; source: the one it became */
+	char *head, *content;
 	char *where;
+	int matched;
 };
 
 struct plist {
@@ -28,11 +36,18 @@ struct vctx {
 	struct ccm_store *s;
 	struct ccm_verify_stats *st;
 	struct ccm_error *err;
-	struct ccm_buf key, folder, norm;
+	int list;
+	const char *owner;          /* the user or board being verified */
+	const char *owner_why;      /* the latest run left the owner out: why */
+	int board;                  /* the owner is a bulletin board */
+	struct ccm_buf head, content, folder, norm, reason, po;
+	struct ccm_fp fp;
+	struct ccm_fp_seen seen;
 	char piece[65536];
 };
 
-static int plist_add(struct plist *l, const char *key, const char *where)
+static int plist_add(struct plist *l, long long id, const char *head,
+		     const char *content, const char *where)
 {
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -42,9 +57,12 @@ static int plist_add(struct plist *l, const char *key, const char *where)
 		l->v = v;
 		l->cap = cap;
 	}
-	l->v[l->len].key = ccm_strdup(key);
+	l->v[l->len].id = id;
+	l->v[l->len].matched = 0;
+	l->v[l->len].head = ccm_strdup(head);
+	l->v[l->len].content = ccm_strdup(content);
 	l->v[l->len].where = ccm_strdup(where);
-	if (!l->v[l->len].key || !l->v[l->len].where)
+	if (!l->v[l->len].head || !l->v[l->len].content || !l->v[l->len].where)
 		return CCM_ENOMEM;
 	l->len++;
 	return 0;
@@ -53,29 +71,59 @@ static int plist_add(struct plist *l, const char *key, const char *where)
 static void plist_release(struct plist *l)
 {
 	for (size_t i = 0; i < l->len; i++) {
-		free(l->v[i].key);
+		free(l->v[i].head);
+		free(l->v[i].content);
 		free(l->v[i].where);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
-static int by_key(const void *a, const void *b)
+void ccm_verify_stats_release(struct ccm_verify_stats *st)
 {
-	return strcmp(((const struct print *)a)->key, ((const struct print *)b)->key);
+	for (size_t i = 0; i < st->n_reasons; i++)
+		free(st->reasons[i].reason);
+	free(st->reasons);
+	st->reasons = NULL;
+	st->n_reasons = 0;
 }
 
-/* The fields both sides have, in one line; folder names in any case. */
-static void key_head(struct ccm_buf *k, const char *folder, const char *subject,
-		     int dated, long long utc, int read, int unsent, size_t rcpts)
+static int count_reason(struct ccm_verify_stats *st, const char *reason,
+			unsigned long n)
+{
+	struct ccm_verify_reason *v;
+
+	st->decided += n;
+	for (size_t i = 0; i < st->n_reasons; i++)
+		if (!strcmp(st->reasons[i].reason, reason)) {
+			st->reasons[i].messages += n;
+			return 0;
+		}
+	v = realloc(st->reasons, (st->n_reasons + 1) * sizeof(*v));
+	if (!v)
+		return CCM_ENOMEM;
+	st->reasons = v;
+	if (!(v[st->n_reasons].reason = ccm_strdup(reason)))
+		return CCM_ENOMEM;
+	v[st->n_reasons++].messages = n;
+	return 0;
+}
+
+static void head_of(struct ccm_buf *k, const char *folder, const char *subject,
+		    int read, int unsent)
 {
 	ccm_buf_reset(k);
 	for (const char *p = folder; *p; p++)
 		ccm_buf_addch(k, (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p);
-	ccm_buf_addf(k, "\x1f%s\x1f", subject ? subject : "");
+	ccm_buf_addf(k, "\x1f%s\x1f%d%d", subject ? subject : "", read, unsent);
+}
+
+static void content_of(struct ccm_buf *k, int dated, long long utc, size_t rcpts)
+{
+	ccm_buf_reset(k);
 	if (dated)
 		ccm_buf_addf(k, "%lld", utc);
-	ccm_buf_addf(k, "\x1f%d%d\x1f%zu", read, unsent, rcpts);
+	ccm_buf_addf(k, "\x1f%zu", rcpts);
 }
 
 static void hex32(struct ccm_buf *k, const unsigned char h[32])
@@ -86,22 +134,54 @@ static void hex32(struct ccm_buf *k, const unsigned char h[32])
 	ccm_buf_addf(k, "\x1f%s", hex);
 }
 
-/* Source side: every message of one mail file. */
+static void problem(struct vctx *x, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void problem(struct vctx *x, const char *kind, const char *fmt, ...)
+{
+	struct ccm_diag d = { CCM_ERROR, kind, 0, NULL, 0, -1, x->owner, 0, NULL };
+	va_list ap;
+
+	va_start(ap, fmt);
+	ccm_reportv(x->b->rep, &d, fmt, ap);
+	va_end(ap);
+}
+
+/* The subject out of a head, for messages. */
+static const char *subject_of(const struct print *p, char out[128])
+{
+	const char *s = strchr(p->head, '\x1f');
+	size_t n = s ? strcspn(s + 1, "\x1f") : 0;
+
+	snprintf(out, 128, "%.*s", (int)(n < 100 ? n : 100), s ? s + 1 : "");
+	return out;
+}
+
+/*
+ * Source side: every message of one mail file, its prints and identity.
+ * Messages the store holds by identity go to `held` (with the id they
+ * became); messages decided are counted; the rest go to `unknown`, to be
+ * matched the way stores without identities are.
+ */
 static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
-			 const char *board, struct plist *out)
+			 const char *board, struct plist *held, struct plist *unknown)
 {
 	struct ccm_msgfile *f;
 	const struct ccm_message *m;
 	struct ccm_error oerr;
-	char where[512];
+	char where[600], fp[CCM_FP_HEX];
 	int rc;
 
 	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0)
 		return 0;     /* reported when the bundle was read */
 	ccm_msgfile_set_keep_macbinary(f, 1);   /* as extract keeps it */
+	ccm_fp_seen_reset(&x->seen);
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
+		struct ccm_source_key k = { x->b->manifest.post_office, board != NULL,
+					    x->owner, fp, 0 };
+		struct ccm_source_record rec;
 		const struct ccm_item *it;
 		int r8 = 0;
+		long dup;
 
 		if (board) {
 			ccm_buf_reset(&x->folder);
@@ -114,38 +194,70 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
-		key_head(&x->key, x->norm.ptr, m->subject,
-			 m->date_state == CCM_DATE_OK, m->date.utc,
-			 !(m->status & CCM_STATUS_UNREAD),
-			 (m->status & CCM_STATUS_DRAFT) || !strcmp(x->norm.ptr, "Drafts"),
-			 m->to.len + m->cc.len + m->bcc.len);
+		head_of(&x->head, x->norm.ptr, m->subject, !(m->status & CCM_STATUS_UNREAD),
+			(m->status & CCM_STATUS_DRAFT) || !strcmp(x->norm.ptr, "Drafts"));
+		content_of(&x->content, m->date_state == CCM_DATE_OK, m->date.utc,
+			   m->to.len + m->cc.len + m->bcc.len);
+		/* One pass over the items: the fingerprint, and the SHA-256 of
+		 * each attachment for the comparison. */
+		ccm_fp_begin(&x->fp, m);
 		while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
 			struct ccm_sha256 h;
 			unsigned char d[32];
 			ssize_t got;
 
-			if (it->kind == CCM_ITEM_TEXT)
-				continue;
+			if (ccm_fp_item_begin(&x->fp, it) < 0) {
+				rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+				break;
+			}
 			ccm_sha256_init(&h);
 			while ((got = ccm_msgfile_read(f, x->piece, sizeof(x->piece), x->err)) > 0) {
-				ccm_sha256_update(&h, x->piece, (size_t)got);
-				x->st->attachment_bytes += (unsigned long long)got;
+				ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+				if (it->kind != CCM_ITEM_TEXT) {
+					ccm_sha256_update(&h, x->piece, (size_t)got);
+					x->st->attachment_bytes += (unsigned long long)got;
+				}
 			}
 			if (got < 0) {
 				rc = (int)got;
 				break;
 			}
-			ccm_sha256_final(&h, d);
-			hex32(&x->key, d);
+			ccm_fp_item_end(&x->fp);
+			if (it->kind != CCM_ITEM_TEXT) {
+				ccm_sha256_final(&h, d);
+				hex32(&x->content, d);
+			}
 		}
 		if (rc < 0)
 			break;
-		snprintf(where, sizeof(where), "%s message %ld%s", e->path, m->number,
-			 r8 ? " (an R8 settings folder: extract skips it unless "
-			 "--keep-r8-folders)" : "");
-		if ((rc = plist_add(out, x->key.ptr, where)) < 0)
+		ccm_fp_final(&x->fp, fp);
+		if ((dup = ccm_fp_seen_add(&x->seen, fp)) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
+		}
+		k.dup = dup;
 		x->st->source_messages++;
+		snprintf(where, sizeof(where), "%s message %ld%s", e->path, m->number,
+			 r8 ? " (an R8 settings folder)" : "");
+		if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+			break;
+		if (rc == 1 && rec.message_id) {
+			rc = plist_add(held, rec.message_id, x->head.ptr, x->content.ptr, where);
+		} else if (rc == 1 && rec.decision == CCM_SRC_LEFT_OUT) {
+			const char *why = rec.reason ? rec.reason : "unknown";
+			if ((rc = count_reason(x->st, why, 1)) == 0 && x->list) {
+				struct ccm_diag d = { CCM_NOTE, "verify-decided", 0, e->path, 0,
+						      m->offset, x->owner, m->number, NULL };
+				ccm_reportf(x->b->rep, &d, "left out by decision: %s", why);
+			}
+		} else if (x->owner_why) {
+			/* Not stored, and its user was left out whole. */
+			rc = count_reason(x->st, x->owner_why, 1);
+		} else {
+			rc = plist_add(unknown, 0, x->head.ptr, x->content.ptr, where);
+		}
+		if (rc < 0)
+			break;
 	}
 	ccm_msgfile_free(f);
 	return rc < 0 ? rc : 0;
@@ -186,12 +298,64 @@ static int generated(struct vctx *x, long long msg)
 	return rc < 0 ? rc : found;
 }
 
-/* Store side: every message of a mailbox (0: the public folders under
- * `prefix`). */
-static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
-			struct plist *out)
+/* A store message's head and content into x->head and x->content. */
+static int message_print(struct vctx *x, const struct ccm_store_message *m,
+			 const char *folder)
 {
-	struct ccm_store_cursor *fc = NULL, *mc = NULL, *c = NULL;
+	struct ccm_store_cursor *c = NULL;
+	struct ccm_store_rcpt r;
+	struct ccm_store_attachment a;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = ccm_store_message_rcpts(x->s, m->id, &c, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_store_next_rcpt(c, &r, x->err)) > 0)
+		n++;
+	ccm_store_cursor_free(c);
+	if (rc < 0)
+		return rc;
+	head_of(&x->head, folder, m->subject, m->read, m->unsent);
+	content_of(&x->content, m->has_sent, m->sent_utc, n);
+	if ((rc = ccm_store_attachments(x->s, m->id, &c, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_store_next_attachment(c, &a, x->err)) > 0) {
+		/* The bytes the store holds, not the hash it noted down:
+		 * corruption must show. */
+		unsigned char d[32];
+		if ((rc = hash_blob(x, a.blob_id, d)) < 0)
+			break;
+		hex32(&x->content, d);
+	}
+	ccm_store_cursor_free(c);
+	return rc;
+}
+
+/*
+ * A message a policy placed outside its owner's folders (a board's
+ * message moved to another public folder): its content into x->content.
+ * 1 when the store has it, 0 when not.
+ */
+static int placed_elsewhere(struct vctx *x, long long id)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_store_message m;
+	int rc;
+
+	if ((rc = ccm_store_message_get(x->s, id, &c, x->err)) < 0)
+		return rc;
+	if ((rc = ccm_store_next_message(c, &m, x->err)) == 1)
+		rc = message_print(x, &m, "");
+	ccm_store_cursor_free(c);
+	return rc < 0 ? rc : rc == 0 ? 1 : 0;
+}
+
+/* Store side: every message of a mailbox (0: the public folder `prefix`),
+ * in id order. */
+static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
+			const char *alias, struct plist *out)
+{
+	struct ccm_store_cursor *fc = NULL, *mc = NULL;
 	struct ccm_folder folder;
 	int rc;
 
@@ -205,42 +369,19 @@ static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
 		if ((rc = ccm_store_messages(x->s, folder.id, &mc, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0) {
-			struct ccm_store_rcpt r;
-			struct ccm_store_attachment a;
-			size_t n = 0;
-			char where[256];
+			char where[600];
 
 			if ((rc = generated(x, m.id)) != 0) {
 				if (rc < 0)
 					break;
 				continue;
 			}
-			if ((rc = ccm_store_message_rcpts(x->s, m.id, &c, x->err)) < 0)
+			if ((rc = message_print(x, &m, folder.path)) < 0)
 				break;
-			while ((rc = ccm_store_next_rcpt(c, &r, x->err)) > 0)
-				n++;
-			ccm_store_cursor_free(c);
-			c = NULL;
-			if (rc < 0)
-				break;
-			key_head(&x->key, folder.path, m.subject, m.has_sent, m.sent_utc,
-				 m.read, m.unsent, n);
-			if ((rc = ccm_store_attachments(x->s, m.id, &c, x->err)) < 0)
-				break;
-			while ((rc = ccm_store_next_attachment(c, &a, x->err)) > 0) {
-				/* The bytes the store holds, not the hash it noted
-				 * down: corruption must show. */
-				unsigned char d[32];
-				if ((rc = hash_blob(x, a.blob_id, d)) < 0)
-					break;
-				hex32(&x->key, d);
-			}
-			ccm_store_cursor_free(c);
-			c = NULL;
-			if (rc < 0)
-				break;
-			snprintf(where, sizeof(where), "store message %lld", m.id);
-			if ((rc = plist_add(out, x->key.ptr, where)) < 0)
+			snprintf(where, sizeof(where), "store message %lld in %s%s%s", m.id,
+				 alias ? alias : "the public folders", alias ? "'s folder " :
+				 " ", folder.path);
+			if ((rc = plist_add(out, m.id, x->head.ptr, x->content.ptr, where)) < 0)
 				break;
 			x->st->store_messages++;
 		}
@@ -253,108 +394,244 @@ static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
 	return rc;
 }
 
-static void difference(struct vctx *x, enum ccm_severity sev, const char *kind,
-		       const char *user, const struct print *p, const char *fmt)
+static int by_id(const void *a, const void *b)
 {
-	struct ccm_diag d = { sev, kind, 0, NULL, 0, -1, user, 0, NULL };
-	char subject[128];
-	const char *s = strchr(p->key, '\x1f');
-	size_t n = s ? strcspn(s + 1, "\x1f") : 0;
+	long long x = ((const struct print *)a)->id, y = ((const struct print *)b)->id;
 
-	snprintf(subject, sizeof(subject), "%.*s", (int)(n < 100 ? n : 100), s ? s + 1 : "");
-	ccm_reportf(x->b->rep, &d, fmt, p->where, subject);
+	return x < y ? -1 : x > y;
 }
 
-/* Matches the two lists of one mailbox and reports what differs. */
-static void compare(struct vctx *x, const char *user, struct plist *src,
-		    struct plist *dst)
+/* Legacy order: the whole comparable line. */
+static int by_line(const void *a, const void *b)
 {
-	size_t i = 0, j = 0;
+	const struct print *p = a, *q = b;
+	int c = strcmp(p->head, q->head);
 
-	if (src->len > 1)
-		qsort(src->v, src->len, sizeof(*src->v), by_key);
+	return c ? c : strcmp(p->content, q->content);
+}
+
+/* Matches one owner's lists and reports what is not accounted for. */
+static int compare(struct vctx *x, struct plist *held, struct plist *unknown,
+		   struct plist *dst)
+{
+	struct plist rest = { 0 };
+	char subject[128];
+	int rc = 0;
+
 	if (dst->len > 1)
-		qsort(dst->v, dst->len, sizeof(*dst->v), by_key);
-	while (i < src->len || j < dst->len) {
-		int c = i == src->len ? 1 : j == dst->len ? -1 :
-			strcmp(src->v[i].key, dst->v[j].key);
+		qsort(dst->v, dst->len, sizeof(*dst->v), by_id);
+	/* By identity: the message it became must be here, as it was. */
+	for (size_t i = 0; i < held->len; i++) {
+		struct print key = { .id = held->v[i].id };
+		struct print *d = dst->len ? bsearch(&key, dst->v, dst->len,
+						     sizeof(*dst->v), by_id) : NULL;
+
+		if (!d && x->board) {
+			int rc2 = placed_elsewhere(x, held->v[i].id);
+			if (rc2 < 0)
+				return rc2;
+			if (rc2 == 1) {
+				x->st->store_messages++;
+				if (strcmp(x->content.ptr, held->v[i].content) == 0) {
+					x->st->matched++;
+				} else {
+					x->st->mismatched++;
+					problem(x, "verify-mismatch", "%s ('%s') is store message "
+						"%lld, but not as it is in the post office: its "
+						"date, recipients or attachment contents differ",
+						held->v[i].where, subject_of(&held->v[i], subject),
+						held->v[i].id);
+				}
+				continue;
+			}
+		}
+		if (!d || d->matched) {
+			x->st->missing++;
+			problem(x, "verify-missing", "%s ('%s') was stored as message %lld, "
+				"which is not in this mailbox any more", held->v[i].where,
+				subject_of(&held->v[i], subject), held->v[i].id);
+		} else if (strcmp(d->content, held->v[i].content)) {
+			d->matched = 1;
+			x->st->mismatched++;
+			problem(x, "verify-mismatch", "%s ('%s') is %s, but not as it is in "
+				"the post office: its date, recipients or attachment contents "
+				"differ", held->v[i].where, subject_of(&held->v[i], subject),
+				d->where);
+		} else {
+			d->matched = 1;
+			x->st->matched++;
+		}
+	}
+	/* Without identity (a store from before they were kept): by the
+	 * whole line, among the store's messages nothing else claimed. */
+	for (size_t j = 0; rc == 0 && j < dst->len; j++)
+		if (!dst->v[j].matched)
+			rc = plist_add(&rest, dst->v[j].id, dst->v[j].head,
+				       dst->v[j].content, dst->v[j].where);
+	if (rc < 0) {
+		plist_release(&rest);
+		return rc;
+	}
+	if (unknown->len > 1)
+		qsort(unknown->v, unknown->len, sizeof(*unknown->v), by_line);
+	if (rest.len > 1)
+		qsort(rest.v, rest.len, sizeof(*rest.v), by_line);
+	for (size_t i = 0, j = 0; i < unknown->len || j < rest.len; ) {
+		int c = i == unknown->len ? 1 : j == rest.len ? -1 :
+			by_line(&unknown->v[i], &rest.v[j]);
 		if (c == 0) {
+			x->st->matched++;
 			i++;
 			j++;
 		} else if (c < 0) {
 			x->st->missing++;
-			difference(x, CCM_ERROR, "verify-missing", user, &src->v[i++],
-				   "%s ('%s') is not in the store as it is in the post "
-				   "office: missing, or its folder, date, flags, recipients "
-				   "or attachments differ");
+			problem(x, "verify-missing", "%s ('%s') is not in the store, and the "
+				"store does not say why: no run stored it or decided to leave "
+				"it out", unknown->v[i].where, subject_of(&unknown->v[i], subject));
+			i++;
 		} else {
-			x->st->extra++;
-			difference(x, CCM_WARNING, "verify-extra", user, &dst->v[j++],
-				   "%s ('%s') has no message of the post office that matches it");
+			/* Held for another post office (a board both have)? */
+			rc = ccm_store_source_po_of(x->s, rest.v[j].id, &x->po, x->err);
+			if (rc < 0)
+				break;
+			rc = 0;
+			if (!(x->po.len && strcasecmp(x->po.ptr, x->b->manifest.post_office))) {
+				x->st->extra++;
+				problem(x, "verify-extra", "%s ('%s') is no message of the post "
+					"office", rest.v[j].where, subject_of(&rest.v[j], subject));
+			} else {
+				x->st->store_messages--;
+			}
+			j++;
 		}
 	}
+	plist_release(&rest);
+	return rc;
 }
 
-int ccm_verify(struct ccm_bundle *b, struct ccm_store *s,
+/* Counts a file's messages without reading their items. */
+static int count_messages(struct vctx *x, const struct ccm_manifest_entry *e,
+			  unsigned long *n)
+{
+	struct ccm_msgfile *f;
+	const struct ccm_message *m;
+	struct ccm_error oerr;
+	int rc;
+
+	*n = 0;
+	if (!e || !e->path || ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0)
+		return 0;
+	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0)
+		(*n)++;
+	ccm_msgfile_free(f);
+	return rc < 0 ? rc : 0;
+}
+
+/* One owner: its source and store lists, compared. */
+static int owner(struct vctx *x, const struct ccm_manifest_entry *e, const char *board,
+		 long long mailbox, const char *prefix, const char *alias)
+{
+	struct plist held = { 0 }, unknown = { 0 }, dst = { 0 };
+	struct ccm_source_key k = { x->b->manifest.post_office, board != NULL,
+				    x->owner, NULL, 0 };
+	int decision = 0, rc;
+
+	rc = ccm_store_source_mailbox_find(x->s, &k, &decision, &x->reason, x->err);
+	if (rc < 0)
+		return rc;
+	x->owner_why = rc == 1 && decision != CCM_SRC_MIGRATED ? x->reason.ptr : NULL;
+	x->board = board != NULL;
+	rc = 0;
+	if (e && e->path)
+		rc = source_prints(x, e, board, &held, &unknown);
+	if (rc == 0)
+		rc = store_prints(x, mailbox, prefix, alias, &dst);
+	if (rc == 0)
+		rc = compare(x, &held, &unknown, &dst);
+	plist_release(&held);
+	plist_release(&unknown);
+	plist_release(&dst);
+	return rc;
+}
+
+/* A user without a mailbox: a decision, or a problem. */
+static int no_mailbox(struct vctx *x, const struct ccm_dir_entry *e, int custom)
+{
+	struct ccm_source_key k = { x->b->manifest.post_office, 0, e->name, NULL, 0 };
+	unsigned long n = 0;
+	int decision = 0;
+	int rc = ccm_store_source_mailbox_find(x->s, &k, &decision, &x->reason, x->err);
+
+	if (rc < 0)
+		return rc;
+	if (rc == 1 && decision == CCM_SRC_LEFT_OUT) {
+		x->st->users_left_out++;
+		if ((rc = count_messages(x, ccm_bundle_mailbox(x->b, e->name), &n)) < 0)
+			return rc;
+		x->st->source_messages += n;
+		if (x->list) {
+			struct ccm_diag d = { CCM_NOTE, "verify-decided", 0, NULL, 0, -1,
+					      e->name, 0, NULL };
+			ccm_reportf(x->b->rep, &d, "user '%s' and %lu message(s) left out by "
+				    "decision: %s", e->name, n, x->reason.ptr);
+		}
+		return count_reason(x->st, x->reason.ptr, n);
+	}
+	x->st->no_mailbox++;
+	problem(x, "verify-no-mailbox", "user '%s' has no mailbox in the store%s", e->name,
+		custom ? " (a custom recipient holds the address: import the user's "
+		"MAILMESSAGE section)" : ", and the store does not say why");
+	return 0;
+}
+
+int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 	       struct ccm_verify_stats *st, struct ccm_error *err)
 {
-	struct vctx x = { b, s, st, err, CCM_BUF_INIT, CCM_BUF_INIT, CCM_BUF_INIT, { 0 } };
-	struct plist src = { 0 }, dst = { 0 };
+	struct vctx x = { .b = b, .s = s, .st = st, .err = err, .list = list };
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
+	ccm_fp_init(&x.fp);
 	for (size_t i = 0; rc == 0 && i < b->dir.len; i++) {
 		const struct ccm_dir_entry *e = &b->dir.entries[i];
-		const struct ccm_manifest_entry *mb;
+		struct ccm_recipient r;
 		long long id = 0;
 		int kind = 0;
 
 		if (b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
 			continue;
 		st->users++;
-		ccm_buf_reset(&x.key);
-		ccm_buf_addf(&x.key, "%s at %s", e->name, b->manifest.post_office);
-		rc = ccm_store_find_address(s, "CCMAIL", x.key.ptr, &id, &kind, err);
+		x.owner = e->name;
+		ccm_buf_reset(&x.head);
+		ccm_buf_addf(&x.head, "%s at %s", e->name, b->manifest.post_office);
+		rc = ccm_store_find_address(s, "CCMAIL", x.head.ptr, &id, &kind, err);
 		if (rc < 0)
 			break;
 		if (rc == 0 || kind != CCM_RECIP_MAILBOX) {
-			struct ccm_diag d = { CCM_ERROR, "verify-no-mailbox", 0, NULL, 0, -1,
-					      e->name, 0, NULL };
-			st->no_mailbox++;
-			ccm_reportf(b->rep, &d, "user '%s' has no mailbox in the store%s",
-				    e->name, rc ? " (a custom recipient holds the address: "
-				    "import the user's MAILMESSAGE section)" : "");
-			rc = 0;
+			rc = no_mailbox(&x, e, rc == 1);
 			continue;
 		}
-		rc = 0;
-		mb = ccm_bundle_mailbox(b, e->name);
-		if (mb && mb->path)
-			rc = source_prints(&x, mb, NULL, &src);
-		if (rc == 0)
-			rc = store_prints(&x, id, NULL, &dst);
-		if (rc == 0)
-			compare(&x, e->name, &src, &dst);
-		plist_release(&src);
-		plist_release(&dst);
+		if ((rc = ccm_store_recipient_get(s, id, &r, err)) < 0)
+			break;
+		rc = owner(&x, ccm_bundle_mailbox(b, e->name), NULL, id, NULL, r.alias);
+		ccm_recipient_release(&r);
 	}
 	for (size_t i = 0; rc == 0 && i < b->manifest.n_boards; i++) {
 		const struct ccm_manifest_entry *e = &b->manifest.boards[i];
 		char path[512];
 
 		st->boards++;
+		x.owner = e->name;
 		snprintf(path, sizeof(path), "Lotus cc:Mail Bulletin Boards\\%s", e->name);
-		if (e->path)
-			rc = source_prints(&x, e, e->name, &src);
-		if (rc == 0)
-			rc = store_prints(&x, 0, path, &dst);
-		if (rc == 0)
-			compare(&x, e->name, &src, &dst);
-		plist_release(&src);
-		plist_release(&dst);
+		rc = owner(&x, e, e->name, 0, path, NULL);
 	}
-	ccm_buf_release(&x.key);
+	ccm_buf_release(&x.head);
+	ccm_buf_release(&x.content);
 	ccm_buf_release(&x.folder);
 	ccm_buf_release(&x.norm);
+	ccm_buf_release(&x.reason);
+	ccm_buf_release(&x.po);
+	ccm_fp_release(&x.fp);
+	ccm_fp_seen_release(&x.seen);
 	return rc < 0 ? rc : 0;
 }

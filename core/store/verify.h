@@ -1,34 +1,59 @@
-/* verify.h: is everything of a post office in the store? */
+/* verify.h: does the store account for every message of a post office? */
 #ifndef CCM_VERIFY_H
 #define CCM_VERIFY_H
 
 #include "ccmail/bundle.h"
 #include "store/store.h"
 
+/* Messages left out by one reason ("rule:r8-settings", "option:no-mail",
+ * "policy:pilot.lua:user" ...). */
+struct ccm_verify_reason {
+	char *reason;
+	unsigned long messages;
+};
+
 struct ccm_verify_stats {
 	unsigned long users;            /* local and mobile users checked */
-	unsigned long no_mailbox;       /* of them without a mailbox */
+	unsigned long no_mailbox;       /* of them without a mailbox, unaccounted */
+	unsigned long users_left_out;   /* of them without a mailbox by decision */
 	unsigned long boards;
 	unsigned long source_messages;  /* messages of the post office */
 	unsigned long store_messages;   /* messages of those mailboxes and boards */
-	unsigned long missing;          /* source messages not found in the store */
+	unsigned long matched;          /* source messages the store holds as they are */
+	unsigned long decided;          /* source messages left out by a decision */
+	unsigned long missing;          /* source messages neither held nor decided */
+	unsigned long mismatched;       /* held, but not as they are in the post office */
 	unsigned long extra;            /* store messages with no source message */
 	unsigned long long attachment_bytes;  /* source attachment bytes hashed */
+	struct ccm_verify_reason *reasons;    /* decided, by reason */
+	size_t n_reasons;
 };
 
+/* Frees st->reasons. */
+void ccm_verify_stats_release(struct ccm_verify_stats *st);
+
 /*
- * Compares bundle `b` with store `s`, user by user and board by board:
- * every local and mobile user must have a mailbox (found by its CCMAIL
- * address), and each mailbox must hold exactly the user's messages. A
- * message is matched by its folder (mapped as extract maps it), subject,
- * date, read and unsent flags, number of recipients and the SHA-256 of
- * each attachment's content, so a changed byte anywhere in an attachment
- * is a difference. Every difference is reported in b->rep (kinds
- * "verify-no-mailbox", "verify-missing", "verify-extra") with the source
- * file and message. Returns 0 (differences are counted in st), or a
- * negative code on a system or store error.
+ * Reconciles bundle `b` with store `s`, owner by owner (every local and
+ * mobile user, every bulletin board). Each source message is found by
+ * its source identity (post office, owner, fingerprint, occurrence:
+ * store/sources.h) and must be in the store as it is in the post office:
+ * the same date, number of recipients and attachment contents (SHA-256
+ * of the bytes the store holds, so a changed byte shows); folder,
+ * subject and read flag may differ, since a policy may place a message.
+ * Or the store's record says it was left out by a decision, of the
+ * message or of its user. A message stored before identities were kept
+ * (schema version 2) is matched by folder, subject, date, flags,
+ * recipients and attachments instead. Messages of other post offices in
+ * the same store are not counted.
+ *
+ * Every problem is reported in b->rep: "verify-no-mailbox",
+ * "verify-missing" (neither held nor decided), "verify-mismatch",
+ * "verify-extra" (with mailbox and folder), all errors. With `list`,
+ * each decided message is reported too, as a note "verify-decided".
+ * Returns 0 (counts in st, release it), or a negative code on a system
+ * or store error.
  */
-int ccm_verify(struct ccm_bundle *b, struct ccm_store *s,
+int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 	       struct ccm_verify_stats *st, struct ccm_error *err);
 
 #endif

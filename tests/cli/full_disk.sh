@@ -44,7 +44,7 @@ sound "$TMP/a/s.db"
 mount -o remount,size=16m "$TMP/a"
 expect_status 0 "$CCMIG" import "$pkl" --store "$TMP/a/s.db" --time-zone America/New_York
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/a/s.db"
-expect_grep "The store holds the whole post office." "$TMP/out"
+expect_grep "The store accounts for every message of the post office." "$TMP/out"
 sound "$TMP/a/s.db"
 
 # The Maildir's disk fills up half way through the export.

@@ -229,7 +229,9 @@ def set_files(root, base):
     F = file_re(PRI)
     pri = read(base + "/set/" + PRI)
     rows = pri.split(b"\r\n")
-    first = rows[2]
+    # The first row past the column header ("!ccmig-id" comments stand
+    # before each row).
+    first = next(r for r in rows[2:] if not r.startswith(b"!"))
     c = _case(root, base, "set", "nul-in-row", "a NUL byte inside pwilson's first row")
     _edit(c, PRI, lambda d: d.replace(first, first.replace(b"Dana Clark", b"Dana\0Clark", 1)))
     c.step(IMPORT, 1, [F + r".*\[nul-byte\]"], ).set(
