@@ -31,9 +31,11 @@ static void usage(FILE *out)
 		"  --policy-arg N=V      an argument for the policies\n");
 	extract_args_usage(out);
 	fprintf(out, "\n"
-		"Every message not written is in the report, SET_DIR/ccmig-report.txt.\n"
-		"Exit status: 0 all written; 1 written, but something was skipped or\n"
-		"repaired (see the report); 2 failed or bad usage.\n");
+		"Every message not written is in the report, SET_DIR/ccmig-report.txt,\n"
+		"and in the set itself, with who decided, for the store to keep.\n"
+		"Exit status: 0 all written, or left out by a decision (a policy, an\n"
+		"option, a default rule); 1 written, but something was damaged, skipped\n"
+		"or repaired (see the report); 2 failed or bad usage.\n");
 }
 
 static void on_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
@@ -150,7 +152,9 @@ int cmd_extract(int argc, char **argv)
 	print_diags(stdout, "  ", &diags, SHOWN);
 	if (diags.len > SHOWN)
 		printf("  ... and %zu more in the report\n", diags.len - SHOWN);
-	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] || st.skipped) ? 1 : 0;
+	/* Messages left out by a decision are notes; a policy that failed
+	 * is an error: only problems make the status 1. */
+	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_bundle_free(b);
 	ccm_diaglist_release(&diags);
 	return rc;

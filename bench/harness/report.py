@@ -16,6 +16,7 @@ STAGES = [
     ("baseline_spool", "the import's rows written to a spool (not timed against)"),
     ("baseline", "SQLite alone inserting the import's rows and blobs"),
     ("migrate", "extract and import in one step"),
+    ("migrate_again", "migrate again into the store it made: everything already there"),
     ("export_maildir", "the store as Maildir++"),
     ("maildir_copy", "`cp -r` of that Maildir: the machine's floor"),
     ("export_mbox", "the store as mboxrd files (the baselines' input)"),

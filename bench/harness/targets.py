@@ -9,6 +9,12 @@ READ_WITHIN = 3.0          # x the time of wc -l over the same files
 EXTRACT_PER_CORE = 300.0   # MB of input per CPU second
 IMPORT_SHARE = 0.7         # x the SQLite baseline's rate
 MIGRATE_PER_GIB = 15.0     # seconds per GiB of post office
+# migrate before source identities (bench/RESULTS.md at fd4c684, the same
+# machine kind): it may take at most 10% more; and a second, unchanged
+# migrate into the same store at most a third of the first.
+MIGRATE_BEFORE_S = 9.55
+MIGRATE_SLOWER = 1.10
+AGAIN_SHARE = 1.0 / 3
 EXPORT_TIMES = 10.0        # x as fast as mb2md
 RSS_CEILING = 64.0         # MiB, every ccmig stage
 # Time is linear when the seconds per GB of the largest size are within
@@ -69,6 +75,22 @@ def _migrate(s, po):
                    "%.2f s, using %.2f cores (%.2f s of CPU)"
                    % (m["wall"], m["cpu"] / m["wall"], m["cpu"]),
                    floor, base["wall"] > limit)
+
+
+def _identity(s):
+    m, again = s["migrate"], s["migrate_again"]
+    share = again["wall"] / m["wall"]
+    return [
+        _target("identity_cost", "migrate within %d%% of its time before source "
+                "identities (%.2f s)" % (round((MIGRATE_SLOWER - 1) * 100),
+                                         MIGRATE_BEFORE_S),
+                m["wall"] <= MIGRATE_SLOWER * MIGRATE_BEFORE_S,
+                "%.2f s (%.2fx)" % (m["wall"], m["wall"] / MIGRATE_BEFORE_S)),
+        _target("again", "an unchanged migrate into the same store in at most "
+                "a third of the first's time", share <= AGAIN_SHARE,
+                "%.2f s, %.2f of the first's %.2f s; peak %.1f MiB"
+                % (again["wall"], share, m["wall"], again["rss_mib"])),
+    ]
 
 
 def _export(s, cores):
@@ -141,6 +163,8 @@ def evaluate(results):
          lambda: _export(s, results.get("machine", {}).get("cores", 1))),
     ]
     out = [check() for need, check in checks if all(n in s for n in need)]
+    if results.get("mode") != "quick" and "migrate_again" in s:
+        out.extend(_identity(s))
     if any(v.get("ccmig") for v in s.values()):
         out.append(_memory(s))
     rows = results.get("scaling")

@@ -68,9 +68,16 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 	memset(st, 0, sizeof(*st));
 	if ((rc = ccm_store_run_start(s, "migrate", o->args, &run, err)) < 0)
 		return rc;
-	if ((rc = ccm_store_run_source(s, b->root, o->policies, err)) < 0) {
-		finish(s, st, 2);
-		return rc;
+	{
+		/* The folder as a path that still means it after a cd. */
+		char *abs = realpath(b->root, NULL);
+
+		rc = ccm_store_run_source(s, abs ? abs : b->root, o->policies, err);
+		free(abs);
+		if (rc < 0) {
+			finish(s, st, 2);
+			return rc;
+		}
 	}
 	/* Everything reported from here on is also an event of the run:
 	 * extraction's decisions as much as the import's problems. */

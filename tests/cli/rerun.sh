@@ -1,0 +1,144 @@
+# rerun.sh: migrations run again and again over one store, as the field
+# runs them: each ends with every message once, every user once, verify
+# accounting for everything, and the store of a fresh run of the same.
+. "$(dirname "$0")/lib.sh"
+POL=$(cd "$(dirname "$0")/../../scripts/policies" && pwd)
+DUMP="$(dirname "$0")/store_dump.py"
+
+"$CCMIG" gen "$TMP/po" --users 10 --messages 20 --seed 4 >/dev/null
+cat >"$TMP/pilot.lua" <<'LUA'
+return { user = function(u) return u.name == 'Baker, Terry' or u.name == 'McAllister, Laura' end }
+LUA
+
+# same_as_fresh NAME ARGS...: the store NAME holds what one fresh migrate
+# with ARGS would make.
+same_as_fresh() {
+	name=$1; shift
+	rm -f "$TMP/fresh.db"
+	"$CCMIG" migrate "$TMP/po" --store "$TMP/fresh.db" "$@" >/dev/null
+	if python3 "$DUMP" "$TMP/fresh.db" "$TMP/$name.db" >"$TMP/diff"; then pass; else
+		fail "$name differs from a fresh run:"; head -20 "$TMP/diff" | sed 's/^/  | /' >&2; fi
+}
+
+# verify_clean NAME: verify exits 0, nothing missing, different or extra.
+verify_clean() {
+	expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/$1.db"
+	expect_grep "0 missing, 0 different, 0 extra in the store" "$TMP/out"
+	expect_grep "The store accounts for every message of the post office." "$TMP/out"
+}
+
+# A pilot group, then everyone: the pilot users' mail once, every user a
+# mailbox, each alias its own user's.
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/pilot.db" --policy "$TMP/pilot.lua"
+expect_grep "8 users; 0 messages an earlier run stored stay" "$TMP/out"
+verify_clean pilot
+expect_grep "by policy:pilot.lua:user" "$TMP/out"
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/pilot.db"
+expect_grep "Already in the store: " "$TMP/out"
+verify_clean pilot
+same_as_fresh pilot
+# Everyone, then the pilot again: nobody loses a mailbox or a message.
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/pilot.db" --policy "$TMP/pilot.lua"
+verify_clean pilot
+same_as_fresh pilot
+
+# An option added on the second run.
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/r8.db"
+expect_grep "[skipped-r8-settings]" "$TMP/out"
+verify_clean r8
+expect_grep "by rule:r8-settings" "$TMP/out"
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/r8.db" --keep-r8-folders
+verify_clean r8
+same_as_fresh r8 --keep-r8-folders
+
+# A policy's date window narrowed: what the first run took stays, counted
+# as kept; then everything.
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/dates.db" \
+	--policy "$POL/date-range.lua" --policy-arg until=2000-06-01
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/dates.db" \
+	--policy "$POL/date-range.lua" --policy-arg until=1999-01-01
+if grep -q "Left out by decision.* [1-9][0-9]* messages an earlier run stored stay" "$TMP/out"; then
+	pass; else fail "the narrower run does not say what it kept"; sed 's/^/  | /' "$TMP/out" >&2; fi
+verify_clean dates
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/dates.db" --since 1990-01-01
+verify_clean dates
+same_as_fresh dates
+
+# "Fix the policy and run again": a hook that fails for one user leaves
+# that user out (a problem: status 1, verify names the user); fixed, the
+# user gets a mailbox and the mail.
+cat >"$TMP/typo.lua" <<'LUA'
+return { user = function(u) if u.name == 'Baker, Terry' then return u.nmae:upper() end return true end }
+LUA
+expect_status 1 "$CCMIG" migrate "$TMP/po" --store "$TMP/fix.db" --policy "$TMP/typo.lua"
+expect_grep "[policy-failed]" "$TMP/out"
+expect_status 1 "$CCMIG" verify "$TMP/po" --store "$TMP/fix.db"
+expect_grep "user 'Baker, Terry' has no mailbox in the store, and the store does not say why" "$TMP/out"
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/fix.db"
+verify_clean fix
+same_as_fresh fix
+
+# A policy that moves and renames, then none: every message back where a
+# fresh run puts it, sent by whom it was sent.
+cat >"$TMP/move.lua" <<'LUA'
+return { message = function(m) if m.number % 2 == 0 then
+	return { folder = 'Old\\' .. m.folder, subject = '[old] ' .. m.subject, unread = true } end
+	return true end }
+LUA
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/move.db" --policy "$TMP/move.lua"
+verify_clean move
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/move.db"
+expect_grep "placed anew as this run's policy says" "$TMP/out"
+verify_clean move
+same_as_fresh move
+
+# Two steps mixed with one: extract and import, then migrate: nothing twice.
+expect_status 0 "$CCMIG" extract "$TMP/po" -o "$TMP/set" --no-mail
+expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/two.db" --create-mailboxes \
+	--time-zone America/New_York
+verify_clean two
+expect_grep "by option:no-mail" "$TMP/out"
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/two.db"
+verify_clean two
+same_as_fresh two
+
+# verify for scripts: one JSON object, decisions by reason; --list names
+# each message a decision left out.
+expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/r8.db" --json
+python3 - "$TMP/out" <<'PY' >"$TMP/json" 2>&1
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["accounted"] is True and v["missing"] == 0 and v["extra"] == 0, v
+assert v["matched"] + v["decided"] == v["source_messages"], v
+print("ok", v["decisions"])
+PY
+expect_grep "ok {}" "$TMP/json"
+expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/pilot.db" --list
+expect_grep "[verify-decided]" "$TMP/out"
+
+# The run is recorded as typed, with the post office and the policy's digest.
+python3 - "$TMP/pilot.db" "$TMP/pilot.lua" <<'PY' >"$TMP/runs" 2>&1
+import hashlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+digest = hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest()
+rows = db.execute("SELECT command, args, po_path, policies FROM runs ORDER BY id").fetchall()
+assert rows[0][0] == "migrate" and "--policy" in rows[0][1], rows[0]
+assert rows[0][2].endswith("/po"), rows[0]
+assert rows[0][3] == "%s  %s\n" % (digest, sys.argv[2]), rows[0]
+events = db.execute("SELECT count(*) FROM events WHERE kind = 'user-skipped-by-policy' "
+                    "AND run_id = (SELECT min(id) FROM runs)").fetchone()[0]
+assert events == 8, events
+print("runs ok")
+PY
+expect_grep "runs ok" "$TMP/runs"
+
+# Every post office gen makes with default options migrates with status 0
+# and verifies clean; extract --no-mail of a clean post office exits 0.
+for seed in 1 2 3; do
+	"$CCMIG" gen "$TMP/gen$seed" --seed "$seed" >/dev/null
+	expect_status 0 "$CCMIG" migrate "$TMP/gen$seed" --store "$TMP/gen$seed.db"
+	expect_status 0 "$CCMIG" verify "$TMP/gen$seed" --store "$TMP/gen$seed.db"
+done
+expect_status 0 "$CCMIG" extract "$TMP/gen1" -o "$TMP/nomail" --no-mail
+
+finish
