@@ -50,6 +50,7 @@ void ccm_fp_begin(struct ccm_fp *fp, const struct ccm_message *m)
 	field(&fp->head, 'D', m->date_text);
 	fp->item_index = 0;
 	fp->n_items = 0;
+	fp->ended = 0;
 	if (fp->cap)
 		memset(fp->have, 0, fp->cap);
 }
@@ -106,6 +107,10 @@ void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX])
 {
 	XXH128_hash_t d;
 
+	if (fp->ended) {
+		memcpy(out, fp->hex, CCM_FP_HEX);
+		return;
+	}
 	ccm_fp_item_end(fp);
 	/* The items in index order; one never hashed counts as absent. */
 	for (long i = 0; i < fp->n_items; i++) {
@@ -128,6 +133,8 @@ void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX])
 		}
 		out[32] = '\0';
 	}
+	memcpy(fp->hex, out, CCM_FP_HEX);
+	fp->ended = 1;
 }
 
 int ccm_fp_message(struct ccm_fp *fp, struct ccm_msgfile *f,

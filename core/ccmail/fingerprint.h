@@ -40,6 +40,8 @@ struct ccm_fp {
 	unsigned char *have;        /* 1 where items[i] is set */
 	size_t cap;
 	long n_items;               /* highest index hashed */
+	int ended;                  /* ccm_fp_final ran: hex holds the result */
+	char hex[CCM_FP_HEX];
 };
 
 void ccm_fp_init(struct ccm_fp *fp);
@@ -52,7 +54,8 @@ int ccm_fp_item_begin(struct ccm_fp *fp, const struct ccm_item *it);
 void ccm_fp_item_update(struct ccm_fp *fp, const void *p, size_t n);
 /* Ends the open item (no-op when none). */
 void ccm_fp_item_end(struct ccm_fp *fp);
-/* The message's fingerprint as hex into out. */
+/* The message's fingerprint as hex into out. Ends the message: calling
+ * it again gives the same until ccm_fp_begin() starts the next. */
 void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX]);
 
 /*

@@ -62,6 +62,7 @@ struct xctx {
 	struct ccm_fp_seen seen;    /* fingerprints of the owner so far */
 	struct ccm_srcid id;
 	struct ccm_buf line;
+	int owner_held;             /* the store holds messages of this owner */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -426,16 +427,22 @@ static const char *priority_value(enum ccm_priority p)
  * fingerprint is in x->id.fp, into the current section (iff/srcid.h): the
  * store knows the message by it in every later run.
  */
-static int write_id(struct xctx *x, enum ccm_srcid_kind kind,
-		    const struct ccm_message *m, const char *why)
+/* x->id.fp is the message's fingerprint: x->id gets its occurrence and
+ * the message's number. */
+static int identify(struct xctx *x, const struct ccm_message *m)
 {
-	long dup = ccm_fp_seen_add(&x->seen, x->id.fp);
+	long dup;
 
-	if (dup < 0)
+	if ((dup = ccm_fp_seen_add(&x->seen, x->id.fp)) < 0)
 		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-	x->id.kind = kind;
 	x->id.number = m->number;
 	x->id.dup = dup;
+	return 0;
+}
+
+static int write_id(struct xctx *x, enum ccm_srcid_kind kind, const char *why)
+{
+	x->id.kind = kind;
 	x->id.why = why;
 	if (ccm_srcid_format(&x->id, &x->line) < 0)
 		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
@@ -448,7 +455,36 @@ static int left_out(struct xctx *x, struct ccm_msgfile *f,
 {
 	int rc = ccm_fp_message(&x->fp, f, m, x->piece, PIECE, x->id.fp, x->err);
 
-	return rc < 0 ? rc : write_id(x, CCM_SRCID_LEFT_OUT, m, why);
+	x->id.held = 0;
+	if (rc == 0)
+		rc = identify(x, m);
+	return rc < 0 ? rc : write_id(x, CCM_SRCID_LEFT_OUT, why);
+}
+
+/* Adds every attachment's bytes to the fingerprint, writing nothing (the
+ * store may hold the message: then nothing of it is written). */
+static int hash_attachments(struct xctx *x, struct ccm_msgfile *f)
+{
+	const struct ccm_message *m;
+	const struct ccm_item *it;
+	int rc;
+
+	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		ssize_t got;
+
+		if (it->kind == CCM_ITEM_TEXT)
+			continue;
+		if (ccm_fp_item_begin(&x->fp, it) < 0)
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+		if (got < 0)
+			return (int)got;
+		ccm_fp_item_end(&x->fp);
+	}
+	return rc;
 }
 
 /* Writes one message: its chain in the secondary, then its row. */
@@ -458,15 +494,34 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 {
 	struct ccm_buf sender = CCM_BUF_INIT;
 	char stamp[15] = "";
-	long long body_off;
+	long long body_off = -1;
 	int unsent, rc;
 
 	ccm_fp_begin(&x->fp, m);
-	if ((rc = measure(x, f)) < 0 || (rc = write_chain(x, f, &body_off)) < 0)
+	x->id.held = 0;
+	if ((rc = measure(x, f)) < 0)
 		return rc;
-	ccm_fp_final(&x->fp, x->id.fp);
-	if ((rc = write_id(x, CCM_SRCID_MESSAGE, m, NULL)) < 0)
+	if (x->owner_held) {
+		/* Known whole before anything is written: a message the store
+		 * holds is a row alone. */
+		if (x->n_atts && (rc = hash_attachments(x, f)) < 0)
+			return rc;
+		ccm_fp_final(&x->fp, x->id.fp);
+		if ((rc = identify(x, m)) < 0 ||
+		    (rc = x->o->store->holds(x->o->store->ctx, &x->id, x->err)) < 0)
+			return rc;
+		x->id.held = rc;
+	}
+	if (!x->id.held && (rc = write_chain(x, f, &body_off)) < 0)
 		return rc;
+	if (!x->owner_held) {
+		ccm_fp_final(&x->fp, x->id.fp);
+		if ((rc = identify(x, m)) < 0)
+			return rc;
+	}
+	if ((rc = write_id(x, CCM_SRCID_MESSAGE, NULL)) < 0)
+		return rc;
+	x->st->held += (unsigned long)x->id.held;
 	if (m->from_text) {
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && x->by_owner) {
@@ -496,7 +551,8 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 				       (m->status & CCM_STATUS_UNREAD) != 0) ?
 				       "TRUE" : "FALSE", x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, unsent ? "TRUE" : "FALSE", x->err)) == 0 &&
-	    (rc = ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0)
+	    (rc = x->id.held ? ccm_iff_writer_field(x->w, NULL, x->err) :
+	     ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0)
 		rc = ccm_iff_writer_row_end(x->w, x->err);
 	ccm_buf_release(&sender);
 	if (rc == 0)
@@ -564,6 +620,13 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	x->id.board = board != NULL;
 	x->id.owner = board ? board : x->owner;
 	x->id.file = e->path;
+	x->id.fp[0] = '\0';
+	x->owner_held = 0;
+	if (x->o->store && (x->owner_held = x->o->store->holds(x->o->store->ctx, &x->id,
+							     x->err)) < 0) {
+		ccm_msgfile_free(f);
+		return x->owner_held;
+	}
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
 		const char *why = NULL;
 		int r8 = 0;

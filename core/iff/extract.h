@@ -49,6 +49,22 @@ struct ccm_policy {
 		       struct ccm_error *err);
 };
 
+struct ccm_srcid;
+
+/*
+ * The store a set is made for, as `migrate` hands it to extraction: a
+ * message it holds already is written as a row with its identity and no
+ * body or attachments (srcid.h: "held"), so that an unchanged run writes
+ * and reads a fraction of the bytes. holds() returns 1 when the store
+ * holds message `id`, 0 when not, negative on failure (err filled); with
+ * id->fp empty, whether it holds any message of id's owner (a first run
+ * then skips the look-up, and the reading it needs).
+ */
+struct ccm_extract_store {
+	void *ctx;
+	int (*holds)(void *ctx, const struct ccm_srcid *id, struct ccm_error *err);
+};
+
 struct ccm_extract_opts {
 	int code_page;              /* the set's code page; 0: the Windows code
 				       page of the post office's (ccm_codepage_ansi) */
@@ -57,6 +73,7 @@ struct ccm_extract_opts {
 	long long since, until;     /* UTC seconds */
 	int keep_r8;                /* keep the R8 settings folders */
 	const struct ccm_policy *policy;   /* NULL: none */
+	const struct ccm_extract_store *store;  /* NULL: write every message */
 	/* called after each mailbox; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total,
 			 unsigned long long bytes);
@@ -71,6 +88,8 @@ struct ccm_extract_stats {
 	unsigned long attachments;   /* Attachment sections */
 	unsigned long forwarded;     /* forwarded messages kept as .ccm files */
 	unsigned long skipped;       /* source messages not written (reported) */
+	unsigned long held;          /* rows written without body: the store
+					holds them (ccm_extract_store) */
 	unsigned long long bytes_in; /* bytes of the mail files read */
 	unsigned long replaced;      /* characters the code page lacked */
 	char pkl[256];               /* the packing list's file name */

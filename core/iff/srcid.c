@@ -31,18 +31,25 @@ static int plain(unsigned char c)
 	       (c >= '0' && c <= '9') || strchr("-._:/", c) != NULL;
 }
 
-/* Appends v with every byte that is not plain written %XX. */
+/* Appends v with every byte that is not plain written %XX; runs of plain
+ * bytes go in one piece (a line per message: it shows in extract's time). */
 static int enc(struct ccm_buf *out, const char *v)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)(v ? v : "");
 	int rc = 0;
 
-	for (const unsigned char *p = (const unsigned char *)(v ? v : ""); *p; p++) {
-		if (plain(*p)) {
-			rc |= ccm_buf_addch(out, *p);
-		} else {
+	while (*p && rc == 0) {
+		const unsigned char *run = p;
+
+		while (*p && plain(*p))
+			p++;
+		if (p > run)
+			rc = ccm_buf_add(out, run, (size_t)(p - run));
+		if (*p && rc == 0) {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			rc |= ccm_buf_add(out, e, 3);
+			rc = ccm_buf_add(out, e, 3);
+			p++;
 		}
 	}
 	return rc;
@@ -50,12 +57,21 @@ static int enc(struct ccm_buf *out, const char *v)
 
 static int put(struct ccm_buf *out, const char *key, const char *v)
 {
-	return ccm_buf_addf(out, "&%s=", key) | enc(out, v);
+	return ccm_buf_addch(out, '&') | ccm_buf_adds(out, key) |
+	       ccm_buf_addch(out, '=') | enc(out, v);
+}
+
+/* A number, as put() writes a value. */
+static int put_num(struct ccm_buf *out, const char *key, long v)
+{
+	char num[24];
+
+	snprintf(num, sizeof(num), "%ld", v);
+	return put(out, key, num);
 }
 
 int ccm_srcid_format(const struct ccm_srcid *id, struct ccm_buf *out)
 {
-	char num[32];
 	int rc = 0;
 
 	ccm_buf_reset(out);
@@ -64,16 +80,13 @@ int ccm_srcid_format(const struct ccm_srcid *id, struct ccm_buf *out)
 			rc |= ccm_buf_adds(out, words[i].word);
 	rc |= ccm_buf_adds(out, "po=") | enc(out, id->po);
 	rc |= ccm_buf_adds(out, id->board ? "&owner=b:" : "&owner=u:") | enc(out, id->owner);
-	if (id->kind != CCM_SRCID_LEFT_OUT_USER) {
-		rc |= put(out, "file", id->file);
-		snprintf(num, sizeof(num), "%ld", id->number);
-		rc |= put(out, "n", num);
-		rc |= put(out, "fp", id->fp);
-		snprintf(num, sizeof(num), "%ld", id->dup);
-		rc |= put(out, "dup", num);
-	}
+	if (id->kind != CCM_SRCID_LEFT_OUT_USER)
+		rc |= put(out, "file", id->file) | put_num(out, "n", id->number) |
+		      put(out, "fp", id->fp) | put_num(out, "dup", id->dup);
 	if (id->why)
 		rc |= put(out, "why", id->why);
+	if (id->held)
+		rc |= ccm_buf_adds(out, "&held=1");
 	return rc ? CCM_ENOMEM : 0;
 }
 
@@ -101,6 +114,7 @@ static int number(const char *s, long *out)
 int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 {
 	const char *p = text, *e = text + len, *fp = NULL, *n = NULL, *dup = NULL;
+	const char *held = NULL;
 	const char *owner = NULL;
 	size_t w;
 	int kind = 0;
@@ -119,15 +133,16 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 	id->kind = kind;
 	id->po = id->owner = id->file = id->why = NULL;
 	id->number = id->dup = 0;
+	id->held = 0;
 	id->fp[0] = '\0';
 	/* Decode key=value pairs into text, each value NUL-terminated, and
 	 * remember offsets (the buffer may move while it grows). */
 	{
-		size_t off[8];
-		const char *keys[8];
+		size_t off[10];
+		const char *keys[10];
 		int nk = 0;
 
-		while (p < e && nk < 8) {
+		while (p < e && nk < 10) {
 			const char *eq = memchr(p, '=', (size_t)(e - p));
 			const char *amp;
 
@@ -175,6 +190,8 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 				dup = v;
 			else if (KEY("why"))
 				id->why = v;
+			else if (KEY("held"))
+				held = v;
 #undef KEY
 		}
 	}
@@ -194,6 +211,7 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 		if (unhex(fp[i]) < 0 || (fp[i] >= 'A' && fp[i] <= 'F'))
 			return CCM_EMALFORMED;
 	memcpy(id->fp, fp, 33);
+	id->held = held && !strcmp(held, "1");
 	if (!id->file)
 		id->file = "";
 	return 1;

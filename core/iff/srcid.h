@@ -18,6 +18,10 @@
  *   !ccmig-left-out-user po=SALESPO&owner=u:Smith%2C%20John&why=policy:pilot.lua:user
  *       in the DIRECTORY section, for a user left out whole.
  *
+ * A row `migrate` writes for a message its store holds already carries no
+ * body or attachments, and its line says so with "&held=1": such a set is
+ * for that store alone (migrate makes it, imports it and removes it).
+ *
  * Values are UTF-8 with every byte that is not a letter, digit or one of
  * "-._:/" written %XX, so the lines are ASCII in any code page. `owner`
  * is "u:" and a user's cc:Mail name, or "b:" and a bulletin board's name.
@@ -40,6 +44,8 @@ struct ccm_srcid {
 	char fp[33];                /* fingerprint (ccmail/fingerprint.h) */
 	long dup;                   /* 1 + earlier messages with fp of the owner */
 	const char *why;            /* left out: who decided; else NULL */
+	int held;                   /* the row carries no body: the store the
+				       set was made for holds the message */
 	struct ccm_buf text;        /* what the strings point into */
 };
 

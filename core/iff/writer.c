@@ -29,6 +29,7 @@ struct ccm_iff_writer {
 	size_t n_files;
 	struct ccm_buf row;             /* the row being built, UTF-8 */
 	struct ccm_buf line;            /* a line converted to the code page */
+	struct ccm_buf note;            /* a comment line being made */
 	int fields;                     /* fields in the row so far */
 	unsigned long long sec_left;    /* data bytes the open section still owes */
 	int sec_open;
@@ -73,6 +74,7 @@ int ccm_iff_writer_open(struct ccm_iff_writer **out, const char *dir,
 	w->code_page = code_page;
 	ccm_buf_init(&w->row);
 	ccm_buf_init(&w->line);
+	ccm_buf_init(&w->note);
 	ccm_buf_init(&w->pkl_comments);
 	if (!w->dir || !w->pkl_name) {
 		ccm_iff_writer_abort(w);
@@ -271,14 +273,16 @@ int ccm_iff_writer_secondary(struct ccm_iff_writer *w, const char *name,
 int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 			   struct ccm_error *err)
 {
-	struct ccm_buf b = CCM_BUF_INIT;
+	size_t n = strlen(text);
 	int rc;
 
-	ccm_buf_addch(&b, '!');
-	for (const char *p = text; *p; p++)
-		ccm_buf_addch(&b, (*p == '\r' || *p == '\n') ? ' ' : *p);
-	rc = put_line(w, w->pri, b.ptr, b.len, NULL, err);
-	ccm_buf_release(&b);
+	/* One line: a line end inside would end the comment there. */
+	ccm_buf_reset(&w->note);
+	if (ccm_buf_addch(&w->note, '!') < 0 || ccm_buf_add(&w->note, text, n) < 0)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	for (char *p = w->note.ptr; (p = strpbrk(p, "\r\n")) != NULL; )
+		*p = ' ';
+	rc = put_line(w, w->pri, w->note.ptr, w->note.len, NULL, err);
 	return rc;
 }
 
@@ -478,6 +482,7 @@ static void free_writer(struct ccm_iff_writer *w)
 	ccm_cp_free(w->cp);
 	ccm_buf_release(&w->row);
 	ccm_buf_release(&w->line);
+	ccm_buf_release(&w->note);
 	ccm_buf_release(&w->pkl_comments);
 	free(w);
 }

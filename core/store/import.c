@@ -37,6 +37,26 @@ struct recovery {
 	int sections;
 };
 
+/*
+ * Records of one owner's rows, written together before the section
+ * commits: one after each row, in a store whose pages a stream of
+ * attachments keeps turning over, cost more than storing the row (a third
+ * of the import's time went to fetching the same index pages again).
+ */
+#define BATCH_MAX 4096
+struct batch_rec {
+	char fp[33];
+	long dup, number;
+	int decision;
+	long long message_id;
+};
+struct batch {
+	struct ccm_buf po, owner, file;   /* shared by every record */
+	int board;
+	struct batch_rec *v;
+	size_t n;
+};
+
 struct ictx {
 	struct ccm_store *s;
 	struct ccm_iff_set *set;
@@ -57,6 +77,7 @@ struct ictx {
 	int have_id;
 	struct ccm_srcid note;       /* scratch for the other "!ccmig-" lines */
 	int note_rc;                 /* the first failure handling such a line */
+	struct batch batch;          /* records waiting for the section's end */
 	char piece[PIECE];
 };
 
@@ -482,6 +503,74 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 
 /* ---- source identities and decisions (iff/srcid.h) ---------------------- */
 
+/* Writes the batch's records into the store (inside the section's
+ * transaction) and empties it. */
+static int batch_flush(struct ictx *x)
+{
+	struct batch *b = &x->batch;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < b->n; i++) {
+		struct ccm_source_key k = { b->po.ptr, b->board, b->owner.ptr, b->v[i].fp,
+					    b->v[i].dup };
+		rc = ccm_store_source_record(x->s, &k, b->file.ptr, b->v[i].number,
+					     b->v[i].decision, NULL, b->v[i].message_id,
+					     x->err);
+	}
+	b->n = 0;
+	return rc;
+}
+
+/* Adds the record of row identity `id` to the batch (flushing first when
+ * it is full or of another owner). */
+static int batch_add(struct ictx *x, const struct ccm_srcid *id, int decision,
+		     long long message_id)
+{
+	struct batch *b = &x->batch;
+	int rc;
+
+	if (b->n && (b->n == BATCH_MAX || b->board != id->board ||
+		     strcmp(b->po.ptr, id->po) || strcmp(b->owner.ptr, id->owner) ||
+		     strcmp(b->file.ptr, id->file)) && (rc = batch_flush(x)) < 0)
+		return rc;
+	if (!b->v && !(b->v = malloc(BATCH_MAX * sizeof(*b->v))))
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	if (b->n == 0 && (ccm_buf_set(&b->po, id->po, strlen(id->po)) < 0 ||
+			  ccm_buf_set(&b->owner, id->owner, strlen(id->owner)) < 0 ||
+			  ccm_buf_set(&b->file, id->file, strlen(id->file)) < 0))
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	b->board = id->board;
+	memcpy(b->v[b->n].fp, id->fp, sizeof(b->v[b->n].fp));
+	b->v[b->n].dup = id->dup;
+	b->v[b->n].number = id->number;
+	b->v[b->n].decision = decision;
+	b->v[b->n].message_id = message_id;
+	b->n++;
+	return 0;
+}
+
+/* The message a record of the batch names for id (a set that names one
+ * message twice), or 0. */
+static long long batch_find(const struct batch *b, const struct ccm_srcid *id)
+{
+	if (!b->n || b->board != id->board || strcmp(b->owner.ptr, id->owner) ||
+	    strcmp(b->po.ptr, id->po))
+		return 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].dup == id->dup && !memcmp(b->v[i].fp, id->fp, 32))
+			return b->v[i].message_id;
+	return 0;
+}
+
+static void batch_release(struct batch *b)
+{
+	ccm_buf_release(&b->po);
+	ccm_buf_release(&b->owner);
+	ccm_buf_release(&b->file);
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}
+
 static void key_of(const struct ccm_srcid *id, struct ccm_source_key *k)
 {
 	k->po = id->po;
@@ -900,18 +989,32 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	key_of(&x->id, &k);
 	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
 		return rc;
+	if (rc == 0 && (rec.message_id = batch_find(&x->batch, &x->id)) != 0)
+		rc = 1;
 	if (rc == 1 && rec.message_id) {
-		x->st->rows_already++;
-		if ((rc = place(x, sec, row, mailbox, rec.message_id)) < 0)
+		rc = place(x, sec, row, mailbox, rec.message_id);
+		if (rc >= 0) {
+			x->st->rows_already++;
+			x->st->placed += (unsigned long)rc;
+			return batch_add(x, &x->id, CCM_SRC_ALREADY, rec.message_id);
+		}
+		if (rc != CCM_ENOTFOUND)
 			return rc;
-		x->st->placed += (unsigned long)rc;
-		return ccm_store_source_record(x->s, &k, x->id.file, x->id.number,
-					       CCM_SRC_ALREADY, NULL, rec.message_id, x->err);
+		/* The message it became is gone (a store edited by hand): the
+		 * row stores it again, if it can. */
+	}
+	if (x->id.held) {
+		report(x, CCM_ERROR, "held-message-missing", 0, row->line, row->offset,
+		       sec->address, "the row of message %ld of '%s' carries no body: it "
+		       "was written for a store that holds the message, and this one "
+		       "does not; extract the post office again (without a store) "
+		       "and import that set", x->id.number, x->id.owner);
+		x->st->rows_skipped++;
+		return 0;
 	}
 	if ((rc = message_row(x, sec, row, mailbox, &id)) < 0 || !id)
 		return rc;
-	return ccm_store_source_record(x->s, &k, x->id.file, x->id.number,
-				       CCM_SRC_MIGRATED, NULL, id, x->err);
+	return batch_add(x, &x->id, CCM_SRC_MIGRATED, id);
 }
 
 /* A row of another tool's set: known by its place in the set. */
@@ -1183,6 +1286,8 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 	}
 	if (rc == 0 && x->note_rc < 0)
 		rc = x->note_rc;
+	if (rc == 0)
+		rc = batch_flush(x);
 	if (rc == 0 && sec->kind == CCM_IFF_PAB)
 		rc = pab_notice(x, pab_source, mailbox, items);
 	return rc;
@@ -1245,6 +1350,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 			rc = section(&x, sec);
 			if (rc < 0) {
 				ccm_store_rollback(s, NULL);
+				x.batch.n = 0;
 				break;
 			}
 			if ((rc = ccm_store_commit(s, err)) < 0)
@@ -1295,5 +1401,6 @@ done:
 	ccm_csv_line_release(&x.multi);
 	ccm_srcid_release(&x.id);
 	ccm_srcid_release(&x.note);
+	batch_release(&x.batch);
 	return rc < 0 ? rc : 0;
 }

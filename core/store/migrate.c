@@ -2,6 +2,8 @@
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "store/migrate.h"
 #include "store/ledger.h"
+#include "store/sources.h"
+#include "iff/srcid.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -24,6 +26,15 @@ static int remove_one(const char *path, const struct stat *sb, int flag,
 static int remove_tree(const char *dir)
 {
 	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Extraction asks whether the store holds a message already (then only
+ * its row is written). */
+static int holds(void *ctx, const struct ccm_srcid *id, struct ccm_error *err)
+{
+	struct ccm_source_key k = { id->po, id->board, id->owner, id->fp, id->dup };
+
+	return ccm_store_source_holds(ctx, &k, err);
 }
 
 static void finish(struct ccm_store *s, const struct ccm_migrate_stats *st,
@@ -111,7 +122,16 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 	} else {
 		snprintf(st->set_dir, sizeof(st->set_dir), "%s", dir);
 	}
-	rc = ccm_extract(b, st->set_dir, &o->extract, &st->extract, err);
+	{
+		/* The set is this store's alone unless it is kept: then every
+		 * message is written whole, for any store. */
+		struct ccm_extract_store known = { s, holds };
+		struct ccm_extract_opts xo = o->extract;
+
+		if (!dir)
+			xo.store = &known;
+		rc = ccm_extract(b, st->set_dir, &xo, &st->extract, err);
+	}
 	if (rc == 0) {
 		snprintf(pkl, sizeof(pkl), "%s/%s", st->set_dir, st->extract.pkl);
 		rc = ccm_import(s, pkl, &io, b->rep, &st->import, err);

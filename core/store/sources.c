@@ -22,38 +22,37 @@ static int decision_of(const char *name)
 	return 0;
 }
 
-/* The key columns: the post office in upper case, the owner as "u:" or
- * "b:" and its match key. */
-struct keycols {
-	struct ccm_buf po, owner;
-};
-
-static int keycols(const struct ccm_source_key *k, struct keycols *c)
+/*
+ * The key columns in s->src_po and s->src_owner: the post office in upper
+ * case, the owner as "u:" or "b:" and its match key. The owner's fold is
+ * kept for the next call: an import asks of one owner a section long.
+ */
+static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 {
-	struct ccm_buf fold = CCM_BUF_INIT;
 	int rc;
 
-	ccm_buf_init(&c->po);
-	ccm_buf_init(&c->owner);
 	if (!k->po || !k->owner)
 		return CCM_EINVAL;
-	rc = ccm_buf_adds(&c->po, k->po);
-	for (size_t i = 0; i < c->po.len; i++)
-		if (c->po.ptr[i] >= 'a' && c->po.ptr[i] <= 'z')
-			c->po.ptr[i] -= 32;
-	if (rc == 0)
-		rc = ccm_store_fold(k->owner, &fold);
-	if (rc == 0)
-		rc = ccm_buf_adds(&c->owner, k->board ? "b:" : "u:") |
-		     ccm_buf_add(&c->owner, fold.ptr, fold.len);
-	ccm_buf_release(&fold);
-	return rc ? CCM_ENOMEM : 0;
-}
-
-static void keycols_release(struct keycols *c)
-{
-	ccm_buf_release(&c->po);
-	ccm_buf_release(&c->owner);
+	ccm_buf_reset(&s->src_po);
+	if (ccm_buf_adds(&s->src_po, k->po) < 0)
+		return CCM_ENOMEM;
+	for (size_t i = 0; i < s->src_po.len; i++)
+		if (s->src_po.ptr[i] >= 'a' && s->src_po.ptr[i] <= 'z')
+			s->src_po.ptr[i] -= 32;
+	if (s->src_owner_raw.len && s->src_owner_board == k->board &&
+	    !strcmp(s->src_owner_raw.ptr, k->owner))
+		return 0;
+	ccm_buf_reset(&s->src_owner_raw);
+	ccm_buf_reset(&s->src_owner);
+	if ((rc = ccm_store_fold(k->owner, &s->key2)) < 0 ||
+	    ccm_buf_adds(&s->src_owner, k->board ? "b:" : "u:") < 0 ||
+	    ccm_buf_add(&s->src_owner, s->key2.ptr, s->key2.len) < 0 ||
+	    ccm_buf_adds(&s->src_owner_raw, k->owner) < 0) {
+		ccm_buf_reset(&s->src_owner_raw);
+		return CCM_ENOMEM;
+	}
+	s->src_owner_board = k->board;
+	return 0;
 }
 
 static int key_fail(int rc, struct ccm_error *err)
@@ -64,16 +63,15 @@ static int key_fail(int rc, struct ccm_error *err)
 
 /*
  * Statement `id` ready to step, with k's post office and owner bound to
- * ?1 and ?2 (kept in c, which the caller releases either way). NULL with
- * *rc set on failure.
+ * ?1 and ?2. NULL with *rc set on failure.
  */
 static sqlite3_stmt *keyed(struct ccm_store *s, int id, const char *sql,
-			   const struct ccm_source_key *k, struct keycols *c, int *rc,
+			   const struct ccm_source_key *k, int *rc,
 			   struct ccm_error *err)
 {
 	sqlite3_stmt *st;
 
-	if ((*rc = keycols(k, c)) < 0) {
+	if ((*rc = keycols(s, k)) < 0) {
 		*rc = key_fail(*rc, err);
 		return NULL;
 	}
@@ -81,22 +79,20 @@ static sqlite3_stmt *keyed(struct ccm_store *s, int id, const char *sql,
 		*rc = err ? err->code : CCM_EIO;
 		return NULL;
 	}
-	ccm_bind_text(st, 1, c->po.ptr);
-	ccm_bind_text(st, 2, c->owner.ptr);
+	ccm_bind_text(st, 1, s->src_po.ptr);
+	ccm_bind_text(st, 2, s->src_owner.ptr);
 	return st;
 }
 
 int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
 			  struct ccm_source_record *out, struct ccm_error *err)
 {
-	struct keycols c;
 	sqlite3_stmt *st;
 	int rc;
 
-	if (!(st = keyed(s, ST_SRC_FIND, "SELECT id, decision, reason, message_id, "
+	if (!(st = keyed(s, ST_SRC_FIND, "SELECT 0, decision, reason, message_id, "
 			 "run_id, file, number FROM source_messages WHERE po = ?1 AND "
-			 "owner = ?2 AND fingerprint = ?3 AND dup = ?4", k, &c, &rc, err))) {
-		keycols_release(&c);
+			 "owner = ?2 AND fingerprint = ?3 AND dup = ?4", k, &rc, err))) {
 		return rc;
 	}
 	ccm_bind_text(st, 3, k->fp);
@@ -105,7 +101,6 @@ int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
 	if (rc == SQLITE_ROW && out) {
 		const char *reason = ccm_col_text(st, 2), *file = ccm_col_text(st, 5);
 
-		out->id = sqlite3_column_int64(st, 0);
 		out->decision = decision_of(ccm_col_text(st, 1));
 		ccm_buf_set(&s->src_reason, reason ? reason : "", reason ? strlen(reason) : 0);
 		out->reason = reason ? s->src_reason.ptr : NULL;
@@ -116,11 +111,34 @@ int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
 		out->number = (long)sqlite3_column_int64(st, 6);
 	}
 	sqlite3_reset(st);
-	keycols_release(&c);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
 		return ccm_st_fail(s, rc, err, "looking up a source message");
+	return 0;
+}
+
+int ccm_store_source_holds(struct ccm_store *s, const struct ccm_source_key *k,
+			   struct ccm_error *err)
+{
+	struct ccm_source_record rec;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (k->fp && *k->fp) {
+		rc = ccm_store_source_find(s, k, &rec, err);
+		return rc < 0 ? rc : rc == 1 && rec.message_id != 0;
+	}
+	if (!(st = keyed(s, ST_SRC_OWNER_HELD, "SELECT 1 FROM source_messages WHERE "
+			 "po = ?1 AND owner = ?2 AND message_id IS NOT NULL LIMIT 1", k,
+			 &rc, err)))
+		return rc;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "looking up the messages of '%s'", k->owner);
 	return 0;
 }
 
@@ -129,7 +147,6 @@ int ccm_store_source_record(struct ccm_store *s, const struct ccm_source_key *k,
 			    const char *reason, long long message_id,
 			    struct ccm_error *err)
 {
-	struct keycols c;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -143,8 +160,7 @@ int ccm_store_source_record(struct ccm_store *s, const struct ccm_source_key *k,
 			 "owner_name = excluded.owner_name, file = excluded.file, "
 			 "number = excluded.number, decision = excluded.decision, "
 			 "reason = excluded.reason, message_id = excluded.message_id, "
-			 "run_id = excluded.run_id", k, &c, &rc, err))) {
-		keycols_release(&c);
+			 "run_id = excluded.run_id", k, &rc, err))) {
 		return rc;
 	}
 	ccm_bind_text(st, 3, k->owner);
@@ -157,7 +173,6 @@ int ccm_store_source_record(struct ccm_store *s, const struct ccm_source_key *k,
 	ccm_bind_id(st, 10, message_id);
 	ccm_bind_id(st, 11, s->run_id);
 	rc = ccm_st_run(s, st, err, "recording a source message");
-	keycols_release(&c);
 	return rc;
 }
 
@@ -165,7 +180,6 @@ int ccm_store_source_mailbox_record(struct ccm_store *s,
 				    const struct ccm_source_key *k, int decision,
 				    const char *reason, struct ccm_error *err)
 {
-	struct keycols c;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -177,8 +191,7 @@ int ccm_store_source_mailbox_record(struct ccm_store *s,
 			 "reason, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
 			 "ON CONFLICT (po, owner) DO UPDATE SET owner_name = "
 			 "excluded.owner_name, decision = excluded.decision, reason = "
-			 "excluded.reason, run_id = excluded.run_id", k, &c, &rc, err))) {
-		keycols_release(&c);
+			 "excluded.reason, run_id = excluded.run_id", k, &rc, err))) {
 		return rc;
 	}
 	ccm_bind_text(st, 3, k->owner);
@@ -186,7 +199,6 @@ int ccm_store_source_mailbox_record(struct ccm_store *s,
 	ccm_bind_text(st, 5, reason);
 	ccm_bind_id(st, 6, s->run_id);
 	rc = ccm_st_run(s, st, err, "recording a source mailbox");
-	keycols_release(&c);
 	return rc;
 }
 
@@ -194,13 +206,11 @@ int ccm_store_source_mailbox_find(struct ccm_store *s,
 				  const struct ccm_source_key *k, int *decision,
 				  struct ccm_buf *reason, struct ccm_error *err)
 {
-	struct keycols c;
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!(st = keyed(s, ST_SRCBOX_FIND, "SELECT decision, reason FROM "
-			 "source_mailboxes WHERE po = ?1 AND owner = ?2", k, &c, &rc, err))) {
-		keycols_release(&c);
+			 "source_mailboxes WHERE po = ?1 AND owner = ?2", k, &rc, err))) {
 		return rc;
 	}
 	rc = sqlite3_step(st);
@@ -212,7 +222,6 @@ int ccm_store_source_mailbox_find(struct ccm_store *s,
 			ccm_buf_set(reason, r ? r : "", r ? strlen(r) : 0);
 	}
 	sqlite3_reset(st);
-	keycols_release(&c);
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)

@@ -35,7 +35,6 @@ const char *ccm_source_decision_name(int d);
 /* A record as found; strings are the store's, valid until the next
  * sources call. */
 struct ccm_source_record {
-	long long id;
 	int decision;               /* enum ccm_source_decision */
 	const char *reason;         /* NULL when none */
 	long long message_id;       /* 0 when no message (or it is gone) */
@@ -48,6 +47,14 @@ struct ccm_source_record {
  * negative on a store error. */
 int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
 			  struct ccm_source_record *out, struct ccm_error *err);
+
+/*
+ * Whether the store holds message k: 1 when a record of it names a
+ * message, 0 when not. With k->fp NULL or "": whether it holds any message
+ * of k's owner.
+ */
+int ccm_store_source_holds(struct ccm_store *s, const struct ccm_source_key *k,
+			   struct ccm_error *err);
 
 /*
  * Records what the current run decided of k: where the message stands in

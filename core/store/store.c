@@ -305,6 +305,9 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	ccm_buf_init(&s->ledger_kind);
 	ccm_buf_init(&s->src_reason);
 	ccm_buf_init(&s->src_file);
+	ccm_buf_init(&s->src_po);
+	ccm_buf_init(&s->src_owner);
+	ccm_buf_init(&s->src_owner_raw);
 	s->part_size = CCM_STORE_PART_SIZE;
 	s->fc_owner = -1;
 	s->readonly = !!(flags & CCM_STORE_READONLY);
@@ -400,6 +403,9 @@ void ccm_store_close(struct ccm_store *s)
 	ccm_buf_release(&s->ledger_kind);
 	ccm_buf_release(&s->src_reason);
 	ccm_buf_release(&s->src_file);
+	ccm_buf_release(&s->src_po);
+	ccm_buf_release(&s->src_owner);
+	ccm_buf_release(&s->src_owner_raw);
 	free(s->path);
 	free(s);
 }

@@ -30,7 +30,7 @@ enum {
 	ST_PAB_INSERT, ST_PAB_MEMBER_INSERT,
 	ST_META_GET, ST_META_SET,
 	ST_SRC_FIND, ST_SRC_RECORD, ST_SRCBOX_FIND, ST_SRCBOX_RECORD,
-	ST_MSG_PLACE, ST_RUN_SOURCE, ST_SRC_PO_OF,
+	ST_MSG_PLACE, ST_RUN_SOURCE, ST_SRC_PO_OF, ST_SRC_OWNER_HELD,
 	ST_COUNT
 };
 
@@ -55,6 +55,9 @@ struct ccm_store {
 	struct ccm_buf key2;
 	struct ccm_buf ledger_kind;     /* what ccm_store_ledger_find returned */
 	struct ccm_buf src_reason, src_file;  /* what ccm_store_source_find returned */
+	struct ccm_buf src_po, src_owner;     /* key columns of sources.c */
+	struct ccm_buf src_owner_raw;         /* the owner they were made for */
+	int src_owner_board;
 	/* Open cursors, so that closing the store can detach them; and the
 	 * statements of freed cursors, reset, for the next cursor of the same
 	 * SQL (an export opens three cursors a message: preparing them was a
