@@ -390,6 +390,30 @@ static void failing_policy_leaves_out_only_those_it_failed_for(void **state)
 	done(r);
 }
 
+/* Packed (migrate's own set): users share files, and a user whose hook
+ * failed is cut out of them, whether first in its file or not. */
+static void packed_set_cuts_out_a_failed_user(void **state)
+{
+	int fail = 1;
+	struct ccm_policy pol = { &fail, NULL, message_hook, NULL };
+	struct ccm_extract_opts o = { .policy = &pol, .pack = 1 };
+	struct run *r = extract(&o);
+	char *pri;
+
+	(void)state;
+	assert_int_equal(r->st.users, 2);
+	/* Smith failed first in a file (the files went), then Doe started
+	 * new ones that Grewal (failed, cut back) and Müller share. */
+	assert_int_equal(tu_system("ls '%s' | grep -c '\\.pri$' | grep -qx 2", r->set), 0);
+	pri = file(r, "00000002.pri");
+	assert_non_null(strstr(pri, "MAILMESSAGE,\"CCMAIL:Doe, Jane at SALESPO\"\r\n"));
+	assert_non_null(strstr(pri, "MAILMESSAGE,\"CCMAIL:M\xfcller, J\xfcrgen at SALESPO\"\r\n"));
+	assert_null(strstr(pri, "Grewal"));
+	assert_null(strstr(pri, "Smith"));
+	free(pri);
+	done(r);
+}
+
 static void folders_map_to_the_target_system(void **state)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
@@ -453,6 +477,7 @@ int main(void)
 		cmocka_unit_test(bulletin_boards_go_to_public_folders),
 		cmocka_unit_test(policy_hooks_skip_rename_and_move),
 		cmocka_unit_test(failing_policy_leaves_out_only_those_it_failed_for),
+		cmocka_unit_test(packed_set_cuts_out_a_failed_user),
 		cmocka_unit_test(folders_map_to_the_target_system),
 		cmocka_unit_test(names_split_into_first_and_last),
 	};

@@ -461,30 +461,10 @@ static int left_out(struct xctx *x, struct ccm_msgfile *f,
 	return rc < 0 ? rc : write_id(x, CCM_SRCID_LEFT_OUT, why);
 }
 
-/* Adds every attachment's bytes to the fingerprint, writing nothing (the
- * store may hold the message: then nothing of it is written). */
-static int hash_attachments(struct xctx *x, struct ccm_msgfile *f)
+/* A To, Cc or Bcc field; empty in a held row (the store has them). */
+static int held_or_addrs(struct xctx *x, const struct ccm_addrlist *l)
 {
-	const struct ccm_message *m;
-	const struct ccm_item *it;
-	int rc;
-
-	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
-		return rc;
-	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
-		ssize_t got;
-
-		if (it->kind == CCM_ITEM_TEXT)
-			continue;
-		if (ccm_fp_item_begin(&x->fp, it) < 0)
-			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-		while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
-			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
-		if (got < 0)
-			return (int)got;
-		ccm_fp_item_end(&x->fp);
-	}
-	return rc;
+	return x->id.held ? ccm_iff_writer_field(x->w, NULL, x->err) : field_addrs(x, l);
 }
 
 /* Writes one message: its chain in the secondary, then its row. */
@@ -497,22 +477,24 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	long long body_off = -1;
 	int unsent, rc;
 
-	ccm_fp_begin(&x->fp, m);
 	x->id.held = 0;
-	if ((rc = measure(x, f)) < 0)
-		return rc;
 	if (x->owner_held) {
-		/* Known whole before anything is written: a message the store
-		 * holds is a row alone. */
-		if (x->n_atts && (rc = hash_attachments(x, f)) < 0)
-			return rc;
-		ccm_fp_final(&x->fp, x->id.fp);
-		if ((rc = identify(x, m)) < 0 ||
+		/* Known whole before anything is written or converted: a
+		 * message the store holds is a row alone. */
+		const struct ccm_message *again;
+
+		if ((rc = ccm_fp_message(&x->fp, f, m, x->piece, PIECE, x->id.fp,
+					 x->err)) < 0 ||
+		    (rc = identify(x, m)) < 0 ||
 		    (rc = x->o->store->holds(x->o->store->ctx, &x->id, x->err)) < 0)
 			return rc;
 		x->id.held = rc;
+		if (!rc && (rc = ccm_msgfile_rewind(f, &again, x->err)) < 0)
+			return rc;
 	}
-	if (!x->id.held && (rc = write_chain(x, f, &body_off)) < 0)
+	ccm_fp_begin(&x->fp, m);
+	if (!x->id.held && ((rc = measure(x, f)) < 0 ||
+			    (rc = write_chain(x, f, &body_off)) < 0))
 		return rc;
 	if (!x->owner_held) {
 		ccm_fp_final(&x->fp, x->id.fp);
@@ -522,7 +504,10 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	if ((rc = write_id(x, CCM_SRCID_MESSAGE, NULL)) < 0)
 		return rc;
 	x->st->held += (unsigned long)x->id.held;
-	if (m->from_text) {
+	if (x->id.held) {
+		/* The store has its sender and recipients: what places it
+		 * (folder, subject, read flag) is all the row needs. */
+	} else if (m->from_text) {
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && x->by_owner) {
 		/* Message Log copies were sent by the mailbox's owner. */
@@ -539,9 +524,9 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 	ccm_iff_writer_row_begin(x->w);
 	if ((rc = ccm_iff_writer_field(x->w, folder, x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, sender.ptr, x->err)) == 0 &&
-	    (rc = field_addrs(x, &m->to)) == 0 &&
-	    (rc = field_addrs(x, &m->cc)) == 0 &&
-	    (rc = field_addrs(x, &m->bcc)) == 0 &&
+	    (rc = held_or_addrs(x, &m->to)) == 0 &&
+	    (rc = held_or_addrs(x, &m->cc)) == 0 &&
+	    (rc = held_or_addrs(x, &m->bcc)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, ov->subject ? ov->subject : m->subject,
 				       x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, stamp, x->err)) == 0 &&
@@ -980,11 +965,17 @@ static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
 	return rc;
 }
 
+/* A packed set (opts.pack) starts new files after this many users or
+ * this many bytes of secondary. */
+#define PACK_USERS 256
+#define PACK_BYTES (256LL << 20)
+
 static int write_users(struct xctx *x)
 {
 	struct ccm_buf addr = CCM_BUF_INIT;
+	struct ccm_iff_writer_mark mark;
 	char name[32];
-	size_t total = 0, done = 0, n = 0;
+	size_t total = 0, done = 0, n = 0, in_file = PACK_USERS;
 	unsigned long before_msgs, before_atts;
 	int rc = 0;
 
@@ -998,12 +989,19 @@ static int write_users(struct xctx *x)
 		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e) ||
 		    x->users[i].skip)
 			continue;
-		n++;
-		snprintf(name, sizeof(name), "%08zu.pri", n);
-		if ((rc = ccm_iff_writer_primary(x->w, name, x->err)) < 0)
-			break;
-		snprintf(name, sizeof(name), "%08zu.sec", n);
-		if ((rc = ccm_iff_writer_secondary(x->w, name, x->err)) < 0)
+		if (!x->o->pack || in_file >= PACK_USERS ||
+		    ccm_iff_writer_secondary_size(x->w) >= PACK_BYTES) {
+			n++;
+			in_file = 0;
+			snprintf(name, sizeof(name), "%08zu.pri", n);
+			if ((rc = ccm_iff_writer_primary(x->w, name, x->err)) < 0)
+				break;
+			snprintf(name, sizeof(name), "%08zu.sec", n);
+			if ((rc = ccm_iff_writer_secondary(x->w, name, x->err)) < 0)
+				break;
+		}
+		in_file++;
+		if ((rc = ccm_iff_writer_mark(x->w, &mark, x->err)) < 0)
 			break;
 		if (mailbox_address(x, e->name, &addr) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
@@ -1036,7 +1034,14 @@ static int write_users(struct xctx *x)
 			x->st->skipped += x->st->messages - before_msgs;
 			x->st->messages = before_msgs;
 			x->st->attachments = before_atts;
-			rc = ccm_iff_writer_discard(x->w, x->err);
+			if (in_file > 1) {
+				/* Other users share the files: this one's part goes. */
+				rc = ccm_iff_writer_rewind(x->w, &mark, x->err);
+				in_file--;
+			} else {
+				rc = ccm_iff_writer_discard(x->w, x->err);
+				in_file = PACK_USERS;       /* the next starts new files */
+			}
 		}
 		if (x->o->progress)
 			x->o->progress(x->o->ctx, ++done, total, x->st->bytes_in);

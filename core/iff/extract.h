@@ -74,6 +74,11 @@ struct ccm_extract_opts {
 	int keep_r8;                /* keep the R8 settings folders */
 	const struct ccm_policy *policy;   /* NULL: none */
 	const struct ccm_extract_store *store;  /* NULL: write every message */
+	/* Several users to a primary and secondary file (up to 256 users or
+	 * 256 MiB): fewer files to make, for a set that migrate makes and
+	 * removes; 0: one pair of files per user, as the wizard's extractors
+	 * wrote them. */
+	int pack;
 	/* called after each mailbox; may be NULL */
 	void (*progress)(void *ctx, size_t done, size_t total,
 			 unsigned long long bytes);

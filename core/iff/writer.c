@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 #include <sys/stat.h>
 
@@ -234,6 +235,49 @@ int ccm_iff_writer_discard(struct ccm_iff_writer *w, struct ccm_error *err)
 		w->sec_name = NULL;
 	}
 	return rc;
+}
+
+int ccm_iff_writer_mark(struct ccm_iff_writer *w, struct ccm_iff_writer_mark *m,
+			struct ccm_error *err)
+{
+	if ((w->pri && fflush(w->pri) != 0) || (w->sec && fflush(w->sec) != 0))
+		return ccm_error_sys(err, errno, "cannot write the migration files in "
+				     "'%s'", w->dir);
+	m->pri = w->pri ? (long long)ftello(w->pri) : 0;
+	m->sec = w->sec ? (long long)ftello(w->sec) : 0;
+	m->sec_pos = w->sec_pos;
+	m->sections_in_pri = w->sections_in_pri;
+	return 0;
+}
+
+/* Cuts one file back to `at`. */
+static int cut(struct ccm_iff_writer *w, FILE *f, long long at, struct ccm_error *err)
+{
+	if (!f)
+		return 0;
+	if (fflush(f) != 0 || ftruncate(fileno(f), (off_t)at) != 0 ||
+	    fseeko(f, (off_t)at, SEEK_SET) != 0)
+		return ccm_error_sys(err, errno, "cannot take back what was written to "
+				     "the migration files in '%s'", w->dir);
+	return 0;
+}
+
+int ccm_iff_writer_rewind(struct ccm_iff_writer *w, const struct ccm_iff_writer_mark *m,
+			  struct ccm_error *err)
+{
+	int rc = cut(w, w->pri, m->pri, err);
+
+	if (rc == 0)
+		rc = cut(w, w->sec, m->sec, err);
+	w->sec_pos = m->sec_pos;
+	w->sections_in_pri = m->sections_in_pri;
+	w->sec_open = 0;
+	return rc;
+}
+
+long long ccm_iff_writer_secondary_size(const struct ccm_iff_writer *w)
+{
+	return w->sec ? w->sec_pos : 0;
 }
 
 int ccm_iff_writer_primary(struct ccm_iff_writer *w, const char *name,

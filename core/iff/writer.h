@@ -67,6 +67,24 @@ const char *ccm_iff_writer_secondary_name(const struct ccm_iff_writer *w);
  */
 int ccm_iff_writer_discard(struct ccm_iff_writer *w, struct ccm_error *err);
 
+/*
+ * Where the current primary and secondary stand, to take back what was
+ * written after it with ccm_iff_writer_rewind(): for a user whose
+ * migration failed half-way in a file that holds other users too. Valid
+ * until the next ccm_iff_writer_primary() or _secondary().
+ */
+struct ccm_iff_writer_mark {
+	long long pri, sec, sec_pos;
+	int sections_in_pri;
+};
+int ccm_iff_writer_mark(struct ccm_iff_writer *w, struct ccm_iff_writer_mark *m,
+			struct ccm_error *err);
+/* Cuts both files back to mark m. */
+int ccm_iff_writer_rewind(struct ccm_iff_writer *w, const struct ccm_iff_writer_mark *m,
+			  struct ccm_error *err);
+/* Bytes written to the current secondary so far. */
+long long ccm_iff_writer_secondary_size(const struct ccm_iff_writer *w);
+
 /* Starts primary file `name` (a bare name), ending the previous one. */
 int ccm_iff_writer_primary(struct ccm_iff_writer *w, const char *name,
 			   struct ccm_error *err);

@@ -128,8 +128,10 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		struct ccm_extract_store known = { s, holds };
 		struct ccm_extract_opts xo = o->extract;
 
-		if (!dir)
+		if (!dir) {
 			xo.store = &known;
+			xo.pack = 1;
+		}
 		rc = ccm_extract(b, st->set_dir, &xo, &st->extract, err);
 	}
 	if (rc == 0) {
