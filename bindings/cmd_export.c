@@ -47,8 +47,10 @@ static void usage(FILE *out)
 }
 
 /*
- * The zone of the dates: `zone` when given, else the one the store kept at
- * import (the post office's), else UTC.
+ * The zone of the dates: `zone` when given (for every mailbox), else the
+ * one the store kept at import (its first post office's: for mailboxes
+ * whose own post office recorded none), else UTC. Each mailbox is dated
+ * in its own post office's zone unless a zone is given (out/zones.h).
  */
 static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 {
@@ -89,6 +91,7 @@ int cmd_export(int argc, char **argv)
 	struct ccm_maildir_stats st;
 	struct ccm_store *s;
 	struct ccm_tz *tz = NULL;
+	struct ccm_out_zones *zones = NULL;
 	struct ccm_error err;
 	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
 	char bytes[32];
@@ -153,18 +156,21 @@ int cmd_export(int argc, char **argv)
 		return 2;
 	if (ia.url) {
 		ia.tz = tz;
+		ia.tz_forced = zone != NULL;
 		rc = export_imap(db, &ia);
 		ccm_tz_free(tz);
 		return rc;
 	}
-	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0) {
+	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0 ||
+	    ccm_out_zones_open(&zones, s, zone ? tz : NULL, tz, &err) < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_store_close(s);
 		ccm_tz_free(tz);
 		return 2;
 	}
 	if (mbox) {
 		struct ccm_mbox_stats ms;
-		rc = ccm_mbox_export(s, mbox, tz, &ms, &err);
+		rc = ccm_mbox_export(s, mbox, zones, &ms, &err);
 		format_bytes(ms.bytes, bytes, sizeof(bytes));
 		if (rc == 0)
 			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
@@ -173,7 +179,7 @@ int cmd_export(int argc, char **argv)
 		if (rc == 0)
 			say_kept_deep(ms.kept_deep);
 	} else {
-		rc = ccm_maildir_export(s, maildir, tz, &st, &err);
+		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
 		format_bytes(st.bytes, bytes, sizeof(bytes));
 		if (rc == 0)
 			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
@@ -182,6 +188,7 @@ int cmd_export(int argc, char **argv)
 		if (rc == 0)
 			say_kept_deep(st.kept_deep);
 	}
+	ccm_out_zones_free(zones);
 	ccm_store_close(s);
 	ccm_tz_free(tz);
 	if (rc < 0) {

@@ -1,5 +1,6 @@
 /* cmd_import.c: `ccmig import SET.pkl --store S.db`: migration files in. */
 #include "commands.h"
+#include "run_record.h"
 #include "lua_policy.h"
 #include "report_print.h"
 
@@ -36,7 +37,8 @@ int cmd_import(int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_import_opts o = { 0, NULL, NULL, 0 };
+	struct ccm_import_opts o = { 0 };
+	struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
 	struct ccm_import_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;
@@ -86,7 +88,13 @@ int cmd_import(int argc, char **argv)
 		ccm_policies_free(pol);
 		return 2;
 	}
+	run_record_args(argc, argv, &args);
+	run_record_policies(pa.files, pa.n_files, &digests);
+	o.args = args.ptr;
+	o.policies = digests.len ? digests.ptr : NULL;
 	rc = ccm_import(s, pkl, &o, &rep, &st, &err);
+	ccm_buf_release(&args);
+	ccm_buf_release(&digests);
 	ccm_policies_free(pol);
 	ccm_store_close(s);
 	if (rc < 0) {

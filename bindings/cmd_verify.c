@@ -31,20 +31,29 @@ static void print_json(const char *po, const char *db, int damaged,
 		json_str(stdout, st->reasons[i].reason);
 		printf(": %lu", st->reasons[i].messages);
 	}
-	printf("}, \"problems\": [");
-	for (size_t i = 0, n = 0; i < diags->len; i++) {
-		const struct ccm_diag *d = &diags->items[i];
+	/* Problems (errors, warnings), then each message a decision left
+	 * out, as --list names them. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t n = 0;
 
-		if (d->severity == CCM_NOTE && strcmp(d->kind, "verify-decided"))
-			continue;
-		printf("%s{\"severity\": \"%s\", \"kind\": ", n++ ? ", " : "",
-		       ccm_severity_name(d->severity));
-		json_str(stdout, d->kind);
-		printf(", \"user\": ");
-		json_str(stdout, d->user ? d->user : "");
-		printf(", \"text\": ");
-		json_str(stdout, d->text ? d->text : "");
-		printf("}");
+		printf(pass ? "], \"decided_messages\": [" : "}, \"problems\": [");
+		for (size_t i = 0; i < diags->len; i++) {
+			const struct ccm_diag *d = &diags->items[i];
+			int decided = !strcmp(d->kind, "verify-decided");
+
+			if (decided != pass || (!decided && d->severity == CCM_NOTE))
+				continue;
+			printf("%s{\"severity\": \"%s\", \"kind\": ", n++ ? ", " : "",
+			       ccm_severity_name(d->severity));
+			json_str(stdout, d->kind);
+			printf(", \"user\": ");
+			json_str(stdout, d->user ? d->user : "");
+			printf(", \"file\": ");
+			json_str(stdout, d->file ? d->file : "");
+			printf(", \"message\": %ld, \"text\": ", d->message);
+			json_str(stdout, d->text ? d->text : "");
+			printf("}");
+		}
 	}
 	printf("], \"accounted\": %s}\n", ok ? "true" : "false");
 }

@@ -39,6 +39,7 @@ int export_imap(const char *db, const struct export_imap_args *a)
 	struct ccm_store_sink sink;
 	struct ccm_imap_export_opts o;
 	struct ccm_imap_creds *creds = NULL;
+	struct ccm_out_zones *zones = NULL;
 	struct ccm_imap_stats st;
 	struct ccm_store *s = NULL;
 	struct ccm_error err;
@@ -70,12 +71,14 @@ int export_imap(const char *db, const struct export_imap_args *a)
 	o.creds = creds;
 	o.public_prefix = a->public_prefix;
 	o.connections = a->connections;
-	o.tz = a->tz;
 	ccm_store_sink_init(&sink, s, &print);
 	o.report = &sink.report;
 	o.progress = on_progress;
 	o.progress_ctx = &prog;
-	if ((rc = ccm_store_run_start(s, "export", a->url, NULL, &err)) == 0) {
+	if ((rc = ccm_out_zones_open(&zones, s, a->tz_forced ? a->tz : NULL, a->tz,
+				     &err)) == 0)
+		o.zones = zones;
+	if (rc == 0 && (rc = ccm_store_run_start(s, "export", a->url, NULL, &err)) == 0) {
 		progress_start(&prog, "messages", 0);
 		rc = ccm_imap_export(s, &o, &st, &err);
 		progress_end(&prog);
@@ -97,6 +100,7 @@ int export_imap(const char *db, const struct export_imap_args *a)
 		rc = sink.rc;
 		err = sink.err;
 	}
+	ccm_out_zones_free(zones);
 	ccm_store_close(s);
 	ccm_imap_creds_free(creds);
 	free(host);

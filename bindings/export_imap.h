@@ -7,7 +7,8 @@
 struct export_imap_args {
 	const char *url, *credentials, *ca_file, *public_prefix;
 	int connections, insecure, timeout_s;
-	const struct ccm_tz *tz;      /* borrowed */
+	const struct ccm_tz *tz;      /* borrowed: --time-zone, or the store's */
+	int tz_forced;                /* tz came from --time-zone */
 };
 
 /*

@@ -95,7 +95,7 @@ static int import_into(const char *db, const char *pkl)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_import_opts o = { 1, "America/New_York", NULL, 0 };
+	struct ccm_import_opts o = { 1, "America/New_York", NULL, 0, NULL, NULL };
 	struct ccm_import_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;

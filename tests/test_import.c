@@ -64,7 +64,7 @@ static const struct ccm_import_policy *policy;   /* for the next import() */
 
 static void import(struct fx *x, const char *pkl, int create, struct ccm_import_stats *st)
 {
-	struct ccm_import_opts o = { create, "America/New_York", policy, 0 };
+	struct ccm_import_opts o = { create, "America/New_York", policy, 0, NULL, NULL };
 	struct ccm_error err;
 
 	if (ccm_import(x->s, pkl, &o, &x->rep, st, &err) != 0)

@@ -820,6 +820,24 @@ static int write_directory(struct xctx *x)
 		}
 		if (d->skip)
 			continue;
+		if (d->alias || d->display || d->first || d->last) {
+			/* What the policy set, which the store takes even for a
+			 * custom recipient that becomes this mailbox. */
+			char set[64] = "";
+			struct ccm_srcid u = { .kind = CCM_SRCID_USER_SET,
+					       .po = x->b->manifest.post_office,
+					       .owner = e->name, .set = set };
+			snprintf(set, sizeof(set), "%s%s%s%s", d->alias ? ".alias" : "",
+				 d->display ? ".display_name" : "", d->first ?
+				 ".first_name" : "", d->last ? ".last_name" : "");
+			u.set = set + 1;
+			if (ccm_srcid_format(&u, &x->line) < 0)
+				rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+			else
+				rc = ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+			if (rc < 0)
+				break;
+		}
 		if (unique_alias(x, e, d->alias, &alias) < 0 ||
 		    ccm_name_display(e->name, &display) < 0 ||
 		    ccm_name_split(e->name, &first, &last) < 0) {

@@ -9,6 +9,7 @@
 static const struct { enum ccm_srcid_kind kind; const char *word; } words[] = {
 	/* longest first: a prefix must not match a longer word */
 	{ CCM_SRCID_LEFT_OUT_USER, "ccmig-left-out-user " },
+	{ CCM_SRCID_USER_SET, "ccmig-user-set " },
 	{ CCM_SRCID_LEFT_OUT, "ccmig-left-out " },
 	{ CCM_SRCID_MESSAGE, "ccmig-id " },
 };
@@ -80,11 +81,13 @@ int ccm_srcid_format(const struct ccm_srcid *id, struct ccm_buf *out)
 			rc |= ccm_buf_adds(out, words[i].word);
 	rc |= ccm_buf_adds(out, "po=") | enc(out, id->po);
 	rc |= ccm_buf_adds(out, id->board ? "&owner=b:" : "&owner=u:") | enc(out, id->owner);
-	if (id->kind != CCM_SRCID_LEFT_OUT_USER)
+	if (id->kind != CCM_SRCID_LEFT_OUT_USER && id->kind != CCM_SRCID_USER_SET)
 		rc |= put(out, "file", id->file) | put_num(out, "n", id->number) |
 		      put(out, "fp", id->fp) | put_num(out, "dup", id->dup);
 	if (id->why)
 		rc |= put(out, "why", id->why);
+	if (id->set)
+		rc |= put(out, "set", id->set);
 	if (id->held)
 		rc |= ccm_buf_adds(out, "&held=1");
 	return rc ? CCM_ENOMEM : 0;
@@ -131,7 +134,7 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 		return 0;
 	ccm_buf_reset(&id->text);
 	id->kind = kind;
-	id->po = id->owner = id->file = id->why = NULL;
+	id->po = id->owner = id->file = id->why = id->set = NULL;
 	id->number = id->dup = 0;
 	id->held = 0;
 	id->fp[0] = '\0';
@@ -192,6 +195,8 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 				id->why = v;
 			else if (KEY("held"))
 				held = v;
+			else if (KEY("set"))
+				id->set = v;
 #undef KEY
 		}
 	}
@@ -200,6 +205,8 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 		return CCM_EMALFORMED;
 	id->board = owner[0] == 'b';
 	id->owner = owner + 2;
+	if (kind == CCM_SRCID_USER_SET)
+		return id->set ? 1 : CCM_EMALFORMED;
 	if (kind != CCM_SRCID_MESSAGE && (!id->why || !*id->why))
 		return CCM_EMALFORMED;
 	if (kind == CCM_SRCID_LEFT_OUT_USER)

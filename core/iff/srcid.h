@@ -16,7 +16,11 @@
  *   !ccmig-left-out <the same fields>&why=rule:r8-settings
  *       where extraction left a message out, and why;
  *   !ccmig-left-out-user po=SALESPO&owner=u:Smith%2C%20John&why=policy:pilot.lua:user
- *       in the DIRECTORY section, for a user left out whole.
+ *       in the DIRECTORY section, for a user left out whole;
+ *   !ccmig-user-set po=SALESPO&owner=u:Smith%2C%20John&set=alias.display_name
+ *       before a DIRECTORY row, the fields of it a policy set (alias,
+ *       display_name, first_name, last_name), which the store takes even
+ *       for a mailbox that was a custom recipient.
  *
  * A row `migrate` writes for a message its store holds already carries no
  * body or attachments, and its line says so with "&held=1": such a set is
@@ -31,7 +35,8 @@
 enum ccm_srcid_kind {
 	CCM_SRCID_MESSAGE = 1,      /* !ccmig-id */
 	CCM_SRCID_LEFT_OUT,         /* !ccmig-left-out */
-	CCM_SRCID_LEFT_OUT_USER     /* !ccmig-left-out-user */
+	CCM_SRCID_LEFT_OUT_USER,    /* !ccmig-left-out-user */
+	CCM_SRCID_USER_SET          /* !ccmig-user-set */
 };
 
 struct ccm_srcid {
@@ -44,6 +49,7 @@ struct ccm_srcid {
 	char fp[33];                /* fingerprint (ccmail/fingerprint.h) */
 	long dup;                   /* 1 + earlier messages with fp of the owner */
 	const char *why;            /* left out: who decided; else NULL */
+	const char *set;            /* user-set: the fields, '.' between */
 	int held;                   /* the row carries no body: the store the
 				       set was made for holds the message */
 	struct ccm_buf text;        /* what the strings point into */

@@ -239,7 +239,8 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	struct shared *sh = w->sh;
 	struct ccm_store_cursor *mc = NULL;
 	struct ccm_store_message m;
-	struct ccm_render_opts ro = { .tz = sh->o->tz };
+	struct ccm_render_opts ro = { .tz = ccm_out_zones_get(sh->o->zones,
+							     w->job->mailbox) };
 	struct ccm_error e;
 	int rc, looked = 0;
 
@@ -290,7 +291,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 		}
 		snprintf(flags, sizeof(flags), "%s%s%s", m.read ? "\\Seen" : "",
 			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
-		internal_date(&m, sh->o->tz, date);
+		internal_date(&m, ro.tz, date);
 		pthread_mutex_unlock(&sh->lock);
 		rc = ccm_imap_append(w->imap, name, flags,
 				     (m.has_sent || m.has_received) ? date : NULL,

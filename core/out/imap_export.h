@@ -3,7 +3,7 @@
 #define CCM_OUT_IMAP_EXPORT_H
 
 #include "base/report.h"
-#include "base/tz.h"
+#include "out/zones.h"
 #include "out/imap.h"
 #include "out/imap_creds.h"
 #include "store/store.h"
@@ -23,7 +23,8 @@ struct ccm_imap_export_opts {
 	const struct ccm_imap_creds *creds;
 	const char *public_prefix;  /* top folder of public folders; NULL: "Public" */
 	int connections;          /* mailboxes written at once; < 1: 1 */
-	const struct ccm_tz *tz;  /* Date headers and internal dates; NULL: UTC */
+	/* Date headers and internal dates, each mailbox in its zone; NULL: UTC */
+	const struct ccm_out_zones *zones;
 	/* Where a mailbox or message that could not be written is reported
 	 * (kinds imap-no-credentials, imap-login, imap-folder, imap-refused,
 	 * imap-connection), and the store's events. May be NULL (stderr). */

@@ -325,7 +325,7 @@ struct shared {
 	pthread_mutex_t lock;
 	struct job *jobs;
 	size_t n_jobs, next;
-	const struct ccm_tz *tz;
+	const struct ccm_out_zones *zones;
 	struct ccm_maildir_stats total;
 	int failed;                  /* the first failure's code; err says it */
 	struct ccm_error *err;
@@ -345,7 +345,7 @@ static void *export_thread(void *arg)
 	struct shared *sh = t->sh;
 	struct ccm_maildir_stats st = { 0 };
 	struct ccm_error err;
-	struct mctx x = { .s = t->s, .tz = sh->tz, .st = &st, .err = &err,
+	struct mctx x = { .s = t->s, .st = &st, .err = &err,
 			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
 			  .iobuf = malloc(IOBUF_SIZE) };
 	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
@@ -365,6 +365,7 @@ static void *export_thread(void *arg)
 		if (!j)
 			break;
 		st.mailboxes += j->mailbox != 0;
+		x.tz = ccm_out_zones_get(sh->zones, j->mailbox);
 		rc = write_folders(&x, j->mailbox, j->root);
 	}
 	pthread_mutex_lock(&sh->lock);
@@ -437,10 +438,11 @@ static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
 	return rc < 0 ? rc : 0;
 }
 
-int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+int ccm_maildir_export(struct ccm_store *s, const char *dir,
+		       const struct ccm_out_zones *zones,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct shared sh = { .tz = tz, .err = err };
+	struct shared sh = { .zones = zones, .err = err };
 	struct thread t[MAX_THREADS] = { { 0 } };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;

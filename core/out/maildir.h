@@ -2,7 +2,7 @@
 #ifndef CCM_MAILDIR_H
 #define CCM_MAILDIR_H
 
-#include "base/tz.h"
+#include "out/zones.h"
 #include "store/store.h"
 
 struct ccm_maildir_stats {
@@ -19,7 +19,8 @@ struct ccm_maildir_stats {
  * '/' inside a folder name becomes '_'. Public folders go under
  * dir/public/ the same way. Each message is rendered (out/render.h) into
  * tmp/ and renamed into cur/ as "ccmig-<id>:2,<flags>" (S read, D draft),
- * with the file's time set to the message's date. A message whose file is
+ * with the file's time set to the message's date, and its dates in the
+ * zone `zones` gives its mailbox (NULL: UTC). A message whose file is
  * already there is left as it is, so exporting again adds only what is
  * new. Mailboxes are written in threads, one per core up to four, each
  * with a read-only connection of its own to the store's file (s itself
@@ -27,7 +28,8 @@ struct ccm_maildir_stats {
  * fewer threads). After a failure the other threads stop at their next
  * mailbox. Returns 0 or a negative code (err filled: the first failure).
  */
-int ccm_maildir_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+int ccm_maildir_export(struct ccm_store *s, const char *dir,
+		       const struct ccm_out_zones *zones,
 		       struct ccm_maildir_stats *st, struct ccm_error *err);
 
 #endif

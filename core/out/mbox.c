@@ -196,7 +196,8 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, const char *roo
 	return rc;
 }
 
-int ccm_mbox_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+int ccm_mbox_export(struct ccm_store *s, const char *dir,
+		    const struct ccm_out_zones *zones,
 		    struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_store_cursor *c;
@@ -219,13 +220,14 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir, const struct ccm_tz *t
 			 !strcasecmp(alias.ptr, "public") ? "_" : "");
 		ccm_buf_release(&alias);
 		st->mailboxes++;
-		if ((rc = write_mailbox(s, r.id, root, tz, st, err)) < 0)
+		if ((rc = write_mailbox(s, r.id, root, ccm_out_zones_get(zones, r.id), st,
+					err)) < 0)
 			break;
 	}
 	ccm_store_cursor_free(c);
 	if (rc == 0) {
 		snprintf(root, sizeof(root), "%s/public", dir);
-		rc = write_mailbox(s, 0, root, tz, st, err);
+		rc = write_mailbox(s, 0, root, ccm_out_zones_get(zones, 0), st, err);
 	}
 	return rc < 0 ? rc : 0;
 }

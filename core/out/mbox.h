@@ -2,7 +2,7 @@
 #ifndef CCM_MBOX_H
 #define CCM_MBOX_H
 
-#include "base/tz.h"
+#include "out/zones.h"
 #include "store/store.h"
 
 struct ccm_mbox_stats {
@@ -16,12 +16,13 @@ struct ccm_mbox_stats {
  * path's levels as subfolders ("Projects\1999" becomes Projects/1999.mbox;
  * a '/' or a leading '.' in a name becomes '_'), public folders under
  * dir/public/. Each message (out/render.h) follows a "From " line with its
- * date; line ends are LF; every line that matches ">*From " gets one more
+ * date, in the zone `zones` gives its mailbox (NULL: UTC); line ends are LF; every line that matches ">*From " gets one more
  * '>' (mboxrd), so readers undo it exactly. A file is written whole again
  * on each export, so exporting twice gives the same files. Returns 0 or a
  * negative code (err filled).
  */
-int ccm_mbox_export(struct ccm_store *s, const char *dir, const struct ccm_tz *tz,
+int ccm_mbox_export(struct ccm_store *s, const char *dir,
+		    const struct ccm_out_zones *zones,
 		    struct ccm_mbox_stats *st, struct ccm_error *err);
 
 #endif

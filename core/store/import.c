@@ -57,6 +57,8 @@ struct batch {
 	size_t n;
 };
 
+enum { USER_SET_ALIAS = 1, USER_SET_DISPLAY = 2, USER_SET_FIRST = 4, USER_SET_LAST = 8 };
+
 struct ictx {
 	struct ccm_store *s;
 	struct ccm_iff_set *set;
@@ -78,6 +80,8 @@ struct ictx {
 	struct ccm_srcid note;       /* scratch for the other "!ccmig-" lines */
 	int note_rc;                 /* the first failure handling such a line */
 	struct batch batch;          /* records waiting for the section's end */
+	unsigned user_set;           /* USER_SET_* a policy set for the next
+					DIRECTORY row ("!ccmig-user-set") */
 	char piece[PIECE];
 };
 
@@ -170,6 +174,19 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 			return rc;
 		x->rec.pri = x->pri_index + 1;
 		x->rec.section = sec->offset;
+	}
+	if (row && x->have_id) {
+		/* The row keeps its identity: imported from the recovery file,
+		 * it is the same message as in any other run. */
+		struct ccm_buf line = CCM_BUF_INIT;
+
+		rc = ccm_buf_addch(&line, '!') < 0 || ccm_srcid_format(&x->id, &x->tmp) < 0 ||
+		     ccm_buf_add(&line, x->tmp.ptr, x->tmp.len) < 0 ?
+		     ccm_error_set(x->err, CCM_ENOMEM, "out of memory") :
+		     put(x, line.ptr, line.len);
+		ccm_buf_release(&line);
+		if (rc < 0)
+			return rc;
 	}
 	return row ? put(x, row->raw, row->raw_len) : 0;
 }
@@ -687,6 +704,12 @@ static void on_note(void *ctx, const char *text, size_t len, long line,
 	case CCM_SRCID_LEFT_OUT_USER:
 		x->note_rc = user_left_out(x, &x->note);
 		break;
+	case CCM_SRCID_USER_SET:
+		x->user_set = (strstr(x->note.set, "alias") ? USER_SET_ALIAS : 0) |
+			      (strstr(x->note.set, "display_name") ? USER_SET_DISPLAY : 0) |
+			      (strstr(x->note.set, "first_name") ? USER_SET_FIRST : 0) |
+			      (strstr(x->note.set, "last_name") ? USER_SET_LAST : 0);
+		break;
 	}
 }
 
@@ -704,11 +727,13 @@ static int ledger_done(struct ictx *x, const struct ccm_iff_row *row)
 /*
  * The directory data of mailbox `id` as the latest run gives it (a
  * policy may have renamed the user since the mailbox was made): display
- * name, first and last name, and the alias when no one else holds it;
- * for a mailbox an import made, not for a custom recipient it converted.
+ * name, first and last name, and the alias when no one else holds it. A
+ * custom recipient that became the mailbox keeps the data it had but for
+ * the fields this run's policy set (x->user_set).
  */
 static int directory_data(struct ictx *x, const struct ccm_iff_row *row, long long id)
 {
+	unsigned set = USER_SET_ALIAS | USER_SET_DISPLAY | USER_SET_FIRST | USER_SET_LAST;
 	const char *display = ccm_iff_row_get(row, CCM_IFF_COL_DISPLAY_NAME, NULL);
 	const char *alias = ccm_iff_row_get(row, CCM_IFF_COL_COMMON_NAME, NULL);
 	struct ccm_recipient r;
@@ -716,22 +741,21 @@ static int directory_data(struct ictx *x, const struct ccm_iff_row *row, long lo
 
 	if ((rc = ccm_store_recipient_get(x->s, id, &r, x->err)) <= 0)
 		return rc;
-	if (r.converted_run || r.dirsync_po) {
-		/* A custom recipient that became the mailbox keeps the
-		 * directory data it had (Q194218): only what ccmig made
-		 * follows the latest run. */
-		ccm_recipient_release(&r);
-		return 0;
-	}
-	if (display && *display) {
+	if (r.converted_run || r.dirsync_po)
+		set = x->user_set;   /* it keeps its own data (Q194218) */
+	if (display && *display && (set & (USER_SET_DISPLAY | USER_SET_FIRST |
+					   USER_SET_LAST))) {
 		struct ccm_recipient u = r;
 
-		u.display_name = display;
-		u.first_name = ccm_iff_row_get(row, CCM_IFF_COL_FIRST_NAME, NULL);
-		u.last_name = ccm_iff_row_get(row, CCM_IFF_COL_LAST_NAME, NULL);
+		if (set & USER_SET_DISPLAY)
+			u.display_name = display;
+		if (set & USER_SET_FIRST)
+			u.first_name = ccm_iff_row_get(row, CCM_IFF_COL_FIRST_NAME, NULL);
+		if (set & USER_SET_LAST)
+			u.last_name = ccm_iff_row_get(row, CCM_IFF_COL_LAST_NAME, NULL);
 		rc = ccm_store_recipient_update(x->s, &u, x->err);
 	}
-	if (rc >= 0 && alias && *alias && strcasecmp(alias, r.alias))
+	if (rc >= 0 && (set & USER_SET_ALIAS) && alias && *alias && strcasecmp(alias, r.alias))
 		rc = ccm_store_recipient_rename(x->s, id, alias, x->err);
 	ccm_recipient_release(&r);
 	return rc < 0 ? rc : 0;
@@ -1158,17 +1182,33 @@ static int pab_notice(struct ictx *x, long long pab_source, long long mailbox,
 static int record_zone(struct ictx *x, const char *zone)
 {
 	struct ccm_buf have = CCM_BUF_INIT;
+	struct ccm_manifest own = { 0 };
+	const char *settings = ccm_iff_set_po_settings(x->set);
 	int rc = ccm_store_meta_get(x->s, "time_zone", &have, x->err);
 
 	if (rc == 0)
 		rc = ccm_store_meta_set(x->s, "time_zone", zone, x->err);
 	else if (rc == 1 && strcmp(have.ptr, zone)) {
-		report(x, CCM_WARNING, "time-zone-differs", 0, 0, -1, NULL,
-		       "this set's dates are in %s but the store's first post office's "
-		       "in %s; exports use %s unless given --time-zone", zone, have.ptr,
-		       have.ptr);
+		/* Another post office in its own zone is no problem: the
+		 * settings the set carries date its mailboxes in their zone.
+		 * A set without them, or read in another zone than its own,
+		 * is dated in the store's. */
+		int own_zone = settings && ccm_manifest_settings_parse(&own, settings, NULL) == 0 &&
+			       own.time_zone && !strcmp(own.time_zone, zone);
+
+		if (own_zone)
+			report(x, CCM_NOTE, "time-zone-differs", 0, 0, -1, NULL,
+			       "this post office's dates are in %s, the store's first "
+			       "post office's in %s; exports date each mailbox in its own "
+			       "post office's zone", zone, have.ptr);
+		else
+			report(x, CCM_WARNING, "time-zone-differs", 0, 0, -1, NULL,
+			       "this set's dates are in %s but the store's first post "
+			       "office's in %s; exports use %s for its mailboxes unless "
+			       "given --time-zone", zone, have.ptr, have.ptr);
 		rc = 0;
 	}
+	ccm_manifest_release(&own);
 	ccm_buf_release(&have);
 	return rc < 0 ? rc : 0;
 }
@@ -1280,6 +1320,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 			rc = placed_row(x, sec, row, mailbox);
 		}
 		x->have_id = 0;
+		x->user_set = 0;
 		if (rc < 0)
 			return rc;
 		ccm_fault_point();
@@ -1317,7 +1358,9 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	ccm_srcid_init(&x.note);
 	if ((rc = ccm_tz_open(&x.tz, o->time_zone, err)) < 0)
 		goto done;
-	if (!o->in_run && (rc = ccm_store_run_start(s, "import", pkl, &run, err)) < 0)
+	if (!o->in_run && ((rc = ccm_store_run_start(s, "import", o->args ? o->args : pkl,
+						      &run, err)) < 0 ||
+			   (rc = ccm_store_run_source(s, NULL, o->policies, err)) < 0))
 		goto done;
 	if ((rc = ccm_iff_set_open(&x.set, pkl, &x.tee, err)) < 0)
 		goto finish;

@@ -42,6 +42,11 @@ struct ccm_import_opts {
 	 * one run for extract and import) and finishes it; 0: the import
 	 * records a run of its own, "import" with the packing list. */
 	int in_run;
+	/* The run as the store records it (when not in_run): the command
+	 * line as typed (NULL: the packing list) and the policies as
+	 * "SHA-256  path" lines (NULL: none). */
+	const char *args;
+	const char *policies;
 };
 
 struct ccm_import_stats {

@@ -100,20 +100,22 @@ static const char *po_of(const char *addr)
 	return r && *r ? r : NULL;
 }
 
-int ccm_store_po_of_message(struct ccm_store *s, long long msg,
-			    struct ccm_manifest *out, struct ccm_error *err)
+/*
+ * The settings of the post office named by the first cc:Mail address
+ * that `sql` gives (?1 bound to id: a message's mailbox's addresses, or a
+ * mailbox's), else of the only post office recorded.
+ */
+static int po_by_address(struct ccm_store *s, const char *sql, long long id,
+			 struct ccm_manifest *out, struct ccm_error *err)
 {
 	sqlite3_stmt *st;
 	char *key = NULL;
-	int rc = sqlite3_prepare_v2(s->db,
-		"SELECT a.address FROM messages m JOIN folders f ON f.id = m.folder_id "
-		"JOIN addresses a ON a.recipient_id = f.mailbox_id AND a.type = 'CCMAIL' "
-		"WHERE m.id = ?1 ORDER BY a.is_primary DESC, a.id", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
 	ccm_manifest_release(out);
 	if (rc != SQLITE_OK)
-		return ccm_st_fail(s, rc, err, "finding the post office of message %lld", msg);
-	sqlite3_bind_int64(st, 1, msg);
+		return ccm_st_fail(s, rc, err, "finding the post office of %lld", id);
+	sqlite3_bind_int64(st, 1, id);
 	while (!key && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *p = po_of(ccm_col_text(st, 0) ? ccm_col_text(st, 0) : "");
 
@@ -124,7 +126,7 @@ int ccm_store_po_of_message(struct ccm_store *s, long long msg,
 	}
 	sqlite3_finalize(st);
 	if (!key && rc != SQLITE_DONE)
-		return ccm_st_fail(s, rc, err, "finding the post office of message %lld", msg);
+		return ccm_st_fail(s, rc, err, "finding the post office of %lld", id);
 	rc = 0;
 	if (key)
 		rc = lookup(s, "SELECT value FROM meta WHERE key = ?1 COLLATE NOCASE",
@@ -134,4 +136,21 @@ int ccm_store_po_of_message(struct ccm_store *s, long long msg,
 		rc = lookup(s, "SELECT value FROM meta WHERE key LIKE 'po:%'", NULL, 1,
 			    out, err);
 	return rc;
+}
+
+int ccm_store_po_of_message(struct ccm_store *s, long long msg,
+			    struct ccm_manifest *out, struct ccm_error *err)
+{
+	return po_by_address(s, "SELECT a.address FROM messages m JOIN folders f ON "
+			     "f.id = m.folder_id JOIN addresses a ON a.recipient_id = "
+			     "f.mailbox_id AND a.type = 'CCMAIL' WHERE m.id = ?1 ORDER BY "
+			     "a.is_primary DESC, a.id", msg, out, err);
+}
+
+int ccm_store_po_of_mailbox(struct ccm_store *s, long long mailbox,
+			    struct ccm_manifest *out, struct ccm_error *err)
+{
+	return po_by_address(s, "SELECT address FROM addresses WHERE recipient_id = ?1 "
+			     "AND type = 'CCMAIL' ORDER BY is_primary DESC, id", mailbox,
+			     out, err);
 }

@@ -35,4 +35,9 @@ int ccm_store_po_record(struct ccm_store *s, const char *settings,
 int ccm_store_po_of_message(struct ccm_store *s, long long msg,
 			    struct ccm_manifest *out, struct ccm_error *err);
 
+/* The same for mailbox `mailbox` (0: the public folders, which take the
+ * only post office recorded, if there is one). */
+int ccm_store_po_of_mailbox(struct ccm_store *s, long long mailbox,
+			    struct ccm_manifest *out, struct ccm_error *err);
+
 #endif

@@ -92,6 +92,22 @@ expect_grep "placed anew as this run's policy says" "$TMP/out"
 verify_clean move
 same_as_fresh move
 
+# After dirsync each user is a custom recipient the import converts, which
+# keeps its directory data; what a policy renames follows the policy all
+# the same, and the mail arrives once.
+cat >"$TMP/rename.lua" <<'LUA'
+return { user = function(u) if u.name == 'Baker, Terry' then
+	return { display_name = 'Terry Baker (Sales)', alias = 'tbaker-sales' } end return true end }
+LUA
+"$CCMIG" dirsync "$TMP/po" --store "$TMP/ds.db" >/dev/null
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/ds.db" --policy "$TMP/rename.lua"
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/ds.db" --policy "$TMP/rename.lua"
+python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT alias, display_name, kind FROM recipients WHERE ccmail_name = ?",
+    ("Baker, Terry",)).fetchall())' "$TMP/ds.db" >"$TMP/names"
+expect_grep "[('tbaker-sales', 'Terry Baker (Sales)', 'mailbox')]" "$TMP/names"
+verify_clean ds
+
 # Two steps mixed with one: extract and import, then migrate: nothing twice.
 expect_status 0 "$CCMIG" extract "$TMP/po" -o "$TMP/set" --no-mail
 expect_status 0 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/two.db" --create-mailboxes \
@@ -102,6 +118,39 @@ expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/two.db"
 verify_clean two
 same_as_fresh two
 
+# Two post offices in one store, each in its own zone: each is verified
+# alone, and each mailbox's mail is dated as its post office saw it.
+"$CCMIG" gen "$TMP/paris" --users 4 --messages 6 --seed 9 --post-office PARISPO \
+	--time-zone Europe/Paris >/dev/null
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/two-po.db"
+expect_status 0 "$CCMIG" migrate "$TMP/paris" --store "$TMP/two-po.db"
+expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/two-po.db"
+expect_status 0 "$CCMIG" verify "$TMP/paris" --store "$TMP/two-po.db"
+expect_status 0 "$CCMIG" export --store "$TMP/two-po.db" --maildir "$TMP/two-md"
+python3 - "$TMP/two-po.db" "$TMP/two-md" <<'PY' >"$TMP/zones" 2>&1
+import email, email.utils, os, sqlite3, sys, zoneinfo, datetime
+db, md = sys.argv[1], sys.argv[2]
+zone = {"SALESPO": "America/New_York", "PARISPO": "Europe/Paris"}
+rows = sqlite3.connect(db).execute(
+    "SELECT alias, upper(ccmail_po) FROM recipients WHERE kind = 'mailbox'").fetchall()
+seen = {}
+for alias, po in rows:
+    for d, _, files in os.walk(os.path.join(md, alias)):
+        for f in files:
+            if "/cur" not in d + "/":
+                continue
+            m = email.message_from_binary_file(open(os.path.join(d, f), "rb"))
+            if m["X-ccmig-generated"] or not m["Date"]:
+                continue
+            when = email.utils.parsedate_to_datetime(m["Date"])
+            want = when.astimezone(zoneinfo.ZoneInfo(zone[po])).utcoffset()
+            assert when.utcoffset() == want, (alias, po, m["Date"], want)
+            seen[po] = seen.get(po, 0) + 1
+assert seen.get("SALESPO") and seen.get("PARISPO"), seen
+print("zones ok")
+PY
+expect_grep "zones ok" "$TMP/zones"
+
 # verify for scripts: one JSON object, decisions by reason; --list names
 # each message a decision left out.
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/r8.db" --json
@@ -110,9 +159,18 @@ import json, sys
 v = json.load(open(sys.argv[1]))
 assert v["accounted"] is True and v["missing"] == 0 and v["extra"] == 0, v
 assert v["matched"] + v["decided"] == v["source_messages"], v
+assert v["problems"] == [] and len(v["decided_messages"]) == v["decided"], v
 print("ok", v["decisions"])
 PY
 expect_grep "ok {}" "$TMP/json"
+expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/pilot.db" --json
+python3 - "$TMP/out" <<'PY' >"$TMP/json" 2>&1
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["accounted"] and v["decided"] > 0 and v["decisions"], v
+print("decided ok", sorted(v["decisions"]))
+PY
+expect_grep "decided ok ['rule:r8-settings']" "$TMP/json"
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/pilot.db" --list
 expect_grep "[verify-decided]" "$TMP/out"
 
