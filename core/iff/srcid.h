@@ -4,6 +4,7 @@
 #define CCM_SRCID_H
 
 #include "base/buf.h"
+#include "base/error.h"
 
 /*
  * Migration files have no column for where a row came from, and a writer
