@@ -1025,6 +1025,7 @@ int ccm_iff_pri_next_row(struct ccm_iff_pri *p, const struct ccm_iff_row **row,
 			return 0;
 		}
 		memset(r, 0, sizeof(*r));
+		p->row_checked = 0;
 		r->sec = &p->sec;
 		r->number = ++p->rows;
 		r->line = p->cur.line;

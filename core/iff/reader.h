@@ -307,6 +307,8 @@ int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
  * it must be skipped.
  */
 int ccm_iff_row_validate(struct ccm_iff_pri *p, const struct ccm_tz *tz);
+/* (Asked again of the same row, it answers the same without reporting
+ * again.) */
 
 /* Parsers without reporting, for callers with text of their own. */
 int ccm_iff_parse_date(const char *s, size_t len, const struct ccm_tz *tz,

@@ -81,6 +81,8 @@ struct ccm_iff_pri {
 	size_t nunknown;
 	struct ccm_buf tmp;
 	ccm_iff_note_fn on_note;       /* '!' lines inside sections, or NULL */
+	int row_checked;               /* the row was validated: row_check holds */
+	int row_check;                 /* what ccm_iff_row_validate returned */
 	void *note_ctx;
 };
 

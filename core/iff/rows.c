@@ -427,6 +427,8 @@ int ccm_iff_row_validate(struct ccm_iff_pri *p, const struct ccm_tz *tz)
 
 	if (p->row.bad)
 		return CCM_EMALFORMED;
+	if (p->row_checked)
+		return p->row_check;      /* reported the first time */
 	if (p->sec.kind != CCM_IFF_DIRECTORY)
 		for (size_t k = 0; k < p->row.nfields; k++)
 			if (p->row.field_len[k] && p->row.field[k][0] == '#' &&
@@ -447,5 +449,7 @@ int ccm_iff_row_validate(struct ccm_iff_pri *p, const struct ccm_tz *tz)
 		bad = validate_directory(p);
 		break;
 	}
-	return bad ? CCM_EMALFORMED : 0;
+	p->row_checked = 1;
+	p->row_check = bad ? CCM_EMALFORMED : 0;
+	return p->row_check;
 }

@@ -15,7 +15,7 @@
 #include "iff/reader.h"
 #include "iff/srcid.h"
 
-#include <xxhash.h>
+#include "ccmail/fingerprint.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -71,7 +71,6 @@ struct ictx {
 	struct ccm_tz *tz;
 	struct recovery rec;
 	size_t pri_index;
-	long long source;            /* ledger source of the current primary */
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
 	int policy_failed;           /* the last mailbox_for: the policy failed */
@@ -80,6 +79,7 @@ struct ictx {
 	struct ccm_srcid note;       /* scratch for the other "!ccmig-" lines */
 	int note_rc;                 /* the first failure handling such a line */
 	struct batch batch;          /* records waiting for the section's end */
+	struct ccm_fp_seen seen;     /* fingerprints of the section's foreign rows */
 	unsigned user_set;           /* USER_SET_* a policy set for the next
 					DIRECTORY row ("!ccmig-user-set") */
 	char piece[PIECE];
@@ -715,15 +715,6 @@ static void on_note(void *ctx, const char *text, size_t len, long line,
 
 /* ---- rows ----------------------------------------------------------------- */
 
-static int ledger_done(struct ictx *x, const struct ccm_iff_row *row)
-{
-	int rc = ccm_store_ledger_find(x->s, x->source, row->offset, NULL, x->err);
-
-	if (rc == 1)
-		x->st->rows_already++;
-	return rc;
-}
-
 /*
  * The directory data of mailbox `id` as the latest run gives it (a
  * policy may have renamed the user since the mailbox was made): display
@@ -1041,18 +1032,97 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	return batch_add(x, &x->id, CCM_SRC_MIGRATED, id);
 }
 
-/* A row of another tool's set: known by its place in the set. */
-static int placed_row(struct ictx *x, const struct ccm_iff_section *sec,
-		      const struct ccm_iff_row *row, long long mailbox)
+/*
+ * The identity of a row of another tool's set, which carries none: its
+ * section's address, its fields but the Body pointer (a place in this
+ * set's layout, not content), and every byte of its chain, as XXH3-128;
+ * the post office "*" (unknown). Returns 1 with x->id set, 0 when the
+ * chain cannot be read (reported), or a negative code.
+ */
+static int foreign_identity(struct ictx *x, const struct ccm_iff_section *sec,
+			    const struct ccm_iff_row *row)
 {
-	long long id = 0;
-	int rc = ledger_done(x, row);
+	static const char sep = '\x1f';
+	const char *body = ccm_iff_row_get(row, CCM_IFF_COL_BODY, NULL);
+	const struct ccm_iff_secsect *ss;
+	struct ccm_iff_chain *c = NULL;
+	XXH3_state_t h;
+	XXH128_canonical_t d;
+	static const char hex[] = "0123456789abcdef";
+	long dup;
+	int rc;
 
-	if (rc != 0)
-		return rc < 0 ? rc : 0;
-	if ((rc = message_row(x, sec, row, mailbox, &id)) < 0 || !id)
+	if ((rc = ccm_iff_row_chain(x->p, CCM_IFF_COL_BODY, &c, x->err)) == CCM_EMALFORMED)
+		return 0;
+	if (rc < 0)
 		return rc;
-	return ccm_store_ledger_record(x->s, x->source, row->offset, "message", id, x->err);
+	XXH3_128bits_reset(&h);
+	XXH3_128bits_update(&h, sec->address ? sec->address : "", sec->address ?
+			    strlen(sec->address) : 0);
+	for (size_t i = 0; i < row->nfields; i++) {
+		XXH3_128bits_update(&h, &sep, 1);
+		if (row->field[i] != body)
+			XXH3_128bits_update(&h, row->field[i], row->field_len[i]);
+	}
+	while ((rc = ccm_iff_chain_next(c, &ss)) == 1) {
+		ssize_t got;
+
+		XXH3_128bits_update(&h, &sep, 1);
+		XXH3_128bits_update(&h, ss->name, strlen(ss->name));
+		while ((got = ccm_iff_chain_read(c, x->piece, PIECE, x->err)) > 0)
+			XXH3_128bits_update(&h, x->piece, (size_t)got);
+		if (got < 0) {
+			rc = (int)got;
+			break;
+		}
+	}
+	ccm_iff_chain_free(c);
+	if (rc < 0)
+		return rc;
+	XXH128_canonicalFromHash(&d, XXH3_128bits_digest(&h));
+	for (int k = 0; k < 16; k++) {
+		x->id.fp[2 * k] = hex[d.digest[k] >> 4];
+		x->id.fp[2 * k + 1] = hex[d.digest[k] & 15];
+	}
+	x->id.fp[32] = '\0';
+	if ((dup = ccm_fp_seen_add(&x->seen, x->id.fp)) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	x->id.kind = CCM_SRCID_MESSAGE;
+	x->id.po = "*";
+	x->id.board = sec->is_public;
+	x->id.owner = sec->is_public ? "public" : sec->address ? sec->address : "";
+	x->id.file = ccm_iff_pri_name(x->p);
+	x->id.number = row->number;
+	x->id.dup = dup;
+	x->id.why = NULL;
+	x->id.held = 0;
+	return 1;
+}
+
+/*
+ * A row of another tool's set: known by the fingerprint of what it holds
+ * (foreign_identity), so that the same set imported again, or laid out
+ * anew, adds nothing. A row that cannot be read is skipped into the
+ * recovery file, as any bad row.
+ */
+static int foreign_row(struct ictx *x, const struct ccm_iff_section *sec,
+		       const struct ccm_iff_row *row, long long mailbox)
+{
+	int rc;
+
+	if (ccm_iff_row_validate(x->p, x->tz) < 0) {
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	if ((rc = foreign_identity(x, sec, row)) < 0)
+		return rc;
+	if (rc == 0) {
+		/* Its chain cannot be read (reported): skipped as bad. */
+		x->st->rows_skipped++;
+		return recover(x, sec, row);
+	}
+	x->have_id = 1;
+	return identified_row(x, sec, row, mailbox);
 }
 
 /* ---- personal address books ---------------------------------------------- */
@@ -1274,6 +1344,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 
 	x->st->sections++;
 	x->have_id = 0;
+	ccm_fp_seen_reset(&x->seen);
 	if (sec->bad)
 		return skip_section(x, sec, "its keyword or column header line cannot be read");
 	if ((sec->kind == CCM_IFF_MAILMESSAGE && !sec->is_public) ||
@@ -1317,7 +1388,7 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 		} else if (x->have_id) {
 			rc = identified_row(x, sec, row, mailbox);
 		} else {
-			rc = placed_row(x, sec, row, mailbox);
+			rc = foreign_row(x, sec, row, mailbox);
 		}
 		x->have_id = 0;
 		x->user_set = 0;
@@ -1370,12 +1441,8 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
-		const struct ccm_iff_file *f = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, x.pri_index);
 		const struct ccm_iff_section *sec;
 
-		if ((rc = ccm_store_ledger_source(s, ccm_iff_set_pkl_name(x.set), f->name,
-						  &x.source, err)) < 0)
-			break;
 		rc = ccm_iff_pri_open(&x.p, x.set, x.pri_index, err);
 		if (rc == CCM_ENOTFOUND) {
 			rc = 0;      /* reported when the set was opened */
@@ -1445,5 +1512,6 @@ done:
 	ccm_srcid_release(&x.id);
 	ccm_srcid_release(&x.note);
 	batch_release(&x.batch);
+	ccm_fp_seen_release(&x.seen);
 	return rc < 0 ? rc : 0;
 }

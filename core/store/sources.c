@@ -233,7 +233,7 @@ int ccm_store_source_po_of(struct ccm_store *s, long long message_id,
 			   struct ccm_buf *po, struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_SRC_PO_OF, "SELECT po FROM source_messages "
-				  "WHERE message_id = ?1 LIMIT 1", err);
+				  "WHERE message_id = ?1 AND po != '*' LIMIT 1", err);
 	int rc;
 
 	if (!st)
