@@ -139,9 +139,9 @@ int cmd_migrate(int argc, char **argv)
 	       "mailboxes made, %lu custom recipients made mailboxes\n", po, db,
 	       st.extract.users, st.import.messages, st.import.attachments,
 	       st.import.mailboxes_created, st.import.converted);
-	if (st.import.rows_already)
+	if (st.import.messages_already)
 		printf("Already in the store: %lu messages (%lu placed anew as this run's "
-		       "policy says)\n", st.import.rows_already, st.import.placed);
+		       "policy says)\n", st.import.messages_already, st.import.placed);
 	if (st.import.left_out || st.import.kept || st.import.users_left_out)
 		printf("Left out by decision (a policy, an option, a default rule): %lu "
 		       "messages, %lu users; %lu messages an earlier run stored stay in "

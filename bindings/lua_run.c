@@ -163,6 +163,11 @@ static void import_counts(lua_State *L, const struct ccm_import_stats *s)
 	ccm_lua_setint(L, "messages", (long long)s->messages);
 	ccm_lua_setint(L, "attachments", (long long)s->attachments);
 	ccm_lua_setint(L, "attachment_bytes", (long long)s->attachment_bytes);
+	ccm_lua_setint(L, "messages_already", (long long)s->messages_already);
+	ccm_lua_setint(L, "placed", (long long)s->placed);
+	ccm_lua_setint(L, "left_out", (long long)s->left_out);
+	ccm_lua_setint(L, "kept", (long long)s->kept);
+	ccm_lua_setint(L, "users_left_out", (long long)s->users_left_out);
 }
 
 /* Returns report (1) or nil, message, report (3). */

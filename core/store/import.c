@@ -1010,6 +1010,7 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 		rc = place(x, sec, row, mailbox, rec.message_id);
 		if (rc >= 0) {
 			x->st->rows_already++;
+			x->st->messages_already++;
 			x->st->placed += (unsigned long)rc;
 			return batch_add(x, &x->id, CCM_SRC_ALREADY, rec.message_id);
 		}
@@ -1494,6 +1495,7 @@ finish:
 			{ "custom_converted", (long long)st->converted },
 			{ "messages", (long long)st->messages },
 			{ "attachments", (long long)st->attachments },
+			{ "messages_already", (long long)st->messages_already },
 			{ "placed", (long long)st->placed },
 			{ "left_out", (long long)st->left_out },
 			{ "kept", (long long)st->kept },

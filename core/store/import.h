@@ -54,11 +54,11 @@ struct ccm_import_stats {
 	unsigned long rows, rows_skipped, rows_already;
 	unsigned long mailboxes_created, converted, messages, attachments;
 	unsigned long long attachment_bytes;
-	/* Rows known by their source identity (iff/srcid.h): of rows_already,
-	 * those a policy placed anew (folder, subject, read flag); messages
+	/* Rows known by their source identity (iff/srcid.h): messages an
+	 * earlier run stored (of rows_already), those a policy placed anew (folder, subject, read flag); messages
 	 * extraction left out, and of those the ones an earlier run stored,
 	 * which stay; users left out whole. */
-	unsigned long placed, left_out, kept, users_left_out;
+	unsigned long messages_already, placed, left_out, kept, users_left_out;
 	char recovery[64];          /* RECOVER-NNNN.pkl when one was written */
 };
 

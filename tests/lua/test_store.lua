@@ -129,6 +129,12 @@ local g = assert(ccmig.open(gdir))
 local gs <close> = assert(ccmig.store(tmp .. "/g.db"))
 local grep = assert(ccmig.migrate(g, gs, { create_mailboxes = true }))
 check.ok(grep.counts.messages > 0, "generated messages migrated")
+-- again: every message is already there, none stored twice
+local again = assert(ccmig.migrate(g, gs, { create_mailboxes = true }))
+check.eq(again.counts.messages, 0, "a second migrate stores nothing")
+check.eq(again.counts.messages_already, grep.counts.messages,
+  "a second migrate finds every message already there")
+check.ok(again.counts.left_out > 0, "the R8 settings messages are left out by a decision")
 for _, u in ipairs(g:users()) do
   if u["local"] then
     local r = st2 and gs:recipient(u.address)
