@@ -156,11 +156,6 @@ static int check_primary(struct ccm_iff_set *set, size_t i, struct check_stats *
 	return rc;
 }
 
-static const char *sev_name(enum ccm_severity s)
-{
-	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
-}
-
 static void print_text(struct ccm_iff_set *set, const struct check_stats *st,
 		       const struct ccm_diaglist *diags, const struct ccm_report *rep)
 {
@@ -218,7 +213,7 @@ static void print_json(struct ccm_iff_set *set, const struct check_stats *st,
 		const struct ccm_diag *d = &diags->items[i];
 
 		printf("%s\n    {\"severity\":\"%s\",\"kind\":", i ? "," : "",
-		       sev_name(d->severity));
+		       ccm_severity_name(d->severity));
 		json_str(stdout, d->kind);
 		printf(",\"event\":%d,\"file\":", d->event);
 		json_str(stdout, d->file);

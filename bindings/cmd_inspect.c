@@ -190,8 +190,7 @@ static void print_json(const struct ccm_bundle *b, const struct ccm_survey *s,
 	for (size_t i = 0; i < diags->len; i++) {
 		const struct ccm_diag *d = &diags->items[i];
 		printf("%s\n    {\"severity\":\"%s\",\"kind\":", first ? "" : ",",
-		       d->severity == CCM_ERROR ? "error" :
-		       d->severity == CCM_WARNING ? "warning" : "note");
+		       ccm_severity_name(d->severity));
 		first = 0;
 		json_str(stdout, d->kind);
 		printf(",\"event\":%d,\"file\":", d->event);

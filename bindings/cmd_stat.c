@@ -15,11 +15,6 @@
 
 static const char usage_text[] = "usage: ccmig stat --store S.db [--json]\n";
 
-static const char *severity_name(int s)
-{
-	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
-}
-
 /* "2024-05-01 12:00:00Z", or "-" for 0. */
 static void format_time(long long t, char *out, size_t n)
 {
@@ -113,7 +108,7 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	{
 		struct ccm_store_event_count e;
 		while ((rc = ccm_store_next_event_count(c, &e, err)) == 1)
-			printf("  %-8s %-32s %8lld\n", severity_name(e.severity), e.kind,
+			printf("  %-8s %-32s %8lld\n", ccm_severity_name(e.severity), e.kind,
 			       e.count);
 	}
 	ccm_store_cursor_free(c);
@@ -198,7 +193,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_stats *t,
 		struct ccm_store_event_count e;
 		while ((rc = ccm_store_next_event_count(c, &e, err)) == 1) {
 			printf("%s\n    {\"severity\":\"%s\",\"kind\":", first ? "" : ",",
-			       severity_name(e.severity));
+			       ccm_severity_name(e.severity));
 			first = 0;
 			json_str(stdout, e.kind);
 			printf(",\"count\":%lld}", e.count);

@@ -58,7 +58,6 @@ void ccm_lua_push_diags(lua_State *L, const struct ccm_diaglist *l);
  * "skip" in them), errors, warnings, notes.
  */
 void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c);
-const char *ccm_lua_severity_name(int sev);
 
 /* table[k] = v on the table at the top: a string (nothing when v is
  * NULL), or an integer. */

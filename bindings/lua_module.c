@@ -60,11 +60,6 @@ void ccm_lua_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 	lua_pop(L, 1);
 }
 
-const char *ccm_lua_severity_name(int sev)
-{
-	return sev == CCM_ERROR ? "error" : sev == CCM_WARNING ? "warning" : "note";
-}
-
 void ccm_lua_collect_init(struct ccm_lua_collect *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -94,7 +89,7 @@ void ccm_lua_collect_release(struct ccm_lua_collect *c)
 void ccm_lua_push_diag(lua_State *L, const struct ccm_diag *d)
 {
 	lua_createtable(L, 0, 9);
-	ccm_lua_setstr(L, "severity", ccm_lua_severity_name(d->severity));
+	ccm_lua_setstr(L, "severity", ccm_severity_name(d->severity));
 	ccm_lua_setstr(L, "kind", d->kind);
 	if (d->event)
 		ccm_lua_setint(L, "event", d->event);
