@@ -54,8 +54,8 @@ void ccm_lua_push_diag(lua_State *L, const struct ccm_diag *d);
 void ccm_lua_push_diags(lua_State *L, const struct ccm_diaglist *l);
 /*
  * Sets report fields of the table on top: events (array), skipped (the
- * entries that say something was not migrated: errors, and kinds with
- * "skip" in them), errors, warnings, notes.
+ * entries that say something was not migrated: errors and decisions,
+ * ccm_diag_leaves_out), errors, warnings, notes.
  */
 void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c);
 

@@ -123,7 +123,7 @@ void ccm_lua_report_fields(lua_State *L, const struct ccm_lua_collect *c)
 	for (size_t i = 0; i < c->list.len; i++) {
 		const struct ccm_diag *d = &c->list.items[i];
 
-		if (d->severity == CCM_ERROR || (d->kind && strstr(d->kind, "skip"))) {
+		if (ccm_diag_leaves_out(d)) {
 			ccm_lua_push_diag(L, d);
 			lua_rawseti(L, -2, ++n);
 		}

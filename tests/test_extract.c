@@ -161,6 +161,14 @@ static void no_mail_still_writes_every_section(void **state)
 	assert_int_equal(occurrences(pri, "&why=option:no-mail\r\n"), 3);
 	assert_int_equal(occurrences(pri, "!ccmig-id "), 0);
 	free(pri);
+	/* --no-mail is a decision, not a problem: its notes say so. */
+	for (size_t i = 0; i < r->diags.len; i++)
+		if (!strcmp(r->diags.items[i].kind, "mail-not-extracted")) {
+			assert_true(ccm_diag_is_decision(&r->diags.items[i]));
+			assert_true(ccm_diag_leaves_out(&r->diags.items[i]));
+		} else if (r->diags.items[i].severity != CCM_ERROR) {
+			assert_false(ccm_diag_leaves_out(&r->diags.items[i]));
+		}
 	done(r);
 }
 

@@ -11,6 +11,30 @@ const char *ccm_severity_name(enum ccm_severity s)
 	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
 }
 
+/* The kinds of entry that record a decision (report.h). */
+static const char *const decision_kinds[] = {
+	"skipped-r8-settings",          /* a default rule */
+	"outside-date-range",           /* --since, --until */
+	"mail-not-extracted",           /* --no-mail */
+	"message-skipped-by-policy",    /* a policy's message or folder hook */
+	"user-skipped-by-policy",       /* a policy's user hook */
+};
+
+int ccm_diag_is_decision(const struct ccm_diag *d)
+{
+	if (!d->kind || d->severity != CCM_NOTE)
+		return 0;
+	for (size_t i = 0; i < sizeof(decision_kinds) / sizeof(decision_kinds[0]); i++)
+		if (!strcmp(d->kind, decision_kinds[i]))
+			return 1;
+	return 0;
+}
+
+int ccm_diag_leaves_out(const struct ccm_diag *d)
+{
+	return d->severity == CCM_ERROR || ccm_diag_is_decision(d);
+}
+
 void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz)
 {
 	struct ccm_buf b = CCM_BUF_INIT;

@@ -49,6 +49,16 @@ void ccm_reportv(struct ccm_report *r, const struct ccm_diag *d,
 void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz);
 
 /* A sink that keeps copies of every entry, in order. */
+/*
+ * Whether entry d records a decision: something left out because a
+ * policy, an option the user gave or a default rule said so (the R8
+ * settings folders), which is counted, never a problem. Such entries are
+ * notes; their kinds are listed in report.c.
+ */
+int ccm_diag_is_decision(const struct ccm_diag *d);
+/* Whether d says something was not migrated: a decision, or an error. */
+int ccm_diag_leaves_out(const struct ccm_diag *d);
+
 struct ccm_diaglist {
 	struct ccm_diag *items;
 	size_t len, cap;

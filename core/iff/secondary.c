@@ -73,8 +73,10 @@ static int digits_value(const char *s, size_t n, long long *v)
 /*
  * Reads and checks the section header at `off` of secondary f. `chained`:
  * off was reached from the data before it (no line-start check). Warnings
- * that do not stop the chain are reported unless `quiet`; an error fills
- * pb and returns -1. On success fills *h (its name in *name, malloc'ed).
+ * that do not stop the chain are reported unless `quiet`; an error in the
+ * file fills pb and returns CCM_EMALFORMED, one of the system CCM_EIO
+ * (err filled). On success returns 0 and fills *h (its name in *name,
+ * malloc'ed).
  */
 /*
  * Up to `want` bytes of the file at `off`, *p pointing to them: from the
@@ -106,8 +108,10 @@ static ssize_t peek_at(struct ccm_in *in, long long off, size_t want, char *tmp,
 /*
  * Reads and checks the section header at `off` of secondary f. `chained`:
  * off was reached from the data before it (no line-start check). Warnings
- * that do not stop the chain are reported unless `quiet`; an error fills
- * pb and returns -1. On success fills *h (its name in *name, malloc'ed).
+ * that do not stop the chain are reported unless `quiet`; an error in the
+ * file fills pb and returns CCM_EMALFORMED, one of the system CCM_EIO
+ * (err filled). On success returns 0 and fills *h (its name in *name,
+ * malloc'ed).
  */
 static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		       struct ccm_in *in, long long off, int chained, int quiet,
@@ -120,28 +124,27 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 	ssize_t got;
 	size_t len, eol, bad;
 	const char *nl;
-	int n, t, rc = -1, check_prev = !chained && off > 0;
+	int n, t, rc = CCM_EMALFORMED, check_prev = !chained && off > 0;
 
 	*name = NULL;
 	if (off >= f->size) {
 		problem(pb, "offset-out-of-range", 8005, off, "byte %lld is at or past "
 			"the end of %s (%lld bytes)", off, f->name, f->size);
-		return -1;
+		return CCM_EMALFORMED;
 	}
 	/* One read gives the byte before (a line end, unless the pointer is
 	 * off) and the header line. */
 	got = peek_at(in, off - check_prev, IFF_MAX_SECHEADER + (size_t)check_prev,
 		      tmp, &buf);
 	if (got < 0) {
-		ccm_error_set(err, CCM_EIO, "cannot read '%s'", f->path);
-		return -2;
+		return ccm_error_set(err, CCM_EIO, "cannot read '%s'", f->path);
 	}
 	if (check_prev) {
 		if (got < 1 || buf[0] != '\n') {
 			problem(pb, "offset-not-line-start", 8005, off, "byte %lld of %s is "
 				"not the start of a line, so it cannot be a section header "
 				"line", off, f->name);
-			return -1;
+			return CCM_EMALFORMED;
 		}
 		buf++;
 		got--;
@@ -151,7 +154,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		problem(pb, "bad-section-header", 8059, off, "no section header line at "
 			"byte %lld of %s: %s", off, f->name, got == IFF_MAX_SECHEADER ?
 			"the line is too long" : "the file ends first");
-		return -1;
+		return CCM_EMALFORMED;
 	}
 	len = (size_t)(nl - buf);
 	eol = 1;
@@ -161,8 +164,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 	}
 	n = ccm_csv_split(lp, buf, len, 0, &bad);
 	if (n == CCM_ENOMEM) {
-		ccm_error_set(err, CCM_ENOMEM, "out of memory");
-		rc = -2;
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (n < 0) {
@@ -227,8 +229,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		ccm_buf_reset(&s->scratch);
 		if (ccm_cp_to_utf8(s->cp, &s->scratch, lp->f[4].value, lp->f[4].len, NULL) < 0 ||
 		    !(*name = ccm_strndup(s->scratch.ptr, s->scratch.len))) {
-			ccm_error_set(err, CCM_ENOMEM, "out of memory");
-			rc = -2;
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 			goto out;
 		}
 	}
@@ -471,9 +472,9 @@ int ccm_iff_chain_open(struct ccm_iff_chain **out, struct ccm_iff_set *s,
 		char *name;
 
 		rc = read_header(s, f, in, off, c->n > 0, 0, from->user, &h, &name, &pb, err);
-		if (rc == -2) {
+		if (rc < 0 && rc != CCM_EMALFORMED) {
 			ccm_iff_chain_free(c);
-			return err ? err->code : CCM_EIO;
+			return rc;
 		}
 		if (rc < 0) {
 			if (c->n > 0) {
@@ -700,8 +701,8 @@ int ccm_iff_set_scan_secondary(struct ccm_iff_set *s, size_t i,
 		if (off >= f->size)
 			return 0;
 		rc = read_header(s, f, in, off, 1, 1, NULL, &h, &name, &pb, err);
-		if (rc == -2)
-			return err ? err->code : CCM_EIO;
+		if (rc < 0 && rc != CCM_EMALFORMED)
+			return rc;
 		if (rc < 0) {
 			iff_report(s->rep, CCM_ERROR, "sec-structure", pb.event, f->name,
 				   ccm_in_line_of(in, pb.offset), pb.offset, NULL,

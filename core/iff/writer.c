@@ -103,11 +103,6 @@ unsigned long ccm_iff_writer_replaced(const struct ccm_iff_writer *w)
 	return w->replaced;
 }
 
-const char *ccm_iff_writer_secondary_name(const struct ccm_iff_writer *w)
-{
-	return w->sec_name;
-}
-
 int ccm_iff_writer_encode(struct ccm_iff_writer *w, struct ccm_buf *out,
 			  const char *utf8, size_t n)
 {

@@ -57,8 +57,6 @@ void ccm_iff_writer_abort(struct ccm_iff_writer *w);
 
 /* Characters replaced by '?' so far. */
 unsigned long ccm_iff_writer_replaced(const struct ccm_iff_writer *w);
-/* The name of the current secondary file, or NULL. */
-const char *ccm_iff_writer_secondary_name(const struct ccm_iff_writer *w);
 
 /*
  * Throws away the current primary and secondary files (closed, deleted,
