@@ -992,6 +992,9 @@ out:
 	return rc;
 }
 
+static int foreign_identity(struct ictx *x, const struct ccm_iff_section *sec,
+			    const struct ccm_iff_row *row);
+
 /* A row with its source identity: stored once, whatever the set's layout. */
 static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 			  const struct ccm_iff_row *row, long long mailbox)
@@ -1004,8 +1007,22 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	key_of(&x->id, &k);
 	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
 		return rc;
-	if (rc == 0 && (rec.message_id = batch_find(&x->batch, &x->id)) != 0)
-		rc = 1;
+	if ((rc == 1 && rec.message_id && rec.run_id == ccm_store_run_id(x->s) &&
+	     strcmp(x->id.po, "*")) ||
+	    (rc == 0 && batch_find(&x->batch, &x->id))) {
+		/* Two rows of one set that name one message: an edited set.
+		 * Neither is lost: this one is known by what it holds. */
+		report(x, CCM_WARNING, "duplicate-identity", 0, row->line, row->offset,
+		       sec->address, "this row's '!ccmig-id' line names message %ld of "
+		       "'%s', which an earlier row of this run stored (was the set "
+		       "edited?); the row is stored as a message of its own, known by "
+		       "its content", x->id.number, x->id.owner);
+		if ((rc = foreign_identity(x, sec, row)) <= 0) {
+			x->st->rows_skipped++;
+			return rc < 0 ? rc : recover(x, sec, row);
+		}
+		return identified_row(x, sec, row, mailbox);
+	}
 	if (rc == 1 && rec.message_id) {
 		rc = place(x, sec, row, mailbox, rec.message_id);
 		if (rc >= 0) {

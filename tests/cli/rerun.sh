@@ -184,6 +184,31 @@ expect_status 0 "$CCMIG" import "$TMP/foreignA/SALESPO.pkl" --store "$TMP/foreig
 if [ "$first" -gt 0 ] && [ "$(count_messages "$TMP/foreign.db")" -eq "$first" ]; then pass; else
 	fail "another tool's set imported again: $first messages became $(count_messages "$TMP/foreign.db")"; fi
 
+# A set edited so that two rows name one message: both are stored, the
+# second known by its content, and the run says so.
+"$CCMIG" extract "$TMP/po" -o "$TMP/dupset" >/dev/null
+python3 - "$TMP/dupset" <<'PY'
+import os, sys
+d = sys.argv[1]
+for f in sorted(os.listdir(d)):
+    if not f.lower().endswith(".pri") or f == "Directory.pri":
+        continue
+    p = os.path.join(d, f)
+    lines = open(p, "rb").read().split(b"\r\n")
+    ids = [i for i, l in enumerate(lines) if l.startswith(b"!ccmig-id ")]
+    if len(ids) >= 2:
+        lines[ids[1]] = lines[ids[0]]
+        open(p, "wb").write(b"\r\n".join(lines))
+        break
+PY
+expect_status 1 "$CCMIG" import "$TMP/dupset/SALESPO.pkl" --store "$TMP/dup.db" \
+	--create-mailboxes --time-zone America/New_York
+expect_grep "[duplicate-identity]" "$TMP/out"
+"$CCMIG" import "$TMP/foreignA/SALESPO.pkl" --store "$TMP/clean.db" --create-mailboxes \
+	--time-zone America/New_York >/dev/null
+if [ "$(count_messages "$TMP/dup.db")" -eq "$(count_messages "$TMP/clean.db")" ]; then pass; else
+	fail "an edited set lost a message: $(count_messages "$TMP/dup.db") against $(count_messages "$TMP/clean.db")"; fi
+
 # verify for scripts: one JSON object, decisions by reason; --list names
 # each message a decision left out.
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/r8.db" --json
