@@ -80,6 +80,8 @@ struct ictx {
 	int note_rc;                 /* the first failure handling such a line */
 	struct batch batch;          /* records waiting for the section's end */
 	struct ccm_fp_seen seen;     /* fingerprints of the section's foreign rows */
+	int claim;                   /* the store may hold messages from before
+					identities were kept: claim them */
 	unsigned user_set;           /* USER_SET_* a policy set for the next
 					DIRECTORY row ("!ccmig-user-set") */
 	char piece[PIECE];
@@ -995,6 +997,34 @@ out:
 static int foreign_identity(struct ictx *x, const struct ccm_iff_section *sec,
 			    const struct ccm_iff_row *row);
 
+/*
+ * A message this row is, stored before identities were kept (a store of
+ * schema 2 upgraded): in the row's folder, with its subject and date, and
+ * named by no record. Claimed for the row's identity rather than stored
+ * again: 1 when claimed, 0 when there is none, negative on failure.
+ */
+static int claim(struct ictx *x, const struct ccm_iff_section *sec,
+		 const struct ccm_iff_row *row, long long mailbox)
+{
+	struct ccm_date sent;
+	long long folder, id = 0;
+	int has_sent, rc;
+
+	if ((rc = row_folder(x, sec, row, mailbox, &folder)) < 0)
+		return rc;
+	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
+	has_sent = ccm_iff_row_date(x->p, CCM_IFF_COL_SEND_DATE, x->tz, &sent) == 0;
+	if ((rc = ccm_store_message_unclaimed(x->s, folder, x->subject.ptr, has_sent,
+					      has_sent ? sent.utc : 0, &id, x->err)) <= 0)
+		return rc;
+	if ((rc = place(x, sec, row, mailbox, id)) < 0)
+		return rc;
+	x->st->rows_already++;
+	x->st->messages_already++;
+	rc = batch_add(x, &x->id, CCM_SRC_ALREADY, id);
+	return rc < 0 ? rc : 1;
+}
+
 /* A row with its source identity: stored once, whatever the set's layout. */
 static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 			  const struct ccm_iff_row *row, long long mailbox)
@@ -1036,6 +1066,8 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 		/* The message it became is gone (a store edited by hand): the
 		 * row stores it again, if it can. */
 	}
+	if (x->claim && !x->id.held && (rc = claim(x, sec, row, mailbox)) != 0)
+		return rc < 0 ? rc : 0;
 	if (x->id.held) {
 		report(x, CCM_ERROR, "held-message-missing", 0, row->line, row->offset,
 		       sec->address, "the row of message %ld of '%s' carries no body: it "
@@ -1456,6 +1488,17 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	if ((o->time_zone && (rc = record_zone(&x, o->time_zone)) < 0) ||
 	    (rc = record_po(&x)) < 0)
 		goto finish;
+	{
+		struct ccm_buf flag = CCM_BUF_INIT;
+
+		if ((rc = ccm_store_meta_get(s, "unclaimed_messages", &flag, err)) < 0) {
+			ccm_buf_release(&flag);
+			goto finish;
+		}
+		x.claim = rc == 1;
+		rc = 0;
+		ccm_buf_release(&flag);
+	}
 	remove_stale_parts(&x);
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
@@ -1494,6 +1537,8 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		rc = recovery_close(&x);
 	else
 		recovery_close(&x);
+	if (rc >= 0 && x.claim && (rc = ccm_store_unclaimed_left(s, err)) > 0)
+		rc = 0;             /* some left: the next import goes on claiming */
 	if (rc >= 0 && st->recovery[0])
 		report(&x, CCM_WARNING, "recovery-file", 8002, 0, -1, NULL,
 		       "errors occurred during the import; what was skipped is in the "

@@ -275,3 +275,55 @@ int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_
 	}
 	return 1;
 }
+
+/* Neither a source record nor ccmig's own notice names it. */
+#define UNCLAIMED \
+	"NOT EXISTS (SELECT 1 FROM source_messages s WHERE s.message_id = m.id) AND " \
+	"NOT EXISTS (SELECT 1 FROM message_headers h WHERE h.message_id = m.id AND " \
+	"h.name = 'X-ccmig-generated')"
+
+int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
+				const char *subject, int has_sent, long long sent_utc,
+				long long *id, struct ccm_error *err)
+{
+	sqlite3_stmt *st = ccm_st(s, ST_MSG_UNCLAIMED,
+		"SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.subject IS ?2 "
+		"AND m.sent_utc IS ?3 AND " UNCLAIMED " ORDER BY m.id LIMIT 1", err);
+	int rc;
+
+	if (!st)
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, folder);
+	ccm_bind_text(st, 2, subject);
+	if (has_sent)
+		sqlite3_bind_int64(st, 3, sent_utc);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "looking for a message stored before identities");
+	return 0;
+}
+
+int ccm_store_unclaimed_left(struct ccm_store *s, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM messages m WHERE " UNCLAIMED
+				    " LIMIT 1", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "looking for messages stored before identities");
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "looking for messages stored before identities");
+	if ((rc = sqlite3_exec(s->db, "DELETE FROM meta WHERE key = 'unclaimed_messages'",
+			       NULL, NULL, NULL)) != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "recording that every message is claimed");
+	return 0;
+}

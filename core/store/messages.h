@@ -75,6 +75,23 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_id,
 			    const char *subject, int read, struct ccm_error *err);
 
+/*
+ * Messages stored before source identities were kept (schema 2) have no
+ * record (store/sources.h): an import claims each for the identity of
+ * the row that is the same message, rather than store it again. The
+ * store's meta row "unclaimed_messages" says whether any may be left.
+ *
+ * ccm_store_message_unclaimed: a message of folder `folder` that no
+ * record names and ccmig did not make itself, with `subject` and the
+ * sent date (has_sent: sent_utc; else none): 1 with *id, 0 when none.
+ * ccm_store_unclaimed_left: 1 when any such message is left in the
+ * store, 0 when none (and then the meta row goes).
+ */
+int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
+				const char *subject, int has_sent, long long sent_utc,
+				long long *id, struct ccm_error *err);
+int ccm_store_unclaimed_left(struct ccm_store *s, struct ccm_error *err);
+
 /* ---- attachments -------------------------------------------------------
  *
  * An attachment is a name, its order in the message, its position in the

@@ -274,7 +274,11 @@ static const char schema_v3[] =
 	"  PRIMARY KEY (po, owner)\n"
 	") WITHOUT ROWID;\n"
 	"ALTER TABLE runs ADD COLUMN po_path TEXT;\n"
-	"ALTER TABLE runs ADD COLUMN policies TEXT;\n";
+	"ALTER TABLE runs ADD COLUMN policies TEXT;\n"
+	/* Messages stored before identities were kept: the next imports
+	 * claim them (store/messages.h) rather than store them again. */
+	"INSERT INTO meta (key, value) SELECT 'unclaimed_messages', '1' "
+	"WHERE EXISTS (SELECT 1 FROM messages);\n";
 
 /*
  * upgrades[v] takes a store from version v to v + 1. A new version adds

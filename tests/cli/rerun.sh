@@ -209,6 +209,27 @@ expect_grep "[duplicate-identity]" "$TMP/out"
 if [ "$(count_messages "$TMP/dup.db")" -eq "$(count_messages "$TMP/clean.db")" ]; then pass; else
 	fail "an edited set lost a message: $(count_messages "$TMP/dup.db") against $(count_messages "$TMP/clean.db")"; fi
 
+# A store made before identities were kept (schema 2): migrating into it
+# again claims the messages it holds rather than storing them twice.
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/v2.db"
+before=$(count_messages "$TMP/v2.db")
+python3 - "$TMP/v2.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("DROP TABLE source_messages; DROP TABLE source_mailboxes; "
+                 "ALTER TABLE runs DROP COLUMN po_path; ALTER TABLE runs DROP COLUMN policies; "
+                 "PRAGMA user_version = 2;")
+db.close()
+PY
+expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/v2.db"
+expect_grep "Migrated $TMP/po into $TMP/v2.db: 10 users, 0 messages" "$TMP/out"
+if [ "$(count_messages "$TMP/v2.db")" -eq "$before" ]; then pass; else
+	fail "an upgraded store got its messages twice: $before became $(count_messages "$TMP/v2.db")"; fi
+verify_clean v2
+python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM meta WHERE key = ?", ("unclaimed_messages",)).fetchone())' "$TMP/v2.db" >"$TMP/flag"
+expect_grep "(0,)" "$TMP/flag"
+
 # verify for scripts: one JSON object, decisions by reason; --list names
 # each message a decision left out.
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/r8.db" --json
