@@ -346,21 +346,12 @@ static int find_blob(struct ccm_store *s, const unsigned char *sha,
 {
 	sqlite3_stmt *st = ccm_st(s, ST_BLOB_FIND,
 		"SELECT id FROM blobs WHERE sha256 = ?1 AND size = ?2", err);
-	int rc;
 
 	if (!st)
 		return err ? err->code : CCM_EIO;
 	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (long long)size);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return ccm_st_fail(s, rc, err, "looking up attachment content");
-	return 0;
+	return ccm_st_one_id(s, st, id, err, "looking up attachment content");
 }
 
 /* The small path: the content as one bound value, unless it is stored. */

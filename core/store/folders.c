@@ -108,21 +108,12 @@ static int find(struct ccm_store *s, long long owner, const char *key,
 	sqlite3_stmt *st = ccm_st(s, ST_FOLDER_FIND,
 		"SELECT id FROM folders WHERE ifnull(mailbox_id, 0) = ?1 "
 		"AND path_key = ?2", err);
-	int rc;
 
 	if (!st)
 		return err ? err->code : CCM_EIO;
 	sqlite3_bind_int64(st, 1, owner);
 	ccm_bind_text(st, 2, key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return ccm_st_fail(s, rc, err, "looking up a folder");
-	return 0;
+	return ccm_st_one_id(s, st, id, err, "looking up a folder");
 }
 
 static int insert(struct ccm_store *s, long long owner, long long parent,

@@ -289,7 +289,6 @@ int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
 	sqlite3_stmt *st = ccm_st(s, ST_MSG_UNCLAIMED,
 		"SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.subject IS ?2 "
 		"AND m.sent_utc IS ?3 AND " UNCLAIMED " ORDER BY m.id LIMIT 1", err);
-	int rc;
 
 	if (!st)
 		return err ? err->code : CCM_EIO;
@@ -297,15 +296,7 @@ int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
 	ccm_bind_text(st, 2, subject);
 	if (has_sent)
 		sqlite3_bind_int64(st, 3, sent_utc);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return ccm_st_fail(s, rc, err, "looking for a message stored before identities");
-	return 0;
+	return ccm_st_one_id(s, st, id, err, "looking for a message stored before identities");
 }
 
 int ccm_store_unclaimed_left(struct ccm_store *s, struct ccm_error *err)

@@ -99,6 +99,21 @@ sqlite3_stmt *ccm_st(struct ccm_store *s, int id, const char *sql,
 	return st;
 }
 
+int ccm_st_one_id(struct ccm_store *s, sqlite3_stmt *st, long long *id,
+		  struct ccm_error *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "%s", what);
+	return 0;
+}
+
 int ccm_st_run(struct ccm_store *s, sqlite3_stmt *st, struct ccm_error *err,
 	       const char *what)
 {

@@ -82,6 +82,12 @@ sqlite3_stmt *ccm_st(struct ccm_store *s, int id, const char *sql,
 int ccm_st_fail(struct ccm_store *s, int rc, struct ccm_error *err,
 		const char *what, ...) __attribute__((format(printf, 4, 5)));
 
+/* Steps a statement whose first column is an id and resets it: 1 with
+ * *id set when it gave a row, 0 when none, or the failure (`what` says
+ * what was looked up). */
+int ccm_st_one_id(struct ccm_store *s, sqlite3_stmt *st, long long *id,
+		  struct ccm_error *err, const char *what);
+
 /* Steps a statement that returns no row; resets it. 0 or the failure. */
 int ccm_st_run(struct ccm_store *s, sqlite3_stmt *st, struct ccm_error *err,
 	       const char *what);
