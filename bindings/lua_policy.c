@@ -496,8 +496,13 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			return 0;
 		}
 		if (lua_istable(L, -1)) {
-			take(L, "folder", &p->folder, &out->folder);
-			take(L, "subject", &p->subject, &out->subject);
+			/* A value no folder or subject can hold fails the hook:
+			 * its message (on top) names the field. */
+			if (take(L, "folder", &p->folder, &out->folder) < 0 ||
+			    take(L, "subject", &p->subject, &out->subject) < 0) {
+				lua_remove(L, -2);
+				return lua_fail(p, "message hook", p->names[i], err);
+			}
 			rawfield(L, -1, "unread");
 			if (lua_isboolean(L, -1))
 				out->unread = lua_toboolean(L, -1);

@@ -151,6 +151,11 @@ failing nul_address 'return { user = function(u)
 	"the address it returned holds a NUL byte"
 failing nul_folder 'return { folder = function(f) return "In\0box" end }' \
 	"the folder name it returned holds a NUL byte"
+# The same from the message hook's table (it crashed ccmig, SIGSEGV).
+failing nul_subject 'return { message = function(m) return { subject = "a\0b" } end }' \
+	"the subject it returned holds a NUL byte"
+failing nul_message_folder 'return { message = function(m) return { folder = "x\0y" } end }' \
+	"the folder it returned holds a NUL byte"
 # A user hook that fails for everyone: nobody is migrated, nothing half.
 printf 'return { user = function(u) error("no users today") end }\n' >"$TMP/nousers.lua"
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/nousers" --policy "$TMP/nousers.lua"
