@@ -31,6 +31,7 @@ struct ccm_policies {
 	/* Overrides handed back: valid until the next hook call. */
 	char *alias, *display, *first, *last, *folder, *subject, *mapped;
 	char decided[300];             /* "policy:<script>:<hook>" of a no */
+	char folder_by[300];           /* ... of the folder handed back */
 	char *addresses[16];
 	const char *address_ptrs[16];
 	size_t n_addresses;
@@ -356,6 +357,15 @@ static const char *decided(struct ccm_policies *p, size_t i, const char *hook)
 	return p->decided;
 }
 
+/* Who gave the folder, for a report: "policy 'move.lua', folder hook". */
+static void said_by(struct ccm_policies *p, size_t i, const char *hook)
+{
+	const char *name = strrchr(p->names[i], '/');
+
+	snprintf(p->folder_by, sizeof(p->folder_by), "policy '%s', %s hook",
+		 name ? name + 1 : p->names[i], hook);
+}
+
 static void clear_addresses(struct ccm_policies *p)
 {
 	for (size_t i = 0; i < p->n_addresses; i++)
@@ -462,6 +472,8 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 				free(p->folder);
 				p->folder = v;
 				out->folder = p->folder;
+				said_by(p, i, "folder");
+				out->folder_by = p->folder_by;
 			}
 		}
 		lua_pop(L, 1);
@@ -498,10 +510,16 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		if (lua_istable(L, -1)) {
 			/* A value no folder or subject can hold fails the hook:
 			 * its message (on top) names the field. */
+			const char *before = out->folder;
+
 			if (take(L, "folder", &p->folder, &out->folder) < 0 ||
 			    take(L, "subject", &p->subject, &out->subject) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "message hook", p->names[i], err);
+			}
+			if (out->folder != before) {
+				said_by(p, i, "message");
+				out->folder_by = p->folder_by;
 			}
 			rawfield(L, -1, "unread");
 			if (lua_isboolean(L, -1))

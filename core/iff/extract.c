@@ -637,7 +637,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 				break;
 			continue;
 		}
-		ov.folder = ov.subject = ov.decided_by = NULL;
+		ov.folder = ov.subject = ov.decided_by = ov.folder_by = NULL;
 		ov.unread = -1;
 		if (x->o->policy && x->o->policy->message) {
 			rc = x->o->policy->message(x->o->policy->ctx, m, e->name,
@@ -654,6 +654,17 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 				if ((rc = left_out(x, f, m, ov.decided_by ? ov.decided_by :
 						   "policy")) < 0)
 					break;
+				continue;
+			}
+			if (ov.folder && !*(ov.folder + strspn(ov.folder, "\\ \t"))) {
+				/* A path of separators alone names no folder: the
+				 * policy's mistake costs this message, said. */
+				note(x, CCM_ERROR, "policy-bad-folder", e->path, m->offset,
+				     e->name, m->number, "%s gave the folder '%s', which "
+				     "names no folder; the message is not migrated: fix the "
+				     "policy and run again", ov.folder_by ? ov.folder_by :
+				     "the policy", ov.folder);
+				x->st->skipped++;
 				continue;
 			}
 			if (ov.folder)

@@ -34,6 +34,8 @@ struct ccm_policy_message {
 	int unread;                    /* -1: as it is, else 0 or 1 */
 	/* when the hook says no: "policy:<script>:message" (or :folder) */
 	const char *decided_by;
+	/* who gave `folder`, for reports: "policy 'move.lua', folder hook" */
+	const char *folder_by;
 };
 
 struct ccm_policy {

@@ -959,7 +959,15 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 			goto out;
 		}
 	}
-	if ((rc = row_folder(x, sec, row, mailbox, &m.folder_id)) < 0)
+	if ((rc = row_folder(x, sec, row, mailbox, &m.folder_id)) == CCM_EINVAL) {
+		/* A Folder that names none ("\\"): this row's problem only. */
+		report(x, CCM_ERROR, "bad-folder", 0, row->line, row->offset, sec->address,
+		       "%s; the row is skipped", x->err->msg);
+		x->st->rows_skipped++;
+		rc = recover(x, sec, row);
+		goto out;
+	}
+	if (rc < 0)
 		goto out;
 	m.sender_name = sender.display;
 	m.sender_address = sender.address;

@@ -156,6 +156,29 @@ failing nul_subject 'return { message = function(m) return { subject = "a\0b" } 
 	"the subject it returned holds a NUL byte"
 failing nul_message_folder 'return { message = function(m) return { folder = "x\0y" } end }' \
 	"the folder it returned holds a NUL byte"
+# A folder that names no folder ("\\") costs its message, said with the
+# policy's name, not the whole migration (it stopped it with status 2).
+cat >"$TMP/nofolder.lua" <<'LUA'
+return { folder = function(f, u) if f:find("Bulletin") then return "\\" end return f end }
+LUA
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/nofolder.db" --policy "$TMP/nofolder.lua"
+expect_grep "policy 'nofolder.lua', folder hook gave the folder" "$TMP/out"
+expect_grep "[policy-bad-folder]" "$TMP/out"
+expect_grep "Migrated $PO into $TMP/nofolder.db: 4 users, 5 messages" "$TMP/out"
+# The same in a set's row: that row is skipped, the rest imported.
+"$CCMIG" extract "$PO" -o "$TMP/nofolderset" >/dev/null
+python3 - "$TMP/nofolderset/Public.pri" <<'PY'
+import sys
+p = sys.argv[1]
+d = open(p, "rb").read()
+open(p, "wb").write(d.replace(b'"Lotus cc:Mail Bulletin Boards\\Social"', b'"\\"', 1))
+PY
+expect_status 1 "$CCMIG" import "$TMP/nofolderset/SALESPO.pkl" --store "$TMP/nofolder2.db" \
+	--create-mailboxes
+expect_grep "[bad-folder]" "$TMP/out"
+expect_grep "a public folder needs a name" "$TMP/out"
+expect_grep ", 5 messages" "$TMP/out"
+
 # A user hook that fails for everyone: nobody is migrated, nothing half.
 printf 'return { user = function(u) error("no users today") end }\n' >"$TMP/nousers.lua"
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/nousers" --policy "$TMP/nousers.lua"
