@@ -55,7 +55,29 @@ void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz)
 		ccm_buf_addf(&b, " (event %d)", d->event);
 	if (d->kind)
 		ccm_buf_addf(&b, " [%s]", d->kind);
-	snprintf(out, outsz, "%s", b.ptr);
+	/* Names and texts come from the post office: a control character
+	 * (ESC ]0;... BEL, ESC [2J, the C1 codes) is shown, never obeyed by
+	 * the terminal or pager that shows the report. */
+	{
+		size_t k = 0;
+		const unsigned char *p = (const unsigned char *)b.ptr;
+
+		for (size_t i = 0; i < b.len && k + 7 < outsz; i++) {
+			if (p[i] < 0x20 && p[i] != '\t') {
+				k += (size_t)snprintf(out + k, outsz - k, "\\x%02x", p[i]);
+			} else if (p[i] == 0x7f) {
+				k += (size_t)snprintf(out + k, outsz - k, "\\x7f");
+			} else if (p[i] == 0xc2 && i + 1 < b.len && p[i + 1] >= 0x80 &&
+				   p[i + 1] <= 0x9f) {
+				k += (size_t)snprintf(out + k, outsz - k, "\\u%04x", p[i + 1]);
+				i++;
+			} else {
+				out[k++] = (char)p[i];
+			}
+		}
+		if (outsz)
+			out[k < outsz ? k : outsz - 1] = '\0';
+	}
 	ccm_buf_release(&b);
 }
 

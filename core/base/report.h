@@ -45,7 +45,9 @@ void ccm_reportf(struct ccm_report *r, const struct ccm_diag *d,
 /* The same with a va_list, for modules' own printf-like wrappers. */
 void ccm_reportv(struct ccm_report *r, const struct ccm_diag *d,
 		 const char *fmt, va_list ap);
-/* One line: "file:line (byte N): severity: text [kind]" into out. */
+/* One line: "file:line (byte N): severity: text [kind]" into out (cut to
+ * outsz), control characters shown as \x1b (C1 codes as \u009b): the
+ * text quotes the post office, and a terminal must not obey it. */
 void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz);
 
 /* A sink that keeps copies of every entry, in order. */
