@@ -347,23 +347,26 @@ static int take(lua_State *L, const char *k, char **slot, const char **out)
 	return 0;
 }
 
-/* Who said no: the reason a skip is recorded with in the store. */
-static const char *decided(struct ccm_policies *p, size_t i, const char *hook)
+/* Policy i's file name without its folder, as records and reports name it. */
+static const char *script_name(const struct ccm_policies *p, size_t i)
 {
 	const char *name = strrchr(p->names[i], '/');
 
-	snprintf(p->decided, sizeof(p->decided), "policy:%s:%s",
-		 name ? name + 1 : p->names[i], hook);
+	return name ? name + 1 : p->names[i];
+}
+
+/* Who said no: the reason a skip is recorded with in the store. */
+static const char *decided(struct ccm_policies *p, size_t i, const char *hook)
+{
+	snprintf(p->decided, sizeof(p->decided), "policy:%s:%s", script_name(p, i), hook);
 	return p->decided;
 }
 
 /* Who gave the folder, for a report: "policy 'move.lua', folder hook". */
 static void said_by(struct ccm_policies *p, size_t i, const char *hook)
 {
-	const char *name = strrchr(p->names[i], '/');
-
 	snprintf(p->folder_by, sizeof(p->folder_by), "policy '%s', %s hook",
-		 name ? name + 1 : p->names[i], hook);
+		 script_name(p, i), hook);
 }
 
 static void clear_addresses(struct ccm_policies *p)

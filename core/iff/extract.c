@@ -422,11 +422,6 @@ static const char *priority_value(enum ccm_priority p)
 	return p == CCM_PRIO_URGENT ? "1" : p == CCM_PRIO_LOW ? "-1" : "0";
 }
 
-/*
- * The "!ccmig-id" or "!ccmig-left-out" line of message m, whose
- * fingerprint is in x->id.fp, into the current section (iff/srcid.h): the
- * store knows the message by it in every later run.
- */
 /* x->id.fp is the message's fingerprint: x->id gets its occurrence and
  * the message's number. */
 static int identify(struct xctx *x, const struct ccm_message *m)
@@ -440,13 +435,21 @@ static int identify(struct xctx *x, const struct ccm_message *m)
 	return 0;
 }
 
+/* A "!ccmig-" line (iff/srcid.h) into the current section: the store
+ * knows the message or user by it in every later run. */
+static int write_srcid(struct xctx *x, const struct ccm_srcid *id)
+{
+	if (ccm_srcid_format(id, &x->line) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	return ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+}
+
+/* The "!ccmig-id" or "!ccmig-left-out" line of the message in x->id. */
 static int write_id(struct xctx *x, enum ccm_srcid_kind kind, const char *why)
 {
 	x->id.kind = kind;
 	x->id.why = why;
-	if (ccm_srcid_format(&x->id, &x->line) < 0)
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-	return ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+	return write_srcid(x, &x->id);
 }
 
 /* A message left out: its identity and who decided, read from its items. */
@@ -823,10 +826,7 @@ static int write_directory(struct xctx *x)
 			struct ccm_srcid u = { .kind = CCM_SRCID_LEFT_OUT_USER,
 					       .po = x->b->manifest.post_office,
 					       .owner = e->name, .why = d->why };
-			if (ccm_srcid_format(&u, &x->line) < 0)
-				rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-			else
-				rc = ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
+			rc = write_srcid(x, &u);
 			continue;
 		}
 		if (d->skip)
@@ -842,11 +842,7 @@ static int write_directory(struct xctx *x)
 				 d->display ? ".display_name" : "", d->first ?
 				 ".first_name" : "", d->last ? ".last_name" : "");
 			u.set = set + 1;
-			if (ccm_srcid_format(&u, &x->line) < 0)
-				rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-			else
-				rc = ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
-			if (rc < 0)
+			if ((rc = write_srcid(x, &u)) < 0)
 				break;
 		}
 		if (unique_alias(x, e, d->alias, &alias) < 0 ||

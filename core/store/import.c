@@ -37,26 +37,6 @@ struct recovery {
 	int sections;
 };
 
-/*
- * Records of one owner's rows, written together before the section
- * commits: one after each row, in a store whose pages a stream of
- * attachments keeps turning over, cost more than storing the row (a third
- * of the import's time went to fetching the same index pages again).
- */
-#define BATCH_MAX 4096
-struct batch_rec {
-	char fp[33];
-	long dup, number;
-	int decision;
-	long long message_id;
-};
-struct batch {
-	struct ccm_buf po, owner, file;   /* shared by every record */
-	int board;
-	struct batch_rec *v;
-	size_t n;
-};
-
 enum { USER_SET_ALIAS = 1, USER_SET_DISPLAY = 2, USER_SET_FIRST = 4, USER_SET_LAST = 8 };
 
 struct ictx {
@@ -78,7 +58,6 @@ struct ictx {
 	int have_id;
 	struct ccm_srcid note;       /* scratch for the other "!ccmig-" lines */
 	int note_rc;                 /* the first failure handling such a line */
-	struct batch batch;          /* records waiting for the section's end */
 	struct ccm_fp_seen seen;     /* fingerprints of the section's foreign rows */
 	int claim;                   /* the store may hold messages from before
 					identities were kept: claim them */
@@ -522,74 +501,6 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 
 /* ---- source identities and decisions (iff/srcid.h) ---------------------- */
 
-/* Writes the batch's records into the store (inside the section's
- * transaction) and empties it. */
-static int batch_flush(struct ictx *x)
-{
-	struct batch *b = &x->batch;
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < b->n; i++) {
-		struct ccm_source_key k = { b->po.ptr, b->board, b->owner.ptr, b->v[i].fp,
-					    b->v[i].dup };
-		rc = ccm_store_source_record(x->s, &k, b->file.ptr, b->v[i].number,
-					     b->v[i].decision, NULL, b->v[i].message_id,
-					     x->err);
-	}
-	b->n = 0;
-	return rc;
-}
-
-/* Adds the record of row identity `id` to the batch (flushing first when
- * it is full or of another owner). */
-static int batch_add(struct ictx *x, const struct ccm_srcid *id, int decision,
-		     long long message_id)
-{
-	struct batch *b = &x->batch;
-	int rc;
-
-	if (b->n && (b->n == BATCH_MAX || b->board != id->board ||
-		     strcmp(b->po.ptr, id->po) || strcmp(b->owner.ptr, id->owner) ||
-		     strcmp(b->file.ptr, id->file)) && (rc = batch_flush(x)) < 0)
-		return rc;
-	if (!b->v && !(b->v = malloc(BATCH_MAX * sizeof(*b->v))))
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-	if (b->n == 0 && (ccm_buf_set(&b->po, id->po, strlen(id->po)) < 0 ||
-			  ccm_buf_set(&b->owner, id->owner, strlen(id->owner)) < 0 ||
-			  ccm_buf_set(&b->file, id->file, strlen(id->file)) < 0))
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-	b->board = id->board;
-	memcpy(b->v[b->n].fp, id->fp, sizeof(b->v[b->n].fp));
-	b->v[b->n].dup = id->dup;
-	b->v[b->n].number = id->number;
-	b->v[b->n].decision = decision;
-	b->v[b->n].message_id = message_id;
-	b->n++;
-	return 0;
-}
-
-/* The message a record of the batch names for id (a set that names one
- * message twice), or 0. */
-static long long batch_find(const struct batch *b, const struct ccm_srcid *id)
-{
-	if (!b->n || b->board != id->board || strcmp(b->owner.ptr, id->owner) ||
-	    strcmp(b->po.ptr, id->po))
-		return 0;
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].dup == id->dup && !memcmp(b->v[i].fp, id->fp, 32))
-			return b->v[i].message_id;
-	return 0;
-}
-
-static void batch_release(struct batch *b)
-{
-	ccm_buf_release(&b->po);
-	ccm_buf_release(&b->owner);
-	ccm_buf_release(&b->file);
-	free(b->v);
-	memset(b, 0, sizeof(*b));
-}
-
 static void key_of(const struct ccm_srcid *id, struct ccm_source_key *k)
 {
 	k->po = id->po;
@@ -597,6 +508,18 @@ static void key_of(const struct ccm_srcid *id, struct ccm_source_key *k)
 	k->owner = id->owner;
 	k->fp = id->fp;
 	k->dup = id->dup;
+}
+
+/* Records what this run decided of the row whose identity is `id`: the
+ * message it is (message_id), stored now or by an earlier run. */
+static int record_row(struct ictx *x, const struct ccm_srcid *id, int decision,
+		      long long message_id)
+{
+	struct ccm_source_key k;
+
+	key_of(id, &k);
+	return ccm_store_source_record(x->s, &k, id->file, id->number, decision, NULL,
+				       message_id, x->err);
 }
 
 /* Extraction left a message out: kept as that decision, or, when an
@@ -689,7 +612,7 @@ static void on_note(void *ctx, const char *text, size_t len, long line,
 		report(x, CCM_WARNING, "bad-source-line", 0, line, offset, NULL,
 		       "this '!ccmig-' line cannot be read (was it edited?); the row "
 		       "after it is imported as a row of another tool's set, known "
-		       "by its place in this file");
+		       "by what it holds");
 		return;
 	}
 	switch (x->note.kind) {
@@ -1029,7 +952,7 @@ static int claim(struct ictx *x, const struct ccm_iff_section *sec,
 		return rc;
 	x->st->rows_already++;
 	x->st->messages_already++;
-	rc = batch_add(x, &x->id, CCM_SRC_ALREADY, id);
+	rc = record_row(x, &x->id, CCM_SRC_ALREADY, id);
 	return rc < 0 ? rc : 1;
 }
 
@@ -1045,9 +968,8 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	key_of(&x->id, &k);
 	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
 		return rc;
-	if ((rc == 1 && rec.message_id && rec.run_id == ccm_store_run_id(x->s) &&
-	     strcmp(x->id.po, "*")) ||
-	    (rc == 0 && batch_find(&x->batch, &x->id))) {
+	if (rc == 1 && rec.message_id && rec.run_id == ccm_store_run_id(x->s) &&
+	    strcmp(x->id.po, "*")) {
 		/* Two rows of one set that name one message: an edited set.
 		 * Neither is lost: this one is known by what it holds. */
 		report(x, CCM_WARNING, "duplicate-identity", 0, row->line, row->offset,
@@ -1067,7 +989,7 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 			x->st->rows_already++;
 			x->st->messages_already++;
 			x->st->placed += (unsigned long)rc;
-			return batch_add(x, &x->id, CCM_SRC_ALREADY, rec.message_id);
+			return record_row(x, &x->id, CCM_SRC_ALREADY, rec.message_id);
 		}
 		if (rc != CCM_ENOTFOUND)
 			return rc;
@@ -1087,7 +1009,7 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	}
 	if ((rc = message_row(x, sec, row, mailbox, &id)) < 0 || !id)
 		return rc;
-	return batch_add(x, &x->id, CCM_SRC_MIGRATED, id);
+	return record_row(x, &x->id, CCM_SRC_MIGRATED, id);
 }
 
 /*
@@ -1456,8 +1378,6 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 	}
 	if (rc == 0 && x->note_rc < 0)
 		rc = x->note_rc;
-	if (rc == 0)
-		rc = batch_flush(x);
 	if (rc == 0 && sec->kind == CCM_IFF_PAB)
 		rc = pab_notice(x, pab_source, mailbox, items);
 	return rc;
@@ -1529,7 +1449,6 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 			rc = section(&x, sec);
 			if (rc < 0) {
 				ccm_store_rollback(s, NULL);
-				x.batch.n = 0;
 				break;
 			}
 			if ((rc = ccm_store_commit(s, err)) < 0)
@@ -1583,7 +1502,6 @@ done:
 	ccm_csv_line_release(&x.multi);
 	ccm_srcid_release(&x.id);
 	ccm_srcid_release(&x.note);
-	batch_release(&x.batch);
 	ccm_fp_seen_release(&x.seen);
 	return rc < 0 ? rc : 0;
 }

@@ -205,6 +205,49 @@ int ccm_store_next_header(struct ccm_store_cursor *c, struct ccm_store_header *h
 	return rc;
 }
 
+/*
+ * Removes folder f when it is empty, has no folder below it and is not a
+ * well-known one, then its parents that become so. Rare (a policy changed
+ * between runs): the statements are not kept.
+ */
+static int prune_folder(struct ccm_store *s, long long f, struct ccm_error *err)
+{
+	static const char *const sql[2] = {
+		"SELECT parent_id FROM folders WHERE id = ?1 AND special IS NULL AND "
+		"NOT EXISTS (SELECT 1 FROM messages WHERE folder_id = ?1) AND "
+		"NOT EXISTS (SELECT 1 FROM folders WHERE parent_id = ?1)",
+		"DELETE FROM folders WHERE id = ?1",
+	};
+
+	while (f) {
+		long long parent = 0;
+		int rc = SQLITE_OK;
+
+		for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
+			sqlite3_stmt *st;
+
+			if ((rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL)) != SQLITE_OK)
+				break;
+			sqlite3_bind_int64(st, 1, f);
+			rc = sqlite3_step(st);
+			if (i == 0 && rc == SQLITE_ROW) {
+				parent = sqlite3_column_int64(st, 0);
+				rc = SQLITE_OK;
+			} else if (rc == SQLITE_DONE) {
+				rc = i == 0 ? SQLITE_DONE : SQLITE_OK;   /* 0: it stays */
+			}
+			sqlite3_finalize(st);
+		}
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_OK)
+			return ccm_st_fail(s, rc, err, "removing emptied folder %lld", f);
+		ccm_store_folder_cache_clear(s);
+		f = parent;
+	}
+	return 0;
+}
+
 int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_id,
 			    const char *subject, int read, struct ccm_error *err)
 {
@@ -232,47 +275,21 @@ int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_
 		return ccm_error_set(err, CCM_ENOTFOUND, "no message %lld in the store", id);
 	if (rc != SQLITE_ROW)
 		return ccm_st_fail(s, rc, err, "reading message %lld", id);
-	/* Rare (a policy changed between runs): no cached statements. */
-	{
-		char sql[512];
-		char *msg = NULL;
-
-		snprintf(sql, sizeof(sql), "UPDATE messages SET folder_id = %lld, "
-			 "subject = ?1, is_read = %d WHERE id = %lld", folder_id,
-			 read != 0, id);
-		sqlite3_stmt *up;
-		if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &up, NULL)) != SQLITE_OK)
-			return ccm_st_fail(s, rc, err, "moving message %lld", id);
-		ccm_bind_text(up, 1, subject);
-		rc = sqlite3_step(up);
-		sqlite3_finalize(up);
-		if (rc != SQLITE_DONE)
-			return ccm_st_fail(s, rc, err, "moving message %lld", id);
-		for (long long f = old; f && f != folder_id; ) {
-			long long parent = 0;
-			sqlite3_stmt *q;
-
-			snprintf(sql, sizeof(sql), "SELECT parent_id FROM folders WHERE id = "
-				 "%lld AND special IS NULL AND NOT EXISTS (SELECT 1 FROM "
-				 "messages WHERE folder_id = %lld) AND NOT EXISTS (SELECT 1 "
-				 "FROM folders WHERE parent_id = %lld)", f, f, f);
-			if ((rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL)) != SQLITE_OK)
-				return ccm_st_fail(s, rc, err, "looking at folder %lld", f);
-			rc = sqlite3_step(q);
-			if (rc == SQLITE_ROW)
-				parent = sqlite3_column_int64(q, 0);
-			sqlite3_finalize(q);
-			if (rc != SQLITE_ROW)
-				break;
-			snprintf(sql, sizeof(sql), "DELETE FROM folders WHERE id = %lld", f);
-			if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg)) != SQLITE_OK) {
-				sqlite3_free(msg);
-				return ccm_st_fail(s, rc, err, "removing emptied folder %lld", f);
-			}
-			ccm_store_folder_cache_clear(s);
-			f = parent;
-		}
-	}
+	/* Rare (a policy changed between runs): the statement is not kept. */
+	if ((rc = sqlite3_prepare_v2(s->db, "UPDATE messages SET folder_id = ?2, "
+				     "subject = ?3, is_read = ?4 WHERE id = ?1", -1,
+				     &st, NULL)) != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "moving message %lld", id);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, folder_id);
+	ccm_bind_text(st, 3, subject);
+	sqlite3_bind_int(st, 4, read != 0);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "moving message %lld", id);
+	if (old != folder_id && (rc = prune_folder(s, old, err)) < 0)
+		return rc;
 	return 1;
 }
 

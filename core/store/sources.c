@@ -123,6 +123,7 @@ int ccm_store_source_holds(struct ccm_store *s, const struct ccm_source_key *k,
 {
 	struct ccm_source_record rec;
 	sqlite3_stmt *st;
+	long long one;
 	int rc;
 
 	if (k->fp && *k->fp) {
@@ -133,13 +134,7 @@ int ccm_store_source_holds(struct ccm_store *s, const struct ccm_source_key *k,
 			 "po = ?1 AND owner = ?2 AND message_id IS NOT NULL LIMIT 1", k,
 			 &rc, err)))
 		return rc;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return ccm_st_fail(s, rc, err, "looking up the messages of '%s'", k->owner);
-	return 0;
+	return ccm_st_one_id(s, st, &one, err, "looking up the messages of an owner");
 }
 
 int ccm_store_source_record(struct ccm_store *s, const struct ccm_source_key *k,
