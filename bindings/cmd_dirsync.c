@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "base/report.h"
-#include "store/dirsync.h"
+#include "flow/dirsync.h"
 #include "store/store.h"
 
 static const char usage_text[] =

@@ -9,9 +9,9 @@
 #include <string.h>
 
 #include "base/tz.h"
-#include "out/maildir.h"
-#include "out/mbox.h"
-#include "out/render.h"
+#include "export/maildir.h"
+#include "export/mbox.h"
+#include "export/render.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
@@ -50,7 +50,7 @@ static void usage(FILE *out)
  * The zone of the dates: `zone` when given (for every mailbox), else the
  * one the store kept at import (its first post office's: for mailboxes
  * whose own post office recorded none), else UTC. Each mailbox is dated
- * in its own post office's zone unless a zone is given (out/zones.h).
+ * in its own post office's zone unless a zone is given (export/zones.h).
  */
 static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/import.h"
+#include "flow/import.h"
 #include "store/store.h"
 
 static void usage(FILE *out)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
-#include "store/migrate.h"
+#include "flow/migrate.h"
 #include "store/store.h"
 
 static void usage(FILE *out)

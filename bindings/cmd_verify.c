@@ -8,7 +8,7 @@
 
 #include "ccmail/bundle.h"
 #include "store/store.h"
-#include "store/verify.h"
+#include "flow/verify.h"
 
 /* The counts and reasons as one JSON object on stdout. */
 static void print_json(const char *po, const char *db, int damaged,

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "out/imap_export.h"
+#include "export/imap_export.h"
 #include "store/ledger.h"
 #include "store/store.h"
 

@@ -13,7 +13,7 @@ struct export_imap_args {
 
 /*
  * Opens store `db` for writing, records the run, appends every message to
- * the server (out/imap_export.h) with progress on a terminal, prints the
+ * the server (export/imap_export.h) with progress on a terminal, prints the
  * totals and the report. Returns the exit status: 0 all sent, 1 something
  * was left out, 2 failed.
  */

@@ -5,7 +5,7 @@
 #include <lua.h>
 #include "base/error.h"
 #include "iff/extract.h"
-#include "store/import.h"
+#include "flow/import.h"
 
 /* Limits of a policy: memory of its Lua state, instructions per hook
  * call; CCMIG_POLICY_MEMORY_MB and CCMIG_POLICY_INSTRUCTIONS in the

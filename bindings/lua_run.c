@@ -9,8 +9,8 @@
 
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
-#include "store/import.h"
-#include "store/migrate.h"
+#include "flow/import.h"
+#include "flow/migrate.h"
 #include "store/store.h"
 
 static int opt_bool(lua_State *L, int t, const char *k)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
-#include "store/dirsync.h"
+#include "flow/dirsync.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"

@@ -20,10 +20,10 @@
 #include "base/sha256.h"
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
-#include "out/maildir.h"
-#include "store/import.h"
-#include "store/migrate.h"
-#include "store/verify.h"
+#include "export/maildir.h"
+#include "flow/import.h"
+#include "flow/migrate.h"
+#include "flow/verify.h"
 
 #define KILL_POINTS 24
 

@@ -9,7 +9,7 @@
 
 #include "ccmail/bundle.h"
 #include "gen/gen.h"
-#include "store/dirsync.h"
+#include "flow/dirsync.h"
 #include "store/ledger.h"
 #include "store/recipients.h"
 #include "store/stats.h"

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "out/folder_name.h"
-#include "out/imap.h"
-#include "out/imap_creds.h"
-#include "out/imap_export.h"
+#include "export/folder_name.h"
+#include "export/imap.h"
+#include "export/imap_creds.h"
+#include "export/imap_export.h"
 
 static void utf7_is(const char *utf8, const char *want)
 {

@@ -7,8 +7,8 @@
 
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
-#include "store/dirsync.h"
-#include "store/import.h"
+#include "flow/dirsync.h"
+#include "flow/import.h"
 #include "store/pab.h"
 #include "store/recipients.h"
 #include "store/stats.h"

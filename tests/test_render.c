@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
-#include "out/maildir.h"
-#include "out/mbox.h"
-#include "out/render.h"
+#include "export/maildir.h"
+#include "export/mbox.h"
+#include "export/render.h"
 #include "store/folders.h"
-#include "store/migrate.h"
+#include "flow/migrate.h"
 #include "store/po.h"
 #include "store/recipients.h"
 
@@ -336,7 +336,7 @@ static void hand_open(struct hand *h, int with_settings)
 		mf.attachments = CCM_ENC_HEX;
 		mf.item_sizes = 1;
 		assert_int_equal(ccm_manifest_settings_format(&mf, &t), 0);
-		assert_int_equal(ccm_store_po_record(h->s, t.ptr, &err), 0);
+		assert_int_equal(ccm_store_po_record(h->s, mf.post_office, t.ptr, &err), 0);
 		ccm_buf_release(&t);
 	}
 	assert_int_equal(ccm_tz_open(&h->tz, "America/New_York", &err), 0);

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
-#include "store/dirsync.h"
-#include "store/migrate.h"
-#include "store/verify.h"
+#include "flow/dirsync.h"
+#include "flow/migrate.h"
+#include "flow/verify.h"
 
 #define SALESPO CCMIG_TEST_DATA "/salespo"
 

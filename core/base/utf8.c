@@ -1,4 +1,4 @@
-/* utf8.c: decoding and encoding one UTF-8 character. */
+/* utf8.c: decoding and encoding one UTF-8 character, and folding its case. */
 #include "base/utf8.h"
 
 int ccm_utf8_decode(const unsigned char *p, const unsigned char *e,
@@ -59,4 +59,28 @@ int ccm_utf8_put(struct ccm_buf *out, unsigned long c)
 		n = 4;
 	}
 	return ccm_buf_add(out, b, n);
+}
+
+unsigned long ccm_utf8_fold(unsigned long c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c < 0xC0)
+		return c;
+	if (c <= 0xDE)
+		return c == 0xD7 ? c : c + 32;  /* U+00D7 is the multiplication sign */
+	if (c < 0x100 || c > 0x17E)
+		return c;
+	if (c == 0x178)
+		return 0xFF;                    /* Y with diaeresis, of CP1252 */
+	/* Latin Extended-A: upper and lower case alternate in pairs, upper
+	 * even up to U+0137 and from U+014A, odd in U+0139..U+0148 and from
+	 * U+0179; U+0130, U+0131, U+0138 and U+0149 have no simple pair. */
+	if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149)
+		return c;
+	if (c < 0x138 || (c >= 0x14A && c <= 0x177))
+		return c | 1;
+	if ((c >= 0x139 && c <= 0x148) || c >= 0x179)
+		return (c & 1) ? c + 1 : c;
+	return c;
 }

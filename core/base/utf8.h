@@ -1,4 +1,4 @@
-/* utf8.h: decoding and encoding one UTF-8 character. */
+/* utf8.h: decoding and encoding one UTF-8 character, and folding its case. */
 #ifndef CCM_UTF8_H
 #define CCM_UTF8_H
 
@@ -14,5 +14,13 @@ int ccm_utf8_decode(const unsigned char *p, const unsigned char *e,
 
 /* Appends the UTF-8 form of code point cp (at most U+10FFFF). */
 int ccm_utf8_put(struct ccm_buf *out, unsigned long cp);
+
+/*
+ * The case folding of cc:Mail names for one code point: ASCII, the Latin-1
+ * letters, Y with diaeresis and Latin Extended-A to lower case, anything
+ * else as it is. The directory compares names with it (ccm_name_cmp) and
+ * the store folds its match keys with it, so the two never disagree.
+ */
+unsigned long ccm_utf8_fold(unsigned long c);
 
 #endif

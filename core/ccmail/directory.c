@@ -9,30 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-unsigned long ccm_name_fold_cp(unsigned long c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c < 0xC0)
-		return c;
-	if (c <= 0xDE)
-		return c == 0xD7 ? c : c + 32;  /* U+00D7 is the multiplication sign */
-	if (c < 0x100 || c > 0x17E)
-		return c;
-	if (c == 0x178)
-		return 0xFF;                    /* Y with diaeresis, of CP1252 */
-	/* Latin Extended-A: upper and lower case alternate in pairs, upper
-	 * even up to U+0137 and from U+014A, odd in U+0139..U+0148 and from
-	 * U+0179; U+0130, U+0131, U+0138 and U+0149 have no simple pair. */
-	if (c == 0x130 || c == 0x131 || c == 0x138 || c == 0x149)
-		return c;
-	if (c < 0x138 || (c >= 0x14A && c <= 0x177))
-		return c | 1;
-	if ((c >= 0x139 && c <= 0x148) || c >= 0x179)
-		return (c & 1) ? c + 1 : c;
-	return c;
-}
-
 /*
  * The next character of a name, folded; a byte that is not valid UTF-8
  * stands for itself, out of the range of code points, so that it compares
@@ -46,7 +22,7 @@ static unsigned long next_folded(const unsigned char **pp, const unsigned char *
 	if (n == 0)
 		return 0x110000UL + *(*pp)++;
 	*pp += n;
-	return ccm_name_fold_cp(c);
+	return ccm_utf8_fold(c);
 }
 
 int ccm_name_cmp(const char *a, size_t alen, const char *b, size_t blen)

@@ -82,13 +82,6 @@ int ccm_dir_entry_is_user(const struct ccm_dir_entry *e);
  * valid UTF-8 compare as themselves.
  */
 int ccm_name_cmp(const char *a, size_t alen, const char *b, size_t blen);
-/*
- * The case folding of ccm_name_cmp for one code point: ASCII, the Latin-1
- * letters, Y with diaeresis and Latin Extended-A to lower case, anything
- * else as it is. Whatever stores names for comparison folds with this, so
- * that it never disagrees with the directory.
- */
-unsigned long ccm_name_fold_cp(unsigned long c);
 unsigned long ccm_name_hash(const char *s, size_t len);
 
 #endif

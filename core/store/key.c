@@ -1,7 +1,6 @@
 /* key.c: match keys, the case-folded forms that addresses and paths are compared by. */
 #include "store/store_int.h"
 #include "base/utf8.h"
-#include "ccmail/directory.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -29,7 +28,7 @@ int ccm_store_fold(const char *text, struct ccm_buf *out)
 			rc = ccm_buf_addch(out, *p++);
 			continue;
 		}
-		rc = ccm_utf8_put(out, ccm_name_fold_cp(c));
+		rc = ccm_utf8_put(out, ccm_utf8_fold(c));
 		p += n;
 	}
 	return rc;

@@ -1,4 +1,4 @@
-/* po.c: each post office's export settings, kept in the store's meta table. */
+/* po.c: each post office's export settings line, kept in the store's meta table. */
 #include "store/po.h"
 #include "store/store_int.h"
 
@@ -6,23 +6,17 @@
 #include <string.h>
 #include <strings.h>
 
-int ccm_store_po_record(struct ccm_store *s, const char *settings,
-			struct ccm_error *err)
+int ccm_store_po_record(struct ccm_store *s, const char *po,
+			const char *settings, struct ccm_error *err)
 {
-	struct ccm_manifest m = { 0 };
 	sqlite3_stmt *st;
 	char *key;
 	int rc;
 
-	if ((rc = ccm_manifest_settings_parse(&m, settings, err)) < 0)
-		return rc;
-	if (!m.post_office || !*m.post_office) {
-		ccm_manifest_release(&m);
-		return ccm_error_set(err, CCM_EMALFORMED, "settings '%s' name no post "
-				     "office", settings);
-	}
-	key = sqlite3_mprintf("po:%s", m.post_office);
-	ccm_manifest_release(&m);
+	if (!po || !*po)
+		return ccm_error_set(err, CCM_EINVAL, "post office settings '%s' name "
+				     "no post office", settings);
+	key = sqlite3_mprintf("po:%s", po);
 	if (!key)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	if ((rc = ccm_store_begin(s, err)) < 0) {
@@ -53,13 +47,13 @@ int ccm_store_po_record(struct ccm_store *s, const char *settings,
 	return ccm_store_commit(s, err);
 }
 
-/* The value of the first row of `sql` (?1 bound to arg unless NULL), parsed
- * into out; `want_one` takes it only when it is the only row. */
+/* The value of the first row of `sql` (?1 bound to arg unless NULL), into
+ * out; `want_one` takes it only when it is the only row. 1 found, 0 not. */
 static int lookup(struct ccm_store *s, const char *sql, const char *arg,
-		  int want_one, struct ccm_manifest *out, struct ccm_error *err)
+		  int want_one, struct ccm_buf *out, struct ccm_error *err)
 {
 	sqlite3_stmt *st;
-	char *value = NULL;
+	int found = 0;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
@@ -67,26 +61,22 @@ static int lookup(struct ccm_store *s, const char *sql, const char *arg,
 	if (arg)
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(value = ccm_strdup(ccm_col_text(st, 0) ? ccm_col_text(st, 0) : ""))) {
+		ccm_buf_reset(out);
+		if (ccm_buf_adds(out, ccm_col_text(st, 0) ? ccm_col_text(st, 0) : "") < 0) {
 			sqlite3_finalize(st);
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		}
+		found = 1;
 		rc = want_one ? sqlite3_step(st) : SQLITE_DONE;
 		if (rc == SQLITE_ROW) {
-			free(value);       /* several: none applies */
-			value = NULL;
+			found = 0;         /* several: none applies */
 			rc = SQLITE_DONE;
 		}
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		free(value);
+	if (rc != SQLITE_DONE)
 		return ccm_st_fail(s, rc, err, "reading post office settings");
-	}
-	rc = value ? ccm_manifest_settings_parse(out, value, err) : 0;
-	rc = rc < 0 ? rc : value != NULL;
-	free(value);
-	return rc;
+	return found;
 }
 
 /* The post office of a cc:Mail address: what follows its last " at ". */
@@ -106,13 +96,13 @@ static const char *po_of(const char *addr)
  * mailbox's), else of the only post office recorded.
  */
 static int po_by_address(struct ccm_store *s, const char *sql, long long id,
-			 struct ccm_manifest *out, struct ccm_error *err)
+			 struct ccm_buf *out, struct ccm_error *err)
 {
 	sqlite3_stmt *st;
 	char *key = NULL;
 	int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
-	ccm_manifest_release(out);
+	ccm_buf_reset(out);
 	if (rc != SQLITE_OK)
 		return ccm_st_fail(s, rc, err, "finding the post office of %lld", id);
 	sqlite3_bind_int64(st, 1, id);
@@ -138,8 +128,8 @@ static int po_by_address(struct ccm_store *s, const char *sql, long long id,
 	return rc;
 }
 
-int ccm_store_po_of_message(struct ccm_store *s, long long msg,
-			    struct ccm_manifest *out, struct ccm_error *err)
+int ccm_store_po_of_message(struct ccm_store *s, struct ccm_buf *out,
+			    long long msg, struct ccm_error *err)
 {
 	return po_by_address(s, "SELECT a.address FROM messages m JOIN folders f ON "
 			     "f.id = m.folder_id JOIN addresses a ON a.recipient_id = "
@@ -147,8 +137,8 @@ int ccm_store_po_of_message(struct ccm_store *s, long long msg,
 			     "a.is_primary DESC, a.id", msg, out, err);
 }
 
-int ccm_store_po_of_mailbox(struct ccm_store *s, long long mailbox,
-			    struct ccm_manifest *out, struct ccm_error *err)
+int ccm_store_po_of_mailbox(struct ccm_store *s, struct ccm_buf *out,
+			    long long mailbox, struct ccm_error *err)
 {
 	return po_by_address(s, "SELECT address FROM addresses WHERE recipient_id = ?1 "
 			     "AND type = 'CCMAIL' ORDER BY is_primary DESC, id", mailbox,

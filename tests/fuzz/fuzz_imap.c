@@ -1,4 +1,4 @@
-/* fuzz_imap.c: what the IMAP export reads (out/imap.h, imap_creds.h,
+/* fuzz_imap.c: what the IMAP export reads (export/imap.h, imap_creds.h,
  * imap_export.h): the server URL, the credentials file and, above all,
  * whatever an IMAP server answers.
  *
@@ -28,9 +28,9 @@
 
 #include "base/buf.h"
 #include "base/spool.h"
-#include "out/imap.h"
-#include "out/imap_creds.h"
-#include "out/imap_export.h"
+#include "export/imap.h"
+#include "export/imap_creds.h"
+#include "export/imap_export.h"
 
 static int listener = -1;
 static char port[16];

@@ -1,5 +1,5 @@
 /* rules.c: the display name and alias rules of directory synchronisation (Q183058). */
-#include "store/dirsync.h"
+#include "flow/dirsync.h"
 
 #include <ctype.h>
 #include <string.h>

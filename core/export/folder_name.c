@@ -1,5 +1,5 @@
 /* folder_name.c: what a store folder is called in Maildir++ and IMAP. */
-#include "out/folder_name.h"
+#include "export/folder_name.h"
 
 #include <stdio.h>
 #include <stdlib.h>

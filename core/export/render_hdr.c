@@ -1,5 +1,5 @@
 /* render_hdr.c: header fields: encoded words, addresses, dates, the header block. */
-#include "out/render_int.h"
+#include "export/render_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* render_macbin.c: MacBinary II attachments as the file a user can open. */
-#include "out/render_int.h"
+#include "export/render_int.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* render_mime.c: the MIME body of a message: its text, attachments as base64, the stream. */
-#include "out/render_int.h"
+#include "export/render_int.h"
 
 #include <stdio.h>
 #include <string.h>

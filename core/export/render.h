@@ -75,7 +75,7 @@ int ccm_render_message(struct ccm_store *s, const struct ccm_store_message *m,
 		       ccm_render_write_fn write, void *ctx,
 		       struct ccm_error *err);
 
-/* ---- pieces, exposed for tests and for the other writers of core/out ---- */
+/* ---- pieces, exposed for tests and for the other writers of core/export ---- */
 
 /*
  * Appends header `name: text` (an unstructured field, RFC 5322 3.2.5) with

@@ -1,5 +1,5 @@
 /* render_forward.c: forwarded messages, kept as cc:Mail export text, as message/rfc822 parts. */
-#include "out/render_int.h"
+#include "export/render_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,6 +59,7 @@ void ccm_rfwd_release(struct ccm_rfwd *f)
 static int settings(struct ccm_rout *r, struct ccm_rfwd *f, struct fwd_state **out)
 {
 	struct fwd_state *st = f->priv;
+	struct ccm_buf t = CCM_BUF_INIT;
 	int rc;
 
 	*out = st;
@@ -71,19 +72,24 @@ static int settings(struct ccm_rout *r, struct ccm_rfwd *f, struct fwd_state **o
 	*out = st;
 	st->rep.sink = discard;
 	st->o = f->o;
-	if ((rc = ccm_store_po_of_message(f->s, f->msg, &st->po, r->err)) < 0)
+	if ((rc = ccm_store_po_of_message(f->s, &t, f->msg, r->err)) < 0) {
+		ccm_buf_release(&t);
 		return rc;
-	if (rc == 0) {
-		struct ccm_buf t = CCM_BUF_INIT;
-
+	}
+	if (rc > 0)
+		rc = ccm_manifest_settings_parse(&st->po, t.ptr, r->err);
+	else {
 		st->sniff_sizes = 1;
+		ccm_buf_reset(&t);
 		rc = ccm_buf_addf(&t, "post_office=%s", f->o && f->o->po_name ?
 				  f->o->po_name : "") ? CCM_ENOMEM :
 		     ccm_manifest_settings_parse(&st->po, t.ptr, r->err);
-		ccm_buf_release(&t);
 		if (rc < 0)
-			return ccm_rout_oom(r);
+			rc = ccm_rout_oom(r);
 	}
+	ccm_buf_release(&t);
+	if (rc < 0)
+		return rc;
 	st->usable = ccm_cp_open(&st->cp, st->po.code_page, NULL) == 0 &&
 		     ccm_tz_open(&st->tz, st->po.time_zone, NULL) == 0;
 	return 0;

@@ -2,7 +2,7 @@
 #ifndef CCM_MAILDIR_H
 #define CCM_MAILDIR_H
 
-#include "out/zones.h"
+#include "export/zones.h"
 #include "store/store.h"
 
 struct ccm_maildir_stats {
@@ -17,7 +17,7 @@ struct ccm_maildir_stats {
  * subfolder ".Name" with '.' between levels: Sent Items becomes .Sent,
  * Deleted Items .Trash, Drafts .Drafts (as Dovecot names them); a '.' or
  * '/' inside a folder name becomes '_'. Public folders go under
- * dir/public/ the same way. Each message is rendered (out/render.h) into
+ * dir/public/ the same way. Each message is rendered (export/render.h) into
  * tmp/ and renamed into cur/ as "ccmig-<id>:2,<flags>" (S read, D draft),
  * with the file's time set to the message's date, and its dates in the
  * zone `zones` gives its mailbox (NULL: UTC). A message whose file is

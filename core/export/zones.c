@@ -1,5 +1,5 @@
 /* zones.c: the time zone each mailbox's dates are written in. */
-#include "out/zones.h"
+#include "export/zones.h"
 #include "ccmail/manifest.h"
 #include "store/po.h"
 #include "store/recipients.h"
@@ -58,16 +58,17 @@ static int zone_of(struct ccm_out_zones *z, struct ccm_store *s, long long mailb
 		   const struct ccm_tz **out, struct ccm_error *err)
 {
 	struct ccm_manifest m = { 0 };
-	int rc = ccm_store_po_of_mailbox(s, mailbox, &m, err);
+	struct ccm_buf line = CCM_BUF_INIT;
+	int rc = ccm_store_po_of_mailbox(s, &line, mailbox, err);
 
 	*out = NULL;
-	if (rc == CCM_EMALFORMED)
-		rc = 0;         /* unreadable settings: the fallback */
-	if (rc > 0 && m.time_zone && *m.time_zone)
+	if (rc > 0 && ccm_manifest_settings_parse(&m, line.ptr, NULL) == 0 &&
+	    m.time_zone && *m.time_zone)
 		*out = zone_named(z, m.time_zone);
 	if (!*out)
-		*out = z->fallback;
+		*out = z->fallback;         /* none, or unreadable: the fallback */
 	ccm_manifest_release(&m);
+	ccm_buf_release(&line);
 	return rc < 0 ? rc : 0;
 }
 

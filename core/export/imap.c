@@ -1,5 +1,5 @@
 /* imap.c: a small IMAP4rev1 client: log in, create folders, APPEND. */
-#include "out/imap.h"
+#include "export/imap.h"
 #include "base/buf.h"
 
 #include <errno.h>

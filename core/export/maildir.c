@@ -1,9 +1,9 @@
 /* maildir.c: the store's mailboxes as Maildir++ folders. */
-#include "out/maildir.h"
+#include "export/maildir.h"
 #include "base/fault.h"
-#include "out/folder_name.h"
-#include "out/imap.h"
-#include "out/render.h"
+#include "export/folder_name.h"
+#include "export/imap.h"
+#include "export/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
 #include "store/messages.h"

@@ -3,7 +3,7 @@
 #define CCM_MIGRATE_H
 
 #include "iff/extract.h"
-#include "store/import.h"
+#include "flow/import.h"
 
 struct ccm_migrate_opts {
 	struct ccm_extract_opts extract;

@@ -1,6 +1,6 @@
 /* migrate.c: one-step migration: extract into a set, import it, remove it. */
 #define _XOPEN_SOURCE 700   /* nftw */
-#include "store/migrate.h"
+#include "flow/migrate.h"
 #include "store/ledger.h"
 #include "store/sources.h"
 #include "iff/srcid.h"

@@ -2,7 +2,7 @@
 #ifndef CCM_MBOX_H
 #define CCM_MBOX_H
 
-#include "out/zones.h"
+#include "export/zones.h"
 #include "store/store.h"
 
 struct ccm_mbox_stats {
@@ -15,7 +15,7 @@ struct ccm_mbox_stats {
  * Writes one mboxrd file per folder: dir/<alias>/<folder>.mbox, a folder
  * path's levels as subfolders ("Projects\1999" becomes Projects/1999.mbox;
  * a '/' or a leading '.' in a name becomes '_'), public folders under
- * dir/public/. Each message (out/render.h) follows a "From " line with its
+ * dir/public/. Each message (export/render.h) follows a "From " line with its
  * date, in the zone `zones` gives its mailbox (NULL: UTC); line ends are LF; every line that matches ">*From " gets one more
  * '>' (mboxrd), so readers undo it exactly. A file is written whole again
  * on each export, so exporting twice gives the same files. Returns 0 or a

@@ -1,5 +1,5 @@
 /* dirsync.c: the cc:Mail directory and public lists as custom recipients and distribution lists. */
-#include "store/dirsync.h"
+#include "flow/dirsync.h"
 #include "store/ledger.h"
 #include "store/recipients.h"
 

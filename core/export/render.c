@@ -1,5 +1,5 @@
 /* render.c: one stored message as RFC 5322/MIME, streamed to a write callback. */
-#include "out/render_int.h"
+#include "export/render_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

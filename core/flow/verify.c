@@ -1,5 +1,5 @@
 /* verify.c: does the store account for every message of a post office? */
-#include "store/verify.h"
+#include "flow/verify.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"

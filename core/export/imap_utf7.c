@@ -1,5 +1,5 @@
 /* imap_utf7.c: folder names in IMAP's modified UTF-7 (RFC 3501 5.1.3). */
-#include "out/imap.h"
+#include "export/imap.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 

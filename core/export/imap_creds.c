@@ -1,5 +1,5 @@
 /* imap_creds.c: who ccmig logs in as, per mailbox, when it writes over IMAP. */
-#include "out/imap_creds.h"
+#include "export/imap_creds.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* imap_export.c: the store's mailboxes written to an IMAP server. */
-#include "out/imap_export.h"
-#include "out/folder_name.h"
-#include "out/render.h"
+#include "export/imap_export.h"
+#include "export/folder_name.h"
+#include "export/render.h"
 #include "base/fault.h"
 #include "base/spool.h"
 #include "store/folders.h"

@@ -2,7 +2,7 @@
 #ifndef CCM_OUT_RENDER_INT_H
 #define CCM_OUT_RENDER_INT_H
 
-#include "out/render.h"
+#include "export/render.h"
 #include "store/messages.h"
 
 #define CCM_RENDER_FOLD_AT 76     /* folded lines stay at or under this (< 78) */

@@ -1,7 +1,7 @@
 /* mbox.c: the store's folders as mboxrd files. */
-#include "out/mbox.h"
-#include "out/folder_name.h"
-#include "out/render.h"
+#include "export/mbox.h"
+#include "export/folder_name.h"
+#include "export/render.h"
 #include "base/buf.h"
 #include "store/folders.h"
 #include "store/messages.h"

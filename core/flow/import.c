@@ -1,5 +1,5 @@
 /* import.c: a migration file set into the store, as the wizard imported it. */
-#include "store/import.h"
+#include "flow/import.h"
 #include "store/po.h"
 #include "base/fault.h"
 #include "store/folders.h"
@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "base/tz.h"
 #include "ccmail/address.h"
+#include "ccmail/manifest.h"
 #include "iff/csv.h"
 #include "iff/reader.h"
 #include "iff/srcid.h"
@@ -1273,17 +1274,25 @@ static int record_po(struct ictx *x)
 {
 	const char *text = ccm_iff_set_po_settings(x->set);
 	struct ccm_error e;
+	struct ccm_manifest m = { 0 };
 	int rc;
 
 	if (!text)
 		return 0;
-	rc = ccm_store_po_record(x->s, text, &e);
+	rc = ccm_manifest_settings_parse(&m, text, &e);
+	if (rc == 0 && (!m.post_office || !*m.post_office))
+		rc = ccm_error_set(&e, CCM_EMALFORMED, "settings '%s' name no post "
+				   "office", text);
 	if (rc == CCM_EMALFORMED) {
+		ccm_manifest_release(&m);
 		report(x, CCM_WARNING, "bad-po-settings", 0, 0, -1, NULL,
 		       "the packing list's post office settings cannot be read (%s); "
 		       "forwarded messages will be read with a manifest's defaults", e.msg);
 		return 0;
 	}
+	if (rc == 0)
+		rc = ccm_store_po_record(x->s, m.post_office, text, &e);
+	ccm_manifest_release(&m);
 	if (rc < 0 && x->err)
 		*x->err = e;
 	return rc;

@@ -3,9 +3,9 @@
 #define CCM_OUT_IMAP_EXPORT_H
 
 #include "base/report.h"
-#include "out/zones.h"
-#include "out/imap.h"
-#include "out/imap_creds.h"
+#include "export/zones.h"
+#include "export/imap.h"
+#include "export/imap_creds.h"
 #include "store/store.h"
 
 /*
