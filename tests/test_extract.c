@@ -8,6 +8,7 @@
 #include "ccmail/bundle.h"
 #include "ccmail/names.h"
 #include "iff/extract.h"
+#include "iff/placing.h"
 
 #define SALESPO CCMIG_TEST_DATA "/salespo"
 
@@ -428,19 +429,26 @@ static void folders_map_to_the_target_system(void **state)
 	int r8;
 
 	(void)state;
-	ccm_extract_folder(NULL, &b, &r8);
+	ccm_placing_folder(&b, NULL, NULL, &r8);
 	assert_string_equal(b.ptr, "Inbox");
-	ccm_extract_folder("Message Log", &b, &r8);
+	ccm_placing_folder(&b, NULL, "Message Log", &r8);
 	assert_string_equal(b.ptr, "Sent Items");
-	ccm_extract_folder("TRASH", &b, &r8);
+	ccm_placing_folder(&b, NULL, "TRASH", &r8);
 	assert_string_equal(b.ptr, "Deleted Items");
-	ccm_extract_folder("Message Log\\1998", &b, &r8);
+	ccm_placing_folder(&b, NULL, "Message Log\\1998", &r8);
 	assert_string_equal(b.ptr, "Sent Items\\1998");
-	ccm_extract_folder("Clipboard", &b, &r8);
+	ccm_placing_folder(&b, NULL, "Clipboard", &r8);
 	assert_string_equal(b.ptr, "Clipboard");
 	assert_int_equal(r8, 0);
-	ccm_extract_folder("Rules", &b, &r8);
+	ccm_placing_folder(&b, NULL, "Rules", &r8);
 	assert_int_equal(r8, 1);
+	/* A bulletin board has its folder whatever the message says, and is
+	 * never a settings folder. */
+	assert_int_equal(ccm_placing_folder(&b, "Social", "Rules", &r8), 0);
+	assert_string_equal(b.ptr, "Lotus cc:Mail Bulletin Boards\\Social");
+	assert_int_equal(r8, 0);
+	ccm_placing_folder(&b, NULL, "Preferences\\x", NULL);
+	assert_string_equal(b.ptr, "Preferences\\x");
 	ccm_extract_safe_name("Sales & Marketing PO", &b);
 	assert_string_equal(b.ptr, "Sales_Marketing_PO");
 	ccm_buf_release(&b);

@@ -13,6 +13,7 @@
 #include "gen/gen.h"
 #include "iff/csv.h"
 #include "iff/extract.h"
+#include "iff/placing.h"
 #include "iff/reader.h"
 
 struct shape {
@@ -56,7 +57,7 @@ static int r8_folder(const char *folder)
 	int r8;
 	struct ccm_buf b = CCM_BUF_INIT;
 
-	ccm_extract_folder(folder, &b, &r8);
+	ccm_placing_folder(&b, NULL, folder, &r8);
 	ccm_buf_release(&b);
 	return r8;
 }
@@ -137,7 +138,7 @@ static void compare_message(struct t *t, const struct ccm_gen_msg *m,
 		ccm_buf_reset(&folder);
 		ccm_buf_addf(&folder, "Lotus cc:Mail Bulletin Boards\\%s", board);
 	} else {
-		ccm_extract_folder(m->folder, &folder, &r8);
+		ccm_placing_folder(&folder, NULL, m->folder, &r8);
 	}
 	if (strcmp(ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL), folder.ptr))
 		diff(t, "folder", "'%s', model '%s'",

@@ -7,7 +7,7 @@
 #include "base/buf.h"
 #include "base/sha256.h"
 #include "ccmail/fingerprint.h"
-#include "iff/extract.h"
+#include "iff/placing.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,9 +171,8 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 	char where[600], fp[CCM_FP_HEX];
 	int rc;
 
-	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0)
+	if (ccm_placing_open(&f, x->b, e, &oerr) < 0)
 		return 0;     /* reported when the bundle was read */
-	ccm_msgfile_set_keep_macbinary(f, 1);   /* as extract keeps it */
 	ccm_fp_seen_reset(&x->seen);
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
 		struct ccm_source_key k = { x->b->manifest.post_office, board != NULL,
@@ -183,14 +182,10 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 		int r8 = 0;
 		long dup;
 
-		if (board) {
-			ccm_buf_reset(&x->folder);
-			ccm_buf_addf(&x->folder, "Lotus cc:Mail Bulletin Boards\\%s", board);
-		} else {
-			ccm_extract_folder(m->folder, &x->folder, &r8);
-		}
-		/* As the store keeps it: "Projects\\" is the folder Projects. */
-		if (ccm_store_folder_path(x->folder.ptr, !board, &x->norm) < 0) {
+		/* Where extract put it, as the store keeps it: "Projects\\" is
+		 * the folder Projects. */
+		if (ccm_placing_folder(&x->folder, board, m->folder, &r8) < 0 ||
+		    ccm_store_folder_path(x->folder.ptr, !board, &x->norm) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
@@ -588,6 +583,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 	       struct ccm_verify_stats *st, struct ccm_error *err)
 {
 	struct vctx x = { .b = b, .s = s, .st = st, .err = err, .list = list };
+	struct ccm_buf board = CCM_BUF_INIT;    /* a board's folder */
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -618,13 +614,15 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 	}
 	for (size_t i = 0; rc == 0 && i < b->manifest.n_boards; i++) {
 		const struct ccm_manifest_entry *e = &b->manifest.boards[i];
-		char path[512];
-
 		st->boards++;
 		x.owner = e->name;
-		snprintf(path, sizeof(path), "Lotus cc:Mail Bulletin Boards\\%s", e->name);
-		rc = owner(&x, e, e->name, 0, path, NULL);
+		if (ccm_placing_folder(&board, e->name, NULL, NULL) < 0) {
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			break;
+		}
+		rc = owner(&x, e, e->name, 0, board.ptr, NULL);
 	}
+	ccm_buf_release(&board);
 	ccm_buf_release(&x.head);
 	ccm_buf_release(&x.content);
 	ccm_buf_release(&x.folder);

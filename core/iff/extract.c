@@ -1,5 +1,6 @@
 /* extract.c: a post office bundle to a migration file set. */
 #include "iff/extract.h"
+#include "iff/placing.h"
 #include "base/codepage.h"
 #include "base/fault.h"
 #include "iff/writer.h"
@@ -101,31 +102,6 @@ int ccm_extract_safe_name(const char *po, struct ccm_buf *out)
 	if (out->len == 0)
 		ccm_buf_adds(out, "PO");
 	return 0;
-}
-
-int ccm_extract_folder(const char *folder, struct ccm_buf *out, int *r8)
-{
-	static const struct { const char *from, *to; } map[] = {
-		{ "Inbox", "Inbox" }, { "Message Log", "Sent Items" },
-		{ "Trash", "Deleted Items" }, { "Drafts", "Drafts" },
-	};
-	static const char *const settings[] = { "Stationery", "Preferences", "Rules" };
-	size_t top;
-
-	ccm_buf_reset(out);
-	*r8 = 0;
-	if (!folder || !*folder)
-		return ccm_buf_adds(out, "Inbox");
-	top = strcspn(folder, "\\");
-	for (size_t i = 0; i < 3; i++)
-		if (strlen(settings[i]) == top && !strncasecmp(folder, settings[i], top))
-			*r8 = 1;
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strlen(map[i].from) == top && !strncasecmp(folder, map[i].from, top)) {
-			ccm_buf_adds(out, map[i].to);
-			return ccm_buf_adds(out, folder + top);
-		}
-	return ccm_buf_adds(out, folder);
 }
 
 /* The MAILMESSAGE/PAB address of a mailbox (spec 12.1). */
@@ -591,7 +567,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	unsigned long skipped_here = 0;
 	int rc;
 
-	if (ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0) {
+	if (ccm_placing_open(&f, x->b, e, &oerr) < 0) {
 		/* Where: the po.txt line that names the file. */
 		struct ccm_diag d = { CCM_ERROR, "mailbox-unreadable", 0, "po.txt",
 				      e->line, -1, e->name, 0, NULL };
@@ -600,7 +576,6 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 			    "and its mail is not migrated", oerr.msg);
 		return 0;
 	}
-	ccm_msgfile_set_keep_macbinary(f, 1);
 	x->st->bytes_in += (unsigned long long)ccm_msgfile_size(f);
 	/* The identity of each message: this file's, this owner's. */
 	ccm_fp_seen_reset(&x->seen);
@@ -619,10 +594,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 		const char *why = NULL;
 		int r8 = 0;
 
-		if (board) {
-			ccm_buf_reset(&x->folder);
-			ccm_buf_addf(&x->folder, "Lotus cc:Mail Bulletin Boards\\%s", board);
-		} else if (ccm_extract_folder(m->folder, &x->folder, &r8) < 0) {
+		if (ccm_placing_folder(&x->folder, board, m->folder, &r8) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}

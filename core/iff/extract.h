@@ -125,9 +125,4 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
  * (A43: names with '&', '+', spaces or accents broke the old tools). */
 int ccm_extract_safe_name(const char *po, struct ccm_buf *out);
 
-/* Where a cc:Mail folder goes in the target mailbox (spec 12 / issue):
- * Inbox; Message Log to Sent Items; Trash to Deleted Items; others kept
- * with their hierarchy. Sets *r8 when it is an R8 settings folder. */
-int ccm_extract_folder(const char *folder, struct ccm_buf *out, int *r8);
-
 #endif
