@@ -2,6 +2,7 @@
 #include "lua_policy.h"
 #include "lua_policy_watchdog.h"
 #include "luahost.h"
+#include "iff/csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,14 +146,45 @@ static int l_xpcall(lua_State *L)
 	return finish_pcall(L, status, 2);
 }
 
-/* readcsv(path): rows of a CSV file named in the policy's arguments. */
+/* What readcsv holds while it reads: in a userdata, so that a Lua error
+ * (the memory cap) frees it through __gc. */
+struct csv_reader {
+	FILE *f;
+	char *line;
+	size_t cap;
+	struct ccm_csv_line fields;
+};
+
+static void csv_reader_close(struct csv_reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	free(r->line);
+	ccm_csv_line_release(&r->fields);
+	r->f = NULL;
+	r->line = NULL;
+}
+
+static int csv_reader_gc(lua_State *L)
+{
+	csv_reader_close(lua_touserdata(L, 1));
+	return 0;
+}
+
+/*
+ * readcsv(path): rows of a CSV file named in the policy's arguments, one
+ * table of fields per line, split as migration files are (iff/csv.h: a
+ * field may be quoted, with "" for a quote inside). Lines of any length.
+ * A line that breaks the rules gives nil and "path:line: column N: why".
+ */
 static int l_readcsv(lua_State *L)
 {
 	struct ccm_policies *p;
 	const char *path = luaL_checkstring(L, 1);
-	char line[8192];
+	struct csv_reader *r;
+	ssize_t len;
+	long lineno = 0;
 	int allowed = 0, row = 0;
-	FILE *f;
 
 	lua_getallocf(L, (void **)&p);
 	for (size_t i = 0; i < p->n_csv; i++)
@@ -160,50 +192,53 @@ static int l_readcsv(lua_State *L)
 	if (!allowed)
 		return luaL_error(L, "readcsv: '%s' is not a file given as a policy "
 				  "argument (--policy-arg name=%s)", path, path);
-	f = fopen(path, "r");
-	if (!f) {
+	r = lua_newuserdatauv(L, sizeof(*r), 0);
+	memset(r, 0, sizeof(*r));
+	ccm_csv_line_init(&r->fields);
+	lua_newtable(L);
+	lua_pushcfunction(L, csv_reader_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	if (!(r->f = fopen(path, "r"))) {
 		lua_pushnil(L);
 		lua_pushfstring(L, "cannot open '%s'", path);
 		return 2;
 	}
 	lua_newtable(L);
-	while (fgets(line, sizeof(line), f)) {
-		char *s = line, *e;
-		int col = 0;
+	while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+		size_t bad = 0;
+		int n;
 
-		line[strcspn(line, "\r\n")] = '\0';
-		if (!*line || *line == '#')
+		lineno++;
+		while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
+			len--;
+		if (len == 0 || r->line[0] == '#')
 			continue;
-		lua_newtable(L);
-		/* Plain CSV: commas separate fields; a field may be quoted. */
-		while (s) {
-			char field[8192];
-			size_t n = 0;
-
-			if (*s == '"') {
-				for (s++; *s && n + 1 < sizeof(field); s++) {
-					if (*s == '"' && s[1] == '"')
-						field[n++] = *s++;
-					else if (*s == '"')
-						break;
-					else
-						field[n++] = *s;
-				}
-				e = strchr(s, ',');
-			} else {
-				e = strchr(s, ',');
-				n = e ? (size_t)(e - s) : strlen(s);
-				if (n >= sizeof(field))
-					n = sizeof(field) - 1;
-				memcpy(field, s, n);
-			}
-			lua_pushlstring(L, field, n);
-			lua_rawseti(L, -2, ++col);
-			s = e ? e + 1 : NULL;
+		n = ccm_csv_split(&r->fields, r->line, (size_t)len, 0, &bad);
+		if (n == CCM_ENOMEM)
+			return luaL_error(L, "readcsv: out of memory reading '%s'", path);
+		if (n < 0) {
+			lua_pushnil(L);
+			lua_pushfstring(L, "%s:%d: column %d: a quoted field must end "
+					"with a quote followed by ',' or the end of the line",
+					path, (int)lineno, (int)bad + 1);
+			csv_reader_close(r);
+			return 2;
+		}
+		lua_createtable(L, n, 0);
+		for (int i = 0; i < n; i++) {
+			lua_pushlstring(L, r->fields.f[i].value, r->fields.f[i].len);
+			lua_rawseti(L, -2, i + 1);
 		}
 		lua_rawseti(L, -2, ++row);
 	}
-	fclose(f);
+	if (ferror(r->f)) {
+		csv_reader_close(r);
+		lua_pushnil(L);
+		lua_pushfstring(L, "error reading '%s' after line %d", path, (int)lineno);
+		return 2;
+	}
+	csv_reader_close(r);
 	return 1;
 }
 

@@ -20,6 +20,36 @@ expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/c" --policy "$POL/rename-users.l
 	--policy-arg users="$TMP/names.csv"
 expect_grep "mailbox,create,jsmith2,Smith J (Sales),Smith,John," "$TMP/c/Directory.pri"
 
+# readcsv splits as migration files are: quotes, doubled quotes, commas in
+# quotes, a line far longer than any buffer; a broken line gives nil and
+# where it broke.
+python3 - "$TMP/csv.csv" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write('# a comment\n\n"Smith, John","say ""hi""",' + "x" * 20000 + '\n')
+    f.write('plain,,last\n')
+PY
+printf 'ok,"unterminated\n' >"$TMP/bad.csv"
+cat >"$TMP/csv.lua" <<'LUA'
+local arg = ...
+local rows = assert(readcsv(arg.rows))
+local r = rows[1]
+local shape = #rows .. ":" .. #r .. ":" .. r[1] .. ":" .. r[2] .. ":" .. #r[3] ..
+	":" .. #rows[2] .. ":" .. rows[2][2] .. "|" .. rows[2][3]
+local none, why = readcsv(arg.bad)
+return {
+	user = function(u)
+		if u.name == "Smith, John" then
+			return { display_name = shape .. "/" .. tostring(none) .. "/" .. why }
+		end
+	end,
+}
+LUA
+expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/csv" --policy "$TMP/csv.lua" \
+	--policy-arg rows="$TMP/csv.csv" --policy-arg bad="$TMP/bad.csv"
+expect_grep '"2:3:Smith, John:say ""hi"":20000:3:|last/nil/' "$TMP/csv/Directory.pri"
+expect_grep "bad.csv:1: column 4: a quoted field must end" "$TMP/csv/Directory.pri"
+
 # boards-only: no user, the board's message all the same.
 expect_status 1 "$CCMIG" extract "$PO" -o "$TMP/d" --policy "$POL/boards-only.lua"
 expect_grep "0 users" "$TMP/out"
