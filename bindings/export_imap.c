@@ -78,23 +78,10 @@ int export_imap(const char *db, const struct export_imap_args *a)
 	if ((rc = ccm_out_zones_open(&zones, s, a->tz_forced ? a->tz : NULL, a->tz,
 				     &err)) == 0)
 		o.zones = zones;
-	if (rc == 0 && (rc = ccm_store_run_start(s, "export", a->url, NULL, &err)) == 0) {
+	if (rc == 0) {
 		progress_start(&prog, "messages", 0);
 		rc = ccm_imap_export(s, &o, &st, &err);
 		progress_end(&prog);
-	}
-	if (rc == 0) {
-		struct ccm_store_count counts[] = {
-			{ "messages", (long long)st.messages },
-			{ "already", (long long)(st.already + st.found) },
-			{ "failed", (long long)st.failed },
-			{ "mailboxes_skipped", (long long)st.skipped },
-		};
-		int status = (st.failed || st.skipped || print.counts[CCM_ERROR]) ? 1 : 0;
-		rc = ccm_store_run_finish(s, status, counts, 4, &err);
-	} else {
-		struct ccm_error ignored;
-		ccm_store_run_finish(s, 2, NULL, 0, &ignored);
 	}
 	if (rc == 0 && sink.rc < 0) {
 		rc = sink.rc;

@@ -571,8 +571,9 @@ static int list_jobs(struct shared *sh, struct ccm_error *err)
 	return rc < 0 ? rc : 0;
 }
 
-int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
-		    struct ccm_imap_stats *st, struct ccm_error *err)
+/* The export itself: every mailbox over its connections. */
+static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
+		      struct ccm_imap_stats *st, struct ccm_error *err)
 {
 	struct shared sh;
 	struct worker *w;
@@ -644,5 +645,33 @@ out:
 	for (size_t i = 0; i < sh.n_jobs; i++)
 		free(sh.jobs[i].alias);
 	free(sh.jobs);
+	return rc;
+}
+
+int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
+		    struct ccm_imap_stats *st, struct ccm_error *err)
+{
+	unsigned long errors = o->report ? o->report->counts[CCM_ERROR] : 0;
+	struct ccm_error ignored;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = ccm_store_run_start(s, "export", o->url, NULL, err)) < 0)
+		return rc;
+	rc = export_all(s, o, st, err);
+	if (rc == 0) {
+		struct ccm_store_count counts[] = {
+			{ "messages", (long long)st->messages },
+			{ "already", (long long)(st->already + st->found) },
+			{ "failed", (long long)st->failed },
+			{ "mailboxes_skipped", (long long)st->skipped },
+		};
+		int left_out = st->failed || st->skipped ||
+			       (o->report && o->report->counts[CCM_ERROR] > errors);
+
+		return ccm_store_run_finish(s, left_out, counts,
+					    sizeof(counts) / sizeof(counts[0]), err);
+	}
+	ccm_store_run_finish(s, 2, NULL, 0, &ignored);
 	return rc;
 }

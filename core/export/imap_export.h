@@ -69,8 +69,12 @@ struct ccm_imap_stats {
  * the run went through (st says what was left out), or a negative code
  * (err filled) when the store fails or the server cannot be used at all
  * (tried once before any mailbox: not reachable, not IMAP, certificate
- * not trusted). s must be open for writing; the
- * ledger rows name its current run (ledger.h), which the caller starts.
+ * not trusted). s must be open for writing.
+ *
+ * The export is a run of the store (ledger.h: command "export", args the
+ * URL), which the ledger rows name: it ends with status 1 when anything
+ * was left out or reported as an error, 2 when the export failed, and
+ * counts messages, already, failed and mailboxes_skipped.
  */
 int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		    struct ccm_imap_stats *st, struct ccm_error *err);

@@ -60,6 +60,22 @@ expect_grep "refused the login of '$first'" "$TMP/out"
 expect_grep "imap-no-credentials" "$TMP/out"
 expect_grep "Left out:" "$TMP/out"
 
+# Each export is a run of the store: how it ended and what it counted.
+python3 - "$TMP/s.db" "$total" >"$TMP/runs" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for rid, args, status in db.execute("SELECT id, args, status FROM runs WHERE "
+                                    "command = 'export' ORDER BY id"):
+    c = dict(db.execute("SELECT name, value FROM run_counts WHERE run_id = ?", (rid,)))
+    print(status, args.rstrip("/"), c.get("messages"), c.get("already"),
+          c.get("mailboxes_skipped"))
+PY
+expect_grep "0 $URL 0 $total 0" "$TMP/runs"
+if [ "$(tail -n 1 "$TMP/runs" | cut -d' ' -f1)" = 1 ] &&
+   [ "$(tail -n 1 "$TMP/runs" | cut -d' ' -f5)" -ge 1 ]; then pass; else
+	fail "the refused export's run: $(tail -n 1 "$TMP/runs")"; fi
+if [ "$(wc -l <"$TMP/runs")" -eq 5 ]; then pass; else fail "export runs: $(cat "$TMP/runs")"; fi
+
 # imaps://: the certificate is checked against the CA given; an untrusted
 # one is refused in plain words; --imap-insecure skips the check.
 set -- $(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot-tls" "$TMP/mail-tls" secret --tls)
