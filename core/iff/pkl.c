@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-void iff_report(struct ccm_report *rep, enum ccm_severity sev, const char *kind,
+void ccm_iff_report(struct ccm_report *rep, enum ccm_severity sev, const char *kind,
 		int event, const char *file, long line, long long offset,
 		const char *user, const char *fmt, ...)
 {
@@ -28,7 +28,7 @@ void iff_report(struct ccm_report *rep, enum ccm_severity sev, const char *kind,
 	va_end(ap);
 }
 
-int iff_eq_ci(const char *s, size_t n, const char *kw)
+int ccm_iff_eq_ci(const char *s, size_t n, const char *kw)
 {
 	return strlen(kw) == n && strncasecmp(s, kw, n) == 0;
 }
@@ -127,7 +127,7 @@ static int next_content_line(struct pkl_state *st, const char **line,
 			/* No packing list line is this long: skip it whole. */
 			*off = ccm_in_tell(&st->in);
 			st->line++;
-			iff_report(st->s->rep, CCM_ERROR, "pkl-bad-row", 0, st->s->pkl_name,
+			ccm_iff_report(st->s->rep, CCM_ERROR, "pkl-bad-row", 0, st->s->pkl_name,
 				   st->line, *off, NULL, "line is longer than %zu bytes; "
 				   "it is skipped", *len);
 			while (rc == CCM_ELIMIT) {
@@ -195,7 +195,7 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 		why = "holds a NUL byte";
 	} else if (!(why = not_bare(nm)) && t == CCM_IFF_SECONDARY &&
 		   strpbrk(nm, "#();,*?\"<>|")) {
-		iff_report(s->rep, CCM_ERROR, "pkl-bad-name", 0, s->pkl_name, st->line,
+		ccm_iff_report(s->rep, CCM_ERROR, "pkl-bad-name", 0, s->pkl_name, st->line,
 			   off, NULL, "secondary file name '%s' holds one of # ( ) ; , * ? "
 			   "\" < > |, so no pointer #NAME(offset) can name it (spec 1.1); "
 			   "rename the file and the pointers to it", nm);
@@ -203,7 +203,7 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 		return 0;
 	}
 	if (why) {
-		iff_report(s->rep, CCM_ERROR, "pkl-path-refused", 0, s->pkl_name,
+		ccm_iff_report(s->rep, CCM_ERROR, "pkl-path-refused", 0, s->pkl_name,
 			   st->line, off, NULL, "'%s' %s: every file of a set must be a bare "
 			   "file name in the packing list's folder (spec 12.8); copy the file "
 			   "into the folder and list it by its name", nm, why);
@@ -213,7 +213,7 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < s->nfiles[k]; i++)
 			if (!strcasecmp(s->files[k][i].name, nm)) {
-				iff_report(s->rep, CCM_WARNING, "pkl-duplicate", 0, s->pkl_name,
+				ccm_iff_report(s->rep, CCM_WARNING, "pkl-duplicate", 0, s->pkl_name,
 					   st->line, off, NULL, "'%s' is listed again (first at "
 					   "line %ld); this line is ignored", nm,
 					   s->files[k][i].pkl_line);
@@ -250,7 +250,7 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 				found = NULL;
 		}
 		if (!found) {
-			iff_report(s->rep, CCM_ERROR, "pkl-missing-file", 0, s->pkl_name,
+			ccm_iff_report(s->rep, CCM_ERROR, "pkl-missing-file", 0, s->pkl_name,
 				   st->line, off, NULL, "'%s' is listed but is not in %s; "
 				   "copy it there or remove its line%s", nm, s->dir,
 				   t == CCM_IFF_SECONDARY ? " (rows pointing into it "
@@ -259,7 +259,7 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 		}
 	}
 	if (!S_ISREG(sb.st_mode)) {
-		iff_report(s->rep, CCM_ERROR, "pkl-missing-file", 0, s->pkl_name,
+		ccm_iff_report(s->rep, CCM_ERROR, "pkl-missing-file", 0, s->pkl_name,
 			   st->line, off, NULL, "'%s' is not a regular file", nm);
 		return 0;
 	}
@@ -272,9 +272,9 @@ static int add_file(struct pkl_state *st, const char *name, size_t nlen,
 
 static int parse_filetype(const char *v, size_t n, enum ccm_iff_filetype *t)
 {
-	if (iff_eq_ci(v, n, "Primary"))
+	if (ccm_iff_eq_ci(v, n, "Primary"))
 		*t = CCM_IFF_PRIMARY;
-	else if (iff_eq_ci(v, n, "Secondary"))
+	else if (ccm_iff_eq_ci(v, n, "Secondary"))
 		*t = CCM_IFF_SECONDARY;
 	else
 		return -1;
@@ -300,23 +300,23 @@ static int read_list(struct pkl_state *st, struct ccm_error *err)
 			break;
 		}
 		if (n < 0) {
-			iff_report(s->rep, CCM_ERROR, "quote-error", 27, s->pkl_name, st->line,
+			ccm_iff_report(s->rep, CCM_ERROR, "quote-error", 27, s->pkl_name, st->line,
 				   off + (long long)bad, NULL, "characters found after end "
 				   "doublequote, or a quote never closed; this line is skipped");
 			continue;
 		}
 		if (!header_seen) {
 			header_seen = 1;
-			if (n >= 2 && iff_eq_ci(l.f[0].value, l.f[0].len, "Filename") &&
-			    iff_eq_ci(l.f[1].value, l.f[1].len, "Filetype"))
+			if (n >= 2 && ccm_iff_eq_ci(l.f[0].value, l.f[0].len, "Filename") &&
+			    ccm_iff_eq_ci(l.f[1].value, l.f[1].len, "Filetype"))
 				continue;
-			iff_report(s->rep, CCM_WARNING, "pkl-no-header", 0, s->pkl_name,
+			ccm_iff_report(s->rep, CCM_WARNING, "pkl-no-header", 0, s->pkl_name,
 				   st->line, off, NULL, "the line after the code page should be "
 				   "the column header 'Filename,Filetype' (spec 3.1); read as a "
 				   "file line");
 		}
 		if (n < 2 || parse_filetype(l.f[1].value, l.f[1].len, &t) < 0) {
-			iff_report(s->rep, CCM_ERROR, "pkl-unknown-filetype", 0, s->pkl_name,
+			ccm_iff_report(s->rep, CCM_ERROR, "pkl-unknown-filetype", 0, s->pkl_name,
 				   st->line, off + (n >= 2 ? (long long)l.f[1].column : 0), NULL,
 				   "a file line is 'NAME,Primary' or 'NAME,Secondary'; found "
 				   "'%.*s'; this line is skipped", (int)(len > 200 ? 200 : len),
@@ -324,7 +324,7 @@ static int read_list(struct pkl_state *st, struct ccm_error *err)
 			continue;
 		}
 		if (n > 2)
-			iff_report(s->rep, CCM_WARNING, "pkl-extra-fields", 0, s->pkl_name,
+			ccm_iff_report(s->rep, CCM_WARNING, "pkl-extra-fields", 0, s->pkl_name,
 				   st->line, off + (long long)l.f[2].column, NULL,
 				   "a file line has two fields; the rest is ignored");
 		if ((rc = add_file(st, l.f[0].value, l.f[0].len, t, off)) < 0)
@@ -336,12 +336,12 @@ static int read_list(struct pkl_state *st, struct ccm_error *err)
 			ccm_error_set(err, CCM_ENOMEM, "out of memory reading '%s'", s->pkl_name) :
 			ccm_error_set(err, rc, "cannot read '%s/%s'", s->dir, s->pkl_name);
 	if (st->case_notes)
-		iff_report(s->rep, CCM_NOTE, "pkl-case-mismatch", 0, s->pkl_name, 0, -1,
+		ccm_iff_report(s->rep, CCM_NOTE, "pkl-case-mismatch", 0, s->pkl_name, 0, -1,
 			   NULL, "%lu listed file(s) differ in letter case from the names in "
 			   "the folder (%s); they are read all the same", st->case_notes,
 			   st->first_case);
 	if (!s->nfiles[CCM_IFF_PRIMARY])
-		iff_report(s->rep, CCM_ERROR, "pkl-no-primary", 0, s->pkl_name, 0, -1, NULL,
+		ccm_iff_report(s->rep, CCM_ERROR, "pkl-no-primary", 0, s->pkl_name, 0, -1, NULL,
 			   "the packing list names no primary file that can be read: "
 			   "there is nothing to import");
 	return 0;
@@ -509,7 +509,7 @@ const struct ccm_iff_file *ccm_iff_set_file(const struct ccm_iff_set *s,
 	return i < s->nfiles[t] ? &s->files[t][i] : NULL;
 }
 
-const struct ccm_iff_file *iff_set_find_secondary(const struct ccm_iff_set *s,
+const struct ccm_iff_file *ccm_iff_set_find_secondary(const struct ccm_iff_set *s,
 						  const char *name)
 {
 	for (size_t i = 0; i < s->nfiles[CCM_IFF_SECONDARY]; i++)
@@ -532,15 +532,15 @@ static void check_sec_header(struct ccm_iff_set *s, const struct ccm_iff_file *f
 	n = nl ? (size_t)(nl - head) : n;
 	if (n > 0 && head[n - 1] == '\r')
 		n--;
-	if (iff_eq_ci(head, n, want))
+	if (ccm_iff_eq_ci(head, n, want))
 		return;
-	iff_report(s->rep, CCM_WARNING, "sec-no-header", 8059, f->name, 1, 0, NULL,
+	ccm_iff_report(s->rep, CCM_WARNING, "sec-no-header", 8059, f->name, 1, 0, NULL,
 		   "a secondary file begins with the column header line '%s' (spec "
 		   "5.1); pointers count their offsets from the first byte, header "
 		   "line included", want);
 }
 
-struct ccm_in *iff_set_sec_input(struct ccm_iff_set *s,
+struct ccm_in *ccm_iff_set_sec_input(struct ccm_iff_set *s,
 				 const struct ccm_iff_file *f,
 				 struct ccm_error *err)
 {

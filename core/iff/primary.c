@@ -67,13 +67,13 @@ static int lookup_col(enum ccm_iff_section_kind k, const char *name, size_t n)
 	const signed char *c = kind_cols(k);
 
 	for (; *c >= 0; c++)
-		if (iff_eq_ci(name, n, col_names[*c]))
+		if (ccm_iff_eq_ci(name, n, col_names[*c]))
 			return *c;
 	/* Directory Import's own names for the same attributes (spec 4.2). */
 	if (k == CCM_IFF_DIRECTORY) {
-		if (iff_eq_ci(name, n, "Surname"))
+		if (ccm_iff_eq_ci(name, n, "Surname"))
 			return CCM_IFF_COL_LAST_NAME;
-		if (iff_eq_ci(name, n, "Given-Name"))
+		if (ccm_iff_eq_ci(name, n, "Given-Name"))
 			return CCM_IFF_COL_FIRST_NAME;
 	}
 	return -1;
@@ -121,7 +121,7 @@ static void lline_where(const struct iff_lline *ll, size_t lpos, long *line,
 	*off = ll->pieces[k].off + (long long)(lpos - ll->pieces[k].lpos);
 }
 
-void iff_field_where(const struct ccm_iff_pri *p, size_t i, long *line,
+void ccm_iff_field_where(const struct ccm_iff_pri *p, size_t i, long *line,
 		     long long *off)
 {
 	if (i == (size_t)-1 || i >= p->csv.n) {
@@ -132,7 +132,7 @@ void iff_field_where(const struct ccm_iff_pri *p, size_t i, long *line,
 	lline_where(&p->cur, p->csv.f[i].column, line, off);
 }
 
-void iff_row_report(struct ccm_iff_pri *p, enum ccm_severity sev,
+void ccm_iff_row_report(struct ccm_iff_pri *p, enum ccm_severity sev,
 		    const char *kind, int event, size_t i, const char *fmt, ...)
 {
 	struct ccm_diag d = { 0 };
@@ -142,7 +142,7 @@ void iff_row_report(struct ccm_iff_pri *p, enum ccm_severity sev,
 	d.kind = kind;
 	d.event = event;
 	d.file = p->f->name;
-	iff_field_where(p, i, &d.line, &d.offset);
+	ccm_iff_field_where(p, i, &d.line, &d.offset);
 	d.user = p->sec.address;
 	va_start(ap, fmt);
 	ccm_reportv(p->s->rep, &d, fmt, ap);
@@ -938,7 +938,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 			const char *be = bad_escape(p->utf8.ptr + start, p->utf8.len - start);
 
 			if (be && !escape_reported++)
-				iff_row_report(p, CCM_WARNING, "bad-escape", 0, i, "'\\%.1s' "
+				ccm_iff_row_report(p, CCM_WARNING, "bad-escape", 0, i, "'\\%.1s' "
 					       "in a DIRECTORY section is no escape: write '\\\\' "
 					       "for a backslash, '\\r' and '\\n' for line ends; "
 					       "kept as written", be + 1 < p->utf8.ptr + p->utf8.len ?
@@ -958,7 +958,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 					nul++;
 			ccm_buf_truncate(&p->utf8, k);
 			if (nul)
-				iff_row_report(p, CCM_WARNING, "nul-byte", 0, i, "%zu NUL "
+				ccm_iff_row_report(p, CCM_WARNING, "nul-byte", 0, i, "%zu NUL "
 					       "byte(s) in this field are left out; the rest "
 					       "of it is kept", nul);
 		}
@@ -971,7 +971,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 	for (size_t i = 0; i < n; i++)
 		p->fptr[i] = p->utf8.ptr + p->foff[i];
 	if (bad)
-		iff_row_report(p, CCM_WARNING, "bad-character", 0, (size_t)-1, "%zu "
+		ccm_iff_row_report(p, CCM_WARNING, "bad-character", 0, (size_t)-1, "%zu "
 			       "byte(s) of this row are not valid in code page %d and "
 			       "became U+FFFD; is the code page in the packing list right?",
 			       bad, p->s->code_page);
@@ -1067,7 +1067,7 @@ int ccm_iff_pri_next_row(struct ccm_iff_pri *p, const struct ccm_iff_row **row,
 				empty = p->flen[i] == 0;
 			if (!empty) {
 				p->extra_reported = 1;
-				iff_row_report(p, CCM_WARNING, "extra-fields", 0, p->sec.ncols,
+				ccm_iff_row_report(p, CCM_WARNING, "extra-fields", 0, p->sec.ncols,
 					       "the row has %d fields and the column header %zu; "
 					       "the extra fields are ignored (reported once per "
 					       "section)", n, p->sec.ncols);

@@ -87,32 +87,32 @@ struct ccm_iff_pri {
 };
 
 /* Reports with every field given; fmt as printf. */
-void iff_report(struct ccm_report *rep, enum ccm_severity sev, const char *kind,
+void ccm_iff_report(struct ccm_report *rep, enum ccm_severity sev, const char *kind,
 		int event, const char *file, long line, long long offset,
 		const char *user, const char *fmt, ...)
 	__attribute__((format(printf, 9, 10)));
 
 /* The secondary the packing list lists as `name` (ASCII case ignored). */
-const struct ccm_iff_file *iff_set_find_secondary(const struct ccm_iff_set *s,
+const struct ccm_iff_file *ccm_iff_set_find_secondary(const struct ccm_iff_set *s,
 						  const char *name);
 /*
  * The open input of a listed secondary, opening it (and checking its
  * column header line once) if needed. NULL when it cannot be opened:
  * err says why.
  */
-struct ccm_in *iff_set_sec_input(struct ccm_iff_set *s,
+struct ccm_in *ccm_iff_set_sec_input(struct ccm_iff_set *s,
 				 const struct ccm_iff_file *f,
 				 struct ccm_error *err);
 
 /* Line and byte offset of field i of p's current row. */
-void iff_field_where(const struct ccm_iff_pri *p, size_t i, long *line,
+void ccm_iff_field_where(const struct ccm_iff_pri *p, size_t i, long *line,
 		     long long *off);
 /* Reports about p's current row; field i (or (size_t)-1 for the row). */
-void iff_row_report(struct ccm_iff_pri *p, enum ccm_severity sev,
+void ccm_iff_row_report(struct ccm_iff_pri *p, enum ccm_severity sev,
 		    const char *kind, int event, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
 /* Case-insensitive comparison of an ASCII keyword with n bytes. */
-int iff_eq_ci(const char *s, size_t n, const char *kw);
+int ccm_iff_eq_ci(const char *s, size_t n, const char *kw);
 
 #endif

@@ -53,9 +53,9 @@ int ccm_iff_parse_date(const char *s, size_t len, const struct ccm_tz *tz,
 
 int ccm_iff_parse_bool(const char *s, size_t len, int *out)
 {
-	if (iff_eq_ci(s, len, "TRUE"))
+	if (ccm_iff_eq_ci(s, len, "TRUE"))
 		*out = 1;
-	else if (iff_eq_ci(s, len, "FALSE"))
+	else if (ccm_iff_eq_ci(s, len, "FALSE"))
 		*out = 0;
 	else
 		return CCM_EMALFORMED;
@@ -101,7 +101,7 @@ int ccm_iff_row_date(struct ccm_iff_pri *p, enum ccm_iff_col c,
 		return 1;
 	if (ccm_iff_parse_date(p->row.field[i], p->row.field_len[i], tz, out) == 0)
 		return 0;
-	iff_row_report(p, CCM_ERROR, "bad-date", 8095, (size_t)i, "%s '%.*s' is not "
+	ccm_iff_row_report(p, CCM_ERROR, "bad-date", 8095, (size_t)i, "%s '%.*s' is not "
 		       "a date: write 14 digits YYYYMMDDHHMMSS of local time, a real "
 		       "calendar date from 1601 on (1 May 1995 10:00:05 PM is "
 		       "19950501220005), or leave it empty; the row is skipped",
@@ -120,7 +120,7 @@ int ccm_iff_row_bool(struct ccm_iff_pri *p, enum ccm_iff_col c, int def,
 	if (ccm_iff_parse_bool(p->row.field[i], p->row.field_len[i], out) == 0)
 		return 0;
 	*out = def;
-	iff_row_report(p, CCM_ERROR, "bad-boolean", 8095, (size_t)i, "%s '%.*s' is "
+	ccm_iff_row_report(p, CCM_ERROR, "bad-boolean", 8095, (size_t)i, "%s '%.*s' is "
 		       "not TRUE or FALSE (or empty for %s); the row is skipped",
 		       ccm_iff_col_name(c), shown(p->row.field_len[i]), p->row.field[i],
 		       def ? "TRUE" : "FALSE");
@@ -137,7 +137,7 @@ int ccm_iff_row_priority(struct ccm_iff_pri *p, int *out)
 	if (ccm_iff_parse_priority(p->row.field[i], p->row.field_len[i], out) == 0)
 		return 0;
 	*out = 0;
-	iff_row_report(p, CCM_ERROR, "bad-priority", 8095, (size_t)i, "Priority "
+	ccm_iff_row_report(p, CCM_ERROR, "bad-priority", 8095, (size_t)i, "Priority "
 		       "'%.*s' is not -1 (low), 0 (normal) or 1 (high), or empty for "
 		       "normal; the row is skipped", shown(p->row.field_len[i]),
 		       p->row.field[i]);
@@ -154,7 +154,7 @@ static int split_list(struct ccm_iff_pri *p, struct ccm_csv_line *out,
 	if (n == CCM_ENOMEM)
 		return n;
 	if (n < 0) {
-		iff_row_report(p, CCM_ERROR, "bad-list", 8095, i, "%s is a list that "
+		ccm_iff_row_report(p, CCM_ERROR, "bad-list", 8095, i, "%s is a list that "
 			       "cannot be split: separate values with ';' and quote "
 			       "either each value (\"a\";\"b\") or the whole field, "
 			       "doubling the quotes of values that hold ';' (spec 2.7); "
@@ -208,13 +208,13 @@ int ccm_iff_row_chain(struct ccm_iff_pri *p, enum ccm_iff_col c,
 
 	*out = NULL;
 	if (i < 0) {
-		iff_row_report(p, CCM_ERROR, "missing-pointer", 8054, (size_t)-1,
+		ccm_iff_row_report(p, CCM_ERROR, "missing-pointer", 8054, (size_t)-1,
 			       "%s is empty: there is no pointer to follow; the row is "
 			       "skipped", ccm_iff_col_name(c));
 		return CCM_EMALFORMED;
 	}
 	w.file = p->f->name;
-	iff_field_where(p, (size_t)i, &w.line, &w.offset);
+	ccm_iff_field_where(p, (size_t)i, &w.line, &w.offset);
 	w.user = p->sec.address;
 	return ccm_iff_chain_open(out, p->s, p->row.field[i], p->row.field_len[i],
 				  c == CCM_IFF_COL_BODY, &w, err);
@@ -240,7 +240,7 @@ int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
 	if (rc < 0)
 		return rc;
 	if ((unsigned long long)ccm_iff_chain_bytes(ch) > max) {
-		iff_row_report(p, CCM_ERROR, "value-too-long", 8095, (size_t)i, "the "
+		ccm_iff_row_report(p, CCM_ERROR, "value-too-long", 8095, (size_t)i, "the "
 			       "value of %s in the secondary file is %lld bytes, more than "
 			       "the %zu a field may hold; the row is skipped",
 			       ccm_iff_col_name(c), ccm_iff_chain_bytes(ch), max);
@@ -291,7 +291,7 @@ static int required(struct ccm_iff_pri *p, enum ccm_iff_col c, const char *why)
 {
 	if (p->sec.col[c] < 0 || field_of(p, c) >= 0)
 		return 0;
-	iff_row_report(p, CCM_ERROR, "missing-value", 8095, (size_t)-1, "%s is "
+	ccm_iff_row_report(p, CCM_ERROR, "missing-value", 8095, (size_t)-1, "%s is "
 		       "empty; %s; the row is skipped", ccm_iff_col_name(c), why);
 	return 1;
 }
@@ -323,13 +323,13 @@ static int validate_message(struct ccm_iff_pri *p, const struct ccm_tz *tz)
 	bad |= !list_ok(p, CCM_IFF_COL_BCC);
 	i = field_of(p, CCM_IFF_COL_BODY);
 	if (i < 0) {
-		iff_row_report(p, CCM_ERROR, "missing-body", 8054, (size_t)-1, "Body is "
+		ccm_iff_row_report(p, CCM_ERROR, "missing-body", 8054, (size_t)-1, "Body is "
 			       "empty: a message row's Body is a pointer #FILE.SEC(offset) "
 			       "to its first secondary section (spec 4.4); the row is "
 			       "skipped");
 		bad = 1;
 	} else if (!p->row.field_pointer[i]) {
-		iff_row_report(p, CCM_ERROR, "not-a-pointer", 8054, (size_t)i, "Body "
+		ccm_iff_row_report(p, CCM_ERROR, "not-a-pointer", 8054, (size_t)i, "Body "
 			       "'%.*s' is not a pointer #FILE.SEC(offset): message bodies "
 			       "are always in secondary files (spec 4.4); a pointer is "
 			       "never quoted; the row is skipped",
@@ -344,9 +344,9 @@ static int validate_pab(struct ccm_iff_pri *p)
 	int bad = 0, i = field_of(p, CCM_IFF_COL_OBJ_CLASS), dl = 0;
 
 	if (i >= 0) {
-		dl = iff_eq_ci(p->row.field[i], p->row.field_len[i], "dl");
-		if (!dl && !iff_eq_ci(p->row.field[i], p->row.field_len[i], "entry")) {
-			iff_row_report(p, CCM_ERROR, "bad-obj-class", 8095, (size_t)i,
+		dl = ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "dl");
+		if (!dl && !ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "entry")) {
+			ccm_iff_row_report(p, CCM_ERROR, "bad-obj-class", 8095, (size_t)i,
 				       "Obj-class '%.*s' of a PAB row is neither 'entry' "
 				       "(one recipient) nor 'dl' (a personal distribution "
 				       "list); the row is skipped",
@@ -365,7 +365,7 @@ static int validate_pab(struct ccm_iff_pri *p)
 	} else if ((i = field_of(p, CCM_IFF_COL_EMAIL_ADDRESS)) >= 0 &&
 		   !p->row.field_pointer[i] &&
 		   !memchr(p->row.field[i], ':', p->row.field_len[i])) {
-		iff_row_report(p, CCM_WARNING, "bad-address", 0, (size_t)i, "Email-Address "
+		ccm_iff_row_report(p, CCM_WARNING, "bad-address", 0, (size_t)i, "Email-Address "
 			       "'%.*s' is not of the form TYPE:address (e.g. "
 			       "SMTP:pat@example.com); Outlook may not resolve it",
 			       shown(p->row.field_len[i]), p->row.field[i]);
@@ -379,7 +379,7 @@ static int validate_directory(struct ccm_iff_pri *p)
 
 	for (size_t k = 0; k < p->row.nfields; k++)
 		if (p->row.field_pointer[k]) {
-			iff_row_report(p, CCM_ERROR, "pointer-in-directory", 8095, k,
+			ccm_iff_row_report(p, CCM_ERROR, "pointer-in-directory", 8095, k,
 				       "'%.*s': DIRECTORY sections may not hold pointers; "
 				       "all directory data is inline (spec 2.6); quote the "
 				       "value if it is text; the row is skipped",
@@ -393,24 +393,24 @@ static int validate_directory(struct ccm_iff_pri *p)
 	bad |= required(p, CCM_IFF_COL_COMMON_NAME, "it is the mailbox's alias "
 			"(directory name)");
 	if ((i = field_of(p, CCM_IFF_COL_MODE)) >= 0 &&
-	    !iff_eq_ci(p->row.field[i], p->row.field_len[i], "create")) {
-		iff_row_report(p, CCM_ERROR, "bad-mode", 8095, (size_t)i, "Mode '%.*s': "
+	    !ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "create")) {
+		ccm_iff_row_report(p, CCM_ERROR, "bad-mode", 8095, (size_t)i, "Mode '%.*s': "
 			       "in migration files every directory row has Mode 'create' "
 			       "(spec 4.2); the row is skipped",
 			       shown(p->row.field_len[i]), p->row.field[i]);
 		bad = 1;
 	}
 	if ((i = field_of(p, CCM_IFF_COL_OBJ_CLASS)) >= 0 &&
-	    !iff_eq_ci(p->row.field[i], p->row.field_len[i], "mailbox") &&
-	    !iff_eq_ci(p->row.field[i], p->row.field_len[i], "remote") &&
-	    !iff_eq_ci(p->row.field[i], p->row.field_len[i], "dl"))
-		iff_row_report(p, CCM_WARNING, "bad-obj-class", 0, (size_t)i,
+	    !ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "mailbox") &&
+	    !ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "remote") &&
+	    !ccm_iff_eq_ci(p->row.field[i], p->row.field_len[i], "dl"))
+		ccm_iff_row_report(p, CCM_WARNING, "bad-obj-class", 0, (size_t)i,
 			       "Obj-class '%.*s' is not mailbox, remote or dl",
 			       shown(p->row.field_len[i]), p->row.field[i]);
 	if ((i = field_of(p, CCM_IFF_COL_COMMON_NAME)) >= 0)
 		for (size_t k = 0; k < p->row.field_len[i]; k++)
 			if ((unsigned char)p->row.field[i][k] >= 0x80) {
-				iff_row_report(p, CCM_WARNING, "non-ascii-alias", 0,
+				ccm_iff_row_report(p, CCM_WARNING, "non-ascii-alias", 0,
 					       (size_t)i, "Common-Name '%.*s' is not 7-bit "
 					       "ASCII; directory import maps such letters to "
 					       "look-alikes", shown(p->row.field_len[i]),
@@ -433,7 +433,7 @@ int ccm_iff_row_validate(struct ccm_iff_pri *p, const struct ccm_tz *tz)
 		for (size_t k = 0; k < p->row.nfields; k++)
 			if (p->row.field_len[k] && p->row.field[k][0] == '#' &&
 			    !p->row.field_pointer[k] && !p->csv.f[k].quoted)
-				iff_row_report(p, CCM_WARNING, "unquoted-hash", 0, k,
+				ccm_iff_row_report(p, CCM_WARNING, "unquoted-hash", 0, k,
 					       "'%.*s' starts with '#' but is not a pointer "
 					       "#NAME(offset); it is read as text, but a "
 					       "text value starting with '#' must be quoted",

@@ -174,10 +174,10 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		goto out;
 	}
 	for (t = 0; t < 5; t++)
-		if (iff_eq_ci(lp->f[0].value, lp->f[0].len, type_names[t]))
+		if (ccm_iff_eq_ci(lp->f[0].value, lp->f[0].len, type_names[t]))
 			break;
 	if (t == 5) {
-		if (iff_eq_ci(lp->f[0].value, lp->f[0].len, "Type"))
+		if (ccm_iff_eq_ci(lp->f[0].value, lp->f[0].len, "Type"))
 			problem(pb, "bad-section-header", 8059, off, "byte %lld of %s is "
 				"the file's column header line, not a section", off, f->name);
 		else
@@ -202,9 +202,9 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 			"count", (int)(lp->f[1].len > 40 ? 40 : lp->f[1].len), lp->f[1].value);
 		goto out;
 	}
-	if (iff_eq_ci(lp->f[3].value, lp->f[3].len, "TRUE")) {
+	if (ccm_iff_eq_ci(lp->f[3].value, lp->f[3].len, "TRUE")) {
 		h->islast = 1;
-	} else if (!iff_eq_ci(lp->f[3].value, lp->f[3].len, "FALSE")) {
+	} else if (!ccm_iff_eq_ci(lp->f[3].value, lp->f[3].len, "FALSE")) {
 		if (lp->f[3].len) {
 			problem(pb, "bad-section-header", 8059, off + (long long)lp->f[3].column,
 				"invalid secondary section heading: Islast '%.*s' is not TRUE "
@@ -213,7 +213,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 			goto out;
 		}
 		if (!quiet)
-			iff_report(s->rep, CCM_WARNING, "empty-islast", 8059, f->name,
+			ccm_iff_report(s->rep, CCM_WARNING, "empty-islast", 8059, f->name,
 				   ccm_in_line_of(in, off), off + (long long)lp->f[3].column, user,
 				   "Islast is empty; read as FALSE (the next section belongs to "
 				   "the same message); write TRUE or FALSE");
@@ -240,7 +240,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		goto out;
 	}
 	if (!*name && h->type == CCM_IFF_SCHEDULE && !quiet)
-		iff_report(s->rep, CCM_WARNING, "no-attachment-name", 8048, f->name,
+		ccm_iff_report(s->rep, CCM_WARNING, "no-attachment-name", 8048, f->name,
 			   ccm_in_line_of(in, off), off, user, "the Schedule section has "
 			   "no Name; the file will be called SCHEDULE.SCD");
 	h->position = -1;
@@ -252,7 +252,7 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 
 		if (digits_value(p + neg, pl - (size_t)neg, &v) < 0 || (neg && v != 1)) {
 			if (!quiet)
-				iff_report(s->rep, CCM_WARNING, "bad-position", 8059, f->name,
+				ccm_iff_report(s->rep, CCM_WARNING, "bad-position", 8059, f->name,
 					   ccm_in_line_of(in, off), off + (long long)lp->f[5].column,
 					   user, "Position '%.*s' is not -1 or a byte position in "
 					   "the body; read as -1 (end of the body)",
@@ -262,10 +262,10 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 		}
 	}
 	if (n > 6 && lp->f[6].len) {
-		if (iff_eq_ci(lp->f[6].value, lp->f[6].len, "Macbinary"))
+		if (ccm_iff_eq_ci(lp->f[6].value, lp->f[6].len, "Macbinary"))
 			h->macbinary = 1;
-		else if (!iff_eq_ci(lp->f[6].value, lp->f[6].len, "None") && !quiet)
-			iff_report(s->rep, CCM_WARNING, "bad-format", 8059, f->name,
+		else if (!ccm_iff_eq_ci(lp->f[6].value, lp->f[6].len, "None") && !quiet)
+			ccm_iff_report(s->rep, CCM_WARNING, "bad-format", 8059, f->name,
 				   ccm_in_line_of(in, off), off + (long long)lp->f[6].column, user,
 				   "Format '%.*s' is neither None nor Macbinary; read as None",
 				   (int)(lp->f[6].len > 40 ? 40 : lp->f[6].len), lp->f[6].value);
@@ -407,13 +407,13 @@ static void report_where(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 			 const struct ccm_iff_where *from)
 {
 	if (!strncmp(pb->kind, "offset-", 7)) {
-		iff_report(s->rep, pb->sev, pb->kind, pb->event, from->file, from->line,
+		ccm_iff_report(s->rep, pb->sev, pb->kind, pb->event, from->file, from->line,
 			   from->offset, from->user, "error in the secondary file: %s; "
 			   "correct the pointer's offset (the byte where its section's "
 			   "header line starts); the row is skipped", pb->msg);
 		return;
 	}
-	iff_report(s->rep, pb->sev, pb->kind, pb->event, f->name,
+	ccm_iff_report(s->rep, pb->sev, pb->kind, pb->event, f->name,
 		   ccm_in_line_of(in, pb->offset), pb->offset, from->user,
 		   "%s (pointer in %s line %ld); the row is skipped", pb->msg,
 		   from->file ? from->file : "?", from->line);
@@ -437,25 +437,25 @@ int ccm_iff_chain_open(struct ccm_iff_chain **out, struct ccm_iff_set *s,
 		char why[512];
 		int event = diagnose_pointer(text, len, why, sizeof(why));
 
-		iff_report(s->rep, CCM_ERROR, event == 8005 ? "offset-out-of-range" :
+		ccm_iff_report(s->rep, CCM_ERROR, event == 8005 ? "offset-out-of-range" :
 			   "bad-pointer", event, from->file, from->line, from->offset,
 			   from->user, "'%.*s' %s; the row is skipped",
 			   (int)(len > 120 ? 120 : len), text, why);
 		return CCM_EMALFORMED;
 	}
-	f = iff_set_find_secondary(s, secname);
+	f = ccm_iff_set_find_secondary(s, secname);
 	if (!f) {
-		iff_report(s->rep, CCM_ERROR, "unlisted-secondary", 8054, from->file,
+		ccm_iff_report(s->rep, CCM_ERROR, "unlisted-secondary", 8054, from->file,
 			   from->line, from->offset, from->user, "error reading secondary "
 			   "file: '%s' is not listed as a Secondary in %s; list it there or "
 			   "correct the pointer; the row is skipped", secname, s->pkl_name);
 		return CCM_EMALFORMED;
 	}
-	in = iff_set_sec_input(s, f, &e2);
+	in = ccm_iff_set_sec_input(s, f, &e2);
 	if (!in) {
 		if (e2.code == CCM_ENOMEM)
 			return ccm_error_set(err, CCM_ENOMEM, "%s", e2.msg);
-		iff_report(s->rep, CCM_ERROR, "secondary-unreadable", 8054, from->file,
+		ccm_iff_report(s->rep, CCM_ERROR, "secondary-unreadable", 8054, from->file,
 			   from->line, from->offset, from->user, "error reading secondary "
 			   "file: %s; the row is skipped", e2.msg);
 		return CCM_EMALFORMED;
@@ -538,17 +538,17 @@ int ccm_iff_chain_open(struct ccm_iff_chain **out, struct ccm_iff_set *s,
 			struct ccm_iff_secsect *h = &c->v[i];
 
 			if (h->type == CCM_IFF_BODY)
-				iff_report(s->rep, CCM_WARNING, "second-body", 8059, f->name,
+				ccm_iff_report(s->rep, CCM_WARNING, "second-body", 8059, f->name,
 					   ccm_in_line_of(in, h->offset), h->offset, from->user,
 					   "a second Body section in one message's chain; it is "
 					   "read as more body text");
 			else if (h->type == CCM_IFF_OTHER)
-				iff_report(s->rep, CCM_WARNING, "other-in-message", 8059,
+				ccm_iff_report(s->rep, CCM_WARNING, "other-in-message", 8059,
 					   f->name, ccm_in_line_of(in, h->offset), h->offset,
 					   from->user, "an Other section in a message's chain is "
 					   "no part of a message; it is ignored");
 			if (h->type == CCM_IFF_ATTACHMENT && h->position > body_len) {
-				iff_report(s->rep, CCM_WARNING, "bad-position", 8059, f->name,
+				ccm_iff_report(s->rep, CCM_WARNING, "bad-position", 8059, f->name,
 					   ccm_in_line_of(in, h->offset), h->offset, from->user,
 					   "Position %lld is past the end of the body (%lld "
 					   "bytes); the attachment is placed at the end",
@@ -566,7 +566,7 @@ int ccm_iff_chain_open(struct ccm_iff_chain **out, struct ccm_iff_set *s,
 
 		if (end < f->size && peek_at(in, end, 1, tmp, &nx) == 1 &&
 		    *nx != '\r' && *nx != '\n')
-			iff_report(s->rep, CCM_WARNING, "length-mismatch", 8005, f->name,
+			ccm_iff_report(s->rep, CCM_WARNING, "length-mismatch", 8005, f->name,
 				   ccm_in_line_of(in, last->offset), last->offset, from->user,
 				   "the %lld data bytes of the %s section at byte %lld are not "
 				   "followed by a line end: is its Length right? (after editing "
@@ -616,7 +616,7 @@ ssize_t ccm_iff_chain_read(struct ccm_iff_chain *c, void *buf, size_t n,
 		return 0;
 	if ((long long)n > left)
 		n = (size_t)left;
-	in = iff_set_sec_input(c->s, c->f, err);
+	in = ccm_iff_set_sec_input(c->s, c->f, err);
 	if (!in)
 		return err ? err->code : CCM_EIO;
 	if (n >= DIRECT_READ) {
@@ -676,11 +676,11 @@ int ccm_iff_set_scan_secondary(struct ccm_iff_set *s, size_t i,
 
 	if (!f || !f->path)
 		return 0;
-	in = iff_set_sec_input(s, f, &e2);
+	in = ccm_iff_set_sec_input(s, f, &e2);
 	if (!in) {
 		if (e2.code == CCM_ENOMEM)
 			return ccm_error_set(err, CCM_ENOMEM, "%s", e2.msg);
-		iff_report(s->rep, CCM_ERROR, "secondary-unreadable", 8054, f->name, 0, -1,
+		ccm_iff_report(s->rep, CCM_ERROR, "secondary-unreadable", 8054, f->name, 0, -1,
 			   NULL, "%s", e2.msg);
 		return 0;
 	}
@@ -689,7 +689,7 @@ int ccm_iff_set_scan_secondary(struct ccm_iff_set *s, size_t i,
 	if (got < 0)
 		return ccm_error_set(err, CCM_EIO, "cannot read '%s'", f->path);
 	nl = memchr(head, '\n', (size_t)got);
-	off = nl && iff_eq_ci(head, 4, "Type") ? (long long)(nl - head) + 1 : 0;
+	off = nl && ccm_iff_eq_ci(head, 4, "Type") ? (long long)(nl - head) + 1 : 0;
 	for (;;) {
 		struct ccm_iff_secsect h;
 		char *name;
@@ -704,7 +704,7 @@ int ccm_iff_set_scan_secondary(struct ccm_iff_set *s, size_t i,
 		if (rc < 0 && rc != CCM_EMALFORMED)
 			return rc;
 		if (rc < 0) {
-			iff_report(s->rep, CCM_ERROR, "sec-structure", pb.event, f->name,
+			ccm_iff_report(s->rep, CCM_ERROR, "sec-structure", pb.event, f->name,
 				   ccm_in_line_of(in, pb.offset), pb.offset, NULL,
 				   "%s; the file stops following the format here (a section "
 				   "is a header line, exactly Length bytes, then CR LF): if "

@@ -35,5 +35,29 @@ po:close()
 LUA
 	LUA_CPATH="$BUILD/?.so" expect_status 0 lua5.4 "$TMP/stock.lua"
 	expect_grep "SALESPO	6	5" "$TMP/out"
+
+	# ccmig.so holds the module only: no policy sandbox (its watchdog may
+	# end the process), no command line; a run given a policy says where
+	# policies run, and a run without one works.
+	printf 'return {}\n' >"$TMP/none.lua"
+	cat >"$TMP/stock_run.lua" <<LUA
+local ccmig = require "ccmig"
+local po = assert(ccmig.open("$DATA/salespo"))
+local r, why = ccmig.extract(po, "$TMP/stock_set", { policy = "$TMP/none.lua" })
+print("policy", r, why)
+r = assert(ccmig.extract(po, "$TMP/stock_set2"))
+print("plain", r.counts.users)
+LUA
+	LUA_CPATH="$BUILD/?.so" expect_status 0 lua5.4 "$TMP/stock_run.lua"
+	expect_grep "policy	nil	policies run only under the ccmig program: run this script with \`ccmig run\`" "$TMP/out"
+	expect_grep "plain	" "$TMP/out"
+	if [ -e "$TMP/stock_set/SALESPO.pkl" ]; then fail "a refused run wrote a set"; else pass; fi
+	nm -D --defined-only "$BUILD/ccmig.so" | awk '{print $3}' >"$TMP/syms"
+	if grep -v -e '^ccm_' -e '^luaopen_ccmig$' -e '^_' "$TMP/syms" >"$TMP/odd"; then
+		fail "ccmig.so exports symbols without the ccm_ prefix: $(head -5 "$TMP/odd" | tr '\n' ' ')"
+	else pass; fi
+	if grep -q -e 'polic' -e 'watchdog' -e 'progress' -e '_cmd_' "$TMP/syms"; then
+		fail "ccmig.so holds the program's parts: $(grep -e polic -e watchdog -e progress -e _cmd_ "$TMP/syms" | head -3 | tr '\n' ' ')"
+	else pass; fi
 fi
 finish

@@ -1,0 +1,199 @@
+/* cmd_export.c: `ccmig export --store S.db --maildir DIR | --mbox DIR |
+ * --imap URL`: mail people can use. */
+#include "commands.h"
+#include "export_imap.h"
+#include "progress.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/tz.h"
+#include "export/maildir.h"
+#include "export/mbox.h"
+#include "export/render.h"
+#include "store/store.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ccmig export --store S.db (--maildir DIR | --mbox DIR | --imap URL)\n"
+		"                    [options]\n\n"
+		"Writes every mailbox of the store as a Maildir++ under DIR/<alias>/\n"
+		"(folders as .Name subfolders; Sent, Drafts and Trash as Dovecot\n"
+		"names them) and the public folders under DIR/public/. Messages are\n"
+		"RFC 5322 with MIME (docs/render.md), dates in the post office's zone\n"
+		"(kept in the store at import; --time-zone Z overrides it). Exporting\n"
+		"again adds only what is new.\n\n"
+		"--mbox DIR writes one mboxrd file per folder instead:\n"
+		"DIR/<alias>/<folder>.mbox.\n\n"
+		"--imap imap://host[:port] (or imaps://) appends every message to an\n"
+		"IMAP server, creating folders, with its flags and original date.\n"
+		"A second run sends only what the first did not (docs/imap.md).\n"
+		"  --imap-credentials F  logins per mailbox: 'alias login password'\n"
+		"                        lines, '*' for every other mailbox, 'public'\n"
+		"                        for the public folders (required)\n"
+		"  --imap-connections N  mailboxes written at once (default 4)\n"
+		"  --imap-ca FILE        trust this certificate authority (PEM) for\n"
+		"                        imaps:// instead of the system's\n"
+		"  --imap-insecure       imaps:// without checking the certificate\n"
+		"  --imap-timeout S      give up on a server silent for S seconds\n"
+		"                        (default 120)\n"
+		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
+		"  --time-zone Z         the zone of dates (default: the post office's,\n"
+		"                        as the store kept it; UTC if it has none)\n\n"
+		"Exit status: 0 everything exported; 1 exported, but something was left\n"
+		"out (the report lists it; run again to finish); 2 failed or bad usage.\n");
+}
+
+/*
+ * The zone of the dates: `zone` when given (for every mailbox), else the
+ * one the store kept at import (its first post office's: for mailboxes
+ * whose own post office recorded none), else UTC. Each mailbox is dated
+ * in its own post office's zone unless a zone is given (export/zones.h).
+ */
+static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
+{
+	struct ccm_buf kept = CCM_BUF_INIT;
+	struct ccm_store *s;
+	struct ccm_error err;
+	int rc = 0;
+
+	if (!zone && ccm_store_open(&s, db, CCM_STORE_READONLY, &err) == 0) {
+		rc = ccm_store_meta_get(s, "time_zone", &kept, &err);
+		ccm_store_close(s);
+		if (rc == 1)
+			zone = kept.ptr;
+	}
+	if (rc >= 0)
+		rc = ccm_tz_open(tz, zone, &err);
+	if (rc < 0)
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+	ccm_buf_release(&kept);
+	return rc < 0 ? rc : 0;
+}
+
+/* Forwarded messages nested past the depth limit are exported whole, as
+ * the cc:Mail text they came in: nothing lost, but a reader sees an
+ * attachment where the others show a message, so the count is said. */
+static void say_kept_deep(unsigned long n)
+{
+	if (n)
+		printf("Note: %lu forwarded message%s nested more than %d deep %s kept "
+		       "as %s cc:Mail export text, an attachment a mail program shows "
+		       "as a file (docs/render.md)\n", n, n == 1 ? "" : "s",
+		       CCM_RENDER_MAX_DEPTH, n == 1 ? "is" : "are", n == 1 ? "its" : "their");
+}
+
+int ccm_cmd_export(int argc, char **argv)
+{
+	struct ccm_export_imap_args ia = { 0 };
+	struct ccm_maildir_stats st;
+	struct ccm_store *s;
+	struct ccm_tz *tz = NULL;
+	struct ccm_out_zones *zones = NULL;
+	struct ccm_error err;
+	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
+	char bytes[32];
+	int rc;
+
+	ia.connections = 4;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int more = i + 1 < argc;
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--store") && more) {
+			db = argv[++i];
+		} else if (!strcmp(a, "--maildir") && more) {
+			maildir = argv[++i];
+		} else if (!strcmp(a, "--time-zone") && more) {
+			zone = argv[++i];
+		} else if (!strcmp(a, "--mbox") && more) {
+			mbox = argv[++i];
+		} else if (!strcmp(a, "--imap") && more) {
+			ia.url = argv[++i];
+		} else if (!strcmp(a, "--imap-credentials") && more) {
+			ia.credentials = argv[++i];
+		} else if (!strcmp(a, "--imap-connections") && more) {
+			char *e;
+			ia.connections = (int)strtol(argv[++i], &e, 10);
+			if (*e || ia.connections < 1 || ia.connections > 64) {
+				fprintf(stderr, "ccmig export: --imap-connections takes 1 to 64\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--imap-timeout") && more) {
+			char *e;
+			ia.timeout_s = (int)strtol(argv[++i], &e, 10);
+			if (*e || ia.timeout_s < 1) {
+				fprintf(stderr, "ccmig export: --imap-timeout takes seconds (>= 1)\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--imap-ca") && more) {
+			ia.ca_file = argv[++i];
+		} else if (!strcmp(a, "--imap-insecure")) {
+			ia.insecure = 1;
+		} else if (!strcmp(a, "--public-folder") && more) {
+			ia.public_prefix = argv[++i];
+		} else {
+			fprintf(stderr, "ccmig export: unexpected '%s'\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!db || (!!maildir + !!mbox + !!ia.url) != 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (ia.url && !ia.credentials) {
+		fprintf(stderr, "ccmig export: --imap needs --imap-credentials FILE "
+			"(one 'alias login password' line per mailbox, or '*')\n");
+		return 2;
+	}
+	if (open_zone(db, zone, &tz) < 0)
+		return 2;
+	if (ia.url) {
+		ia.tz = tz;
+		ia.tz_forced = zone != NULL;
+		rc = ccm_export_imap(db, &ia);
+		ccm_tz_free(tz);
+		return rc;
+	}
+	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0 ||
+	    ccm_out_zones_open(&zones, s, zone ? tz : NULL, tz, &err) < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_store_close(s);
+		ccm_tz_free(tz);
+		return 2;
+	}
+	if (mbox) {
+		struct ccm_mbox_stats ms;
+		rc = ccm_mbox_export(s, mbox, zones, &ms, &err);
+		ccm_format_bytes(ms.bytes, bytes, sizeof(bytes));
+		if (rc == 0)
+			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
+			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
+			       ms.messages, bytes);
+		if (rc == 0)
+			say_kept_deep(ms.kept_deep);
+	} else {
+		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
+		ccm_format_bytes(st.bytes, bytes, sizeof(bytes));
+		if (rc == 0)
+			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
+			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,
+			       st.folders, st.messages, bytes, st.already);
+		if (rc == 0)
+			say_kept_deep(st.kept_deep);
+	}
+	ccm_out_zones_free(zones);
+	ccm_store_close(s);
+	ccm_tz_free(tz);
+	if (rc < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		return 2;
+	}
+	return 0;
+}

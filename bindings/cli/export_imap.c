@@ -1,0 +1,112 @@
+/* export_imap.c: `ccmig export --imap`: the store to an IMAP server. */
+#include "export_imap.h"
+#include "progress.h"
+#include "report_print.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "export/imap_export.h"
+#include "store/ledger.h"
+#include "store/store.h"
+
+static void on_progress(void *ctx, unsigned long long done,
+			unsigned long long total, unsigned long long bytes)
+{
+	struct ccm_progress *p = ctx;
+
+	p->total = total;
+	ccm_progress_update(p, done, bytes);
+}
+
+/* Credentials others can read are worth a word, not a refusal. */
+static void check_mode(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077))
+		fprintf(stderr, "ccmig export: warning: %s holds passwords and can be "
+			"read by others; chmod 600 it\n", path);
+}
+
+int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
+{
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report print = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_store_sink sink;
+	struct ccm_imap_export_opts o;
+	struct ccm_imap_creds *creds = NULL;
+	struct ccm_out_zones *zones = NULL;
+	struct ccm_imap_stats st;
+	struct ccm_store *s = NULL;
+	struct ccm_error err;
+	struct ccm_progress prog;
+	char *host = malloc(strlen(a->url) + 1), bytes[32];
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	if (!host) {
+		fprintf(stderr, "ccmig export: out of memory\n");
+		return 2;
+	}
+	/* A server that hangs up mid-write is an error to report, not a
+	 * signal that ends the run. */
+	signal(SIGPIPE, SIG_IGN);
+	if (ccm_imap_url_parse(a->url, &o.server, host, &err) < 0 ||
+	    ccm_imap_creds_load(&creds, a->credentials, &err) < 0 ||
+	    ccm_store_open(&s, db, 0, &err) < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_imap_creds_free(creds);
+		free(host);
+		return 2;
+	}
+	check_mode(a->credentials);
+	o.server.ca_file = a->ca_file;
+	o.server.insecure = a->insecure;
+	o.server.timeout_s = a->timeout_s;
+	o.url = a->url;
+	o.creds = creds;
+	o.public_prefix = a->public_prefix;
+	o.connections = a->connections;
+	ccm_store_sink_init(&sink, s, &print);
+	o.report = &sink.report;
+	o.progress = on_progress;
+	o.progress_ctx = &prog;
+	if ((rc = ccm_out_zones_open(&zones, s, a->tz_forced ? a->tz : NULL, a->tz,
+				     &err)) == 0)
+		o.zones = zones;
+	if (rc == 0) {
+		ccm_progress_start(&prog, "messages", 0);
+		rc = ccm_imap_export(s, &o, &st, &err);
+		ccm_progress_end(&prog);
+	}
+	if (rc == 0 && sink.rc < 0) {
+		rc = sink.rc;
+		err = sink.err;
+	}
+	ccm_out_zones_free(zones);
+	ccm_store_close(s);
+	ccm_imap_creds_free(creds);
+	free(host);
+	if (rc < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_print_diags(stderr, "  ", &diags, 0);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
+	ccm_format_bytes(st.bytes, bytes, sizeof(bytes));
+	printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages sent (%s), "
+	       "%lu already there\n", db, a->url, st.mailboxes, st.folders, st.messages,
+	       bytes, st.already + st.found);
+	if (st.failed || st.skipped)
+		printf("Left out: %lu messages, %lu mailboxes; run the same command again "
+		       "to retry them\n", st.failed, st.skipped);
+	printf("Report: %lu errors, %lu warnings, %lu notes\n", print.counts[CCM_ERROR],
+	       print.counts[CCM_WARNING], print.counts[CCM_NOTE]);
+	ccm_print_diags(stdout, "  ", &diags, 0);
+	ccm_diaglist_release(&diags);
+	return (st.failed || st.skipped || print.counts[CCM_ERROR]) ? 1 : 0;
+}

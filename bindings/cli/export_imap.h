@@ -1,0 +1,22 @@
+/* export_imap.h: `ccmig export --imap`: the store to an IMAP server. */
+#ifndef CCM_EXPORT_IMAP_H
+#define CCM_EXPORT_IMAP_H
+
+#include "base/tz.h"
+
+struct ccm_export_imap_args {
+	const char *url, *credentials, *ca_file, *public_prefix;
+	int connections, insecure, timeout_s;
+	const struct ccm_tz *tz;      /* borrowed: --time-zone, or the store's */
+	int tz_forced;                /* tz came from --time-zone */
+};
+
+/*
+ * Opens store `db` for writing, records the run, appends every message to
+ * the server (export/imap_export.h) with progress on a terminal, prints the
+ * totals and the report. Returns the exit status: 0 all sent, 1 something
+ * was left out, 2 failed.
+ */
+int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a);
+
+#endif

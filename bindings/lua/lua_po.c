@@ -1,0 +1,727 @@
+/* lua_po.c: ccmig.open(po_dir): the post office, its users, lists, address
+ * books, boards, and its messages streamed one at a time. */
+#include "lua/lua_ccmig.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "ccmail/bundle.h"
+
+/* ---- the post office ----------------------------------------------------- */
+
+struct lpo {
+	struct ccm_bundle *b;          /* NULL once closed */
+	struct ccm_report rep;         /* b->rep points here */
+	struct ccm_diaglist own;       /* what opening and reading reported */
+	struct ccm_report *redirect;   /* ccmig.migrate/extract collect here */
+	struct ccm_lua_res *children;  /* open message cursors */
+};
+
+static void po_sink(void *ctx, const struct ccm_diag *d)
+{
+	struct lpo *p = ctx;
+
+	if (p->redirect)
+		ccm_report_emit(p->redirect, d);
+	else
+		ccm_diaglist_sink(&p->own, d);
+}
+
+static struct lpo *po_get(lua_State *L, int idx)
+{
+	struct lpo *p = luaL_checkudata(L, idx, CCM_LUA_PO);
+
+	if (!p->b)
+		luaL_error(L, "the post office is closed");
+	return p;
+}
+
+struct ccm_bundle *ccm_lua_check_po(lua_State *L, int idx)
+{
+	return po_get(L, idx)->b;
+}
+
+void ccm_lua_po_collect(lua_State *L, int idx, struct ccm_lua_collect *c)
+{
+	po_get(L, idx)->redirect = c ? &c->rep : NULL;
+}
+
+static int po_close(lua_State *L)
+{
+	struct lpo *p = luaL_checkudata(L, 1, CCM_LUA_PO);
+
+	if (p->b) {
+		ccm_lua_res_release_all(&p->children);
+		ccm_bundle_free(p->b);
+		p->b = NULL;
+		ccm_diaglist_release(&p->own);
+	}
+	return 0;
+}
+
+static int l_open(lua_State *L)
+{
+	const char *dir = luaL_checkstring(L, 1);
+	struct lpo *p = lua_newuserdatauv(L, sizeof(*p), 0);
+	struct ccm_error err;
+
+	memset(p, 0, sizeof(*p));
+	p->rep.sink = po_sink;
+	p->rep.ctx = p;
+	luaL_setmetatable(L, CCM_LUA_PO);
+	if (ccm_bundle_open(&p->b, dir, &p->rep, &err) < 0) {
+		p->b = NULL;
+		ccm_diaglist_release(&p->own);
+		return ccm_lua_fail(L, err.msg);
+	}
+	return 1;
+}
+
+static void setbool(lua_State *L, const char *k, int v)
+{
+	lua_pushboolean(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void push_user(lua_State *L, struct ccm_bundle *b,
+		      const struct ccm_dir_entry *e)
+{
+	const char *po = (e->location == 'L' || e->location == 'R' || !e->addr)
+		? b->manifest.post_office : e->addr;
+
+	lua_createtable(L, 0, 8);
+	ccm_lua_setstr(L, "name", e->name);
+	lua_pushlstring(L, &e->location, 1);
+	lua_setfield(L, -2, "location");
+	ccm_lua_setstr(L, "post_office", po);
+	lua_pushfstring(L, "%s at %s", e->name, po ? po : "");
+	lua_setfield(L, -2, "address");
+	ccm_lua_setstr(L, "comments", e->comments);
+	ccm_lua_setstr(L, "fan", e->fan);
+	setbool(L, "local", ccm_dir_entry_is_local_user(e));
+	setbool(L, "has_mail", ccm_bundle_mailbox(b, e->name) != NULL);
+	setbool(L, "has_pab", ccm_bundle_private(b, e->name) != NULL);
+}
+
+/* po:users(): every user of the directory (L, l, R, r), in file order. */
+static int po_users(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+	lua_Integer n = 0;
+
+	lua_newtable(L);
+	for (size_t i = 0; i < b->dir.len; i++) {
+		const struct ccm_dir_entry *e = &b->dir.entries[i];
+
+		if (b->dir.duplicate[i] || !ccm_dir_entry_is_user(e))
+			continue;
+		push_user(L, b, e);
+		lua_rawseti(L, -2, ++n);
+	}
+	return 1;
+}
+
+/* po:directory(): every entry, users, post offices and aliases. */
+static int po_directory(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+
+	lua_createtable(L, (int)b->dir.len, 0);
+	for (size_t i = 0; i < b->dir.len; i++) {
+		push_user(L, b, &b->dir.entries[i]);
+		ccm_lua_setint(L, "line", b->dir.entries[i].line);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int po_user(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+	size_t len;
+	const char *name = luaL_checklstring(L, 2, &len);
+	const struct ccm_dir_entry *e = ccm_directory_find(&b->dir, name, len);
+
+	if (!e || !ccm_dir_entry_is_user(e)) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "no user named '%s' in the directory", name);
+		return 2;
+	}
+	push_user(L, b, e);
+	return 1;
+}
+
+static void push_list(lua_State *L, const struct ccm_list *l)
+{
+	lua_createtable(L, 0, 3);
+	ccm_lua_setstr(L, "name", l->name);
+	ccm_lua_setstr(L, "comments", l->comments);
+	lua_createtable(L, (int)l->n_members, 0);
+	for (size_t j = 0; j < l->n_members; j++) {
+		lua_pushstring(L, l->members[j]);
+		lua_rawseti(L, -2, (lua_Integer)j + 1);
+	}
+	lua_setfield(L, -2, "members");
+}
+
+static int po_lists(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+
+	lua_createtable(L, (int)b->lists.len, 0);
+	for (size_t i = 0; i < b->lists.len; i++) {
+		push_list(L, &b->lists.v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int po_pab(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+	const char *user = luaL_checkstring(L, 2);
+	const struct ccm_manifest_entry *e = ccm_bundle_private(b, user);
+	struct ccm_pab pab;
+	struct ccm_error err;
+
+	if (!e) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "'%s' has no private address book", user);
+		return 2;
+	}
+	if (ccm_bundle_read_pab(b, e, &pab, &err) < 0)
+		return ccm_lua_fail(L, err.msg);
+	lua_createtable(L, 0, 2);
+	lua_createtable(L, (int)pab.n_entries, 0);
+	for (size_t i = 0; i < pab.n_entries; i++) {
+		lua_createtable(L, 0, 3);
+		ccm_lua_setstr(L, "name", pab.entries[i].name);
+		ccm_lua_setstr(L, "address", pab.entries[i].addr);
+		ccm_lua_setstr(L, "comments", pab.entries[i].comments);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "entries");
+	lua_createtable(L, (int)pab.n_lists, 0);
+	for (size_t i = 0; i < pab.n_lists; i++) {
+		push_list(L, &pab.lists[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "lists");
+	ccm_pab_release(&pab);
+	return 1;
+}
+
+static int po_boards(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+
+	lua_createtable(L, (int)b->manifest.n_boards, 0);
+	for (size_t i = 0; i < b->manifest.n_boards; i++) {
+		lua_createtable(L, 0, 2);
+		ccm_lua_setstr(L, "name", b->manifest.boards[i].name);
+		ccm_lua_setstr(L, "file", b->manifest.boards[i].path);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	return 1;
+}
+
+static int po_problems(lua_State *L)
+{
+	ccm_lua_push_diags(L, &po_get(L, 1)->own);
+	return 1;
+}
+
+static int po_index(lua_State *L)
+{
+	struct lpo *p;
+	const char *k0 = lua_tostring(L, 2);
+
+	if (k0 && !strcmp(k0, "close")) {  /* closing twice is fine */
+		lua_pushcfunction(L, po_close);
+		return 1;
+	}
+	p = po_get(L, 1);
+	const char *k = luaL_checkstring(L, 2);
+
+	if (!strcmp(k, "name"))
+		lua_pushstring(L, p->b->manifest.post_office);
+	else if (!strcmp(k, "database"))
+		lua_pushinteger(L, p->b->manifest.database);
+	else if (!strcmp(k, "code_page"))
+		lua_pushinteger(L, p->b->manifest.code_page);
+	else if (!strcmp(k, "time_zone"))
+		lua_pushstring(L, p->b->manifest.time_zone);
+	else if (!strcmp(k, "path"))
+		lua_pushstring(L, p->b->root);
+	else {
+		luaL_getmetafield(L, 1, "methods");
+		lua_getfield(L, -1, k);
+	}
+	return 1;
+}
+
+static int po_tostring(lua_State *L)
+{
+	struct lpo *p = luaL_checkudata(L, 1, CCM_LUA_PO);
+
+	if (p->b)
+		lua_pushfstring(L, "ccmig.po %s (%s)", p->b->manifest.post_office,
+				p->b->root);
+	else
+		lua_pushliteral(L, "ccmig.po (closed)");
+	return 1;
+}
+
+/* ---- messages ------------------------------------------------------------ */
+
+struct lcur {
+	struct ccm_lua_res res;        /* first: the list holds &res */
+	struct ccm_msgfile *f;         /* NULL once closed */
+	unsigned long gen;             /* advances with each message */
+	unsigned long item_gen;        /* advances with each item */
+	int items_started;             /* the current message's items walked */
+};
+
+struct lmsg {
+	struct lcur *cur;
+	unsigned long gen;
+};
+
+struct litem {
+	struct lcur *cur;
+	unsigned long gen, item_gen;
+};
+
+static void cur_release(struct ccm_lua_res *r)
+{
+	struct lcur *c = (struct lcur *)r;
+
+	ccm_msgfile_free(c->f);
+	c->f = NULL;
+}
+
+static int cur_close(lua_State *L)
+{
+	struct lcur *c = luaL_checkudata(L, 1, CCM_LUA_MSGITER);
+
+	ccm_lua_res_unlink(&c->res);
+	cur_release(&c->res);
+	return 0;
+}
+
+static void push_addr(lua_State *L, const struct ccm_addr *a)
+{
+	struct ccm_buf t;
+
+	lua_createtable(L, 0, 8);
+	ccm_lua_setstr(L, "name", a->name);
+	ccm_lua_setstr(L, "post_office", a->po);
+	ccm_lua_setstr(L, "kind", ccm_addr_kind_name(a->kind));
+	ccm_lua_setstr(L, "type", a->ftype);
+	ccm_lua_setstr(L, "foreign", a->faddr);
+	ccm_lua_setstr(L, "raw", a->raw);
+	setbool(L, "resolved", a->resolved);
+	ccm_buf_init(&t);
+	if (ccm_addr_format(a, &t) == 0)
+		ccm_lua_setstr(L, "text", t.ptr);
+	ccm_buf_release(&t);
+	luaL_setmetatable(L, "ccmig.address");
+}
+
+static void push_addrs(lua_State *L, const struct ccm_addrlist *l)
+{
+	lua_createtable(L, (int)l->len, 0);
+	for (size_t i = 0; i < l->len; i++) {
+		push_addr(L, &l->v[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static int addr_tostring(lua_State *L)
+{
+	lua_getfield(L, 1, "text");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_getfield(L, 1, "raw");
+	}
+	return 1;
+}
+
+static const char *prio_name(enum ccm_priority p)
+{
+	return p == CCM_PRIO_URGENT ? "urgent" : p == CCM_PRIO_LOW ? "low" : "normal";
+}
+
+/* The header fields of a message, copied into a table (headers are small). */
+static void push_fields(lua_State *L, const struct ccm_message *m)
+{
+	lua_createtable(L, 0, 20);
+	ccm_lua_setint(L, "number", m->number);
+	ccm_lua_setint(L, "offset", m->offset);
+	if (m->from_text) {
+		push_addr(L, &m->from);
+		lua_setfield(L, -2, "from");
+		ccm_lua_setstr(L, "from_text", m->from_text);
+	}
+	push_addrs(L, &m->to);
+	lua_setfield(L, -2, "to");
+	push_addrs(L, &m->cc);
+	lua_setfield(L, -2, "cc");
+	push_addrs(L, &m->bcc);
+	lua_setfield(L, -2, "bcc");
+	ccm_lua_setstr(L, "subject", m->subject);
+	ccm_lua_setstr(L, "date_text", m->date_text);
+	if (m->date_state == CCM_DATE_OK)
+		ccm_lua_setint(L, "date", m->date.utc);
+	setbool(L, "bad_date", m->date_state == CCM_DATE_BAD);
+	ccm_lua_setstr(L, "folder", m->folder);
+	ccm_lua_setstr(L, "priority", prio_name(m->priority));
+	setbool(L, "receipt", m->receipt);
+	setbool(L, "read", (m->status & CCM_STATUS_READ) != 0);
+	setbool(L, "unread", (m->status & CCM_STATUS_UNREAD) != 0);
+	setbool(L, "draft", (m->status & CCM_STATUS_DRAFT) != 0);
+	lua_createtable(L, (int)m->n_extra, 0);
+	for (size_t i = 0; i < m->n_extra; i++) {
+		lua_createtable(L, 0, 2);
+		ccm_lua_setstr(L, "key", m->extra[i].key);
+		ccm_lua_setstr(L, "value", m->extra[i].value);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "headers");
+}
+
+/* Iterator step: upvalue 1 is the cursor userdata. */
+static int cur_step(lua_State *L)
+{
+	struct lcur *c = lua_touserdata(L, lua_upvalueindex(1));
+	const struct ccm_message *m;
+	struct ccm_error err;
+	struct lmsg *mu;
+	int rc;
+
+	if (!c->f)
+		return luaL_error(L, "the message cursor is closed");
+	c->gen++;
+	c->items_started = 0;
+	rc = ccm_msgfile_next(c->f, &m, &err);
+	if (rc < 0)
+		return luaL_error(L, "%s", err.msg);
+	if (rc == 0) {
+		ccm_lua_res_unlink(&c->res);
+		cur_release(&c->res);
+		return 0;
+	}
+	mu = lua_newuserdatauv(L, sizeof(*mu), 2);
+	mu->cur = c;
+	mu->gen = c->gen;
+	luaL_setmetatable(L, CCM_LUA_MESSAGE);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_setiuservalue(L, -2, 1);
+	push_fields(L, m);
+	lua_setiuservalue(L, -2, 2);
+	return 1;
+}
+
+static const char *box_name(const struct ccm_bundle *b,
+			    const struct ccm_manifest_entry **e, const char *name)
+{
+	const char *n = name[0] == '#' ? name + 1 : name;
+
+	*e = name[0] == '#' ? NULL : ccm_bundle_mailbox(b, name);
+	if (*e)
+		return (*e)->name;
+	for (size_t i = 0; i < b->manifest.n_boards; i++)
+		if (!ccm_name_cmp(b->manifest.boards[i].name,
+				  strlen(b->manifest.boards[i].name), n, strlen(n))) {
+			*e = &b->manifest.boards[i];
+			return (*e)->name;
+		}
+	return NULL;
+}
+
+static int empty_step(lua_State *L)
+{
+	return 0;
+}
+
+/*
+ * po:messages(user): for m in po:messages("Smith, John") do ... end. A
+ * board is named with '#' or by its name. A user without mail gives no
+ * messages; a name that is neither a user nor a board gives nil, message.
+ */
+static int po_messages(lua_State *L)
+{
+	struct lpo *p = po_get(L, 1);
+	const char *name = luaL_checkstring(L, 2);
+	const struct ccm_manifest_entry *e;
+	struct ccm_error err;
+	struct lcur *c;
+
+	if (!box_name(p->b, &e, name)) {
+		const struct ccm_dir_entry *d =
+			ccm_directory_find(&p->b->dir, name, strlen(name));
+
+		if (d && ccm_dir_entry_is_user(d)) {
+			lua_pushcfunction(L, empty_step);
+			return 1;
+		}
+		lua_pushnil(L);
+		lua_pushfstring(L, "'%s' is neither a user nor a bulletin board of %s",
+				name, p->b->manifest.post_office);
+		return 2;
+	}
+	c = lua_newuserdatauv(L, sizeof(*c), 1);
+	memset(c, 0, sizeof(*c));
+	luaL_setmetatable(L, CCM_LUA_MSGITER);
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);        /* the po lives as long as the cursor */
+	if (ccm_bundle_open_messages(p->b, e, &c->f, &err) < 0) {
+		c->f = NULL;
+		return ccm_lua_fail(L, err.msg);
+	}
+	ccm_lua_res_link(&p->children, &c->res, cur_release);
+	lua_pushvalue(L, -1);
+	lua_pushcclosure(L, cur_step, 1);   /* iterator */
+	lua_insert(L, -2);
+	lua_pushnil(L);
+	lua_insert(L, -2);
+	lua_pushnil(L);
+	lua_insert(L, -2);                  /* f, nil, nil, cursor (closing) */
+	return 4;
+}
+
+static struct lmsg *msg_get(lua_State *L, int idx)
+{
+	struct lmsg *m = luaL_checkudata(L, idx, CCM_LUA_MESSAGE);
+
+	if (!m->cur->f || m->cur->gen != m->gen)
+		luaL_error(L, "this message has expired: a message can be used only "
+			      "until its loop goes on to the next one (copy what you need)");
+	return m;
+}
+
+static int msg_expired(lua_State *L)
+{
+	struct lmsg *m = luaL_checkudata(L, 1, CCM_LUA_MESSAGE);
+
+	lua_pushboolean(L, !m->cur->f || m->cur->gen != m->gen);
+	return 1;
+}
+
+static int msg_index(lua_State *L)
+{
+	const char *k = lua_tostring(L, 2);
+
+	if (k && !strcmp(k, "expired")) {   /* askable of an expired message */
+		lua_pushcfunction(L, msg_expired);
+		return 1;
+	}
+	msg_get(L, 1);
+	lua_getiuservalue(L, 1, 2);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	luaL_getmetafield(L, 1, "methods");
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	return 1;
+}
+
+static int msg_tostring(lua_State *L)
+{
+	struct lmsg *m = luaL_checkudata(L, 1, CCM_LUA_MESSAGE);
+
+	if (!m->cur->f || m->cur->gen != m->gen) {
+		lua_pushliteral(L, "ccmig.message (expired)");
+		return 1;
+	}
+	lua_getiuservalue(L, 1, 2);
+	lua_getfield(L, -1, "number");
+	lua_getfield(L, -2, "subject");
+	lua_pushfstring(L, "ccmig.message %I: %s", lua_tointeger(L, -2),
+			lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
+	return 1;
+}
+
+/* Upvalue 1: the message userdata. */
+static int items_step(lua_State *L)
+{
+	struct lmsg *m = msg_get(L, lua_upvalueindex(1));
+	struct lcur *c = m->cur;
+	const struct ccm_item *it;
+	struct ccm_error err;
+	struct litem *iu;
+	int rc;
+
+	c->item_gen++;
+	rc = ccm_msgfile_next_item(c->f, &it, &err);
+	if (rc < 0)
+		return luaL_error(L, "%s", err.msg);
+	if (rc == 0)
+		return 0;
+	iu = lua_newuserdatauv(L, sizeof(*iu), 2);
+	iu->cur = c;
+	iu->gen = m->gen;
+	iu->item_gen = c->item_gen;
+	luaL_setmetatable(L, CCM_LUA_ITEM);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_setiuservalue(L, -2, 1);
+	lua_createtable(L, 0, 10);
+	ccm_lua_setstr(L, "kind", ccm_item_kind_name(it->kind));
+	ccm_lua_setint(L, "index", it->index);
+	ccm_lua_setstr(L, "keyword", it->keyword);
+	ccm_lua_setstr(L, "title", it->title);
+	ccm_lua_setstr(L, "name", it->name);
+	if (it->size >= 0)
+		ccm_lua_setint(L, "size", it->size);
+	if (it->count >= 0)
+		ccm_lua_setint(L, "count", it->count);
+	if (it->has_file_date)
+		ccm_lua_setint(L, "file_date", it->file_date.utc);
+	setbool(L, "macbinary", it->macbinary);
+	lua_setiuservalue(L, -2, 2);
+	return 1;
+}
+
+/* m:items(): the message's items, in order, once. */
+static int msg_items(lua_State *L)
+{
+	struct lmsg *m = msg_get(L, 1);
+
+	if (m->cur->items_started)
+		return luaL_error(L, "the items of a message can be walked once");
+	m->cur->items_started = 1;
+	lua_pushvalue(L, 1);
+	lua_pushcclosure(L, items_step, 1);
+	return 1;
+}
+
+static struct litem *item_get(lua_State *L, int idx)
+{
+	struct litem *it = luaL_checkudata(L, idx, CCM_LUA_ITEM);
+
+	if (!it->cur->f || it->cur->gen != it->gen || it->cur->item_gen != it->item_gen)
+		luaL_error(L, "this item has expired: an item can be read only until "
+			      "the loop goes on to the next item or message");
+	return it;
+}
+
+static int item_index(lua_State *L)
+{
+	item_get(L, 1);
+	lua_getiuservalue(L, 1, 2);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	luaL_getmetafield(L, 1, "methods");
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	return 1;
+}
+
+/* it:read(n): the next n bytes at most, nil at the end; it:read("a"): all
+ * that is left ("" at the end). */
+static int item_read(lua_State *L)
+{
+	struct litem *it = item_get(L, 1);
+	struct ccm_error err;
+	luaL_Buffer lb;
+
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		const char *fmt = lua_tostring(L, 2);
+
+		if (*fmt == '*')
+			fmt++;
+		if (*fmt != 'a')
+			return luaL_argerror(L, 2, "a byte count or \"a\"");
+		luaL_buffinit(L, &lb);
+		for (;;) {
+			char *p = luaL_prepbuffer(&lb);
+			ssize_t n = ccm_msgfile_read(it->cur->f, p, LUAL_BUFFERSIZE, &err);
+
+			if (n < 0)
+				return luaL_error(L, "%s", err.msg);
+			if (n == 0)
+				break;
+			luaL_addsize(&lb, (size_t)n);
+		}
+		luaL_pushresult(&lb);
+		return 1;
+	} else {
+		lua_Integer want = luaL_optinteger(L, 2, 65536);
+		char *p;
+		ssize_t n;
+
+		luaL_argcheck(L, want > 0, 2, "must be positive");
+		p = luaL_buffinitsize(L, &lb, (size_t)want);
+		n = ccm_msgfile_read(it->cur->f, p, (size_t)want, &err);
+		if (n < 0)
+			return luaL_error(L, "%s", err.msg);
+		if (n == 0)
+			return 0;
+		luaL_pushresultsize(&lb, (size_t)n);
+		return 1;
+	}
+}
+
+static int item_tostring(lua_State *L)
+{
+	struct litem *it = luaL_checkudata(L, 1, CCM_LUA_ITEM);
+
+	if (!it->cur->f || it->cur->gen != it->gen || it->cur->item_gen != it->item_gen) {
+		lua_pushliteral(L, "ccmig.item (expired)");
+		return 1;
+	}
+	lua_getiuservalue(L, 1, 2);
+	lua_getfield(L, -1, "kind");
+	lua_getfield(L, -2, "title");
+	lua_pushfstring(L, "ccmig.item %s %s", lua_tostring(L, -2), lua_tostring(L, -1));
+	return 1;
+}
+
+static int cur_tostring(lua_State *L)
+{
+	struct lcur *c = luaL_checkudata(L, 1, CCM_LUA_MSGITER);
+
+	lua_pushstring(L, c->f ? "ccmig.message_cursor" : "ccmig.message_cursor (closed)");
+	return 1;
+}
+
+void ccm_lua_po_register(lua_State *L)
+{
+	static const luaL_Reg po_methods[] = {
+		{ "users", po_users }, { "user", po_user }, { "directory", po_directory },
+		{ "lists", po_lists }, { "pab", po_pab }, { "boards", po_boards },
+		{ "messages", po_messages }, { "problems", po_problems },
+		{ "close", po_close }, { NULL, NULL }
+	};
+	static const luaL_Reg po_meta[] = {
+		{ "__index", po_index }, { "__gc", po_close }, { "__close", po_close },
+		{ "__tostring", po_tostring }, { NULL, NULL }
+	};
+	static const luaL_Reg cur_meta[] = {
+		{ "__gc", cur_close }, { "__close", cur_close },
+		{ "__tostring", cur_tostring }, { NULL, NULL }
+	};
+	static const luaL_Reg cur_methods[] = { { "close", cur_close }, { NULL, NULL } };
+	static const luaL_Reg msg_methods[] = {
+		{ "items", msg_items }, { "expired", msg_expired }, { NULL, NULL }
+	};
+	static const luaL_Reg msg_meta[] = {
+		{ "__index", msg_index }, { "__tostring", msg_tostring }, { NULL, NULL }
+	};
+	static const luaL_Reg item_methods[] = { { "read", item_read }, { NULL, NULL } };
+	static const luaL_Reg item_meta[] = {
+		{ "__index", item_index }, { "__tostring", item_tostring }, { NULL, NULL }
+	};
+	static const luaL_Reg addr_meta[] = { { "__tostring", addr_tostring }, { NULL, NULL } };
+
+	ccm_lua_newclass(L, CCM_LUA_PO, po_methods, po_meta);
+	ccm_lua_newclass(L, CCM_LUA_MSGITER, cur_methods, cur_meta);
+	ccm_lua_newclass(L, CCM_LUA_MESSAGE, msg_methods, msg_meta);
+	ccm_lua_newclass(L, CCM_LUA_ITEM, item_methods, item_meta);
+	ccm_lua_newclass(L, "ccmig.address", NULL, addr_meta);
+	lua_pushcfunction(L, l_open);
+	lua_setfield(L, -2, "open");
+}

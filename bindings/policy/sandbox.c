@@ -1,0 +1,909 @@
+/* sandbox.c: migration policies in Lua, sandboxed, as extractor hooks. */
+#include "policy/sandbox.h"
+#include "policy/watchdog.h"
+#include "lua/lua_aux.h"
+#include "iff/csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#define MAX_POLICIES 32
+#define HOOK_EVERY 1000
+
+struct ccm_policies {
+	lua_State *L;
+	size_t used, cap;              /* bytes the state holds, and its cap */
+	int in_call;                   /* policy code runs: the cap holds */
+	long budget, left;             /* instructions per hook call */
+	double seconds;                /* CPU time per hook call */
+	int env;                       /* registry ref of the sandbox's _ENV */
+	int hooks[MAX_POLICIES];       /* registry refs of the hook tables */
+	char *names[MAX_POLICIES];
+	size_t n;
+	char **csv_paths;              /* what readcsv may open */
+	size_t n_csv;
+	struct ccm_policy pol;
+	struct ccm_import_policy ipol;
+	int borrowed;                  /* L is a trusted state, not ours */
+	/* Overrides handed back: valid until the next hook call. */
+	char *alias, *display, *first, *last, *folder, *subject, *mapped;
+	char decided[300];             /* "policy:<script>:<hook>" of a no */
+	char folder_by[300];           /* ... of the folder handed back */
+	char *addresses[16];
+	const char *address_ptrs[16];
+	size_t n_addresses;
+};
+
+/* The allocator that enforces the memory cap. */
+static void *cap_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct ccm_policies *p = ud;
+	size_t old = ptr ? osize : 0;
+
+	if (nsize == 0) {
+		free(ptr);
+		p->used -= old;
+		return NULL;
+	}
+	/* Only while policy code runs: what ccmig itself pushes between
+	 * calls (a message's fields) must not fail outside a protected call,
+	 * where an error would abort the program, even when a policy keeps
+	 * all its memory. */
+	if (p->in_call && nsize > old && p->used - old + nsize > p->cap)
+		return NULL;            /* Lua raises "not enough memory" */
+	ptr = realloc(ptr, nsize);
+	if (ptr)
+		p->used = p->used - old + nsize;
+	return ptr;
+}
+
+/* The instruction budget: a count hook every HOOK_EVERY instructions. */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	struct ccm_policies *p;
+
+	(void)ar;
+	lua_getallocf(L, (void **)&p);
+	p->left -= HOOK_EVERY;
+	if (p->left < 0)
+		luaL_error(L, "the policy ran more than %I instructions in one hook "
+			   "call; it may loop forever (CCMIG_POLICY_INSTRUCTIONS "
+			   "raises the limit)", (lua_Integer)p->budget);
+	if (ccm_watchdog_expired())
+		luaL_error(L, "the policy used more than %f seconds of CPU time in one "
+			   "hook call (CCMIG_POLICY_SECONDS raises the limit)",
+			   (lua_Number)p->seconds);
+}
+
+/* setmetatable without __gc: a finalizer runs whenever the collector
+ * gets to it, between hook calls or when the policy is closed, outside
+ * the instruction budget, where a loop in it would never end. */
+static int l_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: a policy may not set __gc "
+					  "(finalizers would run outside its limits)");
+		lua_pop(L, 1);
+	}
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* Whether the call running in L has used up its instructions or time. */
+static int over_limit(lua_State *L)
+{
+	void *ud;
+	struct ccm_policies *p;
+
+	lua_getallocf(L, &ud);
+	p = ud;
+	return p->in_call && (p->left < 0 || ccm_watchdog_expired());
+}
+
+/* What pcall and xpcall return, as Lua's own do, but an error raised for
+ * a limit goes on up: caught, it would let a policy loop for ever around
+ * a pcall of a loop. */
+static int finish_pcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		if (over_limit(L))
+			return lua_error(L);     /* the error, on top */
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int l_pcall(lua_State *L)
+{
+	int status;
+
+	luaL_checkany(L, 1);
+	lua_pushboolean(L, 1);
+	lua_insert(L, 1);
+	status = lua_pcallk(L, lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finish_pcall);
+	return finish_pcall(L, status, 0);
+}
+
+static int l_xpcall(lua_State *L)
+{
+	int status, n = lua_gettop(L);
+
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushboolean(L, 1);
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2);
+	status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_pcall);
+	return finish_pcall(L, status, 2);
+}
+
+/* What readcsv holds while it reads: in a userdata, so that a Lua error
+ * (the memory cap) frees it through __gc. */
+struct csv_reader {
+	FILE *f;
+	char *line;
+	size_t cap;
+	struct ccm_csv_line fields;
+};
+
+static void csv_reader_close(struct csv_reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	free(r->line);
+	ccm_csv_line_release(&r->fields);
+	r->f = NULL;
+	r->line = NULL;
+}
+
+static int csv_reader_gc(lua_State *L)
+{
+	csv_reader_close(lua_touserdata(L, 1));
+	return 0;
+}
+
+/*
+ * readcsv(path): rows of a CSV file named in the policy's arguments, one
+ * table of fields per line, split as migration files are (iff/csv.h: a
+ * field may be quoted, with "" for a quote inside). Lines of any length.
+ * A line that breaks the rules gives nil and "path:line: column N: why".
+ */
+static int l_readcsv(lua_State *L)
+{
+	struct ccm_policies *p;
+	const char *path = luaL_checkstring(L, 1);
+	struct csv_reader *r;
+	ssize_t len;
+	long lineno = 0;
+	int allowed = 0, row = 0;
+
+	lua_getallocf(L, (void **)&p);
+	for (size_t i = 0; i < p->n_csv; i++)
+		allowed |= !strcmp(p->csv_paths[i], path);
+	if (!allowed)
+		return luaL_error(L, "readcsv: '%s' is not a file given as a policy "
+				  "argument (--policy-arg name=%s)", path, path);
+	r = lua_newuserdatauv(L, sizeof(*r), 0);
+	memset(r, 0, sizeof(*r));
+	ccm_csv_line_init(&r->fields);
+	lua_newtable(L);
+	lua_pushcfunction(L, csv_reader_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_setmetatable(L, -2);
+	if (!(r->f = fopen(path, "r"))) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "cannot open '%s'", path);
+		return 2;
+	}
+	lua_newtable(L);
+	while ((len = getline(&r->line, &r->cap, r->f)) >= 0) {
+		size_t bad = 0;
+		int n;
+
+		lineno++;
+		while (len > 0 && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
+			len--;
+		if (len == 0 || r->line[0] == '#')
+			continue;
+		n = ccm_csv_split(&r->fields, r->line, (size_t)len, 0, &bad);
+		if (n == CCM_ENOMEM)
+			return luaL_error(L, "readcsv: out of memory reading '%s'", path);
+		if (n < 0) {
+			lua_pushnil(L);
+			lua_pushfstring(L, "%s:%d: column %d: a quoted field must end "
+					"with a quote followed by ',' or the end of the line",
+					path, (int)lineno, (int)bad + 1);
+			csv_reader_close(r);
+			return 2;
+		}
+		lua_createtable(L, n, 0);
+		for (int i = 0; i < n; i++) {
+			lua_pushlstring(L, r->fields.f[i].value, r->fields.f[i].len);
+			lua_rawseti(L, -2, i + 1);
+		}
+		lua_rawseti(L, -2, ++row);
+	}
+	if (ferror(r->f)) {
+		csv_reader_close(r);
+		lua_pushnil(L);
+		lua_pushfstring(L, "error reading '%s' after line %d", path, (int)lineno);
+		return 2;
+	}
+	csv_reader_close(r);
+	return 1;
+}
+
+/* Builds the sandbox's _ENV from the allow-list. */
+static void make_env(lua_State *L)
+{
+	static const char *const globals[] = {
+		"assert", "error", "ipairs", "next", "pairs", "pcall", "print",
+		"rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
+		"getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION",
+		"math", "string", "table", "utf8",
+	};
+	static const char *const os_ok[] = { "time", "date", "clock", "difftime" };
+
+	lua_newtable(L);
+	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
+		lua_getglobal(L, globals[i]);
+		lua_setfield(L, -2, globals[i]);
+	}
+	lua_newtable(L);
+	lua_getglobal(L, "os");
+	for (size_t i = 0; i < sizeof(os_ok) / sizeof(os_ok[0]); i++) {
+		lua_getfield(L, -1, os_ok[i]);
+		lua_setfield(L, -3, os_ok[i]);
+	}
+	lua_pop(L, 1);
+	lua_setfield(L, -2, "os");
+	lua_pushcfunction(L, l_readcsv);
+	lua_setfield(L, -2, "readcsv");
+	lua_getglobal(L, "setmetatable");
+	lua_pushcclosure(L, l_setmetatable, 1);
+	lua_setfield(L, -2, "setmetatable");
+	lua_pushcfunction(L, l_pcall);
+	lua_setfield(L, -2, "pcall");
+	lua_pushcfunction(L, l_xpcall);
+	lua_setfield(L, -2, "xpcall");
+}
+
+/*
+ * Runs the function on the stack with nargs in the sandbox's limits: the
+ * instructions, the memory and the CPU time of one call. `what` and `who`
+ * name the hook and whom it runs for, should the watchdog have to say so.
+ */
+static int call(struct ccm_policies *p, size_t i, const char *what, const char *who,
+		int nargs, int nres)
+{
+	char about[1024];
+	int rc;
+
+	if (p->borrowed)       /* trusted code: no sandbox limits */
+		return ccm_lua_pcall(p->L, nargs, nres);
+	snprintf(about, sizeof(about), "policy '%s' in its %s%s%s%s", p->names[i], what,
+		 who ? " for '" : "", who ? who : "", who ? "'" : "");
+	p->left = p->budget;
+	p->in_call = 1;
+	lua_sethook(p->L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+	ccm_watchdog_arm(p->seconds, about);
+	rc = ccm_lua_pcall(p->L, nargs, nres);
+	ccm_watchdog_disarm();
+	lua_sethook(p->L, NULL, 0, 0);
+	p->in_call = 0;
+	return rc;
+}
+
+/* err from the Lua error on the stack (popped): the first line of it. A
+ * policy that cannot load stops the run before anything is imported; a
+ * hook that fails leaves out one user, which the caller says. */
+static int lua_fail(struct ccm_policies *p, const char *what, const char *script,
+		    struct ccm_error *err)
+{
+	const char *msg = lua_tostring(p->L, -1);
+	size_t n = msg ? strcspn(msg, "\n") : 0;
+	int loading = !strcmp(what, "loading") || !strcmp(what, "main chunk");
+	char hint[96] = "";
+
+	if (msg && !strcmp(msg, "not enough memory"))
+		snprintf(hint, sizeof(hint), " (policies may hold %zu MiB; "
+			 "CCMIG_POLICY_MEMORY_MB raises the limit)", p->cap >> 20);
+	ccm_error_set(err, CCM_EINVAL, "policy '%s' failed in its %s: %.*s%s; fix the "
+		      "policy and run again%s", script, what, (int)n,
+		      msg ? msg : "unknown error", hint, loading ? " (nothing was imported)" : "");
+	lua_pop(p->L, 1);
+	return CCM_EINVAL;
+}
+
+/* Pushes t[k] of the table at idx, raw: reading what a policy returns
+ * must run none of its code (an __index function would run outside any
+ * protected call and outside the limits). Returns its type. */
+static int rawfield(lua_State *L, int idx, const char *k)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, k);
+	return lua_rawget(L, idx);
+}
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	lua_pushstring(L, v ? v : "");
+	lua_setfield(L, -2, k);
+}
+
+/*
+ * A copy of the string a hook returned at idx. NULL when it holds a NUL
+ * byte (C would cut the name or address short there, silently) or memory
+ * runs out; the Lua error message saying which is then pushed.
+ */
+static char *dup_result(lua_State *L, int idx, const char *what)
+{
+	size_t n;
+	const char *v = lua_tolstring(L, idx, &n);
+	char *d;
+
+	if (strlen(v) != n) {
+		lua_pushfstring(L, "the %s it returned holds a NUL byte, which no name, "
+				"folder or address may hold", what);
+		return NULL;
+	}
+	if (!(d = strdup(v)))
+		lua_pushliteral(L, "not enough memory");
+	return d;
+}
+
+/* Replaces *slot with the string field k of the table on top, if any.
+ * Returns 0, or -1 with the error message on top (dup_result). */
+static int take(lua_State *L, const char *k, char **slot, const char **out)
+{
+	char *v;
+
+	if (rawfield(L, -1, k) != LUA_TSTRING) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!(v = dup_result(L, -1, k))) {
+		lua_remove(L, -2);
+		return -1;
+	}
+	free(*slot);
+	*slot = v;
+	*out = v;
+	lua_pop(L, 1);
+	return 0;
+}
+
+/* Policy i's file name without its folder, as records and reports name it. */
+static const char *script_name(const struct ccm_policies *p, size_t i)
+{
+	const char *name = strrchr(p->names[i], '/');
+
+	return name ? name + 1 : p->names[i];
+}
+
+/* Who said no: the reason a skip is recorded with in the store. */
+static const char *decided(struct ccm_policies *p, size_t i, const char *hook)
+{
+	snprintf(p->decided, sizeof(p->decided), "policy:%s:%s", script_name(p, i), hook);
+	return p->decided;
+}
+
+/* Who gave the folder, for a report: "policy 'move.lua', folder hook". */
+static void said_by(struct ccm_policies *p, size_t i, const char *hook)
+{
+	snprintf(p->folder_by, sizeof(p->folder_by), "policy '%s', %s hook",
+		 script_name(p, i), hook);
+}
+
+static void clear_addresses(struct ccm_policies *p)
+{
+	for (size_t i = 0; i < p->n_addresses; i++)
+		free(p->addresses[i]);
+	p->n_addresses = 0;
+}
+
+static int user_hook(void *ctx, const struct ccm_dir_entry *e,
+		     struct ccm_policy_user *out, struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	clear_addresses(p);
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		rawfield(L, -1, "user");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", e->name);
+		lua_pushfstring(L, "%c", e->location);
+		lua_setfield(L, -2, "location");
+		set_str(L, "post_office", e->addr);
+		set_str(L, "comments", e->comments);
+		if (call(p, i, "user hook", e->name, 1, 1) != LUA_OK)
+			return lua_fail(p, "user hook", p->names[i], err);
+		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			out->decided_by = decided(p, i, "user");
+			return 0;
+		}
+		if (lua_istable(L, -1)) {
+			if (take(L, "alias", &p->alias, &out->alias) < 0 ||
+			    take(L, "display_name", &p->display, &out->display_name) < 0 ||
+			    take(L, "first_name", &p->first, &out->first_name) < 0 ||
+			    take(L, "last_name", &p->last, &out->last_name) < 0) {
+				lua_remove(L, -2);
+				return lua_fail(p, "user hook", p->names[i], err);
+			}
+			/* addresses = {"SMTP:...", ...}: added to what earlier
+			 * policies gave, at most 16 in all. */
+			rawfield(L, -1, "addresses");
+			for (lua_Integer k = 1; lua_istable(L, -1) && p->n_addresses < 16; k++) {
+				if (lua_rawgeti(L, -1, k) != LUA_TSTRING) {
+					lua_pop(L, 1);
+					break;
+				}
+				if (!(p->addresses[p->n_addresses] = dup_result(L, -1, "address"))) {
+					lua_replace(L, -4);     /* the message, over the result */
+					lua_pop(L, 2);
+					return lua_fail(p, "user hook", p->names[i], err);
+				}
+				p->address_ptrs[p->n_addresses] = p->addresses[p->n_addresses];
+				p->n_addresses++;
+				lua_pop(L, 1);
+			}
+			lua_pop(L, 1);
+			out->addresses = p->address_ptrs;
+			out->n_addresses = p->n_addresses;
+		}
+		lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static int message_hook(void *ctx, const struct ccm_message *m, const char *user,
+			const char *folder, struct ccm_policy_message *out,
+			struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const char *cur = out->folder ? out->folder : folder;
+
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		/* folder(name, user): a new name, or false to skip. */
+		rawfield(L, -1, "folder");
+		if (lua_isfunction(L, -1)) {
+			lua_pushstring(L, cur);
+			lua_pushstring(L, user);
+			if (call(p, i, "folder hook", user, 2, 1) != LUA_OK) {
+				lua_remove(L, -2);
+				return lua_fail(p, "folder hook", p->names[i], err);
+			}
+			if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+				lua_pop(L, 2);
+				out->decided_by = decided(p, i, "folder");
+				return 0;
+			}
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				char *v = dup_result(L, -1, "folder name");
+
+				if (!v) {
+					lua_replace(L, -3);     /* the message, over the hooks */
+					lua_pop(L, 1);
+					return lua_fail(p, "folder hook", p->names[i], err);
+				}
+				free(p->folder);
+				p->folder = v;
+				out->folder = p->folder;
+				said_by(p, i, "folder");
+				out->folder_by = p->folder_by;
+			}
+		}
+		lua_pop(L, 1);
+		/* message(m, user): false to skip, or a table of overrides. */
+		rawfield(L, -1, "message");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "subject", m->subject);
+		set_str(L, "folder", out->folder ? out->folder : folder);
+		set_str(L, "date_text", m->date_text);
+		if (m->date_state == CCM_DATE_OK) {
+			lua_pushinteger(L, m->date.utc);
+			lua_setfield(L, -2, "date");
+		}
+		set_str(L, "from", m->from_text);
+		lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
+		lua_setfield(L, -2, "unread");
+		lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
+		lua_setfield(L, -2, "draft");
+		lua_pushinteger(L, (lua_Integer)m->number);
+		lua_setfield(L, -2, "number");
+		lua_pushstring(L, user);
+		if (call(p, i, "message hook", user, 2, 1) != LUA_OK)
+			return lua_fail(p, "message hook", p->names[i], err);
+		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+			lua_pop(L, 1);
+			out->decided_by = decided(p, i, "message");
+			return 0;
+		}
+		if (lua_istable(L, -1)) {
+			/* A value no folder or subject can hold fails the hook:
+			 * its message (on top) names the field. */
+			const char *before = out->folder;
+
+			if (take(L, "folder", &p->folder, &out->folder) < 0 ||
+			    take(L, "subject", &p->subject, &out->subject) < 0) {
+				lua_remove(L, -2);
+				return lua_fail(p, "message hook", p->names[i], err);
+			}
+			if (out->folder != before) {
+				said_by(p, i, "message");
+				out->folder_by = p->folder_by;
+			}
+			rawfield(L, -1, "unread");
+			if (lua_isboolean(L, -1))
+				out->unread = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	return 1;
+}
+
+static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
+			struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		rawfield(L, -1, "address");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", a->name);
+		set_str(L, "post_office", a->po);
+		set_str(L, "kind", ccm_addr_kind_name(a->kind));
+		set_str(L, "raw", a->raw);
+		if (call(p, i, "address hook", NULL, 1, 1) != LUA_OK)
+			return lua_fail(p, "address hook", p->names[i], err);
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			/* The first policy that maps it decides. */
+			char *v = dup_result(L, -1, "mapped address");
+
+			if (!v) {
+				lua_remove(L, -2);
+				return lua_fail(p, "address hook", p->names[i], err);
+			}
+			free(p->mapped);
+			p->mapped = v;
+			lua_pop(L, 1);
+			*out = p->mapped;
+			return 1;
+		}
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+/* custom_recipient(u, candidates): a candidate (or its id), the alias of
+ * any custom recipient, or false for none; nil lets the next policy say. u = {name, address}; candidates[i] = {id, alias,
+ * display_name, ccmail_name, target}. The first policy with the hook that
+ * answers decides. */
+static int custom_recipient_hook(void *ctx, const char *address, const char *name,
+				 const struct ccm_recipient *c, size_t n,
+				 long long *chosen, const char **chosen_alias,
+				 struct ccm_error *err)
+{
+	struct ccm_policies *p = ctx;
+	lua_State *L = p->L;
+
+	for (size_t i = 0; i < p->n; i++) {
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->hooks[i]);
+		rawfield(L, -1, "custom_recipient");
+		lua_remove(L, -2);
+		if (!lua_isfunction(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_newtable(L);
+		set_str(L, "name", name);
+		set_str(L, "address", address);
+		lua_createtable(L, (int)n, 0);
+		for (size_t k = 0; k < n; k++) {
+			lua_newtable(L);
+			lua_pushinteger(L, c[k].id);
+			lua_setfield(L, -2, "id");
+			set_str(L, "alias", c[k].alias);
+			set_str(L, "display_name", c[k].display_name);
+			set_str(L, "ccmail_name", c[k].ccmail_name);
+			set_str(L, "target", c[k].target);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		}
+		if (call(p, i, "custom_recipient hook", name, 2, 1) != LUA_OK)
+			return lua_fail(p, "custom_recipient hook", p->names[i], err);
+		if (lua_istable(L, -1)) {           /* a candidate: its id */
+			rawfield(L, -1, "id");
+			lua_remove(L, -2);
+		}
+		if (lua_isnil(L, -1)) {
+			lua_pop(L, 1);
+			continue;                   /* no answer: the next policy */
+		}
+		*chosen = 0;
+		if (lua_isinteger(L, -1)) {
+			*chosen = lua_tointeger(L, -1);
+		} else if (lua_type(L, -1) == LUA_TSTRING) {
+			/* An alias: the importer finds that custom recipient. */
+			char *v = dup_result(L, -1, "alias");
+
+			if (!v) {
+				lua_remove(L, -2);
+				return lua_fail(p, "custom_recipient hook", p->names[i], err);
+			}
+			free(p->mapped);
+			p->mapped = v;
+			*chosen_alias = p->mapped;
+			lua_pop(L, 1);
+			return 1;
+		}
+		lua_pop(L, 1);
+		return *chosen ? 1 : 0;             /* false: none */
+	}
+	/* Every policy said nil: the default decides, as the hook's
+	 * documentation promises (not "none", which makes a new mailbox
+	 * beside the custom recipient that holds the user's address). */
+	return 2;
+}
+
+/*
+ * A limit from the environment, for a site whose policies need more (and
+ * for tests that want less): *out becomes the number in variable `name`
+ * when it is set, and stays as it is when not. A value that is not a
+ * number above 0 and at most `max` is an error: a limit the user set is
+ * never ignored without a word.
+ */
+static int env_limit(const char *name, double max, double *out, struct ccm_error *err)
+{
+	const char *v = getenv(name);
+	char *end;
+	double d;
+
+	if (!v || !*v)
+		return 0;
+	d = strtod(v, &end);
+	if (end == v || *end || !(d > 0) || d > max)
+		return ccm_error_set(err, CCM_EINVAL, "%s='%s' is not a number above 0 and "
+				     "at most %.0f; fix it or unset it", name, v, max);
+	*out = d;
+	return 0;
+}
+
+/* The limits: the defaults, or what the environment says (policies.md). */
+static int set_limits(struct ccm_policies *p, struct ccm_error *err)
+{
+	double mib = (double)(CCM_POLICY_MEMORY >> 20);
+	double ins = (double)CCM_POLICY_INSTRUCTIONS;
+
+	p->seconds = CCM_WATCHDOG_SECONDS;
+	if (env_limit("CCMIG_POLICY_SECONDS", 1e6, &p->seconds, err) < 0 ||
+	    env_limit("CCMIG_POLICY_INSTRUCTIONS", 1e15, &ins, err) < 0 ||
+	    env_limit("CCMIG_POLICY_MEMORY_MB", 1 << 20, &mib, err) < 0)
+		return CCM_EINVAL;
+	p->budget = (long)ins;
+	p->cap = (size_t)(mib * 1048576.0);
+	return 0;
+}
+
+int ccm_policies_load(struct ccm_policies **out, const char *const *files,
+		      size_t n_files, const char *const *args, size_t n,
+		      struct ccm_error *err)
+{
+	struct ccm_policies *p = calloc(1, sizeof(*p));
+	lua_State *L;
+
+	*out = NULL;
+	if (!p)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if (n_files > MAX_POLICIES) {
+		free(p);
+		return ccm_error_set(err, CCM_EINVAL, "at most %d policies", MAX_POLICIES);
+	}
+	if (set_limits(p, err) < 0) {
+		free(p);
+		return CCM_EINVAL;
+	}
+	if (ccm_watchdog_init(err) < 0) {
+		free(p);
+		return CCM_EIO;
+	}
+	p->L = L = lua_newstate(cap_alloc, p);
+	if (!L) {
+		free(p);
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory starting Lua");
+	}
+	luaL_openlibs(L);
+	make_env(L);
+	p->env = luaL_ref(L, LUA_REGISTRYINDEX);
+	p->csv_paths = calloc(n ? n : 1, sizeof(char *));
+	/* The arguments: one table, given to every policy chunk. */
+	lua_newtable(L);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(args[i], '=');
+		if (!eq) {
+			ccm_policies_free(p);
+			return ccm_error_set(err, CCM_EINVAL, "policy argument '%s' is not "
+					     "name=value", args[i]);
+		}
+		lua_pushlstring(L, args[i], (size_t)(eq - args[i]));
+		lua_pushstring(L, eq + 1);
+		lua_settable(L, -3);
+		p->csv_paths[p->n_csv++] = strdup(eq + 1);
+	}
+	for (size_t i = 0; i < n_files; i++) {
+		p->names[i] = strdup(files[i]);
+		if (luaL_loadfilex(L, files[i], "t") != LUA_OK) {
+			lua_remove(L, -2);
+			lua_fail(p, "loading", files[i], err);
+			ccm_policies_free(p);
+			return CCM_EINVAL;
+		}
+		lua_rawgeti(L, LUA_REGISTRYINDEX, p->env);
+		lua_setupvalue(L, -2, 1);            /* its _ENV: the sandbox */
+		lua_pushvalue(L, -2);                /* the arguments */
+		if (call(p, i, "main chunk", NULL, 1, 1) != LUA_OK) {
+			lua_remove(L, -2);
+			lua_fail(p, "main chunk", files[i], err);
+			ccm_policies_free(p);
+			return CCM_EINVAL;
+		}
+		if (!lua_istable(L, -1)) {
+			ccm_policies_free(p);
+			return ccm_error_set(err, CCM_EINVAL, "policy '%s' must return a table "
+					     "of hooks (user, message, folder)", files[i]);
+		}
+		p->hooks[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+		p->n++;
+	}
+	lua_pop(L, 1);
+	p->pol.ctx = p;
+	p->pol.user = user_hook;
+	p->pol.message = message_hook;
+	p->pol.address = address_hook;
+	p->ipol.ctx = p;
+	p->ipol.custom_recipient = custom_recipient_hook;
+	*out = p;
+	return 0;
+}
+
+int ccm_policies_from_table(struct ccm_policies **out, lua_State *L, int idx,
+			    struct ccm_error *err)
+{
+	struct ccm_policies *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	p->L = L;
+	p->borrowed = 1;
+	lua_pushvalue(L, idx);
+	p->hooks[0] = luaL_ref(L, LUA_REGISTRYINDEX);
+	p->names[0] = strdup("(policy table)");
+	p->n = 1;
+	p->pol.ctx = p;
+	p->pol.user = user_hook;
+	p->pol.message = message_hook;
+	p->pol.address = address_hook;
+	p->ipol.ctx = p;
+	p->ipol.custom_recipient = custom_recipient_hook;
+	*out = p;
+	return 0;
+}
+
+const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p)
+{
+	return &p->pol;
+}
+
+const struct ccm_import_policy *ccm_policies_import_hooks(const struct ccm_policies *p)
+{
+	return &p->ipol;
+}
+
+void ccm_policies_free(struct ccm_policies *p)
+{
+	if (!p)
+		return;
+	if (p->borrowed)
+		luaL_unref(p->L, LUA_REGISTRYINDEX, p->hooks[0]);
+	else if (p->L)
+		lua_close(p->L);
+	for (size_t i = 0; i < MAX_POLICIES; i++)
+		free(p->names[i]);
+	for (size_t i = 0; i < p->n_csv; i++)
+		free(p->csv_paths[i]);
+	free(p->csv_paths);
+	free(p->alias);
+	free(p->display);
+	free(p->first);
+	free(p->last);
+	free(p->folder);
+	free(p->subject);
+	free(p->mapped);
+	clear_addresses(p);
+	free(p);
+}
+
+int ccm_policies_from_opts(struct ccm_policies **out, lua_State *L, int t,
+			   struct ccm_error *err)
+{
+	char *files[32], *args[64];
+	size_t nf = 0, na = 0;
+	int rc = 0, top = lua_gettop(L);
+
+	*out = NULL;
+	if (lua_isnoneornil(L, t))
+		return 0;
+	/* Copies: ccm_policies_load keeps what it needs of them. */
+	lua_getfield(L, t, "policy");
+	if (lua_istable(L, -1) && lua_rawlen(L, -1) == 0) {
+		/* A table of hook functions, trusted like the script. */
+		rc = ccm_policies_from_table(out, L, lua_gettop(L), err);
+		lua_settop(L, top);
+		return rc;
+	}
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		files[nf++] = strdup(lua_tostring(L, -1));
+	} else if (lua_istable(L, -1)) {
+		for (lua_Integer i = 1; nf < 32; i++) {
+			int is_string = lua_rawgeti(L, -1, i) == LUA_TSTRING;
+			if (is_string)
+				files[nf++] = strdup(lua_tostring(L, -1));
+			lua_pop(L, 1);
+			if (!is_string)
+				break;
+		}
+	}
+	lua_getfield(L, t, "policy_args");
+	if (lua_istable(L, -1)) {
+		lua_pushnil(L);
+		while (na < 64 && lua_next(L, -2)) {
+			lua_pushvalue(L, -2);    /* the key, converted as a copy */
+			lua_pushfstring(L, "%s=%s", lua_tostring(L, -1), lua_tostring(L, -2));
+			args[na++] = strdup(lua_tostring(L, -1));
+			lua_pop(L, 3);
+		}
+	}
+	lua_settop(L, top);
+	if (nf)
+		rc = ccm_policies_load(out, (const char *const *)files, nf,
+				       (const char *const *)args, na, err);
+	for (size_t i = 0; i < nf; i++)
+		free(files[i]);
+	for (size_t i = 0; i < na; i++)
+		free(args[i]);
+	return rc;
+}
