@@ -141,7 +141,7 @@ int ccm_cmd_check(int argc, char **argv)
 	ccm_progress_end(&prog);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig check: %s\n", err.msg);
-		ccm_iff_set_free(set);
+		ccm_iff_set_close(set);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
@@ -150,7 +150,7 @@ int ccm_cmd_check(int argc, char **argv)
 	else
 		print_text(set, &st, &diags, &rep);
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING]) ? 1 : 0;
-	ccm_iff_set_free(set);
+	ccm_iff_set_close(set);
 	ccm_diaglist_release(&diags);
 	return rc;
 }

@@ -36,7 +36,7 @@ static int iff_close(lua_State *L)
 
 	if (f->set) {
 		ccm_lua_res_release_all(&f->children);
-		ccm_iff_set_free(f->set);
+		ccm_iff_set_close(f->set);
 		f->set = NULL;
 		ccm_lua_collect_release(&f->col);
 	}

@@ -297,7 +297,7 @@ static void cur_release(struct ccm_lua_res *r)
 {
 	struct lcur *c = (struct lcur *)r;
 
-	ccm_msgfile_free(c->f);
+	ccm_msgfile_close(c->f);
 	c->f = NULL;
 }
 

@@ -1241,7 +1241,7 @@ int ccm_msgfile_open(struct ccm_msgfile **out, const char *path,
 	f->nul_at = -1;
 	if (!f->display || !f->frames || (o->user && !f->user) ||
 	    (o->home_po && !f->home_po)) {
-		ccm_msgfile_free(f);
+		ccm_msgfile_close(f);
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	for (int i = 0; i <= f->max_depth; i++) {
@@ -1253,7 +1253,7 @@ int ccm_msgfile_open(struct ccm_msgfile **out, const char *path,
 	return 0;
 }
 
-void ccm_msgfile_free(struct ccm_msgfile *f)
+void ccm_msgfile_close(struct ccm_msgfile *f)
 {
 	if (!f)
 		return;

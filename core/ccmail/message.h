@@ -108,7 +108,7 @@ struct ccm_msgfile;
  */
 int ccm_msgfile_open(struct ccm_msgfile **out, const char *path,
 		     const struct ccm_msgfile_opts *o, struct ccm_error *err);
-void ccm_msgfile_free(struct ccm_msgfile *f);
+void ccm_msgfile_close(struct ccm_msgfile *f);
 
 /*
  * Reads the next top-level message's headers up to and including its

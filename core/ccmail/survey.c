@@ -88,7 +88,7 @@ static int survey_mailbox(struct ccm_bundle *b, const struct ccm_manifest_entry 
 			break;
 		st->bytes += (unsigned long long)(m->size > 0 ? m->size : 0);
 	}
-	ccm_msgfile_free(f);
+	ccm_msgfile_close(f);
 	return rc;
 }
 

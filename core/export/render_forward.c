@@ -424,7 +424,7 @@ static int nested_item(struct ccm_rout *r, struct fwd_state *st,
 	}
 	rc = 0;
 out:
-	ccm_msgfile_free(nf);
+	ccm_msgfile_close(nf);
 	spool_close(&sp);
 	ccm_buf_release(&name);
 	ccm_buf_release(&sub);
@@ -564,7 +564,7 @@ int ccm_render_forward_attachment(struct ccm_rout *r, struct ccm_rfwd *f,
 	snprintf(idpath, sizeof(idpath), ".%d", a->seq);
 	rc = render_nested(r, st, mf, 1, idpath, a->name, &done);
 out:
-	ccm_msgfile_free(mf);
+	ccm_msgfile_close(mf);
 	spool_close(&sp);
 	ccm_store_blob_close(bl);
 	return rc < 0 ? rc : done;

@@ -1480,7 +1480,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		       "errors occurred during the import; what was skipped is in the "
 		       "recovery file %s: fix it and run 'ccmig import %s/%s'",
 		       st->recovery, ccm_iff_set_dir(x.set), st->recovery);
-	ccm_iff_set_free(x.set);
+	ccm_iff_set_close(x.set);
 finish:
 	if (!o->in_run) {
 		struct ccm_store_count counts[] = {

@@ -254,7 +254,7 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 		if (rc < 0)
 			break;
 	}
-	ccm_msgfile_free(f);
+	ccm_msgfile_close(f);
 	return rc < 0 ? rc : 0;
 }
 
@@ -518,7 +518,7 @@ static int count_messages(struct vctx *x, const struct ccm_manifest_entry *e,
 		return 0;
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0)
 		(*n)++;
-	ccm_msgfile_free(f);
+	ccm_msgfile_close(f);
 	return rc < 0 ? rc : 0;
 }
 

@@ -587,7 +587,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 	x->owner_held = 0;
 	if (x->o->store && (x->owner_held = x->o->store->holds(x->o->store->ctx, &x->id,
 							     x->err)) < 0) {
-		ccm_msgfile_free(f);
+		ccm_msgfile_close(f);
 		return x->owner_held;
 	}
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0) {
@@ -656,7 +656,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 			     "reach the mailbox", m->n_extra, m->extra[0].key,
 			     m->extra[0].value);
 	}
-	ccm_msgfile_free(f);
+	ccm_msgfile_close(f);
 	if (rc == 0 && skipped_here) {
 		x->st->skipped += skipped_here;
 		note(x, CCM_NOTE, "mail-not-extracted", e->path, -1, e->name, 0,

@@ -409,7 +409,7 @@ int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 				     (size_t)(slash - pkl_path)) : ccm_strdup(".");
 	s->pkl_name = ccm_strdup(slash ? slash + 1 : pkl_path);
 	if (!s->dir || !s->pkl_name) {
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	st.s = s;
@@ -419,7 +419,7 @@ int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 			ccm_error_set(err, rc, "no packing list '%s'; give the .pkl file of "
 				      "a migration file set (ccmig extract writes <PO>.pkl)",
 				      pkl_path);
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 		return rc;
 	}
 	rc = read_code_page(&st, err);
@@ -437,19 +437,19 @@ int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 	ccm_in_close(&st.in);
 	dirlist_free(&st.dl);
 	if (rc < 0) {
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 		return rc;
 	}
 	s->sec_checked = calloc(s->nfiles[CCM_IFF_SECONDARY] + 1, 1);
 	if (!s->sec_checked) {
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	*out = s;
 	return 0;
 }
 
-void ccm_iff_set_free(struct ccm_iff_set *s)
+void ccm_iff_set_close(struct ccm_iff_set *s)
 {
 	if (!s)
 		return;

@@ -11,7 +11,7 @@
  * Opens the messages of mail file `e` of `b` into *out as extract reads
  * them: MacBinary II attachments kept whole (the store renders them, and
  * the fingerprint covers their bytes as they are). Free *out with
- * ccm_msgfile_free. Returns 0 or the negative code of
+ * ccm_msgfile_close. Returns 0 or the negative code of
  * ccm_bundle_open_messages (err filled).
  */
 int ccm_placing_open(struct ccm_msgfile **out, struct ccm_bundle *b,

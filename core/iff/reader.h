@@ -71,11 +71,11 @@ struct ccm_iff_set;
  * Fails only when the set cannot be read at all: CCM_ENOTFOUND/CCM_EIO
  * (no packing list), CCM_EMALFORMED (no code page line), CCM_EUNSUPPORTED
  * (a code page iconv lacks), CCM_ENOMEM; err says which and what to do.
- * `rep` must outlive the set. Free with ccm_iff_set_free().
+ * `rep` must outlive the set. Free with ccm_iff_set_close().
  */
 int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 		     struct ccm_report *rep, struct ccm_error *err);
-void ccm_iff_set_free(struct ccm_iff_set *s);
+void ccm_iff_set_close(struct ccm_iff_set *s);
 
 int ccm_iff_set_code_page(const struct ccm_iff_set *s);
 /* The converter of the set's code page (owned by the set). */

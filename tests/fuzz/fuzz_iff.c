@@ -167,7 +167,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ccm_iff_set_open(&s, pkl, fuzz_report(), &err) == 0) {
 		for (size_t i = 0; i < ccm_iff_set_count(s, CCM_IFF_PRIMARY); i++)
 			primary(s, i, &o);
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 	}
 	free(o.buf);
 	fuzz_clean();

@@ -197,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0)
 		FUZZ_CHECK(ccm_msgfile_count(w.f) == messages);
 	FUZZ_CHECK(ccm_msgfile_fallbacks(w.f) >= 0);
-	ccm_msgfile_free(w.f);
+	ccm_msgfile_close(w.f);
 	free(w.buf);
 	fuzz_clean();
 	return 0;

@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       &err) == 0 && f->path)
 				FUZZ_CHECK(bytes <= (unsigned long long)f->size);
 		}
-		ccm_iff_set_free(s);
+		ccm_iff_set_close(s);
 	} else {
 		FUZZ_CHECK(err.msg[0] != '\0');
 	}

@@ -67,13 +67,14 @@ def sources():
 
 def resolve(rel, header):
     """The tree path a quoted include names: beside the file, else under
-    core/ (the include path of every target), else None."""
+    core/ or bindings/ (the include paths of the targets), else None."""
     here = os.path.join(os.path.dirname(rel), header)
     if os.path.exists(os.path.join(ROOT, here)):
         return os.path.normpath(here)
-    under_core = os.path.join("core", header)
-    if os.path.exists(os.path.join(ROOT, under_core)):
-        return under_core
+    for top in ("core", "bindings"):
+        under = os.path.join(top, header)
+        if os.path.exists(os.path.join(ROOT, under)):
+            return under
     return None
 
 

@@ -46,7 +46,7 @@ static struct fixture *fx_str(const char *s, int item_sizes, enum ccm_attach_enc
 
 static void fx_free(struct fixture *x)
 {
-	ccm_msgfile_free(x->f);
+	ccm_msgfile_close(x->f);
 	ccm_diaglist_release(&x->diags);
 	tu_rmtree(x->dir);
 	free(x->dir);

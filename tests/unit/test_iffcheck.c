@@ -40,7 +40,7 @@ static int check(struct run *r, const char *pkl)
 
 static void run_release(struct run *r)
 {
-	ccm_iff_set_free(r->set);
+	ccm_iff_set_close(r->set);
 	ccm_diaglist_release(&r->diags);
 }
 

@@ -327,7 +327,7 @@ static void run_shape(const struct shape *sh, uint64_t seed)
 	fprintf(stderr, "[%s seed %llu] %zu users, %lu messages, %lu attachments, "
 		"%llu bytes compared; %lu differences\n", sh->label,
 		(unsigned long long)seed, user, t.messages, t.attachments, t.bytes, t.diffs);
-	ccm_iff_set_free(t.set);
+	ccm_iff_set_close(t.set);
 	ccm_gen_free(t.g);
 	ccm_buf_release(&t.text);
 	ccm_buf_release(&t.want);

@@ -105,7 +105,7 @@ static void accented_text_is_converted_from_the_code_page(void **state)
 	assert_true(m->date.flags & CCM_DATE_CLAMPED);
 	assert_int_equal(m->status, CCM_STATUS_UNREAD);
 	assert_int_equal(ccm_msgfile_next(f, &m, &err), 0);
-	ccm_msgfile_free(f);
+	ccm_msgfile_close(f);
 }
 
 static void survey_counts_users_mail_and_folders(void **state)

@@ -564,31 +564,6 @@ static void model_has_the_shapes_the_issue_asks_for(void **state)
 	ccm_gen_free(g);
 }
 
-static void command_line_usage(void **state)
-{
-	char *dir = tu_mkdtemp();
-
-	(void)state;
-	assert_int_equal(tu_system("%s gen --help | grep -q deep-nesting", CCMIG_BIN), 0);
-	assert_int_equal(tu_system("%s gen >/dev/null 2>&1", CCMIG_BIN), 2);
-	assert_int_equal(tu_system("%s gen %s/x --bogus >/dev/null 2>&1",
-				   CCMIG_BIN, dir), 2);
-	assert_int_equal(tu_system("%s gen %s/x --defects nope >/dev/null 2>&1",
-				   CCMIG_BIN, dir), 2);
-	assert_int_equal(tu_system("%s gen %s/x --no-item-sizes >/dev/null 2>&1",
-				   CCMIG_BIN, dir), 2);
-	assert_int_equal(tu_system("%s gen %s/x --users 3 --messages 2 "
-				   "--defects all | grep -q 'messages'",
-				   CCMIG_BIN, dir), 0);
-	/* A second run into the same folder refuses without --force. */
-	assert_int_equal(tu_system("%s gen %s/x --users 3 >/dev/null 2>&1",
-				   CCMIG_BIN, dir), 2);
-	assert_int_equal(tu_system("%s gen %s/x --users 3 --force >/dev/null",
-				   CCMIG_BIN, dir), 0);
-	tu_rmtree(dir);
-	free(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -602,7 +577,6 @@ int main(void)
 		cmocka_unit_test(no_item_sizes_needs_hex),
 		cmocka_unit_test(big_attachment_is_exact_and_streams),
 		cmocka_unit_test(model_has_the_shapes_the_issue_asks_for),
-		cmocka_unit_test(command_line_usage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -274,7 +274,7 @@ static void packing_list_comment_is_read_back_as_the_po_settings(void **state)
 	free(got);
 	assert_int_equal(ccm_iff_set_open(&set, pkl, &rep, &err), 0);
 	assert_string_equal(ccm_iff_set_po_settings(set), "code_page=850; post_office=Zürich");
-	ccm_iff_set_free(set);
+	ccm_iff_set_close(set);
 
 	/* A set of another tool says nothing. */
 	free(tu_writes(dir, "Y.pkl", "! CodePage\r\n1252\r\n\r\nFilename,Filetype\r\n"));
@@ -282,7 +282,7 @@ static void packing_list_comment_is_read_back_as_the_po_settings(void **state)
 	pkl = tu_path(dir, "Y.pkl");
 	assert_int_equal(ccm_iff_set_open(&set, pkl, &rep, &err), 0);
 	assert_null(ccm_iff_set_po_settings(set));
-	ccm_iff_set_free(set);
+	ccm_iff_set_close(set);
 	ccm_diaglist_release(&diags);
 	free(pkl);
 	tu_rmtree(dir);

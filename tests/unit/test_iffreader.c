@@ -75,7 +75,7 @@ static void fx_open(struct fx *x, const char *pkl)
 static void fx_free(struct fx *x)
 {
 	ccm_iff_pri_close(x->pri);
-	ccm_iff_set_free(x->set);
+	ccm_iff_set_close(x->set);
 	ccm_diaglist_release(&x->diags);
 	tu_rmtree(x->dir);
 	free(x->dir);

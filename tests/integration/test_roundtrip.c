@@ -429,7 +429,7 @@ static void check_box(struct rt *t, size_t bi)
 		diff(t, "fallbacks", "expected at least %ld, got %ld",
 		     t->expect_fallbacks, ccm_msgfile_fallbacks(t->f));
 	}
-	ccm_msgfile_free(t->f);
+	ccm_msgfile_close(t->f);
 	t->f = NULL;
 }
 

@@ -95,7 +95,7 @@ static void check_encoding(enum ccm_attach_enc enc)
 				break;
 			}
 		}
-		ccm_msgfile_free(f);
+		ccm_msgfile_close(f);
 	}
 	assert_true(found);
 	assert_int_equal(seen, size);
