@@ -156,7 +156,7 @@ static double store(const char *dir, long n)
 		if (i % SECTION == 0 && (i == 0 || ccm_store_commit(s, &err) == 0) &&
 		    ccm_store_begin(s, &err) < 0)
 			die("begin", &err);
-		if (ccm_store_ledger_find(s, src, i + 3, NULL, &err) != 0)
+		if (ccm_store_ledger_find(NULL, s, src, i + 3, &err) != 0)
 			die("ledger", &err);
 		if (ccm_store_folder_ensure(s, mb, "Inbox", &m.folder_id, &err) < 0)
 			die("folder", &err);

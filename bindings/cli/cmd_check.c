@@ -21,8 +21,8 @@ static void print_text(struct ccm_iff_set *set, const struct ccm_iff_check_stats
 {
 	char b1[32], b2[32];
 
-	ccm_format_bytes(st->data_bytes, b1, sizeof(b1));
-	ccm_format_bytes(st->sec_bytes, b2, sizeof(b2));
+	ccm_format_bytes(b1, sizeof(b1), st->data_bytes);
+	ccm_format_bytes(b2, sizeof(b2), st->sec_bytes);
 	printf("Set %s in %s: code page %d; %zu primary, %zu secondary files",
 	       ccm_iff_set_pkl_name(set), ccm_iff_set_dir(set),
 	       ccm_iff_set_code_page(set), st->primaries, st->secondaries);

@@ -101,7 +101,7 @@ int ccm_cmd_dirsync(int argc, char **argv)
 	       rep.counts[CCM_ERROR], rep.counts[CCM_WARNING], rep.counts[CCM_NOTE]);
 	for (size_t i = 0; i < diags.len; i++) {
 		char line[2048];
-		ccm_diag_format(&diags.items[i], line, sizeof(line));
+		ccm_diag_format(line, sizeof(line), &diags.items[i]);
 		printf("  %s\n", line);
 	}
 	if (rc < 0)

@@ -60,7 +60,7 @@ static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 	int rc = 0;
 
 	if (!zone && ccm_store_open(&s, db, CCM_STORE_READONLY, &err) == 0) {
-		rc = ccm_store_meta_get(s, "time_zone", &kept, &err);
+		rc = ccm_store_meta_get(&kept, s, "time_zone", &err);
 		ccm_store_close(s);
 		if (rc == 1)
 			zone = kept.ptr;
@@ -171,7 +171,7 @@ int ccm_cmd_export(int argc, char **argv)
 	if (mbox) {
 		struct ccm_mbox_stats ms;
 		rc = ccm_mbox_export(s, mbox, zones, &ms, &err);
-		ccm_format_bytes(ms.bytes, bytes, sizeof(bytes));
+		ccm_format_bytes(bytes, sizeof(bytes), ms.bytes);
 		if (rc == 0)
 			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
 			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
@@ -180,7 +180,7 @@ int ccm_cmd_export(int argc, char **argv)
 			say_kept_deep(ms.kept_deep);
 	} else {
 		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
-		ccm_format_bytes(st.bytes, bytes, sizeof(bytes));
+		ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
 		if (rc == 0)
 			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
 			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,

@@ -141,7 +141,7 @@ int ccm_cmd_extract(int argc, char **argv)
 	if (write_report(out, &diags) != 0)
 		fprintf(stderr, "ccmig extract: cannot write %s/ccmig-report.txt: %s\n",
 			out, strerror(errno));
-	ccm_format_bytes(st.bytes_in, bytes, sizeof(bytes));
+	ccm_format_bytes(bytes, sizeof(bytes), st.bytes_in);
 	printf("Wrote %s/%s: %zu users (each with a MAILMESSAGE section), %zu "
 	       "address books, %zu bulletin boards\n", out, st.pkl, st.users,
 	       st.pab_sections, st.boards);

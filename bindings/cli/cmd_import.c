@@ -89,8 +89,8 @@ int ccm_cmd_import(int argc, char **argv)
 		ccm_policies_free(pol);
 		return 2;
 	}
-	ccm_run_record_args(argc, argv, &args);
-	ccm_run_record_policies(pa.files, pa.n_files, &digests);
+	ccm_run_record_args(&args, argc, argv);
+	ccm_run_record_policies(&digests, pa.files, pa.n_files);
 	o.args = args.ptr;
 	o.policies = digests.len ? digests.ptr : NULL;
 	rc = ccm_import(s, pkl, &o, &rep, &st, &err);

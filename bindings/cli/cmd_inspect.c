@@ -75,8 +75,8 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 			print_padded(locations[i].label, 40);
 			printf("%8lu\n", s->by_location[(unsigned char)locations[i].code]);
 		}
-	ccm_format_bytes(s->bytes, bytes, sizeof(bytes));
-	ccm_format_bytes(s->attachment_bytes, abytes, sizeof(abytes));
+	ccm_format_bytes(bytes, sizeof(bytes), s->bytes);
+	ccm_format_bytes(abytes, sizeof(abytes), s->attachment_bytes);
 	printf("\nMailboxes: %zu local and mobile users; %zu with mail, %zu without "
 	       "(they are migrated all the same)\n", s->n_users, s->users_with_mail,
 	       no_mail);
@@ -101,7 +101,7 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 			       u->unreadable ? "UNREADABLE" : "no mail", "-", "-", "-", pab);
 			continue;
 		}
-		ccm_format_bytes(u->bytes, bytes, sizeof(bytes));
+		ccm_format_bytes(bytes, sizeof(bytes), u->bytes);
 		printf("%9lu %11s %7lu %8zu  %s\n", u->messages, bytes, u->attachments,
 		       u->n_folders, pab);
 	}
@@ -113,7 +113,7 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 	printf("\nPublic mailing lists: %zu (%lu members)\n", s->lists, s->list_members);
 	printf("Bulletin boards: %zu\n", s->n_boards);
 	for (size_t i = 0; i < s->n_boards; i++) {
-		ccm_format_bytes(s->boards[i].bytes, bytes, sizeof(bytes));
+		ccm_format_bytes(bytes, sizeof(bytes), s->boards[i].bytes);
 		print_padded(s->boards[i].name, 32);
 		printf("%9lu %s %11s\n", s->boards[i].messages,
 		       plural((long)s->boards[i].messages, "message ", "messages"), bytes);

@@ -119,8 +119,8 @@ int ccm_cmd_migrate(int argc, char **argv)
 	{
 		struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
 
-		ccm_run_record_args(argc, argv, &args);
-		ccm_run_record_policies(pa.files, pa.n_files, &digests);
+		ccm_run_record_args(&args, argc, argv);
+		ccm_run_record_policies(&digests, pa.files, pa.n_files);
 		o.args = args.ptr;
 		o.policies = digests.len ? digests.ptr : NULL;
 		rc = ccm_migrate(b, s, &o, &st, &err);

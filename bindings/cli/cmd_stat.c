@@ -52,25 +52,25 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	}
 	printf("  addresses %lld, list memberships %lld\n\n", t->addresses,
 	       t->memberships);
-	ccm_format_bytes((unsigned long long)t->body_bytes, a, sizeof(a));
+	ccm_format_bytes(a, sizeof(a), (unsigned long long)t->body_bytes);
 	printf("Folders: %lld in mailboxes, %lld public\n", t->folders, t->public_folders);
 	printf("Messages: %lld (%lld in public folders), bodies %s\n", t->messages,
 	       t->public_messages, a);
-	ccm_format_bytes((unsigned long long)t->attachment_bytes, a, sizeof(a));
-	ccm_format_bytes((unsigned long long)t->blob_bytes, b, sizeof(b));
-	ccm_format_bytes((unsigned long long)(t->attachment_bytes - t->blob_bytes), d, sizeof(d));
+	ccm_format_bytes(a, sizeof(a), (unsigned long long)t->attachment_bytes);
+	ccm_format_bytes(b, sizeof(b), (unsigned long long)t->blob_bytes);
+	ccm_format_bytes(d, sizeof(d), (unsigned long long)(t->attachment_bytes - t->blob_bytes));
 	printf("Attachments: %lld, %s; stored once per content: %lld contents, %s "
 	       "(deduplication saved %s)\n", t->attachments, a, t->blobs, b, d);
 	printf("Ledger: %lld source rows recorded\n\n", t->ledger);
 
-	if ((rc = ccm_store_mailbox_stats(s, &c, err)) < 0)
+	if ((rc = ccm_store_mailbox_stats(&c, s, err)) < 0)
 		return rc;
 	printf("Mailboxes:\n  %-20s %-28s %7s %9s %11s %7s\n", "ALIAS", "DISPLAY NAME",
 	       "FOLDERS", "MESSAGES", "BYTES", "ATTACH");
 	{
 		struct ccm_store_mailbox_stats m;
 		while ((rc = ccm_store_next_mailbox_stats(c, &m, err)) == 1) {
-			ccm_format_bytes((unsigned long long)m.bytes, a, sizeof(a));
+			ccm_format_bytes(a, sizeof(a), (unsigned long long)m.bytes);
 			printf("  %-20s %-28s %7lld %9lld %11s %7lld%s\n", m.alias,
 			       m.display_name, m.folders, m.messages, a, m.attachments,
 			       m.converted ? "  (converted)" : "");
@@ -81,7 +81,7 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 		return rc;
 
 	printf("\nRuns: %lld\n", t->runs);
-	if ((rc = ccm_store_runs(s, &c, err)) < 0)
+	if ((rc = ccm_store_runs(&c, s, err)) < 0)
 		return rc;
 	{
 		struct ccm_store_run r;
@@ -103,7 +103,7 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 
 	printf("\nEvents: %lld errors, %lld warnings, %lld notes\n",
 	       t->events[CCM_ERROR], t->events[CCM_WARNING], t->events[CCM_NOTE]);
-	if ((rc = ccm_store_event_summary(s, &c, err)) < 0)
+	if ((rc = ccm_store_event_summary(&c, s, err)) < 0)
 		return rc;
 	{
 		struct ccm_store_event_count e;
@@ -136,7 +136,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_stats *t,
 	       "\"blob_bytes\":%lld,\"ledger\":%lld,\n", t->attachments,
 	       t->attachment_bytes, t->blobs, t->blob_bytes, t->ledger);
 	printf("  \"mailboxes\":[");
-	if ((rc = ccm_store_mailbox_stats(s, &c, err)) < 0)
+	if ((rc = ccm_store_mailbox_stats(&c, s, err)) < 0)
 		return rc;
 	{
 		struct ccm_store_mailbox_stats m;
@@ -156,7 +156,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_stats *t,
 	if (rc < 0)
 		return rc;
 	printf("],\n  \"runs\":[");
-	if ((rc = ccm_store_runs(s, &c, err)) < 0)
+	if ((rc = ccm_store_runs(&c, s, err)) < 0)
 		return rc;
 	first = 1;
 	{
@@ -186,7 +186,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_stats *t,
 	printf("],\n  \"events\":{\"errors\":%lld,\"warnings\":%lld,\"notes\":%lld,"
 	       "\"by_kind\":[", t->events[CCM_ERROR], t->events[CCM_WARNING],
 	       t->events[CCM_NOTE]);
-	if ((rc = ccm_store_event_summary(s, &c, err)) < 0)
+	if ((rc = ccm_store_event_summary(&c, s, err)) < 0)
 		return rc;
 	first = 1;
 	{
@@ -239,7 +239,7 @@ int ccm_cmd_stat(int argc, char **argv)
 		fprintf(stderr, "ccmig stat: %s\n", err.msg);
 		return 2;
 	}
-	rc = ccm_store_stats(s, &t, &err);
+	rc = ccm_store_stats(&t, s, &err);
 	if (rc == 0)
 		rc = json ? print_json(s, &t, &err) : print_text(s, &t, &err);
 	if (rc < 0)

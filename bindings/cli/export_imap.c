@@ -97,7 +97,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	ccm_format_bytes(st.bytes, bytes, sizeof(bytes));
+	ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
 	printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages sent (%s), "
 	       "%lu already there\n", db, a->url, st.mailboxes, st.folders, st.messages,
 	       bytes, st.already + st.found);

@@ -13,7 +13,7 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void ccm_format_bytes(unsigned long long n, char *out, unsigned long outsz)
+void ccm_format_bytes(char *out, unsigned long outsz, unsigned long long n)
 {
 	static const char *units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	double v = (double)n;
@@ -54,8 +54,8 @@ void ccm_progress_update(struct ccm_progress *p, unsigned long long done,
 		return;
 	p->last = t;
 	rate = t > p->start ? (double)bytes / (t - p->start) : 0;
-	ccm_format_bytes(bytes, b, sizeof(b));
-	ccm_format_bytes((unsigned long long)rate, r, sizeof(r));
+	ccm_format_bytes(b, sizeof(b), bytes);
+	ccm_format_bytes(r, sizeof(r), (unsigned long long)rate);
 	if (p->total && done > 0) {
 		double eta = (t - p->start) * (double)(p->total - done) / (double)done;
 		fprintf(stderr, "\r%llu/%llu %s, %s, %s/s, ETA %.0fs   ", done,

@@ -20,6 +20,6 @@ void ccm_progress_update(struct ccm_progress *p, unsigned long long done,
 /* Clears the line. */
 void ccm_progress_end(struct ccm_progress *p);
 /* "1.2 MiB" for a byte count, into out (at least 16 bytes). */
-void ccm_format_bytes(unsigned long long n, char *out, unsigned long outsz);
+void ccm_format_bytes(char *out, unsigned long outsz, unsigned long long n);
 
 #endif

@@ -9,7 +9,7 @@ size_t ccm_print_diags(FILE *out, const char *indent, const struct ccm_diaglist 
 	for (i = 0; i < d->len && (max == 0 || i < max); i++) {
 		char line[4096];
 
-		ccm_diag_format(&d->items[i], line, sizeof(line));
+		ccm_diag_format(line, sizeof(line), &d->items[i]);
 		fprintf(out, "%s%s\n", indent, line);
 	}
 	return i;

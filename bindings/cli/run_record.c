@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int ccm_run_record_args(int argc, char **argv, struct ccm_buf *out)
+int ccm_run_record_args(struct ccm_buf *out, int argc, char **argv)
 {
 	int rc = ccm_buf_adds(out, "ccmig");
 
@@ -27,7 +27,7 @@ int ccm_run_record_args(int argc, char **argv, struct ccm_buf *out)
 	return rc ? CCM_ENOMEM : 0;
 }
 
-int ccm_run_record_policies(const char *const *files, size_t n, struct ccm_buf *out)
+int ccm_run_record_policies(struct ccm_buf *out, const char *const *files, size_t n)
 {
 	int rc = 0;
 
@@ -46,8 +46,8 @@ int ccm_run_record_policies(const char *const *files, size_t n, struct ccm_buf *
 		while ((got = fread(piece, 1, sizeof(piece), f)) > 0)
 			ccm_sha256_update(&h, piece, got);
 		fclose(f);
-		ccm_sha256_final(&h, d);
-		ccm_sha256_hex(d, hex);
+		ccm_sha256_final(d, &h);
+		ccm_sha256_hex(hex, d);
 		rc = ccm_buf_addf(out, "%s  %s\n", hex, files[i]);
 	}
 	return rc ? CCM_ENOMEM : 0;

@@ -295,7 +295,7 @@ static int iff_chain(lua_State *L)
 		ccm_buf_init(&b);
 		do {
 			if (ss->type == CCM_IFF_BODY) {
-				r = ccm_iff_chain_read_utf8(c, &b, 65536, &err);
+				r = ccm_iff_chain_read_utf8(&b, c, 65536, &err);
 			} else {
 				r = ccm_buf_grow(&b, 65536) < 0 ? CCM_ENOMEM
 					: ccm_iff_chain_read(c, b.ptr + b.len, 65536, &err);

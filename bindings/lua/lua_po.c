@@ -190,7 +190,7 @@ static int po_pab(lua_State *L)
 		lua_pushfstring(L, "'%s' has no private address book", user);
 		return 2;
 	}
-	if (ccm_bundle_read_pab(b, e, &pab, &err) < 0)
+	if (ccm_bundle_read_pab(&pab, b, e, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	lua_createtable(L, 0, 2);
 	lua_createtable(L, (int)pab.n_entries, 0);
@@ -323,7 +323,7 @@ static void push_addr(lua_State *L, const struct ccm_addr *a)
 	ccm_lua_setstr(L, "raw", a->raw);
 	setbool(L, "resolved", a->resolved);
 	ccm_buf_init(&t);
-	if (ccm_addr_format(a, &t) == 0)
+	if (ccm_addr_format(&t, a) == 0)
 		ccm_lua_setstr(L, "text", t.ptr);
 	ccm_buf_release(&t);
 	luaL_setmetatable(L, "ccmig.address");
@@ -476,7 +476,7 @@ static int po_messages(lua_State *L)
 	luaL_setmetatable(L, CCM_LUA_MSGITER);
 	lua_pushvalue(L, 1);
 	lua_setiuservalue(L, -2, 1);        /* the po lives as long as the cursor */
-	if (ccm_bundle_open_messages(p->b, e, &c->f, &err) < 0) {
+	if (ccm_bundle_open_messages(&c->f, p->b, e, &err) < 0) {
 		c->f = NULL;
 		return ccm_lua_fail(L, err.msg);
 	}

@@ -116,7 +116,7 @@ static void push_recipient(lua_State *L, struct ccm_store *s,
 	ccm_lua_setstr(L, "ccmail_po", r->ccmail_po);
 	ccm_lua_setstr(L, "dirsync_po", r->dirsync_po);
 	lua_newtable(L);
-	if (ccm_store_addresses(s, r->id, &c, &err) < 0)
+	if (ccm_store_addresses(&c, s, r->id, &err) < 0)
 		raise_err(L, &err);
 	while ((rc = ccm_store_next_address(c, &a, &err)) == 1) {
 		lua_createtable(L, 0, 3);
@@ -132,7 +132,7 @@ static void push_recipient(lua_State *L, struct ccm_store *s,
 	lua_setfield(L, -2, "addresses");
 	lua_newtable(L);
 	n = 0;
-	if (ccm_store_lists_of(s, r->id, &c, &err) < 0)
+	if (ccm_store_lists_of(&c, s, r->id, &err) < 0)
 		raise_err(L, &err);
 	while ((rc = ccm_store_next_recipient(c, &l, &err)) == 1) {
 		lua_pushstring(L, l.alias);
@@ -145,7 +145,7 @@ static void push_recipient(lua_State *L, struct ccm_store *s,
 	if (r->kind == CCM_RECIP_DL) {
 		lua_newtable(L);
 		n = 0;
-		if (ccm_store_dl_members(s, r->id, &c, &err) < 0)
+		if (ccm_store_dl_members(&c, s, r->id, &err) < 0)
 			raise_err(L, &err);
 		while ((rc = ccm_store_next_recipient(c, &l, &err)) == 1) {
 			lua_pushstring(L, l.alias);
@@ -179,7 +179,7 @@ static int store_recipients(lua_State *L)
 		}
 		lua_pop(L, 1);
 	}
-	if (ccm_store_recipients(st->s, kind, &c, &err) < 0)
+	if (ccm_store_recipients(&c, st->s, kind, &err) < 0)
 		return raise_err(L, &err);
 	lua_newtable(L);
 	while ((rc = ccm_store_next_recipient(c, &r, &err)) == 1) {
@@ -195,7 +195,7 @@ static int store_recipients(lua_State *L)
 		struct ccm_recipient g;
 
 		lua_rawgeti(L, -1, i);
-		rc = ccm_store_recipient_get(st->s, (long long)lua_tointeger(L, -1), &g, &err);
+		rc = ccm_store_recipient_get(&g, st->s, (long long)lua_tointeger(L, -1), &err);
 		lua_pop(L, 1);
 		if (rc < 0)
 			return raise_err(L, &err);
@@ -237,7 +237,7 @@ static int store_recipient(lua_State *L)
 			return ccm_lua_fail(L, err.msg);
 	}
 	if (rc == 1)
-		rc = ccm_store_recipient_get(st->s, id, &g, &err);
+		rc = ccm_store_recipient_get(&g, st->s, id, &err);
 	if (rc < 0)
 		return ccm_lua_fail(L, err.msg);
 	if (rc == 0) {
@@ -310,7 +310,7 @@ static int store_folders(lua_State *L)
 			return 2;
 		}
 	}
-	if (ccm_store_folders(st->s, mb, &c, &err) < 0)
+	if (ccm_store_folders(&c, st->s, mb, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	lua_newtable(L);
 	while ((rc = ccm_store_next_folder(c, &f, &err)) == 1) {
@@ -451,7 +451,7 @@ static int attach_read(lua_State *L)
 		return luaL_error(L, "the attachment's store is closed");
 	if (a->done)
 		return all ? (lua_pushliteral(L, ""), 1) : 0;
-	if (!a->blob && ccm_store_blob_open(a->s, a->blob_id, &a->blob, NULL, &err) < 0)
+	if (!a->blob && ccm_store_blob_open(&a->blob, a->s, a->blob_id, NULL, &err) < 0)
 		return luaL_error(L, "%s", err.msg);
 	luaL_buffinit(L, &lb);
 	do {
@@ -516,7 +516,7 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 		lua_setfield(L, -2, "body");
 	}
 	lua_newtable(L);
-	if (ccm_store_message_rcpts(st->s, m->id, &c, &err) < 0)
+	if (ccm_store_message_rcpts(&c, st->s, m->id, &err) < 0)
 		return -1;
 	{
 		struct ccm_store_rcpt r;
@@ -535,7 +535,7 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 	lua_setfield(L, -2, "recipients");
 	lua_newtable(L);
 	n = 0;
-	if (ccm_store_message_headers(st->s, m->id, &c, &err) < 0)
+	if (ccm_store_message_headers(&c, st->s, m->id, &err) < 0)
 		return -1;
 	{
 		struct ccm_store_header h;
@@ -553,7 +553,7 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 	lua_setfield(L, -2, "headers");
 	lua_newtable(L);
 	n = 0;
-	if (ccm_store_attachments(st->s, m->id, &c, &err) < 0)
+	if (ccm_store_attachments(&c, st->s, m->id, &err) < 0)
 		return -1;
 	{
 		struct ccm_store_attachment a;
@@ -588,7 +588,7 @@ static int smsg_step(lua_State *L)
 				scur_release(&k->res);
 				return 0;
 			}
-			if (ccm_store_messages(k->s, k->folders[k->fi], &k->c, &err) < 0)
+			if (ccm_store_messages(&k->c, k->s, k->folders[k->fi], &err) < 0)
 				return luaL_error(L, "%s", err.msg);
 		}
 		rc = ccm_store_next_message(k->c, &m, &err);
@@ -643,7 +643,7 @@ static int store_messages(lua_State *L)
 	luaL_setmetatable(L, CCM_LUA_SCURSOR);
 	k->s = st->s;
 	ccm_lua_res_link(&st->children, &k->res, scur_release);
-	if (ccm_store_folders(st->s, mb, &c, &err) < 0)
+	if (ccm_store_folders(&c, st->s, mb, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	while ((rc = ccm_store_next_folder(c, &f, &err)) == 1) {
 		size_t cap = k->nfolders + 1;

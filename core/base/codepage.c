@@ -331,7 +331,7 @@ static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 	return 0;
 }
 
-int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		   size_t len, size_t *bad)
 {
 	size_t used;
@@ -339,7 +339,7 @@ int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 	return decode(c, out, in, len, 1, bad, &used);
 }
 
-int ccm_cp_to_utf8_stream(struct ccm_cp *c, struct ccm_buf *out,
+int ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
 			  const char *in, size_t len, int final, size_t *bad)
 {
 	size_t used;
@@ -474,7 +474,7 @@ static int encode_one(struct ccm_cp *c, struct ccm_buf *out, char *p, size_t n)
 	return 0;
 }
 
-int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		     size_t len, size_t *replaced)
 {
 	char *ip = (char *)in;

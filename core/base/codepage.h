@@ -47,7 +47,7 @@ int ccm_cp_is_dbcs(int cp);
  * a whole string: an incomplete character at the end is bad.
  * Returns 0 or CCM_ENOMEM.
  */
-int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		   size_t len, size_t *bad);
 
 /*
@@ -56,7 +56,7 @@ int ccm_cp_to_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
  * `final` non-zero flushes (an incomplete tail then counts as bad).
  * Between two streams call ccm_cp_reset().
  */
-int ccm_cp_to_utf8_stream(struct ccm_cp *c, struct ccm_buf *out,
+int ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
 			  const char *in, size_t len, int final, size_t *bad);
 void ccm_cp_reset(struct ccm_cp *c);
 
@@ -65,7 +65,7 @@ void ccm_cp_reset(struct ccm_cp *c);
  * hold, and invalid UTF-8, become '?' and are counted in *replaced (may be
  * NULL), never dropped silently. Returns 0 or CCM_ENOMEM.
  */
-int ccm_cp_from_utf8(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		     size_t len, size_t *replaced);
 
 /* 1 when the bytes are valid UTF-8. */

@@ -232,7 +232,7 @@ static void broken_down(long long t, int *y, int *mo, int *d, int *h, int *mi, i
 	*s = (int)(secs % 60);
 }
 
-void ccm_date_iso_utc(long long utc, char out[21])
+void ccm_date_iso_utc(char out[21], long long utc)
 {
 	int y, mo, d, h, mi, s;
 
@@ -246,7 +246,7 @@ void ccm_date_iso_utc(long long utc, char out[21])
 	put_num(out + 17, s, 2);
 }
 
-void ccm_date_stamp14(long long utc, int offset, char out[15])
+void ccm_date_stamp14(char out[15], long long utc, int offset)
 {
 	/* Any int offset added to an instant inside this range fits in a long
 	 * long, and the sum is still outside 0000..9999 whenever the instant

@@ -68,9 +68,9 @@ size_t ccm_date_split_title(const char *title, size_t len,
  * "1998-06-02T12:39:00Z" for utc; out must hold 21 bytes. Here and in
  * ccm_date_stamp14, instants outside the years 0000..9999 are clamped.
  */
-void ccm_date_iso_utc(long long utc, char out[21]);
+void ccm_date_iso_utc(char out[21], long long utc);
 /* "YYYYMMDDHHMMSS" local time = utc + offset; out must hold 15 bytes. */
-void ccm_date_stamp14(long long utc, int offset, char out[15]);
+void ccm_date_stamp14(char out[15], long long utc, int offset);
 /* Parses an order name "MDY", "DMY", "YMD" (any case); -1 when unknown. */
 int ccm_date_order_parse(const char *s);
 

@@ -35,7 +35,7 @@ int ccm_diag_leaves_out(const struct ccm_diag *d)
 	return d->severity == CCM_ERROR || ccm_diag_is_decision(d);
 }
 
-void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz)
+void ccm_diag_format(char *out, size_t outsz, const struct ccm_diag *d)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 
@@ -92,7 +92,7 @@ void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d)
 			return;
 		}
 	}
-	ccm_diag_format(d, line, sizeof(line));
+	ccm_diag_format(line, sizeof(line), d);
 	fprintf(stderr, "ccmig: %s\n", line);
 }
 

@@ -48,7 +48,7 @@ void ccm_reportv(struct ccm_report *r, const struct ccm_diag *d,
 /* One line: "file:line (byte N): severity: text [kind]" into out (cut to
  * outsz), control characters shown as \x1b (C1 codes as \u009b): the
  * text quotes the post office, and a terminal must not obey it. */
-void ccm_diag_format(const struct ccm_diag *d, char *out, size_t outsz);
+void ccm_diag_format(char *out, size_t outsz, const struct ccm_diag *d);
 
 /* A sink that keeps copies of every entry, in order. */
 /*

@@ -17,12 +17,12 @@ void ccm_sha256_update(struct ccm_sha256 *s, const void *data, size_t len)
 		SHA256_Update(&s->ctx, data, len);
 }
 
-void ccm_sha256_final(struct ccm_sha256 *s, unsigned char out[32])
+void ccm_sha256_final(unsigned char out[32], struct ccm_sha256 *s)
 {
 	SHA256_Final(out, &s->ctx);
 }
 
-void ccm_sha256_hex(const unsigned char d[32], char out[65])
+void ccm_sha256_hex(char out[65], const unsigned char d[32])
 {
 	static const char hex[] = "0123456789abcdef";
 

@@ -26,8 +26,8 @@ void ccm_sha256_update(struct ccm_sha256 *s, const void *data, size_t len);
  * Writes the 32-byte digest to out. The state is spent afterwards: call
  * ccm_sha256_init() before hashing anything else with it.
  */
-void ccm_sha256_final(struct ccm_sha256 *s, unsigned char out[32]);
+void ccm_sha256_final(unsigned char out[32], struct ccm_sha256 *s);
 /* Lower-case hex of a digest: 64 characters and a NUL. */
-void ccm_sha256_hex(const unsigned char d[32], char out[65]);
+void ccm_sha256_hex(char out[65], const unsigned char d[32]);
 
 #endif

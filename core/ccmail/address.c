@@ -248,7 +248,7 @@ static int ends_with_at(const char *s)
 	       (n == 2 || is_space(s[n - 3]));
 }
 
-int ccm_addr_format(const struct ccm_addr *a, struct ccm_buf *out)
+int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a)
 {
 	int rc = 0;
 

@@ -109,7 +109,7 @@ void ccm_addrlist_release(struct ccm_addrlist *l);
  * ccm_addr_parse reads the text back to the same kind, name, po, ftype and
  * faddr (with po_implied 0). Returns 0 or CCM_ENOMEM.
  */
-int ccm_addr_format(const struct ccm_addr *a, struct ccm_buf *out);
+int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a);
 const char *ccm_addr_kind_name(enum ccm_addr_kind k);
 
 #endif

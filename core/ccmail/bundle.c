@@ -132,9 +132,9 @@ void ccm_bundle_free(struct ccm_bundle *b)
 	free(b);
 }
 
-int ccm_bundle_open_messages(struct ccm_bundle *b,
-			     const struct ccm_manifest_entry *e,
-			     struct ccm_msgfile **out, struct ccm_error *err)
+int ccm_bundle_open_messages(struct ccm_msgfile **out,
+			     struct ccm_bundle *b,
+			     const struct ccm_manifest_entry *e, struct ccm_error *err)
 {
 	struct ccm_msgfile_opts o = { 0 };
 	char *path;
@@ -163,9 +163,9 @@ int ccm_bundle_open_messages(struct ccm_bundle *b,
 	return rc;
 }
 
-int ccm_bundle_read_pab(struct ccm_bundle *b,
-			const struct ccm_manifest_entry *e,
-			struct ccm_pab *out, struct ccm_error *err)
+int ccm_bundle_read_pab(struct ccm_pab *out,
+			struct ccm_bundle *b,
+			const struct ccm_manifest_entry *e, struct ccm_error *err)
 {
 	char *path;
 	int rc;

@@ -50,14 +50,14 @@ const struct ccm_manifest_entry *ccm_bundle_private(const struct ccm_bundle *b,
  * bundle's code page, date order, zone, encoding, counts and directory.
  * `user` is the mailbox (or board) name used in reports.
  */
-int ccm_bundle_open_messages(struct ccm_bundle *b,
-			     const struct ccm_manifest_entry *e,
-			     struct ccm_msgfile **out, struct ccm_error *err);
+int ccm_bundle_open_messages(struct ccm_msgfile **out,
+			     struct ccm_bundle *b,
+			     const struct ccm_manifest_entry *e, struct ccm_error *err);
 
 /* Reads the private address book of a Private: entry. */
-int ccm_bundle_read_pab(struct ccm_bundle *b,
-			const struct ccm_manifest_entry *e,
-			struct ccm_pab *out, struct ccm_error *err);
+int ccm_bundle_read_pab(struct ccm_pab *out,
+			struct ccm_bundle *b,
+			const struct ccm_manifest_entry *e, struct ccm_error *err);
 
 /* A path under the bundle: root + "/" + rel, malloc'ed. */
 char *ccm_bundle_path(const struct ccm_bundle *b, const char *rel);

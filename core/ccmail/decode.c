@@ -71,7 +71,7 @@ static int classify(unsigned char c)
 	return 17;
 }
 
-size_t ccm_hexdec_run(struct ccm_hexdec *d, unsigned char *out,
+size_t ccm_hexdec_run(unsigned char *out, struct ccm_hexdec *d,
 		      const char *in, size_t n)
 {
 	size_t o = 0;

@@ -40,7 +40,7 @@ void ccm_hexdec_init(struct ccm_hexdec *d);
  * Returns the bytes written. A dangling half byte at the very end is
  * counted as bad by ccm_hexdec_finish().
  */
-size_t ccm_hexdec_run(struct ccm_hexdec *d, unsigned char *out,
+size_t ccm_hexdec_run(unsigned char *out, struct ccm_hexdec *d,
 		      const char *in, size_t n);
 void ccm_hexdec_finish(struct ccm_hexdec *d);
 

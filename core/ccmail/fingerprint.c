@@ -103,7 +103,7 @@ void ccm_fp_item_end(struct ccm_fp *fp)
 	fp->item_index = 0;
 }
 
-void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX])
+void ccm_fp_final(char out[CCM_FP_HEX], struct ccm_fp *fp)
 {
 	XXH128_hash_t d;
 
@@ -137,9 +137,9 @@ void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX])
 	fp->ended = 1;
 }
 
-int ccm_fp_message(struct ccm_fp *fp, struct ccm_msgfile *f,
-		   const struct ccm_message *m, char *piece, size_t n,
-		   char out[CCM_FP_HEX], struct ccm_error *err)
+int ccm_fp_message(char out[CCM_FP_HEX], struct ccm_fp *fp,
+		   struct ccm_msgfile *f, const struct ccm_message *m, char *piece,
+		   size_t n, struct ccm_error *err)
 {
 	const struct ccm_item *it;
 	int rc;
@@ -158,7 +158,7 @@ int ccm_fp_message(struct ccm_fp *fp, struct ccm_msgfile *f,
 	}
 	if (rc < 0)
 		return rc;
-	ccm_fp_final(fp, out);
+	ccm_fp_final(out, fp);
 	return 0;
 }
 

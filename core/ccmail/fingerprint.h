@@ -56,7 +56,7 @@ void ccm_fp_item_update(struct ccm_fp *fp, const void *p, size_t n);
 void ccm_fp_item_end(struct ccm_fp *fp);
 /* The message's fingerprint as hex into out. Ends the message: calling
  * it again gives the same until ccm_fp_begin() starts the next. */
-void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX]);
+void ccm_fp_final(char out[CCM_FP_HEX], struct ccm_fp *fp);
 
 /*
  * Fingerprints the message the reader `f` stands at (just returned by
@@ -64,9 +64,9 @@ void ccm_fp_final(struct ccm_fp *fp, char out[CCM_FP_HEX]);
  * (n bytes) is scratch. The reader is left after the last item. Returns 0
  * or the reader's negative code (err filled).
  */
-int ccm_fp_message(struct ccm_fp *fp, struct ccm_msgfile *f,
-		   const struct ccm_message *m, char *piece, size_t n,
-		   char out[CCM_FP_HEX], struct ccm_error *err);
+int ccm_fp_message(char out[CCM_FP_HEX], struct ccm_fp *fp,
+		   struct ccm_msgfile *f, const struct ccm_message *m, char *piece,
+		   size_t n, struct ccm_error *err);
 
 /*
  * How many messages of one owner had a fingerprint so far: the `dup`

@@ -192,15 +192,15 @@ static int quote_len(const char *s, size_t len)
 	return (int)len;
 }
 
-int ccm_linereader_text(struct ccm_linereader *r, struct ccm_cp *cp,
-			struct ccm_buf *text)
+int ccm_linereader_text(struct ccm_buf *text, struct ccm_linereader *r,
+			struct ccm_cp *cp)
 {
 	size_t bad = 0, o = 0;
 	char *nul;
 
 	ccm_buf_reset(text);
 	if (cp) {
-		if (ccm_cp_to_utf8(cp, text, r->line, r->len, &bad) < 0)
+		if (ccm_cp_to_utf8(text, cp, r->line, r->len, &bad) < 0)
 			return CCM_ENOMEM;
 	} else if (ccm_buf_add(text, r->line, r->len) < 0) {
 		return CCM_ENOMEM;
@@ -232,7 +232,7 @@ static int add_line(struct ccm_kvblock *b, struct ccm_linereader *r,
 		.line = r->lineno, .offset = r->offset,
 	};
 
-	if (ccm_linereader_text(r, cp, text) < 0)
+	if (ccm_linereader_text(text, r, cp) < 0)
 		return CCM_ENOMEM;
 	s = text->ptr;
 	colon = memchr(s, ':', text->len);

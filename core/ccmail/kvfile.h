@@ -86,7 +86,7 @@ void ccm_linereader_close(struct ccm_linereader *r);
  * "bad-character") and NUL bytes are removed ("nul-byte"), each reported
  * once per line with file, line and byte. Returns 0 or CCM_ENOMEM.
  */
-int ccm_linereader_text(struct ccm_linereader *r, struct ccm_cp *cp,
-			struct ccm_buf *out);
+int ccm_linereader_text(struct ccm_buf *out, struct ccm_linereader *r,
+			struct ccm_cp *cp);
 
 #endif

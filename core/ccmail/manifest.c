@@ -563,7 +563,7 @@ int ccm_manifest_read(struct ccm_manifest *m, const char *path,
 	while ((rc = ccm_linereader_next(&mr.r, err)) > 0) {
 		int kind;
 
-		rc = ccm_linereader_text(&mr.r, cp, &text);
+		rc = ccm_linereader_text(&text, &mr.r, cp);
 		if (rc < 0) {
 			rc = oom(&mr);
 			break;
@@ -639,7 +639,7 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
-int ccm_manifest_settings_format(const struct ccm_manifest *m, struct ccm_buf *out)
+int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m)
 {
 	return ccm_buf_addf(out, "code_page=%d; date_order=%s; attachments=%s; "
 			    "item_sizes=%s; time_zone=%s; post_office=%s", m->code_page,

@@ -82,7 +82,7 @@ void ccm_manifest_release(struct ccm_manifest *m);
  * messages stay export text in migration files and in the store; this line
  * goes with them so that they can be read again. Returns 0 or CCM_ENOMEM.
  */
-int ccm_manifest_settings_format(const struct ccm_manifest *m, struct ccm_buf *out);
+int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m);
 
 /*
  * Reads such a line into m, which it first releases and sets to the

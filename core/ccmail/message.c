@@ -192,7 +192,7 @@ static char *to_utf8(struct ccm_msgfile *f, const char *s, size_t len,
 
 	ccm_buf_reset(&f->scratch);
 	if (f->o.cp) {
-		if (ccm_cp_to_utf8(f->o.cp, &f->scratch, s, len, &bad) < 0)
+		if (ccm_cp_to_utf8(&f->scratch, f->o.cp, s, len, &bad) < 0)
 			return NULL;
 	} else if (ccm_buf_add(&f->scratch, s, len) < 0) {
 		return NULL;
@@ -1587,7 +1587,7 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 				it->flushed = 1;
 				ccm_buf_reset(&it->out);
 				it->out_pos = 0;
-				if (ccm_cp_to_utf8_stream(f->o.cp, &it->out, "", 0, 1, &bad) < 0)
+				if (ccm_cp_to_utf8_stream(&it->out, f->o.cp, "", 0, 1, &bad) < 0)
 					return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 				if (bad)
 					report(f, CCM_WARNING, "bad-character", it->item.data_offset,
@@ -1637,7 +1637,7 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 			take = len < 2 * n ? len : 2 * n;
 			if (take > 1 && take % 2 == 1 && take < len)
 				take--;
-			o = ccm_hexdec_run(&it->hex, out, p, take);
+			o = ccm_hexdec_run(out, &it->hex, p, take);
 			raw_consume(f, it, take);
 			if (o)
 				return (ssize_t)o;
@@ -1654,7 +1654,7 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 			ccm_buf_reset(&it->out);
 			it->out_pos = 0;
 			take = len < 65536 ? len : 65536;
-			if (ccm_cp_to_utf8_stream(f->o.cp, &it->out, p, take, 0, &bad) < 0)
+			if (ccm_cp_to_utf8_stream(&it->out, f->o.cp, p, take, 0, &bad) < 0)
 				return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 			if (bad)
 				report(f, CCM_WARNING, "bad-character", it->item.data_offset,

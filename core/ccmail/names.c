@@ -46,7 +46,7 @@ int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last
 	}
 }
 
-int ccm_name_display(const char *name, struct ccm_buf *out)
+int ccm_name_display(struct ccm_buf *out, const char *name)
 {
 	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT;
 	int rc = ccm_name_split(name, &first, &last);
@@ -90,7 +90,7 @@ static const char *fold_cp(unsigned cp)
 	return "";
 }
 
-int ccm_ascii_fold(const char *utf8, struct ccm_buf *out)
+int ccm_ascii_fold(struct ccm_buf *out, const char *utf8)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
 	const unsigned char *e = p + strlen(utf8);
@@ -123,10 +123,10 @@ static int clean_alias(const char *ascii, struct ccm_buf *out)
 	return 0;
 }
 
-int ccm_alias_clean(const char *text, const char *fallback, struct ccm_buf *out)
+int ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback)
 {
 	struct ccm_buf fold = CCM_BUF_INIT;
-	int rc = ccm_ascii_fold(text, &fold);
+	int rc = ccm_ascii_fold(&fold, text);
 
 	ccm_buf_reset(out);
 	if (rc == 0)
@@ -137,7 +137,7 @@ int ccm_alias_clean(const char *text, const char *fallback, struct ccm_buf *out)
 	return rc;
 }
 
-int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)
+int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
 {
 	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT, fold = CCM_BUF_INIT;
 	int rc = 0;
@@ -153,7 +153,7 @@ int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)
 		if (pn > 0 && pn <= 20 && !memchr(p, ' ', pn)) {
 			struct ccm_buf word = CCM_BUF_INIT;
 			ccm_buf_add(&word, p, pn);
-			rc = ccm_ascii_fold(word.ptr, &fold);
+			rc = ccm_ascii_fold(&fold, word.ptr);
 			if (rc == 0)
 				rc = clean_alias(fold.ptr, out);
 			ccm_buf_release(&word);
@@ -163,10 +163,10 @@ int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)
 		rc = ccm_name_split(name, &first, &last);
 		ccm_buf_reset(&fold);
 		if (rc == 0 && first.len) {
-			ccm_ascii_fold(first.ptr, &fold);
+			ccm_ascii_fold(&fold, first.ptr);
 			{
 				struct ccm_buf l = CCM_BUF_INIT;
-				ccm_ascii_fold(last.ptr, &l);
+				ccm_ascii_fold(&l, last.ptr);
 				for (size_t i = 0; i < l.len; i++)
 					if (isalnum((unsigned char)l.ptr[i])) {
 						ccm_buf_addch(&fold, l.ptr[i]);
@@ -175,7 +175,7 @@ int ccm_name_alias(const char *name, const char *comments, struct ccm_buf *out)
 				ccm_buf_release(&l);
 			}
 		} else if (rc == 0) {
-			ccm_ascii_fold(last.ptr, &fold);
+			ccm_ascii_fold(&fold, last.ptr);
 		}
 		if (rc == 0)
 			rc = clean_alias(fold.ptr, out);

@@ -70,7 +70,7 @@ static int survey_mailbox(struct ccm_bundle *b, const struct ccm_manifest_entry 
 	int rc;
 
 	st->has_mail = 1;
-	if (ccm_bundle_open_messages(b, e, &f, &oerr) < 0) {
+	if (ccm_bundle_open_messages(&f, b, e, &oerr) < 0) {
 		struct ccm_diag d = { CCM_ERROR, "mailbox-unreadable", 0, "po.txt",
 				      e->line, -1, e->name, 0, NULL };
 		ccm_reportf(b->rep, &d, "%s; the mailbox's mail cannot be read", oerr.msg);
@@ -136,7 +136,7 @@ int ccm_survey_run(struct ccm_survey *s, struct ccm_bundle *b,
 		if (pe) {
 			struct ccm_pab pab;
 			struct ccm_error perr;
-			if (ccm_bundle_read_pab(b, pe, &pab, &perr) == 0) {
+			if (ccm_bundle_read_pab(&pab, b, pe, &perr) == 0) {
 				st->pab_entries = (long)pab.n_entries;
 				st->pab_lists = (long)pab.n_lists;
 				ccm_pab_release(&pab);

@@ -12,8 +12,8 @@ static const struct { int special; const char *name; } well_known[] = {
 	{ CCM_FOLDER_OUTBOX, "Outbox" },
 };
 
-int ccm_out_folder_name(const struct ccm_folder *f, char delim,
-			const char *forbidden, struct ccm_buf *out)
+int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
+			char delim, const char *forbidden)
 {
 	int rc = 0;
 
@@ -88,7 +88,7 @@ static int name_taken(const struct ccm_out_names *names, const char *p, size_t n
 	return 0;
 }
 
-int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t from)
+int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t from)
 {
 	size_t base = out->len;
 	unsigned long h;
@@ -122,10 +122,10 @@ int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t
 	return 0;
 }
 
-int ccm_out_folder_name_unique(struct ccm_out_names *names, const struct ccm_folder *f,
-			       char delim, const char *forbidden, struct ccm_buf *out)
+int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
+			       const struct ccm_folder *f, char delim, const char *forbidden)
 {
-	int rc = ccm_out_folder_name(f, delim, forbidden, out);
+	int rc = ccm_out_folder_name(out, f, delim, forbidden);
 
 	if (rc < 0 || f->special)
 		return rc;
@@ -137,13 +137,13 @@ int ccm_out_folder_name_unique(struct ccm_out_names *names, const struct ccm_fol
 			struct ccm_buf w = CCM_BUF_INIT;
 
 			if (ccm_buf_adds(&w, well_known[i].name) < 0 ||
-			    ccm_out_names_claim(names, &w, 0) < 0) {
+			    ccm_out_names_claim(&w, names, 0) < 0) {
 				ccm_buf_release(&w);
 				return CCM_ENOMEM;
 			}
 			ccm_buf_release(&w);
 		}
 	if (!strcasecmp(out->ptr, "INBOX"))
-		return ccm_buf_adds(out, " (2)") < 0 ? CCM_ENOMEM : ccm_out_names_claim(names, out, 0);
-	return ccm_out_names_claim(names, out, 0);
+		return ccm_buf_adds(out, " (2)") < 0 ? CCM_ENOMEM : ccm_out_names_claim(out, names, 0);
+	return ccm_out_names_claim(out, names, 0);
 }

@@ -14,8 +14,8 @@
  * `forbidden` (may be NULL) become '_', so a name never makes a level of
  * its own or a path. Returns 0 or CCM_ENOMEM.
  */
-int ccm_out_folder_name(const struct ccm_folder *f, char delim,
-			const char *forbidden, struct ccm_buf *out);
+int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
+			char delim, const char *forbidden);
 
 /*
  * The names an export has given the folders of one mailbox, so that two
@@ -42,7 +42,7 @@ void ccm_out_names_release(struct ccm_out_names *names);
  * plain name, so an export that names folders in the same order names
  * them the same way every time.
  */
-int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t from);
+int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t from);
 
 /*
  * ccm_out_folder_name, made unique within a mailbox: the well-known
@@ -50,8 +50,8 @@ int ccm_out_names_claim(struct ccm_out_names *names, struct ccm_buf *out, size_t
  * like one of them ("Trash", "inbox") or like a folder named before gets
  * a number, as ccm_out_names_claim does.
  */
-int ccm_out_folder_name_unique(struct ccm_out_names *names, const struct ccm_folder *f,
-			       char delim, const char *forbidden, struct ccm_buf *out);
+int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
+			       const struct ccm_folder *f, char delim, const char *forbidden);
 
 /*
  * The longest name a file or folder of an export may have: file systems

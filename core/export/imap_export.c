@@ -245,13 +245,13 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	int rc, looked = 0;
 
 	w->n_on_server = 0;
-	if ((rc = ccm_store_messages(sh->s, f->id, &mc, &e)) < 0)
+	if ((rc = ccm_store_messages(&mc, sh->s, f->id, &e)) < 0)
 		return store_failed(sh, rc, &e);
 	while (!sh->fatal && (rc = ccm_store_next_message(mc, &m, &e)) > 0) {
 		char date[48], flags[16];
 		long long id = m.id;
 
-		if ((rc = ccm_store_ledger_find(sh->s, w->source, id, NULL, &e)) < 0)
+		if ((rc = ccm_store_ledger_find(NULL, sh->s, w->source, id, &e)) < 0)
 			break;
 		if (rc == 1) {
 			sh->st->already++;
@@ -349,7 +349,7 @@ static int list_folders(struct worker *w, struct folder_row **out, size_t *n)
 	int rc;
 
 	*n = 0;
-	if ((rc = ccm_store_folders(w->sh->s, w->job->mailbox, &fc, &e)) < 0)
+	if ((rc = ccm_store_folders(&fc, w->sh->s, w->job->mailbox, &e)) < 0)
 		return store_failed(w->sh, rc, &e);
 	while ((rc = ccm_store_next_folder(fc, &f, &e)) > 0) {
 		if (*n == cap) {
@@ -423,7 +423,7 @@ static int mailbox_once(struct worker *w, const char *password)
 			ccm_buf_adds(&w->name, o->public_prefix ? o->public_prefix : "Public");
 			ccm_buf_addch(&w->name, delim);
 		}
-		if (ccm_out_folder_name_unique(&w->names, f, delim, forbidden, &w->tmp) ||
+		if (ccm_out_folder_name_unique(&w->tmp, &w->names, f, delim, forbidden) ||
 		    ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len)) {
 			rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
 					  "out of memory" });
@@ -534,7 +534,7 @@ static int list_jobs(struct shared *sh, struct ccm_error *err)
 	size_t cap = 0;
 	int rc;
 
-	if ((rc = ccm_store_recipients(sh->s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+	if ((rc = ccm_store_recipients(&c, sh->s, CCM_RECIP_MAILBOX, err)) < 0)
 		return rc;
 	for (;;) {
 		if (sh->n_jobs == cap) {

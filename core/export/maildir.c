@@ -73,7 +73,7 @@ static int folder_name(struct ccm_out_names *names, const struct ccm_folder *f,
 		       struct ccm_buf *out)
 {
 	struct ccm_buf name = CCM_BUF_INIT;
-	int rc = ccm_out_folder_name_unique(names, f, '.', "/", &name);
+	int rc = ccm_out_folder_name_unique(&name, names, f, '.', "/");
 
 	ccm_buf_reset(out);
 	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
@@ -275,7 +275,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 
 	if ((rc = fresh_root = make_maildir(x, root)) < 0)
 		return rc;
-	if ((rc = ccm_store_folders(x->s, mailbox, &fc, x->err)) < 0)
+	if ((rc = ccm_store_folders(&fc, x->s, mailbox, x->err)) < 0)
 		return rc;
 	ccm_out_names_reset(&x->names);
 	while ((rc = ccm_store_next_folder(fc, &f, x->err)) > 0) {
@@ -293,7 +293,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		/* A folder made just now holds nothing: no need to look. */
 		x->have.n = 0;
 		if ((rc == 0 && (rc = scan_existing(md, &x->have, x->err)) < 0) ||
-		    (rc = ccm_store_messages(x->s, f.id, &mc, x->err)) < 0)
+		    (rc = ccm_store_messages(&mc, x->s, f.id, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
 			if ((rc = write_message(x, md, &m)) < 0)
@@ -393,7 +393,7 @@ static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
 	size_t cap = 0;
 	int rc;
 
-	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0)
 		return rc;
 	for (;;) {
 		struct job *nj;

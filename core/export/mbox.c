@@ -107,7 +107,7 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 			      ? '_' : c);
 	}
 	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
-	if (ccm_out_names_claim(names, out, top) < 0 ||
+	if (ccm_out_names_claim(out, names, top) < 0 ||
 	    ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX) < 0 ||
 	    ccm_buf_adds(out, ".mbox") < 0)
 		return CCM_ENOMEM;
@@ -128,7 +128,7 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(err, errno, "cannot create '%s'", tmp);
-	if ((rc = ccm_store_messages(s, fo->id, &mc, err)) == 0) {
+	if ((rc = ccm_store_messages(&mc, s, fo->id, err)) == 0) {
 		while ((rc = ccm_store_next_message(mc, &m, err)) > 0) {
 			time_t t = (time_t)(m.has_sent ? m.sent_utc : 0);
 			struct tm tm;
@@ -178,7 +178,7 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, const char *roo
 	struct ccm_out_names names = CCM_OUT_NAMES_INIT;
 	int rc;
 
-	if ((rc = ccm_store_folders(s, mailbox, &fc, err)) < 0)
+	if ((rc = ccm_store_folders(&fc, s, mailbox, err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_folder(fc, &f, err)) > 0) {
 		if (folder_file(root, &f, &names, &path) < 0) {
@@ -208,7 +208,7 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 	memset(st, 0, sizeof(*st));
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
-	if ((rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
 		struct ccm_buf alias = CCM_BUF_INIT;

@@ -62,7 +62,7 @@ static int fields_read(struct fields *f, struct ccm_store *s, long long id,
 	struct ccm_store_header h;
 	int st, bad = 0;
 
-	if ((st = ccm_store_message_rcpts(s, id, &c, r->err)) < 0)
+	if ((st = ccm_store_message_rcpts(&c, s, id, r->err)) < 0)
 		return st;
 	while (!bad && (st = ccm_store_next_rcpt(c, &rc, r->err)) == 1) {
 		struct ccm_store_rcpt *x;
@@ -79,7 +79,7 @@ static int fields_read(struct fields *f, struct ccm_store *s, long long id,
 	ccm_store_cursor_free(c);
 	if (st < 0 || bad)
 		return bad ? ccm_rout_oom(r) : st;
-	if ((st = ccm_store_message_headers(s, id, &c, r->err)) < 0)
+	if ((st = ccm_store_message_headers(&c, s, id, r->err)) < 0)
 		return st;
 	while (!bad && (st = ccm_store_next_header(c, &h, r->err)) == 1) {
 		struct ccm_store_header *x;
@@ -111,7 +111,7 @@ static int write_blob(struct ccm_rout *r, struct ccm_store *s, long long blob_id
 
 	if (blob_id <= 0)
 		return 0;
-	if ((rc = ccm_store_blob_open(s, blob_id, &bl, NULL, r->err)) < 0)
+	if ((rc = ccm_store_blob_open(&bl, s, blob_id, NULL, r->err)) < 0)
 		return rc;
 	rc = ccm_render_base64(r, blob_read, bl);
 	ccm_store_blob_close(bl);
@@ -149,7 +149,7 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 		goto out;
 
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
-	if ((rc = ccm_store_attachments(s, m->id, &ac, r->err)) < 0 ||
+	if ((rc = ccm_store_attachments(&ac, s, m->id, r->err)) < 0 ||
 	    (rc = more = ccm_store_next_attachment(ac, &a, r->err)) < 0)
 		goto out;
 	if ((more && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||

@@ -72,7 +72,7 @@ static int settings(struct ccm_rout *r, struct ccm_rfwd *f, struct fwd_state **o
 	*out = st;
 	st->rep.sink = discard;
 	st->o = f->o;
-	if ((rc = ccm_store_po_of_message(f->s, &t, f->msg, r->err)) < 0) {
+	if ((rc = ccm_store_po_of_message(&t, f->s, f->msg, r->err)) < 0) {
 		ccm_buf_release(&t);
 		return rc;
 	}
@@ -535,7 +535,7 @@ int ccm_render_forward_attachment(struct ccm_rout *r, struct ccm_rfwd *f,
 		return 0;
 	if ((rc = settings(r, f, &st)) < 0 || !st->usable)
 		return rc;
-	if ((rc = ccm_store_blob_open(f->s, a->blob_id, &bl, NULL, r->err)) < 0)
+	if ((rc = ccm_store_blob_open(&bl, f->s, a->blob_id, NULL, r->err)) < 0)
 		return rc;
 	/* The text goes to a temporary file once its start says it is a
 	 * message; anything else is left to be an ordinary attachment. */

@@ -102,7 +102,7 @@ static int write_range(struct ccm_rout *r, struct ccm_store *s, long long blob_i
 	struct range g = { NULL, skip, len, pre, pre_len };
 	int rc;
 
-	if ((rc = ccm_store_blob_open(s, blob_id, &g.bl, NULL, r->err)) < 0)
+	if ((rc = ccm_store_blob_open(&g.bl, s, blob_id, NULL, r->err)) < 0)
 		return rc;
 	rc = ccm_render_base64(r, range_read, &g);
 	ccm_store_blob_close(g.bl);
@@ -155,7 +155,7 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 
 	if (!a->kind || strcmp(a->kind, "macbinary") || a->size < 128 || a->blob_id <= 0)
 		return 0;
-	if ((rc = ccm_store_blob_open(s, a->blob_id, &g.bl, NULL, r->err)) < 0)
+	if ((rc = ccm_store_blob_open(&g.bl, s, a->blob_id, NULL, r->err)) < 0)
 		return rc;
 	while (got < sizeof(mb.h)) {
 		long long k = ccm_store_blob_read(g.bl, mb.h + got, sizeof(mb.h) - got, r->err);

@@ -59,7 +59,7 @@ static int zone_of(struct ccm_out_zones *z, struct ccm_store *s, long long mailb
 {
 	struct ccm_manifest m = { 0 };
 	struct ccm_buf line = CCM_BUF_INIT;
-	int rc = ccm_store_po_of_mailbox(s, &line, mailbox, err);
+	int rc = ccm_store_po_of_mailbox(&line, s, mailbox, err);
 
 	*out = NULL;
 	if (rc > 0 && ccm_manifest_settings_parse(&m, line.ptr, NULL) == 0 &&
@@ -97,7 +97,7 @@ int ccm_out_zones_open(struct ccm_out_zones **out, struct ccm_store *s,
 	if (forced)
 		return 0;
 	if ((rc = zone_of(z, s, 0, &z->public_tz, err)) < 0 ||
-	    (rc = ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, err)) < 0)
+	    (rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0)
 		goto fail;
 	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
 		if (z->n_boxes == cap) {

@@ -84,7 +84,7 @@ static int user_data(struct ds *x, const struct ccm_dir_entry *e, const char *po
 {
 	memset(r, 0, sizeof(*r));
 	ccm_buf_reset(&x->target);
-	if (ccm_dirsync_display(x->o->display_rule, e->name, &x->display) < 0 ||
+	if (ccm_dirsync_display(&x->display, x->o->display_rule, e->name) < 0 ||
 	    ccm_name_split(e->name, &x->first, &x->last) < 0 ||
 	    ccm_store_comments_split(e->comments, &x->office, &x->phone) < 0 ||
 	    ccm_buf_addf(&x->target, "CCMAIL:%s at %s", e->name, po) < 0)
@@ -110,7 +110,7 @@ static int create(struct ds *x, struct ccm_recipient *r, const char *base,
 {
 	int rc;
 
-	if ((rc = ccm_store_unique_alias(x->s, base, &x->alias, x->err)) < 0)
+	if ((rc = ccm_store_unique_alias(&x->alias, x->s, base, x->err)) < 0)
 		return rc;
 	r->alias = x->alias.ptr;
 	r->dirsync_po = x->po;
@@ -144,8 +144,8 @@ static int sync_user(struct ds *x, size_t i)
 	    (rc = user_data(x, e, po, &r)) < 0)
 		return rc;
 	if (id == 0) {
-		if ((rc = ccm_dirsync_alias(x->o->alias_rule, e->name, e->comments,
-					    &x->alias)) < 0)
+		if ((rc = ccm_dirsync_alias(&x->alias, x->o->alias_rule, e->name,
+					    e->comments)) < 0)
 			return oom(x);
 		{
 			char *base = ccm_strdup(x->alias.ptr);
@@ -169,7 +169,7 @@ static int sync_user(struct ds *x, size_t i)
 		       ccm_recip_kind_name(kind), ccm_recip_kind_name(kind));
 		return 0;
 	} else {
-		if ((rc = ccm_store_recipient_get(x->s, id, &old, x->err)) < 0)
+		if ((rc = ccm_store_recipient_get(&old, x->s, id, x->err)) < 0)
 			return rc;
 		/* The user's home post office (L, R) owns its recipient; a
 		 * post office that only lists it (l, r) updates it only when
@@ -204,7 +204,7 @@ static int sync_user(struct ds *x, size_t i)
 /* A list's alias: its name in ASCII letters and digits, lower case. */
 static int list_alias(const char *name, struct ccm_buf *out)
 {
-	return ccm_alias_clean(name, "list", out);
+	return ccm_alias_clean(out, name, "list");
 }
 
 static int sync_list(struct ds *x, size_t i)
@@ -369,14 +369,14 @@ static int resolve(struct ds *x, const char *m, long long *id)
 		rc = rc < 0 ? rc : 0;
 		break;
 	case CCM_ADDR_SMTP:
-		if (ccm_addr_format(&a, &fmt) < 0)
+		if (ccm_addr_format(&fmt, &a) < 0)
 			rc = oom(x);
 		else
 			rc = contact(x, "SMTP", a.name, a.name, a.po ? fmt.ptr : NULL, id);
 		break;
 	case CCM_ADDR_FOREIGN:
 		if (a.ftype && a.faddr) {
-			if (ccm_addr_format(&a, &fmt) < 0)
+			if (ccm_addr_format(&fmt, &a) < 0)
 				rc = oom(x);
 			else
 				rc = contact(x, a.ftype, a.faddr, a.name,
@@ -427,7 +427,7 @@ static int sync_members(struct ds *x, size_t i)
 		}
 	}
 	if (rc == 0)
-		rc = ccm_store_dl_members(x->s, dl, &c, x->err);
+		rc = ccm_store_dl_members(&c, x->s, dl, x->err);
 	while (rc == 0 && (rc = ccm_store_next_recipient(c, &r, x->err)) == 1) {
 		if (n_have == cap_have) {
 			size_t cap = cap_have ? cap_have * 2 : 16;
@@ -484,7 +484,7 @@ static int report_stale(struct ds *x)
 
 	if (x->n_seen)
 		qsort(x->seen, x->n_seen, sizeof(*x->seen), cmp_id);
-	if ((rc = ccm_store_recipients(x->s, 0, &c, x->err)) < 0)
+	if ((rc = ccm_store_recipients(&c, x->s, 0, x->err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_recipient(c, &r, x->err)) == 1) {
 		if ((r.kind != CCM_RECIP_CUSTOM && r.kind != CCM_RECIP_DL) ||

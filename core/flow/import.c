@@ -162,7 +162,7 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 		 * it is the same message as in any other run. */
 		struct ccm_buf line = CCM_BUF_INIT;
 
-		rc = ccm_buf_addch(&line, '!') < 0 || ccm_srcid_format(&x->id, &x->tmp) < 0 ||
+		rc = ccm_buf_addch(&line, '!') < 0 || ccm_srcid_format(&x->tmp, &x->id) < 0 ||
 		     ccm_buf_add(&line, x->tmp.ptr, x->tmp.len) < 0 ?
 		     ccm_error_set(x->err, CCM_ENOMEM, "out of memory") :
 		     put(x, line.ptr, line.len);
@@ -355,7 +355,7 @@ static int ask_policy(struct ictx *x, const char *addr, long long found,
 	if (!pol || !pol->custom_recipient)
 		return 0;
 	if (found) {
-		if ((rc = ccm_store_recipient_get(x->s, found, &r, x->err)) < 0)
+		if ((rc = ccm_store_recipient_get(&r, x->s, found, x->err)) < 0)
 			return rc;
 		rc = candidate_add(&c, &r);
 		ccm_recipient_release(&r);
@@ -363,7 +363,7 @@ static int ask_policy(struct ictx *x, const char *addr, long long found,
 			return ccm_error_set(x->err, rc, "out of memory");
 	}
 	name_of(addr, &x->tmp);
-	if ((rc = ccm_store_custom_candidates(x->s, x->tmp.ptr, &cur, x->err)) < 0)
+	if ((rc = ccm_store_custom_candidates(&cur, x->s, x->tmp.ptr, x->err)) < 0)
 		goto out;
 	while ((rc = ccm_store_next_recipient(cur, &r, x->err)) > 0)
 		if ((rc = candidate_add(&c, &r)) < 0) {
@@ -472,8 +472,8 @@ static int mailbox_for(struct ictx *x, const char *addr, const char *alias,
 		struct ccm_addr a = { 0 };
 		const char *rest;
 
-		if ((rc = ccm_store_unique_alias(x->s, alias && *alias ? alias : "user",
-						 &unique, x->err)) < 0)
+		if ((rc = ccm_store_unique_alias(&unique, x->s,
+						 alias && *alias ? alias : "user", x->err)) < 0)
 			return rc;
 		r.kind = CCM_RECIP_MAILBOX;
 		r.alias = unique.ptr;
@@ -532,7 +532,7 @@ static int left_out(struct ictx *x, const struct ccm_srcid *id)
 	int rc;
 
 	key_of(id, &k);
-	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+	if ((rc = ccm_store_source_find(&rec, x->s, &k, x->err)) < 0)
 		return rc;
 	if (rc == 1 && rec.message_id) {
 		x->st->kept++;
@@ -656,7 +656,7 @@ static int directory_data(struct ictx *x, const struct ccm_iff_row *row, long lo
 	struct ccm_recipient r;
 	int rc;
 
-	if ((rc = ccm_store_recipient_get(x->s, id, &r, x->err)) <= 0)
+	if ((rc = ccm_store_recipient_get(&r, x->s, id, x->err)) <= 0)
 		return rc;
 	if (r.converted_run || r.dirsync_po)
 		set = x->user_set;   /* it keeps its own data (Q194218) */
@@ -685,7 +685,7 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 	int n, rc;
 
 	multi_reset(x);
-	n = ccm_iff_row_multi(x->p, CCM_IFF_COL_PROXY_ADDRESSES, &x->multi);
+	n = ccm_iff_row_multi(&x->multi, x->p, CCM_IFF_COL_PROXY_ADDRESSES);
 	for (int i = 0; n > 0 && i < n && !id; i++) {
 		const char *a = x->multi.f[i].value;
 		if (!strncasecmp(a, "MIGRATE:", 8))
@@ -767,7 +767,7 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 		meta.name = s->name;
 		meta.position = s->position;
 		meta.size = (unsigned long long)s->length;
-		if ((rc = ccm_store_attach_begin(x->s, &meta, &a, x->err)) < 0)
+		if ((rc = ccm_store_attach_begin(&a, x->s, &meta, x->err)) < 0)
 			return rc;
 		while ((got = ccm_iff_chain_read(c, x->piece, PIECE, x->err)) > 0)
 			if ((rc = ccm_store_attach_write(a, x->piece, (size_t)got, x->err)) < 0)
@@ -816,8 +816,8 @@ static int place(struct ictx *x, const struct ccm_iff_section *sec,
 
 	if ((rc = row_folder(x, sec, row, mailbox, &folder)) < 0)
 		return rc;
-	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
-	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNREAD, 0, &unread);
+	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
+	ccm_iff_row_bool(&unread, x->p, CCM_IFF_COL_UNREAD, 0);
 	return ccm_store_message_place(x->s, msg, folder, x->subject.ptr, !unread, x->err);
 }
 
@@ -838,7 +838,7 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 
 	*out = 0;
 	if (ccm_iff_row_validate(x->p, x->tz) < 0 ||
-	    (rc = ccm_iff_row_chain(x->p, CCM_IFF_COL_BODY, &c, x->err)) == CCM_EMALFORMED) {
+	    (rc = ccm_iff_row_chain(&c, x->p, CCM_IFF_COL_BODY, x->err)) == CCM_EMALFORMED) {
 		x->st->rows_skipped++;
 		return recover(x, sec, row);
 	}
@@ -849,7 +849,7 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	for (int k = 0; k < 3; k++) {
 		size_t before = x->multi.n;
 		struct ccm_store_rcpt *v;
-		if (ccm_iff_row_multi(x->p, cols[k], &x->multi) < 0)
+		if (ccm_iff_row_multi(&x->multi, x->p, cols[k]) < 0)
 			continue;     /* reported; the message goes on without them */
 		v = realloc(rcpts, (x->multi.n ? x->multi.n : 1) * sizeof(*v));
 		if (!v) {
@@ -870,12 +870,12 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 		goto out;
 	}
 	split_display(sender_text, &sender);
-	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
+	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
 	/* The body: the chain's first section, held while the row is written. */
 	ccm_buf_reset(&x->body);
 	if (ccm_iff_chain_next(c, &body) == 1 && body->type == CCM_IFF_BODY) {
 		ssize_t got;
-		while ((got = ccm_iff_chain_read_utf8(c, &x->body, PIECE, x->err)) > 0)
+		while ((got = ccm_iff_chain_read_utf8(&x->body, c, PIECE, x->err)) > 0)
 			if (x->body.len > BODY_MAX)
 				break;
 		if (got < 0) {
@@ -896,20 +896,20 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	m.sender_name = sender.display;
 	m.sender_address = sender.address;
 	m.subject = x->subject.ptr;
-	if (ccm_iff_row_date(x->p, CCM_IFF_COL_SEND_DATE, x->tz, &sent) == 0) {
+	if (ccm_iff_row_date(&sent, x->p, CCM_IFF_COL_SEND_DATE, x->tz) == 0) {
 		m.has_sent = 1;
 		m.sent_utc = sent.utc;
 	}
-	if (ccm_iff_row_date(x->p, CCM_IFF_COL_RECEIVED_DATE, x->tz, &recvd) == 0) {
+	if (ccm_iff_row_date(&recvd, x->p, CCM_IFF_COL_RECEIVED_DATE, x->tz) == 0) {
 		m.has_received = 1;
 		m.received_utc = recvd.utc;
 	}
 	m.sent_text = ccm_iff_row_get(row, CCM_IFF_COL_SEND_DATE, NULL);
 	m.received_text = ccm_iff_row_get(row, CCM_IFF_COL_RECEIVED_DATE, NULL);
-	ccm_iff_row_priority(x->p, &m.priority);
-	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNREAD, 0, &b);
+	ccm_iff_row_priority(&m.priority, x->p);
+	ccm_iff_row_bool(&b, x->p, CCM_IFF_COL_UNREAD, 0);
 	m.read = !b;
-	ccm_iff_row_bool(x->p, CCM_IFF_COL_UNSENT, 0, &m.unsent);
+	ccm_iff_row_bool(&m.unsent, x->p, CCM_IFF_COL_UNSENT, 0);
 	m.body = x->body.ptr;
 	m.body_len = x->body.len;
 	m.rcpts = rcpts;
@@ -944,8 +944,8 @@ static int claim(struct ictx *x, const struct ccm_iff_section *sec,
 
 	if ((rc = row_folder(x, sec, row, mailbox, &folder)) < 0)
 		return rc;
-	ccm_iff_row_text(x->p, CCM_IFF_COL_SUBJECT, &x->subject, 1 << 20, x->err);
-	has_sent = ccm_iff_row_date(x->p, CCM_IFF_COL_SEND_DATE, x->tz, &sent) == 0;
+	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
+	has_sent = ccm_iff_row_date(&sent, x->p, CCM_IFF_COL_SEND_DATE, x->tz) == 0;
 	if ((rc = ccm_store_message_unclaimed(x->s, folder, x->subject.ptr, has_sent,
 					      has_sent ? sent.utc : 0, &id, x->err)) <= 0)
 		return rc;
@@ -967,7 +967,7 @@ static int identified_row(struct ictx *x, const struct ccm_iff_section *sec,
 	int rc;
 
 	key_of(&x->id, &k);
-	if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+	if ((rc = ccm_store_source_find(&rec, x->s, &k, x->err)) < 0)
 		return rc;
 	if (rc == 1 && rec.message_id && rec.run_id == ccm_store_run_id(x->s) &&
 	    strcmp(x->id.po, "*")) {
@@ -1033,7 +1033,7 @@ static int foreign_identity(struct ictx *x, const struct ccm_iff_section *sec,
 	long dup;
 	int rc;
 
-	if ((rc = ccm_iff_row_chain(x->p, CCM_IFF_COL_BODY, &c, x->err)) == CCM_EMALFORMED)
+	if ((rc = ccm_iff_row_chain(&c, x->p, CCM_IFF_COL_BODY, x->err)) == CCM_EMALFORMED)
 		return 0;
 	if (rc < 0)
 		return rc;
@@ -1142,7 +1142,7 @@ static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
 		x->st->rows_skipped++;
 		return recover(x, sec, row);
 	}
-	if ((rc = ccm_store_ledger_find(x->s, pab_source, pab_item(row), NULL, x->err)) != 0) {
+	if ((rc = ccm_store_ledger_find(NULL, x->s, pab_source, pab_item(row), x->err)) != 0) {
 		x->st->rows_already += rc > 0;
 		return rc < 0 ? rc : 0;
 	}
@@ -1161,7 +1161,7 @@ static int pab_row(struct ictx *x, const struct ccm_iff_section *sec,
 	}
 	it.fields = x->tmp.len ? x->tmp.ptr : NULL;
 	multi_reset(x);
-	n = ccm_iff_row_multi(x->p, CCM_IFF_COL_EMAIL_ADDRESS, &x->multi);
+	n = ccm_iff_row_multi(&x->multi, x->p, CCM_IFF_COL_EMAIL_ADDRESS);
 	if (n < 0) {
 		x->st->rows_skipped++;
 		return recover(x, sec, row);
@@ -1203,7 +1203,7 @@ static int pab_notice(struct ictx *x, long long pab_source, long long mailbox,
 
 	if (items == 0)
 		return 0;
-	if ((rc = ccm_store_ledger_find(x->s, pab_source, 0, NULL, x->err)) != 0)
+	if ((rc = ccm_store_ledger_find(NULL, x->s, pab_source, 0, x->err)) != 0)
 		return rc < 0 ? rc : 0;     /* made by an earlier run */
 	ccm_buf_addf(&text, "Your cc:Mail private address book was migrated with "
 		     "your mailbox: %lu entries and personal lists, kept in your "
@@ -1235,7 +1235,7 @@ static int record_zone(struct ictx *x, const char *zone)
 	struct ccm_buf have = CCM_BUF_INIT;
 	struct ccm_manifest own = { 0 };
 	const char *settings = ccm_iff_set_po_settings(x->set);
-	int rc = ccm_store_meta_get(x->s, "time_zone", &have, x->err);
+	int rc = ccm_store_meta_get(&have, x->s, "time_zone", x->err);
 
 	if (rc == 0)
 		rc = ccm_store_meta_set(x->s, "time_zone", zone, x->err);
@@ -1428,7 +1428,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	{
 		struct ccm_buf flag = CCM_BUF_INIT;
 
-		if ((rc = ccm_store_meta_get(s, "unclaimed_messages", &flag, err)) < 0) {
+		if ((rc = ccm_store_meta_get(&flag, s, "unclaimed_messages", err)) < 0) {
 			ccm_buf_release(&flag);
 			goto finish;
 		}

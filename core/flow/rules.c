@@ -120,28 +120,28 @@ static int expand(const char *rule, const char *name, struct ccm_buf *out)
 	return rc;
 }
 
-int ccm_dirsync_display(const char *rule, const char *name, struct ccm_buf *out)
+int ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name)
 {
 	int rc;
 
 	if (!rule)
-		return ccm_name_display(name, out);
+		return ccm_name_display(out, name);
 	if ((rc = expand(rule, name, out)) == 0 && out->len == 0)
 		rc = ccm_buf_set(out, name, strlen(name));
 	return rc;
 }
 
-int ccm_dirsync_alias(const char *rule, const char *name, const char *comments,
-		      struct ccm_buf *out)
+int ccm_dirsync_alias(struct ccm_buf *out, const char *rule, const char *name,
+		      const char *comments)
 {
 	struct ccm_buf raw = CCM_BUF_INIT;
 	int rc;
 
 	if (!rule)
-		return ccm_name_alias(name, comments, out);
+		return ccm_name_alias(out, name, comments);
 	rc = expand(rule, name, &raw);
 	if (rc == 0)
-		rc = ccm_alias_clean(raw.ptr, "user", out);
+		rc = ccm_alias_clean(out, raw.ptr, "user");
 	ccm_buf_release(&raw);
 	return rc;
 }

@@ -130,7 +130,7 @@ static void hex32(struct ccm_buf *k, const unsigned char h[32])
 {
 	char hex[65];
 
-	ccm_sha256_hex(h, hex);
+	ccm_sha256_hex(hex, h);
 	ccm_buf_addf(k, "\x1f%s", hex);
 }
 
@@ -185,7 +185,7 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 		/* Where extract put it, as the store keeps it: "Projects\\" is
 		 * the folder Projects. */
 		if (ccm_placing_folder(&x->folder, board, m->folder, &r8) < 0 ||
-		    ccm_store_folder_path(x->folder.ptr, !board, &x->norm) < 0) {
+		    ccm_store_folder_path(&x->norm, x->folder.ptr, !board) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
@@ -219,13 +219,13 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 			}
 			ccm_fp_item_end(&x->fp);
 			if (it->kind != CCM_ITEM_TEXT) {
-				ccm_sha256_final(&h, d);
+				ccm_sha256_final(d, &h);
 				hex32(&x->content, d);
 			}
 		}
 		if (rc < 0)
 			break;
-		ccm_fp_final(&x->fp, fp);
+		ccm_fp_final(fp, &x->fp);
 		if ((dup = ccm_fp_seen_add(&x->seen, fp)) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
@@ -234,7 +234,7 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 		x->st->source_messages++;
 		snprintf(where, sizeof(where), "%s message %ld%s", e->path, m->number,
 			 r8 ? " (an R8 settings folder)" : "");
-		if ((rc = ccm_store_source_find(x->s, &k, &rec, x->err)) < 0)
+		if ((rc = ccm_store_source_find(&rec, x->s, &k, x->err)) < 0)
 			break;
 		if (rc == 1 && rec.message_id) {
 			rc = plist_add(held, rec.message_id, x->head.ptr, x->content.ptr, where);
@@ -266,7 +266,7 @@ static int hash_blob(struct vctx *x, long long blob_id, unsigned char d[32])
 	long long got;
 	int rc;
 
-	if ((rc = ccm_store_blob_open(x->s, blob_id, &bl, &size, x->err)) < 0)
+	if ((rc = ccm_store_blob_open(&bl, x->s, blob_id, &size, x->err)) < 0)
 		return rc;
 	ccm_sha256_init(&h);
 	while ((got = ccm_store_blob_read(bl, x->piece, sizeof(x->piece), x->err)) > 0)
@@ -274,7 +274,7 @@ static int hash_blob(struct vctx *x, long long blob_id, unsigned char d[32])
 	ccm_store_blob_close(bl);
 	if (got < 0)
 		return (int)got;
-	ccm_sha256_final(&h, d);
+	ccm_sha256_final(d, &h);
 	return 0;
 }
 
@@ -285,7 +285,7 @@ static int generated(struct vctx *x, long long msg)
 	struct ccm_store_header h;
 	int rc, found = 0;
 
-	if ((rc = ccm_store_message_headers(x->s, msg, &c, x->err)) < 0)
+	if ((rc = ccm_store_message_headers(&c, x->s, msg, x->err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_header(c, &h, x->err)) > 0)
 		found |= !strcasecmp(h.name, "X-ccmig-generated");
@@ -303,7 +303,7 @@ static int message_print(struct vctx *x, const struct ccm_store_message *m,
 	size_t n = 0;
 	int rc;
 
-	if ((rc = ccm_store_message_rcpts(x->s, m->id, &c, x->err)) < 0)
+	if ((rc = ccm_store_message_rcpts(&c, x->s, m->id, x->err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_rcpt(c, &r, x->err)) > 0)
 		n++;
@@ -312,7 +312,7 @@ static int message_print(struct vctx *x, const struct ccm_store_message *m,
 		return rc;
 	head_of(&x->head, folder, m->subject, m->read, m->unsent);
 	content_of(&x->content, m->has_sent, m->sent_utc, n);
-	if ((rc = ccm_store_attachments(x->s, m->id, &c, x->err)) < 0)
+	if ((rc = ccm_store_attachments(&c, x->s, m->id, x->err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_attachment(c, &a, x->err)) > 0) {
 		/* The bytes the store holds, not the hash it noted down:
@@ -337,7 +337,7 @@ static int placed_elsewhere(struct vctx *x, long long id)
 	struct ccm_store_message m;
 	int rc;
 
-	if ((rc = ccm_store_message_get(x->s, id, &c, x->err)) < 0)
+	if ((rc = ccm_store_message_get(&c, x->s, id, x->err)) < 0)
 		return rc;
 	if ((rc = ccm_store_next_message(c, &m, x->err)) == 1)
 		rc = message_print(x, &m, "");
@@ -354,14 +354,14 @@ static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
 	struct ccm_folder folder;
 	int rc;
 
-	if ((rc = ccm_store_folders(x->s, mailbox, &fc, x->err)) < 0)
+	if ((rc = ccm_store_folders(&fc, x->s, mailbox, x->err)) < 0)
 		return rc;
 	while ((rc = ccm_store_next_folder(fc, &folder, x->err)) > 0) {
 		struct ccm_store_message m;
 
 		if (prefix && strcmp(folder.path, prefix) != 0)
 			continue;
-		if ((rc = ccm_store_messages(x->s, folder.id, &mc, x->err)) < 0)
+		if ((rc = ccm_store_messages(&mc, x->s, folder.id, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0) {
 			char where[600];
@@ -514,7 +514,7 @@ static int count_messages(struct vctx *x, const struct ccm_manifest_entry *e,
 	int rc;
 
 	*n = 0;
-	if (!e || !e->path || ccm_bundle_open_messages(x->b, e, &f, &oerr) < 0)
+	if (!e || !e->path || ccm_bundle_open_messages(&f, x->b, e, &oerr) < 0)
 		return 0;
 	while ((rc = ccm_msgfile_next(f, &m, x->err)) > 0)
 		(*n)++;
@@ -607,7 +607,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 			rc = no_mailbox(&x, e, rc == 1);
 			continue;
 		}
-		if ((rc = ccm_store_recipient_get(s, id, &r, err)) < 0)
+		if ((rc = ccm_store_recipient_get(&r, s, id, err)) < 0)
 			break;
 		rc = owner(&x, ccm_bundle_mailbox(b, e->name), NULL, id, NULL, r.alias);
 		ccm_recipient_release(&r);

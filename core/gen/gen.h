@@ -339,8 +339,8 @@ void ccm_gen_free(struct ccm_gen *g);
  * points to are owned by *out; free with ccm_gen_msg_free(). Returns 0 or
  * CCM_ENOMEM. Calling it twice gives equal messages.
  */
-int ccm_gen_message(struct ccm_gen *g, size_t box, long number,
-		    struct ccm_gen_msg **out);
+int ccm_gen_message(struct ccm_gen_msg **out, struct ccm_gen *g, size_t box,
+		    long number);
 void ccm_gen_msg_free(struct ccm_gen_msg *m);
 
 /*
@@ -385,8 +385,8 @@ int ccm_gen_write(struct ccm_gen *g, const char *dir, int overwrite,
  * Writes one message exactly as ccm_gen_write() does into buffer `out`
  * (code page bytes; counts when the options say so). For tests.
  */
-int ccm_gen_render(struct ccm_gen *g, const struct ccm_gen_msg *m,
-		   struct ccm_buf *out);
+int ccm_gen_render(struct ccm_buf *out, struct ccm_gen *g,
+		   const struct ccm_gen_msg *m);
 
 /*
  * For tests: a message made by hand. ccm_gen_msg_blank() gives a zeroed
@@ -396,8 +396,8 @@ int ccm_gen_render(struct ccm_gen *g, const struct ccm_gen_msg *m,
  * ccm_gen_item_literal() (copied), then render it. Free with
  * ccm_gen_msg_free(); nested messages stay the caller's.
  */
-int ccm_gen_msg_blank(struct ccm_gen *g, size_t n_items,
-		      struct ccm_gen_msg **out);
+int ccm_gen_msg_blank(struct ccm_gen_msg **out, struct ccm_gen *g,
+		      size_t n_items);
 int ccm_gen_item_literal(struct ccm_gen_msg *m, size_t i, const void *data,
 			 size_t n);
 

@@ -80,9 +80,9 @@ static void time_part(char *out, size_t n, int h, int mi, int s, int style)
 	}
 }
 
-const char *ccm_gen_date(struct ccm_gen *g, struct ccm_gen_arena *a,
-			 struct ccm_gen_rng *r, int impossible,
-			 struct ccm_date *out)
+const char *ccm_gen_date(struct ccm_date *out, struct ccm_gen *g,
+			 struct ccm_gen_arena *a, struct ccm_gen_rng *r,
+			 int impossible)
 {
 	unsigned k = (unsigned)ccm_gen_rng_below(r, 100);
 	unsigned style = (unsigned)ccm_gen_rng_below(r, 6);
@@ -134,8 +134,8 @@ const char *ccm_gen_date(struct ccm_gen *g, struct ccm_gen_arena *a,
 	return ccm_gen_printf(a, "%s %s", dp, tp);
 }
 
-const char *ccm_gen_title_date(struct ccm_gen *g, struct ccm_gen_arena *a,
-			       struct ccm_gen_rng *r, struct ccm_date *out)
+const char *ccm_gen_title_date(struct ccm_date *out, struct ccm_gen *g,
+			       struct ccm_gen_arena *a, struct ccm_gen_rng *r)
 {
 	unsigned style = (unsigned)ccm_gen_rng_below(r, 4);
 	long long day0 = ccm_days_from_civil(1997, 1, 1);

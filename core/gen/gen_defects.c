@@ -416,7 +416,7 @@ void ccm_gen_apply_defects(struct ccm_gen_mctx *c, struct ccm_gen_msg *m,
 			count_defect(c, m, d, v);
 			break;
 		case CCM_GEN_D_IMPOSSIBLE_DATE:
-			m->date_text = ccm_gen_date(c->g, c->a, &c->r, 1, &m->date);
+			m->date_text = ccm_gen_date(&m->date, c->g, c->a, &c->r, 1);
 			m->date_state = CCM_DATE_OK;
 			break;
 		case CCM_GEN_D_NO_DATE:

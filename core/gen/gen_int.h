@@ -170,7 +170,7 @@ const char *ccm_gen_person(struct ccm_gen_arena *a, struct ccm_gen_rng *r,
 /* 1 when a name is safe as a directory name of generated data. */
 int ccm_gen_name_ok(const char *s);
 /* Case folding for names as cc:Mail compares them (ASCII, Latin-1). */
-void ccm_gen_fold(const char *s, char *out, size_t outsz);
+void ccm_gen_fold(char *out, size_t outsz, const char *s);
 
 /* A subject; NULL never. */
 const char *ccm_gen_subject(struct ccm_gen_arena *a, struct ccm_gen_rng *r,
@@ -203,12 +203,12 @@ const char *ccm_gen_alias(struct ccm_gen_arena *a, const char *name,
  * A message date: text as written in the order and the expected parse.
  * `impossible` makes a day past the month's end.
  */
-const char *ccm_gen_date(struct ccm_gen *g, struct ccm_gen_arena *a,
-			 struct ccm_gen_rng *r, int impossible,
-			 struct ccm_date *out);
+const char *ccm_gen_date(struct ccm_date *out, struct ccm_gen *g,
+			 struct ccm_gen_arena *a, struct ccm_gen_rng *r,
+			 int impossible);
 /* A File item title date: "5/6/97 3:10PM", "9-11-1998", expected parse. */
-const char *ccm_gen_title_date(struct ccm_gen *g, struct ccm_gen_arena *a,
-			       struct ccm_gen_rng *r, struct ccm_date *out);
+const char *ccm_gen_title_date(struct ccm_date *out, struct ccm_gen *g,
+			       struct ccm_gen_arena *a, struct ccm_gen_rng *r);
 
 /* ---- messages (gen_msg.c, gen_defects.c) -------------------------------- */
 
@@ -310,7 +310,7 @@ struct ccm_gen_sink {
 	struct ccm_error *err;
 };
 int ccm_gen_sink_put(struct ccm_gen_sink *s, const void *p, size_t n);
-int ccm_gen_sink_mem(struct ccm_gen_sink *s, struct ccm_buf *out);
+int ccm_gen_sink_mem(struct ccm_buf *out, struct ccm_gen_sink *s);
 
 /* Computes the counts and the written pieces of m and its nested ones. */
 int ccm_gen_layout(struct ccm_gen *g, const struct ccm_gen_msg *m);
@@ -318,7 +318,7 @@ int ccm_gen_layout(struct ccm_gen *g, const struct ccm_gen_msg *m);
 int ccm_gen_emit(struct ccm_gen *g, const struct ccm_gen_msg *m,
 		 struct ccm_gen_sink *s);
 /* Appends UTF-8 text converted to the bundle's code page. */
-int ccm_gen_to_cp(struct ccm_gen *g, struct ccm_buf *out, const char *s,
+int ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
 		  size_t n);
 
 #endif

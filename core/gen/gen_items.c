@@ -161,7 +161,7 @@ struct ccm_gen_item *ccm_gen_add_file(struct ccm_gen_mctx *c,
 					&fl, type, creator);
 	if (!title) {
 		if (ccm_gen_rng_chance(&c->r, 0.6)) {
-			const char *d = ccm_gen_title_date(g, c->a, &c->r, &fd);
+			const char *d = ccm_gen_title_date(&fd, g, c->a, &c->r);
 
 			title = ccm_gen_printf(c->a, "%s %s", name, d);
 			dated = 1;

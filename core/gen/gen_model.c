@@ -42,7 +42,7 @@ static int nameset_add(struct nameset *ns, const char *name)
 	char f[512];
 	size_t i;
 
-	ccm_gen_fold(name, f, sizeof(f));
+	ccm_gen_fold(f, sizeof(f), name);
 	if (ns->len * 2 >= ns->cap) {
 		struct nameset n2 = { NULL, ns->cap ? ns->cap * 2 : 256, 0 };
 

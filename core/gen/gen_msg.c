@@ -94,7 +94,7 @@ static void set_counts(struct ccm_gen_mctx *c, struct ccm_gen_msg *m)
 
 static void add_date(struct ccm_gen_mctx *c, struct ccm_gen_msg *m)
 {
-	m->date_text = ccm_gen_date(c->g, c->a, &c->r, 0, &m->date);
+	m->date_text = ccm_gen_date(&m->date, c->g, c->a, &c->r, 0);
 	m->date_state = CCM_DATE_OK;
 }
 
@@ -146,7 +146,7 @@ static void settings_message(struct ccm_gen_mctx *c, struct ccm_gen_msg *m,
 static void big_message(struct ccm_gen_mctx *c, struct ccm_gen_msg *m)
 {
 	struct ccm_date fd;
-	const char *d = ccm_gen_title_date(c->g, c->a, &c->r, &fd);
+	const char *d = ccm_gen_title_date(&fd, c->g, c->a, &c->r);
 	struct ccm_gen_item *it;
 
 	ccm_gen_fill_addr(c, &m->from_addr, CCM_GEN_F_REMOTE_PO);
@@ -311,8 +311,8 @@ static void message_items_last(struct ccm_gen_msg *m)
 		}
 }
 
-int ccm_gen_message(struct ccm_gen *g, size_t box, long number,
-		    struct ccm_gen_msg **out)
+int ccm_gen_message(struct ccm_gen_msg **out, struct ccm_gen *g, size_t box,
+		    long number)
 {
 	struct ccm_gen_msg_priv *top = calloc(1, sizeof(*top));
 	const struct ccm_gen_box *x = &g->boxes[box];
@@ -438,7 +438,7 @@ int ccm_gen_messages(struct ccm_gen *g, size_t box,
 {
 	for (long i = 1; i <= g->boxes[box].n_messages; i++) {
 		struct ccm_gen_msg *m;
-		int rc = ccm_gen_message(g, box, i, &m);
+		int rc = ccm_gen_message(&m, g, box, i);
 
 		if (rc < 0)
 			return rc;
@@ -450,8 +450,8 @@ int ccm_gen_messages(struct ccm_gen *g, size_t box,
 	return 0;
 }
 
-int ccm_gen_msg_blank(struct ccm_gen *g, size_t n_items,
-		      struct ccm_gen_msg **out)
+int ccm_gen_msg_blank(struct ccm_gen_msg **out, struct ccm_gen *g,
+		      size_t n_items)
 {
 	struct ccm_gen_msg_priv *top = calloc(1, sizeof(*top));
 	struct ccm_gen_msg *m;

@@ -100,7 +100,7 @@ int ccm_gen_name_ok(const char *s)
 	return 1;
 }
 
-void ccm_gen_fold(const char *s, char *out, size_t outsz)
+void ccm_gen_fold(char *out, size_t outsz, const char *s)
 {
 	size_t o = 0;
 	const unsigned char *p = (const unsigned char *)s;

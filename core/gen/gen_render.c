@@ -25,7 +25,7 @@ static int mem_write(struct ccm_gen_sink *s, const void *p, size_t n)
 	return ccm_buf_add(s->mem, p, n);
 }
 
-int ccm_gen_sink_mem(struct ccm_gen_sink *s, struct ccm_buf *out)
+int ccm_gen_sink_mem(struct ccm_buf *out, struct ccm_gen_sink *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->write = mem_write;
@@ -34,11 +34,11 @@ int ccm_gen_sink_mem(struct ccm_gen_sink *s, struct ccm_buf *out)
 	return 0;
 }
 
-int ccm_gen_to_cp(struct ccm_gen *g, struct ccm_buf *out, const char *s,
+int ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
 		  size_t n)
 {
 	size_t replaced = 0;
-	int rc = ccm_cp_from_utf8(g->priv->cp, out, s, n, &replaced);
+	int rc = ccm_cp_from_utf8(out, g->priv->cp, s, n, &replaced);
 
 	g->priv->replaced += replaced;
 	return rc;
@@ -162,14 +162,14 @@ static int layout_item(struct ccm_gen *g, struct ccm_gen_arena *a,
 
 	ccm_buf_addf(&u, "%s:%s%s\r\n", it->keyword, it->title[0] ? " " : "",
 		     it->title);
-	rc = ccm_gen_to_cp(g, &b, u.ptr, u.len);
+	rc = ccm_gen_to_cp(&b, g, u.ptr, u.len);
 	p->line = ccm_gen_memdup(a, b.ptr, b.len);
 	p->line_len = b.len;
 	ccm_buf_reset(&b);
 	switch (it->kind) {
 	case CCM_ITEM_TEXT:
 		if (!rc)
-			rc = ccm_gen_to_cp(g, &b, it->text, it->text_len);
+			rc = ccm_gen_to_cp(&b, g, it->text, it->text_len);
 		p->enc = ccm_gen_memdup(a, b.ptr, b.len);
 		p->enc_len = b.len;
 		p->data_size = b.len;
@@ -202,7 +202,7 @@ int ccm_gen_layout(struct ccm_gen *g, const struct ccm_gen_msg *cm)
 		return 0;
 	rc = header_text(cm, &u);
 	if (!rc)
-		rc = ccm_gen_to_cp(g, &b, u.ptr, u.len);
+		rc = ccm_gen_to_cp(&b, g, u.ptr, u.len);
 	p->hdr = ccm_gen_memdup(a, b.ptr, b.len);
 	p->hdr_len = b.len;
 	ccm_buf_release(&u);
@@ -377,12 +377,12 @@ int ccm_gen_emit(struct ccm_gen *g, const struct ccm_gen_msg *m,
 	return rc;
 }
 
-int ccm_gen_render(struct ccm_gen *g, const struct ccm_gen_msg *m,
-		   struct ccm_buf *out)
+int ccm_gen_render(struct ccm_buf *out, struct ccm_gen *g,
+		   const struct ccm_gen_msg *m)
 {
 	struct ccm_gen_sink s;
 
-	ccm_gen_sink_mem(&s, out);
+	ccm_gen_sink_mem(out, &s);
 	return ccm_gen_emit(g, m, &s);
 }
 
@@ -396,7 +396,7 @@ long long ccm_gen_item_read(struct ccm_gen *g, const struct ccm_gen_item *it,
 	if (it->kind != CCM_ITEM_MESSAGE)
 		return (long long)ccm_gen_data_read(it, offset, buf, n);
 	/* Nested messages are small: render the block and cut the window. */
-	rc = ccm_gen_render(g, it->message, &b);
+	rc = ccm_gen_render(&b, g, it->message);
 	if (rc < 0) {
 		ccm_buf_release(&b);
 		return rc;

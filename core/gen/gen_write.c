@@ -113,7 +113,7 @@ static int write_text(struct wctx *w, const char *rel, const struct ccm_buf *tex
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 	struct ccm_gen_sink s;
-	int rc = ccm_gen_to_cp(w->g, &b, text->ptr, text->len);
+	int rc = ccm_gen_to_cp(&b, w->g, text->ptr, text->len);
 
 	if (!rc)
 		rc = sink_open(&s, full(w, rel), w->err);
@@ -273,7 +273,7 @@ static int write_box(struct wctx *w, size_t bi)
 	for (long i = 1; !rc && i <= x->n_messages; i++) {
 		struct ccm_gen_msg *m;
 
-		rc = ccm_gen_message(g, bi, i, &m);
+		rc = ccm_gen_message(&m, g, bi, i);
 		if (rc) {
 			rc = ccm_error_set(w->err, rc, "out of memory");
 			break;

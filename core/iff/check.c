@@ -70,17 +70,17 @@ static int check_row(struct ccm_iff_pri *p, const struct ccm_iff_row *r,
 		if (c == CCM_IFF_COL_COUNT)
 			continue;
 		if (c == CCM_IFF_COL_BODY && k == CCM_IFF_MAILMESSAGE) {
-			rc = ccm_iff_row_chain(p, CCM_IFF_COL_BODY, &ch, err);
+			rc = ccm_iff_row_chain(&ch, p, CCM_IFF_COL_BODY, err);
 			if (rc == 0) {
 				rc = walk_chain(ch, x, err);
 				ccm_iff_chain_free(ch);
 			}
 		} else if (is_list_col(k, (enum ccm_iff_col)c, r)) {
 			list.n = 0;
-			rc = ccm_iff_row_multi(p, (enum ccm_iff_col)c, &list);
+			rc = ccm_iff_row_multi(&list, p, (enum ccm_iff_col)c);
 			st->values++;
 		} else {
-			rc = ccm_iff_row_text(p, (enum ccm_iff_col)c, &text, 1024 * 1024, err);
+			rc = ccm_iff_row_text(&text, p, (enum ccm_iff_col)c, 1024 * 1024, err);
 			st->values++;
 		}
 		if (rc == CCM_EMALFORMED) {

@@ -84,12 +84,12 @@ static void note(struct xctx *x, enum ccm_severity sev, const char *kind,
 	va_end(ap);
 }
 
-int ccm_extract_safe_name(const char *po, struct ccm_buf *out)
+int ccm_extract_safe_name(struct ccm_buf *out, const char *po)
 {
 	struct ccm_buf fold = CCM_BUF_INIT;
 
 	ccm_buf_reset(out);
-	if (ccm_ascii_fold(po, &fold) < 0)
+	if (ccm_ascii_fold(&fold, po) < 0)
 		return CCM_ENOMEM;
 	for (size_t i = 0; i < fold.len && out->len < 40; i++) {
 		char c = fold.ptr[i];
@@ -150,7 +150,7 @@ static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 	if (a->kind == CCM_ADDR_USER && a->resolved && a->name && *a->name &&
 	    (e = ccm_directory_find(&x->b->dir, a->name, strlen(a->name))) &&
 	    ccm_dir_entry_is_local_user(e))
-		return ccm_name_display(e->name, out);
+		return ccm_name_display(out, e->name);
 	switch (a->kind) {
 	case CCM_ADDR_SMTP:
 		return ccm_buf_addf(out, "%s [SMTP:%s]", a->name, a->name);
@@ -226,7 +226,7 @@ static int body_text(struct xctx *x, const char *p, size_t n, int final)
 		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	take = final ? x->carry.len : whole_utf8(x->carry.ptr, x->carry.len);
 	ccm_buf_reset(&x->enc);
-	if (ccm_iff_writer_encode(x->w, &x->enc, x->carry.ptr, take) < 0)
+	if (ccm_iff_writer_encode(&x->enc, x->w, x->carry.ptr, take) < 0)
 		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	memmove(x->carry.ptr, x->carry.ptr + take, x->carry.len - take);
 	ccm_buf_truncate(&x->carry, x->carry.len - take);
@@ -415,7 +415,7 @@ static int identify(struct xctx *x, const struct ccm_message *m)
  * knows the message or user by it in every later run. */
 static int write_srcid(struct xctx *x, const struct ccm_srcid *id)
 {
-	if (ccm_srcid_format(id, &x->line) < 0)
+	if (ccm_srcid_format(&x->line, id) < 0)
 		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	return ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
 }
@@ -432,7 +432,7 @@ static int write_id(struct xctx *x, enum ccm_srcid_kind kind, const char *why)
 static int left_out(struct xctx *x, struct ccm_msgfile *f,
 		    const struct ccm_message *m, const char *why)
 {
-	int rc = ccm_fp_message(&x->fp, f, m, x->piece, PIECE, x->id.fp, x->err);
+	int rc = ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE, x->err);
 
 	x->id.held = 0;
 	if (rc == 0)
@@ -462,7 +462,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		 * message the store holds is a row alone. */
 		const struct ccm_message *again;
 
-		if ((rc = ccm_fp_message(&x->fp, f, m, x->piece, PIECE, x->id.fp,
+		if ((rc = ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE,
 					 x->err)) < 0 ||
 		    (rc = identify(x, m)) < 0 ||
 		    (rc = x->o->store->holds(x->o->store->ctx, &x->id, x->err)) < 0)
@@ -476,7 +476,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 			    (rc = write_chain(x, f, &body_off)) < 0))
 		return rc;
 	if (!x->owner_held) {
-		ccm_fp_final(&x->fp, x->id.fp);
+		ccm_fp_final(x->id.fp, &x->fp);
 		if ((rc = identify(x, m)) < 0)
 			return rc;
 	}
@@ -490,7 +490,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && x->by_owner) {
 		/* Message Log copies were sent by the mailbox's owner. */
-		if ((rc = ccm_name_display(x->owner, &sender)) < 0)
+		if ((rc = ccm_name_display(&sender, x->owner)) < 0)
 			rc = ccm_error_set(x->err, rc, "out of memory");
 	}
 	if (rc < 0) {
@@ -498,7 +498,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		return rc;
 	}
 	if (m->date_state == CCM_DATE_OK)
-		ccm_date_stamp14(m->date.utc, m->date.utc_offset, stamp);
+		ccm_date_stamp14(stamp, m->date.utc, m->date.utc_offset);
 	unsent = (m->status & CCM_STATUS_DRAFT) || x->by_owner == 2;
 	ccm_iff_writer_row_begin(x->w);
 	if ((rc = ccm_iff_writer_field(x->w, folder, x->err)) == 0 &&
@@ -684,8 +684,8 @@ static int unique_alias(struct xctx *x, const struct ccm_dir_entry *e,
 	char **v;
 	size_t base;
 
-	if ((wanted ? ccm_alias_clean(wanted, "user", out) :
-	     ccm_name_alias(e->name, e->comments, out)) < 0)
+	if ((wanted ? ccm_alias_clean(out, wanted, "user") :
+	     ccm_name_alias(out, e->name, e->comments)) < 0)
 		return CCM_ENOMEM;
 	base = out->len;
 	for (int n = 2; alias_taken(x, out->ptr); n++) {
@@ -818,7 +818,7 @@ static int write_directory(struct xctx *x)
 				break;
 		}
 		if (unique_alias(x, e, d->alias, &alias) < 0 ||
-		    ccm_name_display(e->name, &display) < 0 ||
+		    ccm_name_display(&display, e->name) < 0 ||
 		    ccm_name_split(e->name, &first, &last) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
@@ -912,7 +912,7 @@ static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
 	struct ccm_error perr;
 	int rc;
 
-	if (ccm_bundle_read_pab(x->b, pe, &pab, &perr) < 0) {
+	if (ccm_bundle_read_pab(&pab, x->b, pe, &perr) < 0) {
 		struct ccm_diag d = { CCM_ERROR, "pab-unreadable", 0, "po.txt", pe->line,
 				      -1, e->name, 0, NULL };
 
@@ -1086,7 +1086,7 @@ static int po_comment(struct xctx *x)
 	int rc;
 
 	if (ccm_buf_adds(&t, CCM_IFF_PO_COMMENT) ||
-	    ccm_manifest_settings_format(&x->b->manifest, &t))
+	    ccm_manifest_settings_format(&t, &x->b->manifest))
 		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	else
 		rc = ccm_iff_writer_pkl_comment(x->w, t.ptr, x->err);
@@ -1115,7 +1115,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_buf_init(&x.line);
 	ccm_fp_init(&x.fp);
 	ccm_srcid_init(&x.id);
-	ccm_extract_safe_name(b->manifest.post_office, &pkl);
+	ccm_extract_safe_name(&pkl, b->manifest.post_office);
 	ccm_buf_adds(&pkl, ".pkl");
 	snprintf(st->pkl, sizeof(st->pkl), "%s", pkl.ptr);
 	/* By default the Windows code page of the post office's script: a

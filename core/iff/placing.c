@@ -7,7 +7,7 @@
 int ccm_placing_open(struct ccm_msgfile **out, struct ccm_bundle *b,
 		     const struct ccm_manifest_entry *e, struct ccm_error *err)
 {
-	int rc = ccm_bundle_open_messages(b, e, out, err);
+	int rc = ccm_bundle_open_messages(out, b, e, err);
 
 	if (rc == 0)
 		ccm_msgfile_set_keep_macbinary(*out, 1);

@@ -373,7 +373,7 @@ static int to_utf8(struct ccm_iff_pri *p, struct ccm_buf *b, const char *s,
 		   size_t n, size_t *bad)
 {
 	ccm_buf_reset(b);
-	return ccm_cp_to_utf8(p->s->cp, b, s, n, bad);
+	return ccm_cp_to_utf8(b, p->s->cp, s, n, bad);
 }
 
 static void free_names(struct ccm_iff_section *sec)
@@ -930,7 +930,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 		const struct ccm_csv_field *f = &p->csv.f[i];
 		size_t start = p->utf8.len;
 
-		if (ccm_cp_to_utf8(p->s->cp, &p->utf8, f->value, f->len, &bad) < 0)
+		if (ccm_cp_to_utf8(&p->utf8, p->s->cp, f->value, f->len, &bad) < 0)
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		if (dir) {
 			/* Escapes are applied to the UTF-8 text, where a double-byte

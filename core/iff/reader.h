@@ -270,11 +270,11 @@ int ccm_iff_row_is_pointer(const struct ccm_iff_row *r, enum ccm_iff_col c);
  * that date. Booleans are TRUE/FALSE in any case. Priority is -1, 0, 1
  * (default 0).
  */
-int ccm_iff_row_date(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		     const struct ccm_tz *tz, struct ccm_date *out);
-int ccm_iff_row_bool(struct ccm_iff_pri *p, enum ccm_iff_col c, int def,
-		     int *out);
-int ccm_iff_row_priority(struct ccm_iff_pri *p, int *out);
+int ccm_iff_row_date(struct ccm_date *out, struct ccm_iff_pri *p,
+		     enum ccm_iff_col c, const struct ccm_tz *tz);
+int ccm_iff_row_bool(int *out, struct ccm_iff_pri *p, enum ccm_iff_col c,
+		     int def);
+int ccm_iff_row_priority(int *out, struct ccm_iff_pri *p);
 
 /*
  * A multi-valued field (recipients, DL members, proxy addresses) split
@@ -282,8 +282,8 @@ int ccm_iff_row_priority(struct ccm_iff_pri *p, int *out);
  * as UTF-8 (DIRECTORY escapes applied). Returns the number of values,
  * CCM_EMALFORMED (reported, nothing appended) or CCM_ENOMEM.
  */
-int ccm_iff_row_multi(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		      struct ccm_csv_line *out);
+int ccm_iff_row_multi(struct ccm_csv_line *out, struct ccm_iff_pri *p,
+		      enum ccm_iff_col c);
 
 /*
  * The text of a single-valued field into `out` (UTF-8, replacing what it
@@ -294,8 +294,8 @@ int ccm_iff_row_multi(struct ccm_iff_pri *p, enum ccm_iff_col c,
  * CCM_EMALFORMED when the pointer is bad or the value longer than max
  * (reported; skip the row), or a negative system error with err filled.
  */
-int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		     struct ccm_buf *out, size_t max, struct ccm_error *err);
+int ccm_iff_row_text(struct ccm_buf *out, struct ccm_iff_pri *p,
+		     enum ccm_iff_col c, size_t max, struct ccm_error *err);
 
 /*
  * Checks every field of the current row for its section kind (spec 4.2 -
@@ -311,10 +311,10 @@ int ccm_iff_row_validate(struct ccm_iff_pri *p, const struct ccm_tz *tz);
  * again.) */
 
 /* Parsers without reporting, for callers with text of their own. */
-int ccm_iff_parse_date(const char *s, size_t len, const struct ccm_tz *tz,
-		       struct ccm_date *out);
-int ccm_iff_parse_bool(const char *s, size_t len, int *out);
-int ccm_iff_parse_priority(const char *s, size_t len, int *out);
+int ccm_iff_parse_date(struct ccm_date *out, const char *s, size_t len,
+		       const struct ccm_tz *tz);
+int ccm_iff_parse_bool(int *out, const char *s, size_t len);
+int ccm_iff_parse_priority(int *out, const char *s, size_t len);
 
 /* ---- secondary sections and chains ------------------------------------- */
 
@@ -368,8 +368,8 @@ int ccm_iff_chain_open(struct ccm_iff_chain **out, struct ccm_iff_set *s,
 		       const char *text, size_t len, int body,
 		       const struct ccm_iff_where *from, struct ccm_error *err);
 /* The same for column c of p's current row (where = the field). */
-int ccm_iff_row_chain(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		      struct ccm_iff_chain **out, struct ccm_error *err);
+int ccm_iff_row_chain(struct ccm_iff_chain **out, struct ccm_iff_pri *p,
+		      enum ccm_iff_col c, struct ccm_error *err);
 void ccm_iff_chain_free(struct ccm_iff_chain *c);
 
 /* The number of sections and the total of their Lengths. */
@@ -399,7 +399,7 @@ ssize_t ccm_iff_chain_read(struct ccm_iff_chain *c, void *buf, size_t n,
  * character until the next call. Returns the bytes read from the file
  * (0 at the end: the tail is then flushed), or a negative code.
  */
-ssize_t ccm_iff_chain_read_utf8(struct ccm_iff_chain *c, struct ccm_buf *out,
+ssize_t ccm_iff_chain_read_utf8(struct ccm_buf *out, struct ccm_iff_chain *c,
 				size_t n, struct ccm_error *err);
 
 #endif

@@ -16,8 +16,8 @@ static int num(const char *s, int n)
 	return v;
 }
 
-int ccm_iff_parse_date(const char *s, size_t len, const struct ccm_tz *tz,
-		       struct ccm_date *out)
+int ccm_iff_parse_date(struct ccm_date *out, const char *s, size_t len,
+		       const struct ccm_tz *tz)
 {
 	int flags;
 
@@ -51,7 +51,7 @@ int ccm_iff_parse_date(const char *s, size_t len, const struct ccm_tz *tz,
 	return 0;
 }
 
-int ccm_iff_parse_bool(const char *s, size_t len, int *out)
+int ccm_iff_parse_bool(int *out, const char *s, size_t len)
 {
 	if (ccm_iff_eq_ci(s, len, "TRUE"))
 		*out = 1;
@@ -62,7 +62,7 @@ int ccm_iff_parse_bool(const char *s, size_t len, int *out)
 	return 0;
 }
 
-int ccm_iff_parse_priority(const char *s, size_t len, int *out)
+int ccm_iff_parse_priority(int *out, const char *s, size_t len)
 {
 	if (len == 2 && s[0] == '-' && s[1] == '1')
 		*out = -1;
@@ -91,15 +91,15 @@ static int shown(size_t n)
 	return n > 60 ? 60 : (int)n;
 }
 
-int ccm_iff_row_date(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		     const struct ccm_tz *tz, struct ccm_date *out)
+int ccm_iff_row_date(struct ccm_date *out, struct ccm_iff_pri *p,
+		     enum ccm_iff_col c, const struct ccm_tz *tz)
 {
 	int i = field_of(p, c);
 
 	memset(out, 0, sizeof(*out));
 	if (i < 0)
 		return 1;
-	if (ccm_iff_parse_date(p->row.field[i], p->row.field_len[i], tz, out) == 0)
+	if (ccm_iff_parse_date(out, p->row.field[i], p->row.field_len[i], tz) == 0)
 		return 0;
 	ccm_iff_row_report(p, CCM_ERROR, "bad-date", 8095, (size_t)i, "%s '%.*s' is not "
 		       "a date: write 14 digits YYYYMMDDHHMMSS of local time, a real "
@@ -109,15 +109,15 @@ int ccm_iff_row_date(struct ccm_iff_pri *p, enum ccm_iff_col c,
 	return CCM_EMALFORMED;
 }
 
-int ccm_iff_row_bool(struct ccm_iff_pri *p, enum ccm_iff_col c, int def,
-		     int *out)
+int ccm_iff_row_bool(int *out, struct ccm_iff_pri *p, enum ccm_iff_col c,
+		     int def)
 {
 	int i = field_of(p, c);
 
 	*out = def;
 	if (i < 0)
 		return 1;
-	if (ccm_iff_parse_bool(p->row.field[i], p->row.field_len[i], out) == 0)
+	if (ccm_iff_parse_bool(out, p->row.field[i], p->row.field_len[i]) == 0)
 		return 0;
 	*out = def;
 	ccm_iff_row_report(p, CCM_ERROR, "bad-boolean", 8095, (size_t)i, "%s '%.*s' is "
@@ -127,14 +127,14 @@ int ccm_iff_row_bool(struct ccm_iff_pri *p, enum ccm_iff_col c, int def,
 	return CCM_EMALFORMED;
 }
 
-int ccm_iff_row_priority(struct ccm_iff_pri *p, int *out)
+int ccm_iff_row_priority(int *out, struct ccm_iff_pri *p)
 {
 	int i = field_of(p, CCM_IFF_COL_PRIORITY);
 
 	*out = 0;
 	if (i < 0)
 		return 1;
-	if (ccm_iff_parse_priority(p->row.field[i], p->row.field_len[i], out) == 0)
+	if (ccm_iff_parse_priority(out, p->row.field[i], p->row.field_len[i]) == 0)
 		return 0;
 	*out = 0;
 	ccm_iff_row_report(p, CCM_ERROR, "bad-priority", 8095, (size_t)i, "Priority "
@@ -168,8 +168,8 @@ static int split_list(struct ccm_iff_pri *p, struct ccm_csv_line *out,
 	return n;
 }
 
-int ccm_iff_row_multi(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		      struct ccm_csv_line *out)
+int ccm_iff_row_multi(struct ccm_csv_line *out, struct ccm_iff_pri *p,
+		      enum ccm_iff_col c)
 {
 	int i = field_of(p, c);
 	size_t tl, rl;
@@ -181,7 +181,7 @@ int ccm_iff_row_multi(struct ccm_iff_pri *p, enum ccm_iff_col c,
 		return 0;
 	if (p->row.field_pointer[i]) {
 		/* The list lives in an Other section (spec 5.3). */
-		rc = ccm_iff_row_text(p, c, &p->tmp, 1024 * 1024, &err);
+		rc = ccm_iff_row_text(&p->tmp, p, c, 1024 * 1024, &err);
 		if (rc < 0)
 			return rc == CCM_EMALFORMED ? rc : CCM_ENOMEM;
 		return split_list(p, out, p->tmp.ptr, p->tmp.len, (size_t)i, c);
@@ -195,13 +195,13 @@ int ccm_iff_row_multi(struct ccm_iff_pri *p, enum ccm_iff_col c,
 	tl = p->cur.joined ? p->cur.logical.len : p->cur.raw.len;
 	raw = ccm_csv_field_raw(&p->csv, (size_t)i, t, tl, &rl);
 	ccm_buf_reset(&p->tmp);
-	if (ccm_cp_to_utf8(p->s->cp, &p->tmp, raw, rl, NULL) < 0)
+	if (ccm_cp_to_utf8(&p->tmp, p->s->cp, raw, rl, NULL) < 0)
 		return CCM_ENOMEM;
 	return split_list(p, out, p->tmp.ptr, p->tmp.len, (size_t)i, c);
 }
 
-int ccm_iff_row_chain(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		      struct ccm_iff_chain **out, struct ccm_error *err)
+int ccm_iff_row_chain(struct ccm_iff_chain **out, struct ccm_iff_pri *p,
+		      enum ccm_iff_col c, struct ccm_error *err)
 {
 	struct ccm_iff_where w;
 	int i = field_of(p, c);
@@ -220,8 +220,8 @@ int ccm_iff_row_chain(struct ccm_iff_pri *p, enum ccm_iff_col c,
 				  c == CCM_IFF_COL_BODY, &w, err);
 }
 
-int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
-		     struct ccm_buf *out, size_t max, struct ccm_error *err)
+int ccm_iff_row_text(struct ccm_buf *out, struct ccm_iff_pri *p,
+		     enum ccm_iff_col c, size_t max, struct ccm_error *err)
 {
 	struct ccm_iff_chain *ch;
 	const struct ccm_iff_secsect *h;
@@ -236,7 +236,7 @@ int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		return 0;
 	}
-	rc = ccm_iff_row_chain(p, c, &ch, err);
+	rc = ccm_iff_row_chain(&ch, p, c, err);
 	if (rc < 0)
 		return rc;
 	if ((unsigned long long)ccm_iff_chain_bytes(ch) > max) {
@@ -277,7 +277,7 @@ int ccm_iff_row_text(struct ccm_iff_pri *p, enum ccm_iff_col c,
 		data.len = o;
 		data.ptr[o] = '\0';
 	}
-	rc = ccm_cp_to_utf8(p->s->cp, out, data.ptr, data.len, NULL);
+	rc = ccm_cp_to_utf8(out, p->s->cp, data.ptr, data.len, NULL);
 	ccm_buf_release(&data);
 	if (rc < 0)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
@@ -304,7 +304,7 @@ static int list_ok(struct ccm_iff_pri *p, enum ccm_iff_col c)
 		return 1;
 	p->multi.n = 0;
 	ccm_buf_reset(&p->multi.store);
-	n = ccm_iff_row_multi(p, c, &p->multi);
+	n = ccm_iff_row_multi(&p->multi, p, c);
 	return n != CCM_EMALFORMED;
 }
 
@@ -313,11 +313,11 @@ static int validate_message(struct ccm_iff_pri *p, const struct ccm_tz *tz)
 	struct ccm_date d;
 	int bad = 0, v, i;
 
-	bad |= ccm_iff_row_date(p, CCM_IFF_COL_SEND_DATE, tz, &d) < 0;
-	bad |= ccm_iff_row_date(p, CCM_IFF_COL_RECEIVED_DATE, tz, &d) < 0;
-	bad |= ccm_iff_row_priority(p, &v) < 0;
-	bad |= ccm_iff_row_bool(p, CCM_IFF_COL_UNREAD, 0, &v) < 0;
-	bad |= ccm_iff_row_bool(p, CCM_IFF_COL_UNSENT, 0, &v) < 0;
+	bad |= ccm_iff_row_date(&d, p, CCM_IFF_COL_SEND_DATE, tz) < 0;
+	bad |= ccm_iff_row_date(&d, p, CCM_IFF_COL_RECEIVED_DATE, tz) < 0;
+	bad |= ccm_iff_row_priority(&v, p) < 0;
+	bad |= ccm_iff_row_bool(&v, p, CCM_IFF_COL_UNREAD, 0) < 0;
+	bad |= ccm_iff_row_bool(&v, p, CCM_IFF_COL_UNSENT, 0) < 0;
 	bad |= !list_ok(p, CCM_IFF_COL_TO);
 	bad |= !list_ok(p, CCM_IFF_COL_CC);
 	bad |= !list_ok(p, CCM_IFF_COL_BCC);

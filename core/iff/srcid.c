@@ -71,7 +71,7 @@ static int put_num(struct ccm_buf *out, const char *key, long v)
 	return put(out, key, num);
 }
 
-int ccm_srcid_format(const struct ccm_srcid *id, struct ccm_buf *out)
+int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
 {
 	int rc = 0;
 

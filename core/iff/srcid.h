@@ -61,7 +61,7 @@ void ccm_srcid_release(struct ccm_srcid *id);
 
 /* The comment line for id, without its leading '!', into out (replaced).
  * 0 or CCM_ENOMEM. */
-int ccm_srcid_format(const struct ccm_srcid *id, struct ccm_buf *out);
+int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id);
 
 /*
  * Reads comment text (the line without its '!', len bytes) into id.

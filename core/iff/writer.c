@@ -103,11 +103,11 @@ unsigned long ccm_iff_writer_replaced(const struct ccm_iff_writer *w)
 	return w->replaced;
 }
 
-int ccm_iff_writer_encode(struct ccm_iff_writer *w, struct ccm_buf *out,
+int ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
 			  const char *utf8, size_t n)
 {
 	size_t replaced = 0;
-	int rc = ccm_cp_from_utf8(w->cp, out, utf8, n, &replaced);
+	int rc = ccm_cp_from_utf8(out, w->cp, utf8, n, &replaced);
 
 	w->replaced += replaced;
 	return rc;
@@ -118,7 +118,7 @@ static int put_line(struct ccm_iff_writer *w, FILE *f, const char *utf8,
 		    size_t n, long long *pos, struct ccm_error *err)
 {
 	ccm_buf_reset(&w->line);
-	if (ccm_iff_writer_encode(w, &w->line, utf8, n) < 0 ||
+	if (ccm_iff_writer_encode(&w->line, w, utf8, n) < 0 ||
 	    ccm_buf_add(&w->line, "\r\n", 2) < 0)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	if (fwrite(w->line.ptr, 1, w->line.len, f) != w->line.len)
@@ -335,7 +335,7 @@ int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
 	for (const char *p = text; *p; p++)
 		ccm_buf_addch(&b, (*p == '\r' || *p == '\n') ? ' ' : *p);
 	rc = ccm_buf_addch(&w->pkl_comments, '!') ||
-	     ccm_cp_from_utf8(w->cp, &w->pkl_comments, b.ptr, b.len, &replaced) ||
+	     ccm_cp_from_utf8(&w->pkl_comments, w->cp, b.ptr, b.len, &replaced) ||
 	     ccm_buf_add(&w->pkl_comments, "\r\n", 2);
 	w->replaced += replaced;
 	ccm_buf_release(&b);
@@ -398,7 +398,7 @@ int ccm_iff_writer_field(struct ccm_iff_writer *w, const char *utf8,
 			return ccm_error_set(err, CCM_EINVAL, "a value with a line end "
 					     "needs a secondary file to go to");
 		}
-		if (ccm_iff_writer_encode(w, &data, utf8, n) < 0) {
+		if (ccm_iff_writer_encode(&data, w, utf8, n) < 0) {
 			ccm_buf_release(&data);
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		}

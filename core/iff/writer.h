@@ -157,7 +157,7 @@ int ccm_iff_writer_sec_end(struct ccm_iff_writer *w, struct ccm_error *err);
  * replacements; for body text, whose bytes must be known before its
  * section starts. Returns 0 or CCM_ENOMEM.
  */
-int ccm_iff_writer_encode(struct ccm_iff_writer *w, struct ccm_buf *out,
+int ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
 			  const char *utf8, size_t n);
 
 #endif

@@ -147,9 +147,9 @@ static int insert_blob(struct ccm_store *s, const unsigned char *sha,
 	return 0;
 }
 
-int ccm_store_attach_begin(struct ccm_store *s,
-			   const struct ccm_store_attachment *meta,
-			   struct ccm_store_attach **out, struct ccm_error *err)
+int ccm_store_attach_begin(struct ccm_store_attach **out,
+			   struct ccm_store *s,
+			   const struct ccm_store_attachment *meta, struct ccm_error *err)
 {
 	struct ccm_store_attach *a;
 	int exists = 0, rc;
@@ -415,7 +415,7 @@ int ccm_store_attach_finish(struct ccm_store_attach *a,
 		attach_free(a);
 		return rc;
 	}
-	ccm_sha256_final(&a->hash, sha);
+	ccm_sha256_final(sha, &a->hash);
 	if (a->small) {
 		rc = store_small(a, sha, &blob_id, &dedup, err);
 	} else {
@@ -477,7 +477,7 @@ int ccm_store_attach_stream(struct ccm_store *s,
 
 	if (!buf)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
-	if ((rc = ccm_store_attach_begin(s, meta, &a, err)) < 0) {
+	if ((rc = ccm_store_attach_begin(&a, s, meta, err)) < 0) {
 		free(buf);
 		return rc;
 	}
@@ -507,8 +507,8 @@ struct ccm_store_blob {
 	int part_len, pos;
 };
 
-int ccm_store_blob_open(struct ccm_store *s, long long blob_id,
-			struct ccm_store_blob **out, unsigned long long *size,
+int ccm_store_blob_open(struct ccm_store_blob **out, struct ccm_store *s,
+			long long blob_id, unsigned long long *size,
 			struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_BLOB_SIZE,
@@ -608,14 +608,14 @@ void ccm_store_blob_close(struct ccm_store_blob *b)
 	free(b);
 }
 
-int ccm_store_attachments(struct ccm_store *s, long long msg,
-			  struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_attachments(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long msg, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_ATTACHMENT,
-		"SELECT a.id, a.message_id, a.blob_id, a.seq, a.kind, a.name, "
+	int rc = ccm_cursor_new(out, s,
+		CUR_ATTACHMENT, "SELECT a.id, a.message_id, a.blob_id, a.seq, a.kind, a.name, "
 		"a.position, a.size, b.sha256 FROM attachments a "
 		"JOIN blobs b ON b.id = a.blob_id WHERE a.message_id = ?1 "
-		"ORDER BY a.seq", out, err);
+		"ORDER BY a.seq", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, msg);

@@ -90,7 +90,7 @@ static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 	return n;
 }
 
-int ccm_store_folder_path(const char *path, int mailbox, struct ccm_buf *out)
+int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox)
 {
 	int special, n = normalize(path, mailbox, out, &special);
 
@@ -164,7 +164,7 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 		ccm_buf_adds(&norm, "Inbox");
 		special = CCM_FOLDER_INBOX;
 	}
-	if ((rc = ccm_store_fold(norm.ptr, &s->key)) < 0 ||
+	if ((rc = ccm_store_fold(&s->key, norm.ptr)) < 0 ||
 	    (rc = find(s, owner, s->key.ptr, id, err)) < 0)
 		goto done;
 	if (rc == 0) {
@@ -188,7 +188,7 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 			ccm_buf_set(&prefix, norm.ptr, at);
 			name = strrchr(prefix.ptr, '\\');
 			name = name ? name + 1 : prefix.ptr;
-			if ((rc = ccm_store_fold(prefix.ptr, &s->key)) < 0 ||
+			if ((rc = ccm_store_fold(&s->key, prefix.ptr)) < 0 ||
 			    (rc = find(s, owner, s->key.ptr, id, err)) < 0)
 				break;
 			if (rc == 0)
@@ -261,13 +261,13 @@ int ccm_store_folder_set_recipient(struct ccm_store *s, long long folder,
 	return 0;
 }
 
-int ccm_store_folders(struct ccm_store *s, long long mailbox,
-		      struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_folders(struct ccm_store_cursor **out, struct ccm_store *s,
+		      long long mailbox, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_FOLDER,
+	int rc = ccm_cursor_new(out, s,
+		CUR_FOLDER,
 		"SELECT id, mailbox_id, parent_id, recipient_id, name, path, special "
-		"FROM folders WHERE ifnull(mailbox_id, 0) = ?1 ORDER BY path_key",
-		out, err);
+		"FROM folders WHERE ifnull(mailbox_id, 0) = ?1 ORDER BY path_key", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, mailbox);

@@ -52,7 +52,7 @@ int ccm_store_folder_ensure(struct ccm_store *s, long long mailbox,
  * mailbox's empty path. For comparing a source's folders with the
  * store's. Returns 0 or CCM_ENOMEM.
  */
-int ccm_store_folder_path(const char *path, int mailbox, struct ccm_buf *out);
+int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox);
 
 /*
  * The same for the public folder tree (MAILMESSAGE,PublicMessages, spec
@@ -74,8 +74,8 @@ int ccm_store_folder_set_recipient(struct ccm_store *s, long long folder,
  * before children (by path). Rows as struct ccm_folder; see the cursor
  * rules in store.h.
  */
-int ccm_store_folders(struct ccm_store *s, long long mailbox,
-		      struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_folders(struct ccm_store_cursor **out, struct ccm_store *s,
+		      long long mailbox, struct ccm_error *err);
 int ccm_store_next_folder(struct ccm_store_cursor *c, struct ccm_folder *f,
 			  struct ccm_error *err);
 

@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <string.h>
 
-int ccm_store_fold(const char *text, struct ccm_buf *out)
+int ccm_store_fold(struct ccm_buf *out, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *e = p + strlen(text);
@@ -34,7 +34,7 @@ int ccm_store_fold(const char *text, struct ccm_buf *out)
 	return rc;
 }
 
-int ccm_store_norm_type(const char *type, struct ccm_buf *out)
+int ccm_store_norm_type(struct ccm_buf *out, const char *type)
 {
 	ccm_buf_reset(out);
 	if (!type)

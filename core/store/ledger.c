@@ -42,8 +42,8 @@ int ccm_store_ledger_source(struct ccm_store *s, const char *scope,
 	return 0;
 }
 
-int ccm_store_ledger_find(struct ccm_store *s, long long source_id,
-			  long long item, struct ccm_ledger_entry *out,
+int ccm_store_ledger_find(struct ccm_ledger_entry *out, struct ccm_store *s,
+			  long long source_id, long long item,
 			  struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_LEDGER_FIND,
@@ -187,14 +187,14 @@ long long ccm_store_run_id(const struct ccm_store *s)
 	return s->run_id;
 }
 
-int ccm_store_runs(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_runs(struct ccm_store_cursor **out, struct ccm_store *s,
 		   struct ccm_error *err)
 {
-	return ccm_cursor_new(s, CUR_RUN,
-		"SELECT r.id, r.command, r.args, r.program, r.started_utc, "
+	return ccm_cursor_new(out, s,
+		CUR_RUN, "SELECT r.id, r.command, r.args, r.program, r.started_utc, "
 		"r.finished_utc, r.status, "
 		"(SELECT count(*) FROM events e WHERE e.run_id = r.id) "
-		"FROM runs r ORDER BY r.id", out, err);
+		"FROM runs r ORDER BY r.id", err);
 }
 
 int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
@@ -218,12 +218,12 @@ int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
 	return 1;
 }
 
-int ccm_store_run_counts(struct ccm_store *s, long long run_id,
-			 struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_run_counts(struct ccm_store_cursor **out, struct ccm_store *s,
+			 long long run_id, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_COUNT,
-		"SELECT name, value FROM run_counts WHERE run_id = ?1 ORDER BY name",
-		out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_COUNT,
+		"SELECT name, value FROM run_counts WHERE run_id = ?1 ORDER BY name", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, run_id);
@@ -324,13 +324,13 @@ void ccm_store_sink_init(struct ccm_store_sink *k, struct ccm_store *s,
 	k->next = next;
 }
 
-int ccm_store_event_summary(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_event_summary(struct ccm_store_cursor **out, struct ccm_store *s,
 			    struct ccm_error *err)
 {
-	return ccm_cursor_new(s, CUR_EVENT_COUNT,
-		"SELECT kind, severity, count(*) FROM events GROUP BY kind, severity "
+	return ccm_cursor_new(out, s,
+		CUR_EVENT_COUNT, "SELECT kind, severity, count(*) FROM events GROUP BY kind, severity "
 		"ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 "
-		"ELSE 2 END, kind", out, err);
+		"ELSE 2 END, kind", err);
 }
 
 int ccm_store_next_event_count(struct ccm_store_cursor *c,

@@ -35,8 +35,8 @@ struct ccm_ledger_entry {
 
 /* Returns 1 and fills *out (may be NULL) when (source, item) is recorded,
  * 0 when not, or a negative code. */
-int ccm_store_ledger_find(struct ccm_store *s, long long source_id,
-			  long long item, struct ccm_ledger_entry *out,
+int ccm_store_ledger_find(struct ccm_ledger_entry *out, struct ccm_store *s,
+			  long long source_id, long long item,
 			  struct ccm_error *err);
 
 /* Records that (source, item) became object_kind object_id in the current
@@ -99,13 +99,13 @@ struct ccm_store_run {
 };
 
 /* Every run, oldest first. */
-int ccm_store_runs(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_runs(struct ccm_store_cursor **out, struct ccm_store *s,
 		   struct ccm_error *err);
 int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
 		       struct ccm_error *err);
 /* The counts of run `run_id`, by name (rows as struct ccm_store_count). */
-int ccm_store_run_counts(struct ccm_store *s, long long run_id,
-			 struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_run_counts(struct ccm_store_cursor **out, struct ccm_store *s,
+			 long long run_id, struct ccm_error *err);
 int ccm_store_next_count(struct ccm_store_cursor *c, struct ccm_store_count *n,
 			 struct ccm_error *err);
 
@@ -152,7 +152,7 @@ struct ccm_store_event_count {
 };
 /* Events of every run summed by kind and severity: errors first, then
  * warnings, notes; by kind within each. */
-int ccm_store_event_summary(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_event_summary(struct ccm_store_cursor **out, struct ccm_store *s,
 			    struct ccm_error *err);
 int ccm_store_next_event_count(struct ccm_store_cursor *c,
 			       struct ccm_store_event_count *e,

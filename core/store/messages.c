@@ -98,27 +98,27 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 	return 0;
 }
 
-int ccm_store_messages(struct ccm_store *s, long long folder,
-		       struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_messages(struct ccm_store_cursor **out, struct ccm_store *s,
+		       long long folder, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_MESSAGE,
-		"SELECT id, folder_id, sender_name, sender_address, subject, "
+	int rc = ccm_cursor_new(out, s,
+		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
 		"is_read, is_unsent, body FROM messages WHERE folder_id = ?1 "
-		"ORDER BY id", out, err);
+		"ORDER BY id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, folder);
 	return rc;
 }
 
-int ccm_store_message_get(struct ccm_store *s, long long id,
-			  struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_message_get(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long id, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_MESSAGE,
-		"SELECT id, folder_id, sender_name, sender_address, subject, "
+	int rc = ccm_cursor_new(out, s,
+		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body FROM messages WHERE id = ?1", out, err);
+		"is_read, is_unsent, body FROM messages WHERE id = ?1", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, id);
@@ -154,12 +154,12 @@ int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message 
 	return 1;
 }
 
-int ccm_store_message_rcpts(struct ccm_store *s, long long msg,
-			    struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_message_rcpts(struct ccm_store_cursor **out, struct ccm_store *s,
+			    long long msg, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_RCPT,
-		"SELECT kind, display_name, address FROM message_recipients "
-		"WHERE message_id = ?1 ORDER BY seq", out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_RCPT, "SELECT kind, display_name, address FROM message_recipients "
+		"WHERE message_id = ?1 ORDER BY seq", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, msg);
@@ -180,12 +180,12 @@ int ccm_store_next_rcpt(struct ccm_store_cursor *c, struct ccm_store_rcpt *r,
 	return rc;
 }
 
-int ccm_store_message_headers(struct ccm_store *s, long long msg,
-			      struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_message_headers(struct ccm_store_cursor **out, struct ccm_store *s,
+			      long long msg, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_HEADER,
-		"SELECT name, value FROM message_headers WHERE message_id = ?1 "
-		"ORDER BY seq", out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_HEADER, "SELECT name, value FROM message_headers WHERE message_id = ?1 "
+		"ORDER BY seq", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, msg);

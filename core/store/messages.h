@@ -139,9 +139,9 @@ struct ccm_store_attach;
  * missing name or a stream already open, CCM_ENOTFOUND for no such
  * message.
  */
-int ccm_store_attach_begin(struct ccm_store *s,
-			   const struct ccm_store_attachment *meta,
-			   struct ccm_store_attach **out, struct ccm_error *err);
+int ccm_store_attach_begin(struct ccm_store_attach **out,
+			   struct ccm_store *s,
+			   const struct ccm_store_attachment *meta, struct ccm_error *err);
 
 /*
  * Writes the next n bytes, hashing them. Bytes past the declared size
@@ -191,8 +191,8 @@ int ccm_store_attach_stream(struct ccm_store *s,
  * (which may be NULL) and given by ccm_store_blob_size().
  */
 struct ccm_store_blob;
-int ccm_store_blob_open(struct ccm_store *s, long long blob_id,
-			struct ccm_store_blob **out, unsigned long long *size,
+int ccm_store_blob_open(struct ccm_store_blob **out, struct ccm_store *s,
+			long long blob_id, unsigned long long *size,
 			struct ccm_error *err);
 unsigned long long ccm_store_blob_size(const struct ccm_store_blob *b);
 long long ccm_store_blob_read(struct ccm_store_blob *b, void *buf, size_t n,
@@ -204,25 +204,25 @@ void ccm_store_blob_close(struct ccm_store_blob *b);
 /* Messages of folder `folder`, in id (import) order. */
 /* Message `id` alone, as a cursor of ccm_store_next_message (no row when
  * there is no such message). */
-int ccm_store_message_get(struct ccm_store *s, long long id,
-			  struct ccm_store_cursor **out, struct ccm_error *err);
-int ccm_store_messages(struct ccm_store *s, long long folder,
-		       struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_message_get(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long id, struct ccm_error *err);
+int ccm_store_messages(struct ccm_store_cursor **out, struct ccm_store *s,
+		       long long folder, struct ccm_error *err);
 int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,
 			   struct ccm_error *err);
 /* The recipients of message `msg`, in order. */
-int ccm_store_message_rcpts(struct ccm_store *s, long long msg,
-			    struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_message_rcpts(struct ccm_store_cursor **out, struct ccm_store *s,
+			    long long msg, struct ccm_error *err);
 int ccm_store_next_rcpt(struct ccm_store_cursor *c, struct ccm_store_rcpt *r,
 			struct ccm_error *err);
 /* The extra headers of message `msg`, in order. */
-int ccm_store_message_headers(struct ccm_store *s, long long msg,
-			      struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_message_headers(struct ccm_store_cursor **out, struct ccm_store *s,
+			      long long msg, struct ccm_error *err);
 int ccm_store_next_header(struct ccm_store_cursor *c, struct ccm_store_header *h,
 			  struct ccm_error *err);
 /* The attachments of message `msg`, by seq. */
-int ccm_store_attachments(struct ccm_store *s, long long msg,
-			  struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_attachments(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long msg, struct ccm_error *err);
 int ccm_store_next_attachment(struct ccm_store_cursor *c,
 			      struct ccm_store_attachment *a,
 			      struct ccm_error *err);

@@ -41,13 +41,13 @@ int ccm_store_pab_add(struct ccm_store *s, const struct ccm_pab_item *it,
 	return 0;
 }
 
-int ccm_store_pab_items(struct ccm_store *s, long long mailbox,
-			struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_pab_items(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long mailbox, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_PAB,
-		"SELECT id, mailbox_id, kind, display_name, email, first_name, "
+	int rc = ccm_cursor_new(out, s,
+		CUR_PAB, "SELECT id, mailbox_id, kind, display_name, email, first_name, "
 		"last_name, note, fields FROM pab_entries WHERE mailbox_id = ?1 "
-		"ORDER BY id", out, err);
+		"ORDER BY id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, mailbox);
@@ -76,12 +76,12 @@ int ccm_store_next_pab_item(struct ccm_store_cursor *c, struct ccm_pab_item *it,
 	return rc;
 }
 
-int ccm_store_pab_members(struct ccm_store *s, long long id,
-			  struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_pab_members(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long id, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_PAB_MEMBER,
-		"SELECT member FROM pab_members WHERE entry_id = ?1 ORDER BY seq",
-		out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_PAB_MEMBER,
+		"SELECT member FROM pab_members WHERE entry_id = ?1 ORDER BY seq", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, id);

@@ -27,15 +27,15 @@ int ccm_store_pab_add(struct ccm_store *s, const struct ccm_pab_item *it,
 		      long long *id, struct ccm_error *err);
 
 /* The items of a mailbox's address book, in the order added. */
-int ccm_store_pab_items(struct ccm_store *s, long long mailbox,
-			struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_pab_items(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long mailbox, struct ccm_error *err);
 /* Rows of the cursor above (members is NULL: see ccm_store_pab_members). */
 int ccm_store_next_pab_item(struct ccm_store_cursor *c, struct ccm_pab_item *it,
 			    struct ccm_error *err);
 
 /* The members of list item `id`, in order, one string per row. */
-int ccm_store_pab_members(struct ccm_store *s, long long id,
-			  struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_pab_members(struct ccm_store_cursor **out, struct ccm_store *s,
+			  long long id, struct ccm_error *err);
 int ccm_store_next_pab_member(struct ccm_store_cursor *c, const char **member,
 			      struct ccm_error *err);
 

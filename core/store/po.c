@@ -128,7 +128,7 @@ static int po_by_address(struct ccm_store *s, const char *sql, long long id,
 	return rc;
 }
 
-int ccm_store_po_of_message(struct ccm_store *s, struct ccm_buf *out,
+int ccm_store_po_of_message(struct ccm_buf *out, struct ccm_store *s,
 			    long long msg, struct ccm_error *err)
 {
 	return po_by_address(s, "SELECT a.address FROM messages m JOIN folders f ON "
@@ -137,7 +137,7 @@ int ccm_store_po_of_message(struct ccm_store *s, struct ccm_buf *out,
 			     "a.is_primary DESC, a.id", msg, out, err);
 }
 
-int ccm_store_po_of_mailbox(struct ccm_store *s, struct ccm_buf *out,
+int ccm_store_po_of_mailbox(struct ccm_buf *out, struct ccm_store *s,
 			    long long mailbox, struct ccm_error *err)
 {
 	return po_by_address(s, "SELECT address FROM addresses WHERE recipient_id = ?1 "

@@ -30,12 +30,12 @@ int ccm_store_po_record(struct ccm_store *s, const char *po,
  * mailbox without a cc:Mail address), that one. Returns 1 when found, 0
  * when none applies, or a negative code.
  */
-int ccm_store_po_of_message(struct ccm_store *s, struct ccm_buf *out,
+int ccm_store_po_of_message(struct ccm_buf *out, struct ccm_store *s,
 			    long long msg, struct ccm_error *err);
 
 /* The same for mailbox `mailbox` (0: the public folders, which take the
  * only post office recorded, if there is one). */
-int ccm_store_po_of_mailbox(struct ccm_store *s, struct ccm_buf *out,
+int ccm_store_po_of_mailbox(struct ccm_buf *out, struct ccm_store *s,
 			    long long mailbox, struct ccm_error *err);
 
 #endif

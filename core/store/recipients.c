@@ -234,8 +234,8 @@ static int own_strings(struct ccm_recipient *r)
 	return 0;
 }
 
-int ccm_store_recipient_get(struct ccm_store *s, long long id,
-			    struct ccm_recipient *out, struct ccm_error *err)
+int ccm_store_recipient_get(struct ccm_recipient *out, struct ccm_store *s,
+			    long long id, struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_RECIP_GET,
 		"SELECT " RECIP_COLS " FROM recipients r WHERE r.id = ?1", err);
@@ -309,8 +309,8 @@ int ccm_store_convert_to_mailbox(struct ccm_store *s, long long id,
 				     "mailboxes", id, ccm_recip_kind_name(kind));
 	/* The addresses mail was sent to become addresses mail is matched
 	 * by: the old cc:Mail address stays, as a secondary one (Q253306). */
-	if ((rc = ccm_store_norm_type(s->key2.len ? s->key2.ptr : "CCMAIL", &type)) < 0)
-		rc = ccm_store_norm_type("CCMAIL", &type);
+	if ((rc = ccm_store_norm_type(&type, s->key2.len ? s->key2.ptr : "CCMAIL")) < 0)
+		rc = ccm_store_norm_type(&type, "CCMAIL");
 	st = ccm_st(s, ST_RECIP_DEMOTE,
 		"UPDATE addresses SET is_primary = 0 "
 		"WHERE recipient_id = ?1 AND type = ?2 AND is_primary", err);
@@ -362,8 +362,8 @@ int ccm_store_recipient_rename(struct ccm_store *s, long long id, const char *al
 	return sqlite3_changes(s->db) > 0;
 }
 
-int ccm_store_unique_alias(struct ccm_store *s, const char *base,
-			   struct ccm_buf *out, struct ccm_error *err)
+int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
+			   const char *base, struct ccm_error *err)
 {
 	long long holder;
 	int rc;
@@ -474,8 +474,8 @@ int ccm_store_address_add(struct ccm_store *s, long long rid, const char *type,
 	int is_primary = 0, rc;
 	sqlite3_stmt *st;
 
-	if ((rc = ccm_store_norm_type(type, &t)) < 0 || !text ||
-	    (rc = ccm_store_fold(text, &s->key)) < 0 || s->key.len == 0) {
+	if ((rc = ccm_store_norm_type(&t, type)) < 0 || !text ||
+	    (rc = ccm_store_fold(&s->key, text)) < 0 || s->key.len == 0) {
 		ccm_buf_release(&t);
 		return ccm_error_set(err, rc == CCM_ENOMEM ? CCM_ENOMEM : CCM_EINVAL,
 				     "bad address '%s:%s': it needs a type and text",
@@ -533,11 +533,11 @@ int ccm_store_find_address(struct ccm_store *s, const char *type,
 	struct ccm_buf t = CCM_BUF_INIT;
 	int rc;
 
-	if (ccm_store_norm_type(type, &t) < 0 || !text) {
+	if (ccm_store_norm_type(&t, type) < 0 || !text) {
 		ccm_buf_release(&t);
 		return ccm_error_set(err, CCM_EINVAL, "an address needs a type and text");
 	}
-	if ((rc = ccm_store_fold(text, &s->key)) == 0)
+	if ((rc = ccm_store_fold(&s->key, text)) == 0)
 		rc = addr_lookup(s, t.ptr, s->key.ptr, id, kind, NULL, NULL, err);
 	else
 		rc = ccm_error_set(err, rc, "out of memory");
@@ -617,12 +617,12 @@ int ccm_store_dl_remove(struct ccm_store *s, long long dl, long long member,
 
 /* ---- cursors ------------------------------------------------------------ */
 
-int ccm_store_recipients(struct ccm_store *s, int kind,
-			 struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_recipients(struct ccm_store_cursor **out, struct ccm_store *s,
+			 int kind, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
-		"SELECT " RECIP_COLS " FROM recipients r "
-		"WHERE ?1 IS NULL OR r.kind = ?1 ORDER BY r.id", out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_RECIPIENT, "SELECT " RECIP_COLS " FROM recipients r "
+		"WHERE ?1 IS NULL OR r.kind = ?1 ORDER BY r.id", err);
 
 	if (rc == 0)
 		ccm_bind_text((*out)->st, 1, ccm_recip_kind_name(kind));
@@ -634,9 +634,9 @@ int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
 {
 	struct ccm_store_cursor *c;
 	struct ccm_recipient r;
-	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
-		"SELECT " RECIP_COLS " FROM recipients r WHERE r.alias = ?1 COLLATE NOCASE",
-		&c, err);
+	int rc = ccm_cursor_new(&c, s,
+		CUR_RECIPIENT,
+		"SELECT " RECIP_COLS " FROM recipients r WHERE r.alias = ?1 COLLATE NOCASE", err);
 
 	if (rc < 0)
 		return rc;
@@ -652,39 +652,39 @@ int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
 	return rc;
 }
 
-int ccm_store_custom_candidates(struct ccm_store *s, const char *name,
-				struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_custom_candidates(struct ccm_store_cursor **out, struct ccm_store *s,
+				const char *name, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
-		"SELECT " RECIP_COLS " FROM recipients r WHERE r.kind = 'custom' AND "
+	int rc = ccm_cursor_new(out, s,
+		CUR_RECIPIENT, "SELECT " RECIP_COLS " FROM recipients r WHERE r.kind = 'custom' AND "
 		"(r.ccmail_name = ?1 COLLATE NOCASE OR r.display_name = ?1 COLLATE NOCASE "
-		" OR r.alias = ?1 COLLATE NOCASE) ORDER BY r.id", out, err);
+		" OR r.alias = ?1 COLLATE NOCASE) ORDER BY r.id", err);
 
 	if (rc == 0)
 		ccm_bind_text((*out)->st, 1, name);
 	return rc;
 }
 
-int ccm_store_dl_members(struct ccm_store *s, long long dl,
-			 struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_dl_members(struct ccm_store_cursor **out, struct ccm_store *s,
+			 long long dl, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
-		"SELECT " RECIP_COLS " FROM dl_members m "
+	int rc = ccm_cursor_new(out, s,
+		CUR_RECIPIENT, "SELECT " RECIP_COLS " FROM dl_members m "
 		"JOIN recipients r ON r.id = m.member_id "
-		"WHERE m.dl_id = ?1 ORDER BY r.id", out, err);
+		"WHERE m.dl_id = ?1 ORDER BY r.id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, dl);
 	return rc;
 }
 
-int ccm_store_lists_of(struct ccm_store *s, long long rid,
-		       struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_lists_of(struct ccm_store_cursor **out, struct ccm_store *s,
+		       long long rid, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_RECIPIENT,
-		"SELECT " RECIP_COLS " FROM dl_members m "
+	int rc = ccm_cursor_new(out, s,
+		CUR_RECIPIENT, "SELECT " RECIP_COLS " FROM dl_members m "
 		"JOIN recipients r ON r.id = m.dl_id "
-		"WHERE m.member_id = ?1 ORDER BY r.id", out, err);
+		"WHERE m.member_id = ?1 ORDER BY r.id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, rid);
@@ -702,12 +702,12 @@ int ccm_store_next_recipient(struct ccm_store_cursor *c, struct ccm_recipient *r
 	return rc;
 }
 
-int ccm_store_addresses(struct ccm_store *s, long long rid,
-			struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_store_addresses(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long rid, struct ccm_error *err)
 {
-	int rc = ccm_cursor_new(s, CUR_ADDRESS,
-		"SELECT id, recipient_id, type, address, is_primary FROM addresses "
-		"WHERE recipient_id = ?1 ORDER BY is_primary DESC, type, id", out, err);
+	int rc = ccm_cursor_new(out, s,
+		CUR_ADDRESS, "SELECT id, recipient_id, type, address, is_primary FROM addresses "
+		"WHERE recipient_id = ?1 ORDER BY is_primary DESC, type, id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, rid);

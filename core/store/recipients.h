@@ -88,8 +88,8 @@ int ccm_store_recipient_rename(struct ccm_store *s, long long id, const char *al
  * *out until ccm_recipient_release(). Returns 1, 0 when there is no such
  * recipient (*out zeroed), or a negative code.
  */
-int ccm_store_recipient_get(struct ccm_store *s, long long id,
-			    struct ccm_recipient *out, struct ccm_error *err);
+int ccm_store_recipient_get(struct ccm_recipient *out, struct ccm_store *s,
+			    long long id, struct ccm_error *err);
 void ccm_recipient_release(struct ccm_recipient *r);
 
 /*
@@ -114,8 +114,8 @@ int ccm_store_convert_to_mailbox(struct ccm_store *s, long long id,
  * base2, base3 ... (the way the Exchange directory made them unique).
  * The result replaces the contents of `out`.
  */
-int ccm_store_unique_alias(struct ccm_store *s, const char *base,
-			   struct ccm_buf *out, struct ccm_error *err);
+int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
+			   const char *base, struct ccm_error *err);
 
 /*
  * Splits cc:Mail Comments kept as "alias;office;phone" (Q217040) into
@@ -195,8 +195,8 @@ int ccm_store_dl_remove(struct ccm_store *s, long long dl, long long member,
 /* ---- cursors (rules in store.h) ---------------------------------------- */
 
 /* Recipients of `kind` (0: all), in id order. */
-int ccm_store_recipients(struct ccm_store *s, int kind,
-			 struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_recipients(struct ccm_store_cursor **out, struct ccm_store *s,
+			 int kind, struct ccm_error *err);
 /* The recipient whose alias is `alias` (any case): 1 with *id and *kind
  * (either may be NULL), 0 when none has it, or a negative code. */
 int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
@@ -207,21 +207,21 @@ int ccm_store_find_alias(struct ccm_store *s, const char *alias, long long *id,
  * do not hold its address: the same cc:Mail name, display name or alias
  * (any case), in id order. For the custom_recipient policy hook.
  */
-int ccm_store_custom_candidates(struct ccm_store *s, const char *name,
-				struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_custom_candidates(struct ccm_store_cursor **out, struct ccm_store *s,
+				const char *name, struct ccm_error *err);
 /* The members of list `dl`, in id order. */
-int ccm_store_dl_members(struct ccm_store *s, long long dl,
-			 struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_dl_members(struct ccm_store_cursor **out, struct ccm_store *s,
+			 long long dl, struct ccm_error *err);
 /* The lists recipient `rid` is a member of, in id order. */
-int ccm_store_lists_of(struct ccm_store *s, long long rid,
-		       struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_lists_of(struct ccm_store_cursor **out, struct ccm_store *s,
+		       long long rid, struct ccm_error *err);
 /* For the three cursors above; r->mem_ is NULL (nothing to release). */
 int ccm_store_next_recipient(struct ccm_store_cursor *c, struct ccm_recipient *r,
 			     struct ccm_error *err);
 
 /* The addresses of recipient `rid`: primary first, then by type and id. */
-int ccm_store_addresses(struct ccm_store *s, long long rid,
-			struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_store_addresses(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long rid, struct ccm_error *err);
 int ccm_store_next_address(struct ccm_store_cursor *c, struct ccm_address *a,
 			   struct ccm_error *err);
 

@@ -44,7 +44,7 @@ static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 		return 0;
 	ccm_buf_reset(&s->src_owner_raw);
 	ccm_buf_reset(&s->src_owner);
-	if ((rc = ccm_store_fold(k->owner, &s->key2)) < 0 ||
+	if ((rc = ccm_store_fold(&s->key2, k->owner)) < 0 ||
 	    ccm_buf_adds(&s->src_owner, k->board ? "b:" : "u:") < 0 ||
 	    ccm_buf_add(&s->src_owner, s->key2.ptr, s->key2.len) < 0 ||
 	    ccm_buf_adds(&s->src_owner_raw, k->owner) < 0) {
@@ -84,8 +84,8 @@ static sqlite3_stmt *keyed(struct ccm_store *s, int id, const char *sql,
 	return st;
 }
 
-int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
-			  struct ccm_source_record *out, struct ccm_error *err)
+int ccm_store_source_find(struct ccm_source_record *out, struct ccm_store *s,
+			  const struct ccm_source_key *k, struct ccm_error *err)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -127,7 +127,7 @@ int ccm_store_source_holds(struct ccm_store *s, const struct ccm_source_key *k,
 	int rc;
 
 	if (k->fp && *k->fp) {
-		rc = ccm_store_source_find(s, k, &rec, err);
+		rc = ccm_store_source_find(&rec, s, k, err);
 		return rc < 0 ? rc : rc == 1 && rec.message_id != 0;
 	}
 	if (!(st = keyed(s, ST_SRC_OWNER_HELD, "SELECT 1 FROM source_messages WHERE "

@@ -45,8 +45,8 @@ struct ccm_source_record {
 
 /* 1 with *out filled (may be NULL) when k is recorded, 0 when not,
  * negative on a store error. */
-int ccm_store_source_find(struct ccm_store *s, const struct ccm_source_key *k,
-			  struct ccm_source_record *out, struct ccm_error *err);
+int ccm_store_source_find(struct ccm_source_record *out, struct ccm_store *s,
+			  const struct ccm_source_key *k, struct ccm_error *err);
 
 /*
  * Whether the store holds message k: 1 when a record of it names a

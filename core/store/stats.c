@@ -24,7 +24,7 @@ static int row(struct ccm_store *s, const char *sql, long long *const *v,
 	return 0;
 }
 
-int ccm_store_stats(struct ccm_store *s, struct ccm_store_stats *o,
+int ccm_store_stats(struct ccm_store_stats *o, struct ccm_store *s,
 		    struct ccm_error *err)
 {
 	sqlite3_stmt *st;
@@ -85,13 +85,13 @@ int ccm_store_stats(struct ccm_store *s, struct ccm_store_stats *o,
 	return 0;
 }
 
-int ccm_store_mailbox_stats(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_mailbox_stats(struct ccm_store_cursor **out, struct ccm_store *s,
 			    struct ccm_error *err)
 {
 	/* Per folder first (messages by their folder index, attachments by
 	 * their message), then summed per mailbox. */
-	return ccm_cursor_new(s, CUR_MAILBOX_STATS,
-		"WITH per_folder AS ("
+	return ccm_cursor_new(out, s,
+		CUR_MAILBOX_STATS, "WITH per_folder AS ("
 		"  SELECT f.mailbox_id AS mailbox_id, "
 		"    (SELECT count(*) FROM messages m WHERE m.folder_id = f.id) AS messages, "
 		"    (SELECT ifnull(sum(m.body_bytes), 0) FROM messages m "
@@ -105,7 +105,7 @@ int ccm_store_mailbox_stats(struct ccm_store *s, struct ccm_store_cursor **out,
 		"  count(p.mailbox_id), ifnull(sum(p.messages), 0), "
 		"  ifnull(sum(p.body + p.att_bytes), 0), ifnull(sum(p.atts), 0) "
 		"FROM recipients r LEFT JOIN per_folder p ON p.mailbox_id = r.id "
-		"WHERE r.kind = 'mailbox' GROUP BY r.id ORDER BY r.id", out, err);
+		"WHERE r.kind = 'mailbox' GROUP BY r.id ORDER BY r.id", err);
 }
 
 int ccm_store_next_mailbox_stats(struct ccm_store_cursor *c,

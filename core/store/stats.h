@@ -25,7 +25,7 @@ struct ccm_store_stats {
 	long long events[3];             /* by enum ccm_severity */
 };
 
-int ccm_store_stats(struct ccm_store *s, struct ccm_store_stats *out,
+int ccm_store_stats(struct ccm_store_stats *out, struct ccm_store *s,
 		    struct ccm_error *err);
 
 /* One mailbox's contents, as the cursor gives it (strings borrowed). */
@@ -38,7 +38,7 @@ struct ccm_store_mailbox_stats {
 
 /* Every mailbox in id order with its folders, messages, bytes (bodies and
  * attachments) and attachments. */
-int ccm_store_mailbox_stats(struct ccm_store *s, struct ccm_store_cursor **out,
+int ccm_store_mailbox_stats(struct ccm_store_cursor **out, struct ccm_store *s,
 			    struct ccm_error *err);
 int ccm_store_next_mailbox_stats(struct ccm_store_cursor *c,
 				 struct ccm_store_mailbox_stats *m,

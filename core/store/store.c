@@ -149,8 +149,8 @@ const char *ccm_col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int ccm_cursor_new(struct ccm_store *s, int kind, const char *sql,
-		   struct ccm_store_cursor **out, struct ccm_error *err)
+int ccm_cursor_new(struct ccm_store_cursor **out, struct ccm_store *s, int kind,
+		   const char *sql, struct ccm_error *err)
 {
 	struct ccm_store_cursor *c = calloc(1, sizeof(*c));
 	int rc;
@@ -536,7 +536,7 @@ int ccm_store_rollback(struct ccm_store *s, struct ccm_error *err)
 	return rc;
 }
 
-int ccm_store_meta_get(struct ccm_store *s, const char *key, struct ccm_buf *out,
+int ccm_store_meta_get(struct ccm_buf *out, struct ccm_store *s, const char *key,
 		       struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_META_GET, "SELECT value FROM meta WHERE key = ?1", err);

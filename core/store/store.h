@@ -101,7 +101,7 @@ int ccm_store_depth(const struct ccm_store *s);
  * value and returns 1, or returns 0 when the key is not there.
  * ccm_store_meta_set writes or replaces it.
  */
-int ccm_store_meta_get(struct ccm_store *s, const char *key, struct ccm_buf *out,
+int ccm_store_meta_get(struct ccm_buf *out, struct ccm_store *s, const char *key,
 		       struct ccm_error *err);
 int ccm_store_meta_set(struct ccm_store *s, const char *key, const char *value,
 		       struct ccm_error *err);

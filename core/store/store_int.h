@@ -112,8 +112,8 @@ enum {
 	CUR_MAILBOX_STATS, CUR_PAB, CUR_PAB_MEMBER
 };
 /* Prepares `sql` for a new cursor of `kind`; the caller binds. */
-int ccm_cursor_new(struct ccm_store *s, int kind, const char *sql,
-		   struct ccm_store_cursor **out, struct ccm_error *err);
+int ccm_cursor_new(struct ccm_store_cursor **out, struct ccm_store *s, int kind,
+		   const char *sql, struct ccm_error *err);
 /* Steps a cursor: 1 row, 0 end, negative failure. */
 int ccm_cursor_step(struct ccm_store_cursor *c, struct ccm_error *err);
 
@@ -122,10 +122,10 @@ int ccm_cursor_step(struct ccm_store_cursor *c, struct ccm_error *err);
  * space one space, letters folded as cc:Mail folds names (ASCII, Latin-1,
  * Latin Extended-A), bytes that are not UTF-8 kept. Replaces out.
  */
-int ccm_store_fold(const char *text, struct ccm_buf *out);
+int ccm_store_fold(struct ccm_buf *out, const char *text);
 
 /* Upper-case copy of an address type into out; CCM_EINVAL if empty. */
-int ccm_store_norm_type(const char *type, struct ccm_buf *out);
+int ccm_store_norm_type(struct ccm_buf *out, const char *type);
 
 /* The kind of recipient `id` (0 when there is none); target_type (may be
  * NULL) gets the type of its target ("CCMAIL"), empty when it has none. */

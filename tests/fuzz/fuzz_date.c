@@ -37,7 +37,7 @@ static void check_date(const struct ccm_date *d)
 		   !(d->day > ccm_days_in_month(d->year, d->month)));
 	/* utc + utc_offset is the time as written, in a DST gap too. */
 	written(d, want);
-	ccm_date_stamp14(d->utc, d->utc_offset, got);
+	ccm_date_stamp14(got, d->utc, d->utc_offset);
 	FUZZ_CHECK(strcmp(want, got) == 0);
 }
 
@@ -58,11 +58,11 @@ static void formatters(const uint8_t *p, size_t n, const struct ccm_tz *tz)
 		return;
 	for (int i = 0; i < 8; i++)
 		utc = (long long)((unsigned long long)utc << 8 | p[i]);
-	ccm_date_iso_utc(utc, iso);
+	ccm_date_iso_utc(iso, utc);
 	FUZZ_CHECK(strlen(iso) == 20 && iso[4] == '-' && iso[19] == 'Z');
 	off = ccm_tz_offset_at(tz, utc);
 	FUZZ_CHECK(off > -86400 && off < 86400);
-	ccm_date_stamp14(utc, off, st);
+	ccm_date_stamp14(st, utc, off);
 	FUZZ_CHECK(strlen(st) == 14);
 }
 
@@ -90,12 +90,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_date(&d);
 	}
 
-	if (ccm_iff_parse_date(text, size, tz, &d) == 0) {
+	if (ccm_iff_parse_date(&d, text, size, tz) == 0) {
 		char got[15];
 
 		check_date(&d);
 		FUZZ_CHECK(d.year >= 1601);
-		ccm_date_stamp14(d.utc, d.utc_offset, got);
+		ccm_date_stamp14(got, d.utc, d.utc_offset);
 		FUZZ_CHECK(memcmp(got, text, 14) == 0);
 	} else {
 		FUZZ_CHECK(is_zero(&d));

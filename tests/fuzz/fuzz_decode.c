@@ -38,14 +38,14 @@ static void hex(const uint8_t *data, size_t size, size_t piece)
 	if (!one || !cut)
 		abort();
 	ccm_hexdec_init(&a);
-	na = ccm_hexdec_run(&a, one, (const char *)data, size);
+	na = ccm_hexdec_run(one, &a, (const char *)data, size);
 	ccm_hexdec_finish(&a);
 
 	ccm_hexdec_init(&b);
 	for (size_t at = 0; at < size; at += piece) {
 		size_t n = size - at < piece ? size - at : piece;
 
-		nb += ccm_hexdec_run(&b, cut + nb, (const char *)data + at, n);
+		nb += ccm_hexdec_run(cut + nb, &b, (const char *)data + at, n);
 		FUZZ_CHECK(nb <= size / 2);
 	}
 	ccm_hexdec_finish(&b);

@@ -47,7 +47,7 @@ static void read_chain(struct ccm_iff_chain *c, const struct opts *o)
 		}
 		if (o->utf8 && sec->type != CCM_IFF_ATTACHMENT) {
 			ccm_buf_reset(&text);
-			while ((n = ccm_iff_chain_read_utf8(c, &text, o->piece, &err)) > 0)
+			while ((n = ccm_iff_chain_read_utf8(&text, c, o->piece, &err)) > 0)
 				got += n;
 			if (n == 0)
 				FUZZ_CHECK(ccm_utf8_valid(text.ptr, text.len));
@@ -100,14 +100,14 @@ static void row(struct ccm_iff_pri *p, const struct ccm_iff_row *r,
 	if (r->bad)
 		return;
 	ccm_iff_row_validate(p, o->tz);
-	ccm_iff_row_date(p, CCM_IFF_COL_SEND_DATE, o->tz, &d);
-	ccm_iff_row_date(p, CCM_IFF_COL_RECEIVED_DATE, o->tz, &d);
-	ccm_iff_row_bool(p, CCM_IFF_COL_UNREAD, 0, &v);
-	ccm_iff_row_bool(p, CCM_IFF_COL_UNSENT, 0, &v);
-	FUZZ_CHECK(ccm_iff_row_priority(p, &v) != 0 || (v >= -1 && v <= 1));
+	ccm_iff_row_date(&d, p, CCM_IFF_COL_SEND_DATE, o->tz);
+	ccm_iff_row_date(&d, p, CCM_IFF_COL_RECEIVED_DATE, o->tz);
+	ccm_iff_row_bool(&v, p, CCM_IFF_COL_UNREAD, 0);
+	ccm_iff_row_bool(&v, p, CCM_IFF_COL_UNSENT, 0);
+	FUZZ_CHECK(ccm_iff_row_priority(&v, p) != 0 || (v >= -1 && v <= 1));
 	ccm_csv_line_init(&l);
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		int n = ccm_iff_row_multi(p, lists[i], &l);
+		int n = ccm_iff_row_multi(&l, p, lists[i]);
 
 		FUZZ_CHECK(n >= 0 || n == CCM_EMALFORMED);
 	}
@@ -115,11 +115,11 @@ static void row(struct ccm_iff_pri *p, const struct ccm_iff_row *r,
 		FUZZ_CHECK(l.f[i].value[l.f[i].len] == '\0');
 	ccm_csv_line_release(&l);
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (ccm_iff_row_text(p, texts[i], &text, 4096, &err) == 0)
+		if (ccm_iff_row_text(&text, p, texts[i], 4096, &err) == 0)
 			FUZZ_CHECK(text.len <= 4096 || !ccm_iff_row_is_pointer(r, texts[i]));
 	ccm_buf_release(&text);
 	if (r->sec->kind == CCM_IFF_MAILMESSAGE &&
-	    ccm_iff_row_chain(p, CCM_IFF_COL_BODY, &chain, &err) == 0) {
+	    ccm_iff_row_chain(&chain, p, CCM_IFF_COL_BODY, &err) == 0) {
 		read_chain(chain, o);
 		ccm_iff_chain_free(chain);
 	}

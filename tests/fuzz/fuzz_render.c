@@ -257,7 +257,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		a.name = f[i].s + 1;
 		a.position = -1;
 		a.size = f[i].rest_len;
-		if (ccm_store_attach_begin(store, &a, &s, &err) < 0)
+		if (ccm_store_attach_begin(&s, store, &a, &err) < 0)
 			continue;
 		if (ccm_store_attach_write(s, f[i].rest, f[i].rest_len, &err) < 0) {
 			ccm_store_attach_abort(s);
@@ -271,7 +271,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ro.tz = fuzz_tz(opt & 3);
 	ro.domain = "example.invalid";
 	ro.po_name = "SALESPO";
-	FUZZ_CHECK(ccm_store_messages(store, folder, &c, &err) == 0);
+	FUZZ_CHECK(ccm_store_messages(&c, store, folder, &err) == 0);
 	FUZZ_CHECK(ccm_store_next_message(c, &row, &err) == 1);
 	FUZZ_CHECK(row.id == id);
 	if (ccm_render_message(store, &row, &ro, to_buf, &one, &err) == 0) {

@@ -101,7 +101,7 @@ static void sink(void *ctx, const struct ccm_diag *d)
 	FUZZ_CHECK(d->kind != NULL && d->kind[0] != '\0');
 	FUZZ_CHECK(d->text != NULL);
 	FUZZ_CHECK(d->severity >= CCM_NOTE && d->severity <= CCM_ERROR);
-	ccm_diag_format(d, line, sizeof(line));
+	ccm_diag_format(line, sizeof(line), d);
 }
 
 struct ccm_report *fuzz_report(void)

@@ -65,7 +65,7 @@ static void check_encoding(enum ccm_attach_enc enc)
 			continue;
 		e = ccm_bundle_mailbox(b, g->boxes[i].name);
 		assert_non_null(e);
-		assert_int_equal(ccm_bundle_open_messages(b, e, &f, &err), 0);
+		assert_int_equal(ccm_bundle_open_messages(&f, b, e, &err), 0);
 		while (!found && ccm_msgfile_next(f, &m, &err) == 1) {
 			const struct ccm_item *it;
 			while (ccm_msgfile_next_item(f, &it, &err) == 1) {
@@ -76,7 +76,7 @@ static void check_encoding(enum ccm_attach_enc enc)
 				if (it->kind != CCM_ITEM_FILE ||
 				    (it->size >= 0 && (unsigned long long)it->size != size))
 					continue;
-				assert_int_equal(ccm_gen_message(g, i, m->number, &gm), 0);
+				assert_int_equal(ccm_gen_message(&gm, g, i, m->number), 0);
 				gi = &gm->items[it->index - 1];
 				if (gi->size != size) {
 					ccm_gen_msg_free(gm);

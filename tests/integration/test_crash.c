@@ -332,8 +332,8 @@ static void dump_tree(const char *root, const char *rel, struct ccm_buf *out)
 			assert_non_null(data);
 			ccm_sha256_init(&h);
 			ccm_sha256_update(&h, data, len);
-			ccm_sha256_final(&h, d32);
-			ccm_sha256_hex(d32, hex);
+			ccm_sha256_final(d32, &h);
+			ccm_sha256_hex(hex, d32);
 			/* Not the file time: an undated message gets the clock's. */
 			ccm_buf_addf(out, "%s %zu %s\n", sub.ptr, len, hex);
 			free(data);

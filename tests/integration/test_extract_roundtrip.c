@@ -143,27 +143,27 @@ static void compare_message(struct t *t, const struct ccm_gen_msg *m,
 	if (strcmp(ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL), folder.ptr))
 		diff(t, "folder", "'%s', model '%s'",
 		     ccm_iff_row_get(row, CCM_IFF_COL_FOLDER, NULL), folder.ptr);
-	ccm_iff_row_text(t->pri, CCM_IFF_COL_SUBJECT, &t->text, 1 << 20, &err);
+	ccm_iff_row_text(&t->text, t->pri, CCM_IFF_COL_SUBJECT, 1 << 20, &err);
 	if (strcmp(t->text.ptr, m->subject ? m->subject : ""))
 		diff(t, "subject", "'%s', model '%s'", t->text.ptr, m->subject);
 	if (m->date_state == CCM_DATE_OK) {
 		struct ccm_date d;
 		char stamp[15], want[15];
-		ccm_iff_row_date(t->pri, CCM_IFF_COL_SEND_DATE, NULL, &d);
-		ccm_date_stamp14(d.utc, 0, stamp);
-		ccm_date_stamp14(m->date.utc, m->date.utc_offset, want);
+		ccm_iff_row_date(&d, t->pri, CCM_IFF_COL_SEND_DATE, NULL);
+		ccm_date_stamp14(stamp, d.utc, 0);
+		ccm_date_stamp14(want, m->date.utc, m->date.utc_offset);
 		if (strcmp(stamp, want))
 			diff(t, "date", "%s, model %s", stamp, want);
 	} else if (*ccm_iff_row_get(row, CCM_IFF_COL_SEND_DATE, NULL)) {
 		diff(t, "date", "undated message written with a date");
 	}
-	ccm_iff_row_priority(t->pri, &prio);
+	ccm_iff_row_priority(&prio, t->pri);
 	if (prio != (m->priority == CCM_PRIO_URGENT ? 1 : m->priority == CCM_PRIO_LOW ? -1 : 0))
 		diff(t, "priority", "%d", prio);
-	ccm_iff_row_bool(t->pri, CCM_IFF_COL_UNREAD, 0, &b);
+	ccm_iff_row_bool(&b, t->pri, CCM_IFF_COL_UNREAD, 0);
 	if (b != !!(m->status & CCM_STATUS_UNREAD))
 		diff(t, "unread", "%d", b);
-	ccm_iff_row_bool(t->pri, CCM_IFF_COL_UNSENT, 0, &b);
+	ccm_iff_row_bool(&b, t->pri, CCM_IFF_COL_UNSENT, 0);
 	if (b != ((m->status & CCM_STATUS_DRAFT) || !strcmp(folder.ptr, "Drafts")))
 		diff(t, "unsent", "%d", b);
 	{
@@ -171,13 +171,13 @@ static void compare_message(struct t *t, const struct ccm_gen_msg *m,
 		const size_t want[3] = { m->n_to, m->n_cc, m->n_bcc };
 		for (int i = 0; i < 3; i++) {
 			list.n = 0;
-			int n = ccm_iff_row_multi(t->pri, cols[i], &list);
+			int n = ccm_iff_row_multi(&list, t->pri, cols[i]);
 			if (n != (int)want[i])
 				diff(t, "recipients", "%d in %s, model %zu", n,
 				     ccm_iff_col_name(cols[i]), want[i]);
 		}
 	}
-	if (ccm_iff_row_chain(t->pri, CCM_IFF_COL_BODY, &c, &err) != 0) {
+	if (ccm_iff_row_chain(&c, t->pri, CCM_IFF_COL_BODY, &err) != 0) {
 		diff(t, "body", "the chain does not open");
 		goto out;
 	}
@@ -186,7 +186,7 @@ static void compare_message(struct t *t, const struct ccm_gen_msg *m,
 		goto out;
 	}
 	ccm_buf_reset(&t->text);
-	while (ccm_iff_chain_read_utf8(c, &t->text, 65536, &err) > 0)
+	while (ccm_iff_chain_read_utf8(&t->text, c, 65536, &err) > 0)
 		;
 	expected_body(m, &t->want);
 	if (t->text.len != t->want.len || memcmp(t->text.ptr, t->want.ptr, t->want.len))

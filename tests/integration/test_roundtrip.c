@@ -137,7 +137,7 @@ static void check_pabs(struct rt *t)
 			diff(t, "Private:", "no entry for '%s'", w->owner);
 			continue;
 		}
-		if (ccm_bundle_read_pab(t->b, e, &p, &err) < 0) {
+		if (ccm_bundle_read_pab(&p, t->b, e, &err) < 0) {
 			diff(t, "read", "%s", err.msg);
 			continue;
 		}
@@ -414,7 +414,7 @@ static void check_box(struct rt *t, size_t bi)
 		diff(t, "manifest", "no entry for '%s'", x->name);
 		return;
 	}
-	if (ccm_bundle_open_messages(t->b, e, &t->f, &err) < 0) {
+	if (ccm_bundle_open_messages(&t->f, t->b, e, &err) < 0) {
 		diff(t, "open", "%s", err.msg);
 		return;
 	}
@@ -540,7 +540,7 @@ static void run_one(const struct shape *sh)
 		for (size_t i = 0; i < diags.len; i++)
 			if (diags.items[i].severity >= CCM_WARNING &&
 			    strcmp(diags.items[i].kind, "unresolved-address")) {
-				ccm_diag_format(&diags.items[i], line, sizeof(line));
+				ccm_diag_format(line, sizeof(line), &diags.items[i]);
 				diff(&t, "unexpected warning", "%s", line);
 			}
 	}

@@ -72,7 +72,7 @@ static void quarter_gib_attachment_streams_in_and_out(void **state)
 	assert_int_equal(ccm_store_message_add(s, &m, &meta.message_id, &err), 0);
 	meta.name = "BACKUP.ZIP";
 	meta.size = size;
-	assert_int_equal(ccm_store_attach_begin(s, &meta, &a, &err), 0);
+	assert_int_equal(ccm_store_attach_begin(&a, s, &meta, &err), 0);
 	ccm_sha256_init(&h);
 	for (at = 0; at < size; at += PIECE) {
 		size_t k = size - at < PIECE ? (size_t)(size - at) : PIECE;
@@ -80,13 +80,13 @@ static void quarter_gib_attachment_streams_in_and_out(void **state)
 		ccm_sha256_update(&h, buf, k);
 		assert_int_equal(ccm_store_attach_write(a, buf, k, &err), 0);
 	}
-	ccm_sha256_final(&h, sha);
+	ccm_sha256_final(sha, &h);
 	assert_int_equal(ccm_store_attach_finish(a, &info, &err), 0);
 	assert_int_equal(ccm_store_commit(s, &err), 0);
 	assert_int_equal(info.size, size);
 	assert_memory_equal(info.sha256, sha, 32);
 
-	assert_int_equal(ccm_store_blob_open(s, info.blob_id, &b, NULL, &err), 0);
+	assert_int_equal(ccm_store_blob_open(&b, s, info.blob_id, NULL, &err), 0);
 	assert_int_equal(ccm_store_blob_size(b), size);
 	at = 0;
 	while ((n = ccm_store_blob_read(b, buf, PIECE, &err)) > 0) {

@@ -83,7 +83,7 @@ static void accented_text_is_converted_from_the_code_page(void **state)
 	char buf[64];
 	ssize_t n;
 
-	assert_int_equal(ccm_bundle_open_messages(c->b, e, &f, &err), 0);
+	assert_int_equal(ccm_bundle_open_messages(&f, c->b, e, &err), 0);
 	assert_int_equal(ccm_msgfile_next(f, &m, &err), 1);
 	assert_string_equal(m->subject, "Grüße zum Jahr 2000");
 	assert_string_equal(m->from.name, "Müller, Jürgen");

@@ -458,13 +458,13 @@ static void iso_utc_format(void **state)
 	char out[21];
 
 	(void)state;
-	ccm_date_iso_utc(896791140, out);
+	ccm_date_iso_utc(out, 896791140);
 	assert_string_equal(out, "1998-06-02T12:39:00Z");
-	ccm_date_iso_utc(0, out);
+	ccm_date_iso_utc(out, 0);
 	assert_string_equal(out, "1970-01-01T00:00:00Z");
-	ccm_date_iso_utc(-1, out);
+	ccm_date_iso_utc(out, -1);
 	assert_string_equal(out, "1969-12-31T23:59:59Z");
-	ccm_date_iso_utc(951782400, out);
+	ccm_date_iso_utc(out, 951782400);
 	assert_string_equal(out, "2000-02-29T00:00:00Z");
 }
 
@@ -473,9 +473,9 @@ static void iso_utc_clamps_years_outside_four_digits(void **state)
 	char out[21];
 
 	(void)state;
-	ccm_date_iso_utc(-(1LL << 50), out);
+	ccm_date_iso_utc(out, -(1LL << 50));
 	assert_string_equal(out, "0000-01-01T00:00:00Z");
-	ccm_date_iso_utc(1LL << 50, out);
+	ccm_date_iso_utc(out, 1LL << 50);
 	assert_string_equal(out, "9999-12-31T23:59:59Z");
 }
 
@@ -485,12 +485,12 @@ static void stamp14_is_local_time(void **state)
 	struct ccm_date d = parse_ok("6/2/98 8:39", CCM_DATE_MDY, ny);
 
 	(void)state;
-	ccm_date_stamp14(d.utc, d.utc_offset, out);
+	ccm_date_stamp14(out, d.utc, d.utc_offset);
 	assert_string_equal(out, "19980602083900");
-	ccm_date_stamp14(896791140, 0, out);
+	ccm_date_stamp14(out, 896791140, 0);
 	assert_string_equal(out, "19980602123900");
 	d = parse_ok("12/31/99 11:59:59PM", CCM_DATE_MDY, ny);
-	ccm_date_stamp14(d.utc, d.utc_offset, out);
+	ccm_date_stamp14(out, d.utc, d.utc_offset);
 	assert_string_equal(out, "19991231235959");
 }
 
@@ -500,11 +500,11 @@ static void stamp14_clamps_instants_at_the_ends_of_long_long(void **state)
 
 	(void)state;
 	/* A damaged store may hold any instant: no overflow, just the clamp. */
-	ccm_date_stamp14(-9223372036854775807LL - 1, -17762, out);
+	ccm_date_stamp14(out, -9223372036854775807LL - 1, -17762);
 	assert_string_equal(out, "00000101000000");
-	ccm_date_stamp14(9223372036854775807LL, 50400, out);
+	ccm_date_stamp14(out, 9223372036854775807LL, 50400);
 	assert_string_equal(out, "99991231235959");
-	ccm_date_stamp14(-62167219200LL - 3600, 7200, out);
+	ccm_date_stamp14(out, -62167219200LL - 3600, 7200);
 	assert_string_equal(out, "00000101010000");
 }
 

@@ -180,7 +180,7 @@ static void members_of(struct ccm_store *s, long long dl, long long *ids, size_t
 	struct ccm_error err;
 
 	*n = 0;
-	assert_int_equal(ccm_store_dl_members(s, dl, &c, &err), 0);
+	assert_int_equal(ccm_store_dl_members(&c, s, dl, &err), 0);
 	while (ccm_store_next_recipient(c, &r, &err) == 1)
 		ids[(*n)++] = r.id;
 	ccm_store_cursor_free(c);
@@ -210,7 +210,7 @@ static void every_user_of_salespo_gets_a_custom_recipient(void **state)
 		long long id = by_ccmail(f->s, users[i], CCM_RECIP_CUSTOM);
 		char want[128];
 
-		assert_int_equal(ccm_store_recipient_get(f->s, id, &r, &err), 1);
+		assert_int_equal(ccm_store_recipient_get(&r, f->s, id, &err), 1);
 		snprintf(want, sizeof(want), "CCMAIL:%s", users[i]);
 		assert_string_equal(r.target, want);
 		assert_string_equal(r.dirsync_po, "SALESPO");
@@ -221,8 +221,8 @@ static void every_user_of_salespo_gets_a_custom_recipient(void **state)
 			 "r.id = a.recipient_id WHERE r.kind = 'custom' AND a.type = "
 			 "'CCMAIL' AND a.is_primary"), 6);
 	/* the directory data of one user in full (Q217040 Comments) */
-	assert_int_equal(ccm_store_recipient_get(f->s, by_ccmail(f->s, "Smith, John at SALESPO",
-						 CCM_RECIP_CUSTOM), &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, by_ccmail(f->s, "Smith, John at SALESPO",
+						 CCM_RECIP_CUSTOM), &err), 1);
 	assert_string_equal(r.alias, "jsmith");
 	assert_string_equal(r.display_name, "John Smith");
 	assert_string_equal(r.first_name, "John");
@@ -234,13 +234,13 @@ static void every_user_of_salespo_gets_a_custom_recipient(void **state)
 	assert_string_equal(r.ccmail_po, "SALESPO");
 	ccm_recipient_release(&r);
 	/* a remote user: its Addr is its post office; aliases are ASCII */
-	assert_int_equal(ccm_store_recipient_get(f->s, by_ccmail(f->s, "Parkes, Joe at FARPO",
-						 CCM_RECIP_CUSTOM), &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, by_ccmail(f->s, "Parkes, Joe at FARPO",
+						 CCM_RECIP_CUSTOM), &err), 1);
 	assert_int_equal(r.ccmail_location, 'r');
 	assert_string_equal(r.alias, "joep");
 	ccm_recipient_release(&r);
-	assert_int_equal(ccm_store_recipient_get(f->s, by_ccmail(f->s, "MÜLLER, JÜRGEN at salespo",
-						 CCM_RECIP_CUSTOM), &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, by_ccmail(f->s, "MÜLLER, JÜRGEN at salespo",
+						 CCM_RECIP_CUSTOM), &err), 1);
 	assert_string_equal(r.alias, "jurgenm");
 	assert_string_equal(r.display_name, "Jürgen Müller");
 	ccm_recipient_release(&r);
@@ -266,7 +266,7 @@ static void public_list_becomes_a_distribution_list_of_its_members(void **state)
 	assert_int_equal(st.members, 3);
 	assert_int_equal(st.unresolved, 0);
 	dl = by_ccmail(f->s, "Sales Team at SALESPO", CCM_RECIP_DL);
-	assert_int_equal(ccm_store_recipient_get(f->s, dl, &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, dl, &err), 1);
 	assert_string_equal(r.display_name, "Sales Team");
 	assert_string_equal(r.comments, "everyone in sales");
 	ccm_recipient_release(&r);
@@ -290,7 +290,7 @@ static void second_run_changes_nothing(void **state)
 
 	sync(f, dir, NULL, &st);
 	dump(f->s, &d1);
-	assert_int_equal(ccm_store_stats(f->s, &a, &err), 0);
+	assert_int_equal(ccm_store_stats(&a, f->s, &err), 0);
 	sync(f, dir, NULL, &st);
 	assert_int_equal(st.created, 0);
 	assert_int_equal(st.updated, 0);
@@ -298,7 +298,7 @@ static void second_run_changes_nothing(void **state)
 	assert_int_equal(st.dl_created + st.dl_updated, 0);
 	assert_int_equal(st.members_added + st.members_removed, 0);
 	assert_int_equal(st.stale, 0);
-	assert_int_equal(ccm_store_stats(f->s, &b, &err), 0);
+	assert_int_equal(ccm_store_stats(&b, f->s, &err), 0);
 	assert_int_equal(a.recipients, b.recipients);
 	assert_int_equal(a.addresses, b.addresses);
 	assert_int_equal(a.memberships, b.memberships);
@@ -326,7 +326,7 @@ static void changed_display_rule_updates_display_names_not_aliases(void **state)
 	assert_int_equal(st.created, 0);
 	assert_int_equal(st.updated, 5);      /* "Admin" reads the same either way */
 	id = by_ccmail(f->s, "Smith, John at SALESPO", CCM_RECIP_CUSTOM);
-	assert_int_equal(ccm_store_recipient_get(f->s, id, &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, id, &err), 1);
 	assert_string_equal(r.display_name, "Smith, John");
 	assert_string_equal(r.alias, "jsmith");
 	ccm_recipient_release(&r);
@@ -335,7 +335,7 @@ static void changed_display_rule_updates_display_names_not_aliases(void **state)
 	assert_int_equal(st.updated, 0);
 	sync(f, dir, NULL, &st);
 	assert_int_equal(st.updated, 5);
-	assert_int_equal(ccm_store_recipient_get(f->s, id, &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, id, &err), 1);
 	assert_string_equal(r.display_name, "John Smith");
 	ccm_recipient_release(&r);
 	free(dir);
@@ -366,8 +366,8 @@ static void changed_directory_and_lists_are_followed(void **state)
 	assert_int_equal(st.stale, 1);
 	assert_int_equal(ccm_diaglist_count(&f->diags, "stale-recipient"), 1);
 	by_ccmail(f->s, "Grewal, Jeff at SALESPO", CCM_RECIP_CUSTOM);
-	assert_int_equal(ccm_store_recipient_get(f->s, by_ccmail(f->s, "Doe, Jane at SALESPO",
-						 CCM_RECIP_CUSTOM), &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, by_ccmail(f->s, "Doe, Jane at SALESPO",
+						 CCM_RECIP_CUSTOM), &err), 1);
 	assert_string_equal(r.phone, "(425) 936-2000");
 	ccm_recipient_release(&r);
 	by_ccmail(f->s, "Brown, Elizabeth at SALESPO", CCM_RECIP_CUSTOM);
@@ -407,7 +407,7 @@ static void unresolved_members_are_reported_and_external_ones_kept(void **state)
 	assert_int_equal(ccm_store_find_address(f->s, "SMTP", "bob@example.com", &smtp, &kind,
 						&err), 1);
 	assert_int_equal(kind, CCM_RECIP_CUSTOM);
-	assert_int_equal(ccm_store_recipient_get(f->s, smtp, &r, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&r, f->s, smtp, &err), 1);
 	assert_string_equal(r.target, "SMTP:bob@example.com");
 	assert_string_equal(r.alias, "bob");
 	ccm_recipient_release(&r);
@@ -582,7 +582,7 @@ static void generated_post_office_synchronises_completely_and_stably(void **stat
 		ccm_buf_reset(&addr);
 		ccm_buf_addf(&addr, "%s at %s", e->name, po);
 		id = by_ccmail(f->s, addr.ptr, CCM_RECIP_CUSTOM);
-		assert_int_equal(ccm_store_recipient_get(f->s, id, &r, &err), 1);
+		assert_int_equal(ccm_store_recipient_get(&r, f->s, id, &err), 1);
 		snprintf(want, sizeof(want), "CCMAIL:%s", addr.ptr);
 		assert_string_equal(r.target, want);
 		assert_int_equal(r.ccmail_location, e->location);
@@ -701,27 +701,27 @@ static void name_rules_make_display_names_and_aliases(void **state)
 	struct ccm_error err;
 
 	(void)state;
-	assert_int_equal(ccm_dirsync_display(NULL, "Smith, John", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, NULL, "Smith, John"), 0);
 	assert_string_equal(b.ptr, "John Smith");
-	assert_int_equal(ccm_dirsync_display("%L, %F", "Smith, John", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, "%L, %F", "Smith, John"), 0);
 	assert_string_equal(b.ptr, "Smith, John");
-	assert_int_equal(ccm_dirsync_display("%L, %F - CCMail", "Doe, John", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, "%L, %F - CCMail", "Doe, John"), 0);
 	assert_string_equal(b.ptr, "Doe, John - CCMail");
-	assert_int_equal(ccm_dirsync_display("%F %I %L", "Smith, John Q.", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, "%F %I %L", "Smith, John Q."), 0);
 	assert_string_equal(b.ptr, "John Q. Q Smith");
-	assert_int_equal(ccm_dirsync_display("%L, %F", "Admin", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, "%L, %F", "Admin"), 0);
 	assert_string_equal(b.ptr, "Admin");
-	assert_int_equal(ccm_dirsync_display("%2F%% %L", "Smith, Nick", &b), 0);
+	assert_int_equal(ccm_dirsync_display(&b, "%2F%% %L", "Smith, Nick"), 0);
 	assert_string_equal(b.ptr, "Ni% Smith");
-	assert_int_equal(ccm_dirsync_alias(NULL, "Smith, John", "jsmith;1;2", &b), 0);
+	assert_int_equal(ccm_dirsync_alias(&b, NULL, "Smith, John", "jsmith;1;2"), 0);
 	assert_string_equal(b.ptr, "jsmith");
-	assert_int_equal(ccm_dirsync_alias(NULL, "Smith, John", NULL, &b), 0);
+	assert_int_equal(ccm_dirsync_alias(&b, NULL, "Smith, John", NULL), 0);
 	assert_string_equal(b.ptr, "johns");
-	assert_int_equal(ccm_dirsync_alias("%1F%L", "Müller, Jürgen", NULL, &b), 0);
+	assert_int_equal(ccm_dirsync_alias(&b, "%1F%L", "Müller, Jürgen", NULL), 0);
 	assert_string_equal(b.ptr, "jmuller");
-	assert_int_equal(ccm_dirsync_alias("%L", "O'Brien-Smythe Van Der Berg, X", NULL, &b), 0);
+	assert_int_equal(ccm_dirsync_alias(&b, "%L", "O'Brien-Smythe Van Der Berg, X", NULL), 0);
 	assert_int_equal(b.len, 20);
-	assert_int_equal(ccm_dirsync_alias("%I", "Smith, John", NULL, &b), 0);
+	assert_int_equal(ccm_dirsync_alias(&b, "%I", "Smith, John", NULL), 0);
 	assert_string_equal(b.ptr, "user");
 	assert_int_equal(ccm_dirsync_rule_check("%F.%L", &err), 0);
 	assert_int_equal(ccm_dirsync_rule_check("%12F", &err), 0);

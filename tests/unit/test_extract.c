@@ -449,7 +449,7 @@ static void folders_map_to_the_target_system(void **state)
 	assert_int_equal(r8, 0);
 	ccm_placing_folder(&b, NULL, "Preferences\\x", NULL);
 	assert_string_equal(b.ptr, "Preferences\\x");
-	ccm_extract_safe_name("Sales & Marketing PO", &b);
+	ccm_extract_safe_name(&b, "Sales & Marketing PO");
 	assert_string_equal(b.ptr, "Sales_Marketing_PO");
 	ccm_buf_release(&b);
 }
@@ -468,11 +468,11 @@ static void names_split_into_first_and_last(void **state)
 	ccm_name_split("jsmith", &f, &l);
 	assert_string_equal(f.ptr, "");
 	assert_string_equal(l.ptr, "jsmith");
-	ccm_name_alias("Núñez, Íñigo", NULL, &a);
+	ccm_name_alias(&a, "Núñez, Íñigo", NULL);
 	assert_string_equal(a.ptr, "inigon");
-	ccm_name_alias("Smith, John", "on leave;43/3019", &a);
+	ccm_name_alias(&a, "Smith, John", "on leave;43/3019");
 	assert_string_equal(a.ptr, "johns");
-	ccm_name_alias("Łukasz Żółw", NULL, &a);
+	ccm_name_alias(&a, "Łukasz Żółw", NULL);
 	assert_string_equal(a.ptr, "lukaszz");
 	ccm_buf_release(&f);
 	ccm_buf_release(&l);

@@ -138,7 +138,7 @@ static const struct ccm_diag *diag(struct fx *x, const char *kind)
 			return &x->diags.items[i];
 	for (size_t i = 0; i < x->diags.len; i++) {
 		char line[2048];
-		ccm_diag_format(&x->diags.items[i], line, sizeof(line));
+		ccm_diag_format(line, sizeof(line), &x->diags.items[i]);
 		print_message("  have: %s\n", line);
 	}
 	fail_msg("no report entry of kind '%s'", kind);
@@ -149,7 +149,7 @@ static void expect_no_reports(struct fx *x)
 {
 	for (size_t i = 0; i < x->diags.len; i++) {
 		char line[2048];
-		ccm_diag_format(&x->diags.items[i], line, sizeof(line));
+		ccm_diag_format(line, sizeof(line), &x->diags.items[i]);
 		print_message("  unexpected: %s\n", line);
 	}
 	assert_int_equal(x->diags.len, 0);
@@ -163,7 +163,7 @@ static int read_chain(struct fx *x, enum ccm_iff_col c, struct ccm_buf *out,
 	const struct ccm_iff_secsect *h;
 	struct ccm_error err;
 	char buf[7];
-	int rc = ccm_iff_row_chain(x->pri, c, &ch, &err);
+	int rc = ccm_iff_row_chain(&ch, x->pri, c, &err);
 
 	*sections = 0;
 	if (rc < 0)
@@ -271,7 +271,7 @@ static void constructed_example_reads_with_its_chains(void **state)
 	assert_string_equal(get(r, CCM_IFF_COL_TO), "Parkes, Pat");
 	assert_string_equal(get(r, CCM_IFF_COL_SUBJECT), "Lunch");
 	assert_true(ccm_iff_row_is_pointer(r, CCM_IFF_COL_BODY));
-	assert_int_equal(ccm_iff_row_bool(x->pri, CCM_IFF_COL_UNREAD, 0, &v), 0);
+	assert_int_equal(ccm_iff_row_bool(&v, x->pri, CCM_IFF_COL_UNREAD, 0), 0);
 	assert_int_equal(v, 1);
 	assert_int_equal(ccm_iff_row_validate(x->pri, NULL), 0);
 	assert_int_equal(read_chain(x, CCM_IFF_COL_BODY, &b, &nsec), 0);
@@ -288,7 +288,7 @@ static void constructed_example_reads_with_its_chains(void **state)
 	/* The Cc field points to an Other section holding a list. */
 	assert_true(ccm_iff_row_is_pointer(r, CCM_IFF_COL_CC));
 	ccm_csv_line_init(&cc);
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_CC, &cc), 3);
+	assert_int_equal(ccm_iff_row_multi(&cc, x->pri, CCM_IFF_COL_CC), 3);
 	assert_string_equal(cc.f[0].value, "Ann Lee");
 	assert_string_equal(cc.f[2].value, "Carl Fox");
 	ccm_csv_line_release(&cc);
@@ -356,7 +356,7 @@ static void sdk_directory_section_reads(void **state)
 	assert_null(ccm_iff_row_get_named(r, "Hide-From-AB", NULL));
 	assert_null(get(r, CCM_IFF_COL_BODY));
 	ccm_csv_line_init(&l);
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_PROXY_ADDRESSES, &l), 1);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_PROXY_ADDRESSES), 1);
 	assert_string_equal(l.f[0].value, "MIGRATE:PROFS:Sydney(EBrown)");
 	ccm_csv_line_release(&l);
 	assert_int_equal(ccm_iff_row_validate(x->pri, NULL), 0);
@@ -400,7 +400,7 @@ static void sdk_pab_header_split_by_continuations_maps_by_name(void **state)
 	assert_string_equal(get(r, CCM_IFF_COL_OBJ_CLASS), "dl");
 	assert_string_equal(get(r, CCM_IFF_COL_NOTE), "Personal Distribution List of my friends");
 	ccm_csv_line_init(&l);
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_EMAIL_ADDRESS, &l), 2);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_EMAIL_ADDRESS), 2);
 	assert_string_equal(l.f[0].value, "Dad");
 	assert_string_equal(l.f[1].value, "Pat Parkes");
 	ccm_csv_line_release(&l);
@@ -428,11 +428,11 @@ static void sdk_messages_and_schedule_read_with_their_chains(void **state)
 	assert_string_equal(sec->address, "PROFS:SANFRAN(HOWARDS)");
 	assert_int_equal(sec->line, 9);
 	r = fx_row(x);
-	assert_int_equal(ccm_iff_row_priority(x->pri, &v), 0);
+	assert_int_equal(ccm_iff_row_priority(&v, x->pri), 0);
 	assert_int_equal(v, -1);
-	assert_int_equal(ccm_iff_row_bool(x->pri, CCM_IFF_COL_UNREAD, 0, &v), 1);
+	assert_int_equal(ccm_iff_row_bool(&v, x->pri, CCM_IFF_COL_UNREAD, 0), 1);
 	assert_int_equal(v, 0);
-	assert_int_equal(ccm_iff_row_date(x->pri, CCM_IFF_COL_SEND_DATE, NULL, &d), 0);
+	assert_int_equal(ccm_iff_row_date(&d, x->pri, CCM_IFF_COL_SEND_DATE, NULL), 0);
 	assert_int_equal(d.year, 1995);
 	assert_int_equal(d.hour, 9);
 	assert_int_equal(d.second, 21);
@@ -453,7 +453,7 @@ static void sdk_messages_and_schedule_read_with_their_chains(void **state)
 	assert_string_equal(b.ptr, "[0  -1 1]Solo mission briefing at 0900.\r\n");
 	r = fx_row(x);
 	assert_string_equal(get(r, CCM_IFF_COL_SUBJECT), "Schedule+");
-	assert_int_equal(ccm_iff_row_date(x->pri, CCM_IFF_COL_RECEIVED_DATE, NULL, &d), 1);
+	assert_int_equal(ccm_iff_row_date(&d, x->pri, CCM_IFF_COL_RECEIVED_DATE, NULL), 1);
 	ccm_buf_reset(&b);
 	assert_int_equal(read_chain(x, CCM_IFF_COL_BODY, &b, &nsec), 0);
 	assert_int_equal(nsec, 2);
@@ -651,7 +651,7 @@ static void continuation_joins_anywhere_even_inside_a_word(void **state)
 	/* The raw text keeps the continuations as written. */
 	assert_memory_equal(r->raw, "Inbox,Pat,Eliza\\\\\r\nbeth Brown,,,Sub\\\\\r\nject,", 44);
 	/* A problem in a field is placed on its physical line and byte. */
-	assert_int_equal(ccm_iff_row_date(x->pri, CCM_IFF_COL_SEND_DATE, NULL, &d),
+	assert_int_equal(ccm_iff_row_date(&d, x->pri, CCM_IFF_COL_SEND_DATE, NULL),
 			 CCM_EMALFORMED);
 	assert_int_equal(diag(x, "bad-date")->line, 5);
 	assert_int_equal(diag(x, "bad-date")->offset, r->offset + 44);
@@ -708,7 +708,7 @@ static void directory_sections_escape_and_never_continue(void **state)
 	r = fx_row(x);
 	assert_string_equal(get(r, CCM_IFF_COL_DISPLAY_NAME), "C:\\dir\\");
 	ccm_csv_line_init(&l);
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_PROXY_ADDRESSES, &l), 2);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_PROXY_ADDRESSES), 2);
 	assert_string_equal(l.f[0].value, "MIGRATE:CCMAIL:a\\b");
 	assert_string_equal(l.f[1].value, "X:y");
 	ccm_csv_line_release(&l);
@@ -743,17 +743,17 @@ static void both_list_conventions_and_the_x400_example_split(void **state)
 	ccm_csv_line_init(&l);
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_EMAIL_ADDRESS, &l), 2);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_EMAIL_ADDRESS), 2);
 	assert_string_equal(l.f[1].value, "X400:C=US;A= ;P=NWTraders;G=Joe;S=Parkes");
 	fx_section(x);
 	r = fx_row(x);
 	assert_false(r->bad);
 	l.n = 0;
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_TO, &l), 2);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_TO), 2);
 	assert_string_equal(l.f[0].value, "Jim_Hance@NorthWind");
 	assert_string_equal(l.f[1].value, "Stephen Gray@NorthWind");
 	l.n = 0;
-	assert_int_equal(ccm_iff_row_multi(x->pri, CCM_IFF_COL_CC, &l), 2);
+	assert_int_equal(ccm_iff_row_multi(&l, x->pri, CCM_IFF_COL_CC), 2);
 	assert_string_equal(l.f[1].value, "Lee, Bill");
 	assert_string_equal(get(r, CCM_IFF_COL_SUBJECT), "One");
 	assert_int_equal(ccm_iff_row_validate(x->pri, NULL), 0);
@@ -775,7 +775,7 @@ static void columns_map_by_name_in_any_order(void **state)
 	assert_int_equal(sec->col[CCM_IFF_COL_SENDER], 3);
 	assert_string_equal(get(r, CCM_IFF_COL_SUBJECT), "Hello");
 	assert_string_equal(get(r, CCM_IFF_COL_SENDER), "Pat");
-	assert_int_equal(ccm_iff_row_priority(x->pri, &v), 0);
+	assert_int_equal(ccm_iff_row_priority(&v, x->pri), 0);
 	assert_int_equal(v, 1);
 	assert_true(ccm_iff_row_is_pointer(r, CCM_IFF_COL_BODY));
 	assert_int_equal(count_kind(x, "column-order"), 1);
@@ -1031,28 +1031,28 @@ static void typed_fields_parse_strictly(void **state)
 	int v;
 
 	(void)state;
-	assert_int_equal(ccm_iff_parse_date("19950501220005", 14, NULL, &d), 0);
+	assert_int_equal(ccm_iff_parse_date(&d, "19950501220005", 14, NULL), 0);
 	assert_int_equal(d.year, 1995);
 	assert_int_equal(d.month, 5);
 	assert_int_equal(d.day, 1);
 	assert_int_equal(d.hour, 22);
 	assert_int_equal(d.second, 5);
 	assert_int_equal(d.utc, 799365605LL);
-	assert_int_equal(ccm_iff_parse_date("20000229000000", 14, NULL, &d), 0);
-	assert_int_equal(ccm_iff_parse_date("19990231000000", 14, NULL, &d), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_date("19950501240000", 14, NULL, &d), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_date("1995050122000", 13, NULL, &d), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_date("1995-05-01 22:", 14, NULL, &d), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_date("00010403220002", 14, NULL, &d), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_bool("True", 4, &v), 0);
+	assert_int_equal(ccm_iff_parse_date(&d, "20000229000000", 14, NULL), 0);
+	assert_int_equal(ccm_iff_parse_date(&d, "19990231000000", 14, NULL), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_date(&d, "19950501240000", 14, NULL), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_date(&d, "1995050122000", 13, NULL), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_date(&d, "1995-05-01 22:", 14, NULL), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_date(&d, "00010403220002", 14, NULL), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_bool(&v, "True", 4), 0);
 	assert_int_equal(v, 1);
-	assert_int_equal(ccm_iff_parse_bool("false", 5, &v), 0);
+	assert_int_equal(ccm_iff_parse_bool(&v, "false", 5), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(ccm_iff_parse_bool("yes", 3, &v), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_priority("-1", 2, &v), 0);
+	assert_int_equal(ccm_iff_parse_bool(&v, "yes", 3), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_priority(&v, "-1", 2), 0);
 	assert_int_equal(v, -1);
-	assert_int_equal(ccm_iff_parse_priority("2", 1, &v), CCM_EMALFORMED);
-	assert_int_equal(ccm_iff_parse_priority("+1", 2, &v), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_priority(&v, "2", 1), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_parse_priority(&v, "+1", 2), CCM_EMALFORMED);
 }
 
 static void validation_reports_each_bad_field_of_a_row(void **state)
@@ -1169,7 +1169,7 @@ static void every_bad_pointer_is_an_error_for_its_row_only(void **state)
 
 		r = fx_row(x);
 		assert_false(r->bad);
-		assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err),
+		assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err),
 				 CCM_EMALFORMED);
 		assert_null(ch);
 		if (x->diags.len != before + 1)
@@ -1189,7 +1189,7 @@ static void every_bad_pointer_is_an_error_for_its_row_only(void **state)
 		}
 		/* The next row is read and resolved as if nothing happened. */
 		r = fx_row(x);
-		assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), 0);
+		assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), 0);
 		ccm_iff_chain_free(ch);
 	}
 	assert_null(fx_row(x));
@@ -1219,7 +1219,7 @@ static void a_wrong_length_is_found_at_its_section(void **state)
 	fx_open(x, "a.pkl");
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), 0);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), 0);
 	ccm_iff_chain_free(ch);
 	d = diag(x, "length-mismatch");
 	assert_int_equal(d->severity, CCM_WARNING);
@@ -1266,7 +1266,7 @@ static void a_large_attachment_streams_in_pieces(void **state)
 	fx_open(x, "a.pkl");
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), 0);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), 0);
 	assert_int_equal(ccm_iff_chain_count(ch), 2);
 	assert_int_equal(ccm_iff_chain_bytes(ch), (long long)(13 + big));
 	assert_int_equal(ccm_iff_chain_next(ch, &h), 1);
@@ -1315,21 +1315,21 @@ static void other_sections_are_csv_unquoted_and_read_as_text(void **state)
 	fx_open(x, "a.pkl");
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_text(x->pri, CCM_IFF_COL_SENDER, &out, 1000, &err), 0);
+	assert_int_equal(ccm_iff_row_text(&out, x->pri, CCM_IFF_COL_SENDER, 1000, &err), 0);
 	assert_string_equal(out.ptr, "Lee, Bill;\"Two\" \xc3\xa9");
-	assert_int_equal(ccm_iff_row_text(x->pri, CCM_IFF_COL_SUBJECT, &out, 1000, &err), 0);
+	assert_int_equal(ccm_iff_row_text(&out, x->pri, CCM_IFF_COL_SUBJECT, 1000, &err), 0);
 	assert_string_equal(out.ptr, "line one\r\nline two");
-	assert_int_equal(ccm_iff_row_text(x->pri, CCM_IFF_COL_TO, &out, 1000, &err), 0);
+	assert_int_equal(ccm_iff_row_text(&out, x->pri, CCM_IFF_COL_TO, 1000, &err), 0);
 	assert_string_equal(out.ptr, "T");
-	assert_int_equal(ccm_iff_row_text(x->pri, CCM_IFF_COL_CC, &out, 1000, &err), 1);
-	assert_int_equal(ccm_iff_row_text(x->pri, CCM_IFF_COL_SUBJECT, &out, 10, &err),
+	assert_int_equal(ccm_iff_row_text(&out, x->pri, CCM_IFF_COL_CC, 1000, &err), 1);
+	assert_int_equal(ccm_iff_row_text(&out, x->pri, CCM_IFF_COL_SUBJECT, 10, &err),
 			 CCM_EMALFORMED);
 	assert_int_equal(count_kind(x, "value-too-long"), 1);
 	/* The Body pointer leads to an Other section: not a message. */
 	assert_int_equal(ccm_iff_row_validate(x->pri, NULL), 0);
 	{
 		struct ccm_iff_chain *ch;
-		assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err),
+		assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err),
 				 CCM_EMALFORMED);
 		assert_int_equal(count_kind(x, "first-not-body"), 1);
 	}
@@ -1378,9 +1378,9 @@ static void a_missing_secondary_fails_each_row_that_points_into_it(void **state)
 	assert_int_equal(count_kind(x, "pkl-missing-file"), 1);
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), CCM_EMALFORMED);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), CCM_EMALFORMED);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), CCM_EMALFORMED);
 	assert_int_equal(count_kind(x, "secondary-unreadable"), 2);
 	assert_int_equal(diag(x, "secondary-unreadable")->event, 8054);
 	fx_free(x);
@@ -1400,10 +1400,10 @@ static void secondary_without_its_column_header_is_reported_once(void **state)
 	fx_open(x, "a.pkl");
 	fx_section(x);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), 0);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), 0);
 	ccm_iff_chain_free(ch);
 	fx_row(x);
-	assert_int_equal(ccm_iff_row_chain(x->pri, CCM_IFF_COL_BODY, &ch, &err), 0);
+	assert_int_equal(ccm_iff_row_chain(&ch, x->pri, CCM_IFF_COL_BODY, &err), 0);
 	ccm_iff_chain_free(ch);
 	assert_int_equal(count_kind(x, "sec-no-header"), 1);
 	fx_free(x);

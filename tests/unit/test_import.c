@@ -128,7 +128,7 @@ static void custom_recipients_become_mailboxes_without_mail(void **state)
 		struct ccm_store_cursor *c;
 		struct ccm_recipient r;
 		int lists = 0;
-		assert_int_equal(ccm_store_lists_of(x->s, before[0], &c, &err), 0);
+		assert_int_equal(ccm_store_lists_of(&c, x->s, before[0], &err), 0);
 		while (ccm_store_next_recipient(c, &r, &err) == 1)
 			lists += r.kind == CCM_RECIP_DL;
 		ccm_store_cursor_free(c);
@@ -160,7 +160,7 @@ static void messages_and_attachments_arrive_once(void **state)
 	assert_int_equal(st.attachments, 2);
 	assert_int_equal(st.attachment_bytes, 4 + 256);
 	assert_int_equal(st.mailboxes_created, 4);
-	assert_int_equal(ccm_store_stats(x->s, &ss, &err), 0);
+	assert_int_equal(ccm_store_stats(&ss, x->s, &err), 0);
 	/* The same set again adds nothing. */
 	import(x, x->pkl, 1, &again);
 	assert_int_equal(again.messages, 0);
@@ -168,7 +168,7 @@ static void messages_and_attachments_arrive_once(void **state)
 	/* Every row but the 4 DIRECTORY rows, which find their mailboxes by
 	 * address whether they are new or not. */
 	assert_int_equal(again.rows_already, st.rows - st.rows_skipped - 4);
-	assert_int_equal(ccm_store_stats(x->s, &ss2, &err), 0);
+	assert_int_equal(ccm_store_stats(&ss2, x->s, &err), 0);
 	assert_int_equal(ss2.messages + ss2.public_messages, ss.messages + ss.public_messages);
 	assert_int_equal(ss2.attachments, ss.attachments);
 	assert_int_equal(ss2.recipients, ss.recipients);
@@ -199,7 +199,7 @@ static void existing_mailbox_found_by_migrate_proxy_receives_the_mail(void **sta
 	assert_int_equal(find(x, "MIGRATE", "CCMAIL:Smith, John at SALESPO", &kind), pre);
 	assert_int_equal(kind, CCM_RECIP_MAILBOX);
 	assert_int_equal(st.mailboxes_created, 3);     /* the other three */
-	assert_int_equal(ccm_store_stats(x->s, &ss, &err), 0);
+	assert_int_equal(ccm_store_stats(&ss, x->s, &err), 0);
 	assert_int_equal(ss.by_kind[CCM_RECIP_MAILBOX], 4);
 	teardown_fx(x);
 }
@@ -271,7 +271,7 @@ static void address_book_arrives_with_its_lists(void **state)
 	import(x, x->pkl, 1, &st);
 	assert_int_equal(st.rows_skipped, 0);
 	smith = find(x, "CCMAIL", "Smith, John at SALESPO", &kind);
-	assert_int_equal(ccm_store_pab_items(x->s, smith, &c, &err), 0);
+	assert_int_equal(ccm_store_pab_items(&c, x->s, smith, &err), 0);
 	while (ccm_store_next_pab_item(c, &it, &err) == 1) {
 		items++;
 		if (!strcmp(it.kind, "entry")) {
@@ -281,7 +281,7 @@ static void address_book_arrives_with_its_lists(void **state)
 			continue;
 		}
 		assert_string_equal(it.display_name, "My Friends");
-		assert_int_equal(ccm_store_pab_members(x->s, it.id, &m, &err), 0);
+		assert_int_equal(ccm_store_pab_members(&m, x->s, it.id, &err), 0);
 		while (ccm_store_next_pab_member(m, &member, &err) == 1)
 			assert_string_equal(member, ++members == 1 ? "Dad" : "Grande, Jon at SALESPO");
 		ccm_store_cursor_free(m);
@@ -292,7 +292,7 @@ static void address_book_arrives_with_its_lists(void **state)
 	/* Imported again: no second copy of anything. */
 	import(x, x->pkl, 1, &st);
 	items = 0;
-	assert_int_equal(ccm_store_pab_items(x->s, smith, &c, &err), 0);
+	assert_int_equal(ccm_store_pab_items(&c, x->s, smith, &err), 0);
 	while (ccm_store_next_pab_item(c, &it, &err) == 1)
 		items++;
 	ccm_store_cursor_free(c);

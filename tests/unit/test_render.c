@@ -34,7 +34,7 @@ static void write_expect(FILE *f, struct ccm_store *s,
 		m->subject ? m->subject : "");
 	if (m->has_sent)
 		fprintf(f, "date\t%lld\n", m->sent_utc);
-	assert_int_equal(ccm_store_message_rcpts(s, m->id, &c, &err), 0);
+	assert_int_equal(ccm_store_message_rcpts(&c, s, m->id, &err), 0);
 	while (ccm_store_next_rcpt(c, &r, &err) == 1)
 		fprintf(f, "%s\t%s\n", ccm_rcpt_kind_name(r.kind), r.display ? r.display : "");
 	ccm_store_cursor_free(c);
@@ -88,7 +88,7 @@ static int render_folder(struct ccm_store *s, const struct ccm_render_opts *o,
 	struct ccm_error err;
 	char name[64];
 
-	assert_int_equal(ccm_store_messages(s, folder, &c, &err), 0);
+	assert_int_equal(ccm_store_messages(&c, s, folder, &err), 0);
 	while (ccm_store_next_message(c, &m, &err) == 1) {
 		struct ccm_buf a = CCM_BUF_INIT, b = CCM_BUF_INIT;
 		char *p;
@@ -127,7 +127,7 @@ static int render_mailbox(struct ccm_store *s, const struct ccm_render_opts *o,
 	long long ids[64];
 	int k = 0, i;
 
-	assert_int_equal(ccm_store_folders(s, mailbox, &c, &err), 0);
+	assert_int_equal(ccm_store_folders(&c, s, mailbox, &err), 0);
 	while (ccm_store_next_folder(c, &f, &err) == 1 && k < 64)
 		ids[k++] = f.id;
 	ccm_store_cursor_free(c);
@@ -168,7 +168,7 @@ static void salespo_renders_and_parses_back(void **state)
 	o.domain = "salespo.example";
 	o.po_name = "SALESPO";
 
-	assert_int_equal(ccm_store_recipients(s, CCM_RECIP_MAILBOX, &c, &err), 0);
+	assert_int_equal(ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, &err), 0);
 	while (ccm_store_next_recipient(c, &r, &err) == 1 && nb < 16)
 		boxes[nb++] = r.id;
 	ccm_store_cursor_free(c);
@@ -335,7 +335,7 @@ static void hand_open(struct hand *h, int with_settings)
 		mf.time_zone = "Europe/Paris";
 		mf.attachments = CCM_ENC_HEX;
 		mf.item_sizes = 1;
-		assert_int_equal(ccm_manifest_settings_format(&mf, &t), 0);
+		assert_int_equal(ccm_manifest_settings_format(&t, &mf), 0);
 		assert_int_equal(ccm_store_po_record(h->s, mf.post_office, t.ptr, &err), 0);
 		ccm_buf_release(&t);
 	}
@@ -372,7 +372,7 @@ static long long hand_message(struct hand *h, struct ccm_store_message *m, size_
 		a.name = names[i];
 		a.position = -1;
 		a.size = lens[i];
-		assert_int_equal(ccm_store_attach_begin(h->s, &a, &w, &err), 0);
+		assert_int_equal(ccm_store_attach_begin(&w, h->s, &a, &err), 0);
 		assert_int_equal(ccm_store_attach_write(w, data[i], lens[i], &err), 0);
 		assert_int_equal(ccm_store_attach_finish(w, NULL, &err), 0);
 	}
@@ -388,7 +388,7 @@ static void hand_render(struct hand *h, long long id, const char *name)
 	struct ccm_error err;
 	int found = 0;
 
-	assert_int_equal(ccm_store_messages(h->s, h->inbox, &c, &err), 0);
+	assert_int_equal(ccm_store_messages(&c, h->s, h->inbox, &err), 0);
 	while (ccm_store_next_message(c, &m, &err) == 1)
 		if (m.id == id) {
 			if (ccm_render_message(h->s, &m, &h->o, to_buf, &out, &err) != 0)
@@ -469,7 +469,7 @@ static void macbinary_attachments_give_users_their_files(void **state)
 		a.kind = "macbinary";
 		a.position = -1;
 		a.size = lens[i];
-		assert_int_equal(ccm_store_attach_begin(h.s, &a, &w, &err), 0);
+		assert_int_equal(ccm_store_attach_begin(&w, h.s, &a, &err), 0);
 		assert_int_equal(ccm_store_attach_write(w, data[i], lens[i], &err), 0);
 		assert_int_equal(ccm_store_attach_finish(w, NULL, &err), 0);
 	}

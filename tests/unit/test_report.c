@@ -13,7 +13,7 @@ static void control_characters_are_shown_not_sent(void **state)
 	char line[256];
 
 	(void)state;
-	ccm_diag_format(&d, line, sizeof(line));
+	ccm_diag_format(line, sizeof(line), &d);
 	assert_string_equal(line, "po.txt:3 (byte 42): warning: name "
 			    "'A\\x1b]0;pwned\\x07B\\x1b[2J\\u009bC\tD\\x7f' is odd [bad-name]");
 	for (const char *p = line; *p; p++)
@@ -28,9 +28,9 @@ static void text_is_kept_and_cut_to_the_room(void **state)
 	char line[64], small[12];
 
 	(void)state;
-	ccm_diag_format(&d, line, sizeof(line));
+	ccm_diag_format(line, sizeof(line), &d);
 	assert_string_equal(line, "note: M\xc3\xbcller \xc2\xa0ok");
-	ccm_diag_format(&d, small, sizeof(small));
+	ccm_diag_format(small, sizeof(small), &d);
 	assert_true(strlen(small) < sizeof(small));
 	assert_int_equal(strncmp(small, "note: ", 4), 0);
 }

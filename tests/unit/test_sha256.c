@@ -12,8 +12,8 @@ static void hash_hex(const void *data, size_t len, char out[65])
 
 	ccm_sha256_init(&s);
 	ccm_sha256_update(&s, data, len);
-	ccm_sha256_final(&s, d);
-	ccm_sha256_hex(d, out);
+	ccm_sha256_final(d, &s);
+	ccm_sha256_hex(out, d);
 }
 
 static void abc_matches_fips_vector(void **state)
@@ -60,8 +60,8 @@ static void million_a_matches_fips_vector(void **state)
 	ccm_sha256_init(&s);
 	for (i = 0; i < 1000; i++)
 		ccm_sha256_update(&s, chunk, sizeof(chunk));
-	ccm_sha256_final(&s, d);
-	ccm_sha256_hex(d, hex);
+	ccm_sha256_final(d, &s);
+	ccm_sha256_hex(hex, d);
 	assert_string_equal(hex,
 		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
@@ -77,14 +77,14 @@ static void pieces_of_any_size_give_the_same_digest(void **state)
 		data[i] = (unsigned char)(i * 7 + 1);
 	ccm_sha256_init(&s);
 	ccm_sha256_update(&s, data, sizeof(data));
-	ccm_sha256_final(&s, whole);
+	ccm_sha256_final(whole, &s);
 	for (step = 1; step <= 130; step++) {
 		ccm_sha256_init(&s);
 		for (i = 0; i < sizeof(data); i += step)
 			ccm_sha256_update(&s, data + i,
 					  sizeof(data) - i < step ? sizeof(data) - i : step);
 		ccm_sha256_update(&s, NULL, 0);
-		ccm_sha256_final(&s, part);
+		ccm_sha256_final(part, &s);
 		assert_memory_equal(whole, part, 32);
 	}
 }

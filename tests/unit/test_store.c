@@ -342,12 +342,12 @@ static void aliases_are_unique_case_insensitively(void **state)
 	r.display_name = "Jane Smith";
 	assert_int_equal(ccm_store_recipient_create(f->s, &r, &id, &err), CCM_EEXISTS);
 	assert_non_null(strstr(err.msg, "alias 'JSmith' for 'Jane Smith' is taken by 'John Smith'"));
-	assert_int_equal(ccm_store_unique_alias(f->s, "JSMITH", &a, &err), 0);
+	assert_int_equal(ccm_store_unique_alias(&a, f->s, "JSMITH", &err), 0);
 	assert_string_equal(a.ptr, "JSMITH2");
 	make(f->s, CCM_RECIP_CUSTOM, "jsmith2", "J Smith");
-	assert_int_equal(ccm_store_unique_alias(f->s, "jsmith", &a, &err), 0);
+	assert_int_equal(ccm_store_unique_alias(&a, f->s, "jsmith", &err), 0);
 	assert_string_equal(a.ptr, "jsmith3");
-	assert_int_equal(ccm_store_unique_alias(f->s, "jdoe", &a, &err), 0);
+	assert_int_equal(ccm_store_unique_alias(&a, f->s, "jdoe", &err), 0);
 	assert_string_equal(a.ptr, "jdoe");
 	r.alias = "";
 	assert_int_equal(ccm_store_recipient_create(f->s, &r, &id, &err), CCM_EINVAL);
@@ -466,7 +466,7 @@ static void custom_recipient_becomes_a_mailbox_in_place(void **state)
 
 	assert_int_equal(ccm_store_convert_to_mailbox(f->s, id, &err), 0);
 
-	assert_int_equal(ccm_store_recipient_get(f->s, id, &got, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&got, f->s, id, &err), 1);
 	assert_int_equal(got.id, id);
 	assert_int_equal(got.kind, CCM_RECIP_MAILBOX);
 	assert_null(got.target);
@@ -481,7 +481,7 @@ static void custom_recipient_becomes_a_mailbox_in_place(void **state)
 	ccm_recipient_release(&got);
 
 	/* every address kept; the old cc:Mail address now secondary */
-	assert_int_equal(ccm_store_addresses(f->s, id, &c, &err), 0);
+	assert_int_equal(ccm_store_addresses(&c, f->s, id, &err), 0);
 	while ((n = ccm_store_next_address(c, &a, &err)) == 1) {
 		if (!strcmp(a.type, "CCMAIL") && a.primary)
 			primary_ccmail++;
@@ -508,7 +508,7 @@ static void custom_recipient_becomes_a_mailbox_in_place(void **state)
 	assert_int_equal(ccm_store_address_add(f->s, id, "CCMAIL", "Smith, John at EXSITE", 1, &err), 0);
 
 	/* both list memberships kept */
-	assert_int_equal(ccm_store_lists_of(f->s, id, &c, &err), 0);
+	assert_int_equal(ccm_store_lists_of(&c, f->s, id, &err), 0);
 	n = 0;
 	while (ccm_store_next_recipient(c, &got, &err) == 1) {
 		assert_true(got.id == dl1 || got.id == dl2);
@@ -518,7 +518,7 @@ static void custom_recipient_becomes_a_mailbox_in_place(void **state)
 	assert_int_equal(n, 2);
 
 	/* the mailbox can be opened: well-known folders (A15, A27) */
-	assert_int_equal(ccm_store_folders(f->s, id, &c, &err), 0);
+	assert_int_equal(ccm_store_folders(&c, f->s, id, &err), 0);
 	n = 0;
 	while (ccm_store_next_folder(c, &fo, &err) == 1)
 		n += fo.special != CCM_FOLDER_NORMAL;
@@ -553,14 +553,14 @@ static void update_writes_only_what_changed(void **state)
 	r.alias = "ignored";
 	assert_int_equal(ccm_store_recipient_update(f->s, &r, &err), 1);
 	assert_int_equal(ccm_store_recipient_update(f->s, &r, &err), 0);
-	assert_int_equal(ccm_store_recipient_get(f->s, id, &got, &err), 1);
+	assert_int_equal(ccm_store_recipient_get(&got, f->s, id, &err), 1);
 	assert_string_equal(got.display_name, "Doe, Jane");
 	assert_string_equal(got.alias, "jdoe");
 	assert_string_equal(got.dirsync_po, "SALESPO");
 	ccm_recipient_release(&got);
 	r.id = 12345;
 	assert_int_equal(ccm_store_recipient_update(f->s, &r, &err), CCM_ENOTFOUND);
-	assert_int_equal(ccm_store_recipient_get(f->s, 12345, &got, &err), 0);
+	assert_int_equal(ccm_store_recipient_get(&got, f->s, 12345, &err), 0);
 }
 
 static void list_membership_is_kept_once_and_only_for_lists(void **state)
@@ -582,7 +582,7 @@ static void list_membership_is_kept_once_and_only_for_lists(void **state)
 	assert_int_equal(ccm_store_dl_add(f->s, dl, 777, &err), CCM_ENOTFOUND);
 	assert_int_equal(ccm_store_dl_remove(f->s, dl, b, &err), 1);
 	assert_int_equal(ccm_store_dl_remove(f->s, dl, b, &err), 0);
-	assert_int_equal(ccm_store_dl_members(f->s, dl, &c, &err), 0);
+	assert_int_equal(ccm_store_dl_members(&c, f->s, dl, &err), 0);
 	while (ccm_store_next_recipient(c, &r, &err) == 1) {
 		assert_int_equal(r.id, a);
 		n++;
@@ -603,14 +603,14 @@ static void recipients_are_listed_by_kind(void **state)
 	make(f->s, CCM_RECIP_MAILBOX, "b", "B");
 	make(f->s, CCM_RECIP_CUSTOM, "c", "C");
 	make(f->s, CCM_RECIP_PUBLIC, "d", "D");
-	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &c, &err), 0);
+	assert_int_equal(ccm_store_recipients(&c, f->s, CCM_RECIP_CUSTOM, &err), 0);
 	while (ccm_store_next_recipient(c, &r, &err) == 1) {
 		assert_int_equal(r.kind, CCM_RECIP_CUSTOM);
 		n++;
 	}
 	ccm_store_cursor_free(c);
 	assert_int_equal(n, 2);
-	assert_int_equal(ccm_store_recipients(f->s, 0, &c, &err), 0);
+	assert_int_equal(ccm_store_recipients(&c, f->s, 0, &err), 0);
 	for (n = 0; ccm_store_next_recipient(c, &r, &err) == 1; n++)
 		;
 	ccm_store_cursor_free(c);
@@ -631,10 +631,10 @@ static void cursors_of_one_query_stay_independent(void **state)
 	make(f->s, CCM_RECIP_CUSTOM, "a", "A");
 	make(f->s, CCM_RECIP_CUSTOM, "b", "B");
 	make(f->s, CCM_RECIP_CUSTOM, "c", "C");
-	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &a, &err), 0);
+	assert_int_equal(ccm_store_recipients(&a, f->s, CCM_RECIP_CUSTOM, &err), 0);
 	assert_int_equal(ccm_store_next_recipient(a, &r, &err), 1);
 	assert_string_equal(r.alias, "a");
-	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &b, &err), 0);
+	assert_int_equal(ccm_store_recipients(&b, f->s, CCM_RECIP_CUSTOM, &err), 0);
 	for (n = 0; ccm_store_next_recipient(b, &r, &err) == 1; n++)
 		;
 	assert_int_equal(n, 3);
@@ -643,7 +643,7 @@ static void cursors_of_one_query_stay_independent(void **state)
 	assert_string_equal(r.alias, "b");
 	ccm_store_cursor_free(a);
 	for (int round = 0; round < 40; round++) {
-		assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &a, &err), 0);
+		assert_int_equal(ccm_store_recipients(&a, f->s, CCM_RECIP_CUSTOM, &err), 0);
 		assert_int_equal(ccm_store_next_recipient(a, &r, &err), 1);
 		assert_string_equal(r.alias, "a");
 		ccm_store_cursor_free(a);
@@ -661,7 +661,7 @@ static void cursor_outliving_its_store_is_refused(void **state)
 
 	make(f->s, CCM_RECIP_CUSTOM, "a", "A");
 	make(f->s, CCM_RECIP_CUSTOM, "b", "B");
-	assert_int_equal(ccm_store_recipients(f->s, CCM_RECIP_CUSTOM, &c, &err), 0);
+	assert_int_equal(ccm_store_recipients(&c, f->s, CCM_RECIP_CUSTOM, &err), 0);
 	assert_int_equal(ccm_store_next_recipient(c, &r, &err), 1);
 	ccm_store_close(f->s);
 	f->s = NULL;
@@ -726,7 +726,7 @@ static void folders_keep_hierarchy_and_well_known_marks(void **state)
 	assert_int_equal(q(f->s, "SELECT count(*) FROM folders WHERE special = 'drafts'"), 1);
 	assert_int_equal(q(f->s, "SELECT count(*) FROM folders WHERE special = 'outbox'"), 1);
 
-	assert_int_equal(ccm_store_folders(f->s, mb, &c, &err), 0);
+	assert_int_equal(ccm_store_folders(&c, f->s, mb, &err), 0);
 	while (ccm_store_next_folder(c, &fo, &err) == 1) {
 		n++;
 		if (fo.id == inbox)
@@ -823,7 +823,7 @@ static void message_keeps_recipients_dates_flags_and_headers(void **state)
 	m.n_headers = 2;
 	assert_int_equal(ccm_store_message_add(f->s, &m, &id, &err), 0);
 
-	assert_int_equal(ccm_store_messages(f->s, folder, &c, &err), 0);
+	assert_int_equal(ccm_store_messages(&c, f->s, folder, &err), 0);
 	assert_int_equal(ccm_store_next_message(c, &got, &err), 1);
 	assert_int_equal(got.id, id);
 	assert_string_equal(got.sender_name, "Pat Parkes");
@@ -841,7 +841,7 @@ static void message_keeps_recipients_dates_flags_and_headers(void **state)
 	assert_int_equal(ccm_store_next_message(c, &got, &err), 0);
 	ccm_store_cursor_free(c);
 
-	assert_int_equal(ccm_store_message_rcpts(f->s, id, &c, &err), 0);
+	assert_int_equal(ccm_store_message_rcpts(&c, f->s, id, &err), 0);
 	for (n = 0; ccm_store_next_rcpt(c, &r, &err) == 1; n++) {
 		assert_int_equal(r.kind, rc[n].kind);
 		assert_string_equal(r.display, rc[n].display);
@@ -852,7 +852,7 @@ static void message_keeps_recipients_dates_flags_and_headers(void **state)
 	}
 	ccm_store_cursor_free(c);
 	assert_int_equal(n, 4);
-	assert_int_equal(ccm_store_message_headers(f->s, id, &c, &err), 0);
+	assert_int_equal(ccm_store_message_headers(&c, f->s, id, &err), 0);
 	for (n = 0; ccm_store_next_header(c, &hh, &err) == 1; n++) {
 		assert_string_equal(hh.name, h[n].name);
 		assert_string_equal(hh.value, h[n].value);
@@ -889,7 +889,7 @@ static int po_line(struct ccm_store *s, struct ccm_buf *buf, long long msg,
 		   const char **line)
 {
 	struct ccm_error err;
-	int rc = ccm_store_po_of_message(s, buf, msg, &err);
+	int rc = ccm_store_po_of_message(buf, s, msg, &err);
 
 	*line = rc > 0 ? buf->ptr : NULL;
 	return rc;
@@ -916,7 +916,7 @@ static void post_office_settings_follow_the_mailbox_address(void **state)
 
 	/* Nothing recorded: nothing applies. */
 	assert_int_equal(po_line(f->s, &got, ma, &line), 0);
-	assert_int_equal(ccm_store_po_of_mailbox(f->s, &got, a, &err), 0);
+	assert_int_equal(ccm_store_po_of_mailbox(&got, f->s, a, &err), 0);
 
 	assert_int_equal(ccm_store_po_record(f->s, "SALESPO", "code_page=850; "
 					     "post_office=SALESPO", &err), 0);
@@ -925,9 +925,9 @@ static void post_office_settings_follow_the_mailbox_address(void **state)
 	assert_string_equal(line, "code_page=850; post_office=SALESPO");
 	assert_int_equal(po_line(f->s, &got, ma, &line), 1);
 	assert_string_equal(line, "code_page=850; post_office=SALESPO");
-	assert_int_equal(ccm_store_po_of_mailbox(f->s, &got, a, &err), 1);
+	assert_int_equal(ccm_store_po_of_mailbox(&got, f->s, a, &err), 1);
 	assert_string_equal(got.ptr, "code_page=850; post_office=SALESPO");
-	assert_int_equal(ccm_store_po_of_mailbox(f->s, &got, 0, &err), 1);
+	assert_int_equal(ccm_store_po_of_mailbox(&got, f->s, 0, &err), 1);
 
 	/* Names compare without case. */
 	assert_int_equal(ccm_store_po_record(f->s, "tokyo po", "code_page=932", &err), 0);
@@ -937,7 +937,7 @@ static void post_office_settings_follow_the_mailbox_address(void **state)
 	assert_string_equal(line, "code_page=850; post_office=SALESPO");
 	/* Two post offices: a public folder's is not known. */
 	assert_int_equal(po_line(f->s, &got, mp, &line), 0);
-	assert_int_equal(ccm_store_po_of_mailbox(f->s, &got, 0, &err), 0);
+	assert_int_equal(ccm_store_po_of_mailbox(&got, f->s, 0, &err), 0);
 
 	/* Recorded again under another spelling: replaced, not added. */
 	assert_int_equal(ccm_store_po_record(f->s, "TOKYO PO", "code_page=1252", &err), 0);
@@ -992,7 +992,7 @@ static int put(struct ccm_store *s, long long msg, const char *name,
 	meta.name = name;
 	meta.position = 12;
 	meta.size = size;
-	assert_int_equal(ccm_store_attach_begin(s, &meta, &a, &err), 0);
+	assert_int_equal(ccm_store_attach_begin(&a, s, &meta, &err), 0);
 	for (unsigned long long at = 0; at < give; at += PIECE) {
 		size_t n = give - at < PIECE ? (size_t)(give - at) : PIECE;
 		fill(buf, at, n, seed);
@@ -1015,7 +1015,7 @@ static void check_blob(struct ccm_store *s, long long blob,
 	unsigned char *buf = malloc(50000), *want = malloc(50000);
 	long long n;
 
-	assert_int_equal(ccm_store_blob_open(s, blob, &b, NULL, &err), 0);
+	assert_int_equal(ccm_store_blob_open(&b, s, blob, NULL, &err), 0);
 	got_size = ccm_store_blob_size(b);
 	assert_int_equal(got_size, size);
 	while ((n = ccm_store_blob_read(b, buf, 49999, &err)) > 0) {
@@ -1042,7 +1042,7 @@ static void sha_of(unsigned long long size, unsigned seed, unsigned char out[32]
 		fill(buf, at, n, seed);
 		ccm_sha256_update(&h, buf, n);
 	}
-	ccm_sha256_final(&h, out);
+	ccm_sha256_final(out, &h);
 	free(buf);
 }
 
@@ -1072,7 +1072,7 @@ static void attachment_streams_in_pieces_and_reads_back_byte_for_byte(void **sta
 	assert_int_equal(q(f->s, "SELECT sum(length(data)) FROM blob_parts"), (long long)size);
 	check_blob(f->s, info.blob_id, size, 1);
 
-	assert_int_equal(ccm_store_attachments(f->s, msg, &c, &err), 0);
+	assert_int_equal(ccm_store_attachments(&c, f->s, msg, &err), 0);
 	assert_int_equal(ccm_store_next_attachment(c, &att, &err), 1);
 	assert_string_equal(att.name, "REPORT.DOC");
 	assert_string_equal(att.kind, "file");
@@ -1115,7 +1115,7 @@ static void identical_contents_are_stored_once(void **state)
 	assert_int_equal(q(f->s, "SELECT count(*) FROM attachments"), 5);
 	assert_int_equal(q(f->s, "SELECT sum(length(data)) FROM blob_parts"),
 			 (long long)(big + 2 * small));
-	assert_int_equal(ccm_store_stats(f->s, &st, &err), 0);
+	assert_int_equal(ccm_store_stats(&st, f->s, &err), 0);
 	assert_int_equal(st.attachments, 5);
 	assert_int_equal(st.attachment_bytes, (long long)(2 * big + 3 * small));
 	assert_int_equal(st.blobs, 3);
@@ -1174,10 +1174,10 @@ static void aborted_or_rolled_back_stream_leaves_nothing(void **state)
 	meta.size = 1 << 20;
 	fill(buf, 0, sizeof(buf), 1);
 	assert_int_equal(ccm_store_begin(f->s, &err), 0);
-	assert_int_equal(ccm_store_attach_begin(f->s, &meta, &a, &err), 0);
+	assert_int_equal(ccm_store_attach_begin(&a, f->s, &meta, &err), 0);
 	assert_int_equal(ccm_store_attach_write(a, buf, sizeof(buf), &err), 0);
 	/* one stream at a time; and not across a commit */
-	assert_int_equal(ccm_store_attach_begin(f->s, &meta, &b, &err), CCM_EINVAL);
+	assert_int_equal(ccm_store_attach_begin(&b, f->s, &meta, &err), CCM_EINVAL);
 	assert_int_equal(ccm_store_commit(f->s, &err), CCM_EINVAL);
 	assert_non_null(strstr(err.msg, "finish or abort"));
 	ccm_store_attach_abort(a);
@@ -1186,7 +1186,7 @@ static void aborted_or_rolled_back_stream_leaves_nothing(void **state)
 	assert_int_equal(q(f->s, "SELECT count(*) FROM blob_parts"), 0);
 
 	assert_int_equal(ccm_store_begin(f->s, &err), 0);
-	assert_int_equal(ccm_store_attach_begin(f->s, &meta, &a, &err), 0);
+	assert_int_equal(ccm_store_attach_begin(&a, f->s, &meta, &err), 0);
 	assert_int_equal(ccm_store_attach_write(a, buf, sizeof(buf), &err), 0);
 	assert_int_equal(ccm_store_rollback(f->s, &err), 0);
 	assert_int_equal(ccm_store_attach_write(a, buf, sizeof(buf), &err), CCM_EINVAL);
@@ -1196,7 +1196,7 @@ static void aborted_or_rolled_back_stream_leaves_nothing(void **state)
 	assert_int_equal(q(f->s, "SELECT count(*) FROM attachments"), 0);
 
 	meta.message_id = 99999;
-	assert_int_equal(ccm_store_attach_begin(f->s, &meta, &a, &err), CCM_ENOTFOUND);
+	assert_int_equal(ccm_store_attach_begin(&a, f->s, &meta, &err), CCM_ENOTFOUND);
 }
 
 struct reader {
@@ -1265,20 +1265,20 @@ static void ledger_makes_a_second_import_add_nothing(void **state)
 
 	/* a section that fails leaves no ledger rows behind */
 	assert_int_equal(ccm_store_begin(f->s, &err), 0);
-	assert_int_equal(ccm_store_ledger_find(f->s, src, 4, &e, &err), 0);
+	assert_int_equal(ccm_store_ledger_find(&e, f->s, src, 4, &err), 0);
 	assert_int_equal(ccm_store_ledger_record(f->s, src, 4, "message", 10, &err), 0);
 	assert_int_equal(ccm_store_rollback(f->s, &err), 0);
-	assert_int_equal(ccm_store_ledger_find(f->s, src, 4, &e, &err), 0);
+	assert_int_equal(ccm_store_ledger_find(&e, f->s, src, 4, &err), 0);
 
 	assert_int_equal(ccm_store_begin(f->s, &err), 0);
 	assert_int_equal(ccm_store_ledger_record(f->s, src, 4, "message", 10, &err), 0);
 	assert_int_equal(ccm_store_ledger_record(f->s, src, 5, "skipped", 0, &err), 0);
 	assert_int_equal(ccm_store_commit(f->s, &err), 0);
-	assert_int_equal(ccm_store_ledger_find(f->s, src, 4, &e, &err), 1);
+	assert_int_equal(ccm_store_ledger_find(&e, f->s, src, 4, &err), 1);
 	assert_string_equal(e.object_kind, "message");
 	assert_int_equal(e.object_id, 10);
 	assert_int_equal(e.run_id, run);
-	assert_int_equal(ccm_store_ledger_find(f->s, other, 4, NULL, &err), 0);
+	assert_int_equal(ccm_store_ledger_find(NULL, f->s, other, 4, &err), 0);
 	assert_int_equal(ccm_store_ledger_record(f->s, src, 4, "message", 11, &err), CCM_EEXISTS);
 	assert_non_null(strstr(err.msg, "recorded already"));
 	assert_int_equal(q(f->s, "SELECT count(*) FROM ledger"), 2);
@@ -1341,7 +1341,7 @@ static void events_are_recorded_and_survive_a_rollback(void **state)
 		struct ccm_store_cursor *c;
 		struct ccm_store_event_count ec;
 		int n = 0;
-		assert_int_equal(ccm_store_event_summary(f->s, &c, &err), 0);
+		assert_int_equal(ccm_store_event_summary(&c, f->s, &err), 0);
 		assert_int_equal(ccm_store_next_event_count(c, &ec, &err), 1);
 		assert_int_equal(ec.severity, CCM_ERROR);   /* errors first */
 		assert_string_equal(ec.kind, "mailbox-not-found");
@@ -1365,14 +1365,14 @@ static void run_records_start_end_status_and_counts(void **state)
 
 	assert_int_equal(ccm_store_run_start(f->s, "import", "SET/SALESPO.PKL", &run, &err), 0);
 	assert_int_equal(ccm_store_run_id(f->s), run);
-	assert_int_equal(ccm_store_runs(f->s, &c, &err), 0);
+	assert_int_equal(ccm_store_runs(&c, f->s, &err), 0);
 	assert_int_equal(ccm_store_next_run(c, &r, &err), 1);
 	assert_int_equal(r.status, -1);           /* running */
 	assert_int_equal(r.finished_utc, 0);
 	ccm_store_cursor_free(c);
 	assert_int_equal(ccm_store_run_finish(f->s, 1, counts, 2, &err), 0);
 	assert_int_equal(ccm_store_run_id(f->s), 0);
-	assert_int_equal(ccm_store_runs(f->s, &c, &err), 0);
+	assert_int_equal(ccm_store_runs(&c, f->s, &err), 0);
 	assert_int_equal(ccm_store_next_run(c, &r, &err), 1);
 	assert_int_equal(r.id, run);
 	assert_string_equal(r.command, "import");
@@ -1380,7 +1380,7 @@ static void run_records_start_end_status_and_counts(void **state)
 	assert_int_equal(r.status, 1);
 	assert_true(r.finished_utc >= r.started_utc && r.started_utc > 0);
 	ccm_store_cursor_free(c);
-	assert_int_equal(ccm_store_run_counts(f->s, run, &c, &err), 0);
+	assert_int_equal(ccm_store_run_counts(&c, f->s, run, &err), 0);
 	assert_int_equal(ccm_store_next_count(c, &n, &err), 1);
 	assert_string_equal(n.name, "mailboxes");
 	assert_int_equal(n.value, 3);
