@@ -7,11 +7,11 @@
 #include "base/buf.h"
 
 /* "ccmig <argv...>" into out, each word quoted as a shell would need it
- * (so the line can be run again). 0 or CCM_ENOMEM. */
-int ccm_run_record_args(struct ccm_buf *out, int argc, char **argv);
+ * (so the line can be run again). */
+void ccm_run_record_args(struct ccm_buf *out, int argc, char **argv);
 
 /* One "<SHA-256 hex>  <path>" line per file into out (empty for none);
- * a file that cannot be read gives "unreadable  <path>". 0 or CCM_ENOMEM. */
-int ccm_run_record_policies(struct ccm_buf *out, const char *const *files, size_t n);
+ * a file that cannot be read gives "unreadable  <path>". */
+void ccm_run_record_policies(struct ccm_buf *out, const char *const *files, size_t n);
 
 #endif

@@ -59,6 +59,35 @@ void ccm_lua_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 	lua_pop(L, 1);
 }
 
+int ccm_lua_index_handle(lua_State *L, lua_CFunction close,
+			 int (*field)(lua_State *L, const char *k))
+{
+	const char *k = lua_tostring(L, 2);
+
+	if (k && !strcmp(k, "close")) {
+		lua_pushcfunction(L, close);
+		return 1;
+	}
+	k = luaL_checkstring(L, 2);
+	if (field(L, k))
+		return 1;
+	luaL_getmetafield(L, 1, "methods");
+	lua_getfield(L, -1, k);
+	return 1;
+}
+
+int ccm_lua_index_uservalue(lua_State *L)
+{
+	lua_getiuservalue(L, 1, 2);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, -2) != LUA_TNIL)
+		return 1;
+	luaL_getmetafield(L, 1, "methods");
+	lua_pushvalue(L, 2);
+	lua_rawget(L, -2);
+	return 1;
+}
+
 void ccm_lua_collect_init(struct ccm_lua_collect *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -28,6 +28,23 @@ void ccm_lua_res_release_all(struct ccm_lua_res **head);
 void ccm_lua_newclass(lua_State *L, const char *name, const luaL_Reg *methods,
 		      const luaL_Reg *meta);
 
+/*
+ * __index of an object that wraps a handle (a post office, a store, a
+ * set): "close" is found even once it is closed (closing twice is fine);
+ * any other key k calls field(L, k), which checks the object is open
+ * (raising otherwise) and pushes the field named k and returns 1, or
+ * returns 0, and then the method named k (or nil) is pushed from the
+ * metatable's "methods".
+ */
+int ccm_lua_index_handle(lua_State *L, lua_CFunction close,
+			 int (*field)(lua_State *L, const char *k));
+/*
+ * __index of an object whose fields are the table in its user value 2 (a
+ * message, an item, an attachment): that table's value for the key, else
+ * the method of that name (or nil). The caller checks the object first.
+ */
+int ccm_lua_index_uservalue(lua_State *L);
+
 /* A report that collects every entry into a diaglist. */
 struct ccm_lua_collect {
 	struct ccm_diaglist list;

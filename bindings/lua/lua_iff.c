@@ -297,8 +297,8 @@ static int iff_chain(lua_State *L)
 			if (ss->type == CCM_IFF_BODY) {
 				r = ccm_iff_chain_read_utf8(&b, c, 65536, &err);
 			} else {
-				r = ccm_buf_grow(&b, 65536) < 0 ? CCM_ENOMEM
-					: ccm_iff_chain_read(c, b.ptr + b.len, 65536, &err);
+				ccm_buf_grow(&b, 65536);
+				r = ccm_iff_chain_read(c, b.ptr + b.len, 65536, &err);
 				if (r > 0)
 					b.len += (size_t)r;
 			}
@@ -317,17 +317,9 @@ static int iff_chain(lua_State *L)
 	return 1;
 }
 
-static int iff_index(lua_State *L)
+static int iff_field(lua_State *L, const char *k)
 {
-	struct liff *f;
-	const char *k0 = lua_tostring(L, 2);
-
-	if (k0 && !strcmp(k0, "close")) {  /* closing twice is fine */
-		lua_pushcfunction(L, iff_close);
-		return 1;
-	}
-	f = iff_get(L, 1);
-	const char *k = luaL_checkstring(L, 2);
+	struct liff *f = iff_get(L, 1);
 
 	if (!strcmp(k, "code_page"))
 		lua_pushinteger(L, ccm_iff_set_code_page(f->set));
@@ -335,11 +327,14 @@ static int iff_index(lua_State *L)
 		lua_pushstring(L, ccm_iff_set_dir(f->set));
 	else if (!strcmp(k, "name"))
 		lua_pushstring(L, ccm_iff_set_pkl_name(f->set));
-	else {
-		luaL_getmetafield(L, 1, "methods");
-		lua_getfield(L, -1, k);
-	}
+	else
+		return 0;
 	return 1;
+}
+
+static int iff_index(lua_State *L)
+{
+	return ccm_lua_index_handle(L, iff_close, iff_field);
 }
 
 static int iff_tostring(lua_State *L)

@@ -232,17 +232,9 @@ static int po_problems(lua_State *L)
 	return 1;
 }
 
-static int po_index(lua_State *L)
+static int po_field(lua_State *L, const char *k)
 {
-	struct lpo *p;
-	const char *k0 = lua_tostring(L, 2);
-
-	if (k0 && !strcmp(k0, "close")) {  /* closing twice is fine */
-		lua_pushcfunction(L, po_close);
-		return 1;
-	}
-	p = po_get(L, 1);
-	const char *k = luaL_checkstring(L, 2);
+	struct lpo *p = po_get(L, 1);
 
 	if (!strcmp(k, "name"))
 		lua_pushstring(L, p->b->manifest.post_office);
@@ -254,11 +246,14 @@ static int po_index(lua_State *L)
 		lua_pushstring(L, p->b->manifest.time_zone);
 	else if (!strcmp(k, "path"))
 		lua_pushstring(L, p->b->root);
-	else {
-		luaL_getmetafield(L, 1, "methods");
-		lua_getfield(L, -1, k);
-	}
+	else
+		return 0;
 	return 1;
+}
+
+static int po_index(lua_State *L)
+{
+	return ccm_lua_index_handle(L, po_close, po_field);
 }
 
 static int po_tostring(lua_State *L)
@@ -518,14 +513,7 @@ static int msg_index(lua_State *L)
 		return 1;
 	}
 	msg_get(L, 1);
-	lua_getiuservalue(L, 1, 2);
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, -2) != LUA_TNIL)
-		return 1;
-	luaL_getmetafield(L, 1, "methods");
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
-	return 1;
+	return ccm_lua_index_uservalue(L);
 }
 
 static int msg_tostring(lua_State *L)
@@ -610,14 +598,7 @@ static struct litem *item_get(lua_State *L, int idx)
 static int item_index(lua_State *L)
 {
 	item_get(L, 1);
-	lua_getiuservalue(L, 1, 2);
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, -2) != LUA_TNIL)
-		return 1;
-	luaL_getmetafield(L, 1, "methods");
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
-	return 1;
+	return ccm_lua_index_uservalue(L);
 }
 
 /* it:read(n): the next n bytes at most, nil at the end; it:read("a"): all

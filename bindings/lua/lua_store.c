@@ -427,14 +427,7 @@ static void push_attachment(lua_State *L, int sidx, struct lstore *st,
 static int attach_index(lua_State *L)
 {
 	luaL_checkudata(L, 1, CCM_LUA_ATTACH);
-	lua_getiuservalue(L, 1, 2);
-	lua_pushvalue(L, 2);
-	if (lua_rawget(L, -2) != LUA_TNIL)
-		return 1;
-	luaL_getmetafield(L, 1, "methods");
-	lua_pushvalue(L, 2);
-	lua_rawget(L, -2);
-	return 1;
+	return ccm_lua_index_uservalue(L);
 }
 
 /* a:read(n) the next n bytes at most (nil at the end); a:read("a") the rest. */
@@ -771,27 +764,22 @@ static int store_tostring(lua_State *L)
 	return 1;
 }
 
-static int store_index(lua_State *L)
+static int store_field(lua_State *L, const char *k)
 {
-	struct lstore *st;
-	const char *k0 = lua_tostring(L, 2);
-
-	if (k0 && !strcmp(k0, "close")) {  /* closing twice is fine */
-		lua_pushcfunction(L, store_close);
-		return 1;
-	}
-	st = store_get(L, 1);
-	const char *k = luaL_checkstring(L, 2);
+	struct lstore *st = store_get(L, 1);
 
 	if (!strcmp(k, "path"))
 		lua_pushstring(L, ccm_store_path(st->s));
 	else if (!strcmp(k, "schema_version"))
 		lua_pushinteger(L, ccm_store_schema_version(st->s));
-	else {
-		luaL_getmetafield(L, 1, "methods");
-		lua_getfield(L, -1, k);
-	}
+	else
+		return 0;
 	return 1;
+}
+
+static int store_index(lua_State *L)
+{
+	return ccm_lua_index_handle(L, store_close, store_field);
 }
 
 static int scur_tostring(lua_State *L)

@@ -2,6 +2,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +22,26 @@ void ccm_buf_release(struct ccm_buf *b)
 	ccm_buf_init(b);
 }
 
-int ccm_buf_grow(struct ccm_buf *b, size_t extra)
+void ccm_buf_grow(struct ccm_buf *b, size_t extra)
 {
 	size_t want, cap;
 	char *p;
 
 	if (extra > (size_t)-1 / 2 - b->len)
-		return CCM_ENOMEM;
+		ccm_die_oom(extra);
 	want = b->len + extra + 1;
 	if (want <= b->cap)
-		return 0;
+		return;
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap += cap / 2 + 64;
 	p = realloc(b->cap ? b->ptr : NULL, cap);
 	if (!p)
-		return CCM_ENOMEM;
+		ccm_die_oom(cap);
 	if (!b->cap)
 		p[0] = '\0';
 	b->ptr = p;
 	b->cap = cap;
-	return 0;
 }
 
 void ccm_buf_reset(struct ccm_buf *b)
@@ -58,30 +58,29 @@ void ccm_buf_truncate(struct ccm_buf *b, size_t len)
 		b->ptr[len] = '\0';
 }
 
-int ccm_buf_add(struct ccm_buf *b, const void *data, size_t n)
+void ccm_buf_add(struct ccm_buf *b, const void *data, size_t n)
 {
 	if (n == 0)
-		return 0;
-	if (ccm_buf_grow(b, n) < 0)
-		return CCM_ENOMEM;
+		return;
+	ccm_buf_grow(b, n);
 	memcpy(b->ptr + b->len, data, n);
 	b->len += n;
 	b->ptr[b->len] = '\0';
-	return 0;
 }
 
-int ccm_buf_adds(struct ccm_buf *b, const char *s)
+void ccm_buf_adds(struct ccm_buf *b, const char *s)
 {
-	return ccm_buf_add(b, s, strlen(s));
+	ccm_buf_add(b, s, strlen(s));
 }
 
-int ccm_buf_addch(struct ccm_buf *b, int c)
+void ccm_buf_addch(struct ccm_buf *b, int c)
 {
 	char ch = (char)c;
-	return ccm_buf_add(b, &ch, 1);
+
+	ccm_buf_add(b, &ch, 1);
 }
 
-int ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap)
+void ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int n;
@@ -89,40 +88,39 @@ int ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	n = vsnprintf(b->ptr + b->len, b->cap ? b->cap - b->len : 0, fmt, cp);
 	va_end(cp);
+	/* Only a format the program wrote wrong can fail (a wide string
+	 * that does not convert): nothing is added. */
+	assert(n >= 0);
 	if (n < 0)
-		return CCM_EINVAL;
+		return;
 	if ((size_t)n + 1 > (b->cap ? b->cap - b->len : 0)) {
-		if (ccm_buf_grow(b, (size_t)n) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_grow(b, (size_t)n);
 		vsnprintf(b->ptr + b->len, b->cap - b->len, fmt, ap);
 	}
 	b->len += (size_t)n;
-	return 0;
 }
 
-int ccm_buf_addf(struct ccm_buf *b, const char *fmt, ...)
+void ccm_buf_addf(struct ccm_buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
-	rc = ccm_buf_vaddf(b, fmt, ap);
+	ccm_buf_vaddf(b, fmt, ap);
 	va_end(ap);
-	return rc;
 }
 
-int ccm_buf_set(struct ccm_buf *b, const void *data, size_t n)
+void ccm_buf_set(struct ccm_buf *b, const void *data, size_t n)
 {
 	ccm_buf_reset(b);
-	return ccm_buf_add(b, data, n);
+	ccm_buf_add(b, data, n);
 }
 
 char *ccm_buf_detach(struct ccm_buf *b, size_t *len)
 {
 	char *p;
 
-	if (!b->cap && ccm_buf_grow(b, 0) < 0)
-		return NULL;
+	if (!b->cap)
+		ccm_buf_grow(b, 0);
 	p = b->ptr;
 	if (len)
 		*len = b->len;

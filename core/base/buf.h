@@ -12,9 +12,14 @@
  * or ccm_buf_init() owns nothing until something is added; ccm_buf_release()
  * returns it to that state.
  *
- * Growing fails (returns CCM_ENOMEM, buffer unchanged) rather than aborting,
- * so input-driven sizes can be refused cleanly. Where input decides the
- * size, callers also check an explicit maximum of their own.
+ * Running out of memory is not an error to handle: as git's strbuf does,
+ * growing a buffer either succeeds or ends the process, in one place
+ * (ccm_die_oom, base/error.h), with a message that says the store keeps
+ * what was committed and the same command goes on where it stopped. So
+ * the functions below cannot fail and return nothing; nobody checks them.
+ * Where input decides a size, callers check an explicit maximum of their
+ * own before they add (a body of at most 64 MiB, a line of at most
+ * 1 MiB): a hostile count is refused with a report, never met by dying.
  */
 struct ccm_buf {
 	char *ptr;
@@ -29,27 +34,26 @@ void ccm_buf_init(struct ccm_buf *b);
 /* Frees what the buffer holds; it is empty and usable afterwards. */
 void ccm_buf_release(struct ccm_buf *b);
 /* Makes room for `extra` more bytes past len (plus the NUL). */
-int ccm_buf_grow(struct ccm_buf *b, size_t extra);
+void ccm_buf_grow(struct ccm_buf *b, size_t extra);
 /* Sets len to 0, keeping the allocation. */
 void ccm_buf_reset(struct ccm_buf *b);
 /* Cuts len to `len` (<= current len). */
 void ccm_buf_truncate(struct ccm_buf *b, size_t len);
-int ccm_buf_add(struct ccm_buf *b, const void *data, size_t n);
-int ccm_buf_adds(struct ccm_buf *b, const char *s);
-int ccm_buf_addch(struct ccm_buf *b, int c);
-int ccm_buf_addf(struct ccm_buf *b, const char *fmt, ...)
+void ccm_buf_add(struct ccm_buf *b, const void *data, size_t n);
+void ccm_buf_adds(struct ccm_buf *b, const char *s);
+void ccm_buf_addch(struct ccm_buf *b, int c);
+void ccm_buf_addf(struct ccm_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap);
-int ccm_buf_set(struct ccm_buf *b, const void *data, size_t n);
-/*
- * Hands the string over to the caller (who frees it with free()) and leaves
- * the buffer empty. Returns NULL only when an empty buffer cannot allocate.
- */
+void ccm_buf_vaddf(struct ccm_buf *b, const char *fmt, va_list ap);
+void ccm_buf_set(struct ccm_buf *b, const void *data, size_t n);
+/* Hands the string over to the caller (who frees it with free()) and leaves
+ * the buffer empty. Never NULL. */
 char *ccm_buf_detach(struct ccm_buf *b, size_t *len);
 /* Removes leading and trailing spaces and tabs. */
 void ccm_buf_trim(struct ccm_buf *b);
 
-/* A malloc'ed copy of n bytes plus a NUL, or NULL on out of memory. */
+/* A malloc'ed copy of n bytes plus a NUL, or NULL on out of memory (as
+ * malloc: allocations outside the buffer are checked by their callers). */
 char *ccm_strndup(const char *s, size_t n);
 char *ccm_strdup(const char *s);
 

@@ -235,25 +235,21 @@ static int decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 	const unsigned char *p = (const unsigned char *)in, *end = p + len;
 
 	/* At most 3 UTF-8 bytes a byte (code pages of the BMP). */
-	if (ccm_buf_grow(out, len < 65536 ? len * 3 : 65536 * 3) < 0)
-		return CCM_ENOMEM;
+	ccm_buf_grow(out, len < 65536 ? len * 3 : 65536 * 3);
 	while (p < end) {
 		size_t n = ascii_prefix((const char *)p, (size_t)(end - p));
 		unsigned char b;
 
 		if (n) {
-			if (ccm_buf_add(out, p, n) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, p, n);
 			p += n;
 			continue;
 		}
 		b = *p++;
 		if (c->dec_len[b - 0x80]) {
-			if (ccm_buf_add(out, c->dec[b - 0x80], c->dec_len[b - 0x80]) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, c->dec[b - 0x80], c->dec_len[b - 0x80]);
 		} else {
-			if (ccm_buf_add(out, utf8_replacement, 3) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, utf8_replacement, 3);
 			if (bad)
 				(*bad)++;
 		}
@@ -271,12 +267,11 @@ static int flush_to(struct ccm_cp *c, struct ccm_buf *out)
 {
 	char tail[16], *op = tail;
 	size_t oleft = sizeof(tail);
-	int rc = 0;
 
 	if (iconv(c->to, NULL, NULL, &op, &oleft) != (size_t)-1 && oleft < sizeof(tail))
-		rc = ccm_buf_add(out, tail, sizeof(tail) - oleft);
+		ccm_buf_add(out, tail, sizeof(tail) - oleft);
 	iconv(c->to, NULL, NULL, NULL, NULL);
-	return rc < 0 ? CCM_ENOMEM : 0;
+	return 0;
 }
 
 static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
@@ -297,16 +292,14 @@ static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 
 		/* ASCII is the same in every code page we open: no iconv call. */
 		if (n) {
-			if (ccm_buf_add(out, ip, n) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, ip, n);
 			ip += n;
 			ileft -= n;
 			continue;
 		}
 		/* Each input byte gives at most 3 UTF-8 bytes (BMP code pages). */
 		room = ileft < 4096 ? ileft * 3 + 8 : 4096 * 3;
-		if (ccm_buf_grow(out, room) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_grow(out, room);
 		op = out->ptr + out->len;
 		oleft = room;
 		r = iconv(c->to, &ip, &ileft, &op, &oleft);
@@ -318,8 +311,9 @@ static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 			break;
 		/* EILSEQ, or EINVAL (an incomplete tail) at the end of a whole string. */
 		n = errno == EINVAL ? ileft : bad_span(c, (unsigned char *)ip, ileft);
-		if (flush_to(c, out) < 0 || ccm_buf_add(out, utf8_replacement, 3) < 0)
+		if (flush_to(c, out) < 0)
 			return CCM_ENOMEM;
+		ccm_buf_add(out, utf8_replacement, 3);
 		if (bad)
 			(*bad)++;
 		ip += n;
@@ -458,7 +452,7 @@ static int enc_find(const struct ccm_cp *c, unsigned int u)
 /*
  * Writes the one UTF-8 character at p (n bytes, valid) through the table,
  * or iconv when the table does not know it. Returns 1 when written, 0 when
- * the code page cannot hold it, CCM_ENOMEM.
+ * the code page cannot hold it.
  */
 static int encode_one(struct ccm_cp *c, struct ccm_buf *out, char *p, size_t n)
 {
@@ -466,10 +460,14 @@ static int encode_one(struct ccm_cp *c, struct ccm_buf *out, char *p, size_t n)
 	size_t il = n, ol = sizeof(one);
 	int b = enc_find(c, utf8_decode((unsigned char *)p, (int)n));
 
-	if (b >= 0)
-		return ccm_buf_addch(out, (char)b) < 0 ? CCM_ENOMEM : 1;
-	if (iconv(c->from, &p, &il, &op, &ol) != (size_t)-1 && !il)
-		return ccm_buf_add(out, one, sizeof(one) - ol) < 0 ? CCM_ENOMEM : 1;
+	if (b >= 0) {
+		ccm_buf_addch(out, (char)b);
+		return 1;
+	}
+	if (iconv(c->from, &p, &il, &op, &ol) != (size_t)-1 && !il) {
+		ccm_buf_add(out, one, sizeof(one) - ol);
+		return 1;
+	}
 	iconv(c->from, NULL, NULL, NULL, NULL);
 	return 0;
 }
@@ -487,8 +485,7 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		int k, rc;
 
 		if (n) {
-			if (ccm_buf_add(out, ip, n) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, ip, n);
 			ip += n;
 			ileft -= n;
 			continue;
@@ -508,8 +505,7 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		} else {
 			/* A code page character is never longer than its UTF-8 form. */
 			room = ileft < 4096 ? ileft + 8 : 4096;
-			if (ccm_buf_grow(out, room) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_grow(out, room);
 			op = out->ptr + out->len;
 			oleft = room;
 			r = iconv(c->from, &ip, &ileft, &op, &oleft);
@@ -522,8 +518,7 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 			iconv(c->from, NULL, NULL, NULL, NULL);
 		}
 		/* Unmappable or invalid: one '?' per character, never a silent drop. */
-		if (ccm_buf_addch(out, '?') < 0)
-			return CCM_ENOMEM;
+		ccm_buf_addch(out, '?');
 		if (replaced)
 			(*replaced)++;
 		ip += n;

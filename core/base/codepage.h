@@ -45,7 +45,7 @@ int ccm_cp_is_dbcs(int cp);
  * Appends the UTF-8 form of `len` bytes to out. Bytes that do not decode
  * become U+FFFD and are counted in *bad (which may be NULL). Each call is
  * a whole string: an incomplete character at the end is bad.
- * Returns 0 or CCM_ENOMEM.
+ * Returns 0.
  */
 int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		   size_t len, size_t *bad);
@@ -63,7 +63,7 @@ void ccm_cp_reset(struct ccm_cp *c);
 /*
  * Appends the code page form of UTF-8 text. Characters the code page cannot
  * hold, and invalid UTF-8, become '?' and are counted in *replaced (may be
- * NULL), never dropped silently. Returns 0 or CCM_ENOMEM.
+ * NULL), never dropped silently. Returns 0.
  */
 int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		     size_t len, size_t *replaced);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 int ccm_error_set(struct ccm_error *err, int code, const char *fmt, ...)
@@ -60,4 +61,22 @@ const char *ccm_strerror(int code)
 	case CCM_EEXISTS: return "already exists";
 	}
 	return "unknown error";
+}
+
+void ccm_die_oom(size_t wanted)
+{
+	char msg[400];
+	int n = snprintf(msg, sizeof(msg), "ccmig: out of memory (%zu bytes more "
+			 "were wanted); what was committed to the store and written "
+			 "to disk stays: free memory (fewer --imap-connections, other "
+			 "programs), then run the same command again, and it goes on "
+			 "where this one stopped\n", wanted);
+
+	if (n > 0) {
+		/* Nothing more can be done if stderr refuses it. */
+		ssize_t w = write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+
+		(void)w;
+	}
+	_exit(2);
 }

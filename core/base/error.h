@@ -2,6 +2,8 @@
 #ifndef CCM_ERROR_H
 #define CCM_ERROR_H
 
+#include <stddef.h>
+
 /*
  * Functions return 0 (or a count) on success and one of these negative
  * codes on failure. Expected conditions have codes of their own; programmer
@@ -39,6 +41,16 @@ int ccm_error_set(struct ccm_error *err, int code, const char *fmt, ...)
 int ccm_error_sys(struct ccm_error *err, int errno_value, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void ccm_error_clear(struct ccm_error *err);
+/*
+ * Ends the process for want of memory: the one place ccmig's buffers
+ * (base/buf.h) go when the system cannot give them `wanted` more bytes.
+ * Writes what happened and what to do to stderr (the store keeps what
+ * was committed; the same command, run again, goes on where this one
+ * stopped) and exits with status 2 at once, without running exit
+ * handlers that might allocate. Safe to call from any thread.
+ */
+void ccm_die_oom(size_t wanted) __attribute__((noreturn));
+
 /* A short static name for a code: "out of memory", "malformed input", ... */
 const char *ccm_strerror(int code);
 

@@ -72,8 +72,8 @@ int ccm_spool_write(struct ccm_spool *s, const void *p, size_t n,
 	if (s->len + n > s->mem_limit || s->mem.len != s->len) {
 		if (fwrite(p, 1, n, s->file) != n)
 			return ccm_error_sys(err, errno, "cannot write a temporary file");
-	} else if (ccm_buf_add(&s->mem, p, n) < 0) {
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	} else {
+		ccm_buf_add(&s->mem, p, n);
 	}
 	s->len += n;
 	return 0;

@@ -21,7 +21,7 @@ struct ccm_spool {
 };
 
 void ccm_spool_init(struct ccm_spool *s, size_t mem_limit);
-/* Appends n bytes. CCM_ENOMEM or CCM_EIO (err filled). */
+/* Appends n bytes. CCM_EIO (err filled) on failure. */
 int ccm_spool_write(struct ccm_spool *s, const void *p, size_t n,
 		    struct ccm_error *err);
 /*

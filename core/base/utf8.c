@@ -58,7 +58,8 @@ int ccm_utf8_put(struct ccm_buf *out, unsigned long c)
 		b[3] = (char)(0x80 | (c & 0x3F));
 		n = 4;
 	}
-	return ccm_buf_add(out, b, n);
+	ccm_buf_add(out, b, n);
+	return 0;
 }
 
 unsigned long ccm_utf8_fold(unsigned long c)

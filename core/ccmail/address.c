@@ -250,29 +250,27 @@ static int ends_with_at(const char *s)
 
 int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a)
 {
-	int rc = 0;
-
 	if (a->kind == CCM_ADDR_BOARD)
-		rc |= ccm_buf_addch(out, '#');
+		ccm_buf_addch(out, '#');
 	else if (a->kind == CCM_ADDR_SYSTEM)
-		rc |= ccm_buf_addch(out, '~');
-	rc |= ccm_buf_adds(out, a->name ? a->name : "");
+		ccm_buf_addch(out, '~');
+	ccm_buf_adds(out, a->name ? a->name : "");
 	if (a->kind == CCM_ADDR_FOREIGN) {
 		/* A space after a name ending in the word "at" would make " at "
 		 * of it, and the brackets a post office when read back. */
 		if (a->name && a->name[0] && !ends_with_at(a->name))
-			rc |= ccm_buf_addch(out, ' ');
-		rc |= ccm_buf_addch(out, '[');
+			ccm_buf_addch(out, ' ');
+		ccm_buf_addch(out, '[');
 		if (a->ftype)
-			rc |= ccm_buf_addf(out, "%s:", a->ftype);
-		rc |= ccm_buf_adds(out, a->faddr ? a->faddr : "");
-		rc |= ccm_buf_addch(out, ']');
+			ccm_buf_addf(out, "%s:", a->ftype);
+		ccm_buf_adds(out, a->faddr ? a->faddr : "");
+		ccm_buf_addch(out, ']');
 	}
 	if (a->po)
-		rc |= ccm_buf_addf(out, " at %s", a->po);
+		ccm_buf_addf(out, " at %s", a->po);
 	if (a->kind == CCM_ADDR_EXTENDED)
-		rc |= ccm_buf_addf(out, " {%s}", a->faddr ? a->faddr : "");
-	return rc ? CCM_ENOMEM : 0;
+		ccm_buf_addf(out, " {%s}", a->faddr ? a->faddr : "");
+	return 0;
 }
 
 /*

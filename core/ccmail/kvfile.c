@@ -202,8 +202,8 @@ int ccm_linereader_text(struct ccm_buf *text, struct ccm_linereader *r,
 	if (cp) {
 		if (ccm_cp_to_utf8(text, cp, r->line, r->len, &bad) < 0)
 			return CCM_ENOMEM;
-	} else if (ccm_buf_add(text, r->line, r->len) < 0) {
-		return CCM_ENOMEM;
+	} else {
+		ccm_buf_add(text, r->line, r->len);
 	}
 	if (bad)
 		warn(r->rep, "bad-character", r->display, r->lineno, r->offset,

@@ -496,8 +496,7 @@ static int find_code_page(struct mread *mr, int *cp, long *line, long long *off,
 		*cp = parse_code_page(ml.value, ml.vlen);
 		*line = mr->r.lineno;
 		*off = mr->r.offset;
-		if (ccm_buf_set(raw, ml.value, ml.vlen) < 0)
-			return oom(mr);
+		ccm_buf_set(raw, ml.value, ml.vlen);
 	}
 	return rc;
 }
@@ -641,11 +640,12 @@ static const char *order_name(enum ccm_date_order o)
 
 int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m)
 {
-	return ccm_buf_addf(out, "code_page=%d; date_order=%s; attachments=%s; "
-			    "item_sizes=%s; time_zone=%s; post_office=%s", m->code_page,
-			    order_name(m->date_order), ccm_attach_enc_name(m->attachments),
-			    m->item_sizes ? "yes" : "no", m->time_zone ? m->time_zone : "UTC",
-			    m->post_office ? m->post_office : "") ? CCM_ENOMEM : 0;
+	ccm_buf_addf(out, "code_page=%d; date_order=%s; attachments=%s; "
+		     "item_sizes=%s; time_zone=%s; post_office=%s", m->code_page,
+		     order_name(m->date_order), ccm_attach_enc_name(m->attachments),
+		     m->item_sizes ? "yes" : "no", m->time_zone ? m->time_zone : "UTC",
+		     m->post_office ? m->post_office : "");
+	return 0;
 }
 
 /* One "key=value" into m: 0, 1 for a bad value, or CCM_ENOMEM. */

@@ -80,7 +80,7 @@ void ccm_manifest_release(struct ccm_manifest *m);
  * attachments=MACBIN2; item_sizes=yes; time_zone=America/New_York;
  * post_office=SALESPO" (the name last: it may hold ';'). Forwarded
  * messages stay export text in migration files and in the store; this line
- * goes with them so that they can be read again. Returns 0 or CCM_ENOMEM.
+ * goes with them so that they can be read again. Returns 0.
  */
 int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m);
 

@@ -194,8 +194,8 @@ static char *to_utf8(struct ccm_msgfile *f, const char *s, size_t len,
 	if (f->o.cp) {
 		if (ccm_cp_to_utf8(&f->scratch, f->o.cp, s, len, &bad) < 0)
 			return NULL;
-	} else if (ccm_buf_add(&f->scratch, s, len) < 0) {
-		return NULL;
+	} else {
+		ccm_buf_add(&f->scratch, s, len);
 	}
 	if (bad)
 		report(f, CCM_WARNING, "bad-character", offset,
@@ -242,8 +242,8 @@ static const char *drop_nul(struct ccm_msgfile *f, const char *line, size_t *len
 	note_nul(f, line, *len, off);
 	ccm_buf_reset(&f->nonul);
 	for (size_t i = 0; i < *len; i++)
-		if (line[i] != '\0' && ccm_buf_addch(&f->nonul, line[i]) < 0)
-			return line;          /* out of memory: as it is */
+		if (line[i] != '\0')
+			ccm_buf_addch(&f->nonul, line[i]);
 	*len = f->nonul.len;
 	return f->nonul.ptr;
 }
@@ -1035,7 +1035,7 @@ static int name_item(struct ccm_msgfile *f, struct ccm_item *it)
 		break;
 	}
 	it->name = ccm_buf_detach(&b, NULL);
-	return it->name ? 0 : CCM_ENOMEM;
+	return 0;
 }
 
 /* Looks at the first 128 data bytes for a MacBinary II header. */

@@ -26,10 +26,10 @@ int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last
 	ccm_buf_reset(last);
 	if (comma) {
 		trimmed(name, (size_t)(comma - name), &p, &n);
-		if (ccm_buf_add(last, p, n) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_add(last, p, n);
 		trimmed(comma + 1, strlen(comma + 1), &p, &n);
-		return ccm_buf_add(first, p, n);
+		ccm_buf_add(first, p, n);
+		return 0;
 	}
 	trimmed(name, strlen(name), &p, &n);
 	{
@@ -37,12 +37,14 @@ int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last
 		for (size_t i = 0; i < n; i++)
 			if (p[i] == ' ')
 				sp = p + i;
-		if (!sp)
-			return ccm_buf_add(last, p, n);
-		if (ccm_buf_add(first, p, (size_t)(sp - p)) < 0)
-			return CCM_ENOMEM;
+		if (!sp) {
+			ccm_buf_add(last, p, n);
+			return 0;
+		}
+		ccm_buf_add(first, p, (size_t)(sp - p));
 		ccm_buf_trim(first);
-		return ccm_buf_add(last, sp + 1, n - (size_t)(sp + 1 - p));
+		ccm_buf_add(last, sp + 1, n - (size_t)(sp + 1 - p));
+		return 0;
 	}
 }
 
@@ -103,9 +105,10 @@ int ccm_ascii_fold(struct ccm_buf *out, const char *utf8)
 			p++;          /* not UTF-8: nothing ASCII to give */
 			continue;
 		}
-		if (cp < 0x80 ? ccm_buf_addch(out, (int)cp) < 0 :
-		    ccm_buf_adds(out, fold_cp((unsigned)cp)) < 0)
-			return CCM_ENOMEM;
+		if (cp < 0x80)
+			ccm_buf_addch(out, (int)cp);
+		else
+			ccm_buf_adds(out, fold_cp((unsigned)cp));
 		p += len;
 	}
 	return 0;
@@ -117,8 +120,7 @@ static int clean_alias(const char *ascii, struct ccm_buf *out)
 	for (const char *p = ascii; *p && out->len < 20; p++) {
 		char c = (char)tolower((unsigned char)*p);
 		if (isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_')
-			if (ccm_buf_addch(out, c) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_addch(out, c);
 	}
 	return 0;
 }
@@ -132,7 +134,7 @@ int ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback)
 	if (rc == 0)
 		rc = clean_alias(fold.ptr, out);
 	if (rc == 0 && out->len == 0)
-		rc = ccm_buf_adds(out, fallback);
+		ccm_buf_adds(out, fallback);
 	ccm_buf_release(&fold);
 	return rc;
 }
@@ -181,7 +183,7 @@ int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
 			rc = clean_alias(fold.ptr, out);
 	}
 	if (rc == 0 && out->len == 0)
-		rc = ccm_buf_adds(out, "user");
+		ccm_buf_adds(out, "user");
 	ccm_buf_release(&first);
 	ccm_buf_release(&last);
 	ccm_buf_release(&fold);

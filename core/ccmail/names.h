@@ -11,7 +11,7 @@
  *   "Van Horn, Craig"  -> first "Craig", last "Van Horn"
  *   "John Q. Smith"    -> first "John Q.", last "Smith" (C6: the '.' stays)
  *   "jsmith"           -> first "", last "jsmith"
- * Both outputs are reset and filled. Returns 0 or CCM_ENOMEM.
+ * Both outputs are reset and filled. Returns 0.
  */
 int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last);
 

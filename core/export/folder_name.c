@@ -15,22 +15,23 @@ static const struct { int special; const char *name; } well_known[] = {
 int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
 			char delim, const char *forbidden)
 {
-	int rc = 0;
-
 	ccm_buf_reset(out);
-	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++)
-		if (f->special == well_known[i].special)
-			return ccm_buf_adds(out, well_known[i].name);
-	for (const char *p = f->path; *p && rc == 0; p++) {
+	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
+		if (f->special == well_known[i].special) {
+			ccm_buf_adds(out, well_known[i].name);
+			return 0;
+		}
+	}
+	for (const char *p = f->path; *p; p++) {
 		/* '\' separates levels; names are data, never paths. */
 		char c = *p;
 		if (c == '\\')
 			c = delim;
 		else if (c == delim || (forbidden && strchr(forbidden, c)))
 			c = '_';
-		rc = ccm_buf_addch(out, c);
+		ccm_buf_addch(out, c);
 	}
-	return rc;
+	return 0;
 }
 
 static unsigned long name_hash(const char *p, size_t n)
@@ -56,7 +57,8 @@ int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
 		keep--;
 	ccm_buf_truncate(out, from + keep);
 	snprintf(tail, sizeof(tail), "~%08lx", h);
-	return ccm_buf_adds(out, tail) < 0 ? CCM_ENOMEM : 0;
+	ccm_buf_adds(out, tail);
+	return 0;
 }
 
 void ccm_out_names_reset(struct ccm_out_names *names)
@@ -98,8 +100,7 @@ int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t
 		if (!name_taken(names, out->ptr + from, out->len - from, h))
 			break;
 		ccm_buf_truncate(out, base);
-		if (ccm_buf_addf(out, " (%u)", k) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_addf(out, " (%u)", k);
 	}
 	if (names->n == names->cap) {
 		size_t cap = names->cap ? 2 * names->cap : 32;
@@ -115,9 +116,8 @@ int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t
 	}
 	names->off[names->n] = names->text.len;
 	names->hash[names->n] = h;
-	if (ccm_buf_add(&names->text, out->ptr + from, out->len - from) < 0 ||
-	    ccm_buf_addch(&names->text, '\0') < 0)
-		return CCM_ENOMEM;
+	ccm_buf_add(&names->text, out->ptr + from, out->len - from);
+	ccm_buf_addch(&names->text, '\0');
 	names->n++;
 	return 0;
 }
@@ -136,14 +136,14 @@ int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
 		for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
 			struct ccm_buf w = CCM_BUF_INIT;
 
-			if (ccm_buf_adds(&w, well_known[i].name) < 0 ||
-			    ccm_out_names_claim(&w, names, 0) < 0) {
+			ccm_buf_adds(&w, well_known[i].name);
+			if (ccm_out_names_claim(&w, names, 0) < 0) {
 				ccm_buf_release(&w);
 				return CCM_ENOMEM;
 			}
 			ccm_buf_release(&w);
 		}
 	if (!strcasecmp(out->ptr, "INBOX"))
-		return ccm_buf_adds(out, " (2)") < 0 ? CCM_ENOMEM : ccm_out_names_claim(out, names, 0);
+		ccm_buf_adds(out, " (2)");
 	return ccm_out_names_claim(out, names, 0);
 }

@@ -135,8 +135,7 @@ static int read_bytes(struct ccm_imap *c, struct ccm_buf *out, unsigned long lon
 		k = c->in_len - c->in_pos;
 		if (k > n)
 			k = (size_t)n;
-		if (ccm_buf_add(out, c->in + c->in_pos, k))
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_add(out, c->in + c->in_pos, k);
 		c->in_pos += k;
 		n -= k;
 	}
@@ -161,8 +160,7 @@ static int read_line(struct ccm_imap *c, struct ccm_buf *out, struct ccm_error *
 					     "of more than %u bytes", c->host, c->port,
 					     RESPONSE_LIMIT);
 		}
-		if (ccm_buf_add(out, c->in + c->in_pos, k))
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_add(out, c->in + c->in_pos, k);
 		c->in_pos += k;
 		if (nl)
 			return 0;
@@ -242,16 +240,14 @@ static void note_capabilities(struct ccm_imap *c, const char *s)
 	}
 }
 
-/* Appends to the command being built; running out of memory is noted
- * and reported when the command would be sent. */
+/* Appends to the command being built. */
 __attribute__((format(printf, 2, 3)))
 static void cmdf(struct ccm_imap *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (ccm_buf_vaddf(&c->cmd, fmt, ap))
-		c->cmd_oom = 1;
+	ccm_buf_vaddf(&c->cmd, fmt, ap);
 	va_end(ap);
 }
 

@@ -115,13 +115,12 @@ int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
 	while (rc == 0) {
 		ccm_buf_reset(&line);
 		while ((ch = getc(f)) != EOF && ch != '\n')
-			if (ch != '\r' && ccm_buf_addch(&line, ch))
-				rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			if (ch != '\r')
+				ccm_buf_addch(&line, ch);
 		if (ch == EOF && line.len == 0)
 			break;
 		lineno++;
-		if (rc == 0)
-			rc = add_line(c, line.ptr, path, lineno, err);
+		rc = add_line(c, line.ptr, path, lineno, err);
 	}
 	if (rc == 0 && ferror(f))
 		rc = ccm_error_sys(err, EIO, "cannot read credentials file '%s'", path);
@@ -145,18 +144,15 @@ int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
 		return 0;
 	ccm_buf_reset(login);
 	for (const char *p = c->login; *p; p++) {
-		int rc;
 		if (p[0] == '%' && p[1] == 'a') {
-			rc = ccm_buf_adds(login, alias);
+			ccm_buf_adds(login, alias);
 			p++;
 		} else if (p[0] == '%' && p[1] == '%') {
-			rc = ccm_buf_addch(login, '%');
+			ccm_buf_addch(login, '%');
 			p++;
 		} else {
-			rc = ccm_buf_addch(login, *p);
+			ccm_buf_addch(login, *p);
 		}
-		if (rc)
-			return CCM_ENOMEM;
 	}
 	*password = c->password;
 	return 1;

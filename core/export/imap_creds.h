@@ -34,7 +34,7 @@ int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
 /*
  * The login (with %a filled in, into *login) and password (borrowed from
  * creds) for `alias`. Returns 1 when found, 0 when the file has neither
- * the alias nor "*", CCM_ENOMEM.
+ * the alias nor "*".
  */
 int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
 			struct ccm_buf *login, const char **password);

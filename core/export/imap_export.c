@@ -423,12 +423,13 @@ static int mailbox_once(struct worker *w, const char *password)
 			ccm_buf_adds(&w->name, o->public_prefix ? o->public_prefix : "Public");
 			ccm_buf_addch(&w->name, delim);
 		}
-		if (ccm_out_folder_name_unique(&w->tmp, &w->names, f, delim, forbidden) ||
-		    ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len)) {
+		if (ccm_out_folder_name_unique(&w->tmp, &w->names, f, delim,
+					       forbidden)) {
 			rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
 					  "out of memory" });
 			break;
 		}
+		ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len);
 		pthread_mutex_unlock(&sh->lock);
 		rc = f->special == CCM_FOLDER_INBOX ? 0 : ccm_imap_create(w->imap, w->name.ptr, &e);
 		pthread_mutex_lock(&sh->lock);

@@ -19,16 +19,14 @@ struct run {
 static int put_unit(struct ccm_buf *out, struct run *r, unsigned u)
 {
 	if (!r->open) {
-		if (ccm_buf_addch(out, '&'))
-			return CCM_ENOMEM;
+		ccm_buf_addch(out, '&');
 		r->open = 1;
 	}
 	r->bits = (r->bits << 16) | u;
 	r->nbits += 16;
 	while (r->nbits >= 6) {
 		r->nbits -= 6;
-		if (ccm_buf_addch(out, b64[(r->bits >> r->nbits) & 63]))
-			return CCM_ENOMEM;
+		ccm_buf_addch(out, b64[(r->bits >> r->nbits) & 63]);
 	}
 	r->bits &= (1ul << r->nbits) - 1;
 	return 0;
@@ -39,12 +37,13 @@ static int close_run(struct ccm_buf *out, struct run *r)
 {
 	if (!r->open)
 		return 0;
-	if (r->nbits > 0 && ccm_buf_addch(out, b64[(r->bits << (6 - r->nbits)) & 63]))
-		return CCM_ENOMEM;
+	if (r->nbits > 0)
+		ccm_buf_addch(out, b64[(r->bits << (6 - r->nbits)) & 63]);
 	r->open = 0;
 	r->bits = 0;
 	r->nbits = 0;
-	return ccm_buf_addch(out, '-') ? CCM_ENOMEM : 0;
+	ccm_buf_addch(out, '-');
+	return 0;
 }
 
 int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
@@ -65,9 +64,9 @@ int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
 		if (cp >= 0x20 && cp <= 0x7e) {
 			/* One run per stretch of other characters: servers
 			 * refuse names with two runs side by side. */
-			if (close_run(out, &r) ||
-			    ccm_buf_adds(out, cp == '&' ? "&-" : (char[2]){ (char)cp, 0 }))
+			if (close_run(out, &r))
 				return CCM_ENOMEM;
+			ccm_buf_adds(out, cp == '&' ? "&-" : (char[2]){ (char)cp, 0 });
 		} else if (cp >= 0x10000) {
 			cp -= 0x10000;
 			if (put_unit(out, &r, (unsigned)(0xd800 + (cp >> 10))) ||

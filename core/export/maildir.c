@@ -78,9 +78,11 @@ static int folder_name(struct ccm_out_names *names, const struct ccm_folder *f,
 	ccm_buf_reset(out);
 	/* On disk in modified UTF-7, as Dovecot's and Courier's Maildir++
 	 * keep folder names ("Réunions" is ".R&AOk-unions"). */
-	if (rc == 0 && f->special != CCM_FOLDER_INBOX)
-		rc = ccm_buf_addch(out, '.') || ccm_imap_utf7_encode(out, name.ptr) ||
+	if (rc == 0 && f->special != CCM_FOLDER_INBOX) {
+		ccm_buf_addch(out, '.');
+		rc = ccm_imap_utf7_encode(out, name.ptr) ||
 		     ccm_out_fit_name(out, 0, CCM_OUT_NAME_MAX);
+	}
 	ccm_buf_release(&name);
 	return rc ? CCM_ENOMEM : 0;
 }

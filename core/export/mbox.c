@@ -47,8 +47,7 @@ static int to_mbox(void *ctx, const void *data, size_t n)
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		size_t take = nl ? (size_t)(nl - p) : (size_t)(e - p);
 
-		if (ccm_buf_add(&w->line, p, take) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_add(&w->line, p, take);
 		p += take;
 		if (!nl)
 			break;
@@ -108,9 +107,9 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 	}
 	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
 	if (ccm_out_names_claim(out, names, top) < 0 ||
-	    ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX) < 0 ||
-	    ccm_buf_adds(out, ".mbox") < 0)
+	    ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX) < 0)
 		return CCM_ENOMEM;
+	ccm_buf_adds(out, ".mbox");
 	return 0;
 }
 

@@ -157,10 +157,7 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 				       m->body ? m->body_len : 0, more)) < 0)
 		goto out;
 	while (more == 1) {
-		if (ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary)) {
-			rc = ccm_rout_oom(r);
-			goto out;
-		}
+		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 		if ((rc = ccm_render_forward_attachment(r, &fw, &a)) < 0 ||
 		    (rc == 0 && (rc = ccm_render_macbinary(r, s, &a)) < 0))
 			goto out;
@@ -169,10 +166,8 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 			goto out;
 		if ((rc = more = ccm_store_next_attachment(ac, &a, r->err)) < 0)
 			goto out;
-		if (more == 0 && ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary)) {
-			rc = ccm_rout_oom(r);
-			goto out;
-		}
+		if (more == 0)
+			ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
 	}
 	rc = 0;
 out:

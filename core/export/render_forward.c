@@ -81,9 +81,9 @@ static int settings(struct ccm_rout *r, struct ccm_rfwd *f, struct fwd_state **o
 	else {
 		st->sniff_sizes = 1;
 		ccm_buf_reset(&t);
-		rc = ccm_buf_addf(&t, "post_office=%s", f->o && f->o->po_name ?
-				  f->o->po_name : "") ? CCM_ENOMEM :
-		     ccm_manifest_settings_parse(&st->po, t.ptr, r->err);
+		ccm_buf_addf(&t, "post_office=%s", f->o && f->o->po_name ?
+			     f->o->po_name : "");
+		rc = ccm_manifest_settings_parse(&st->po, t.ptr, r->err);
 		if (rc < 0)
 			rc = ccm_rout_oom(r);
 	}
@@ -226,19 +226,26 @@ static int addr_fields(const struct ccm_addr *a, struct ccm_buf *display,
 
 	ccm_buf_reset(display);
 	ccm_buf_reset(address);
-	if (a->kind == CCM_ADDR_SMTP)
-		return ccm_buf_adds(display, a->name) ||
-		       ccm_buf_addf(address, "SMTP:%s", a->name);
-	if (a->kind == CCM_ADDR_FOREIGN && a->ftype && a->faddr)
-		return ccm_buf_adds(display, *a->name ? a->name : a->faddr) ||
-		       ccm_buf_addf(address, "%s:%s", a->ftype, a->faddr);
-	if (!a->name || !*a->name || a->kind == CCM_ADDR_EXTENDED)
-		return ccm_buf_adds(display, a->name && *a->name ? a->name : a->raw) ||
-		       ccm_buf_addf(address, "CCMAIL:%s", a->raw);
-	if (ccm_buf_addf(display, "%s%s", prefix, a->name) ||
-	    ccm_buf_addf(address, "CCMAIL:%s%s", prefix, a->name))
-		return CCM_ENOMEM;
-	return a->po && ccm_buf_addf(address, " at %s", a->po) ? CCM_ENOMEM : 0;
+	if (a->kind == CCM_ADDR_SMTP) {
+		ccm_buf_adds(display, a->name);
+		ccm_buf_addf(address, "SMTP:%s", a->name);
+		return 0;
+	}
+	if (a->kind == CCM_ADDR_FOREIGN && a->ftype && a->faddr) {
+		ccm_buf_adds(display, *a->name ? a->name : a->faddr);
+		ccm_buf_addf(address, "%s:%s", a->ftype, a->faddr);
+		return 0;
+	}
+	if (!a->name || !*a->name || a->kind == CCM_ADDR_EXTENDED) {
+		ccm_buf_adds(display, a->name && *a->name ? a->name : a->raw);
+		ccm_buf_addf(address, "CCMAIL:%s", a->raw);
+		return 0;
+	}
+	ccm_buf_addf(display, "%s%s", prefix, a->name);
+	ccm_buf_addf(address, "CCMAIL:%s%s", prefix, a->name);
+	if (a->po)
+		ccm_buf_addf(address, " at %s", a->po);
+	return 0;
 }
 
 /* The header fields of a parsed message, owned here. */
@@ -312,8 +319,9 @@ static int nhead_build(struct nhead *n, const struct ccm_message *m)
 static int item_message_name(const struct ccm_item *it, struct ccm_buf *out)
 {
 	ccm_buf_reset(out);
-	return ccm_buf_adds(out, *it->title ? it->title : "Forwarded message") ||
-	       ccm_buf_adds(out, ".ccm") ? CCM_ENOMEM : 0;
+	ccm_buf_adds(out, *it->title ? it->title : "Forwarded message");
+	ccm_buf_adds(out, ".ccm");
+	return 0;
 }
 
 /* "Fwd.ccm" is "Fwd.eml" once it is a message/rfc822 part. */
@@ -322,11 +330,11 @@ static int eml_name(const char *name, struct ccm_buf *out)
 	size_t n = strlen(name && *name ? name : "Forwarded message.ccm");
 
 	ccm_buf_reset(out);
-	if (ccm_buf_add(out, name && *name ? name : "Forwarded message.ccm", n))
-		return CCM_ENOMEM;
+	ccm_buf_add(out, name && *name ? name : "Forwarded message.ccm", n);
 	if (n > 4 && strcasecmp(out->ptr + n - 4, ".ccm") == 0)
 		ccm_buf_truncate(out, n - 4);
-	return ccm_buf_adds(out, ".eml") ? CCM_ENOMEM : 0;
+	ccm_buf_adds(out, ".eml");
+	return 0;
 }
 
 static int render_nested(struct ccm_rout *r, struct fwd_state *st,
@@ -349,12 +357,12 @@ static int collect_body(struct ccm_rout *r, struct fwd_state *st,
 			(*parts)++;
 			continue;
 		}
-		if (*it->title && (ccm_buf_adds(body, it->title) ||
-				   ccm_buf_add(body, "\r\n", 2)))
-			return ccm_rout_oom(r);
+		if (*it->title) {
+			ccm_buf_adds(body, it->title);
+			ccm_buf_add(body, "\r\n", 2);
+		}
 		while ((got = ccm_msgfile_read(f, st->piece, PIECE, r->err)) > 0)
-			if (ccm_buf_add(body, st->piece, (size_t)got))
-				return ccm_rout_oom(r);
+			ccm_buf_add(body, st->piece, (size_t)got);
 		if (got < 0)
 			return (int)got;
 	}
@@ -375,11 +383,11 @@ static int nested_item(struct ccm_rout *r, struct fwd_state *st,
 	ssize_t got;
 	int rc, done = 0;
 
-	if (item_message_name(it, &name) ||
-	    ccm_buf_addf(&sub, "%s.%ld", idpath, it->index)) {
+	if (item_message_name(it, &name)) {
 		rc = ccm_rout_oom(r);
 		goto out;
 	}
+	ccm_buf_addf(&sub, "%s.%ld", idpath, it->index);
 	if ((rc = spool_open(r, &sp)) < 0)
 		goto out;
 	while ((got = ccm_msgfile_read(f, st->piece, PIECE, r->err)) > 0)
@@ -445,8 +453,7 @@ static int write_parts(struct ccm_rout *r, struct fwd_state *st,
 	while ((rc = ccm_msgfile_next_item(f, &it, r->err)) > 0) {
 		if (it->kind == CCM_ITEM_TEXT)
 			continue;
-		if (ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary))
-			return ccm_rout_oom(r);
+		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 		if (it->kind == CCM_ITEM_MESSAGE)
 			rc = nested_item(r, st, f, it, depth, idpath);
 		else if ((rc = ccm_render_part_headers(r, NULL, it->name, NULL)) == 0)
@@ -456,7 +463,8 @@ static int write_parts(struct ccm_rout *r, struct fwd_state *st,
 	}
 	if (rc < 0)
 		return rc;
-	return ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary) ? ccm_rout_oom(r) : 0;
+	ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
+	return 0;
 }
 
 /*

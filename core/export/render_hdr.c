@@ -18,8 +18,7 @@ int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n)
 	char *q;
 
 	/* Room for all of it at once: this runs for every attachment byte. */
-	if (ccm_buf_grow(o, (n + 2) / 3 * 4))
-		return CCM_ENOMEM;
+	ccm_buf_grow(o, (n + 2) / 3 * 4);
 	q = o->ptr + o->len;
 	for (; n >= 3; p += 3, n -= 3) {
 		unsigned long v = (unsigned long)p[0] << 16 | (unsigned long)p[1] << 8 | p[2];
@@ -57,12 +56,10 @@ static int clean_text(struct ccm_buf *o, const char *s)
 			p++;
 			continue;
 		}
-		if (cp < 0x20 || cp == 0x7F) {
-			if (ccm_buf_addch(o, ' '))
-				return CCM_ENOMEM;
-		} else if (ccm_buf_add(o, p, (size_t)k)) {
-			return CCM_ENOMEM;
-		}
+		if (cp < 0x20 || cp == 0x7F)
+			ccm_buf_addch(o, ' ');
+		else
+			ccm_buf_add(o, p, (size_t)k);
 		p += k;
 	}
 	return 0;
@@ -82,17 +79,14 @@ static int put_tok(struct ccm_buf *o, int *col, const char *t, size_t n, int sep
 {
 	if (sep) {
 		if (*col > 1 && *col + 1 + (int)n > CCM_RENDER_FOLD_AT) {
-			if (ccm_buf_add(o, "\r\n ", 3))
-				return CCM_ENOMEM;
+			ccm_buf_add(o, "\r\n ", 3);
 			*col = 1;
 		} else {
-			if (ccm_buf_addch(o, ' '))
-				return CCM_ENOMEM;
+			ccm_buf_addch(o, ' ');
 			(*col)++;
 		}
 	}
-	if (ccm_buf_add(o, t, n))
-		return CCM_ENOMEM;
+	ccm_buf_add(o, t, n);
 	*col += (int)n;
 	return 0;
 }
@@ -119,11 +113,13 @@ static int put_encoded(struct ccm_buf *o, int *col, const char *t, int sep)
 			q += k;
 		}
 		ccm_buf_reset(&w);
-		if (ccm_buf_adds(&w, "=?UTF-8?B?") || ccm_render_b64(&w, p, (size_t)(q - p)) ||
-		    ccm_buf_adds(&w, "?="))
+		ccm_buf_adds(&w, "=?UTF-8?B?");
+		if (ccm_render_b64(&w, p, (size_t)(q - p))) {
 			rc = CCM_ENOMEM;
-		else
+		} else {
+			ccm_buf_adds(&w, "?=");
 			rc = put_tok(o, col, w.ptr, w.len, sep);
+		}
 		sep = 1;
 		p = q;
 	}
@@ -138,11 +134,12 @@ int ccm_render_unstructured(struct ccm_buf *out, const char *name,
 	int col = (int)strlen(name) + 1;
 	int rc;
 
-	if ((rc = clean_text(&t, text)) != 0 || ccm_buf_adds(out, name) ||
-	    ccm_buf_addch(out, ':')) {
+	if ((rc = clean_text(&t, text)) != 0) {
 		ccm_buf_release(&t);
 		return CCM_ENOMEM;
 	}
+	ccm_buf_adds(out, name);
+	ccm_buf_addch(out, ':');
 	if (!is_plain_ascii(t.ptr) || strstr(t.ptr, "=?")) {
 		rc = put_encoded(out, &col, t.ptr, 1);
 	} else {
@@ -159,8 +156,8 @@ int ccm_render_unstructured(struct ccm_buf *out, const char *name,
 			p = sp + 1;
 		}
 	}
-	if (rc == 0 && ccm_buf_add(out, "\r\n", 2))
-		rc = CCM_ENOMEM;
+	if (rc == 0)
+		ccm_buf_add(out, "\r\n", 2);
 	ccm_buf_release(&t);
 	return rc;
 }
@@ -187,17 +184,14 @@ static int put_phrase(struct ccm_buf *o, int *col, const char *clean)
 			atoms = 0;
 	if (atoms)
 		return put_tok(o, col, clean, strlen(clean), 0);
-	rc = ccm_buf_addch(&q, '"');
-	for (p = clean; *p && rc == 0; p++) {
+	ccm_buf_addch(&q, '"');
+	for (p = clean; *p; p++) {
 		if (*p == '"' || *p == '\\')
-			rc = ccm_buf_addch(&q, '\\');
-		if (rc == 0)
-			rc = ccm_buf_addch(&q, *p);
+			ccm_buf_addch(&q, '\\');
+		ccm_buf_addch(&q, *p);
 	}
-	if (rc == 0)
-		rc = ccm_buf_addch(&q, '"');
-	if (rc == 0)
-		rc = put_tok(o, col, q.ptr, q.len, 0);
+	ccm_buf_addch(&q, '"');
+	rc = put_tok(o, col, q.ptr, q.len, 0);
 	ccm_buf_release(&q);
 	return rc ? CCM_ENOMEM : 0;
 }
@@ -237,18 +231,17 @@ static int put_token(struct ccm_buf *o, const char *s, size_t n, char sep)
 			keep = one;
 		}
 		if (keep) {
-			if (pending && o->len > start && ccm_buf_addch(o, sep))
-				return CCM_ENOMEM;
-			if (ccm_buf_adds(o, keep))
-				return CCM_ENOMEM;
+			if (pending && o->len > start)
+				ccm_buf_addch(o, sep);
+			ccm_buf_adds(o, keep);
 			pending = 0;
 		} else {
 			pending = 1;
 		}
 		p += k;
 	}
-	if (o->len == start && ccm_buf_adds(o, "unknown"))
-		return CCM_ENOMEM;
+	if (o->len == start)
+		ccm_buf_adds(o, "unknown");
 	return 0;
 }
 
@@ -288,8 +281,10 @@ static int put_addr_spec(struct ccm_buf *o, const char *display,
 	size_t local_n, dom_n = strlen(po_name);
 
 	if (colon && (size_t)(colon - address) == 4 &&
-	    strncasecmp(address, "SMTP", 4) == 0 && is_simple_addr_spec(colon + 1))
-		return ccm_buf_addf(o, "<%s>", colon + 1);
+	    strncasecmp(address, "SMTP", 4) == 0 && is_simple_addr_spec(colon + 1)) {
+		ccm_buf_addf(o, "<%s>", colon + 1);
+		return 0;
+	}
 	if (!address || !*address) {
 		local = display ? display : "";
 		local_n = strlen(local);
@@ -310,10 +305,13 @@ static int put_addr_spec(struct ccm_buf *o, const char *display,
 		dom = address;
 		dom_n = (size_t)(colon - address);
 	}
-	if (ccm_buf_addch(o, '<') || put_token(o, local, local_n, '_') ||
-	    ccm_buf_addch(o, '@') || put_token(o, dom, dom_n, '-') ||
-	    ccm_buf_adds(o, ".ccmail.invalid>"))
+	ccm_buf_addch(o, '<');
+	if (put_token(o, local, local_n, '_'))
 		return CCM_ENOMEM;
+	ccm_buf_addch(o, '@');
+	if (put_token(o, dom, dom_n, '-'))
+		return CCM_ENOMEM;
+	ccm_buf_adds(o, ".ccmail.invalid>");
 	return 0;
 }
 
@@ -401,12 +399,10 @@ static int header_list(struct ccm_rout *r, const struct ccm_rhead *h, int kind,
 		if (rc->kind != kind)
 			continue;
 		if (n == 0) {
-			if (ccm_buf_addf(&r->b, "%s:", name))
-				return ccm_rout_oom(r);
+			ccm_buf_addf(&r->b, "%s:", name);
 			col = (int)strlen(name) + 1;
-		} else if (ccm_buf_addch(&r->b, ',')) {
-			return ccm_rout_oom(r);
 		} else {
+			ccm_buf_addch(&r->b, ',');
 			col++;
 		}
 		c1 = col + 1;
@@ -418,25 +414,24 @@ static int header_list(struct ccm_rout *r, const struct ccm_rhead *h, int kind,
 
 			if (col > 1 && col + 1 + (int)first > CCM_RENDER_FOLD_AT) {
 				ccm_buf_reset(&one);
-				st = ccm_buf_add(&r->b, "\r\n ", 3);
+				ccm_buf_add(&r->b, "\r\n ", 3);
 				c1 = 1;
-				if (st == 0)
-					st = address_at(&one, &c1, rc->display,
-							rc->address, po);
+				st = address_at(&one, &c1, rc->display,
+						rc->address, po);
 			} else {
-				st = ccm_buf_addch(&r->b, ' ');
+				ccm_buf_addch(&r->b, ' ');
 			}
 		}
 		if (st == 0)
-			st = ccm_buf_add(&r->b, one.ptr, one.len);
+			ccm_buf_add(&r->b, one.ptr, one.len);
 		ccm_buf_release(&one);
 		if (st)
 			return ccm_rout_oom(r);
 		col = c1;
 		n++;
 	}
-	if (n > 0 && ccm_buf_add(&r->b, "\r\n", 2))
-		return ccm_rout_oom(r);
+	if (n > 0)
+		ccm_buf_add(&r->b, "\r\n", 2);
 	return 0;
 }
 
@@ -448,9 +443,10 @@ static int header_original(struct ccm_rout *r, const char *name,
 	struct ccm_buf t = CCM_BUF_INIT;
 	int rc = 0;
 
-	if (ccm_buf_adds(&t, display ? display : "") ||
-	    (address && ccm_buf_addf(&t, "%s[%s]", t.len ? " " : "", address)) ||
-	    ccm_render_unstructured(&r->b, name, t.ptr))
+	ccm_buf_adds(&t, display ? display : "");
+	if (address)
+		ccm_buf_addf(&t, "%s[%s]", t.len ? " " : "", address);
+	if (ccm_render_unstructured(&r->b, name, t.ptr))
 		rc = ccm_rout_oom(r);
 	ccm_buf_release(&t);
 	return rc;
@@ -466,13 +462,12 @@ static int extra_name(struct ccm_buf *o, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 
-	if (strncasecmp(name, "X-", 2) != 0 && ccm_buf_adds(o, "X-CCMail-"))
-		return CCM_ENOMEM;
-	if (!*p && ccm_buf_adds(o, "Header"))
-		return CCM_ENOMEM;
+	if (strncasecmp(name, "X-", 2) != 0)
+		ccm_buf_adds(o, "X-CCMail-");
+	if (!*p)
+		ccm_buf_adds(o, "Header");
 	for (; *p; p++)
-		if (ccm_buf_addch(o, *p > 32 && *p < 127 && *p != ':' ? (char)*p : '-'))
-			return CCM_ENOMEM;
+		ccm_buf_addch(o, *p > 32 && *p < 127 && *p != ':' ? (char)*p : '-');
 	return 0;
 }
 
@@ -482,7 +477,8 @@ static int header_date(struct ccm_rout *r, const char *name, long long utc,
 	char date[64];
 
 	ccm_render_date(date, sizeof(date), utc, o ? o->tz : NULL);
-	return ccm_buf_addf(&r->b, "%s: %s\r\n", name, date) ? ccm_rout_oom(r) : 0;
+	ccm_buf_addf(&r->b, "%s: %s\r\n", name, date);
+	return 0;
 }
 
 int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
@@ -492,10 +488,10 @@ int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 	const char *po = o && o->po_name && *o->po_name ? o->po_name : "local";
 	int col = 6, rc;
 
-	if (ccm_buf_adds(&r->b, "From: ") ||
-	    address_at(&r->b, &col, h->sender_name, h->sender_address, po) ||
-	    ccm_buf_add(&r->b, "\r\n", 2))
+	ccm_buf_adds(&r->b, "From: ");
+	if (address_at(&r->b, &col, h->sender_name, h->sender_address, po))
 		return ccm_rout_oom(r);
+	ccm_buf_add(&r->b, "\r\n", 2);
 	if (!is_smtp(h->sender_address) &&
 	    (rc = header_original(r, "X-CCMail-From", h->sender_name,
 				  h->sender_address)) < 0)
@@ -523,10 +519,9 @@ int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 		return ccm_rout_oom(r);
 	/* Importance (RFC 2156) is what most clients show; X-Priority is what
 	 * the others read. */
-	if (h->priority != 0 &&
-	    ccm_buf_addf(&r->b, "Importance: %s\r\nX-Priority: %d\r\n",
-			 h->priority > 0 ? "high" : "low", h->priority > 0 ? 1 : 5))
-		return ccm_rout_oom(r);
+	if (h->priority != 0)
+		ccm_buf_addf(&r->b, "Importance: %s\r\nX-Priority: %d\r\n",
+			     h->priority > 0 ? "high" : "low", h->priority > 0 ? 1 : 5);
 	for (size_t i = 0; i < h->n_headers; i++) {
 		struct ccm_buf n = CCM_BUF_INIT;
 
@@ -538,10 +533,8 @@ int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 		if (rc)
 			return ccm_rout_oom(r);
 	}
-	if (h->id > 0 && ccm_buf_addf(&r->b, "Message-ID: <ccmig.%lld@%s>\r\n", h->id,
-				      domain))
-		return ccm_rout_oom(r);
-	if (ccm_buf_adds(&r->b, "MIME-Version: 1.0\r\n"))
-		return ccm_rout_oom(r);
+	if (h->id > 0)
+		ccm_buf_addf(&r->b, "Message-ID: <ccmig.%lld@%s>\r\n", h->id, domain);
+	ccm_buf_adds(&r->b, "MIME-Version: 1.0\r\n");
 	return 0;
 }

@@ -56,7 +56,7 @@ struct ccm_rhead {
 int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 		       const struct ccm_render_opts *o);
 
-/* Appends base64 of n bytes, no line breaks. 0 or CCM_ENOMEM. */
+/* Appends base64 of n bytes, no line breaks. Returns 0. */
 int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n);
 
 /* ---- bodies and parts (render_mime.c) ---- */

@@ -177,21 +177,18 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld.ad%lld",
 		 r->msg, a->id);
 	adlen = appledouble_header(&mb, ad);
-	if (ccm_buf_addf(&r->b, "Content-Type: multipart/appledouble;\r\n boundary=\"%s\"\r\n"
-			 "Content-Disposition: attachment\r\n\r\n--%s\r\n"
-			 "Content-Type: application/applefile\r\n"
-			 "Content-Transfer-Encoding: base64\r\n\r\n", boundary, boundary))
-		return ccm_rout_oom(r);
+	ccm_buf_addf(&r->b, "Content-Type: multipart/appledouble;\r\n boundary=\"%s\"\r\n"
+		     "Content-Disposition: attachment\r\n\r\n--%s\r\n"
+		     "Content-Type: application/applefile\r\n"
+		     "Content-Transfer-Encoding: base64\r\n\r\n", boundary, boundary);
 	if ((rc = write_range(r, s, a->blob_id, ad, adlen,
 			      128 + (((unsigned long long)mb.dlen + 127) & ~127ull),
 			      mb.rlen)) < 0)
 		return rc;
-	if (ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary))
-		return ccm_rout_oom(r);
+	ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 	if ((rc = ccm_render_part_headers(r, NULL, a->name, NULL)) < 0 ||
 	    (rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen)) < 0)
 		return rc;
-	if (ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary))
-		return ccm_rout_oom(r);
+	ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
 	return 1;
 }

@@ -78,8 +78,7 @@ static int write_body(struct ccm_rout *r, const char *b, size_t n, int qp)
 		while (e < n && b[e] != '\r' && b[e] != '\n')
 			e++;
 		if (!qp) {
-			if (ccm_buf_add(&r->b, b + i, e - i))
-				return ccm_rout_oom(r);
+			ccm_buf_add(&r->b, b + i, e - i);
 		} else {
 			size_t k;
 
@@ -99,17 +98,14 @@ static int write_body(struct ccm_rout *r, const char *b, size_t n, int qp)
 				}
 				/* Soft break: the '=' itself must fit in 76. */
 				if (col + tl > (last ? 76u : 75u)) {
-					if (ccm_buf_add(&r->b, "=\r\n", 3))
-						return ccm_rout_oom(r);
+					ccm_buf_add(&r->b, "=\r\n", 3);
 					col = 0;
 				}
-				if (ccm_buf_add(&r->b, tok, tl))
-					return ccm_rout_oom(r);
+				ccm_buf_add(&r->b, tok, tl);
 				col += tl;
 			}
 		}
-		if (ccm_buf_add(&r->b, "\r\n", 2))
-			return ccm_rout_oom(r);
+		ccm_buf_add(&r->b, "\r\n", 2);
 		if (e < n && b[e] == '\r' && e + 1 < n && b[e + 1] == '\n')
 			e++;
 		i = e + 1;
@@ -124,20 +120,18 @@ int ccm_render_text_part(struct ccm_rout *r, const char *body, size_t n,
 {
 	int qp = ccm_render_body_needs_qp(body, n, in_multipart);
 
-	if (ccm_buf_addf(&r->b, "Content-Type: text/plain; charset=utf-8\r\n"
-			 "Content-Transfer-Encoding: %s\r\n\r\n",
-			 qp ? "quoted-printable" : "7bit"))
-		return ccm_rout_oom(r);
+	ccm_buf_addf(&r->b, "Content-Type: text/plain; charset=utf-8\r\n"
+		     "Content-Transfer-Encoding: %s\r\n\r\n",
+		     qp ? "quoted-printable" : "7bit");
 	return write_body(r, body, n, qp);
 }
 
 int ccm_render_multipart_open(struct ccm_rout *r, const char *boundary)
 {
-	if (ccm_buf_addf(&r->b, "Content-Type: multipart/mixed;\r\n"
-			 " boundary=\"%s\"\r\n\r\n"
-			 "This is a multi-part message in MIME format.\r\n"
-			 "\r\n--%s\r\n", boundary, boundary))
-		return ccm_rout_oom(r);
+	ccm_buf_addf(&r->b, "Content-Type: multipart/mixed;\r\n"
+		     " boundary=\"%s\"\r\n\r\n"
+		     "This is a multi-part message in MIME format.\r\n"
+		     "\r\n--%s\r\n", boundary, boundary);
 	return 0;
 }
 
@@ -171,12 +165,11 @@ static int put_ascii_name(struct ccm_buf *o, const char *name)
 		if (k == 0)
 			k = 1;
 		if (k == 1 && *p >= 0x20 && *p < 0x7F) {
-			if ((*p == '"' || *p == '\\') && ccm_buf_addch(o, '\\'))
-				return CCM_ENOMEM;
-			if (ccm_buf_addch(o, *p))
-				return CCM_ENOMEM;
-		} else if (ccm_buf_addch(o, '_')) {
-			return CCM_ENOMEM;
+			if (*p == '"' || *p == '\\')
+				ccm_buf_addch(o, '\\');
+			ccm_buf_addch(o, *p);
+		} else {
+			ccm_buf_addch(o, '_');
 		}
 		p += k;
 	}
@@ -201,33 +194,33 @@ int ccm_render_part_headers(struct ccm_rout *r, const char *type,
 		bad = 1;
 	if (put_ascii_name(&t, n))
 		goto fail;
-	if (type ? ccm_buf_addf(&r->b, "Content-Type: %s\r\n", type) :
-	    ccm_buf_addf(&r->b, "Content-Type: %s;\r\n name=\"%s\"\r\n"
-			 "Content-Transfer-Encoding: base64\r\n", mime_type_of(n), t.ptr))
-		goto fail;
-	if (ccm_buf_adds(&r->b, "Content-Disposition: attachment;\r\n"))
-		goto fail;
+	if (type)
+		ccm_buf_addf(&r->b, "Content-Type: %s\r\n", type);
+	else
+		ccm_buf_addf(&r->b, "Content-Type: %s;\r\n name=\"%s\"\r\n"
+			     "Content-Transfer-Encoding: base64\r\n",
+			     mime_type_of(n), t.ptr);
+	ccm_buf_adds(&r->b, "Content-Disposition: attachment;\r\n");
 	if (bad) {
 		/* RFC 2231 first: parsers that take one of two filename
 		 * parameters (Python's email) keep the first. */
-		if (ccm_buf_adds(&r->b, " filename*=UTF-8''"))
-			goto fail;
+		ccm_buf_adds(&r->b, " filename*=UTF-8''");
 		for (p = (const unsigned char *)n; *p; p++) {
 			int ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 				 (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p);
 
-			if (ok ? ccm_buf_addch(&r->b, *p) :
-			    ccm_buf_addf(&r->b, "%%%02X", *p))
-				goto fail;
+			if (ok)
+				ccm_buf_addch(&r->b, *p);
+			else
+				ccm_buf_addf(&r->b, "%%%02X", *p);
 		}
-		if (ccm_buf_adds(&r->b, ";\r\n"))
-			goto fail;
+		ccm_buf_adds(&r->b, ";\r\n");
 	}
-	if (ccm_buf_addf(&r->b, " filename=\"%s\"\r\n", t.ptr) ||
-	    (description && ccm_render_unstructured(&r->b, "Content-Description",
-						    description)) ||
-	    ccm_buf_add(&r->b, "\r\n", 2))
+	ccm_buf_addf(&r->b, " filename=\"%s\"\r\n", t.ptr);
+	if (description && ccm_render_unstructured(&r->b, "Content-Description",
+						   description))
 		goto fail;
+	ccm_buf_add(&r->b, "\r\n", 2);
 	ccm_buf_release(&t);
 	return 0;
 fail:
@@ -257,13 +250,13 @@ int ccm_render_base64(struct ccm_rout *r, ccm_render_read_fn read, void *ctx)
 			have += (size_t)got;
 		}
 		/* Room for the whole chunk first: one growth, not one per line. */
-		if (ccm_buf_grow(&r->b, (have + 56) / 57 * 78))
-			return ccm_rout_oom(r);
+		ccm_buf_grow(&r->b, (have + 56) / 57 * 78);
 		for (i = 0; i < have; i += 57) {
 			size_t n = have - i < 57 ? have - i : 57;
 
-			if (ccm_render_b64(&r->b, in + i, n) || ccm_buf_add(&r->b, "\r\n", 2))
+			if (ccm_render_b64(&r->b, in + i, n))
 				return ccm_rout_oom(r);
+			ccm_buf_add(&r->b, "\r\n", 2);
 		}
 		have = 0;
 		if ((rc = ccm_rout_maybe_flush(r)) < 0)

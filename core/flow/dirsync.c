@@ -86,9 +86,9 @@ static int user_data(struct ds *x, const struct ccm_dir_entry *e, const char *po
 	ccm_buf_reset(&x->target);
 	if (ccm_dirsync_display(&x->display, x->o->display_rule, e->name) < 0 ||
 	    ccm_name_split(e->name, &x->first, &x->last) < 0 ||
-	    ccm_store_comments_split(e->comments, &x->office, &x->phone) < 0 ||
-	    ccm_buf_addf(&x->target, "CCMAIL:%s at %s", e->name, po) < 0)
+	    ccm_store_comments_split(e->comments, &x->office, &x->phone) < 0)
 		return oom(x);
+	ccm_buf_addf(&x->target, "CCMAIL:%s at %s", e->name, po);
 	r->kind = CCM_RECIP_CUSTOM;
 	r->display_name = x->display.ptr;
 	r->first_name = x->first.len ? x->first.ptr : NULL;
@@ -138,8 +138,7 @@ static int sync_user(struct ds *x, size_t i)
 		return 0;
 	}
 	ccm_buf_reset(&x->addr);
-	if (ccm_buf_addf(&x->addr, "CCMAIL:%s at %s", e->name, po) < 0)
-		return oom(x);
+	ccm_buf_addf(&x->addr, "CCMAIL:%s at %s", e->name, po);
 	if ((rc = ccm_store_find_source(x->s, x->addr.ptr, &id, &kind, x->err)) < 0 ||
 	    (rc = user_data(x, e, po, &r)) < 0)
 		return rc;
@@ -221,8 +220,7 @@ static int sync_list(struct ds *x, size_t i)
 		return 0;
 	}
 	ccm_buf_reset(&x->addr);
-	if (ccm_buf_addf(&x->addr, "%s at %s", l->name, x->po) < 0)
-		return oom(x);
+	ccm_buf_addf(&x->addr, "%s at %s", l->name, x->po);
 	if ((rc = ccm_store_find_address(x->s, "CCMAIL", x->addr.ptr, &id, &kind,
 					 x->err)) < 0)
 		return rc;
@@ -289,9 +287,9 @@ static int contact(struct ds *x, const char *type, const char *text,
 	memset(&r, 0, sizeof(r));
 	r.kind = CCM_RECIP_CUSTOM;
 	r.display_name = display && *display ? display : text;
-	if (ccm_buf_addf(&target, "%s:%s", type, text) < 0 ||
-	    ccm_buf_add(&local, text, strcspn(text, "@")) < 0 ||
-	    list_alias(local.ptr, &base) < 0) {
+	ccm_buf_addf(&target, "%s:%s", type, text);
+	ccm_buf_add(&local, text, strcspn(text, "@"));
+	if (list_alias(local.ptr, &base) < 0) {
 		ccm_buf_release(&target);
 		ccm_buf_release(&local);
 		ccm_buf_release(&base);
@@ -363,9 +361,10 @@ static int resolve(struct ds *x, const char *m, long long *id)
 			break;
 		}
 		/* Perhaps another post office's dirsync made it. */
-		if (a.name && *a.name && a.po &&
-		    ccm_buf_addf(&fmt, "%s at %s", a.name, a.po) == 0)
+		if (a.name && *a.name && a.po) {
+			ccm_buf_addf(&fmt, "%s at %s", a.name, a.po);
 			rc = ccm_store_find_address(x->s, "CCMAIL", fmt.ptr, id, NULL, x->err);
+		}
 		rc = rc < 0 ? rc : 0;
 		break;
 	case CCM_ADDR_SMTP:

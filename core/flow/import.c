@@ -162,10 +162,13 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 		 * it is the same message as in any other run. */
 		struct ccm_buf line = CCM_BUF_INIT;
 
-		rc = ccm_buf_addch(&line, '!') < 0 || ccm_srcid_format(&x->tmp, &x->id) < 0 ||
-		     ccm_buf_add(&line, x->tmp.ptr, x->tmp.len) < 0 ?
-		     ccm_error_set(x->err, CCM_ENOMEM, "out of memory") :
-		     put(x, line.ptr, line.len);
+		ccm_buf_addch(&line, '!');
+		if (ccm_srcid_format(&x->tmp, &x->id) < 0) {
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		} else {
+			ccm_buf_add(&line, x->tmp.ptr, x->tmp.len);
+			rc = put(x, line.ptr, line.len);
+		}
 		ccm_buf_release(&line);
 		if (rc < 0)
 			return rc;

@@ -31,7 +31,7 @@ int ccm_dirsync_rule_check(const char *rule, struct ccm_error *err)
 }
 
 /* Appends at most n UTF-8 characters of s (all when n is 0). */
-static int add_chars(struct ccm_buf *out, const char *s, unsigned long n)
+static void add_chars(struct ccm_buf *out, const char *s, unsigned long n)
 {
 	size_t len = 0;
 	unsigned long chars = 0;
@@ -42,7 +42,7 @@ static int add_chars(struct ccm_buf *out, const char *s, unsigned long n)
 			len++;
 		chars++;
 	}
-	return ccm_buf_add(out, s, len);
+	ccm_buf_add(out, s, len);
 }
 
 /* The first letters of the words after the first of the first name. */
@@ -54,8 +54,8 @@ static int middle_initials(const char *first, struct ccm_buf *out)
 	while (p && *p) {
 		while (*p == ' ')
 			p++;
-		if (*p && add_chars(out, p, 1) < 0)
-			return CCM_ENOMEM;
+		if (*p)
+			add_chars(out, p, 1);
 		p = strchr(p, ' ');
 	}
 	/* "Q." gives "Q": the dot belongs to the name, not the initial. */
@@ -76,24 +76,24 @@ static int expand(const char *rule, const char *name, struct ccm_buf *out)
 		const char *q = p + 1;
 
 		if (*p != '%') {
-			rc = ccm_buf_addch(&raw, *p);
+			ccm_buf_addch(&raw, *p);
 			continue;
 		}
 		if (*q == '%') {
-			rc = ccm_buf_addch(&raw, '%');
+			ccm_buf_addch(&raw, '%');
 			p = q;
 			continue;
 		}
 		while (isdigit((unsigned char)*q))
 			n = n * 10 + (unsigned long)(*q++ - '0');
 		if (*q == 'F')
-			rc = add_chars(&raw, first.ptr, n);
+			add_chars(&raw, first.ptr, n);
 		else if (*q == 'L')
-			rc = add_chars(&raw, last.ptr, n);
+			add_chars(&raw, last.ptr, n);
 		else if (*q == 'I')
-			rc = add_chars(&raw, ini.ptr, n);
+			add_chars(&raw, ini.ptr, n);
 		else {
-			rc = ccm_buf_addch(&raw, '%');   /* checked before: keep it */
+			ccm_buf_addch(&raw, '%');   /* checked before: keep it */
 			continue;
 		}
 		p = q;
@@ -102,7 +102,7 @@ static int expand(const char *rule, const char *name, struct ccm_buf *out)
 	for (size_t i = 0; rc == 0 && i < raw.len; i++) {
 		if (raw.ptr[i] == ' ' && (out->len == 0 || out->ptr[out->len - 1] == ' '))
 			continue;
-		rc = ccm_buf_addch(out, raw.ptr[i]);
+		ccm_buf_addch(out, raw.ptr[i]);
 	}
 	/* "%L, %F" for a user with no first name ("Admin") is "Admin", not
 	 * "Admin,": separators left hanging at either end go. */
@@ -127,7 +127,7 @@ int ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name)
 	if (!rule)
 		return ccm_name_display(out, name);
 	if ((rc = expand(rule, name, out)) == 0 && out->len == 0)
-		rc = ccm_buf_set(out, name, strlen(name));
+		ccm_buf_set(out, name, strlen(name));
 	return rc;
 }
 

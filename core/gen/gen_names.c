@@ -212,21 +212,19 @@ static const char *const words_jp[] = {
 	"予算", "です。", "ます。"
 };
 
-static int add_word(struct ccm_buf *b, size_t *col, const char *w)
+static void add_word(struct ccm_buf *b, size_t *col, const char *w)
 {
 	size_t n = strlen(w);
 
 	if (*col && *col + 1 + n > 72) {
-		if (ccm_buf_add(b, "\r\n", 2) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_add(b, "\r\n", 2);
 		*col = 0;
 	} else if (*col) {
-		if (ccm_buf_addch(b, ' ') < 0)
-			return CCM_ENOMEM;
+		ccm_buf_addch(b, ' ');
 		(*col)++;
 	}
 	*col += n;
-	return ccm_buf_add(b, w, n);
+	ccm_buf_add(b, w, n);
 }
 
 static const char quoted_export[] =
@@ -241,14 +239,14 @@ int ccm_gen_body(struct ccm_buf *b, struct ccm_gen_rng *r,
 		 enum ccm_gen_script sc, size_t len, int plain)
 {
 	size_t col = 0, start = b->len;
-	int rc = 0, quoted = 0;
+	int quoted = 0;
 
 	if (len == 0)
 		return 0;
 	/* The first word is always a letter word, so that the first line is
 	 * never taken for a count line by a delimiter parser. */
-	rc = add_word(b, &col, "Hello");
-	while (!rc && b->len - start < len) {
+	add_word(b, &col, "Hello");
+	while (b->len - start < len) {
 		const char *w = PICK(r, words_ascii);
 		uint64_t k = ccm_gen_rng_below(r, 100);
 
@@ -256,27 +254,25 @@ int ccm_gen_body(struct ccm_buf *b, struct ccm_gen_rng *r,
 			w = PICK(r, words_latin);
 		else if (sc == CCM_GEN_JAPANESE && k < 30)
 			w = PICK(r, words_jp);
-		rc = add_word(b, &col, w);
-		if (!rc && k >= 97 && col) {
+		add_word(b, &col, w);
+		if (k >= 97 && col) {
 			/* A paragraph break. */
-			rc = ccm_buf_add(b, "\r\n\r\n", 4);
+			ccm_buf_add(b, "\r\n\r\n", 4);
 			col = 0;
 		}
-		if (!rc && !plain && !quoted && b->len - start > len / 2 &&
+		if (!plain && !quoted && b->len - start > len / 2 &&
 		    len > 300) {
 			/* Quoted text can hold keyword lines (Q233054). */
 			if (col)
-				rc = ccm_buf_add(b, "\r\n", 2);
-			if (!rc)
-				rc = ccm_buf_add(b, quoted_export,
-						 sizeof(quoted_export) - 1);
+				ccm_buf_add(b, "\r\n", 2);
+			ccm_buf_add(b, quoted_export, sizeof(quoted_export) - 1);
 			col = 0;
 			quoted = 1;
 		}
 	}
-	if (!rc && col && ccm_gen_rng_chance(r, 0.85))
-		rc = ccm_buf_add(b, "\r\n", 2);
-	return rc;
+	if (col && ccm_gen_rng_chance(r, 0.85))
+		ccm_buf_add(b, "\r\n", 2);
+	return 0;
 }
 
 struct fname {

@@ -60,11 +60,14 @@ static size_t write_quoted(char *out, const char *s, size_t len, unsigned flags)
 int ccm_csv_put_field(struct ccm_buf *out, const char *s, size_t len,
 		      unsigned flags)
 {
-	if (!needs_quotes(s, len, flags))
-		return ccm_buf_add(out, s, len);
+	if (!needs_quotes(s, len, flags)) {
+		ccm_buf_add(out, s, len);
+		return 0;
+	}
 	/* Every byte at most doubles, plus the two quotes. */
-	if (len > ((size_t)-1 - 8) / 2 || ccm_buf_grow(out, 2 * len + 2) < 0)
+	if (len > ((size_t)-1 - 8) / 2)
 		return CCM_ENOMEM;
+	ccm_buf_grow(out, 2 * len + 2);
 	out->len += write_quoted(out->ptr + out->len, s, len, flags);
 	out->ptr[out->len] = '\0';
 	return 0;
@@ -73,7 +76,8 @@ int ccm_csv_put_field(struct ccm_buf *out, const char *s, size_t len,
 int ccm_csv_put_pointer(struct ccm_buf *out, const char *secname,
 			long long offset)
 {
-	return ccm_buf_addf(out, "#%s(%lld)", secname, offset);
+	ccm_buf_addf(out, "#%s(%lld)", secname, offset);
+	return 0;
 }
 
 int ccm_csv_put_multi(struct ccm_buf *out, const char *const *values, size_t n,
@@ -90,10 +94,9 @@ int ccm_csv_put_multi(struct ccm_buf *out, const char *const *values, size_t n,
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			const char *v = values[i] ? values[i] : "";
 			if (i)
-				rc = ccm_buf_addch(out, ';');
-			if (rc == 0)
-				rc = ccm_csv_put_field(out, v, strlen(v),
-						       flags & CCM_CSV_DIRECTORY);
+				ccm_buf_addch(out, ';');
+			rc = ccm_csv_put_field(out, v, strlen(v),
+					       flags & CCM_CSV_DIRECTORY);
 		}
 		return rc;
 	}
@@ -109,23 +112,23 @@ int ccm_csv_put_multi(struct ccm_buf *out, const char *const *values, size_t n,
 		size_t len = strlen(v);
 
 		if (i)
-			rc = ccm_buf_addch(&inner, ';');
-		if (rc < 0)
-			break;
+			ccm_buf_addch(&inner, ';');
 		if (strpbrk(v, ";\"")) {
-			if (len > ((size_t)-1 - 8) / 2 || ccm_buf_grow(&inner, 2 * len + 2) < 0) {
+			if (len > ((size_t)-1 - 8) / 2) {
 				rc = CCM_ENOMEM;
 				break;
 			}
+			ccm_buf_grow(&inner, 2 * len + 2);
 			inner.len += write_quoted(inner.ptr + inner.len, v, len,
 						  flags & CCM_CSV_DIRECTORY);
 			inner.ptr[inner.len] = '\0';
 		} else if (flags & CCM_CSV_DIRECTORY) {
 			/* Escape without quoting: the outer quotes protect it. */
-			if (len > ((size_t)-1 - 8) / 2 || ccm_buf_grow(&inner, 2 * len + 2) < 0) {
+			if (len > ((size_t)-1 - 8) / 2) {
 				rc = CCM_ENOMEM;
 				break;
 			}
+			ccm_buf_grow(&inner, 2 * len + 2);
 			size_t w = write_quoted(inner.ptr + inner.len, v, len,
 						CCM_CSV_DIRECTORY);
 			/* Drop the two quotes write_quoted put around it. */
@@ -133,14 +136,14 @@ int ccm_csv_put_multi(struct ccm_buf *out, const char *const *values, size_t n,
 			inner.len += w - 2;
 			inner.ptr[inner.len] = '\0';
 		} else {
-			rc = ccm_buf_add(&inner, v, len);
+			ccm_buf_add(&inner, v, len);
 		}
 	}
 	if (rc == 0) {
-		if (inner.len > ((size_t)-1 - 8) / 2 ||
-		    ccm_buf_grow(out, 2 * inner.len + 2) < 0) {
+		if (inner.len > ((size_t)-1 - 8) / 2) {
 			rc = CCM_ENOMEM;
 		} else {
+			ccm_buf_grow(out, 2 * inner.len + 2);
 			/* Escapes were applied already: quote only. */
 			out->len += write_quoted(out->ptr + out->len, inner.ptr,
 						 inner.len, 0);
@@ -189,8 +192,7 @@ static int store_grow(struct ccm_csv_line *l, size_t extra)
 {
 	char *old = l->store.ptr;
 
-	if (ccm_buf_grow(&l->store, extra) < 0)
-		return CCM_ENOMEM;
+	ccm_buf_grow(&l->store, extra);
 	if (l->store.ptr != old)
 		for (size_t i = 0; i < l->n; i++)
 			l->f[i].value = l->store.ptr + (l->f[i].value - old);
@@ -285,8 +287,9 @@ int ccm_csv_split(struct ccm_csv_line *l, const char *line, size_t len,
 	 * takes one NUL: reserving 2*len+2 up front means the storage never
 	 * moves while the fields point into it.
 	 */
-	if (len > ((size_t)-1 - 8) / 2 || ccm_buf_grow(&l->store, 2 * len + 2) < 0)
+	if (len > ((size_t)-1 - 8) / 2)
 		return CCM_ENOMEM;
+	ccm_buf_grow(&l->store, 2 * len + 2);
 	for (;;) {
 		char *start = l->store.ptr + l->store.len, *o = start;
 		size_t column = p;
@@ -455,8 +458,7 @@ int ccm_csv_split_multi(struct ccm_csv_line *out, const char *raw, size_t len)
 
 	/* Convention 2: the whole field is one quoted value; unquote it first. */
 	if (len >= 2 && raw[0] == '"' && closing_quote(raw, len) == len - 1) {
-		if (ccm_buf_grow(&inner, len) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_grow(&inner, len);
 		for (size_t i = 1; i < len - 1; i++) {
 			inner.ptr[inner.len++] = raw[i];
 			if (raw[i] == '"' && raw[i + 1] == '"')

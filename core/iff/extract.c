@@ -108,7 +108,8 @@ int ccm_extract_safe_name(struct ccm_buf *out, const char *po)
 static int mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out)
 {
 	ccm_buf_reset(out);
-	return ccm_buf_addf(out, "CCMAIL:%s at %s", name, x->b->manifest.post_office);
+	ccm_buf_addf(out, "CCMAIL:%s at %s", name, x->b->manifest.post_office);
+	return 0;
 }
 
 /* A sender or recipient as spec 12.7 writes it. */
@@ -138,7 +139,8 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 		char *br = strstr(out->ptr, " [");
 		if (br)
 			ccm_buf_truncate(out, (size_t)(br - out->ptr));
-		return ccm_buf_addf(out, " [%s]", mapped);
+		ccm_buf_addf(out, " [%s]", mapped);
+		return 0;
 	}
 }
 
@@ -153,27 +155,34 @@ static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 		return ccm_name_display(out, e->name);
 	switch (a->kind) {
 	case CCM_ADDR_SMTP:
-		return ccm_buf_addf(out, "%s [SMTP:%s]", a->name, a->name);
+		ccm_buf_addf(out, "%s [SMTP:%s]", a->name, a->name);
+		return 0;
 	case CCM_ADDR_FOREIGN:
-		if (a->ftype && a->faddr)
-			return ccm_buf_addf(out, "%s [%s:%s]", *a->name ? a->name : a->faddr,
-					    a->ftype, a->faddr);
+		if (a->ftype && a->faddr) {
+			ccm_buf_addf(out, "%s [%s:%s]", *a->name ? a->name : a->faddr,
+				     a->ftype, a->faddr);
+			return 0;
+		}
 		break;
 	default:
 		break;
 	}
-	if (!a->name || !*a->name)
-		return ccm_buf_addf(out, "%s [CCMAIL:%s]", a->raw, a->raw);
+	if (!a->name || !*a->name) {
+		ccm_buf_addf(out, "%s [CCMAIL:%s]", a->raw, a->raw);
+		return 0;
+	}
 	{
 		const char *prefix = a->kind == CCM_ADDR_BOARD ? "#" :
 				     a->kind == CCM_ADDR_SYSTEM ? "~" : "";
 		if (a->kind == CCM_ADDR_EXTENDED)
-			return ccm_buf_addf(out, "%s [CCMAIL:%s]", a->name, a->raw);
-		if (a->po)
-			return ccm_buf_addf(out, "%s%s [CCMAIL:%s%s at %s]", prefix, a->name,
-					    prefix, a->name, a->po);
-		return ccm_buf_addf(out, "%s%s [CCMAIL:%s%s]", prefix, a->name, prefix,
-				    a->name);
+			ccm_buf_addf(out, "%s [CCMAIL:%s]", a->name, a->raw);
+		else if (a->po)
+			ccm_buf_addf(out, "%s%s [CCMAIL:%s%s at %s]", prefix, a->name,
+				     prefix, a->name, a->po);
+		else
+			ccm_buf_addf(out, "%s%s [CCMAIL:%s%s]", prefix, a->name, prefix,
+				     a->name);
+		return 0;
 	}
 }
 
@@ -222,8 +231,7 @@ static int body_text(struct xctx *x, const char *p, size_t n, int final)
 	size_t take;
 	int rc;
 
-	if (ccm_buf_add(&x->carry, p, n) < 0)
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	ccm_buf_add(&x->carry, p, n);
 	take = final ? x->carry.len : whole_utf8(x->carry.ptr, x->carry.len);
 	ccm_buf_reset(&x->enc);
 	if (ccm_iff_writer_encode(&x->enc, x->w, x->carry.ptr, take) < 0)
@@ -867,8 +875,10 @@ static int pab_address(struct xctx *x, const char *written, const char *display,
 	struct ccm_addr a;
 
 	ccm_buf_reset(out);
-	if (!written || !*written)
-		return ccm_buf_addf(out, "USER:%s", display);
+	if (!written || !*written) {
+		ccm_buf_addf(out, "USER:%s", display);
+		return 0;
+	}
 	if (ccm_addr_parse(&a, written, strlen(written), &x->b->dir,
 			   x->b->manifest.post_office, x->b->manifest.post_office) < 0)
 		return CCM_ENOMEM;
@@ -1085,8 +1095,8 @@ static int po_comment(struct xctx *x)
 	struct ccm_buf t = CCM_BUF_INIT;
 	int rc;
 
-	if (ccm_buf_adds(&t, CCM_IFF_PO_COMMENT) ||
-	    ccm_manifest_settings_format(&t, &x->b->manifest))
+	ccm_buf_adds(&t, CCM_IFF_PO_COMMENT);
+	if (ccm_manifest_settings_format(&t, &x->b->manifest))
 		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 	else
 		rc = ccm_iff_writer_pkl_comment(x->w, t.ptr, x->err);

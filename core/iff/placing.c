@@ -27,19 +27,24 @@ int ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folde
 	ccm_buf_reset(out);
 	if (r8)
 		*r8 = 0;
-	if (board)
-		return ccm_buf_addf(out, "Lotus cc:Mail Bulletin Boards\\%s", board);
-	if (!folder || !*folder)
-		return ccm_buf_adds(out, "Inbox");
+	if (board) {
+		ccm_buf_addf(out, "Lotus cc:Mail Bulletin Boards\\%s", board);
+		return 0;
+	}
+	if (!folder || !*folder) {
+		ccm_buf_adds(out, "Inbox");
+		return 0;
+	}
 	top = strcspn(folder, "\\");
 	for (size_t i = 0; r8 && i < 3; i++)
 		if (strlen(settings[i]) == top && !strncasecmp(folder, settings[i], top))
 			*r8 = 1;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strlen(map[i].from) == top && !strncasecmp(folder, map[i].from, top)) {
-			if (ccm_buf_adds(out, map[i].to) < 0)
-				return CCM_ENOMEM;
-			return ccm_buf_adds(out, folder + top);
+			ccm_buf_adds(out, map[i].to);
+			ccm_buf_adds(out, folder + top);
+			return 0;
 		}
-	return ccm_buf_adds(out, folder);
+	ccm_buf_adds(out, folder);
+	return 0;
 }

@@ -293,7 +293,8 @@ static int read_logical(struct ccm_iff_pri *p, struct iff_lline *ll, int join,
 	ll->offset = ccm_in_tell(&p->in);
 	ll->line = ++p->line;
 	ll->lines = 1;
-	if (ccm_buf_add(&ll->raw, line, len) < 0 || add_piece(ll, 0, ll->offset) < 0)
+	ccm_buf_add(&ll->raw, line, len);
+	if (add_piece(ll, 0, ll->offset) < 0)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	ccm_in_consume(&p->in, len + eol);
 	if (!join || len == 0 || line[0] == '!')
@@ -312,8 +313,7 @@ static int read_logical(struct ccm_iff_pri *p, struct iff_lline *ll, int join,
 			return 1;
 		if (!ll->joined) {
 			ccm_buf_reset(&ll->logical);
-			if (ccm_buf_add(&ll->logical, ll->raw.ptr, ll->raw.len) < 0)
-				return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			ccm_buf_add(&ll->logical, ll->raw.ptr, ll->raw.len);
 			ll->joined = 1;
 		}
 		rc = ccm_in_peekline(&p->in, &line, &len, &eol);
@@ -335,11 +335,11 @@ static int read_logical(struct ccm_iff_pri *p, struct iff_lline *ll, int join,
 		}
 		ccm_buf_truncate(&ll->logical, ll->logical.len - 2);
 		/* The raw text keeps the "\\" and the line end as written. */
-		if (ccm_buf_add(&ll->raw, &"\r\n"[eol == 2 ? 0 : 1], eol) < 0 ||
-		    add_piece(ll, ll->logical.len, ccm_in_tell(&p->in)) < 0 ||
-		    ccm_buf_add(&ll->raw, line, len) < 0 ||
-		    ccm_buf_add(&ll->logical, line, len) < 0)
+		ccm_buf_add(&ll->raw, &"\r\n"[eol == 2 ? 0 : 1], eol);
+		if (add_piece(ll, ll->logical.len, ccm_in_tell(&p->in)) < 0)
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_add(&ll->raw, line, len);
+		ccm_buf_add(&ll->logical, line, len);
 		ccm_in_consume(&p->in, len + eol);
 		p->line++;
 		ll->lines++;
@@ -453,8 +453,7 @@ static int parse_keyword(struct ccm_iff_pri *p, int kind, struct ccm_error *err)
 	sec->number = ++p->sections;
 	sec->line = p->cur.line;
 	sec->offset = p->cur.offset;
-	if (ccm_buf_set(&p->kw_raw, p->cur.raw.ptr, p->cur.raw.len) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_set(&p->kw_raw, p->cur.raw.ptr, p->cur.raw.len);
 	sec->keyword_raw = p->kw_raw.ptr;
 	sec->keyword_raw_len = p->kw_raw.len;
 	p->in_section = 1;
@@ -513,8 +512,7 @@ static int parse_keyword(struct ccm_iff_pri *p, int kind, struct ccm_error *err)
 			a += 8;
 			al -= 8;
 		}
-		if (ccm_buf_set(&p->addr, a, al) < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_set(&p->addr, a, al);
 		sec->address = p->addr.ptr;
 	}
 	if (kind == CCM_IFF_MAILMESSAGE) {
@@ -552,8 +550,7 @@ static int parse_header(struct ccm_iff_pri *p, struct ccm_error *err)
 
 	sec->header_line = p->cur.line;
 	sec->header_offset = p->cur.offset;
-	if (ccm_buf_set(&p->hdr_raw, p->cur.raw.ptr, p->cur.raw.len) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_set(&p->hdr_raw, p->cur.raw.ptr, p->cur.raw.len);
 	sec->header_raw = p->hdr_raw.ptr;
 	sec->header_raw_len = p->hdr_raw.len;
 	p->last_row_line = p->cur.line + p->cur.lines - 1;
@@ -965,8 +962,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 		p->flen[i] = p->utf8.len - start;
 		p->foff[i] = start;
 		p->fpointer[i] = (unsigned char)f->pointer;
-		if (ccm_buf_addch(&p->utf8, '\0') < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_addch(&p->utf8, '\0');
 	}
 	for (size_t i = 0; i < n; i++)
 		p->fptr[i] = p->utf8.ptr + p->foff[i];

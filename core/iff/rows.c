@@ -232,8 +232,7 @@ int ccm_iff_row_text(struct ccm_buf *out, struct ccm_iff_pri *p,
 	if (i < 0)
 		return 1;
 	if (!p->row.field_pointer[i]) {
-		if (ccm_buf_set(out, p->row.field[i], p->row.field_len[i]) < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_set(out, p->row.field[i], p->row.field_len[i]);
 		return 0;
 	}
 	rc = ccm_iff_row_chain(&ch, p, c, err);
@@ -254,10 +253,7 @@ int ccm_iff_row_text(struct ccm_buf *out, struct ccm_iff_pri *p,
 
 		other |= h->type == CCM_IFF_OTHER;
 		while ((got = ccm_iff_chain_read(ch, buf, sizeof(buf), err)) > 0)
-			if (ccm_buf_add(&data, buf, (size_t)got) < 0) {
-				got = ccm_error_set(err, CCM_ENOMEM, "out of memory");
-				break;
-			}
+			ccm_buf_add(&data, buf, (size_t)got);
 		if (got < 0) {
 			ccm_iff_chain_free(ch);
 			ccm_buf_release(&data);

@@ -34,63 +34,66 @@ static int plain(unsigned char c)
 
 /* Appends v with every byte that is not plain written %XX; runs of plain
  * bytes go in one piece (a line per message: it shows in extract's time). */
-static int enc(struct ccm_buf *out, const char *v)
+static void enc(struct ccm_buf *out, const char *v)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)(v ? v : "");
-	int rc = 0;
 
-	while (*p && rc == 0) {
+	while (*p) {
 		const unsigned char *run = p;
 
 		while (*p && plain(*p))
 			p++;
 		if (p > run)
-			rc = ccm_buf_add(out, run, (size_t)(p - run));
-		if (*p && rc == 0) {
+			ccm_buf_add(out, run, (size_t)(p - run));
+		if (*p) {
 			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
-			rc = ccm_buf_add(out, e, 3);
+			ccm_buf_add(out, e, 3);
 			p++;
 		}
 	}
-	return rc;
 }
 
-static int put(struct ccm_buf *out, const char *key, const char *v)
+static void put(struct ccm_buf *out, const char *key, const char *v)
 {
-	return ccm_buf_addch(out, '&') | ccm_buf_adds(out, key) |
-	       ccm_buf_addch(out, '=') | enc(out, v);
+	ccm_buf_addch(out, '&');
+	ccm_buf_adds(out, key);
+	ccm_buf_addch(out, '=');
+	enc(out, v);
 }
 
 /* A number, as put() writes a value. */
-static int put_num(struct ccm_buf *out, const char *key, long v)
+static void put_num(struct ccm_buf *out, const char *key, long v)
 {
 	char num[24];
 
 	snprintf(num, sizeof(num), "%ld", v);
-	return put(out, key, num);
+	put(out, key, num);
 }
 
 int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
 {
-	int rc = 0;
-
 	ccm_buf_reset(out);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (words[i].kind == id->kind)
-			rc |= ccm_buf_adds(out, words[i].word);
-	rc |= ccm_buf_adds(out, "po=") | enc(out, id->po);
-	rc |= ccm_buf_adds(out, id->board ? "&owner=b:" : "&owner=u:") | enc(out, id->owner);
-	if (id->kind != CCM_SRCID_LEFT_OUT_USER && id->kind != CCM_SRCID_USER_SET)
-		rc |= put(out, "file", id->file) | put_num(out, "n", id->number) |
-		      put(out, "fp", id->fp) | put_num(out, "dup", id->dup);
+			ccm_buf_adds(out, words[i].word);
+	ccm_buf_adds(out, "po=");
+	enc(out, id->po);
+	ccm_buf_adds(out, id->board ? "&owner=b:" : "&owner=u:");
+	enc(out, id->owner);
+	if (id->kind != CCM_SRCID_LEFT_OUT_USER && id->kind != CCM_SRCID_USER_SET) {
+		put(out, "file", id->file);
+		put_num(out, "n", id->number);
+		put(out, "fp", id->fp);
+		put_num(out, "dup", id->dup);
+	}
 	if (id->why)
-		rc |= put(out, "why", id->why);
+		put(out, "why", id->why);
 	if (id->set)
-		rc |= put(out, "set", id->set);
+		put(out, "set", id->set);
 	if (id->held)
-		rc |= ccm_buf_adds(out, "&held=1");
-	return rc ? CCM_ENOMEM : 0;
+		ccm_buf_adds(out, "&held=1");
+	return 0;
 }
 
 static int unhex(int c)
@@ -168,8 +171,7 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 					ccm_buf_addch(&id->text, *q);
 				}
 			}
-			if (ccm_buf_addch(&id->text, '\0') < 0)
-				return CCM_ENOMEM;
+			ccm_buf_addch(&id->text, '\0');
 			/* the key, NUL-terminated after the values */
 			nk++;
 			p = amp < e ? amp + 1 : e;

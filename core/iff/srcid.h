@@ -60,14 +60,14 @@ void ccm_srcid_init(struct ccm_srcid *id);
 void ccm_srcid_release(struct ccm_srcid *id);
 
 /* The comment line for id, without its leading '!', into out (replaced).
- * 0 or CCM_ENOMEM. */
+ * Returns 0. */
 int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id);
 
 /*
  * Reads comment text (the line without its '!', len bytes) into id.
  * Returns 1 when it is one of ccmig's lines, read; 0 when it is another
  * comment; CCM_EMALFORMED when it is ccmig's but a field is missing or
- * bad (a hand edit); CCM_ENOMEM.
+ * bad (a hand edit).
  */
 int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len);
 

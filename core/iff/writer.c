@@ -82,7 +82,7 @@ int ccm_iff_writer_open(struct ccm_iff_writer **out, const char *dir,
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	pkl = path_of(w, pkl_name);
-	if (pkl && stat(pkl, &st) == 0) {
+	if (stat(pkl, &st) == 0) {
 		ccm_error_set(err, CCM_EEXISTS, "'%s' already holds a migration set "
 			      "('%s'); choose another folder or remove it", dir, pkl_name);
 		free(pkl);
@@ -118,9 +118,9 @@ static int put_line(struct ccm_iff_writer *w, FILE *f, const char *utf8,
 		    size_t n, long long *pos, struct ccm_error *err)
 {
 	ccm_buf_reset(&w->line);
-	if (ccm_iff_writer_encode(&w->line, w, utf8, n) < 0 ||
-	    ccm_buf_add(&w->line, "\r\n", 2) < 0)
+	if (ccm_iff_writer_encode(&w->line, w, utf8, n) < 0)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_add(&w->line, "\r\n", 2);
 	if (fwrite(w->line.ptr, 1, w->line.len, f) != w->line.len)
 		return ccm_error_sys(err, errno, "cannot write the migration files in '%s'",
 				     w->dir);
@@ -167,9 +167,9 @@ static FILE *create(struct ccm_iff_writer *w, const char *name, int primary,
 		return NULL;
 	}
 	path = path_of(w, name);
-	f = path ? fopen(path, "wb") : NULL;
+	f = fopen(path, "wb");
 	if (!f) {
-		ccm_error_sys(err, errno, "cannot create '%s'", path ? path : name);
+		ccm_error_sys(err, errno, "cannot create '%s'", path);
 		free(path);
 		return NULL;
 	}
@@ -190,8 +190,8 @@ static int unlist(struct ccm_iff_writer *w, const char *name, struct ccm_error *
 	char *path = path_of(w, name);
 	int rc = 0;
 
-	if (!path || (remove(path) != 0 && errno != ENOENT))
-		rc = ccm_error_sys(err, errno, "cannot remove '%s'", path ? path : name);
+	if (remove(path) != 0 && errno != ENOENT)
+		rc = ccm_error_sys(err, errno, "cannot remove '%s'", path);
 	free(path);
 	for (size_t i = 0; i < w->n_files; i++)
 		if (!strcmp(w->files[i].name, name)) {
@@ -317,8 +317,8 @@ int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 
 	/* One line: a line end inside would end the comment there. */
 	ccm_buf_reset(&w->note);
-	if (ccm_buf_addch(&w->note, '!') < 0 || ccm_buf_add(&w->note, text, n) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_addch(&w->note, '!');
+	ccm_buf_add(&w->note, text, n);
 	for (char *p = w->note.ptr; (p = strpbrk(p, "\r\n")) != NULL; )
 		*p = ' ';
 	rc = put_line(w, w->pri, w->note.ptr, w->note.len, NULL, err);
@@ -334,9 +334,10 @@ int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
 
 	for (const char *p = text; *p; p++)
 		ccm_buf_addch(&b, (*p == '\r' || *p == '\n') ? ' ' : *p);
-	rc = ccm_buf_addch(&w->pkl_comments, '!') ||
-	     ccm_cp_from_utf8(&w->pkl_comments, w->cp, b.ptr, b.len, &replaced) ||
-	     ccm_buf_add(&w->pkl_comments, "\r\n", 2);
+	ccm_buf_addch(&w->pkl_comments, '!');
+	rc = ccm_cp_from_utf8(&w->pkl_comments, w->cp, b.ptr, b.len, &replaced);
+	if (rc == 0)
+		ccm_buf_add(&w->pkl_comments, "\r\n", 2);
 	w->replaced += replaced;
 	ccm_buf_release(&b);
 	return rc ? ccm_error_set(err, CCM_ENOMEM, "out of memory") : 0;
@@ -559,10 +560,10 @@ int ccm_iff_writer_close(struct ccm_iff_writer *w, struct ccm_error *err)
 					     w->files[i].primary ? "Primary" : "Secondary");
 		}
 	path = path_of(w, w->pkl_name);
-	f = path ? fopen(path, "wb") : NULL;
+	f = fopen(path, "wb");
 	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len)
 		rc = ccm_error_sys(err, errno, "cannot write the packing list '%s'",
-				   path ? path : w->pkl_name);
+				   path);
 	if (f && fclose(f) != 0 && rc == 0)
 		rc = ccm_error_sys(err, errno, "cannot write the packing list '%s'", path);
 	free(path);

@@ -176,10 +176,8 @@ int ccm_store_attach_begin(struct ccm_store_attach **out,
 	a->small = meta->size <= SMALL_CONTENT && meta->size <= a->part_size;
 	ccm_buf_init(&a->data);
 	/* All of it at once: growing by halves would copy it again and again. */
-	if (a->small && meta->size > 0 && ccm_buf_grow(&a->data, (size_t)meta->size) < 0) {
-		attach_free(a);
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
-	}
+	if (a->small && meta->size > 0)
+		ccm_buf_grow(&a->data, (size_t)meta->size);
 	ccm_sha256_init(&a->hash);
 	if ((rc = next_seq(s, meta->message_id, &a->seq, &exists, err)) < 0 ||
 	    (!exists && (rc = ccm_error_set(err, CCM_ENOTFOUND,
@@ -242,8 +240,7 @@ int ccm_store_attach_write(struct ccm_store_attach *a, const void *data,
 		return 0;
 	ccm_sha256_update(&a->hash, p, (size_t)take);
 	if (a->small) {
-		if (ccm_buf_add(&a->data, p, (size_t)take) < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_add(&a->data, p, (size_t)take);
 		a->stored += take;
 		return 0;
 	}

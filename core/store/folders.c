@@ -50,7 +50,7 @@ void ccm_store_folder_cache_clear(struct ccm_store *s)
  * The components of `path`, trimmed, empty ones left out, joined by '\'
  * into out; *special is the well-known folder a mailbox's first
  * component names (whose canonical name replaces it). Returns the number
- * of components or CCM_ENOMEM.
+ * of components.
  */
 static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 		     int *special)
@@ -71,8 +71,8 @@ static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 		while (len && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 			len--;
 		if (len) {
-			if (n && ccm_buf_addch(out, '\\') < 0)
-				return CCM_ENOMEM;
+			if (n)
+				ccm_buf_addch(out, '\\');
 			if (n == 0 && mailbox)
 				for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++)
 					if (strlen(well_known[i].name) == len &&
@@ -81,8 +81,7 @@ static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 						p = well_known[i].name;
 						break;
 					}
-			if (ccm_buf_add(out, p, len) < 0)
-				return CCM_ENOMEM;
+			ccm_buf_add(out, p, len);
 			n++;
 		}
 		path = e ? e + 1 : NULL;
@@ -96,8 +95,8 @@ int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox)
 
 	if (n < 0)
 		return n;
-	if (n == 0 && mailbox && ccm_buf_adds(out, "Inbox") < 0)
-		return CCM_ENOMEM;
+	if (n == 0 && mailbox)
+		ccm_buf_adds(out, "Inbox");
 	return 0;
 }
 
@@ -205,8 +204,7 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 	rc = 0;
 	s->fc_owner = owner;
 	s->fc_id = *id;
-	if (ccm_buf_set(&s->fc_path, path ? path : "", path ? strlen(path) : 0) < 0)
-		ccm_store_folder_cache_clear(s);
+	ccm_buf_set(&s->fc_path, path ? path : "", path ? strlen(path) : 0);
 done:
 	ccm_buf_release(&norm);
 	ccm_buf_release(&prefix);

@@ -50,7 +50,7 @@ int ccm_store_folder_ensure(struct ccm_store *s, long long mailbox,
  * mailbox's folder, 0 for a public one): components trimmed, empty ones
  * left out, well-known names in their canonical spelling, "Inbox" for a
  * mailbox's empty path. For comparing a source's folders with the
- * store's. Returns 0 or CCM_ENOMEM.
+ * store's. Returns 0.
  */
 int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox);
 

@@ -21,11 +21,11 @@ int ccm_store_fold(struct ccm_buf *out, const char *text)
 			p++;
 			continue;
 		}
-		if (space && (rc = ccm_buf_addch(out, ' ')) < 0)
-			break;
+		if (space)
+			ccm_buf_addch(out, ' ');
 		space = 0;
 		if ((n = ccm_utf8_decode(p, e, &c)) == 0) {
-			rc = ccm_buf_addch(out, *p++);
+			ccm_buf_addch(out, *p++);
 			continue;
 		}
 		rc = ccm_utf8_put(out, ccm_utf8_fold(c));
@@ -42,7 +42,6 @@ int ccm_store_norm_type(struct ccm_buf *out, const char *type)
 	while (*type == ' ')
 		type++;
 	for (; *type && *type != ' '; type++)
-		if (ccm_buf_addch(out, toupper((unsigned char)*type)) < 0)
-			return CCM_ENOMEM;
+		ccm_buf_addch(out, toupper((unsigned char)*type));
 	return out->len ? 0 : CCM_EINVAL;
 }

@@ -62,10 +62,7 @@ static int lookup(struct ccm_store *s, const char *sql, const char *arg,
 		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ccm_buf_reset(out);
-		if (ccm_buf_adds(out, ccm_col_text(st, 0) ? ccm_col_text(st, 0) : "") < 0) {
-			sqlite3_finalize(st);
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
-		}
+		ccm_buf_adds(out, ccm_col_text(st, 0) ? ccm_col_text(st, 0) : "");
 		found = 1;
 		rc = want_one ? sqlite3_step(st) : SQLITE_DONE;
 		if (rc == SQLITE_ROW) {

@@ -369,12 +369,10 @@ int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
 	int rc;
 
 	ccm_buf_reset(out);
-	if (ccm_buf_adds(out, base) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_adds(out, base);
 	for (unsigned n = 2; (rc = alias_holder(s, out->ptr, &holder, NULL, err)) == 1; n++) {
 		ccm_buf_reset(out);
-		if (ccm_buf_addf(out, "%s%u", base, n) < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_buf_addf(out, "%s%u", base, n);
 	}
 	return rc;
 }
@@ -391,8 +389,7 @@ static int field(const char *s, int i, struct ccm_buf *out)
 	if (!s)
 		return 0;
 	e = strchr(s, ';');
-	if (ccm_buf_add(out, s, e ? (size_t)(e - s) : strlen(s)) < 0)
-		return CCM_ENOMEM;
+	ccm_buf_add(out, s, e ? (size_t)(e - s) : strlen(s));
 	ccm_buf_trim(out);
 	return 0;
 }
@@ -566,8 +563,7 @@ int ccm_store_find_source(struct ccm_store *s, const char *source,
 	rc = ccm_store_find_address(s, "MIGRATE", source, id, kind, err);
 	if (rc != 0)
 		return rc;
-	if (ccm_buf_add(&type, source, (size_t)(colon - source)) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_buf_add(&type, source, (size_t)(colon - source));
 	rc = ccm_store_find_address(s, type.ptr, colon + 1, id, kind, err);
 	ccm_buf_release(&type);
 	return rc;

@@ -120,7 +120,7 @@ int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
 /*
  * Splits cc:Mail Comments kept as "alias;office;phone" (Q217040) into
  * office and phone (trimmed; empty fields give empty buffers). Both
- * outputs are reset first. Returns 0 or CCM_ENOMEM.
+ * outputs are reset first. Returns 0.
  */
 int ccm_store_comments_split(const char *comments, struct ccm_buf *office,
 			     struct ccm_buf *phone);

@@ -34,8 +34,7 @@ static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 	if (!k->po || !k->owner)
 		return CCM_EINVAL;
 	ccm_buf_reset(&s->src_po);
-	if (ccm_buf_adds(&s->src_po, k->po) < 0)
-		return CCM_ENOMEM;
+	ccm_buf_adds(&s->src_po, k->po);
 	for (size_t i = 0; i < s->src_po.len; i++)
 		if (s->src_po.ptr[i] >= 'a' && s->src_po.ptr[i] <= 'z')
 			s->src_po.ptr[i] -= 32;
@@ -44,13 +43,13 @@ static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 		return 0;
 	ccm_buf_reset(&s->src_owner_raw);
 	ccm_buf_reset(&s->src_owner);
-	if ((rc = ccm_store_fold(&s->key2, k->owner)) < 0 ||
-	    ccm_buf_adds(&s->src_owner, k->board ? "b:" : "u:") < 0 ||
-	    ccm_buf_add(&s->src_owner, s->key2.ptr, s->key2.len) < 0 ||
-	    ccm_buf_adds(&s->src_owner_raw, k->owner) < 0) {
+	if ((rc = ccm_store_fold(&s->key2, k->owner)) < 0) {
 		ccm_buf_reset(&s->src_owner_raw);
 		return CCM_ENOMEM;
 	}
+	ccm_buf_adds(&s->src_owner, k->board ? "b:" : "u:");
+	ccm_buf_add(&s->src_owner, s->key2.ptr, s->key2.len);
+	ccm_buf_adds(&s->src_owner_raw, k->owner);
 	s->src_owner_board = k->board;
 	return 0;
 }

@@ -547,10 +547,9 @@ int ccm_store_meta_get(struct ccm_buf *out, struct ccm_store *s, const char *key
 	ccm_bind_text(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		rc = ccm_buf_set(out, sqlite3_column_text(st, 0),
-				 (size_t)sqlite3_column_bytes(st, 0)) ? CCM_ENOMEM : 1;
-		if (rc < 0)
-			ccm_error_set(err, rc, "out of memory");
+		ccm_buf_set(out, sqlite3_column_text(st, 0),
+			    (size_t)sqlite3_column_bytes(st, 0));
+		rc = 1;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
 	} else {

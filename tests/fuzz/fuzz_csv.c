@@ -46,7 +46,7 @@ static void round_trip(const struct ccm_csv_line *l, int directory)
 			return;
 	for (size_t i = 0; i < l->n; i++) {
 		if (i)
-			FUZZ_CHECK(ccm_buf_addch(&out, ',') == 0);
+			ccm_buf_addch(&out, ',');
 		FUZZ_CHECK(ccm_csv_put_field(&out, l->f[i].value, l->f[i].len,
 					     directory ? CCM_CSV_DIRECTORY : 0) == 0);
 	}

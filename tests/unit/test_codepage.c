@@ -194,7 +194,7 @@ static void ascii_passes_through_and_appends(void **state)
 	size_t bad = 0;
 
 	(void)state;
-	assert_int_equal(ccm_buf_adds(&out, ">"), 0);
+	ccm_buf_adds(&out, ">");
 	assert_int_equal(ccm_cp_to_utf8(&out, c, "Hello, \\world~\0!", 16, &bad), 0);
 	assert_int_equal(out.len, 17);
 	assert_memory_equal(out.ptr, ">Hello, \\world~\0!", 17);

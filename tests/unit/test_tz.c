@@ -47,7 +47,7 @@ static void put32(struct ccm_buf *b, long v)
 	unsigned char p[4] = { (unsigned char)(u >> 24), (unsigned char)(u >> 16),
 			       (unsigned char)(u >> 8), (unsigned char)u };
 
-	assert_int_equal(ccm_buf_add(b, p, 4), 0);
+	ccm_buf_add(b, p, 4);
 }
 
 static void put64(struct ccm_buf *b, long long v)
@@ -63,9 +63,9 @@ static void put_block(struct ccm_buf *b, char version, int wide, size_t n,
 {
 	size_t i;
 
-	assert_int_equal(ccm_buf_add(b, "TZif", 4), 0);
-	assert_int_equal(ccm_buf_addch(b, version), 0);
-	assert_int_equal(ccm_buf_add(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 15), 0);
+	ccm_buf_add(b, "TZif", 4);
+	ccm_buf_addch(b, version);
+	ccm_buf_add(b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 15);
 	put32(b, 0);
 	put32(b, 0);
 	put32(b, 0);
@@ -79,13 +79,13 @@ static void put_block(struct ccm_buf *b, char version, int wide, size_t n,
 			put32(b, (long)t[i]);
 	}
 	for (i = 0; i < n; i++)
-		assert_int_equal(ccm_buf_addch(b, ix[i]), 0);
+		ccm_buf_addch(b, ix[i]);
 	for (i = 0; i < nt; i++) {
 		put32(b, off[i]);
-		assert_int_equal(ccm_buf_addch(b, 0), 0);
-		assert_int_equal(ccm_buf_addch(b, 0), 0);
+		ccm_buf_addch(b, 0);
+		ccm_buf_addch(b, 0);
 	}
-	assert_int_equal(ccm_buf_add(b, "ZZZ", 4), 0);
+	ccm_buf_add(b, "ZZZ", 4);
 }
 
 /*
@@ -106,7 +106,7 @@ static struct ccm_tz *synthetic(char **dir, const char *name, char version,
 	} else {
 		put_block(&b, version, 0, 0, NULL, NULL, 1, &decoy);
 		put_block(&b, version, 1, n, t, ix, nt, off);
-		assert_int_equal(ccm_buf_addf(&b, "\n%s\n", footer), 0);
+		ccm_buf_addf(&b, "\n%s\n", footer);
 	}
 	free(tu_write(*dir, name, b.ptr, b.len));
 	ccm_buf_release(&b);
@@ -365,9 +365,9 @@ static void version2_with_empty_32_bit_block_is_read(void **state)
 	struct ccm_tz *tz;
 
 	(void)state;
-	assert_int_equal(ccm_buf_add(&b, v1, sizeof(v1)), 0);
+	ccm_buf_add(&b, v1, sizeof(v1));
 	put_block(&b, '2', 1, 1, t, ix, 2, off);
-	assert_int_equal(ccm_buf_adds(&b, "\n\n"), 0);
+	ccm_buf_adds(&b, "\n\n");
 	free(tu_write(dir, "Test/Empty32", b.ptr, b.len));
 	ccm_buf_release(&b);
 	assert_int_equal(setenv("TZDIR", dir, 1), 0);
@@ -481,7 +481,7 @@ static void bad_footer_is_malformed(void **state)
 	(void)state;
 	put_block(&b, '2', 0, 0, NULL, NULL, 1, off);
 	put_block(&b, '2', 1, 1, t, ix, 1, off);
-	assert_int_equal(ccm_buf_adds(&b, "\nEST5EDT,M13.1.0,M11.1.0\n"), 0);
+	ccm_buf_adds(&b, "\nEST5EDT,M13.1.0,M11.1.0\n");
 	free(tu_write(dir, "Test/Footer", b.ptr, b.len));
 	ccm_buf_release(&b);
 	assert_int_equal(setenv("TZDIR", dir, 1), 0);
