@@ -435,7 +435,7 @@ static int mailbox_once(struct worker *w, const char *password)
 		pthread_mutex_lock(&sh->lock);
 		if (rc == CCM_EINVAL) {
 			long long k = count_of(sh->s, "SELECT count(*) FROM messages "
-					       "WHERE folder_id = ?1", f->id);
+					       "WHERE folder_id = ?1 AND parent_id IS NULL", f->id);
 			say(w, CCM_ERROR, "imap-folder", 0, "folder '%s' (as '%s') was not "
 			    "created, its %lld messages were not sent: %s", f->path,
 			    w->name.ptr, k, e.msg);
@@ -590,7 +590,8 @@ static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 	sh.st = st;
 	if ((rc = list_jobs(&sh, err)) < 0)
 		goto out;
-	sh.total = (unsigned long long)count_of(s, "SELECT count(*) FROM messages", 0);
+	sh.total = (unsigned long long)count_of(s, "SELECT count(*) FROM messages "
+						"WHERE parent_id IS NULL", 0);
 	{
 		/* One connection first: a server that cannot be reached, or
 		 * whose certificate is not trusted, fails the run at once

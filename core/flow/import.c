@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "ccmail/address.h"
 #include "ccmail/manifest.h"
+#include "iff/addrform.h"
 #include "iff/csv.h"
 #include "iff/reader.h"
 #include "iff/srcid.h"
@@ -731,25 +732,6 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 	return directory_data(x, row, id);
 }
 
-/* "Display [TYPE:address]" into its display and address parts. */
-static void split_display(char *v, struct ccm_store_rcpt *r)
-{
-	size_t n = strlen(v);
-	char *open = n && v[n - 1] == ']' ? strrchr(v, '[') : NULL;
-
-	r->display = v;
-	r->address = NULL;
-	if (open && strchr(open, ':')) {
-		v[n - 1] = '\0';
-		r->address = open + 1;
-		while (open > v && open[-1] == ' ')
-			open--;
-		*open = '\0';
-		if (!*v)
-			r->display = r->address;
-	}
-}
-
 /* Streams the chain's sections after the Body into attachments. */
 static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 {
@@ -865,14 +847,15 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 		n_rcpts = x->multi.n;
 	}
 	for (size_t i = 0; i < n_rcpts; i++)
-		split_display(x->multi.f[i].value, &rcpts[i]);
+		ccm_addrform_split(x->multi.f[i].value, &rcpts[i].display,
+				   &rcpts[i].address);
 	sender_text = ccm_strdup(ccm_iff_row_get(row, CCM_IFF_COL_SENDER, NULL) ?
 				 ccm_iff_row_get(row, CCM_IFF_COL_SENDER, NULL) : "");
 	if (!sender_text) {
 		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 		goto out;
 	}
-	split_display(sender_text, &sender);
+	ccm_addrform_split(sender_text, &sender.display, &sender.address);
 	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
 	/* The body: the chain's first section, held while the row is written. */
 	ccm_buf_reset(&x->body);

@@ -1,5 +1,6 @@
 /* extract.c: a post office bundle to a migration file set. */
 #include "iff/extract.h"
+#include "iff/addrform.h"
 #include "iff/placing.h"
 #include "base/codepage.h"
 #include "base/fault.h"
@@ -112,9 +113,6 @@ static int mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out
 	return 0;
 }
 
-/* A sender or recipient as spec 12.7 writes it. */
-static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out);
-
 /*
  * A sender or recipient, after the policy's address hook: a mapped address
  * is written "Display [TYPE:address]" with the display name 12.7 gives.
@@ -124,10 +122,9 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 {
 	const struct ccm_policy *pol = x->o->policy;
 	const char *mapped = NULL;
-	int rc = addr_written(x, a, out);
+	int rc;
 
-	if (rc < 0)
-		return ccm_error_set(x->err, rc, "out of memory");
+	ccm_addrform_write(out, a, &x->b->dir);
 	if (!pol || !pol->address)
 		return 0;
 	if ((rc = pol->address(pol->ctx, a, &mapped, x->err)) <= 0) {
@@ -140,48 +137,6 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 		if (br)
 			ccm_buf_truncate(out, (size_t)(br - out->ptr));
 		ccm_buf_addf(out, " [%s]", mapped);
-		return 0;
-	}
-}
-
-static int addr_written(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out)
-{
-	const struct ccm_dir_entry *e;
-
-	ccm_buf_reset(out);
-	if (a->kind == CCM_ADDR_USER && a->resolved && a->name && *a->name &&
-	    (e = ccm_directory_find(&x->b->dir, a->name, strlen(a->name))) &&
-	    ccm_dir_entry_is_local_user(e))
-		return ccm_name_display(out, e->name);
-	switch (a->kind) {
-	case CCM_ADDR_SMTP:
-		ccm_buf_addf(out, "%s [SMTP:%s]", a->name, a->name);
-		return 0;
-	case CCM_ADDR_FOREIGN:
-		if (a->ftype && a->faddr) {
-			ccm_buf_addf(out, "%s [%s:%s]", *a->name ? a->name : a->faddr,
-				     a->ftype, a->faddr);
-			return 0;
-		}
-		break;
-	default:
-		break;
-	}
-	if (!a->name || !*a->name) {
-		ccm_buf_addf(out, "%s [CCMAIL:%s]", a->raw, a->raw);
-		return 0;
-	}
-	{
-		const char *prefix = a->kind == CCM_ADDR_BOARD ? "#" :
-				     a->kind == CCM_ADDR_SYSTEM ? "~" : "";
-		if (a->kind == CCM_ADDR_EXTENDED)
-			ccm_buf_addf(out, "%s [CCMAIL:%s]", a->name, a->raw);
-		else if (a->po)
-			ccm_buf_addf(out, "%s%s [CCMAIL:%s%s at %s]", prefix, a->name,
-				     prefix, a->name, a->po);
-		else
-			ccm_buf_addf(out, "%s%s [CCMAIL:%s%s]", prefix, a->name, prefix,
-				     a->name);
 		return 0;
 	}
 }

@@ -45,8 +45,9 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 	if (!(st = ccm_st(s, ST_MSG_INSERT,
 		"INSERT INTO messages (folder_id, sender_name, sender_address, "
 		"subject, sent_utc, sent_text, received_utc, received_text, "
-		"priority, is_read, is_unsent, body_bytes, body) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", err)))
+		"priority, is_read, is_unsent, body_bytes, body, parent_id, "
+		"parent_seq, part_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, ?14, ?15, ?16)", err)))
 		return err ? err->code : CCM_EIO;
 	sqlite3_bind_int64(st, 1, m->folder_id);
 	ccm_bind_text(st, 2, m->sender_name);
@@ -65,6 +66,11 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 	if (m->body)
 		sqlite3_bind_text64(st, 13, m->body, m->body_len, SQLITE_STATIC,
 				    SQLITE_UTF8);
+	if (m->parent_id) {
+		sqlite3_bind_int64(st, 14, m->parent_id);
+		sqlite3_bind_int(st, 15, m->parent_seq);
+		ccm_bind_text(st, 16, m->part_name);
+	}
 	if ((rc = ccm_st_run(s, st, err, "adding a message")) < 0)
 		return rc;
 	mid = sqlite3_last_insert_rowid(s->db);
@@ -104,8 +110,8 @@ int ccm_store_messages(struct ccm_store_cursor **out, struct ccm_store *s,
 	int rc = ccm_cursor_new(out, s,
 		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body FROM messages WHERE folder_id = ?1 "
-		"ORDER BY id", err);
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"WHERE folder_id = ?1 AND parent_id IS NULL ORDER BY id", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, folder);
@@ -118,11 +124,67 @@ int ccm_store_message_get(struct ccm_store_cursor **out, struct ccm_store *s,
 	int rc = ccm_cursor_new(out, s,
 		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body FROM messages WHERE id = ?1", err);
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"WHERE id = ?1", err);
 
 	if (rc == 0)
 		sqlite3_bind_int64((*out)->st, 1, id);
 	return rc;
+}
+
+int ccm_store_forwarded(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long msg, struct ccm_error *err)
+{
+	int rc = ccm_cursor_new(out, s,
+		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
+		"sent_utc, sent_text, received_utc, received_text, priority, "
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"WHERE parent_id = ?1 ORDER BY parent_seq, id", err);
+
+	if (rc == 0)
+		sqlite3_bind_int64((*out)->st, 1, msg);
+	return rc;
+}
+
+int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *body,
+			       size_t len, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!(st = ccm_st(s, ST_MSG_SET_BODY, "UPDATE messages SET body = ?2, "
+			  "body_bytes = ?3 WHERE id = ?1", err)))
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	if (body)
+		sqlite3_bind_text64(st, 2, body, len, SQLITE_STATIC, SQLITE_UTF8);
+	sqlite3_bind_int64(st, 3, (long long)(body ? len : 0));
+	if ((rc = ccm_st_run(s, st, err, "setting the body of a message")) < 0)
+		return rc;
+	return sqlite3_changes(s->db) ? 0 :
+	       ccm_error_set(err, CCM_ENOTFOUND, "no message %lld in the store", id);
+}
+
+int ccm_store_forwards_next(long long *out, struct ccm_store *s, long long after,
+			    struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db,
+		"SELECT min(a.message_id) FROM attachments a WHERE a.message_id > ?1 "
+		"AND a.name LIKE '%.ccm' AND NOT EXISTS (SELECT 1 FROM messages c "
+		"WHERE c.parent_id = a.message_id AND c.parent_seq = a.seq)", -1, &st, NULL);
+
+	*out = 0;
+	if (rc != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "finding forwarded messages to unfold");
+	sqlite3_bind_int64(st, 1, after);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return ccm_st_fail(s, rc, err, "finding forwarded messages to unfold");
+	return *out != 0;
 }
 
 int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message *m,
@@ -151,6 +213,9 @@ int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message 
 	m->unsent = sqlite3_column_int(st, 11);
 	m->body = ccm_col_text(st, 12);
 	m->body_len = (size_t)sqlite3_column_bytes(st, 12);
+	m->parent_id = sqlite3_column_int64(st, 13);
+	m->parent_seq = sqlite3_column_int(st, 14);
+	m->part_name = ccm_col_text(st, 15);
 	return 1;
 }
 
@@ -286,6 +351,18 @@ int ccm_store_message_place(struct ccm_store *s, long long id, long long folder_
 	sqlite3_bind_int(st, 4, read != 0);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
+	/* The messages forwarded in it, to any depth, lie in its folder. */
+	if (rc == SQLITE_DONE && old != folder_id &&
+	    (rc = sqlite3_prepare_v2(s->db, "WITH RECURSIVE d(id) AS (SELECT id FROM "
+				     "messages WHERE parent_id = ?1 UNION ALL SELECT "
+				     "m.id FROM messages m JOIN d ON m.parent_id = d.id) "
+				     "UPDATE messages SET folder_id = ?2 WHERE id IN d",
+				     -1, &st, NULL)) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, folder_id);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 	if (rc != SQLITE_DONE)
 		return ccm_st_fail(s, rc, err, "moving message %lld", id);
 	if (old != folder_id && (rc = prune_folder(s, old, err)) < 0)
@@ -304,7 +381,8 @@ int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
 				long long *id, struct ccm_error *err)
 {
 	sqlite3_stmt *st = ccm_st(s, ST_MSG_UNCLAIMED,
-		"SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.subject IS ?2 "
+		"SELECT m.id FROM messages m WHERE m.folder_id = ?1 AND m.parent_id IS NULL "
+		"AND m.subject IS ?2 "
 		"AND m.sent_utc IS ?3 AND " UNCLAIMED " ORDER BY m.id LIMIT 1", err);
 
 	if (!st)
@@ -319,8 +397,8 @@ int ccm_store_message_unclaimed(struct ccm_store *s, long long folder,
 int ccm_store_unclaimed_left(struct ccm_store *s, struct ccm_error *err)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM messages m WHERE " UNCLAIMED
-				    " LIMIT 1", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM messages m WHERE m.parent_id IS NULL "
+				    "AND " UNCLAIMED " LIMIT 1", -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
 		return ccm_st_fail(s, rc, err, "looking for messages stored before identities");

@@ -30,6 +30,14 @@ struct ccm_store_header {
  * and stored whole (bodies are small next to attachments; attachments
  * stream).
  *
+ * A forwarded message (one carried inside another, to any depth) has
+ * parent_id, the message that carries it; parent_seq, its place among
+ * that message's parts (attachments have the same numbering: a part is
+ * the attachment or the forwarded message of its seq); and part_name, the
+ * name of the part ("<title>.ccm"). It lies in its parent's folder
+ * (folder_id is the same) but is not one of the folder's messages: the
+ * listings of a folder leave it out. parent_id is 0 for the others.
+ *
  * As input to ccm_store_message_add, `id` is ignored and rcpts/headers
  * are written with the message. As a cursor row, strings are borrowed
  * from the cursor and rcpts/headers are NULL: use ccm_store_message_rcpts
@@ -52,6 +60,9 @@ struct ccm_store_message {
 	size_t n_rcpts;
 	const struct ccm_store_header *headers;
 	size_t n_headers;
+	long long parent_id;
+	int parent_seq;
+	const char *part_name;
 };
 
 /*
@@ -62,6 +73,29 @@ struct ccm_store_message {
  */
 int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
 			  long long *id, struct ccm_error *err);
+
+/* Sets the body of message `id` (a forwarded message's body is known
+ * only once its parts have been stored). CCM_ENOTFOUND for no message. */
+int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *body,
+			       size_t len, struct ccm_error *err);
+
+/*
+ * The messages forwarded in message `msg` (its children, not theirs), by
+ * parent_seq, as a cursor of ccm_store_next_message.
+ */
+int ccm_store_forwarded(struct ccm_store_cursor **out, struct ccm_store *s,
+			long long msg, struct ccm_error *err);
+
+/*
+ * Forwarded messages that a store of schema 3 or older kept as cc:Mail
+ * export text, attachments "<name>.ccm", wait for a flow to unfold them
+ * (flow/forwards.h); the meta row "forwards_to_unfold" says whether any
+ * may be left. ccm_store_forwards_next: the first message after id
+ * `after` with a ".ccm" attachment that no forwarded message of its seq
+ * stands for: 1 with *out, 0 when none is left.
+ */
+int ccm_store_forwards_next(long long *out, struct ccm_store *s, long long after,
+			    struct ccm_error *err);
 
 /*
  * Places message `id` as the latest run says it goes: in folder
@@ -201,7 +235,8 @@ void ccm_store_blob_close(struct ccm_store_blob *b);
 
 /* ---- cursors (rules in store.h) ---------------------------------- */
 
-/* Messages of folder `folder`, in id (import) order. */
+/* Messages of folder `folder`, in id (import) order; forwarded messages
+ * are not among them (ccm_store_forwarded). */
 /* Message `id` alone, as a cursor of ccm_store_next_message (no row when
  * there is no such message). */
 int ccm_store_message_get(struct ccm_store_cursor **out, struct ccm_store *s,

@@ -66,11 +66,12 @@ int ccm_store_stats(struct ccm_store_stats *o, struct ccm_store *s,
 		    (rc = row(s, "SELECT count(mailbox_id), count(*) - count(mailbox_id) "
 			      "FROM folders", f, 2, err)) < 0 ||
 		    (rc = row(s, "SELECT count(*), ifnull(sum(body_bytes), 0) "
-			      "FROM messages", msg, 2, err)) < 0 ||
+			      "FROM messages WHERE parent_id IS NULL", msg, 2, err)) < 0 ||
 		    (rc = row(s, "SELECT count(*) FROM messages m JOIN folders f "
-			      "ON f.id = m.folder_id WHERE f.mailbox_id IS NULL",
-			      pm, 1, err)) < 0 ||
-		    (rc = row(s, "SELECT count(*), ifnull(sum(size), 0) FROM attachments",
+			      "ON f.id = m.folder_id WHERE f.mailbox_id IS NULL AND "
+			      "m.parent_id IS NULL", pm, 1, err)) < 0 ||
+		    (rc = row(s, "SELECT count(*), ifnull(sum(a.size), 0) FROM attachments a "
+			      "JOIN messages m ON m.id = a.message_id WHERE m.parent_id IS NULL",
 			      att, 2, err)) < 0 ||
 		    (rc = row(s, "SELECT count(*), ifnull(sum(size), 0) FROM blobs "
 			      "WHERE sha256 IS NOT NULL", b, 2, err)) < 0 ||
@@ -93,13 +94,16 @@ int ccm_store_mailbox_stats(struct ccm_store_cursor **out, struct ccm_store *s,
 	return ccm_cursor_new(out, s,
 		CUR_MAILBOX_STATS, "WITH per_folder AS ("
 		"  SELECT f.mailbox_id AS mailbox_id, "
-		"    (SELECT count(*) FROM messages m WHERE m.folder_id = f.id) AS messages, "
+		"    (SELECT count(*) FROM messages m WHERE m.folder_id = f.id AND "
+		"       m.parent_id IS NULL) AS messages, "
 		"    (SELECT ifnull(sum(m.body_bytes), 0) FROM messages m "
-		"       WHERE m.folder_id = f.id) AS body, "
+		"       WHERE m.folder_id = f.id AND m.parent_id IS NULL) AS body, "
 		"    (SELECT count(*) FROM attachments a JOIN messages m "
-		"       ON m.id = a.message_id WHERE m.folder_id = f.id) AS atts, "
+		"       ON m.id = a.message_id WHERE m.folder_id = f.id AND "
+		"       m.parent_id IS NULL) AS atts, "
 		"    (SELECT ifnull(sum(a.size), 0) FROM attachments a JOIN messages m "
-		"       ON m.id = a.message_id WHERE m.folder_id = f.id) AS att_bytes "
+		"       ON m.id = a.message_id WHERE m.folder_id = f.id AND "
+		"       m.parent_id IS NULL) AS att_bytes "
 		"  FROM folders f WHERE f.mailbox_id IS NOT NULL) "
 		"SELECT r.id, r.alias, r.display_name, r.converted_run IS NOT NULL, "
 		"  count(p.mailbox_id), ifnull(sum(p.messages), 0), "

@@ -111,7 +111,7 @@ static void new_file_gets_the_current_schema_wal_and_foreign_keys(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(ccm_store_schema_version(f->s), CCM_STORE_SCHEMA_VERSION);
-	assert_int_equal(q(f->s, "PRAGMA user_version"), 3);
+	assert_int_equal(q(f->s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(q(f->s, "PRAGMA application_id"), 0x43434D47);
 	assert_int_equal(q(f->s, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(q(f->s, "SELECT count(*) FROM pragma_journal_mode "
@@ -136,7 +136,7 @@ static void empty_file_is_upgraded_from_version_0(void **state)
 	assert_int_equal(q(s, "SELECT count(*) FROM meta WHERE key = 'created_by'"), 1);
 	ccm_store_close(s);
 	/* and it stays a store when opened again */
-	assert_int_equal(qfile(path, "PRAGMA user_version"), 3);
+	assert_int_equal(qfile(path, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
 	ccm_store_close(s);
 	tu_rmtree(dir);
@@ -157,7 +157,7 @@ static void empty_sqlite_database_is_upgraded_but_refused_read_only(void **state
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), CCM_EUNSUPPORTED);
 	assert_non_null(strstr(err.msg, "empty"));
 	assert_int_equal(ccm_store_open(&s, path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 3);
+	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&s, path, CCM_STORE_READONLY, &err), 0);
 	ccm_store_close(s);
@@ -177,16 +177,24 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (3)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (4)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
 	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 3");
+	exec_file(f->path, "PRAGMA user_version = 4");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
+/* What version 4 added, taken away again: a version 3 store. The columns
+ * of messages cannot be dropped (one is a foreign key): the table's
+ * schema is written back as it was, which SQLite reads at the next open. */
+#define V4_UNDONE "DROP INDEX messages_parent; PRAGMA writable_schema = ON; " \
+	"UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER " \
+	"REFERENCES messages(id) ON DELETE CASCADE, parent_seq INTEGER, part_name " \
+	"TEXT', '') WHERE name = 'messages'; PRAGMA writable_schema = OFF; " \
+	"DELETE FROM meta WHERE key = 'forwards_to_unfold'; "
 /* What version 3 added, taken away again: a version 2 store. */
-#define V3_UNDONE "DROP TABLE source_messages; DROP TABLE source_mailboxes; " \
+#define V3_UNDONE V4_UNDONE "DROP TABLE source_messages; DROP TABLE source_mailboxes; " \
 	"ALTER TABLE runs DROP COLUMN po_path; ALTER TABLE runs DROP COLUMN policies; "
 
 /* A version 2 store (before source identities) keeps everything it holds
@@ -202,12 +210,52 @@ static void version_2_store_gains_source_identities(void **state)
 	f->s = NULL;
 	exec_file(f->path, V3_UNDONE "PRAGMA user_version = 2");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 3);
+	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(q(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
 			  "('source_messages', 'source_mailboxes')"), 2);
 	assert_int_equal(q(s, "SELECT count(*) FROM pragma_table_info('runs') "
 			  "WHERE name IN ('po_path', 'policies')"), 2);
 	assert_int_equal(q(s, "SELECT count(*) FROM recipients WHERE alias = 'jsmith'"), 1);
+	ccm_store_close(s);
+	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+}
+
+static long long message_in(struct ccm_store *s, long long folder);
+
+/* A version 3 store keeps its messages, gains the columns of forwarded
+ * messages, and is marked for unfolding only when it holds ".ccm" text. */
+static void version_3_store_gains_forwarded_messages(void **state)
+{
+	struct fx *f = *state;
+	long long mb = make(f->s, CCM_RECIP_MAILBOX, "jsmith", "John Smith");
+	struct ccm_store_attachment a = { 0 };
+	struct ccm_store_attach *st;
+	struct ccm_store *s;
+	struct ccm_error err;
+	long long folder, msg, next;
+
+	assert_int_equal(ccm_store_folder_ensure(f->s, mb, "Inbox", &folder, &err), 0);
+	msg = message_in(f->s, folder);
+	a.message_id = msg;
+	a.name = "Fwd.ccm";
+	a.size = 10;
+	assert_int_equal(ccm_store_attach_begin(&st, f->s, &a, &err), 0);
+	assert_int_equal(ccm_store_attach_write(st, "Message:\r\n", 10, &err), 0);
+	assert_int_equal(ccm_store_attach_finish(st, NULL, &err), 0);
+	ccm_store_close(f->s);
+	f->s = NULL;
+	exec_file(f->path, V4_UNDONE "PRAGMA user_version = 3");
+	assert_int_equal(qfile(f->path, "SELECT count(*) FROM pragma_table_info('messages') "
+			       "WHERE name = 'parent_id'"), 0);
+	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
+	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
+	assert_int_equal(q(s, "SELECT count(*) FROM pragma_table_info('messages') WHERE "
+			  "name IN ('parent_id', 'parent_seq', 'part_name')"), 3);
+	assert_int_equal(q(s, "SELECT count(*) FROM messages WHERE parent_id IS NULL"), 1);
+	assert_int_equal(q(s, "SELECT count(*) FROM meta WHERE key = 'forwards_to_unfold'"), 1);
+	assert_int_equal(ccm_store_forwards_next(&next, s, 0, &err), 1);
+	assert_int_equal(next, msg);
+	assert_int_equal(ccm_store_forwards_next(&next, s, msg, &err), 0);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
@@ -224,7 +272,7 @@ static void version_1_store_gains_address_book_tables(void **state)
 	exec_file(f->path, V3_UNDONE "DROP TABLE pab_members; DROP TABLE pab_entries; "
 		  "PRAGMA user_version = 1");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
-	assert_int_equal(q(s, "PRAGMA user_version"), 3);
+	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(q(s, "SELECT count(*) FROM sqlite_master WHERE name IN "
 			  "('pab_entries', 'pab_members')"), 2);
 	ccm_store_close(s);
@@ -1439,6 +1487,7 @@ int main(void)
 		cmocka_unit_test(empty_sqlite_database_is_upgraded_but_refused_read_only),
 		T(newer_schema_version_is_refused_with_what_to_do),
 		T(version_2_store_gains_source_identities),
+		T(version_3_store_gains_forwarded_messages),
 		T(version_1_store_gains_address_book_tables),
 		cmocka_unit_test(file_that_is_not_sqlite_is_refused_and_left_alone),
 		cmocka_unit_test(database_of_another_program_is_refused_and_left_alone),
