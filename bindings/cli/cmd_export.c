@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/tz.h"
 #include "export/maildir.h"
 #include "export/mbox.h"
 #include "export/render.h"
+#include "flow/forwards.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
@@ -52,6 +54,45 @@ static void usage(FILE *out)
  * whose own post office recorded none), else UTC. Each mailbox is dated
  * in its own post office's zone unless a zone is given (export/zones.h).
  */
+/*
+ * A store an older ccmig wrote: upgraded, and the forwarded messages it
+ * kept as cc:Mail export text unfolded (flow/forwards.h), before the
+ * export reads it. Nothing is written to a store that needs neither.
+ * 0, or -1 with the message printed.
+ */
+static int bring_up_to_date(const char *db)
+{
+	struct ccm_buf flag = CCM_BUF_INIT;
+	struct ccm_store *s = NULL;
+	struct ccm_error err;
+	unsigned long n = 0;
+	struct stat sb;
+	int rc;
+
+	if (stat(db, &sb) < 0 || sb.st_size == 0)
+		return 0;                /* the export's own open says what is wrong */
+	rc = ccm_store_open(&s, db, CCM_STORE_READONLY, &err);
+	if (rc == 0)
+		rc = ccm_store_meta_get(&flag, s, "forwards_to_unfold", &err);
+	ccm_store_close(s);
+	ccm_buf_release(&flag);
+	if (rc == 0)
+		return 0;                /* up to date: read only */
+	if (rc < 0 && err.code != CCM_EUNSUPPORTED)
+		return 0;                /* the export's own open says what is wrong */
+	if (ccm_store_open(&s, db, 0, &err) < 0 ||
+	    ccm_forwards_unfold_store(s, &n, &err) < 0) {
+		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_store_close(s);
+		return -1;
+	}
+	ccm_store_close(s);
+	if (n)
+		fprintf(stderr, "ccmig export: the store kept %lu forwarded messages as "
+			"cc:Mail export text; they are messages of their own now\n", n);
+	return 0;
+}
+
 static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 {
 	struct ccm_buf kept = CCM_BUF_INIT;
@@ -152,7 +193,7 @@ int ccm_cmd_export(int argc, char **argv)
 			"(one 'alias login password' line per mailbox, or '*')\n");
 		return 2;
 	}
-	if (open_zone(db, zone, &tz) < 0)
+	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0)
 		return 2;
 	if (ia.url) {
 		ia.tz = tz;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /*
  * A message's recipients and extra headers, copied out of their cursors
@@ -118,63 +119,210 @@ static int write_blob(struct ccm_rout *r, struct ccm_store *s, long long blob_id
 	return rc;
 }
 
+/* The header fields of a stored message; `id` 0 for a forwarded one
+ * (no Message-ID, no Received: it never had them). */
+static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
+		    const struct fields *f, int forwarded)
+{
+	memset(h, 0, sizeof(*h));
+	h->id = forwarded ? 0 : m->id;
+	h->sender_name = m->sender_name;
+	h->sender_address = m->sender_address;
+	h->rcpts = f->rcpts;
+	h->n_rcpts = f->n_rcpts;
+	h->has_sent = m->has_sent;
+	h->sent_utc = m->sent_utc;
+	h->has_received = forwarded ? 0 : m->has_received;
+	h->received_utc = m->received_utc;
+	h->subject = m->subject;
+	h->priority = m->priority;
+	h->headers = f->headers;
+	h->n_headers = f->n_headers;
+}
+
+/* "Fwd.ccm" is "Fwd.eml" once it is a message/rfc822 part. */
+static void eml_name(struct ccm_buf *out, const char *name)
+{
+	size_t n;
+
+	ccm_buf_reset(out);
+	ccm_buf_adds(out, name && *name ? name : "Forwarded message.ccm");
+	n = out->len;
+	if (n > 4 && strcasecmp(out->ptr + n - 4, ".ccm") == 0)
+		ccm_buf_truncate(out, n - 4);
+	ccm_buf_adds(out, ".eml");
+}
+
+/* The parts of a message: its attachments and the messages forwarded in
+ * it, by their place; `boundary` is open when there are any. */
+struct parts {
+	struct ccm_store_cursor *ac, *fc;
+	struct ccm_store_attachment a;
+	struct ccm_store_message f;
+	int a_more, f_more;
+};
+
+static int parts_open(struct parts *p, struct ccm_rout *r, struct ccm_store *s,
+		      long long msg)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = ccm_store_attachments(&p->ac, s, msg, r->err)) < 0 ||
+	    (rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a, r->err)) < 0 ||
+	    (rc = ccm_store_forwarded(&p->fc, s, msg, r->err)) < 0 ||
+	    (rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err)) < 0)
+		return rc;
+	return 0;
+}
+
+static void parts_close(struct parts *p)
+{
+	ccm_store_cursor_free(p->ac);
+	ccm_store_cursor_free(p->fc);
+}
+
+static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
+			    const struct ccm_store_message *m,
+			    const struct ccm_render_opts *o, int depth,
+			    const char *idpath);
+
+/* An attachment kept as cc:Mail export text of a message that could not
+ * be unfolded (flow/forwards.h): why, in its description. */
+static const char *kept_why(int depth, const struct ccm_render_opts *o, char *buf,
+			    size_t bufsz)
+{
+	if (depth >= CCM_RENDER_MAX_DEPTH) {
+		if (o && o->kept_deep)
+			(*o->kept_deep)++;
+		snprintf(buf, bufsz, "a forwarded message nested more than %d deep: "
+			 "kept as the cc:Mail export text it came in",
+			 CCM_RENDER_MAX_DEPTH);
+		return buf;
+	}
+	return "a forwarded message that could not be read: kept as the cc:Mail "
+	       "export text it came in";
+}
+
+/*
+ * Every part of message `msg` (at `depth`: 0 the stored message), each
+ * after a delimiter of `boundary`, in their order, then the closing one:
+ * a forwarded message in place of the part it came in.
+ */
+static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
+		       const struct ccm_render_opts *o, int depth,
+		       const char *idpath, const char *boundary)
+{
+	char sub[96], why[128];
+	int rc = 0;
+
+	while (rc >= 0 && (p->a_more || p->f_more)) {
+		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
+		if (p->f_more && (!p->a_more || p->f.parent_seq <= p->a.seq)) {
+			snprintf(sub, sizeof(sub), "%s.%d", idpath, p->f.parent_seq);
+			if ((rc = render_forwarded(r, s, &p->f, o, depth + 1, sub)) < 0)
+				break;
+			if (p->a_more && p->a.seq == p->f.parent_seq &&
+			    (rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a,
+									  r->err)) < 0)
+				break;
+			rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err);
+			continue;
+		}
+		if (!strcmp(p->a.kind, "message"))
+			rc = ccm_render_part_headers(r, NULL, p->a.name,
+						     kept_why(depth, o, why, sizeof(why)));
+		else if ((rc = ccm_render_macbinary(r, s, &p->a)) == 0)
+			rc = ccm_render_part_headers(r, NULL, p->a.name, NULL);
+		else if (rc == 1)
+			rc = 2;              /* written whole */
+		if (rc == 0)
+			rc = write_blob(r, s, p->a.blob_id);
+		if (rc >= 0)
+			rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a, r->err);
+	}
+	if (rc < 0)
+		return rc;
+	ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
+	return 0;
+}
+
+/* A message forwarded in another, at `depth` (1: in the stored message),
+ * as a message/rfc822 part named for the part it came in. */
+static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
+			    const struct ccm_store_message *m,
+			    const struct ccm_render_opts *o, int depth,
+			    const char *idpath)
+{
+	struct ccm_buf name = CCM_BUF_INIT;
+	struct ccm_store_cursor *c = NULL;
+	struct ccm_store_message fm;
+	struct fields f = { 0 };
+	struct parts p = { 0 };
+	struct ccm_rhead h;
+	char boundary[128];
+	int rc, any;
+
+	/* The row is the caller's cursor's: read the message on its own. */
+	if ((rc = ccm_store_message_get(&c, s, m->id, r->err)) < 0 ||
+	    (rc = ccm_store_next_message(c, &fm, r->err)) <= 0)
+		goto out;
+	/* Not a prefix of the enclosing boundaries, nor they of it: some
+	 * readers match a delimiter line by its start. */
+	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM "-%lld%s=",
+		 r->msg, idpath);
+	eml_name(&name, fm.part_name);
+	if ((rc = fields_read(&f, s, fm.id, r)) < 0 ||
+	    (rc = ccm_render_part_headers(r, "message/rfc822", name.ptr, NULL)) < 0)
+		goto out;
+	head_of(&h, &fm, &f, 1);
+	if ((rc = ccm_render_headers(r, &h, o)) < 0 ||
+	    (rc = parts_open(&p, r, s, fm.id)) < 0)
+		goto out;
+	any = p.a_more || p.f_more;
+	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
+	    (rc = ccm_render_text_part(r, fm.body ? fm.body : "",
+				       fm.body ? fm.body_len : 0, 1)) < 0 ||
+	    (rc = ccm_rout_maybe_flush(r)) < 0)
+		goto out;
+	if (any)
+		rc = write_parts(r, s, &p, o, depth, idpath, boundary);
+out:
+	parts_close(&p);
+	ccm_store_cursor_free(c);
+	fields_release(&f);
+	ccm_buf_release(&name);
+	return rc < 0 ? rc : 0;
+}
+
 static int render(struct ccm_rout *r, struct ccm_store *s,
 		  const struct ccm_store_message *m, const struct ccm_render_opts *o)
 {
-	struct ccm_rfwd fw = { s, o, m->id, 0, NULL };
-	struct ccm_store_cursor *ac = NULL;
-	struct ccm_store_attachment a;
 	struct fields f = { 0 };
+	struct parts p = { 0 };
 	struct ccm_rhead h;
 	char boundary[64];
-	int rc, more;
+	int rc, any;
 
 	if ((rc = fields_read(&f, s, m->id, r)) < 0)
 		goto out;
-	memset(&h, 0, sizeof(h));
-	h.id = m->id;
-	h.sender_name = m->sender_name;
-	h.sender_address = m->sender_address;
-	h.rcpts = f.rcpts;
-	h.n_rcpts = f.n_rcpts;
-	h.has_sent = m->has_sent;
-	h.sent_utc = m->sent_utc;
-	h.has_received = m->has_received;
-	h.received_utc = m->received_utc;
-	h.subject = m->subject;
-	h.priority = m->priority;
-	h.headers = f.headers;
-	h.n_headers = f.n_headers;
+	head_of(&h, m, &f, 0);
 	if ((rc = ccm_render_headers(r, &h, o)) < 0)
 		goto out;
-
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
-	if ((rc = ccm_store_attachments(&ac, s, m->id, r->err)) < 0 ||
-	    (rc = more = ccm_store_next_attachment(ac, &a, r->err)) < 0)
+	if ((rc = parts_open(&p, r, s, m->id)) < 0)
 		goto out;
-	if ((more && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
+	any = p.a_more || p.f_more;
+	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
 	    (rc = ccm_render_text_part(r, m->body ? m->body : "",
-				       m->body ? m->body_len : 0, more)) < 0)
+				       m->body ? m->body_len : 0, any)) < 0)
 		goto out;
-	while (more == 1) {
-		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
-		if ((rc = ccm_render_forward_attachment(r, &fw, &a)) < 0 ||
-		    (rc == 0 && (rc = ccm_render_macbinary(r, s, &a)) < 0))
-			goto out;
-		if (rc == 0 && ((rc = ccm_render_part_headers(r, NULL, a.name, NULL)) < 0 ||
-				(rc = write_blob(r, s, a.blob_id)) < 0))
-			goto out;
-		if ((rc = more = ccm_store_next_attachment(ac, &a, r->err)) < 0)
-			goto out;
-		if (more == 0)
-			ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
-	}
-	rc = 0;
+	if (any)
+		rc = write_parts(r, s, &p, o, 0, "", boundary);
 out:
-	ccm_store_cursor_free(ac);
-	ccm_rfwd_release(&fw);
+	parts_close(&p);
 	fields_release(&f);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 int ccm_render_message(struct ccm_store *s, const struct ccm_store_message *m,

@@ -14,8 +14,9 @@
  */
 typedef int (*ccm_render_write_fn)(void *ctx, const void *p, size_t n);
 
-/* Forwarded messages inside forwarded messages are rendered this deep
- * (the message in the store is depth 0); deeper ones stay export text. */
+/* Forwarded messages inside forwarded messages are stored and rendered
+ * this deep (the message in the store is depth 0; flow/forwards.h keeps
+ * deeper ones as export text). */
 #define CCM_RENDER_MAX_DEPTH 8
 
 struct ccm_render_opts {
@@ -41,13 +42,11 @@ struct ccm_render_opts {
  * its blob in pieces and written as base64 as it comes, so memory does
  * not grow with its size.
  *
- * A forwarded message (an attachment "<title>.ccm" holding cc:Mail export
- * text) is read again with the cc:Mail reader, in the settings the store
- * records for the message's post office (store/po.h), and written as a
- * message/rfc822 part, recursively, 8 deep; deeper ones, and text that
- * holds no message, stay attachments of their text. The text passes
- * through a temporary file under $TMPDIR (CCM_EIO when none can be
- * written).
+ * A message forwarded in it (store/messages.h: ccm_store_forwarded) is
+ * written as a message/rfc822 part in place of the part it came in,
+ * recursively, from the store alone; an attachment of kind "message" (a
+ * forwarded message's text that import kept, too deep or unreadable) is
+ * written as it is with a Content-Description saying why.
  *
  * The output depends on the stored message and `o` only: rendering twice
  * gives the same bytes (the Message-ID is <ccmig.ID@domain>, the MIME

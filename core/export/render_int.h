@@ -30,8 +30,8 @@ int ccm_rout_oom(struct ccm_rout *r);
 /* ---- headers (render_hdr.c) ---- */
 
 /*
- * A message's header fields, whether it comes from the store or from the
- * cc:Mail export text of a forwarded message. Everything is borrowed.
+ * A message's header fields, as the store keeps them. Everything is
+ * borrowed.
  * `id` > 0 gives the Message-ID <ccmig.ID@domain>; 0 writes none (a
  * forwarded message never had one).
  */
@@ -117,32 +117,5 @@ int ccm_render_base64(struct ccm_rout *r, ccm_render_read_fn read, void *ctx);
  */
 int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 			 const struct ccm_store_attachment *a);
-
-/* ---- forwarded messages (render_forward.c) ---- */
-
-/*
- * What rendering the forwarded messages of one stored message needs: the
- * post office's settings, looked up the first time one is met.
- */
-struct ccm_rfwd {
-	struct ccm_store *s;
-	const struct ccm_render_opts *o;
-	long long msg;
-	int looked_up;                  /* settings, cp and tz below are set */
-	void *priv;                     /* render_forward.c's state */
-};
-
-/*
- * Attachment `a` of the stored message: when it is a forwarded message
- * (its name ends in ".ccm" and it holds cc:Mail export text that starts
- * with "Message:"), writes it as a message/rfc822 part (headers and
- * content, after the caller's delimiter line) and returns 1. Returns 0,
- * having written nothing, when it is not one; negative on failure.
- */
-int ccm_render_forward_attachment(struct ccm_rout *r, struct ccm_rfwd *f,
-				  const struct ccm_store_attachment *a);
-
-/* Frees what f looked up. */
-void ccm_rfwd_release(struct ccm_rfwd *f);
 
 #endif

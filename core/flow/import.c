@@ -12,6 +12,7 @@
 #include "base/tz.h"
 #include "ccmail/address.h"
 #include "ccmail/manifest.h"
+#include "flow/forwards.h"
 #include "iff/addrform.h"
 #include "iff/csv.h"
 #include "iff/reader.h"
@@ -65,6 +66,8 @@ struct ictx {
 					identities were kept: claim them */
 	unsigned user_set;           /* USER_SET_* a policy set for the next
 					DIRECTORY row ("!ccmig-user-set") */
+	struct ccm_forwards *fw;     /* unfolds forwarded messages (flow/forwards.h) */
+	int has_ccm;                 /* the message just stored has a .ccm part */
 	char piece[PIECE];
 };
 
@@ -749,6 +752,7 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 		meta.message_id = msg;
 		meta.seq = ++seq;
 		meta.kind = s->macbinary ? "macbinary" : "file";
+		x->has_ccm |= ccm_forwards_is_text(s->name);
 		meta.name = s->name;
 		meta.position = s->position;
 		meta.size = (unsigned long long)s->length;
@@ -900,9 +904,16 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	m.body_len = x->body.len;
 	m.rcpts = rcpts;
 	m.n_rcpts = n_rcpts;
+	x->has_ccm = 0;
 	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) < 0 ||
 	    (rc = attachments(x, c, m.id)) < 0)
 		goto out;
+	if (x->has_ccm && x->fw) {
+		if ((rc = ccm_forwards_unfold(x->fw, m.id, x->err)) < 0)
+			goto out;
+		x->st->forwarded += (unsigned long)rc;
+		rc = 0;
+	}
 	x->st->messages++;
 	*out = m.id;
 out:
@@ -1412,6 +1423,20 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 	    (rc = record_po(&x)) < 0)
 		goto finish;
 	{
+		/* Forwarded messages an older store kept as text first; then
+		 * this set's, read with its post office's settings (a line
+		 * that cannot be read was reported by record_po). */
+		unsigned long old = 0;
+		const char *settings = ccm_iff_set_po_settings(x.set);
+
+		if ((rc = ccm_forwards_unfold_store(s, &old, err)) < 0)
+			goto finish;
+		st->forwarded += old;
+		if (ccm_forwards_open(&x.fw, s, settings, NULL) < 0 &&
+		    (rc = ccm_forwards_open(&x.fw, s, NULL, err)) < 0)
+			goto finish;
+	}
+	{
 		struct ccm_buf flag = CCM_BUF_INIT;
 
 		if ((rc = ccm_store_meta_get(&flag, s, "unclaimed_messages", err)) < 0) {
@@ -1484,11 +1509,13 @@ finish:
 			{ "left_out", (long long)st->left_out },
 			{ "kept", (long long)st->kept },
 			{ "users_left_out", (long long)st->users_left_out },
+			{ "forwarded", (long long)st->forwarded },
 		};
 		ccm_store_run_finish(s, rc < 0 ? 2 : st->rows_skipped || st->sections_skipped,
 				     counts, sizeof(counts) / sizeof(counts[0]), NULL);
 	}
 done:
+	ccm_forwards_free(x.fw);
 	ccm_tz_free(x.tz);
 	ccm_buf_release(&x.body);
 	ccm_buf_release(&x.subject);

@@ -59,6 +59,9 @@ struct ccm_import_stats {
 	 * extraction left out, and of those the ones an earlier run stored,
 	 * which stay; users left out whole. */
 	unsigned long messages_already, placed, left_out, kept, users_left_out;
+	/* Forwarded messages unfolded into messages of their own, every
+	 * level counted (flow/forwards.h), an older store's included. */
+	unsigned long forwarded;
 	char recovery[64];          /* RECOVER-NNNN.pkl when one was written */
 };
 

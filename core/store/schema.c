@@ -296,7 +296,7 @@ static const char schema_v4[] =
 	"ALTER TABLE messages ADD COLUMN part_name TEXT;\n"
 	"CREATE INDEX messages_parent ON messages(parent_id, parent_seq) "
 	"WHERE parent_id IS NOT NULL;\n"
-	"INSERT INTO meta (key, value) SELECT 'forwards_to_unfold', '1' "
+	"INSERT OR REPLACE INTO meta (key, value) SELECT 'forwards_to_unfold', '1' "
 	"WHERE EXISTS (SELECT 1 FROM attachments WHERE name LIKE '%.ccm');\n";
 
 /*

@@ -572,6 +572,19 @@ int ccm_store_meta_set(struct ccm_store *s, const char *key, const char *value,
 	return ccm_st_run(s, st, err, "writing a setting");
 }
 
+int ccm_store_meta_delete(struct ccm_store *s, const char *key, struct ccm_error *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = ?1", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return ccm_st_fail(s, rc, err, "removing setting '%s'", key);
+	ccm_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : ccm_st_fail(s, rc, err, "removing setting '%s'", key);
+}
+
 int ccm_store_check(struct ccm_store *s, struct ccm_buf *problems,
 		    struct ccm_error *err)
 {

@@ -105,6 +105,8 @@ int ccm_store_meta_get(struct ccm_buf *out, struct ccm_store *s, const char *key
 		       struct ccm_error *err);
 int ccm_store_meta_set(struct ccm_store *s, const char *key, const char *value,
 		       struct ccm_error *err);
+/* Removes setting `key` (nothing when it is not there). */
+int ccm_store_meta_delete(struct ccm_store *s, const char *key, struct ccm_error *err);
 
 /*
  * Runs PRAGMA integrity_check and foreign_key_check. Returns 0 when both

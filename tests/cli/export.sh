@@ -96,4 +96,35 @@ if grep -q "^>From: not quoted" "$f"; then fail "a From: header line was quoted"
 expect_status 2 "$CCMIG" export --store "$TMP/s.db" --imap imap://localhost
 expect_status 2 "$CCMIG" export --store "$TMP/s.db"
 expect_status 2 "$CCMIG" export --maildir "$TMP/md"
+
+# Forwarded messages are messages of the store (import unfolds their
+# text). A store of schema 3 kept them as '.ccm' text only: the export
+# upgrades it, unfolds them, and writes exactly what a fresh store gives.
+"$CCMIG" gen "$TMP/fwpo" --seed 5 --users 4 --messages 12 --defects deep-nesting >/dev/null
+"$CCMIG" migrate "$TMP/fwpo" --store "$TMP/fw.db" >/dev/null 2>&1
+fwd() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+    "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL").fetchone()[0])' "$1"; }
+n=$(fwd "$TMP/fw.db")
+if [ "$n" -gt 0 ]; then pass; else fail "the generated post office has no forwarded message"; fi
+expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-new"
+python3 - "$TMP/fw.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript(
+    "PRAGMA foreign_keys = ON; "
+    "DELETE FROM messages WHERE parent_id IS NOT NULL; DROP INDEX messages_parent; "
+    "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
+    "', parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE, parent_seq "
+    "INTEGER, part_name TEXT', '') WHERE name = 'messages'; PRAGMA writable_schema = OFF;"
+    "PRAGMA user_version = 3;")
+PY
+expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-old"
+expect_grep "forwarded messages as cc:Mail export text; they are messages of their own now" "$TMP/err"
+if [ "$(fwd "$TMP/fw.db")" -eq "$n" ]; then pass; else
+	fail "the upgrade unfolded $(fwd "$TMP/fw.db") forwarded messages, a fresh store $n"; fi
+if diff -r "$TMP/fw-new" "$TMP/fw-old" >"$TMP/fwdiff" 2>&1; then pass; else
+	fail "an upgraded store exports otherwise than a fresh one: $(head -3 "$TMP/fwdiff")"; fi
+# Once only: the next export writes nothing to the store and says nothing.
+expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-again"
+if grep -q "messages of their own" "$TMP/err"; then fail "unfolded twice"; else pass; fi
 finish

@@ -631,21 +631,25 @@ def load_store(path):
     msgs = {}
     for row in db.execute(
             "SELECT id, folder_id, sender_name, sender_address, subject, sent_utc, "
-            "received_utc, priority, is_read, is_unsent, body FROM messages"):
+            "received_utc, priority, is_read, is_unsent, body FROM messages "
+            "WHERE parent_id IS NULL"):
         msgs[row[0]] = dict(zip(("id", "folder", "sender_name", "sender_address", "subject",
                                  "sent", "received", "priority", "read", "unsent", "body"), row))
         msgs[row[0]].update(rcpts=[], headers=[], atts=[])
     for mid, kind, disp, addr in db.execute(
             "SELECT message_id, kind, display_name, address FROM message_recipients "
             "ORDER BY message_id, seq"):
-        msgs[mid]["rcpts"].append((kind, disp, addr))
+        if mid in msgs:     # a forwarded message's are checked from its text
+            msgs[mid]["rcpts"].append((kind, disp, addr))
     for mid, name, value in db.execute(
             "SELECT message_id, name, value FROM message_headers ORDER BY message_id, seq"):
-        msgs[mid]["headers"].append((name, value))
+        if mid in msgs:
+            msgs[mid]["headers"].append((name, value))
     for mid, name, blob, akind in db.execute(
             "SELECT message_id, name, blob_id, kind FROM attachments "
             "ORDER BY message_id, seq"):
-        msgs[mid]["atts"].append((name, blob, akind))
+        if mid in msgs:
+            msgs[mid]["atts"].append((name, blob, akind))
     return db, folders, msgs
 
 

@@ -8,7 +8,7 @@ IMAPD="$(dirname "$0")/../imapd"
 "$CCMIG" gen "$TMP/po" --seed 11 --users 8 --messages 6 >/dev/null
 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
 "$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" --time-zone America/New_York >/dev/null
-total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages').fetchone()[0])" "$TMP/s.db")
+total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
 
 PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret) ||
 	{ fail "dovecot did not start"; finish; exit 1; }

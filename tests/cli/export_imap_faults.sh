@@ -8,7 +8,7 @@ IMAPD="$(dirname "$0")/../imapd"
 
 "$CCMIG" gen "$TMP/po" --seed 5 --users 4 --messages 5 >/dev/null
 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
-total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages').fetchone()[0])" "$TMP/s.db")
+total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
 printf '*\t%%a\tpw\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 PIDS=""
@@ -47,7 +47,8 @@ for line in open(sys.argv[2]):
     got[i] = e
 rows = db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, f.mailbox_id, "
                   "coalesce(m.sent_utc, m.received_utc) IS NOT NULL "
-                  "FROM messages m JOIN folders f ON f.id = m.folder_id").fetchall()
+                  "FROM messages m JOIN folders f ON f.id = m.folder_id "
+                  "WHERE m.parent_id IS NULL").fetchall()
 assert set(got) == {r[0] for r in rows}, sorted({r[0] for r in rows} - set(got))
 special = {"inbox": "INBOX", "sent": "Sent", "deleted": "Trash", "drafts": "Drafts"}
 for i, read, unsent, path, sp, owner, dated in rows:

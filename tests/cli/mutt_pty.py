@@ -268,6 +268,7 @@ def pick(db):
         "SELECT r.alias, f.id AS folder, m.id FROM messages m "
         "JOIN folders f ON f.id = m.folder_id JOIN recipients r ON r.id = f.mailbox_id "
         "WHERE f.special = 'inbox' AND trim(coalesce(m.body, '')) != '' "
+        "AND m.parent_id IS NULL "
         "ORDER BY m.id").fetchall()
     assert rows, "the store has no Inbox message with body text to open"
 
@@ -276,7 +277,7 @@ def pick(db):
         return (-sum(not n.isascii() for n in names), -len(names), row["id"])
     row = min(rows, key=rank)
     msgs = db.execute("SELECT id, subject, body FROM messages WHERE folder_id = ? "
-                      "ORDER BY id", (row["folder"],)).fetchall()
+                      "AND parent_id IS NULL ORDER BY id", (row["folder"],)).fetchall()
     return row["alias"], msgs, next(m for m in msgs if m["id"] == row["id"])
 
 

@@ -173,7 +173,7 @@ expect_status 0 "$CCMIG" import "$TMP/foreignA/SALESPO.pkl" --store "$TMP/foreig
 	--create-mailboxes --time-zone America/New_York
 count_messages() {
 	python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
-	    "SELECT count(*) FROM messages").fetchone()[0])' "$1"
+	    "SELECT count(*) FROM messages WHERE parent_id IS NULL").fetchone()[0])' "$1"
 }
 first=$(count_messages "$TMP/foreign.db")
 expect_status 0 "$CCMIG" import "$TMP/foreignB/SALESPO.pkl" --store "$TMP/foreign.db" \

@@ -75,11 +75,12 @@ def duplicates(db_path):
         "GROUP BY message_id HAVING count(*) > 1")]
     bad += ["message stored twice in folder %s: %r" % (r[0], r[1]) for r in db.execute(
         "SELECT folder_id, subject, sent_utc, body, count(*) FROM messages "
-        "WHERE id NOT IN (SELECT message_id FROM source_messages WHERE message_id IS NOT NULL) "
+        "WHERE parent_id IS NULL AND id NOT IN (SELECT message_id FROM source_messages WHERE message_id IS NOT NULL) "
         "AND id NOT IN (SELECT message_id FROM message_headers WHERE name = 'X-ccmig-generated') "
         "GROUP BY folder_id, subject, sent_utc, body HAVING count(*) > 1")]
     bad += ["message %s has no source record" % r[0] for r in db.execute(
-        "SELECT id FROM messages WHERE id NOT IN (SELECT message_id FROM source_messages "
+        "SELECT id FROM messages WHERE parent_id IS NULL AND id NOT IN "
+        "(SELECT message_id FROM source_messages "
         "WHERE message_id IS NOT NULL) AND id NOT IN (SELECT message_id FROM message_headers "
         "WHERE name = 'X-ccmig-generated')")]
     db.close()

@@ -29,7 +29,8 @@ def dump(path):
         lines = []
         for m in db.execute("SELECT id, sender_name, sender_address, subject, "
                             "sent_utc, received_utc, priority, is_read, is_unsent, "
-                            "body FROM messages WHERE folder_id = ?", (folder_id,)):
+                            "body FROM messages WHERE folder_id = ? AND parent_id IS NULL",
+                            (folder_id,)):
             mid = m[0]
             body = hashlib.sha256((m[9] or "").encode()).hexdigest()[:16]
             text = "%s message from=%r/%r subject=%r sent=%s recv=%s prio=%s read=%s unsent=%s body=%s" % (

@@ -40,7 +40,8 @@ def levels(folder):
 def messages(db, folder_id):
     """The messages of a folder, by id."""
     return db.execute("SELECT id, subject, is_read, is_unsent, body FROM messages "
-                      "WHERE folder_id = ? ORDER BY id", (folder_id,)).fetchall()
+                      "WHERE folder_id = ? AND parent_id IS NULL ORDER BY id",
+                      (folder_id,)).fetchall()
 
 
 def attachments(db, message_id):

@@ -28,6 +28,7 @@
 #include "base/buf.h"
 #include "ccmail/manifest.h"
 #include "export/render.h"
+#include "flow/forwards.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/po.h"
@@ -266,6 +267,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (ccm_store_attach_finish(s, NULL, &err) == 0)
 			attachments++;
+	}
+	{
+		/* As import does: forwarded messages' text unfolded into
+		 * messages, with the settings recorded for the post office. */
+		struct ccm_buf line = CCM_BUF_INIT;
+		struct ccm_forwards *fw;
+		int found = ccm_store_po_of_message(&line, store, id, &err);
+
+		FUZZ_CHECK(found >= 0);
+		if (ccm_forwards_open(&fw, store, found ? line.ptr : NULL, &err) == 0) {
+			int unfolded = ccm_forwards_unfold(fw, id, &err);
+
+			/* Only a temporary file that cannot be made may fail. */
+			FUZZ_CHECK(unfolded >= 0 || err.code == CCM_EIO);
+			ccm_forwards_free(fw);
+		}
+		ccm_buf_release(&line);
 	}
 	ccm_store_set_part_size(store, CCM_STORE_PART_SIZE);
 

@@ -171,7 +171,7 @@ def _user_reported(report, user):
 MAILBOX_MESSAGES = """
 SELECT coalesce(r.alias, '(public)'), f.path, m.subject, m.sent_text
 FROM messages m JOIN folders f ON f.id = m.folder_id
-LEFT JOIN recipients r ON r.id = f.mailbox_id"""
+LEFT JOIN recipients r ON r.id = f.mailbox_id WHERE m.parent_id IS NULL"""
 
 
 def _messages(store, immutable=False):

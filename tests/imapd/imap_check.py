@@ -117,7 +117,7 @@ def main():
         for fid, path, special in folders:
             rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
                 "SELECT id, is_read, is_unsent, coalesce(sent_utc, received_utc) "
-                "FROM messages WHERE folder_id = ?", (fid,))}
+                "FROM messages WHERE folder_id = ? AND parent_id IS NULL", (fid,))}
             name = imap_name(path, special, prefix if rid is None else "")
             total += check_folder(m, alias, name, rows, files)
         m.logout()

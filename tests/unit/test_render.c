@@ -2,6 +2,7 @@
  * module reads back exactly, and the same bytes every time. */
 #include "testutil.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <dirent.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "export/maildir.h"
 #include "export/mbox.h"
 #include "export/render.h"
+#include "flow/forwards.h"
 #include "store/folders.h"
 #include "flow/migrate.h"
 #include "store/po.h"
@@ -380,6 +382,23 @@ static long long hand_message(struct hand *h, struct ccm_store_message *m, size_
 	return id;
 }
 
+/* What import does with a message's ".ccm" parts (flow/forwards.h), with
+ * the settings the store records for its post office. */
+static void unfold(struct hand *h, long long id)
+{
+	struct ccm_buf line = CCM_BUF_INIT;
+	struct ccm_forwards *fw;
+	struct ccm_error err;
+	int found = ccm_store_po_of_message(&line, h->s, id, &err);
+
+	assert_true(found >= 0);
+	assert_int_equal(ccm_forwards_open(&fw, h->s, found ? line.ptr : NULL, &err), 0);
+	if (ccm_forwards_unfold(fw, id, &err) < 0)
+		fail_msg("unfold: %s", err.msg);
+	ccm_forwards_free(fw);
+	ccm_buf_release(&line);
+}
+
 /* Renders message `id` into dir/name. */
 static void hand_render(struct hand *h, long long id, const char *name)
 {
@@ -624,6 +643,7 @@ static void forward_case(int with_settings, const char *name, const struct ccm_b
 	struct ccm_store_message m = { 0 };
 	struct ccm_buf code = CCM_BUF_INIT;
 	struct hand h;
+	long long id;
 
 	assert_true(n_more < 4);
 	for (size_t i = 0; i < n_more; i++) {
@@ -636,7 +656,9 @@ static void forward_case(int with_settings, const char *name, const struct ccm_b
 	m.subject = "See below";
 	m.body = "Have a look.";
 	m.body_len = strlen(m.body);
-	hand_render(&h, hand_message(&h, &m, n_more + 1, names, data, lens), "f.eml");
+	id = hand_message(&h, &m, n_more + 1, names, data, lens);
+	unfold(&h, id);
+	hand_render(&h, id, "f.eml");
 	assert_int_equal(h.kept_deep, want_kept_deep);
 	ccm_buf_adds(&code, walk_py);
 	ccm_buf_adds(&code, py);
@@ -749,6 +771,114 @@ static void forwards_nested_too_deep_stay_export_text(void **state)
 }
 
 /* Entries of folder `dir` whose names do not start with '.'; -1 if none. */
+/* One number from the store. */
+static long long q1(struct hand *h, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(ccm_store_db(h->s), sql, -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A store (with the post office's settings) holding one message that
+ * carries the forwarded text of the tests as "Fwd.ccm"; its id. */
+static long long hand_forward(struct hand *h)
+{
+	const char *names[1] = { "Fwd.ccm" };
+	const char *data[1];
+	size_t lens[1];
+	struct ccm_buf text = CCM_BUF_INIT;
+	struct ccm_store_message m = { 0 };
+	long long id;
+
+	forwarded_text(&text);
+	data[0] = text.ptr;
+	lens[0] = text.len;
+	hand_open(h, 1);
+	m.subject = "See below";
+	id = hand_message(h, &m, 1, names, data, lens);
+	ccm_buf_release(&text);
+	return id;
+}
+
+/* Import stores a forwarded message as messages of their own, once: the
+ * ".ccm" text stays as it came, and every level is a message whose parent
+ * carries it, with its own recipients, headers, body and parts. */
+static void forwards_are_stored_as_messages_once(void **state)
+{
+	struct ccm_forwards *fw;
+	struct ccm_error err;
+	struct hand h;
+	long long id = hand_forward(&h);
+
+	(void)state;
+	unfold(&h, id);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL"), 2);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM attachments WHERE name = 'Fwd.ccm'"), 1);
+	/* The forwarded message: part 1 of the stored one, in its folder. */
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages c JOIN messages p ON "
+			    "p.id = c.parent_id WHERE c.parent_seq = 1 AND c.part_name = "
+			    "'Fwd.ccm' AND c.folder_id = p.folder_id AND c.subject = 'Gr\u00f8e' "
+			    "AND c.priority = 1 AND c.sent_utc IS NOT NULL AND "
+			    "c.sender_address = 'CCMAIL:Grewal, Jeff at HUB'"), 1);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM message_recipients r JOIN messages c "
+			    "ON c.id = r.message_id WHERE c.parent_seq = 1 AND c.parent_id IS "
+			    "NOT NULL"), 3);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM message_headers h JOIN messages c "
+			    "ON c.id = h.message_id WHERE h.name = 'RRT'"), 1);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages WHERE body = "
+			    "'Memo' || char(13, 10) || 'Line one with --=_ccmig.1 in it' || "
+			    "'after'"), 1);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM attachments a JOIN messages c ON "
+			    "c.id = a.message_id WHERE c.parent_seq = 1 AND a.seq = 2 AND "
+			    "a.name = 'DATA.BIN' AND a.size = 4"), 1);
+	/* The message forwarded in it: part 3 (its item's place). */
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages g JOIN messages c ON "
+			    "c.id = g.parent_id WHERE g.parent_seq = 3 AND g.part_name = "
+			    "'Inner.ccm' AND g.subject = 'Inner one' AND c.parent_seq = 1"), 1);
+	/* Only the stored message is one of the folder's. */
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages WHERE parent_id IS NULL"), 1);
+	/* Again: nothing more. */
+	assert_int_equal(ccm_forwards_open(&fw, h.s, NULL, &err), 0);
+	assert_int_equal(ccm_forwards_unfold(fw, id, &err), 0);
+	ccm_forwards_free(fw);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages"), 3);
+	/* Removing the message removes what it carries. */
+	assert_int_equal(sqlite3_exec(ccm_store_db(h.s), "DELETE FROM messages WHERE "
+				      "parent_id IS NULL", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(q1(&h, "SELECT count(*) FROM messages"), 0);
+	hand_close(&h);
+}
+
+/* Text that cannot be put in a file: the import fails with what to do. */
+static void unfolding_without_room_says_where(void **state)
+{
+	struct ccm_forwards *fw;
+	struct ccm_error err;
+	char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	struct hand h;
+	long long id = hand_forward(&h);
+
+	(void)state;
+	setenv("TMPDIR", "/nonexistent/ccmig-test", 1);
+	assert_int_equal(ccm_forwards_open(&fw, h.s, NULL, &err), 0);
+	assert_int_equal(ccm_forwards_unfold(fw, id, &err), CCM_EIO);
+	assert_non_null(strstr(err.msg, "/nonexistent/ccmig-test"));
+	assert_non_null(strstr(err.msg, "set TMPDIR"));
+	ccm_forwards_free(fw);
+	if (old)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	hand_close(&h);
+}
+
 static int count_files(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -840,6 +970,8 @@ int main(void)
 		cmocka_unit_test(forwarded_message_renders_as_an_attached_message),
 		cmocka_unit_test(forwarded_text_without_settings_reads_as_code_page_437),
 		cmocka_unit_test(forwards_nested_too_deep_stay_export_text),
+		cmocka_unit_test(forwards_are_stored_as_messages_once),
+		cmocka_unit_test(unfolding_without_room_says_where),
 		cmocka_unit_test(folders_that_would_share_a_name_stay_apart),
 	};
 

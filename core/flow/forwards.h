@@ -1,0 +1,64 @@
+/* forwards.h: forwarded messages, which come as cc:Mail export text, unfolded into messages of the store. */
+#ifndef CCM_FLOW_FORWARDS_H
+#define CCM_FLOW_FORWARDS_H
+
+#include "base/report.h"
+#include "store/store.h"
+
+/*
+ * Extract keeps a forwarded message whole, as the cc:Mail export text it
+ * came in, in an attachment "<title>.ccm" (without reading inside it: no
+ * depth is too deep for extract). Import reads that text once, here, and
+ * stores what it holds as messages of their own (store/messages.h): a
+ * forwarded message's parent is the message that carries it, with its
+ * own sender, recipients, extra headers, body and attachments, and the
+ * messages forwarded in it, down to CCM_FORWARDS_MAX_DEPTH levels below
+ * the stored message. A message forwarded deeper stays an attachment of
+ * its export text (kind "message") of the deepest one, and so does one
+ * whose text cannot be read as a message. The ".ccm" attachment stays as
+ * it came (what verify compares with the post office), and the exports
+ * render the forwarded messages in its place (export/render.h).
+ */
+#define CCM_FORWARDS_MAX_DEPTH 8
+
+struct ccm_forwards;
+
+/*
+ * Prepares unfolding the forwarded messages of one post office's mail
+ * into store s: `settings` is the post office's settings line (store/po.h:
+ * code page, date order, time zone, attachment encoding, item counts), or
+ * NULL for a set without one (a manifest's defaults apply, and item
+ * counts are taken when the text has them). What the text gets wrong is
+ * the post office's, already reported when the message was extracted: it
+ * goes to nobody. A code page or zone this system lacks leaves the text
+ * as it is (ccm_forwards_unfold then does nothing).
+ * CCM_EMALFORMED (err filled) for a settings line that cannot be read.
+ */
+int ccm_forwards_open(struct ccm_forwards **out, struct ccm_store *s,
+		      const char *settings, struct ccm_error *err);
+void ccm_forwards_free(struct ccm_forwards *fw);
+
+/*
+ * Unfolds each ".ccm" attachment of message `msg` whose text starts as a
+ * message and that no forwarded message stands for yet. Returns the
+ * number of forwarded messages stored (every level counted), or a
+ * negative code (the store failed, or the text could not be read back:
+ * err filled). Called inside the caller's transaction.
+ */
+int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error *err);
+
+/* Whether an attachment of this name may hold a forwarded message's text
+ * ("<title>.ccm", any case): what is worth ccm_forwards_unfold. */
+int ccm_forwards_is_text(const char *name);
+
+/*
+ * The forwarded messages a store of schema 3 or older kept as ".ccm"
+ * text, unfolded in place, each with the settings of its own post office
+ * (store/po.h); the meta row "forwards_to_unfold" goes once done. Does
+ * nothing on a store without that row. *unfolded (may be NULL) gets the
+ * number stored. Its own transaction.
+ */
+int ccm_forwards_unfold_store(struct ccm_store *s, unsigned long *unfolded,
+			      struct ccm_error *err);
+
+#endif
