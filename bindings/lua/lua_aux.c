@@ -25,6 +25,13 @@ void ccm_lua_res_unlink(struct ccm_lua_res *r)
 	r->pprev = NULL;
 }
 
+void ccm_lua_res_close(struct ccm_lua_res *r)
+{
+	ccm_lua_res_unlink(r);
+	if (r->release)
+		r->release(r);
+}
+
 void ccm_lua_res_release_all(struct ccm_lua_res **head)
 {
 	while (*head) {

@@ -20,6 +20,8 @@ struct ccm_lua_res {
 void ccm_lua_res_link(struct ccm_lua_res **head, struct ccm_lua_res *r,
 		      void (*release)(struct ccm_lua_res *r));
 void ccm_lua_res_unlink(struct ccm_lua_res *r);
+/* Unlinks r and releases it (a child's close and __gc). */
+void ccm_lua_res_close(struct ccm_lua_res *r);
 /* Releases (and unlinks) every child of the list. */
 void ccm_lua_res_release_all(struct ccm_lua_res **head);
 

@@ -101,8 +101,7 @@ static int sec_close(lua_State *L)
 {
 	struct lsec *s = luaL_checkudata(L, 1, CCM_LUA_SECCUR);
 
-	ccm_lua_res_unlink(&s->res);
-	sec_release(&s->res);
+	ccm_lua_res_close(&s->res);
 	return 0;
 }
 

@@ -300,8 +300,7 @@ static int cur_close(lua_State *L)
 {
 	struct lcur *c = luaL_checkudata(L, 1, CCM_LUA_MSGITER);
 
-	ccm_lua_res_unlink(&c->res);
-	cur_release(&c->res);
+	ccm_lua_res_close(&c->res);
 	return 0;
 }
 

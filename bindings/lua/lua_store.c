@@ -354,8 +354,7 @@ static int scur_close(lua_State *L)
 {
 	struct lscur *k = luaL_checkudata(L, 1, CCM_LUA_SCURSOR);
 
-	ccm_lua_res_unlink(&k->res);
-	scur_release(&k->res);
+	ccm_lua_res_close(&k->res);
 	return 0;
 }
 
@@ -380,8 +379,7 @@ static int attach_close(lua_State *L)
 {
 	struct lattach *a = luaL_checkudata(L, 1, CCM_LUA_ATTACH);
 
-	ccm_lua_res_unlink(&a->res);
-	attach_release(&a->res);
+	ccm_lua_res_close(&a->res);
 	a->done = 1;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* forwards.c: forwarded messages, which come as cc:Mail export text, unfolded into messages of the store. */
 #include "flow/forwards.h"
 #include "base/codepage.h"
+#include "base/spool.h"
 #include "base/tz.h"
 #include "ccmail/manifest.h"
 #include "ccmail/message.h"
@@ -19,6 +20,11 @@
 
 struct ccm_forwards {
 	struct ccm_store *s;
+	/* A file per level, made once and emptied for each text (making and
+	 * removing a file per forwarded message cost the import more than
+	 * reading them); fd[0] holds what the caller captures. */
+	int fd[CCM_FORWARDS_MAX_DEPTH + 2];
+	struct ccm_spool item;           /* a part's data, to know its size */
 	struct ccm_manifest po;          /* the settings fields only */
 	int usable;                      /* 0: the text is left as it is */
 	int sniff_sizes;                 /* no settings: counts as the text shows */
@@ -46,6 +52,9 @@ int ccm_forwards_open(struct ccm_forwards **out, struct ccm_store *s,
 	if (!fw)
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	fw->s = s;
+	for (size_t i = 0; i < sizeof(fw->fd) / sizeof(fw->fd[0]); i++)
+		fw->fd[i] = -1;
+	ccm_spool_init(&fw->item, 1u << 20);
 	fw->quiet.sink = discard;
 	fw->sniff_sizes = !settings;
 	if ((rc = ccm_manifest_settings_parse(&fw->po, settings ? settings : "", err)) < 0) {
@@ -62,6 +71,10 @@ void ccm_forwards_free(struct ccm_forwards *fw)
 {
 	if (!fw)
 		return;
+	for (size_t i = 0; i < sizeof(fw->fd) / sizeof(fw->fd[0]); i++)
+		if (fw->fd[i] >= 0)
+			close(fw->fd[i]);
+	ccm_spool_release(&fw->item);
 	ccm_manifest_release(&fw->po);
 	ccm_cp_free(fw->cp);
 	ccm_tz_free(fw->tz);
@@ -85,6 +98,20 @@ static int tmp_open(int *fd, struct ccm_error *err)
 				     "create a temporary file in '%s' (set TMPDIR to a "
 				     "folder with room)", dir);
 	unlink(path);
+	return 0;
+}
+
+/* The file of `level`, emptied: made the first time. */
+static int level_file(struct ccm_forwards *fw, int level, int *fd, struct ccm_error *err)
+{
+	int rc;
+
+	if (fw->fd[level] < 0 && (rc = tmp_open(&fw->fd[level], err)) < 0)
+		return rc;
+	if (ftruncate(fw->fd[level], 0) < 0 || lseek(fw->fd[level], 0, SEEK_SET) < 0)
+		return ccm_error_sys(err, errno, "unfolding a forwarded message: cannot "
+				     "empty its temporary file");
+	*fd = fw->fd[level];
 	return 0;
 }
 
@@ -172,6 +199,34 @@ static int attach_fd(struct ccm_forwards *fw, long long msg, int seq, const char
 	return rc < 0 ? rc : 0;
 }
 
+static int spool_to_attach(void *ctx, const void *p, size_t n, struct ccm_error *err)
+{
+	return ccm_store_attach_write(ctx, p, n, err);
+}
+
+/* The spooled part into a new attachment of message `msg`. */
+static int attach_spool(struct ccm_forwards *fw, long long msg, int seq,
+			const char *name, struct ccm_error *err)
+{
+	struct ccm_store_attachment meta = { 0 };
+	struct ccm_store_attach *a;
+	int rc;
+
+	meta.message_id = msg;
+	meta.seq = seq;
+	meta.kind = "file";
+	meta.name = name && *name ? name : "attachment.bin";
+	meta.size = fw->item.len;
+	if ((rc = ccm_store_attach_begin(&a, fw->s, &meta, err)) < 0)
+		return rc;
+	if ((rc = ccm_spool_replay(&fw->item, spool_to_attach, a, err)) < 0) {
+		ccm_store_attach_abort(a);
+		return rc;
+	}
+	rc = ccm_store_attach_finish(a, NULL, err);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- one forwarded message --------------------------------------------- */
 
 /* What a forwarded message carries: ccm_store_message's strings, owned. */
@@ -249,24 +304,30 @@ static void message_item_name(struct ccm_buf *out, const struct ccm_item *it)
 
 /*
  * One item that is not text, of the forwarded message `msg` (at `depth`):
- * its data goes to a file of its own; a message within is unfolded in
- * turn, anything else (and a message that cannot be, or lies too deep)
- * becomes an attachment of msg at the item's place.
+ * a message within is unfolded in turn from a file of its level;
+ * anything else (and a message that cannot be, or lies too deep) becomes
+ * an attachment of msg at the item's place.
  */
 static int part_item(struct ccm_forwards *fw, struct ccm_msgfile *f,
 		     const struct ccm_item *it, long long msg, long long folder,
 		     int depth, int *count, struct ccm_error *err)
 {
 	struct ccm_buf name = CCM_BUF_INIT;
-	int message = it->kind == CCM_ITEM_MESSAGE, index = (int)it->index;
-	int fd, rc, stored = 0;
+	int index = (int)it->index;
+	int fd = -1, rc = 0, stored = 0;
 	ssize_t got;
 
-	if (message)
-		message_item_name(&name, it);
-	else
+	if (it->kind != CCM_ITEM_MESSAGE) {
 		ccm_buf_adds(&name, it->name ? it->name : "");
-	if ((rc = tmp_open(&fd, err)) < 0)
+		ccm_spool_reset(&fw->item);
+		while ((got = ccm_msgfile_read(f, fw->piece, PIECE, err)) > 0)
+			if ((rc = ccm_spool_write(&fw->item, fw->piece, (size_t)got, err)) < 0)
+				goto out;
+		rc = got < 0 ? (int)got : attach_spool(fw, msg, index, name.ptr, err);
+		goto out;
+	}
+	message_item_name(&name, it);
+	if ((rc = level_file(fw, depth + 1, &fd, err)) < 0)
 		goto out;
 	while ((got = ccm_msgfile_read(f, fw->piece, PIECE, err)) > 0)
 		if ((rc = tmp_write(fd, fw->piece, (size_t)got, err)) < 0)
@@ -275,18 +336,15 @@ static int part_item(struct ccm_forwards *fw, struct ccm_msgfile *f,
 		rc = (int)got;
 		goto out;
 	}
-	if (message && depth < CCM_FORWARDS_MAX_DEPTH &&
+	if (depth < CCM_FORWARDS_MAX_DEPTH &&
 	    (rc = unfold_text(fw, fd, msg, index, name.ptr, folder, depth + 1, &stored,
 			      err)) < 0)
 		goto out;
 	if (stored > 0)
 		*count += stored;
 	else
-		rc = attach_fd(fw, msg, index, message ? "message" : "file", name.ptr, fd,
-			       err);
+		rc = attach_fd(fw, msg, index, "message", name.ptr, fd, err);
 out:
-	if (fd >= 0)
-		close(fd);
 	ccm_buf_release(&name);
 	return rc;
 }
@@ -396,7 +454,7 @@ static int blob_to_tmp(struct ccm_forwards *fw, long long blob, int *fd,
 			first = 0;
 			if (!looks_like_message(fw->piece, (size_t)got < 512 ? (size_t)got : 512))
 				break;
-			if ((rc = tmp_open(fd, err)) < 0)
+			if ((rc = level_file(fw, 0, fd, err)) < 0)
 				break;
 		}
 		if ((rc = tmp_write(*fd, fw->piece, (size_t)got, err)) < 0)
@@ -405,10 +463,8 @@ static int blob_to_tmp(struct ccm_forwards *fw, long long blob, int *fd,
 	ccm_store_blob_close(bl);
 	if (rc == 0 && got < 0)
 		rc = (int)got;
-	if (rc < 0 && *fd >= 0) {
-		close(*fd);
+	if (rc < 0)
 		*fd = -1;
-	}
 	return rc;
 }
 
@@ -498,13 +554,36 @@ int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error
 		if ((rc = blob_to_tmp(fw, p[i].blob, &fd, err)) < 0 || fd < 0)
 			continue;
 		rc = unfold_text(fw, fd, msg, p[i].seq, p[i].name, folder, 1, &stored, err);
-		close(fd);
 		total += stored;
 	}
 	for (size_t i = 0; i < n; i++)
 		free(p[i].name);
 	free(p);
 	return rc < 0 ? rc : total;
+}
+
+int ccm_forwards_capture_begin(struct ccm_forwards *fw, struct ccm_error *err)
+{
+	int fd;
+
+	return fw->usable ? level_file(fw, 0, &fd, err) : 0;
+}
+
+int ccm_forwards_capture(struct ccm_forwards *fw, const void *p, size_t n,
+			 struct ccm_error *err)
+{
+	return fw->usable ? tmp_write(fw->fd[0], p, n, err) : 0;
+}
+
+int ccm_forwards_capture_end(struct ccm_forwards *fw, long long msg, long long folder,
+			     int seq, const char *name, struct ccm_error *err)
+{
+	int rc, stored = 0;
+
+	if (!fw->usable)
+		return 0;
+	rc = unfold_text(fw, fw->fd[0], msg, seq, name, folder, 1, &stored, err);
+	return rc < 0 ? rc : stored;
 }
 
 int ccm_forwards_unfold_store(struct ccm_store *s, unsigned long *unfolded_out,

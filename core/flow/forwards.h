@@ -52,6 +52,21 @@ int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error
 int ccm_forwards_is_text(const char *name);
 
 /*
+ * The same for text the caller streams as it stores it (import, reading
+ * an attachment from its chain), which spares reading it back:
+ * ccm_forwards_capture_begin, then ccm_forwards_capture with each piece,
+ * then, once the attachment (part `seq` of message `msg`, in folder
+ * `folder`, named `name`) is stored, ccm_forwards_capture_end unfolds it
+ * and returns the number of messages stored (0 when the text is not a
+ * message) or a negative code (err filled). One capture at a time.
+ */
+int ccm_forwards_capture_begin(struct ccm_forwards *fw, struct ccm_error *err);
+int ccm_forwards_capture(struct ccm_forwards *fw, const void *p, size_t n,
+			 struct ccm_error *err);
+int ccm_forwards_capture_end(struct ccm_forwards *fw, long long msg, long long folder,
+			     int seq, const char *name, struct ccm_error *err);
+
+/*
  * The forwarded messages a store of schema 3 or older kept as ".ccm"
  * text, unfolded in place, each with the settings of its own post office
  * (store/po.h); the meta row "forwards_to_unfold" goes once done. Does

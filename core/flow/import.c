@@ -67,7 +67,6 @@ struct ictx {
 	unsigned user_set;           /* USER_SET_* a policy set for the next
 					DIRECTORY row ("!ccmig-user-set") */
 	struct ccm_forwards *fw;     /* unfolds forwarded messages (flow/forwards.h) */
-	int has_ccm;                 /* the message just stored has a .ccm part */
 	char piece[PIECE];
 };
 
@@ -735,8 +734,11 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 	return directory_data(x, row, id);
 }
 
-/* Streams the chain's sections after the Body into attachments. */
-static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
+/* Streams the chain's sections after the Body into attachments; a
+ * forwarded message's text is unfolded into messages as it is stored
+ * (flow/forwards.h). */
+static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg,
+		       long long folder)
 {
 	const struct ccm_iff_secsect *s;
 	int seq = 0, rc = 0;
@@ -746,20 +748,27 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 		struct ccm_store_attach_info info;
 		struct ccm_store_attach *a;
 		ssize_t got;
+		int fwd;
 
 		if (s->type == CCM_IFF_OTHER || s->type == CCM_IFF_BODY)
 			continue;     /* reported by the reader */
 		meta.message_id = msg;
 		meta.seq = ++seq;
 		meta.kind = s->macbinary ? "macbinary" : "file";
-		x->has_ccm |= ccm_forwards_is_text(s->name);
+		fwd = x->fw && ccm_forwards_is_text(s->name);
 		meta.name = s->name;
 		meta.position = s->position;
 		meta.size = (unsigned long long)s->length;
 		if ((rc = ccm_store_attach_begin(&a, x->s, &meta, x->err)) < 0)
 			return rc;
+		if (fwd && (rc = ccm_forwards_capture_begin(x->fw, x->err)) < 0) {
+			ccm_store_attach_abort(a);
+			return rc;
+		}
 		while ((got = ccm_iff_chain_read(c, x->piece, PIECE, x->err)) > 0)
-			if ((rc = ccm_store_attach_write(a, x->piece, (size_t)got, x->err)) < 0)
+			if ((rc = ccm_store_attach_write(a, x->piece, (size_t)got, x->err)) < 0 ||
+			    (fwd && (rc = ccm_forwards_capture(x->fw, x->piece, (size_t)got,
+							       x->err)) < 0))
 				break;
 		if (got < 0)
 			rc = (int)got;
@@ -779,6 +788,13 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg)
 		}
 		x->st->attachments++;
 		x->st->attachment_bytes += info.size;
+		if (fwd) {
+			if ((rc = ccm_forwards_capture_end(x->fw, msg, folder, meta.seq,
+							   s->name, x->err)) < 0)
+				return rc;
+			x->st->forwarded += (unsigned long)rc;
+			rc = 0;
+		}
 	}
 	return rc;
 }
@@ -904,16 +920,9 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	m.body_len = x->body.len;
 	m.rcpts = rcpts;
 	m.n_rcpts = n_rcpts;
-	x->has_ccm = 0;
 	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) < 0 ||
-	    (rc = attachments(x, c, m.id)) < 0)
+	    (rc = attachments(x, c, m.id, m.folder_id)) < 0)
 		goto out;
-	if (x->has_ccm && x->fw) {
-		if ((rc = ccm_forwards_unfold(x->fw, m.id, x->err)) < 0)
-			goto out;
-		x->st->forwarded += (unsigned long)rc;
-		rc = 0;
-	}
 	x->st->messages++;
 	*out = m.id;
 out:
