@@ -160,20 +160,39 @@ struct parts {
 	struct ccm_store_attachment a;
 	struct ccm_store_message f;
 	int a_more, f_more;
+	long long msg;
 };
 
+/* The messages forwarded in p->msg, from the first on. */
+static int parts_forwarded(struct parts *p, struct ccm_rout *r, struct ccm_store *s)
+{
+	int rc;
+
+	if (p->fc)
+		return 0;
+	if ((rc = ccm_store_forwarded(&p->fc, s, p->msg, r->err)) < 0 ||
+	    (rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err)) < 0)
+		return rc;
+	return 0;
+}
+
+/*
+ * A stored message (`top`) carries forwarded messages only in place of
+ * its ".ccm" attachments (flow/forwards.h), so they are looked for once
+ * the first of those comes: most messages have none, and are spared the
+ * query. A forwarded message may carry them at any place.
+ */
 static int parts_open(struct parts *p, struct ccm_rout *r, struct ccm_store *s,
-		      long long msg)
+		      long long msg, int top)
 {
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	p->msg = msg;
 	if ((rc = ccm_store_attachments(&p->ac, s, msg, r->err)) < 0 ||
-	    (rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a, r->err)) < 0 ||
-	    (rc = ccm_store_forwarded(&p->fc, s, msg, r->err)) < 0 ||
-	    (rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err)) < 0)
+	    (rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a, r->err)) < 0)
 		return rc;
-	return 0;
+	return top ? 0 : parts_forwarded(p, r, s);
 }
 
 static void parts_close(struct parts *p)
@@ -217,6 +236,9 @@ static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
 	int rc = 0;
 
 	while (rc >= 0 && (p->a_more || p->f_more)) {
+		if (p->a_more && !p->fc && ccm_store_is_forward_text(p->a.name) &&
+		    (rc = parts_forwarded(p, r, s)) < 0)
+			break;
 		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 		if (p->f_more && (!p->a_more || p->f.parent_seq <= p->a.seq)) {
 			snprintf(sub, sizeof(sub), "%s.%d", idpath, p->f.parent_seq);
@@ -277,7 +299,7 @@ static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 		goto out;
 	head_of(&h, &fm, &f, 1);
 	if ((rc = ccm_render_headers(r, &h, o)) < 0 ||
-	    (rc = parts_open(&p, r, s, fm.id)) < 0)
+	    (rc = parts_open(&p, r, s, fm.id, 0)) < 0)
 		goto out;
 	any = p.a_more || p.f_more;
 	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
@@ -310,7 +332,7 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = ccm_render_headers(r, &h, o)) < 0)
 		goto out;
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
-	if ((rc = parts_open(&p, r, s, m->id)) < 0)
+	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)
 		goto out;
 	any = p.a_more || p.f_more;
 	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||

@@ -430,13 +430,6 @@ out:
 	return rc < 0 ? rc : 0;
 }
 
-int ccm_forwards_is_text(const char *name)
-{
-	size_t n = name ? strlen(name) : 0;
-
-	return n > 4 && strcasecmp(name + n - 4, ".ccm") == 0;
-}
-
 /* The attachment's content into a file of its own: *fd, or -1 when its
  * start is not a message's (nothing to unfold). */
 static int blob_to_tmp(struct ccm_forwards *fw, long long blob, int *fd,
@@ -498,7 +491,7 @@ static int pending_of(struct ccm_forwards *fw, long long msg, long long *folder,
 	while ((rc = ccm_store_next_attachment(c, &a, err)) == 1) {
 		struct pending *v;
 
-		if (!ccm_forwards_is_text(a.name) || a.blob_id <= 0 || !strcmp(a.kind, "message"))
+		if (!ccm_store_is_forward_text(a.name) || a.blob_id <= 0 || !strcmp(a.kind, "message"))
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 4;

@@ -47,10 +47,6 @@ void ccm_forwards_free(struct ccm_forwards *fw);
  */
 int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error *err);
 
-/* Whether an attachment of this name may hold a forwarded message's text
- * ("<title>.ccm", any case): what is worth ccm_forwards_unfold. */
-int ccm_forwards_is_text(const char *name);
-
 /*
  * The same for text the caller streams as it stores it (import, reading
  * an attachment from its chain), which spares reading it back:

@@ -755,7 +755,7 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg,
 		meta.message_id = msg;
 		meta.seq = ++seq;
 		meta.kind = s->macbinary ? "macbinary" : "file";
-		fwd = x->fw && ccm_forwards_is_text(s->name);
+		fwd = x->fw && ccm_store_is_forward_text(s->name);
 		meta.name = s->name;
 		meta.position = s->position;
 		meta.size = (unsigned long long)s->length;

@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const rcpt_names[] = { NULL, "to", "cc", "bcc" };
 
@@ -163,6 +164,13 @@ int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *bo
 		return rc;
 	return sqlite3_changes(s->db) ? 0 :
 	       ccm_error_set(err, CCM_ENOTFOUND, "no message %lld in the store", id);
+}
+
+int ccm_store_is_forward_text(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	return n > 4 && strcasecmp(name + n - 4, ".ccm") == 0;
 }
 
 int ccm_store_forwards_next(long long *out, struct ccm_store *s, long long after,

@@ -97,6 +97,11 @@ int ccm_store_forwarded(struct ccm_store_cursor **out, struct ccm_store *s,
 int ccm_store_forwards_next(long long *out, struct ccm_store *s, long long after,
 			    struct ccm_error *err);
 
+/* Whether an attachment of this name may hold a forwarded message's text:
+ * "<title>.ccm", any case (what extract names them, and what the store's
+ * upgrade and ccm_store_forwards_next look for). */
+int ccm_store_is_forward_text(const char *name);
+
 /*
  * Places message `id` as the latest run says it goes: in folder
  * `folder_id`, with `subject` and the read flag `read` (a policy may move
