@@ -317,8 +317,8 @@ static void push_addr(lua_State *L, const struct ccm_addr *a)
 	ccm_lua_setstr(L, "raw", a->raw);
 	setbool(L, "resolved", a->resolved);
 	ccm_buf_init(&t);
-	if (ccm_addr_format(&t, a) == 0)
-		ccm_lua_setstr(L, "text", t.ptr);
+	ccm_addr_format(&t, a);
+	ccm_lua_setstr(L, "text", t.ptr);
 	ccm_buf_release(&t);
 	luaL_setmetatable(L, "ccmig.address");
 }

@@ -229,8 +229,8 @@ static size_t bad_span(const struct ccm_cp *c, const unsigned char *p, size_t le
  * consumed. With `final` set the whole input is consumed.
  */
 /* decode() through the tables: every byte is a whole character. */
-static int decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
-			size_t len, size_t *bad)
+static void decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+			 size_t len, size_t *bad)
 {
 	const unsigned char *p = (const unsigned char *)in, *end = p + len;
 
@@ -254,7 +254,6 @@ static int decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 				(*bad)++;
 		}
 	}
-	return 0;
 }
 
 /*
@@ -263,7 +262,7 @@ static int decode_table(struct ccm_cp *c, struct ccm_buf *out, const char *in,
  * one: at the end of the text, or before a bad byte, it must be let out, or
  * the text loses that letter.
  */
-static int flush_to(struct ccm_cp *c, struct ccm_buf *out)
+static void flush_to(struct ccm_cp *c, struct ccm_buf *out)
 {
 	char tail[16], *op = tail;
 	size_t oleft = sizeof(tail);
@@ -271,18 +270,18 @@ static int flush_to(struct ccm_cp *c, struct ccm_buf *out)
 	if (iconv(c->to, NULL, NULL, &op, &oleft) != (size_t)-1 && oleft < sizeof(tail))
 		ccm_buf_add(out, tail, sizeof(tail) - oleft);
 	iconv(c->to, NULL, NULL, NULL, NULL);
-	return 0;
 }
 
-static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
-		  size_t len, int final, size_t *bad, size_t *used)
+static void decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
+		   size_t len, int final, size_t *bad, size_t *used)
 {
 	char *ip = (char *)in;   /* iconv's prototype wants non-const */
 	size_t ileft = len;
 
 	if (c->tables) {
 		*used = len;
-		return decode_table(c, out, in, len, bad);
+		decode_table(c, out, in, len, bad);
+		return;
 	}
 
 	while (ileft > 0) {
@@ -311,33 +310,30 @@ static int decode(struct ccm_cp *c, struct ccm_buf *out, const char *in,
 			break;
 		/* EILSEQ, or EINVAL (an incomplete tail) at the end of a whole string. */
 		n = errno == EINVAL ? ileft : bad_span(c, (unsigned char *)ip, ileft);
-		if (flush_to(c, out) < 0)
-			return CCM_ENOMEM;
+		flush_to(c, out);
 		ccm_buf_add(out, utf8_replacement, 3);
 		if (bad)
 			(*bad)++;
 		ip += n;
 		ileft -= n;
 	}
-	if (final && ileft == 0 && flush_to(c, out) < 0)
-		return CCM_ENOMEM;
+	if (final && ileft == 0)
+		flush_to(c, out);
 	*used = len - ileft;
-	return 0;
 }
 
-int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
-		   size_t len, size_t *bad)
+void ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
+		    size_t len, size_t *bad)
 {
 	size_t used;
 
-	return decode(c, out, in, len, 1, bad, &used);
+	decode(c, out, in, len, 1, bad, &used);
 }
 
-int ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
-			  const char *in, size_t len, int final, size_t *bad)
+void ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
+			   const char *in, size_t len, int final, size_t *bad)
 {
 	size_t used;
-	int rc;
 
 	/*
 	 * A held tail is completed from the start of this piece in a small
@@ -352,30 +348,25 @@ int ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
 
 		memcpy(win, c->held, c->nheld);
 		memcpy(win + c->nheld, in, take);
-		rc = decode(c, out, win, wlen, final && last, bad, &used);
-		if (rc < 0)
-			return rc;
+		decode(c, out, win, wlen, final && last, bad, &used);
 		if (last) {
 			c->nheld = wlen - used;
 			memcpy(c->held, win + used, c->nheld);
-			return 0;
+			return;
 		}
 		assert(used >= c->nheld);
 		in += used - c->nheld;
 		len -= used - c->nheld;
 		c->nheld = 0;
 	}
-	rc = decode(c, out, in, len, final, bad, &used);
-	if (rc < 0)
-		return rc;
+	decode(c, out, in, len, final, bad, &used);
 	if (len - used > CP_HOLD_MAX) {
 		/* Cannot happen with real code pages; never hold more than fits. */
-		rc = decode(c, out, in + used, len - used, 1, bad, &used);
-		return rc;
+		decode(c, out, in + used, len - used, 1, bad, &used);
+		return;
 	}
 	c->nheld = len - used;
 	memcpy(c->held, in + used, c->nheld);
-	return 0;
 }
 
 /*
@@ -472,8 +463,8 @@ static int encode_one(struct ccm_cp *c, struct ccm_buf *out, char *p, size_t n)
 	return 0;
 }
 
-int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
-		     size_t len, size_t *replaced)
+void ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
+		      size_t len, size_t *replaced)
 {
 	char *ip = (char *)in;
 	size_t ileft = len;
@@ -482,7 +473,7 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		size_t n = ascii_prefix(ip, ileft);
 		char *op;
 		size_t oleft, room, r;
-		int k, rc;
+		int k;
 
 		if (n) {
 			ccm_buf_add(out, ip, n);
@@ -495,9 +486,7 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 			 * cannot hold is still counted. */
 			k = utf8_char((unsigned char *)ip, ileft);
 			n = k < 0 ? (size_t)-k : (size_t)k;
-			if (k > 0 && (rc = encode_one(c, out, ip, n)) != 0) {
-				if (rc < 0)
-					return rc;
+			if (k > 0 && encode_one(c, out, ip, n)) {
 				ip += n;
 				ileft -= n;
 				continue;
@@ -524,7 +513,6 @@ int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
 		ip += n;
 		ileft -= n;
 	}
-	return 0;
 }
 
 int ccm_codepage_ansi(int cp)

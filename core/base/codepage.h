@@ -45,10 +45,9 @@ int ccm_cp_is_dbcs(int cp);
  * Appends the UTF-8 form of `len` bytes to out. Bytes that do not decode
  * become U+FFFD and are counted in *bad (which may be NULL). Each call is
  * a whole string: an incomplete character at the end is bad.
- * Returns 0.
  */
-int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
-		   size_t len, size_t *bad);
+void ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
+		    size_t len, size_t *bad);
 
 /*
  * The same for text that arrives in pieces: an incomplete multi-byte
@@ -56,17 +55,17 @@ int ccm_cp_to_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
  * `final` non-zero flushes (an incomplete tail then counts as bad).
  * Between two streams call ccm_cp_reset().
  */
-int ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
-			  const char *in, size_t len, int final, size_t *bad);
+void ccm_cp_to_utf8_stream(struct ccm_buf *out, struct ccm_cp *c,
+			   const char *in, size_t len, int final, size_t *bad);
 void ccm_cp_reset(struct ccm_cp *c);
 
 /*
  * Appends the code page form of UTF-8 text. Characters the code page cannot
  * hold, and invalid UTF-8, become '?' and are counted in *replaced (may be
- * NULL), never dropped silently. Returns 0.
+ * NULL), never dropped silently.
  */
-int ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
-		     size_t len, size_t *replaced);
+void ccm_cp_from_utf8(struct ccm_buf *out, struct ccm_cp *c, const char *in,
+		      size_t len, size_t *replaced);
 
 /* 1 when the bytes are valid UTF-8. */
 int ccm_utf8_valid(const char *s, size_t len);

@@ -34,7 +34,7 @@ int ccm_utf8_decode(const unsigned char *p, const unsigned char *e,
 	return need + 1;
 }
 
-int ccm_utf8_put(struct ccm_buf *out, unsigned long c)
+void ccm_utf8_put(struct ccm_buf *out, unsigned long c)
 {
 	char b[4];
 	size_t n;
@@ -59,7 +59,6 @@ int ccm_utf8_put(struct ccm_buf *out, unsigned long c)
 		n = 4;
 	}
 	ccm_buf_add(out, b, n);
-	return 0;
 }
 
 unsigned long ccm_utf8_fold(unsigned long c)

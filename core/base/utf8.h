@@ -13,7 +13,7 @@ int ccm_utf8_decode(const unsigned char *p, const unsigned char *e,
 		    unsigned long *cp);
 
 /* Appends the UTF-8 form of code point cp (at most U+10FFFF). */
-int ccm_utf8_put(struct ccm_buf *out, unsigned long cp);
+void ccm_utf8_put(struct ccm_buf *out, unsigned long cp);
 
 /*
  * The case folding of cc:Mail names for one code point: ASCII, the Latin-1

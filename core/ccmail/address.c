@@ -248,7 +248,7 @@ static int ends_with_at(const char *s)
 	       (n == 2 || is_space(s[n - 3]));
 }
 
-int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a)
+void ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a)
 {
 	if (a->kind == CCM_ADDR_BOARD)
 		ccm_buf_addch(out, '#');
@@ -270,7 +270,6 @@ int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a)
 		ccm_buf_addf(out, " at %s", a->po);
 	if (a->kind == CCM_ADDR_EXTENDED)
 		ccm_buf_addf(out, " {%s}", a->faddr ? a->faddr : "");
-	return 0;
 }
 
 /*

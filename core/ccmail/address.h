@@ -107,9 +107,9 @@ void ccm_addrlist_release(struct ccm_addrlist *l);
  * PO", "Name at PO {NET/PO/MBX}" ("Jones at[...]", no space, when the
  * name ends in the word "at"). po is written whenever it is set, so
  * ccm_addr_parse reads the text back to the same kind, name, po, ftype and
- * faddr (with po_implied 0). Returns 0.
+ * faddr (with po_implied 0).
  */
-int ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a);
+void ccm_addr_format(struct ccm_buf *out, const struct ccm_addr *a);
 const char *ccm_addr_kind_name(enum ccm_addr_kind k);
 
 #endif

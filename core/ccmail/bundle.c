@@ -81,7 +81,7 @@ int ccm_bundle_open(struct ccm_bundle **out, const char *root,
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	path = ccm_bundle_path(b, "po.txt");
-	rc = path ? ccm_manifest_read(&b->manifest, path, rep, err) : CCM_ENOMEM;
+	rc = ccm_manifest_read(&b->manifest, path, rep, err);
 	free(path);
 	if (rc < 0)
 		goto fail;
@@ -92,15 +92,13 @@ int ccm_bundle_open(struct ccm_bundle **out, const char *root,
 	if (rc < 0)
 		goto fail;
 	path = ccm_bundle_path(b, b->manifest.directory);
-	rc = path ? ccm_directory_read(&b->dir, path, b->manifest.directory, b->cp,
-				       rep, err) : CCM_ENOMEM;
+	rc = ccm_directory_read(&b->dir, path, b->manifest.directory, b->cp, rep, err);
 	free(path);
 	if (rc < 0)
 		goto fail;
 	if (b->manifest.lists) {
 		path = ccm_bundle_path(b, b->manifest.lists);
-		rc = path ? ccm_lists_read(&b->lists, path, b->manifest.lists, b->cp,
-					   rep, err) : CCM_ENOMEM;
+		rc = ccm_lists_read(&b->lists, path, b->manifest.lists, b->cp, rep, err);
 		free(path);
 		if (rc < 0) {
 			/* Lists are optional: losing them is reported, not fatal. */
@@ -146,8 +144,6 @@ int ccm_bundle_open_messages(struct ccm_msgfile **out,
 				     "po.txt:%ld: the file of '%s' is outside the bundle "
 				     "and is not read", e->line, e->name);
 	path = ccm_bundle_path(b, e->path);
-	if (!path)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	o.display = e->path;
 	o.user = e->name;
 	o.cp = b->cp;
@@ -176,8 +172,6 @@ int ccm_bundle_read_pab(struct ccm_pab *out,
 				     "po.txt:%ld: the address book of '%s' is outside the "
 				     "bundle and is not read", e->line, e->name);
 	path = ccm_bundle_path(b, e->path);
-	if (!path)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	rc = ccm_pab_read(out, path, e->path, b->cp, b->rep, err);
 	free(path);
 	return rc;

@@ -59,7 +59,7 @@ int ccm_bundle_read_pab(struct ccm_pab *out,
 			struct ccm_bundle *b,
 			const struct ccm_manifest_entry *e, struct ccm_error *err);
 
-/* A path under the bundle: root + "/" + rel, malloc'ed. */
+/* A path under the bundle: root + "/" + rel, malloc'ed (never NULL). */
 char *ccm_bundle_path(const struct ccm_bundle *b, const char *rel);
 
 #endif

@@ -192,19 +192,17 @@ static int quote_len(const char *s, size_t len)
 	return (int)len;
 }
 
-int ccm_linereader_text(struct ccm_buf *text, struct ccm_linereader *r,
-			struct ccm_cp *cp)
+void ccm_linereader_text(struct ccm_buf *text, struct ccm_linereader *r,
+			 struct ccm_cp *cp)
 {
 	size_t bad = 0, o = 0;
 	char *nul;
 
 	ccm_buf_reset(text);
-	if (cp) {
-		if (ccm_cp_to_utf8(text, cp, r->line, r->len, &bad) < 0)
-			return CCM_ENOMEM;
-	} else {
+	if (cp)
+		ccm_cp_to_utf8(text, cp, r->line, r->len, &bad);
+	else
 		ccm_buf_add(text, r->line, r->len);
-	}
 	if (bad)
 		warn(r->rep, "bad-character", r->display, r->lineno, r->offset,
 		     "%zu byte(s) not valid in code page %d replaced by U+FFFD; "
@@ -220,7 +218,6 @@ int ccm_linereader_text(struct ccm_buf *text, struct ccm_linereader *r,
 		     text->len - o);
 		ccm_buf_truncate(text, o);
 	}
-	return 0;
 }
 
 static int add_line(struct ccm_kvblock *b, struct ccm_linereader *r,
@@ -232,8 +229,7 @@ static int add_line(struct ccm_kvblock *b, struct ccm_linereader *r,
 		.line = r->lineno, .offset = r->offset,
 	};
 
-	if (ccm_linereader_text(text, r, cp) < 0)
-		return CCM_ENOMEM;
+	ccm_linereader_text(text, r, cp);
 	s = text->ptr;
 	colon = memchr(s, ':', text->len);
 	k = s;

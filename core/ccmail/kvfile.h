@@ -84,9 +84,9 @@ void ccm_linereader_close(struct ccm_linereader *r);
  * The current line converted from `cp` (NULL: bytes as they are) to UTF-8
  * into `out`, which it replaces. Undecodable bytes become U+FFFD (kind
  * "bad-character") and NUL bytes are removed ("nul-byte"), each reported
- * once per line with file, line and byte. Returns 0.
+ * once per line with file, line and byte.
  */
-int ccm_linereader_text(struct ccm_buf *out, struct ccm_linereader *r,
-			struct ccm_cp *cp);
+void ccm_linereader_text(struct ccm_buf *out, struct ccm_linereader *r,
+			 struct ccm_cp *cp);
 
 #endif

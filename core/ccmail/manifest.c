@@ -562,11 +562,7 @@ int ccm_manifest_read(struct ccm_manifest *m, const char *path,
 	while ((rc = ccm_linereader_next(&mr.r, err)) > 0) {
 		int kind;
 
-		rc = ccm_linereader_text(&text, &mr.r, cp);
-		if (rc < 0) {
-			rc = oom(&mr);
-			break;
-		}
+		ccm_linereader_text(&text, &mr.r, cp);
 		kind = split_line(&ml, text.ptr, text.len);
 		if (kind < 0) {
 			size_t q = text.len;
@@ -638,14 +634,13 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
-int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m)
+void ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m)
 {
 	ccm_buf_addf(out, "code_page=%d; date_order=%s; attachments=%s; "
 		     "item_sizes=%s; time_zone=%s; post_office=%s", m->code_page,
 		     order_name(m->date_order), ccm_attach_enc_name(m->attachments),
 		     m->item_sizes ? "yes" : "no", m->time_zone ? m->time_zone : "UTC",
 		     m->post_office ? m->post_office : "");
-	return 0;
 }
 
 /* One "key=value" into m: 0, 1 for a bad value, or CCM_ENOMEM. */

@@ -80,9 +80,9 @@ void ccm_manifest_release(struct ccm_manifest *m);
  * attachments=MACBIN2; item_sizes=yes; time_zone=America/New_York;
  * post_office=SALESPO" (the name last: it may hold ';'). Forwarded
  * messages stay export text in migration files and in the store; this line
- * goes with them so that they can be read again. Returns 0.
+ * goes with them so that they can be read again.
  */
-int ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m);
+void ccm_manifest_settings_format(struct ccm_buf *out, const struct ccm_manifest *m);
 
 /*
  * Reads such a line into m, which it first releases and sets to the

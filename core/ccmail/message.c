@@ -191,12 +191,10 @@ static char *to_utf8(struct ccm_msgfile *f, const char *s, size_t len,
 	size_t bad = 0;
 
 	ccm_buf_reset(&f->scratch);
-	if (f->o.cp) {
-		if (ccm_cp_to_utf8(&f->scratch, f->o.cp, s, len, &bad) < 0)
-			return NULL;
-	} else {
+	if (f->o.cp)
+		ccm_cp_to_utf8(&f->scratch, f->o.cp, s, len, &bad);
+	else
 		ccm_buf_add(&f->scratch, s, len);
-	}
 	if (bad)
 		report(f, CCM_WARNING, "bad-character", offset,
 		       "%zu byte(s) are not valid in code page %d and became U+FFFD; "
@@ -1001,7 +999,7 @@ static int ends_with_ci(const char *s, const char *suffix)
 }
 
 /* Names the attachment an item becomes (see struct ccm_item). */
-static int name_item(struct ccm_msgfile *f, struct ccm_item *it)
+static void name_item(struct ccm_msgfile *f, struct ccm_item *it)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 	size_t n;
@@ -1009,7 +1007,7 @@ static int name_item(struct ccm_msgfile *f, struct ccm_item *it)
 	switch (it->kind) {
 	case CCM_ITEM_TEXT:
 	case CCM_ITEM_MESSAGE:
-		return 0;
+		return;
 	case CCM_ITEM_FILE:
 		n = ccm_date_split_title(it->title, strlen(it->title), f->o.date_order,
 					 f->o.tz, &it->file_date);
@@ -1035,7 +1033,6 @@ static int name_item(struct ccm_msgfile *f, struct ccm_item *it)
 		break;
 	}
 	it->name = ccm_buf_detach(&b, NULL);
-	return 0;
 }
 
 /* Looks at the first 128 data bytes for a MacBinary II header. */
@@ -1205,8 +1202,7 @@ static int start_item(struct ccm_msgfile *f, struct frame *fr,
 		       "binary %s '%s' has no usable count; its end is guessed from "
 		       "the next item line and its bytes may be incomplete",
 		       it->item.keyword, it->item.title);
-	if (name_item(f, &it->item) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	name_item(f, &it->item);
 	setup_decoder(f, it);
 	return 0;
 }
@@ -1587,8 +1583,7 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 				it->flushed = 1;
 				ccm_buf_reset(&it->out);
 				it->out_pos = 0;
-				if (ccm_cp_to_utf8_stream(&it->out, f->o.cp, "", 0, 1, &bad) < 0)
-					return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				ccm_cp_to_utf8_stream(&it->out, f->o.cp, "", 0, 1, &bad);
 				if (bad)
 					report(f, CCM_WARNING, "bad-character", it->item.data_offset,
 					       "text of '%s' ends inside a character", it->item.title);
@@ -1654,8 +1649,7 @@ ssize_t ccm_msgfile_read(struct ccm_msgfile *f, void *buf, size_t n,
 			ccm_buf_reset(&it->out);
 			it->out_pos = 0;
 			take = len < 65536 ? len : 65536;
-			if (ccm_cp_to_utf8_stream(&it->out, f->o.cp, p, take, 0, &bad) < 0)
-				return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			ccm_cp_to_utf8_stream(&it->out, f->o.cp, p, take, 0, &bad);
 			if (bad)
 				report(f, CCM_WARNING, "bad-character", it->item.data_offset,
 				       "%zu byte(s) of '%s' are not valid in code page %d",

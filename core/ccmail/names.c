@@ -16,7 +16,7 @@ static void trimmed(const char *s, size_t n, const char **out, size_t *outn)
 	*outn = n;
 }
 
-int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last)
+void ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last)
 {
 	const char *comma = strchr(name, ',');
 	const char *p;
@@ -29,7 +29,7 @@ int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last
 		ccm_buf_add(last, p, n);
 		trimmed(comma + 1, strlen(comma + 1), &p, &n);
 		ccm_buf_add(first, p, n);
-		return 0;
+		return;
 	}
 	trimmed(name, strlen(name), &p, &n);
 	{
@@ -39,30 +39,26 @@ int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last
 				sp = p + i;
 		if (!sp) {
 			ccm_buf_add(last, p, n);
-			return 0;
+			return;
 		}
 		ccm_buf_add(first, p, (size_t)(sp - p));
 		ccm_buf_trim(first);
 		ccm_buf_add(last, sp + 1, n - (size_t)(sp + 1 - p));
-		return 0;
 	}
 }
 
-int ccm_name_display(struct ccm_buf *out, const char *name)
+void ccm_name_display(struct ccm_buf *out, const char *name)
 {
 	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT;
-	int rc = ccm_name_split(name, &first, &last);
 
+	ccm_name_split(name, &first, &last);
 	ccm_buf_reset(out);
-	if (rc == 0) {
-		if (first.len)
-			ccm_buf_addf(out, "%s %s", first.ptr, last.ptr);
-		else
-			ccm_buf_add(out, last.ptr, last.len);
-	}
+	if (first.len)
+		ccm_buf_addf(out, "%s %s", first.ptr, last.ptr);
+	else
+		ccm_buf_add(out, last.ptr, last.len);
 	ccm_buf_release(&first);
 	ccm_buf_release(&last);
-	return rc;
 }
 
 /* The ASCII look-alike of a Latin-1 or Latin Extended-A code point. */
@@ -92,7 +88,7 @@ static const char *fold_cp(unsigned cp)
 	return "";
 }
 
-int ccm_ascii_fold(struct ccm_buf *out, const char *utf8)
+void ccm_ascii_fold(struct ccm_buf *out, const char *utf8)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
 	const unsigned char *e = p + strlen(utf8);
@@ -111,38 +107,33 @@ int ccm_ascii_fold(struct ccm_buf *out, const char *utf8)
 			ccm_buf_adds(out, fold_cp((unsigned)cp));
 		p += len;
 	}
-	return 0;
 }
 
 /* Keeps what an alias may hold, lower-cased, at most 20 characters. */
-static int clean_alias(const char *ascii, struct ccm_buf *out)
+static void clean_alias(const char *ascii, struct ccm_buf *out)
 {
 	for (const char *p = ascii; *p && out->len < 20; p++) {
 		char c = (char)tolower((unsigned char)*p);
 		if (isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_')
 			ccm_buf_addch(out, c);
 	}
-	return 0;
 }
 
-int ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback)
+void ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback)
 {
 	struct ccm_buf fold = CCM_BUF_INIT;
-	int rc = ccm_ascii_fold(&fold, text);
 
+	ccm_ascii_fold(&fold, text);
 	ccm_buf_reset(out);
-	if (rc == 0)
-		rc = clean_alias(fold.ptr, out);
-	if (rc == 0 && out->len == 0)
+	clean_alias(fold.ptr, out);
+	if (out->len == 0)
 		ccm_buf_adds(out, fallback);
 	ccm_buf_release(&fold);
-	return rc;
 }
 
-int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
+void ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
 {
 	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT, fold = CCM_BUF_INIT;
-	int rc = 0;
 
 	ccm_buf_reset(out);
 	if (comments && *comments) {
@@ -155,16 +146,15 @@ int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
 		if (pn > 0 && pn <= 20 && !memchr(p, ' ', pn)) {
 			struct ccm_buf word = CCM_BUF_INIT;
 			ccm_buf_add(&word, p, pn);
-			rc = ccm_ascii_fold(&fold, word.ptr);
-			if (rc == 0)
-				rc = clean_alias(fold.ptr, out);
+			ccm_ascii_fold(&fold, word.ptr);
+			clean_alias(fold.ptr, out);
 			ccm_buf_release(&word);
 		}
 	}
-	if (rc == 0 && out->len == 0) {
-		rc = ccm_name_split(name, &first, &last);
+	if (out->len == 0) {
+		ccm_name_split(name, &first, &last);
 		ccm_buf_reset(&fold);
-		if (rc == 0 && first.len) {
+		if (first.len) {
 			ccm_ascii_fold(&fold, first.ptr);
 			{
 				struct ccm_buf l = CCM_BUF_INIT;
@@ -176,16 +166,14 @@ int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments)
 					}
 				ccm_buf_release(&l);
 			}
-		} else if (rc == 0) {
+		} else {
 			ccm_ascii_fold(&fold, last.ptr);
 		}
-		if (rc == 0)
-			rc = clean_alias(fold.ptr, out);
+		clean_alias(fold.ptr, out);
 	}
-	if (rc == 0 && out->len == 0)
+	if (out->len == 0)
 		ccm_buf_adds(out, "user");
 	ccm_buf_release(&first);
 	ccm_buf_release(&last);
 	ccm_buf_release(&fold);
-	return rc;
 }

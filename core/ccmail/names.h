@@ -11,26 +11,26 @@
  *   "Van Horn, Craig"  -> first "Craig", last "Van Horn"
  *   "John Q. Smith"    -> first "John Q.", last "Smith" (C6: the '.' stays)
  *   "jsmith"           -> first "", last "jsmith"
- * Both outputs are reset and filled. Returns 0.
+ * Both outputs are reset and filled.
  */
-int ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last);
+void ccm_name_split(const char *name, struct ccm_buf *first, struct ccm_buf *last);
 
 /* "First Last" (or the name as it is when it has no first part). */
-int ccm_name_display(struct ccm_buf *out, const char *name);
+void ccm_name_display(struct ccm_buf *out, const char *name);
 
 /*
  * Appends a 7-bit ASCII form of UTF-8 text (directory import takes only
  * ASCII in Common-Name, spec 4.2): Latin letters lose their accents
  * (é -> e, ß -> ss, Ø -> O), anything else is left out.
  */
-int ccm_ascii_fold(struct ccm_buf *out, const char *utf8);
+void ccm_ascii_fold(struct ccm_buf *out, const char *utf8);
 
 /*
  * Replaces out with an alias made from any text: folded to ASCII, lower
  * case, only letters, digits, '.', '-' and '_', at most 20 characters (what
  * Exchange took in an alias); `fallback` when nothing is left.
  */
-int ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback);
+void ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback);
 
 /*
  * The alias a user's Common-Name is made from: the first ';' field of the
@@ -40,6 +40,6 @@ int ccm_alias_clean(struct ccm_buf *out, const char *text, const char *fallback)
  * alone; lower-case ASCII letters, digits, '.', '-' and '_' only, at most
  * 20 characters, never empty ("user" at worst).
  */
-int ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments);
+void ccm_name_alias(struct ccm_buf *out, const char *name, const char *comments);
 
 #endif

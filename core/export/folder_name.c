@@ -12,14 +12,14 @@ static const struct { int special; const char *name; } well_known[] = {
 	{ CCM_FOLDER_OUTBOX, "Outbox" },
 };
 
-int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
-			char delim, const char *forbidden)
+void ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
+			 char delim, const char *forbidden)
 {
 	ccm_buf_reset(out);
 	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
 		if (f->special == well_known[i].special) {
 			ccm_buf_adds(out, well_known[i].name);
-			return 0;
+			return;
 		}
 	}
 	for (const char *p = f->path; *p; p++) {
@@ -31,7 +31,6 @@ int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
 			c = '_';
 		ccm_buf_addch(out, c);
 	}
-	return 0;
 }
 
 static unsigned long name_hash(const char *p, size_t n)
@@ -43,14 +42,14 @@ static unsigned long name_hash(const char *p, size_t n)
 	return h;
 }
 
-int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
+void ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
 {
 	size_t keep = max - 9;
 	unsigned long h;
 	char tail[16];
 
 	if (out->len - from <= max)
-		return 0;
+		return;
 	h = name_hash(out->ptr + from, out->len - from);
 	/* Not in the middle of a character: back to the start of one. */
 	while (keep > 0 && ((unsigned char)out->ptr[from + keep] & 0xC0) == 0x80)
@@ -58,7 +57,6 @@ int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
 	ccm_buf_truncate(out, from + keep);
 	snprintf(tail, sizeof(tail), "~%08lx", h);
 	ccm_buf_adds(out, tail);
-	return 0;
 }
 
 void ccm_out_names_reset(struct ccm_out_names *names)
@@ -125,10 +123,9 @@ int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t
 int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
 			       const struct ccm_folder *f, char delim, const char *forbidden)
 {
-	int rc = ccm_out_folder_name(out, f, delim, forbidden);
-
-	if (rc < 0 || f->special)
-		return rc;
+	ccm_out_folder_name(out, f, delim, forbidden);
+	if (f->special)
+		return 0;
 	/* The well-known names are the well-known folders' alone, whether the
 	 * mailbox has them or not, so a name never changes with what else is
 	 * there; INBOX in any case, as IMAP has it. */

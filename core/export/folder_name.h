@@ -12,10 +12,10 @@
  * most clients give these folders); any other folder is its store path
  * with delim between levels. Within a level, delim and every character of
  * `forbidden` (may be NULL) become '_', so a name never makes a level of
- * its own or a path. Returns 0.
+ * its own or a path.
  */
-int ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
-			char delim, const char *forbidden);
+void ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
+			 char delim, const char *forbidden);
 
 /*
  * The names an export has given the folders of one mailbox, so that two
@@ -64,8 +64,8 @@ int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
  * (max > 9) when it is longer: its first bytes, whole UTF-8 characters
  * only, then '~' and 8 hex digits of a hash of all of it, so that two long
  * names that begin alike stay two. One long folder name or alias must not
- * stop an export. Returns 0.
+ * stop an export.
  */
-int ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max);
+void ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max);
 
 #endif

@@ -33,7 +33,6 @@ struct ccm_imap {
 	size_t in_pos, in_len;
 	struct ccm_buf resp;     /* the response being read */
 	struct ccm_buf cmd;      /* the command being written */
-	int cmd_oom;             /* building c->cmd ran out of memory */
 };
 
 /* ---- transport -------------------------------------------------------- */
@@ -256,7 +255,6 @@ static void cmd_start(struct ccm_imap *c, char tag[16])
 {
 	snprintf(tag, 16, "C%05u", ++c->tag % 100000u);
 	ccm_buf_reset(&c->cmd);
-	c->cmd_oom = 0;
 	cmdf(c, "%s ", tag);
 }
 
@@ -274,8 +272,7 @@ static void add_mailbox(struct ccm_imap *c, const char *name)
 {
 	struct ccm_buf u = CCM_BUF_INIT;
 
-	if (ccm_imap_utf7_encode(&u, name))
-		c->cmd_oom = 1;
+	ccm_imap_utf7_encode(&u, name);
 	add_quoted(c, u.ptr);
 	ccm_buf_release(&u);
 }
@@ -283,8 +280,6 @@ static void add_mailbox(struct ccm_imap *c, const char *name)
 /* Sends what c->cmd holds. */
 static int send_cmd(struct ccm_imap *c, struct ccm_error *err)
 {
-	if (c->cmd_oom)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	return io_write(c, c->cmd.ptr, c->cmd.len, err);
 }
 

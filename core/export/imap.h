@@ -89,9 +89,9 @@ void ccm_imap_close(struct ccm_imap *c);
  * Appends `name` (UTF-8) in modified UTF-7 (RFC 3501 5.1.3) to out:
  * printable ASCII stays, '&' becomes "&-", other characters go as
  * "&" + modified base64 of UTF-16 + "-". Invalid UTF-8 bytes are taken as
- * Latin-1. Returns 0.
+ * Latin-1.
  */
 struct ccm_buf;
-int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name);
+void ccm_imap_utf7_encode(struct ccm_buf *out, const char *name);
 
 #endif

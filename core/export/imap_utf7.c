@@ -16,7 +16,7 @@ struct run {
 };
 
 /* Adds one UTF-16 unit to the run (opening it with '&'). */
-static int put_unit(struct ccm_buf *out, struct run *r, unsigned u)
+static void put_unit(struct ccm_buf *out, struct run *r, unsigned u)
 {
 	if (!r->open) {
 		ccm_buf_addch(out, '&');
@@ -29,24 +29,22 @@ static int put_unit(struct ccm_buf *out, struct run *r, unsigned u)
 		ccm_buf_addch(out, b64[(r->bits >> r->nbits) & 63]);
 	}
 	r->bits &= (1ul << r->nbits) - 1;
-	return 0;
 }
 
 /* Ends the run: the last bits padded with zeros, then '-'. */
-static int close_run(struct ccm_buf *out, struct run *r)
+static void close_run(struct ccm_buf *out, struct run *r)
 {
 	if (!r->open)
-		return 0;
+		return;
 	if (r->nbits > 0)
 		ccm_buf_addch(out, b64[(r->bits << (6 - r->nbits)) & 63]);
 	r->open = 0;
 	r->bits = 0;
 	r->nbits = 0;
 	ccm_buf_addch(out, '-');
-	return 0;
 }
 
-int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
+void ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	const unsigned char *e = p + strlen(name);
@@ -64,17 +62,15 @@ int ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
 		if (cp >= 0x20 && cp <= 0x7e) {
 			/* One run per stretch of other characters: servers
 			 * refuse names with two runs side by side. */
-			if (close_run(out, &r))
-				return CCM_ENOMEM;
+			close_run(out, &r);
 			ccm_buf_adds(out, cp == '&' ? "&-" : (char[2]){ (char)cp, 0 });
 		} else if (cp >= 0x10000) {
 			cp -= 0x10000;
-			if (put_unit(out, &r, (unsigned)(0xd800 + (cp >> 10))) ||
-			    put_unit(out, &r, (unsigned)(0xdc00 + (cp & 0x3ff))))
-				return CCM_ENOMEM;
-		} else if (put_unit(out, &r, (unsigned)cp)) {
-			return CCM_ENOMEM;
+			put_unit(out, &r, (unsigned)(0xd800 + (cp >> 10)));
+			put_unit(out, &r, (unsigned)(0xdc00 + (cp & 0x3ff)));
+		} else {
+			put_unit(out, &r, (unsigned)cp);
 		}
 	}
-	return close_run(out, &r);
+	close_run(out, &r);
 }

@@ -80,8 +80,8 @@ static int folder_name(struct ccm_out_names *names, const struct ccm_folder *f,
 	 * keep folder names ("Réunions" is ".R&AOk-unions"). */
 	if (rc == 0 && f->special != CCM_FOLDER_INBOX) {
 		ccm_buf_addch(out, '.');
-		rc = ccm_imap_utf7_encode(out, name.ptr) ||
-		     ccm_out_fit_name(out, 0, CCM_OUT_NAME_MAX);
+		ccm_imap_utf7_encode(out, name.ptr);
+		ccm_out_fit_name(out, 0, CCM_OUT_NAME_MAX);
 	}
 	ccm_buf_release(&name);
 	return rc ? CCM_ENOMEM : 0;

@@ -106,9 +106,9 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 			      ? '_' : c);
 	}
 	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
-	if (ccm_out_names_claim(out, names, top) < 0 ||
-	    ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX) < 0)
+	if (ccm_out_names_claim(out, names, top) < 0)
 		return CCM_ENOMEM;
+	ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
 	ccm_buf_adds(out, ".mbox");
 	return 0;
 }

@@ -251,13 +251,15 @@ static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
 			rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err);
 			continue;
 		}
-		if (!strcmp(p->a.kind, "message"))
-			rc = ccm_render_part_headers(r, NULL, p->a.name,
-						     kept_why(depth, o, why, sizeof(why)));
-		else if ((rc = ccm_render_macbinary(r, s, &p->a)) == 0)
-			rc = ccm_render_part_headers(r, NULL, p->a.name, NULL);
-		else if (rc == 1)
+		if (!strcmp(p->a.kind, "message")) {
+			ccm_render_part_headers(r, NULL, p->a.name,
+						kept_why(depth, o, why, sizeof(why)));
+			rc = 0;
+		} else if ((rc = ccm_render_macbinary(r, s, &p->a)) == 0) {
+			ccm_render_part_headers(r, NULL, p->a.name, NULL);
+		} else if (rc == 1) {
 			rc = 2;              /* written whole */
+		}
 		if (rc == 0)
 			rc = write_blob(r, s, p->a.blob_id);
 		if (rc >= 0)
@@ -294,16 +296,17 @@ static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM "-%lld%s=",
 		 r->msg, idpath);
 	eml_name(&name, fm.part_name);
-	if ((rc = fields_read(&f, s, fm.id, r)) < 0 ||
-	    (rc = ccm_render_part_headers(r, "message/rfc822", name.ptr, NULL)) < 0)
+	if ((rc = fields_read(&f, s, fm.id, r)) < 0)
 		goto out;
+	ccm_render_part_headers(r, "message/rfc822", name.ptr, NULL);
 	head_of(&h, &fm, &f, 1);
-	if ((rc = ccm_render_headers(r, &h, o)) < 0 ||
-	    (rc = parts_open(&p, r, s, fm.id, 0)) < 0)
+	ccm_render_headers(r, &h, o);
+	if ((rc = parts_open(&p, r, s, fm.id, 0)) < 0)
 		goto out;
 	any = p.a_more || p.f_more;
-	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
-	    (rc = ccm_render_text_part(r, fm.body ? fm.body : "",
+	if (any)
+		ccm_render_multipart_open(r, boundary);
+	if ((rc = ccm_render_text_part(r, fm.body ? fm.body : "",
 				       fm.body ? fm.body_len : 0, 1)) < 0 ||
 	    (rc = ccm_rout_maybe_flush(r)) < 0)
 		goto out;
@@ -329,14 +332,14 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = fields_read(&f, s, m->id, r)) < 0)
 		goto out;
 	head_of(&h, m, &f, 0);
-	if ((rc = ccm_render_headers(r, &h, o)) < 0)
-		goto out;
+	ccm_render_headers(r, &h, o);
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
 	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)
 		goto out;
 	any = p.a_more || p.f_more;
-	if ((any && (rc = ccm_render_multipart_open(r, boundary)) < 0) ||
-	    (rc = ccm_render_text_part(r, m->body ? m->body : "",
+	if (any)
+		ccm_render_multipart_open(r, boundary);
+	if ((rc = ccm_render_text_part(r, m->body ? m->body : "",
 				       m->body ? m->body_len : 0, any)) < 0)
 		goto out;
 	if (any)

@@ -83,10 +83,10 @@ int ccm_render_message(struct ccm_store *s, const struct ccm_store_message *m,
  * (UTF-8, B), each at most 60 chars and never splitting a character, one
  * per line; ASCII text is folded at spaces. Each line stays under 78
  * characters, except an ASCII word longer than a line, which is kept
- * whole. Returns 0 or CCM_ENOMEM.
+ * whole.
  */
-int ccm_render_unstructured(struct ccm_buf *out, const char *name,
-			    const char *text);
+void ccm_render_unstructured(struct ccm_buf *out, const char *name,
+			     const char *text);
 
 /*
  * Appends one mailbox (RFC 5322 3.4) for display name `display` (may be
@@ -94,10 +94,9 @@ int ccm_render_unstructured(struct ccm_buf *out, const char *name,
  * form described at ccm_render_message: the display name as atoms, a
  * quoted-string, or encoded-words when not ASCII. po_name as in
  * ccm_render_opts. No folding; the caller folds between mailboxes.
- * Returns 0 or CCM_ENOMEM.
  */
-int ccm_render_address(struct ccm_buf *out, const char *display,
-		       const char *address, const char *po_name);
+void ccm_render_address(struct ccm_buf *out, const char *display,
+			const char *address, const char *po_name);
 
 /*
  * Writes the RFC 5322 date of instant `utc` in zone tz (NULL: UTC) with the

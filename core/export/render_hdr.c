@@ -13,7 +13,7 @@
 static const char b64chars[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n)
+void ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n)
 {
 	char *q;
 
@@ -36,12 +36,11 @@ int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n)
 	}
 	o->len = (size_t)(q - o->ptr);
 	*q = '\0';
-	return 0;
 }
 
 /* Control characters would end or corrupt a header line, and bytes that
  * are not UTF-8 would make encoded-words undecodable: both are replaced. */
-static int clean_text(struct ccm_buf *o, const char *s)
+static void clean_text(struct ccm_buf *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
 	const unsigned char *e = p + strlen((const char *)p);
@@ -51,8 +50,7 @@ static int clean_text(struct ccm_buf *o, const char *s)
 		int k = ccm_utf8_decode(p, e, &cp);
 
 		if (k == 0) {
-			if (ccm_utf8_put(o, 0xFFFD))
-				return CCM_ENOMEM;
+			ccm_utf8_put(o, 0xFFFD);
 			p++;
 			continue;
 		}
@@ -62,7 +60,6 @@ static int clean_text(struct ccm_buf *o, const char *s)
 			ccm_buf_add(o, p, (size_t)k);
 		p += k;
 	}
-	return 0;
 }
 
 static int is_plain_ascii(const char *s)
@@ -75,7 +72,7 @@ static int is_plain_ascii(const char *s)
 
 /* Appends token t with a space before it (sep), folding first when the
  * line would pass CCM_RENDER_FOLD_AT; *col is the column after the last byte. */
-static int put_tok(struct ccm_buf *o, int *col, const char *t, size_t n, int sep)
+static void put_tok(struct ccm_buf *o, int *col, const char *t, size_t n, int sep)
 {
 	if (sep) {
 		if (*col > 1 && *col + 1 + (int)n > CCM_RENDER_FOLD_AT) {
@@ -88,18 +85,16 @@ static int put_tok(struct ccm_buf *o, int *col, const char *t, size_t n, int sep
 	}
 	ccm_buf_add(o, t, n);
 	*col += (int)n;
-	return 0;
 }
 
 /* Clean UTF-8 text as encoded-words, cut between characters. */
-static int put_encoded(struct ccm_buf *o, int *col, const char *t, int sep)
+static void put_encoded(struct ccm_buf *o, int *col, const char *t, int sep)
 {
 	const unsigned char *p = (const unsigned char *)t;
 	const unsigned char *e = p + strlen(t);
 	struct ccm_buf w = CCM_BUF_INIT;
-	int rc = 0;
 
-	while (p < e && rc == 0) {
+	while (p < e) {
 		const unsigned char *q = p;
 		unsigned long cp;
 
@@ -114,34 +109,26 @@ static int put_encoded(struct ccm_buf *o, int *col, const char *t, int sep)
 		}
 		ccm_buf_reset(&w);
 		ccm_buf_adds(&w, "=?UTF-8?B?");
-		if (ccm_render_b64(&w, p, (size_t)(q - p))) {
-			rc = CCM_ENOMEM;
-		} else {
-			ccm_buf_adds(&w, "?=");
-			rc = put_tok(o, col, w.ptr, w.len, sep);
-		}
+		ccm_render_b64(&w, p, (size_t)(q - p));
+		ccm_buf_adds(&w, "?=");
+		put_tok(o, col, w.ptr, w.len, sep);
 		sep = 1;
 		p = q;
 	}
 	ccm_buf_release(&w);
-	return rc;
 }
 
-int ccm_render_unstructured(struct ccm_buf *out, const char *name,
-			    const char *text)
+void ccm_render_unstructured(struct ccm_buf *out, const char *name,
+			     const char *text)
 {
 	struct ccm_buf t = CCM_BUF_INIT;
 	int col = (int)strlen(name) + 1;
-	int rc;
 
-	if ((rc = clean_text(&t, text)) != 0) {
-		ccm_buf_release(&t);
-		return CCM_ENOMEM;
-	}
+	clean_text(&t, text);
 	ccm_buf_adds(out, name);
 	ccm_buf_addch(out, ':');
 	if (!is_plain_ascii(t.ptr) || strstr(t.ptr, "=?")) {
-		rc = put_encoded(out, &col, t.ptr, 1);
+		put_encoded(out, &col, t.ptr, 1);
 	} else {
 		/* Split at each single space, so that runs of spaces survive
 		 * unfolding (an empty token stands between two spaces). */
@@ -151,15 +138,14 @@ int ccm_render_unstructured(struct ccm_buf *out, const char *name,
 			const char *sp = strchr(p, ' ');
 			size_t n = sp ? (size_t)(sp - p) : strlen(p);
 
-			if ((rc = put_tok(out, &col, p, n, 1)) != 0 || !sp)
+			put_tok(out, &col, p, n, 1);
+			if (!sp)
 				break;
 			p = sp + 1;
 		}
 	}
-	if (rc == 0)
-		ccm_buf_add(out, "\r\n", 2);
+	ccm_buf_add(out, "\r\n", 2);
 	ccm_buf_release(&t);
-	return rc;
 }
 
 static int is_atext(int c)
@@ -170,20 +156,24 @@ static int is_atext(int c)
 
 /* A display name as a phrase: atoms when it is atoms separated by single
  * spaces, else a quoted-string, else (not ASCII) encoded-words. */
-static int put_phrase(struct ccm_buf *o, int *col, const char *clean)
+static void put_phrase(struct ccm_buf *o, int *col, const char *clean)
 {
 	struct ccm_buf q = CCM_BUF_INIT;
 	const char *p;
-	int atoms = 1, rc;
+	int atoms = 1;
 
-	if (!is_plain_ascii(clean) || strstr(clean, "=?"))
-		return put_encoded(o, col, clean, 0);
+	if (!is_plain_ascii(clean) || strstr(clean, "=?")) {
+		put_encoded(o, col, clean, 0);
+		return;
+	}
 	for (p = clean; *p; p++)
 		if (!is_atext((unsigned char)*p) &&
 		    !(*p == ' ' && p > clean && p[1] && p[1] != ' '))
 			atoms = 0;
-	if (atoms)
-		return put_tok(o, col, clean, strlen(clean), 0);
+	if (atoms) {
+		put_tok(o, col, clean, strlen(clean), 0);
+		return;
+	}
 	ccm_buf_addch(&q, '"');
 	for (p = clean; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -191,9 +181,8 @@ static int put_phrase(struct ccm_buf *o, int *col, const char *clean)
 		ccm_buf_addch(&q, *p);
 	}
 	ccm_buf_addch(&q, '"');
-	rc = put_tok(o, col, q.ptr, q.len, 0);
+	put_tok(o, col, q.ptr, q.len, 0);
 	ccm_buf_release(&q);
-	return rc ? CCM_ENOMEM : 0;
 }
 
 /* Latin-1 letters U+00C0..U+00FF without their accents ('_': not a letter;
@@ -204,7 +193,7 @@ static const char latin1_base[] =
 
 /* The token rule of render.h: ASCII letters, digits and '-' kept, accents
  * dropped, every other run one `sep`, none at the ends. */
-static int put_token(struct ccm_buf *o, const char *s, size_t n, char sep)
+static void put_token(struct ccm_buf *o, const char *s, size_t n, char sep)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + n;
 	size_t start = o->len;
@@ -242,7 +231,6 @@ static int put_token(struct ccm_buf *o, const char *s, size_t n, char sep)
 	}
 	if (o->len == start)
 		ccm_buf_adds(o, "unknown");
-	return 0;
 }
 
 /* A plausible addr-spec: printable ASCII, one '@' with text both sides,
@@ -273,8 +261,8 @@ static const char *find_at(const char *s)
 }
 
 /* The addr-spec of a stored address (render.h's rule), with angle brackets. */
-static int put_addr_spec(struct ccm_buf *o, const char *display,
-			 const char *address, const char *po_name)
+static void put_addr_spec(struct ccm_buf *o, const char *display,
+			  const char *address, const char *po_name)
 {
 	const char *colon = address ? strchr(address, ':') : NULL;
 	const char *local, *dom = po_name;
@@ -283,7 +271,7 @@ static int put_addr_spec(struct ccm_buf *o, const char *display,
 	if (colon && (size_t)(colon - address) == 4 &&
 	    strncasecmp(address, "SMTP", 4) == 0 && is_simple_addr_spec(colon + 1)) {
 		ccm_buf_addf(o, "<%s>", colon + 1);
-		return 0;
+		return;
 	}
 	if (!address || !*address) {
 		local = display ? display : "";
@@ -306,43 +294,35 @@ static int put_addr_spec(struct ccm_buf *o, const char *display,
 		dom_n = (size_t)(colon - address);
 	}
 	ccm_buf_addch(o, '<');
-	if (put_token(o, local, local_n, '_'))
-		return CCM_ENOMEM;
+	put_token(o, local, local_n, '_');
 	ccm_buf_addch(o, '@');
-	if (put_token(o, dom, dom_n, '-'))
-		return CCM_ENOMEM;
+	put_token(o, dom, dom_n, '-');
 	ccm_buf_adds(o, ".ccmail.invalid>");
-	return 0;
 }
 
-static int address_at(struct ccm_buf *o, int *col, const char *display,
-		      const char *address, const char *po_name)
+static void address_at(struct ccm_buf *o, int *col, const char *display,
+		       const char *address, const char *po_name)
 {
 	struct ccm_buf d = CCM_BUF_INIT, a = CCM_BUF_INIT;
-	int rc;
 
 	if (!po_name || !*po_name)
 		po_name = "local";
-	rc = clean_text(&d, display);
-	if (rc == 0)
-		ccm_buf_trim(&d);
-	if (rc == 0)
-		rc = put_addr_spec(&a, display, address, po_name);
-	if (rc == 0 && d.len > 0)
-		rc = put_phrase(o, col, d.ptr);
-	if (rc == 0)
-		rc = put_tok(o, col, a.ptr, a.len, d.len > 0);
+	clean_text(&d, display);
+	ccm_buf_trim(&d);
+	put_addr_spec(&a, display, address, po_name);
+	if (d.len > 0)
+		put_phrase(o, col, d.ptr);
+	put_tok(o, col, a.ptr, a.len, d.len > 0);
 	ccm_buf_release(&d);
 	ccm_buf_release(&a);
-	return rc ? CCM_ENOMEM : 0;
 }
 
-int ccm_render_address(struct ccm_buf *out, const char *display,
-		       const char *address, const char *po_name)
+void ccm_render_address(struct ccm_buf *out, const char *display,
+			const char *address, const char *po_name)
 {
 	int col = 0;
 
-	return address_at(out, &col, display, address, po_name);
+	address_at(out, &col, display, address, po_name);
 }
 
 static int is_smtp(const char *address)
@@ -386,15 +366,17 @@ void ccm_render_date(char *out, size_t size, long long utc,
 /* ---- the header block -------------------------------------------- */
 
 /* To or Cc: the recipients of one kind, folded between mailboxes. */
-static int header_list(struct ccm_rout *r, const struct ccm_rhead *h, int kind,
-		       const char *name, const char *po)
+static void header_list(struct ccm_rout *r, const struct ccm_rhead *h, int kind,
+			const char *name, const char *po)
 {
 	int col = 0, n = 0;
 
 	for (size_t i = 0; i < h->n_rcpts; i++) {
 		const struct ccm_store_rcpt *rc = &h->rcpts[i];
 		struct ccm_buf one = CCM_BUF_INIT;
-		int c1, st;
+		const char *nl;
+		size_t first;
+		int c1;
 
 		if (rc->kind != kind)
 			continue;
@@ -406,50 +388,39 @@ static int header_list(struct ccm_rout *r, const struct ccm_rhead *h, int kind,
 			col++;
 		}
 		c1 = col + 1;
-		st = address_at(&one, &c1, rc->display, rc->address, po);
-		if (st == 0) {
-			/* Fold before a mailbox whose first line would not fit. */
-			const char *nl = memchr(one.ptr, '\n', one.len);
-			size_t first = nl ? (size_t)(nl - one.ptr) : one.len;
-
-			if (col > 1 && col + 1 + (int)first > CCM_RENDER_FOLD_AT) {
-				ccm_buf_reset(&one);
-				ccm_buf_add(&r->b, "\r\n ", 3);
-				c1 = 1;
-				st = address_at(&one, &c1, rc->display,
-						rc->address, po);
-			} else {
-				ccm_buf_addch(&r->b, ' ');
-			}
+		address_at(&one, &c1, rc->display, rc->address, po);
+		/* Fold before a mailbox whose first line would not fit. */
+		nl = memchr(one.ptr, '\n', one.len);
+		first = nl ? (size_t)(nl - one.ptr) : one.len;
+		if (col > 1 && col + 1 + (int)first > CCM_RENDER_FOLD_AT) {
+			ccm_buf_reset(&one);
+			ccm_buf_add(&r->b, "\r\n ", 3);
+			c1 = 1;
+			address_at(&one, &c1, rc->display, rc->address, po);
+		} else {
+			ccm_buf_addch(&r->b, ' ');
 		}
-		if (st == 0)
-			ccm_buf_add(&r->b, one.ptr, one.len);
+		ccm_buf_add(&r->b, one.ptr, one.len);
 		ccm_buf_release(&one);
-		if (st)
-			return ccm_rout_oom(r);
 		col = c1;
 		n++;
 	}
 	if (n > 0)
 		ccm_buf_add(&r->b, "\r\n", 2);
-	return 0;
 }
 
 /* X-CCMail-From/-To/-Cc: a display name and, when there is one, the
  * original address in brackets, as stored. */
-static int header_original(struct ccm_rout *r, const char *name,
-			   const char *display, const char *address)
+static void header_original(struct ccm_rout *r, const char *name,
+			    const char *display, const char *address)
 {
 	struct ccm_buf t = CCM_BUF_INIT;
-	int rc = 0;
 
 	ccm_buf_adds(&t, display ? display : "");
 	if (address)
 		ccm_buf_addf(&t, "%s[%s]", t.len ? " " : "", address);
-	if (ccm_render_unstructured(&r->b, name, t.ptr))
-		rc = ccm_rout_oom(r);
+	ccm_render_unstructured(&r->b, name, t.ptr);
 	ccm_buf_release(&t);
-	return rc;
 }
 
 /*
@@ -458,7 +429,7 @@ static int header_original(struct ccm_rout *r, const char *name,
  * becomes "X-CCMail-<name>". What a field name cannot hold (RFC 5322
  * 3.6.8: printable ASCII but ':') becomes '-'.
  */
-static int extra_name(struct ccm_buf *o, const char *name)
+static void extra_name(struct ccm_buf *o, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 
@@ -468,55 +439,46 @@ static int extra_name(struct ccm_buf *o, const char *name)
 		ccm_buf_adds(o, "Header");
 	for (; *p; p++)
 		ccm_buf_addch(o, *p > 32 && *p < 127 && *p != ':' ? (char)*p : '-');
-	return 0;
 }
 
-static int header_date(struct ccm_rout *r, const char *name, long long utc,
-		       const struct ccm_render_opts *o)
+static void header_date(struct ccm_rout *r, const char *name, long long utc,
+			const struct ccm_render_opts *o)
 {
 	char date[64];
 
 	ccm_render_date(date, sizeof(date), utc, o ? o->tz : NULL);
 	ccm_buf_addf(&r->b, "%s: %s\r\n", name, date);
-	return 0;
 }
 
-int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
-		       const struct ccm_render_opts *o)
+void ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
+			const struct ccm_render_opts *o)
 {
 	const char *domain = o && o->domain && *o->domain ? o->domain : "ccmig.invalid";
 	const char *po = o && o->po_name && *o->po_name ? o->po_name : "local";
-	int col = 6, rc;
+	int col = 6;
 
 	ccm_buf_adds(&r->b, "From: ");
-	if (address_at(&r->b, &col, h->sender_name, h->sender_address, po))
-		return ccm_rout_oom(r);
+	address_at(&r->b, &col, h->sender_name, h->sender_address, po);
 	ccm_buf_add(&r->b, "\r\n", 2);
-	if (!is_smtp(h->sender_address) &&
-	    (rc = header_original(r, "X-CCMail-From", h->sender_name,
-				  h->sender_address)) < 0)
-		return rc;
-	if ((rc = header_list(r, h, CCM_RCPT_TO, "To", po)) < 0 ||
-	    (rc = header_list(r, h, CCM_RCPT_CC, "Cc", po)) < 0)
-		return rc;
+	if (!is_smtp(h->sender_address))
+		header_original(r, "X-CCMail-From", h->sender_name, h->sender_address);
+	header_list(r, h, CCM_RCPT_TO, "To", po);
+	header_list(r, h, CCM_RCPT_CC, "Cc", po);
 	for (size_t i = 0; i < h->n_rcpts; i++) {
 		const struct ccm_store_rcpt *x = &h->rcpts[i];
 
 		if (x->kind == CCM_RCPT_BCC || is_smtp(x->address))
 			continue;
-		if ((rc = header_original(r, x->kind == CCM_RCPT_TO ? "X-CCMail-To" :
-					  "X-CCMail-Cc", x->display, x->address)) < 0)
-			return rc;
+		header_original(r, x->kind == CCM_RCPT_TO ? "X-CCMail-To" :
+				"X-CCMail-Cc", x->display, x->address);
 	}
-	if (h->has_sent && (rc = header_date(r, "Date", h->sent_utc, o)) < 0)
-		return rc;
+	if (h->has_sent)
+		header_date(r, "Date", h->sent_utc, o);
 	/* Received: is a trace field of the transport that carried the
 	 * message; cc:Mail's date of receipt is kept apart from it. */
-	if (h->has_received &&
-	    (rc = header_date(r, "X-CCMail-Received", h->received_utc, o)) < 0)
-		return rc;
-	if (ccm_render_unstructured(&r->b, "Subject", h->subject ? h->subject : ""))
-		return ccm_rout_oom(r);
+	if (h->has_received)
+		header_date(r, "X-CCMail-Received", h->received_utc, o);
+	ccm_render_unstructured(&r->b, "Subject", h->subject ? h->subject : "");
 	/* Importance (RFC 2156) is what most clients show; X-Priority is what
 	 * the others read. */
 	if (h->priority != 0)
@@ -525,16 +487,12 @@ int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 	for (size_t i = 0; i < h->n_headers; i++) {
 		struct ccm_buf n = CCM_BUF_INIT;
 
-		rc = extra_name(&n, h->headers[i].name ? h->headers[i].name : "");
-		if (rc == 0)
-			rc = ccm_render_unstructured(&r->b, n.ptr, h->headers[i].value ?
-						     h->headers[i].value : "");
+		extra_name(&n, h->headers[i].name ? h->headers[i].name : "");
+		ccm_render_unstructured(&r->b, n.ptr, h->headers[i].value ?
+					h->headers[i].value : "");
 		ccm_buf_release(&n);
-		if (rc)
-			return ccm_rout_oom(r);
 	}
 	if (h->id > 0)
 		ccm_buf_addf(&r->b, "Message-ID: <ccmig.%lld@%s>\r\n", h->id, domain);
 	ccm_buf_adds(&r->b, "MIME-Version: 1.0\r\n");
-	return 0;
 }

@@ -51,13 +51,13 @@ struct ccm_rhead {
 /*
  * Writes the header block of h (docs/render.md lists it) up to and
  * including "MIME-Version: 1.0", without the Content-* fields and the
- * blank line. 0 or CCM_ENOMEM (err set).
+ * blank line.
  */
-int ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
-		       const struct ccm_render_opts *o);
+void ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
+			const struct ccm_render_opts *o);
 
-/* Appends base64 of n bytes, no line breaks. Returns 0. */
-int ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n);
+/* Appends base64 of n bytes, no line breaks. */
+void ccm_render_b64(struct ccm_buf *o, const unsigned char *p, size_t n);
 
 /* ---- bodies and parts (render_mime.c) ---- */
 
@@ -84,7 +84,7 @@ int ccm_render_text_part(struct ccm_rout *r, const char *body, size_t n,
 
 /* "Content-Type: multipart/mixed ..." with its preamble and first
  * delimiter line, for boundary `boundary`. */
-int ccm_render_multipart_open(struct ccm_rout *r, const char *boundary);
+void ccm_render_multipart_open(struct ccm_rout *r, const char *boundary);
 
 /*
  * The headers of an attachment part, up to its blank line. With `type`
@@ -94,8 +94,8 @@ int ccm_render_multipart_open(struct ccm_rout *r, const char *boundary);
  * "": "attachment"), and a Content-Description of `description` unless
  * NULL.
  */
-int ccm_render_part_headers(struct ccm_rout *r, const char *type,
-			    const char *name, const char *description);
+void ccm_render_part_headers(struct ccm_rout *r, const char *type,
+			     const char *name, const char *description);
 
 /*
  * Writes, as base64 lines of 76 characters, what `read` gives until it

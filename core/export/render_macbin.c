@@ -169,8 +169,7 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 	if (!parse_header(&mb, a->size))
 		return 0;               /* not MacBinary after all: as stored */
 	if (mb.rlen == 0) {
-		if ((rc = ccm_render_part_headers(r, NULL, a->name, NULL)) < 0)
-			return rc;
+		ccm_render_part_headers(r, NULL, a->name, NULL);
 		rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen);
 		return rc < 0 ? rc : 1;
 	}
@@ -186,8 +185,8 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 			      mb.rlen)) < 0)
 		return rc;
 	ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
-	if ((rc = ccm_render_part_headers(r, NULL, a->name, NULL)) < 0 ||
-	    (rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen)) < 0)
+	ccm_render_part_headers(r, NULL, a->name, NULL);
+	if ((rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen)) < 0)
 		return rc;
 	ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
 	return 1;

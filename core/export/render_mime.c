@@ -126,13 +126,12 @@ int ccm_render_text_part(struct ccm_rout *r, const char *body, size_t n,
 	return write_body(r, body, n, qp);
 }
 
-int ccm_render_multipart_open(struct ccm_rout *r, const char *boundary)
+void ccm_render_multipart_open(struct ccm_rout *r, const char *boundary)
 {
 	ccm_buf_addf(&r->b, "Content-Type: multipart/mixed;\r\n"
 		     " boundary=\"%s\"\r\n\r\n"
 		     "This is a multi-part message in MIME format.\r\n"
 		     "\r\n--%s\r\n", boundary, boundary);
-	return 0;
 }
 
 static const char *mime_type_of(const char *name)
@@ -153,7 +152,7 @@ static const char *mime_type_of(const char *name)
 
 /* The ASCII fallback filename, for a quoted-string: what is not printable
  * ASCII becomes '_'; quotes and backslashes are escaped. */
-static int put_ascii_name(struct ccm_buf *o, const char *name)
+static void put_ascii_name(struct ccm_buf *o, const char *name)
 {
 	const unsigned char *p = (const unsigned char *)name;
 	const unsigned char *e = p + strlen(name);
@@ -173,11 +172,10 @@ static int put_ascii_name(struct ccm_buf *o, const char *name)
 		}
 		p += k;
 	}
-	return 0;
 }
 
-int ccm_render_part_headers(struct ccm_rout *r, const char *type,
-			    const char *name, const char *description)
+void ccm_render_part_headers(struct ccm_rout *r, const char *type,
+			     const char *name, const char *description)
 {
 	struct ccm_buf t = CCM_BUF_INIT;
 	const char *n = name && *name ? name : "attachment";
@@ -192,8 +190,7 @@ int ccm_render_part_headers(struct ccm_rout *r, const char *type,
 	 * as written, as subjects are kept. */
 	if (strstr(n, "=?"))
 		bad = 1;
-	if (put_ascii_name(&t, n))
-		goto fail;
+	put_ascii_name(&t, n);
 	if (type)
 		ccm_buf_addf(&r->b, "Content-Type: %s\r\n", type);
 	else
@@ -217,15 +214,10 @@ int ccm_render_part_headers(struct ccm_rout *r, const char *type,
 		ccm_buf_adds(&r->b, ";\r\n");
 	}
 	ccm_buf_addf(&r->b, " filename=\"%s\"\r\n", t.ptr);
-	if (description && ccm_render_unstructured(&r->b, "Content-Description",
-						   description))
-		goto fail;
+	if (description)
+		ccm_render_unstructured(&r->b, "Content-Description", description);
 	ccm_buf_add(&r->b, "\r\n", 2);
 	ccm_buf_release(&t);
-	return 0;
-fail:
-	ccm_buf_release(&t);
-	return ccm_rout_oom(r);
 }
 
 /* Base64 in 76-char lines (57 bytes each), read a buffer at a time. */
@@ -254,8 +246,7 @@ int ccm_render_base64(struct ccm_rout *r, ccm_render_read_fn read, void *ctx)
 		for (i = 0; i < have; i += 57) {
 			size_t n = have - i < 57 ? have - i : 57;
 
-			if (ccm_render_b64(&r->b, in + i, n))
-				return ccm_rout_oom(r);
+			ccm_render_b64(&r->b, in + i, n);
 			ccm_buf_add(&r->b, "\r\n", 2);
 		}
 		have = 0;

@@ -79,15 +79,14 @@ static const char *entry_po(struct ds *x, const struct ccm_dir_entry *e)
 }
 
 /* Fills r with what the directory says of user entry e (strings in x's buffers). */
-static int user_data(struct ds *x, const struct ccm_dir_entry *e, const char *po,
-		     struct ccm_recipient *r)
+static void user_data(struct ds *x, const struct ccm_dir_entry *e, const char *po,
+		      struct ccm_recipient *r)
 {
 	memset(r, 0, sizeof(*r));
 	ccm_buf_reset(&x->target);
-	if (ccm_dirsync_display(&x->display, x->o->display_rule, e->name) < 0 ||
-	    ccm_name_split(e->name, &x->first, &x->last) < 0 ||
-	    ccm_store_comments_split(e->comments, &x->office, &x->phone) < 0)
-		return oom(x);
+	ccm_dirsync_display(&x->display, x->o->display_rule, e->name);
+	ccm_name_split(e->name, &x->first, &x->last);
+	ccm_store_comments_split(e->comments, &x->office, &x->phone);
 	ccm_buf_addf(&x->target, "CCMAIL:%s at %s", e->name, po);
 	r->kind = CCM_RECIP_CUSTOM;
 	r->display_name = x->display.ptr;
@@ -100,7 +99,6 @@ static int user_data(struct ds *x, const struct ccm_dir_entry *e, const char *po
 	r->ccmail_name = e->name;
 	r->ccmail_location = e->location;
 	r->ccmail_po = po;
-	return 0;
 }
 
 /* Creates recipient r with a unique alias from `base` and its primary
@@ -139,13 +137,11 @@ static int sync_user(struct ds *x, size_t i)
 	}
 	ccm_buf_reset(&x->addr);
 	ccm_buf_addf(&x->addr, "CCMAIL:%s at %s", e->name, po);
-	if ((rc = ccm_store_find_source(x->s, x->addr.ptr, &id, &kind, x->err)) < 0 ||
-	    (rc = user_data(x, e, po, &r)) < 0)
+	if ((rc = ccm_store_find_source(x->s, x->addr.ptr, &id, &kind, x->err)) < 0)
 		return rc;
+	user_data(x, e, po, &r);
 	if (id == 0) {
-		if ((rc = ccm_dirsync_alias(&x->alias, x->o->alias_rule, e->name,
-					    e->comments)) < 0)
-			return oom(x);
+		ccm_dirsync_alias(&x->alias, x->o->alias_rule, e->name, e->comments);
 		{
 			char *base = ccm_strdup(x->alias.ptr);
 			if (!base)
@@ -201,9 +197,9 @@ static int sync_user(struct ds *x, size_t i)
 }
 
 /* A list's alias: its name in ASCII letters and digits, lower case. */
-static int list_alias(const char *name, struct ccm_buf *out)
+static void list_alias(const char *name, struct ccm_buf *out)
 {
-	return ccm_alias_clean(out, name, "list");
+	ccm_alias_clean(out, name, "list");
 }
 
 static int sync_list(struct ds *x, size_t i)
@@ -233,7 +229,8 @@ static int sync_list(struct ds *x, size_t i)
 	if (id == 0) {
 		char *base;
 
-		if (list_alias(l->name, &x->alias) < 0 || !(base = ccm_strdup(x->alias.ptr)))
+		list_alias(l->name, &x->alias);
+		if (!(base = ccm_strdup(x->alias.ptr)))
 			return oom(x);
 		rc = create(x, &r, base, "CCMAIL", x->addr.ptr, &id);
 		free(base);
@@ -289,12 +286,7 @@ static int contact(struct ds *x, const char *type, const char *text,
 	r.display_name = display && *display ? display : text;
 	ccm_buf_addf(&target, "%s:%s", type, text);
 	ccm_buf_add(&local, text, strcspn(text, "@"));
-	if (list_alias(local.ptr, &base) < 0) {
-		ccm_buf_release(&target);
-		ccm_buf_release(&local);
-		ccm_buf_release(&base);
-		return oom(x);
-	}
+	list_alias(local.ptr, &base);
 	r.target = target.ptr;
 	rc = create(x, &r, base.ptr, type, text, id);
 	if (rc == 0 && ccmail) {
@@ -368,18 +360,14 @@ static int resolve(struct ds *x, const char *m, long long *id)
 		rc = rc < 0 ? rc : 0;
 		break;
 	case CCM_ADDR_SMTP:
-		if (ccm_addr_format(&fmt, &a) < 0)
-			rc = oom(x);
-		else
-			rc = contact(x, "SMTP", a.name, a.name, a.po ? fmt.ptr : NULL, id);
+		ccm_addr_format(&fmt, &a);
+		rc = contact(x, "SMTP", a.name, a.name, a.po ? fmt.ptr : NULL, id);
 		break;
 	case CCM_ADDR_FOREIGN:
 		if (a.ftype && a.faddr) {
-			if (ccm_addr_format(&fmt, &a) < 0)
-				rc = oom(x);
-			else
-				rc = contact(x, a.ftype, a.faddr, a.name,
-					     a.po ? fmt.ptr : NULL, id);
+			ccm_addr_format(&fmt, &a);
+			rc = contact(x, a.ftype, a.faddr, a.name,
+				     a.po ? fmt.ptr : NULL, id);
 		}
 		break;
 	default:

@@ -25,11 +25,11 @@ struct ccm_dirsync_opts {
  * or a count and one of those. */
 int ccm_dirsync_rule_check(const char *rule, struct ccm_error *err);
 /* The display name of cc:Mail name `name` by `rule` (NULL: default). */
-int ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name);
+void ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name);
 /* The alias (before making it unique) by `rule`: ASCII letters, digits,
  * '.', '-', '_' only, lower-case, at most 20 characters, never empty. */
-int ccm_dirsync_alias(struct ccm_buf *out, const char *rule, const char *name,
-		      const char *comments);
+void ccm_dirsync_alias(struct ccm_buf *out, const char *rule, const char *name,
+		       const char *comments);
 
 struct ccm_dirsync_stats {
 	unsigned long users;          /* L l R r entries (duplicates left out) */

@@ -166,12 +166,9 @@ static int recover(struct ictx *x, const struct ccm_iff_section *sec,
 		struct ccm_buf line = CCM_BUF_INIT;
 
 		ccm_buf_addch(&line, '!');
-		if (ccm_srcid_format(&x->tmp, &x->id) < 0) {
-			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-		} else {
-			ccm_buf_add(&line, x->tmp.ptr, x->tmp.len);
-			rc = put(x, line.ptr, line.len);
-		}
+		ccm_srcid_format(&x->tmp, &x->id);
+		ccm_buf_add(&line, x->tmp.ptr, x->tmp.len);
+		rc = put(x, line.ptr, line.len);
 		ccm_buf_release(&line);
 		if (rc < 0)
 			return rc;
@@ -611,10 +608,6 @@ static void on_note(void *ctx, const char *text, size_t len, long line,
 	rc = ccm_srcid_parse(&x->note, text, len);
 	if (rc == 0)
 		return;
-	if (rc == CCM_ENOMEM) {
-		x->note_rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-		return;
-	}
 	if (rc < 0) {
 		report(x, CCM_WARNING, "bad-source-line", 0, line, offset, NULL,
 		       "this '!ccmig-' line cannot be read (was it edited?); the row "

@@ -46,7 +46,7 @@ static void add_chars(struct ccm_buf *out, const char *s, unsigned long n)
 }
 
 /* The first letters of the words after the first of the first name. */
-static int middle_initials(const char *first, struct ccm_buf *out)
+static void middle_initials(const char *first, struct ccm_buf *out)
 {
 	const char *p = strchr(first, ' ');
 
@@ -59,19 +59,17 @@ static int middle_initials(const char *first, struct ccm_buf *out)
 		p = strchr(p, ' ');
 	}
 	/* "Q." gives "Q": the dot belongs to the name, not the initial. */
-	return 0;
 }
 
 /* Expands rule for name into out, trimmed, runs of spaces made one. */
-static int expand(const char *rule, const char *name, struct ccm_buf *out)
+static void expand(const char *rule, const char *name, struct ccm_buf *out)
 {
 	struct ccm_buf first = CCM_BUF_INIT, last = CCM_BUF_INIT, ini = CCM_BUF_INIT;
 	struct ccm_buf raw = CCM_BUF_INIT;
-	int rc = ccm_name_split(name, &first, &last);
 
-	if (rc == 0)
-		rc = middle_initials(first.ptr, &ini);
-	for (const char *p = rule; rc == 0 && *p; p++) {
+	ccm_name_split(name, &first, &last);
+	middle_initials(first.ptr, &ini);
+	for (const char *p = rule; *p; p++) {
 		unsigned long n = 0;
 		const char *q = p + 1;
 
@@ -99,16 +97,16 @@ static int expand(const char *rule, const char *name, struct ccm_buf *out)
 		p = q;
 	}
 	ccm_buf_reset(out);
-	for (size_t i = 0; rc == 0 && i < raw.len; i++) {
+	for (size_t i = 0; i < raw.len; i++) {
 		if (raw.ptr[i] == ' ' && (out->len == 0 || out->ptr[out->len - 1] == ' '))
 			continue;
 		ccm_buf_addch(out, raw.ptr[i]);
 	}
 	/* "%L, %F" for a user with no first name ("Admin") is "Admin", not
 	 * "Admin,": separators left hanging at either end go. */
-	while (rc == 0 && out->len && strchr(" ,;", out->ptr[out->len - 1]))
+	while (out->len && strchr(" ,;", out->ptr[out->len - 1]))
 		ccm_buf_truncate(out, out->len - 1);
-	if (rc == 0 && out->len && strchr(",;", out->ptr[0])) {
+	if (out->len && strchr(",;", out->ptr[0])) {
 		size_t k = strspn(out->ptr, " ,;");
 		memmove(out->ptr, out->ptr + k, out->len - k + 1);
 		out->len -= k;
@@ -117,31 +115,29 @@ static int expand(const char *rule, const char *name, struct ccm_buf *out)
 	ccm_buf_release(&last);
 	ccm_buf_release(&ini);
 	ccm_buf_release(&raw);
-	return rc;
 }
 
-int ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name)
+void ccm_dirsync_display(struct ccm_buf *out, const char *rule, const char *name)
 {
-	int rc;
-
-	if (!rule)
-		return ccm_name_display(out, name);
-	if ((rc = expand(rule, name, out)) == 0 && out->len == 0)
+	if (!rule) {
+		ccm_name_display(out, name);
+		return;
+	}
+	expand(rule, name, out);
+	if (out->len == 0)
 		ccm_buf_set(out, name, strlen(name));
-	return rc;
 }
 
-int ccm_dirsync_alias(struct ccm_buf *out, const char *rule, const char *name,
-		      const char *comments)
+void ccm_dirsync_alias(struct ccm_buf *out, const char *rule, const char *name,
+		       const char *comments)
 {
 	struct ccm_buf raw = CCM_BUF_INIT;
-	int rc;
 
-	if (!rule)
-		return ccm_name_alias(out, name, comments);
-	rc = expand(rule, name, &raw);
-	if (rc == 0)
-		rc = ccm_alias_clean(out, raw.ptr, "user");
+	if (!rule) {
+		ccm_name_alias(out, name, comments);
+		return;
+	}
+	expand(rule, name, &raw);
+	ccm_alias_clean(out, raw.ptr, "user");
 	ccm_buf_release(&raw);
-	return rc;
 }

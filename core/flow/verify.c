@@ -184,11 +184,8 @@ static int source_prints(struct vctx *x, const struct ccm_manifest_entry *e,
 
 		/* Where extract put it, as the store keeps it: "Projects\\" is
 		 * the folder Projects. */
-		if (ccm_placing_folder(&x->folder, board, m->folder, &r8) < 0 ||
-		    ccm_store_folder_path(&x->norm, x->folder.ptr, !board) < 0) {
-			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-			break;
-		}
+		ccm_placing_folder(&x->folder, board, m->folder, &r8);
+		ccm_store_folder_path(&x->norm, x->folder.ptr, !board);
 		head_of(&x->head, x->norm.ptr, m->subject, !(m->status & CCM_STATUS_UNREAD),
 			(m->status & CCM_STATUS_DRAFT) || !strcmp(x->norm.ptr, "Drafts"));
 		content_of(&x->content, m->date_state == CCM_DATE_OK, m->date.utc,
@@ -616,10 +613,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 		const struct ccm_manifest_entry *e = &b->manifest.boards[i];
 		st->boards++;
 		x.owner = e->name;
-		if (ccm_placing_folder(&board, e->name, NULL, NULL) < 0) {
-			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
-			break;
-		}
+		ccm_placing_folder(&board, e->name, NULL, NULL);
 		rc = owner(&x, e, e->name, 0, board.ptr, NULL);
 	}
 	ccm_buf_release(&board);

@@ -181,8 +181,8 @@ const char *ccm_gen_subject(struct ccm_gen_arena *a, struct ccm_gen_rng *r,
  * a quoted export with "Message:" lines may appear (Q233054). Never starts
  * with a digit-only line or a blank line.
  */
-int ccm_gen_body(struct ccm_buf *out, struct ccm_gen_rng *r,
-		 enum ccm_gen_script sc, size_t len, int plain);
+void ccm_gen_body(struct ccm_buf *out, struct ccm_gen_rng *r,
+		  enum ccm_gen_script sc, size_t len, int plain);
 /* An attachment file name (no date), its kind of data, type and creator. */
 const char *ccm_gen_filename(struct ccm_gen_arena *a, struct ccm_gen_rng *r,
 			     enum ccm_gen_script sc, enum ccm_gen_flavor *fl,
@@ -318,7 +318,7 @@ int ccm_gen_layout(struct ccm_gen *g, const struct ccm_gen_msg *m);
 int ccm_gen_emit(struct ccm_gen *g, const struct ccm_gen_msg *m,
 		 struct ccm_gen_sink *s);
 /* Appends UTF-8 text converted to the bundle's code page. */
-int ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
-		  size_t n);
+void ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
+		   size_t n);
 
 #endif

@@ -51,8 +51,7 @@ void ccm_gen_add_text(struct ccm_gen_mctx *c, struct ccm_gen_msg *m,
 	size_t off = 0;
 	enum ccm_gen_script sc = ccm_gen_script_of(c->g->opts.code_page);
 
-	if (ccm_gen_body(&b, &c->r, sc, len, plain) < 0)
-		c->a->oom = 1;
+	ccm_gen_body(&b, &c->r, sc, len, plain);
 	do {
 		/* Split where cc:Mail did: at a line end before the limit. */
 		size_t n = b.len - off;

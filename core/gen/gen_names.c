@@ -235,14 +235,14 @@ static const char quoted_export[] =
 	"Text item:\r\n"
 	"> quoted lines that look like keywords\r\n";
 
-int ccm_gen_body(struct ccm_buf *b, struct ccm_gen_rng *r,
-		 enum ccm_gen_script sc, size_t len, int plain)
+void ccm_gen_body(struct ccm_buf *b, struct ccm_gen_rng *r,
+		  enum ccm_gen_script sc, size_t len, int plain)
 {
 	size_t col = 0, start = b->len;
 	int quoted = 0;
 
 	if (len == 0)
-		return 0;
+		return;
 	/* The first word is always a letter word, so that the first line is
 	 * never taken for a count line by a delimiter parser. */
 	add_word(b, &col, "Hello");
@@ -272,7 +272,6 @@ int ccm_gen_body(struct ccm_buf *b, struct ccm_gen_rng *r,
 	}
 	if (col && ccm_gen_rng_chance(r, 0.85))
 		ccm_buf_add(b, "\r\n", 2);
-	return 0;
 }
 
 struct fname {

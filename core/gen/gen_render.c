@@ -35,14 +35,13 @@ int ccm_gen_sink_mem(struct ccm_buf *out, struct ccm_gen_sink *s)
 	return 0;
 }
 
-int ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
-		  size_t n)
+void ccm_gen_to_cp(struct ccm_buf *out, struct ccm_gen *g, const char *s,
+		   size_t n)
 {
 	size_t replaced = 0;
-	int rc = ccm_cp_from_utf8(out, g->priv->cp, s, n, &replaced);
 
+	ccm_cp_from_utf8(out, g->priv->cp, s, n, &replaced);
 	g->priv->replaced += replaced;
-	return rc;
 }
 
 /* ---- layout ---- */
@@ -71,7 +70,7 @@ static void extras(struct ccm_buf *b, const struct ccm_gen_msg *m)
 }
 
 /* The header lines in UTF-8, in the order Export wrote them. */
-static int header_text(const struct ccm_gen_msg *m, struct ccm_buf *b)
+static void header_text(const struct ccm_gen_msg *m, struct ccm_buf *b)
 {
 	const struct ccm_gen_msg_priv *p = m->priv;
 
@@ -110,7 +109,6 @@ static int header_text(const struct ccm_gen_msg *m, struct ccm_buf *b)
 	}
 	if (!p->extra_early)
 		extras(b, m);
-	return 0;
 }
 
 static size_t count_line(char *out, size_t sz, enum ccm_gen_count_style cs,
@@ -157,25 +155,23 @@ static int layout_item(struct ccm_gen *g, struct ccm_gen_arena *a,
 {
 	struct ccm_gen_item_priv *p = it->priv;
 	struct ccm_buf b = CCM_BUF_INIT, u = CCM_BUF_INIT;
-	int rc;
+	int rc = 0;
 
 	ccm_buf_addf(&u, "%s:%s%s\r\n", it->keyword, it->title[0] ? " " : "",
 		     it->title);
-	rc = ccm_gen_to_cp(&b, g, u.ptr, u.len);
+	ccm_gen_to_cp(&b, g, u.ptr, u.len);
 	p->line = ccm_gen_memdup(a, b.ptr, b.len);
 	p->line_len = b.len;
 	ccm_buf_reset(&b);
 	switch (it->kind) {
 	case CCM_ITEM_TEXT:
-		if (!rc)
-			rc = ccm_gen_to_cp(&b, g, it->text, it->text_len);
+		ccm_gen_to_cp(&b, g, it->text, it->text_len);
 		p->enc = ccm_gen_memdup(a, b.ptr, b.len);
 		p->enc_len = b.len;
 		p->data_size = b.len;
 		break;
 	case CCM_ITEM_MESSAGE:
-		if (!rc)
-			rc = ccm_gen_layout(g, it->message);
+		rc = ccm_gen_layout(g, it->message);
 		p->data_size = it->message->priv->total;
 		break;
 	default:
@@ -199,15 +195,12 @@ int ccm_gen_layout(struct ccm_gen *g, const struct ccm_gen_msg *cm)
 
 	if (p->laid_out)
 		return 0;
-	rc = header_text(cm, &u);
-	if (!rc)
-		rc = ccm_gen_to_cp(&b, g, u.ptr, u.len);
+	header_text(cm, &u);
+	ccm_gen_to_cp(&b, g, u.ptr, u.len);
 	p->hdr = ccm_gen_memdup(a, b.ptr, b.len);
 	p->hdr_len = b.len;
 	ccm_buf_release(&u);
 	ccm_buf_release(&b);
-	if (rc < 0)
-		return rc;
 	for (size_t i = 0; cm->has_contents && i < cm->n_items; i++) {
 		const struct ccm_gen_item *it = &cm->items[i];
 

@@ -113,10 +113,10 @@ static int write_text(struct wctx *w, const char *rel, const struct ccm_buf *tex
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 	struct ccm_gen_sink s;
-	int rc = ccm_gen_to_cp(&b, w->g, text->ptr, text->len);
+	int rc;
 
-	if (!rc)
-		rc = sink_open(&s, full(w, rel), w->err);
+	ccm_gen_to_cp(&b, w->g, text->ptr, text->len);
+	rc = sink_open(&s, full(w, rel), w->err);
 	if (!rc) {
 		rc = ccm_gen_sink_put(&s, b.ptr, b.len);
 		rc = sink_close(&s, 0, rc);

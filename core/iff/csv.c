@@ -73,11 +73,10 @@ int ccm_csv_put_field(struct ccm_buf *out, const char *s, size_t len,
 	return 0;
 }
 
-int ccm_csv_put_pointer(struct ccm_buf *out, const char *secname,
-			long long offset)
+void ccm_csv_put_pointer(struct ccm_buf *out, const char *secname,
+			 long long offset)
 {
 	ccm_buf_addf(out, "#%s(%lld)", secname, offset);
-	return 0;
 }
 
 int ccm_csv_put_multi(struct ccm_buf *out, const char *const *values, size_t n,
@@ -188,7 +187,7 @@ static int add_field_slot(struct ccm_csv_line *l)
  * Makes room for `extra` more bytes in the store, moving the values
  * already there along with it if the storage moves.
  */
-static int store_grow(struct ccm_csv_line *l, size_t extra)
+static void store_grow(struct ccm_csv_line *l, size_t extra)
 {
 	char *old = l->store.ptr;
 
@@ -196,7 +195,6 @@ static int store_grow(struct ccm_csv_line *l, size_t extra)
 	if (l->store.ptr != old)
 		for (size_t i = 0; i < l->n; i++)
 			l->f[i].value = l->store.ptr + (l->f[i].value - old);
-	return 0;
 }
 
 /*
@@ -422,8 +420,9 @@ static int add_value(struct ccm_csv_line *out, const char *s, size_t len,
 
 	if (len == 0)
 		return 0;
-	if (add_field_slot(out) < 0 || store_grow(out, len + 1) < 0)
+	if (add_field_slot(out) < 0)
 		return CCM_ENOMEM;
+	store_grow(out, len + 1);
 	start = o = out->store.ptr + out->store.len;
 	if (quoted) {
 		/* s is the text between the quotes: undouble. */

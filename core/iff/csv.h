@@ -27,8 +27,8 @@ int ccm_csv_put_field(struct ccm_buf *out, const char *s, size_t len,
 		      unsigned flags);
 
 /* Appends a secondary-file pointer "#NAME(offset)": never quoted. */
-int ccm_csv_put_pointer(struct ccm_buf *out, const char *secname,
-			long long offset);
+void ccm_csv_put_pointer(struct ccm_buf *out, const char *secname,
+			 long long offset);
 
 /*
  * Appends a multi-valued field (recipients, proxies, DL members) per spec

@@ -85,13 +85,12 @@ static void note(struct xctx *x, enum ccm_severity sev, const char *kind,
 	va_end(ap);
 }
 
-int ccm_extract_safe_name(struct ccm_buf *out, const char *po)
+void ccm_extract_safe_name(struct ccm_buf *out, const char *po)
 {
 	struct ccm_buf fold = CCM_BUF_INIT;
 
 	ccm_buf_reset(out);
-	if (ccm_ascii_fold(&fold, po) < 0)
-		return CCM_ENOMEM;
+	ccm_ascii_fold(&fold, po);
 	for (size_t i = 0; i < fold.len && out->len < 40; i++) {
 		char c = fold.ptr[i];
 		if (isalnum((unsigned char)c) || c == '-' || c == '_')
@@ -102,15 +101,13 @@ int ccm_extract_safe_name(struct ccm_buf *out, const char *po)
 	ccm_buf_release(&fold);
 	if (out->len == 0)
 		ccm_buf_adds(out, "PO");
-	return 0;
 }
 
 /* The MAILMESSAGE/PAB address of a mailbox (spec 12.1). */
-static int mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out)
+static void mailbox_address(struct xctx *x, const char *name, struct ccm_buf *out)
 {
 	ccm_buf_reset(out);
 	ccm_buf_addf(out, "CCMAIL:%s at %s", name, x->b->manifest.post_office);
-	return 0;
 }
 
 /*
@@ -189,8 +186,7 @@ static int body_text(struct xctx *x, const char *p, size_t n, int final)
 	ccm_buf_add(&x->carry, p, n);
 	take = final ? x->carry.len : whole_utf8(x->carry.ptr, x->carry.len);
 	ccm_buf_reset(&x->enc);
-	if (ccm_iff_writer_encode(&x->enc, x->w, x->carry.ptr, take) < 0)
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	ccm_iff_writer_encode(&x->enc, x->w, x->carry.ptr, take);
 	memmove(x->carry.ptr, x->carry.ptr + take, x->carry.len - take);
 	ccm_buf_truncate(&x->carry, x->carry.len - take);
 	rc = ccm_spool_write(&x->body, x->enc.ptr, x->enc.len, x->err);
@@ -378,8 +374,7 @@ static int identify(struct xctx *x, const struct ccm_message *m)
  * knows the message or user by it in every later run. */
 static int write_srcid(struct xctx *x, const struct ccm_srcid *id)
 {
-	if (ccm_srcid_format(&x->line, id) < 0)
-		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	ccm_srcid_format(&x->line, id);
 	return ccm_iff_writer_comment(x->w, x->line.ptr, x->err);
 }
 
@@ -453,8 +448,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && x->by_owner) {
 		/* Message Log copies were sent by the mailbox's owner. */
-		if ((rc = ccm_name_display(&sender, x->owner)) < 0)
-			rc = ccm_error_set(x->err, rc, "out of memory");
+		ccm_name_display(&sender, x->owner);
 	}
 	if (rc < 0) {
 		ccm_buf_release(&sender);
@@ -557,10 +551,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 		const char *why = NULL;
 		int r8 = 0;
 
-		if (ccm_placing_folder(&x->folder, board, m->folder, &r8) < 0) {
-			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-			break;
-		}
+		ccm_placing_folder(&x->folder, board, m->folder, &r8);
 		x->by_owner = board ? 0 : !strcmp(x->folder.ptr, "Sent Items") ? 1 :
 			       !strcmp(x->folder.ptr, "Drafts") ? 2 : 0;
 		if (x->o->no_mail && !board) {
@@ -647,9 +638,10 @@ static int unique_alias(struct xctx *x, const struct ccm_dir_entry *e,
 	char **v;
 	size_t base;
 
-	if ((wanted ? ccm_alias_clean(out, wanted, "user") :
-	     ccm_name_alias(out, e->name, e->comments)) < 0)
-		return CCM_ENOMEM;
+	if (wanted)
+		ccm_alias_clean(out, wanted, "user");
+	else
+		ccm_name_alias(out, e->name, e->comments);
 	base = out->len;
 	for (int n = 2; alias_taken(x, out->ptr); n++) {
 		ccm_buf_truncate(out, base);
@@ -780,12 +772,12 @@ static int write_directory(struct xctx *x)
 			if ((rc = write_srcid(x, &u)) < 0)
 				break;
 		}
-		if (unique_alias(x, e, d->alias, &alias) < 0 ||
-		    ccm_name_display(&display, e->name) < 0 ||
-		    ccm_name_split(e->name, &first, &last) < 0) {
+		if (unique_alias(x, e, d->alias, &alias) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
+		ccm_name_display(&display, e->name);
+		ccm_name_split(e->name, &first, &last);
 		/* What the policy overrides. */
 		if (d->display)
 			ccm_buf_set(&display, d->display, strlen(d->display));
@@ -890,11 +882,11 @@ static int write_pab(struct xctx *x, const struct ccm_dir_entry *e,
 		const struct ccm_pab_entry *pe2 = &pab.entries[i];
 		const char *v[1];
 
-		if (pab_address(x, pe2->addr, pe2->name, &email) < 0 ||
-		    ccm_name_split(pe2->name, &first, &last) < 0) {
+		if (pab_address(x, pe2->addr, pe2->name, &email) < 0) {
 			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			break;
 		}
+		ccm_name_split(pe2->name, &first, &last);
 		v[0] = email.ptr;
 		/* First and last only where the name says which is which. */
 		rc = pab_row(x, "entry", pe2->name, v, 1,
@@ -965,10 +957,7 @@ static int write_users(struct xctx *x)
 		in_file++;
 		if ((rc = ccm_iff_writer_mark(x->w, &mark, x->err)) < 0)
 			break;
-		if (mailbox_address(x, e->name, &addr) < 0) {
-			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-			break;
-		}
+		mailbox_address(x, e->name, &addr);
 		pe = ccm_bundle_private(x->b, e->name);
 		if (pe && (rc = write_pab(x, e, pe, &addr)) < 0)
 			break;
@@ -1045,18 +1034,14 @@ static int write_boards(struct xctx *x)
 
 /* Forwarded messages go into the set as export text; the post office's
  * settings go with them, so that the store can read them again. */
-static int po_comment(struct xctx *x)
+static void po_comment(struct xctx *x)
 {
 	struct ccm_buf t = CCM_BUF_INIT;
-	int rc;
 
 	ccm_buf_adds(&t, CCM_IFF_PO_COMMENT);
-	if (ccm_manifest_settings_format(&t, &x->b->manifest))
-		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-	else
-		rc = ccm_iff_writer_pkl_comment(x->w, t.ptr, x->err);
+	ccm_manifest_settings_format(&t, &x->b->manifest);
+	ccm_iff_writer_pkl_comment(x->w, t.ptr);
 	ccm_buf_release(&t);
-	return rc;
 }
 
 int ccm_extract(struct ccm_bundle *b, const char *out_dir,
@@ -1087,9 +1072,9 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	 * Japanese post office keeps its Japanese (1252 would make it '?'). */
 	set_cp = o->code_page ? o->code_page : ccm_codepage_ansi(b->manifest.code_page);
 	rc = ccm_iff_writer_open(&x.w, out_dir, pkl.ptr, set_cp, err);
-	if (rc == 0 && (rc = po_comment(&x)) < 0)
-		ccm_iff_writer_abort(x.w);
-	else if (rc == 0 && (rc = decide_users(&x)) < 0)
+	if (rc == 0)
+		po_comment(&x);
+	if (rc == 0 && (rc = decide_users(&x)) < 0)
 		ccm_iff_writer_abort(x.w);
 	else if (rc == 0) {
 		/* Directory.pri last, so that it leaves out every user whose

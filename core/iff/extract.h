@@ -123,6 +123,6 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 
 /* The set's folder name for a post office: letters, digits, '-' and '_'
  * (A43: names with '&', '+', spaces or accents broke the old tools). */
-int ccm_extract_safe_name(struct ccm_buf *out, const char *po);
+void ccm_extract_safe_name(struct ccm_buf *out, const char *po);
 
 #endif

@@ -428,10 +428,9 @@ int ccm_iff_set_open(struct ccm_iff_set **out, const char *pkl_path,
 	if (rc == 0 && s->po_settings) {
 		struct ccm_buf u = CCM_BUF_INIT;
 
-		if (ccm_cp_to_utf8(&u, s->cp, s->po_settings, strlen(s->po_settings), NULL))
-			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_cp_to_utf8(&u, s->cp, s->po_settings, strlen(s->po_settings), NULL);
 		free(s->po_settings);
-		s->po_settings = rc == 0 ? ccm_buf_detach(&u, NULL) : NULL;
+		s->po_settings = ccm_buf_detach(&u, NULL);
 		ccm_buf_release(&u);
 	}
 	ccm_in_close(&st.in);

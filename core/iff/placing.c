@@ -14,8 +14,8 @@ int ccm_placing_open(struct ccm_msgfile **out, struct ccm_bundle *b,
 	return rc;
 }
 
-int ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folder,
-		       int *r8)
+void ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folder,
+			int *r8)
 {
 	static const struct { const char *from, *to; } map[] = {
 		{ "Inbox", "Inbox" }, { "Message Log", "Sent Items" },
@@ -29,11 +29,11 @@ int ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folde
 		*r8 = 0;
 	if (board) {
 		ccm_buf_addf(out, "Lotus cc:Mail Bulletin Boards\\%s", board);
-		return 0;
+		return;
 	}
 	if (!folder || !*folder) {
 		ccm_buf_adds(out, "Inbox");
-		return 0;
+		return;
 	}
 	top = strcspn(folder, "\\");
 	for (size_t i = 0; r8 && i < 3; i++)
@@ -43,8 +43,7 @@ int ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folde
 		if (strlen(map[i].from) == top && !strncasecmp(folder, map[i].from, top)) {
 			ccm_buf_adds(out, map[i].to);
 			ccm_buf_adds(out, folder + top);
-			return 0;
+			return;
 		}
 	ccm_buf_adds(out, folder);
-	return 0;
 }

@@ -24,9 +24,9 @@ int ccm_placing_open(struct ccm_msgfile **out, struct ccm_bundle *b,
  * Inbox, Message Log to Sent Items, Trash to Deleted Items, Drafts kept,
  * others kept with their hierarchy. *r8 (when not NULL) is set when the
  * folder is one of the R8 client's settings folders (Stationery,
- * Preferences, Rules: Q174255), cleared otherwise. Returns 0.
+ * Preferences, Rules: Q174255), cleared otherwise.
  */
-int ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folder,
-		       int *r8);
+void ccm_placing_folder(struct ccm_buf *out, const char *board, const char *folder,
+			int *r8);
 
 #endif

@@ -369,11 +369,11 @@ static int keyword_prefix(const char *s, size_t n)
 }
 
 /* Converts code page bytes to a UTF-8 string in b; counts bad bytes. */
-static int to_utf8(struct ccm_iff_pri *p, struct ccm_buf *b, const char *s,
-		   size_t n, size_t *bad)
+static void to_utf8(struct ccm_iff_pri *p, struct ccm_buf *b, const char *s,
+		    size_t n, size_t *bad)
 {
 	ccm_buf_reset(b);
-	return ccm_cp_to_utf8(b, p->s->cp, s, n, bad);
+	ccm_cp_to_utf8(b, p->s->cp, s, n, bad);
 }
 
 static void free_names(struct ccm_iff_section *sec)
@@ -497,8 +497,7 @@ static int parse_keyword(struct ccm_iff_pri *p, int kind, struct ccm_error *err)
 		sec->bad = 1;
 		return 0;
 	}
-	if (to_utf8(p, &p->addr_raw, p->csv.f[1].value, p->csv.f[1].len, &nbad) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	to_utf8(p, &p->addr_raw, p->csv.f[1].value, p->csv.f[1].len, &nbad);
 	if (nbad)
 		pri_report(p, CCM_WARNING, "bad-character", 0, sec->line, sec->offset,
 			   "%zu byte(s) of the address are not valid in code page %d and "
@@ -575,8 +574,8 @@ static int parse_header(struct ccm_iff_pri *p, struct ccm_error *err)
 		}
 		while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
 			vl--;
-		if (to_utf8(p, &p->tmp, v, vl, NULL) < 0 ||
-		    !(sec->names[i] = ccm_strndup(p->tmp.ptr, p->tmp.len)))
+		to_utf8(p, &p->tmp, v, vl, NULL);
+		if (!(sec->names[i] = ccm_strndup(p->tmp.ptr, p->tmp.len)))
 			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 		c = lookup_col(sec->kind, v, vl);
 		if (c < 0) {
@@ -927,8 +926,7 @@ static int convert_fields(struct ccm_iff_pri *p, struct ccm_error *err)
 		const struct ccm_csv_field *f = &p->csv.f[i];
 		size_t start = p->utf8.len;
 
-		if (ccm_cp_to_utf8(&p->utf8, p->s->cp, f->value, f->len, &bad) < 0)
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		ccm_cp_to_utf8(&p->utf8, p->s->cp, f->value, f->len, &bad);
 		if (dir) {
 			/* Escapes are applied to the UTF-8 text, where a double-byte
 			 * character's trail byte can no longer pass for a '\'. */

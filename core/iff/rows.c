@@ -195,8 +195,7 @@ int ccm_iff_row_multi(struct ccm_csv_line *out, struct ccm_iff_pri *p,
 	tl = p->cur.joined ? p->cur.logical.len : p->cur.raw.len;
 	raw = ccm_csv_field_raw(&p->csv, (size_t)i, t, tl, &rl);
 	ccm_buf_reset(&p->tmp);
-	if (ccm_cp_to_utf8(&p->tmp, p->s->cp, raw, rl, NULL) < 0)
-		return CCM_ENOMEM;
+	ccm_cp_to_utf8(&p->tmp, p->s->cp, raw, rl, NULL);
 	return split_list(p, out, p->tmp.ptr, p->tmp.len, (size_t)i, c);
 }
 
@@ -273,10 +272,8 @@ int ccm_iff_row_text(struct ccm_buf *out, struct ccm_iff_pri *p,
 		data.len = o;
 		data.ptr[o] = '\0';
 	}
-	rc = ccm_cp_to_utf8(out, p->s->cp, data.ptr, data.len, NULL);
+	ccm_cp_to_utf8(out, p->s->cp, data.ptr, data.len, NULL);
 	ccm_buf_release(&data);
-	if (rc < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	return out->len ? 0 : 1;
 }
 

@@ -227,8 +227,8 @@ static int read_header(struct ccm_iff_set *s, const struct ccm_iff_file *f,
 	}
 	if (n > 4 && lp->f[4].len) {
 		ccm_buf_reset(&s->scratch);
-		if (ccm_cp_to_utf8(&s->scratch, s->cp, lp->f[4].value, lp->f[4].len, NULL) < 0 ||
-		    !(*name = ccm_strndup(s->scratch.ptr, s->scratch.len))) {
+		ccm_cp_to_utf8(&s->scratch, s->cp, lp->f[4].value, lp->f[4].len, NULL);
+		if (!(*name = ccm_strndup(s->scratch.ptr, s->scratch.len))) {
 			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 			goto out;
 		}
@@ -655,9 +655,8 @@ ssize_t ccm_iff_chain_read_utf8(struct ccm_buf *out, struct ccm_iff_chain *c,
 	got = ccm_iff_chain_read(c, c->piece, n, err);
 	if (got < 0)
 		return got;
-	if (ccm_cp_to_utf8_stream(out, c->s->cp, c->piece, (size_t)got,
-				  c->done >= h->length, NULL) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_cp_to_utf8_stream(out, c->s->cp, c->piece, (size_t)got,
+			      c->done >= h->length, NULL);
 	return got;
 }
 

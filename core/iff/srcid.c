@@ -71,7 +71,7 @@ static void put_num(struct ccm_buf *out, const char *key, long v)
 	put(out, key, num);
 }
 
-int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
+void ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
 {
 	ccm_buf_reset(out);
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
@@ -93,7 +93,6 @@ int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
 		put(out, "set", id->set);
 	if (id->held)
 		ccm_buf_adds(out, "&held=1");
-	return 0;
 }
 
 static int unhex(int c)

@@ -59,9 +59,8 @@ struct ccm_srcid {
 void ccm_srcid_init(struct ccm_srcid *id);
 void ccm_srcid_release(struct ccm_srcid *id);
 
-/* The comment line for id, without its leading '!', into out (replaced).
- * Returns 0. */
-int ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id);
+/* The comment line for id, without its leading '!', into out (replaced). */
+void ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id);
 
 /*
  * Reads comment text (the line without its '!', len bytes) into id.

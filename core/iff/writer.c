@@ -103,14 +103,13 @@ unsigned long ccm_iff_writer_replaced(const struct ccm_iff_writer *w)
 	return w->replaced;
 }
 
-int ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
-			  const char *utf8, size_t n)
+void ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
+			   const char *utf8, size_t n)
 {
 	size_t replaced = 0;
-	int rc = ccm_cp_from_utf8(out, w->cp, utf8, n, &replaced);
 
+	ccm_cp_from_utf8(out, w->cp, utf8, n, &replaced);
 	w->replaced += replaced;
-	return rc;
 }
 
 /* Converts a UTF-8 line (without its line end) and writes it with CR LF. */
@@ -118,8 +117,7 @@ static int put_line(struct ccm_iff_writer *w, FILE *f, const char *utf8,
 		    size_t n, long long *pos, struct ccm_error *err)
 {
 	ccm_buf_reset(&w->line);
-	if (ccm_iff_writer_encode(&w->line, w, utf8, n) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_iff_writer_encode(&w->line, w, utf8, n);
 	ccm_buf_add(&w->line, "\r\n", 2);
 	if (fwrite(w->line.ptr, 1, w->line.len, f) != w->line.len)
 		return ccm_error_sys(err, errno, "cannot write the migration files in '%s'",
@@ -325,22 +323,18 @@ int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 	return rc;
 }
 
-int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
-			       struct ccm_error *err)
+void ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text)
 {
 	struct ccm_buf b = CCM_BUF_INIT;
 	size_t replaced = 0;
-	int rc;
 
 	for (const char *p = text; *p; p++)
 		ccm_buf_addch(&b, (*p == '\r' || *p == '\n') ? ' ' : *p);
 	ccm_buf_addch(&w->pkl_comments, '!');
-	rc = ccm_cp_from_utf8(&w->pkl_comments, w->cp, b.ptr, b.len, &replaced);
-	if (rc == 0)
-		ccm_buf_add(&w->pkl_comments, "\r\n", 2);
+	ccm_cp_from_utf8(&w->pkl_comments, w->cp, b.ptr, b.len, &replaced);
+	ccm_buf_add(&w->pkl_comments, "\r\n", 2);
 	w->replaced += replaced;
 	ccm_buf_release(&b);
-	return rc ? ccm_error_set(err, CCM_ENOMEM, "out of memory") : 0;
 }
 
 int ccm_iff_writer_section(struct ccm_iff_writer *w, enum ccm_iff_section_kind k,
@@ -399,10 +393,7 @@ int ccm_iff_writer_field(struct ccm_iff_writer *w, const char *utf8,
 			return ccm_error_set(err, CCM_EINVAL, "a value with a line end "
 					     "needs a secondary file to go to");
 		}
-		if (ccm_iff_writer_encode(&data, w, utf8, n) < 0) {
-			ccm_buf_release(&data);
-			return ccm_error_set(err, CCM_ENOMEM, "out of memory");
-		}
+		ccm_iff_writer_encode(&data, w, utf8, n);
 		rc = ccm_iff_writer_sec_begin(w, "Other", data.len, 1, NULL, -2, NULL,
 					      &off, err);
 		if (rc == 0)
@@ -436,8 +427,7 @@ int ccm_iff_writer_field_pointer(struct ccm_iff_writer *w, long long offset,
 	if (!w->sec_name)
 		return ccm_error_set(err, CCM_EINVAL, "a pointer needs a secondary file");
 	comma(w);
-	if (ccm_csv_put_pointer(&w->row, w->sec_name, offset) < 0)
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	ccm_csv_put_pointer(&w->row, w->sec_name, offset);
 	return 0;
 }
 

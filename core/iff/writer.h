@@ -101,8 +101,7 @@ int ccm_iff_writer_secondary(struct ccm_iff_writer *w, const char *name,
  * (spec 2.4: comments record how the data was extracted); written at
  * close, in the set's code page, line ends in text made spaces.
  */
-int ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text,
-			       struct ccm_error *err);
+void ccm_iff_writer_pkl_comment(struct ccm_iff_writer *w, const char *text);
 /* A comment line "!text" in the current primary (text on one line). */
 int ccm_iff_writer_comment(struct ccm_iff_writer *w, const char *text,
 			   struct ccm_error *err);
@@ -155,9 +154,9 @@ int ccm_iff_writer_sec_end(struct ccm_iff_writer *w, struct ccm_error *err);
 /*
  * Appends the set's code page form of UTF-8 text to out, counting
  * replacements; for body text, whose bytes must be known before its
- * section starts. Returns 0 or CCM_ENOMEM.
+ * section starts.
  */
-int ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
-			  const char *utf8, size_t n);
+void ccm_iff_writer_encode(struct ccm_buf *out, struct ccm_iff_writer *w,
+			   const char *utf8, size_t n);
 
 #endif

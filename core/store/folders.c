@@ -89,15 +89,12 @@ static int normalize(const char *path, int mailbox, struct ccm_buf *out,
 	return n;
 }
 
-int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox)
+void ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox)
 {
 	int special, n = normalize(path, mailbox, out, &special);
 
-	if (n < 0)
-		return n;
 	if (n == 0 && mailbox)
 		ccm_buf_adds(out, "Inbox");
-	return 0;
 }
 
 /* The folder of `owner` (0: public) whose path folds to key: 1 and *id. */
@@ -150,10 +147,7 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 		*id = s->fc_id;
 		return 0;
 	}
-	if ((n = normalize(path, owner != 0, &norm, &special)) < 0) {
-		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
-		goto done;
-	}
+	n = normalize(path, owner != 0, &norm, &special);
 	if (n == 0 && owner == 0) {
 		rc = ccm_error_set(err, CCM_EINVAL,
 				   "a public folder needs a name ('%s')", path ? path : "");
@@ -163,8 +157,8 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 		ccm_buf_adds(&norm, "Inbox");
 		special = CCM_FOLDER_INBOX;
 	}
-	if ((rc = ccm_store_fold(&s->key, norm.ptr)) < 0 ||
-	    (rc = find(s, owner, s->key.ptr, id, err)) < 0)
+	ccm_store_fold(&s->key, norm.ptr);
+	if ((rc = find(s, owner, s->key.ptr, id, err)) < 0)
 		goto done;
 	if (rc == 0) {
 		int kind = CCM_RECIP_MAILBOX;
@@ -187,8 +181,8 @@ static int ensure(struct ccm_store *s, long long owner, const char *path,
 			ccm_buf_set(&prefix, norm.ptr, at);
 			name = strrchr(prefix.ptr, '\\');
 			name = name ? name + 1 : prefix.ptr;
-			if ((rc = ccm_store_fold(&s->key, prefix.ptr)) < 0 ||
-			    (rc = find(s, owner, s->key.ptr, id, err)) < 0)
+			ccm_store_fold(&s->key, prefix.ptr);
+			if ((rc = find(s, owner, s->key.ptr, id, err)) < 0)
 				break;
 			if (rc == 0)
 				rc = insert(s, owner, parent, name,

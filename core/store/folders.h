@@ -50,9 +50,9 @@ int ccm_store_folder_ensure(struct ccm_store *s, long long mailbox,
  * mailbox's folder, 0 for a public one): components trimmed, empty ones
  * left out, well-known names in their canonical spelling, "Inbox" for a
  * mailbox's empty path. For comparing a source's folders with the
- * store's. Returns 0.
+ * store's.
  */
-int ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox);
+void ccm_store_folder_path(struct ccm_buf *out, const char *path, int mailbox);
 
 /*
  * The same for the public folder tree (MAILMESSAGE,PublicMessages, spec

@@ -5,14 +5,14 @@
 #include <ctype.h>
 #include <string.h>
 
-int ccm_store_fold(struct ccm_buf *out, const char *text)
+void ccm_store_fold(struct ccm_buf *out, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	const unsigned char *e = p + strlen(text);
-	int space = 0, rc = 0;
+	int space = 0;
 
 	ccm_buf_reset(out);
-	while (p < e && rc == 0) {
+	while (p < e) {
 		unsigned long c;
 		int n;
 
@@ -28,10 +28,9 @@ int ccm_store_fold(struct ccm_buf *out, const char *text)
 			ccm_buf_addch(out, *p++);
 			continue;
 		}
-		rc = ccm_utf8_put(out, ccm_utf8_fold(c));
+		ccm_utf8_put(out, ccm_utf8_fold(c));
 		p += n;
 	}
-	return rc;
 }
 
 int ccm_store_norm_type(struct ccm_buf *out, const char *type)

@@ -378,7 +378,7 @@ int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
 }
 
 /* Appends field i (0-based) of a ';' list, trimmed. */
-static int field(const char *s, int i, struct ccm_buf *out)
+static void field(const char *s, int i, struct ccm_buf *out)
 {
 	const char *e;
 
@@ -387,25 +387,23 @@ static int field(const char *s, int i, struct ccm_buf *out)
 		if ((s = strchr(s, ';')))
 			s++;
 	if (!s)
-		return 0;
+		return;
 	e = strchr(s, ';');
 	ccm_buf_add(out, s, e ? (size_t)(e - s) : strlen(s));
 	ccm_buf_trim(out);
-	return 0;
 }
 
-int ccm_store_comments_split(const char *comments, struct ccm_buf *office,
-			     struct ccm_buf *phone)
+void ccm_store_comments_split(const char *comments, struct ccm_buf *office,
+			      struct ccm_buf *phone)
 {
 	ccm_buf_reset(office);
 	ccm_buf_reset(phone);
 	/* A Comments field without ';' is a remark, not the site's
 	 * alias;office;phone convention: it has no office or phone. */
 	if (!comments || !strchr(comments, ';'))
-		return 0;
-	if (field(comments, 1, office) < 0 || field(comments, 2, phone) < 0)
-		return CCM_ENOMEM;
-	return 0;
+		return;
+	field(comments, 1, office);
+	field(comments, 2, phone);
 }
 
 /* ---- addresses ---------------------------------------------------------- */
@@ -471,10 +469,11 @@ int ccm_store_address_add(struct ccm_store *s, long long rid, const char *type,
 	int is_primary = 0, rc;
 	sqlite3_stmt *st;
 
-	if ((rc = ccm_store_norm_type(&t, type)) < 0 || !text ||
-	    (rc = ccm_store_fold(&s->key, text)) < 0 || s->key.len == 0) {
+	if ((rc = ccm_store_norm_type(&t, type)) == 0 && text)
+		ccm_store_fold(&s->key, text);
+	if (rc < 0 || !text || s->key.len == 0) {
 		ccm_buf_release(&t);
-		return ccm_error_set(err, rc == CCM_ENOMEM ? CCM_ENOMEM : CCM_EINVAL,
+		return ccm_error_set(err, CCM_EINVAL,
 				     "bad address '%s:%s': it needs a type and text",
 				     type ? type : "", text ? text : "");
 	}
@@ -534,10 +533,8 @@ int ccm_store_find_address(struct ccm_store *s, const char *type,
 		ccm_buf_release(&t);
 		return ccm_error_set(err, CCM_EINVAL, "an address needs a type and text");
 	}
-	if ((rc = ccm_store_fold(&s->key, text)) == 0)
-		rc = addr_lookup(s, t.ptr, s->key.ptr, id, kind, NULL, NULL, err);
-	else
-		rc = ccm_error_set(err, rc, "out of memory");
+	ccm_store_fold(&s->key, text);
+	rc = addr_lookup(s, t.ptr, s->key.ptr, id, kind, NULL, NULL, err);
 	ccm_buf_release(&t);
 	return rc;
 }

@@ -120,10 +120,10 @@ int ccm_store_unique_alias(struct ccm_buf *out, struct ccm_store *s,
 /*
  * Splits cc:Mail Comments kept as "alias;office;phone" (Q217040) into
  * office and phone (trimmed; empty fields give empty buffers). Both
- * outputs are reset first. Returns 0.
+ * outputs are reset first.
  */
-int ccm_store_comments_split(const char *comments, struct ccm_buf *office,
-			     struct ccm_buf *phone);
+void ccm_store_comments_split(const char *comments, struct ccm_buf *office,
+			      struct ccm_buf *phone);
 
 /* ---- addresses ---------------------------------------------------------
  *

@@ -29,8 +29,6 @@ static int decision_of(const char *name)
  */
 static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 {
-	int rc;
-
 	if (!k->po || !k->owner)
 		return CCM_EINVAL;
 	ccm_buf_reset(&s->src_po);
@@ -43,10 +41,7 @@ static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 		return 0;
 	ccm_buf_reset(&s->src_owner_raw);
 	ccm_buf_reset(&s->src_owner);
-	if ((rc = ccm_store_fold(&s->key2, k->owner)) < 0) {
-		ccm_buf_reset(&s->src_owner_raw);
-		return CCM_ENOMEM;
-	}
+	ccm_store_fold(&s->key2, k->owner);
 	ccm_buf_adds(&s->src_owner, k->board ? "b:" : "u:");
 	ccm_buf_add(&s->src_owner, s->key2.ptr, s->key2.len);
 	ccm_buf_adds(&s->src_owner_raw, k->owner);
@@ -56,8 +51,7 @@ static int keycols(struct ccm_store *s, const struct ccm_source_key *k)
 
 static int key_fail(int rc, struct ccm_error *err)
 {
-	return ccm_error_set(err, rc, rc == CCM_EINVAL ? "a source identity needs a "
-			     "post office and an owner" : "out of memory");
+	return ccm_error_set(err, rc, "a source identity needs a post office and an owner");
 }
 
 /*

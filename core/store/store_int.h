@@ -122,7 +122,7 @@ int ccm_cursor_step(struct ccm_store_cursor *c, struct ccm_error *err);
  * space one space, letters folded as cc:Mail folds names (ASCII, Latin-1,
  * Latin Extended-A), bytes that are not UTF-8 kept. Replaces out.
  */
-int ccm_store_fold(struct ccm_buf *out, const char *text);
+void ccm_store_fold(struct ccm_buf *out, const char *text);
 
 /* Upper-case copy of an address type into out; CCM_EINVAL if empty. */
 int ccm_store_norm_type(struct ccm_buf *out, const char *type);

@@ -162,8 +162,8 @@ static void direct(const struct field *f, size_t n)
 	char date[64];
 
 	for (size_t i = 0; i < n; i++) {
-		FUZZ_CHECK(ccm_render_unstructured(&b, "Subject", f[i].s) == 0);
-		FUZZ_CHECK(ccm_render_address(&b, f[i].s, f[i].rest, f[i].s) == 0);
+		ccm_render_unstructured(&b, "Subject", f[i].s);
+		ccm_render_address(&b, f[i].s, f[i].rest, f[i].s);
 	}
 	for (size_t i = 0; i < b.len; i++)
 		FUZZ_CHECK((unsigned char)b.ptr[i] < 0x80);

@@ -439,7 +439,7 @@ static void format_writes_the_canonical_form(void **state)
 
 		parse(&a, t[i][0], &dir);
 		ccm_buf_adds(&b, ">");
-		assert_int_equal(ccm_addr_format(&b, &a), 0);
+		ccm_addr_format(&b, &a);
 		assert_string_equal(b.ptr + 1, t[i][1]);
 		assert_int_equal(b.ptr[0], '>');
 		ccm_buf_release(&b);
@@ -465,7 +465,7 @@ static void format_reads_back_to_the_same_fields(void **state)
 		struct ccm_addr a, r;
 
 		parse(&a, t[i], &dir);
-		assert_int_equal(ccm_addr_format(&b, &a), 0);
+		ccm_addr_format(&b, &a);
 		parse(&r, b.ptr, &dir);
 		assert_int_equal(r.kind, a.kind);
 		assert_string_equal(r.name, a.name);

