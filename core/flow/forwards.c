@@ -1,4 +1,5 @@
 /* forwards.c: forwarded messages, which come as cc:Mail export text, unfolded into messages of the store. */
+#define _GNU_SOURCE          /* memfd_create */
 #include "flow/forwards.h"
 #include "base/codepage.h"
 #include "base/spool.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -24,6 +26,8 @@ struct ccm_forwards {
 	 * removing a file per forwarded message cost the import more than
 	 * reading them); fd[0] holds what the caller captures. */
 	int fd[CCM_FORWARDS_MAX_DEPTH + 2];
+	int on_disk[CCM_FORWARDS_MAX_DEPTH + 2];
+	unsigned long long size[CCM_FORWARDS_MAX_DEPTH + 2];
 	struct ccm_spool item;           /* a part's data, to know its size */
 	struct ccm_manifest po;          /* the settings fields only */
 	int usable;                      /* 0: the text is left as it is */
@@ -83,9 +87,16 @@ void ccm_forwards_free(struct ccm_forwards *fw)
 
 /* ---- the text, in a file of its own ----------------------------------- */
 
-/* A file in $TMPDIR whose name goes at once, so nothing is left behind
- * whatever happens: the reader seeks in it. */
-static int tmp_open(int *fd, struct ccm_error *err)
+/*
+ * The reader seeks, so the text of each level is a file: in memory
+ * (memfd, no file system to journal its emptying, thousands of times an
+ * import) while it is small, moved to a file in $TMPDIR whose name goes at
+ * once when it grows past MEMFD_MAX, so that a forward holding a large
+ * file does not hold memory.
+ */
+#define MEMFD_MAX (16u << 20)
+
+static int disk_open(int *fd, struct ccm_error *err)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
@@ -101,21 +112,7 @@ static int tmp_open(int *fd, struct ccm_error *err)
 	return 0;
 }
 
-/* The file of `level`, emptied: made the first time. */
-static int level_file(struct ccm_forwards *fw, int level, int *fd, struct ccm_error *err)
-{
-	int rc;
-
-	if (fw->fd[level] < 0 && (rc = tmp_open(&fw->fd[level], err)) < 0)
-		return rc;
-	if (ftruncate(fw->fd[level], 0) < 0 || lseek(fw->fd[level], 0, SEEK_SET) < 0)
-		return ccm_error_sys(err, errno, "unfolding a forwarded message: cannot "
-				     "empty its temporary file");
-	*fd = fw->fd[level];
-	return 0;
-}
-
-static int tmp_write(int fd, const void *p, size_t n, struct ccm_error *err)
+static int write_all(int fd, const void *p, size_t n, struct ccm_error *err)
 {
 	const char *c = p;
 
@@ -131,6 +128,61 @@ static int tmp_write(int fd, const void *p, size_t n, struct ccm_error *err)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* The file of `level`, emptied: in memory when the system allows. */
+static int level_file(struct ccm_forwards *fw, int level, int *fd, struct ccm_error *err)
+{
+	int rc;
+
+	if (fw->fd[level] < 0) {
+		fw->fd[level] = memfd_create("ccmig-forward", MFD_CLOEXEC);
+		fw->on_disk[level] = fw->fd[level] < 0;
+		if (fw->fd[level] < 0 && (rc = disk_open(&fw->fd[level], err)) < 0)
+			return rc;
+	}
+	if (ftruncate(fw->fd[level], 0) < 0 || lseek(fw->fd[level], 0, SEEK_SET) < 0)
+		return ccm_error_sys(err, errno, "unfolding a forwarded message: cannot "
+				     "empty its temporary file");
+	fw->size[level] = 0;
+	*fd = fw->fd[level];
+	return 0;
+}
+
+/* Moves the memory file of `level` to disk (what it holds, too). */
+static int spill(struct ccm_forwards *fw, int level, struct ccm_error *err)
+{
+	int disk, rc = 0;
+	ssize_t got;
+	off_t off = 0;
+
+	if ((rc = disk_open(&disk, err)) < 0)
+		return rc;
+	while (rc == 0 && (got = pread(fw->fd[level], fw->piece, PIECE, off)) > 0) {
+		rc = write_all(disk, fw->piece, (size_t)got, err);
+		off += got;
+	}
+	if (rc < 0) {
+		close(disk);
+		return rc;
+	}
+	close(fw->fd[level]);
+	fw->fd[level] = disk;
+	fw->on_disk[level] = 1;
+	return 0;
+}
+
+/* Appends to the file of `level`. */
+static int level_write(struct ccm_forwards *fw, int level, const void *p, size_t n,
+		       struct ccm_error *err)
+{
+	int rc;
+
+	if (!fw->on_disk[level] && fw->size[level] + n > MEMFD_MAX &&
+	    (rc = spill(fw, level, err)) < 0)
+		return rc;
+	fw->size[level] += n;
+	return write_all(fw->fd[level], p, n, err);
 }
 
 /* Whether text starts, after blank lines, with "Message:" (any case). */
@@ -330,12 +382,13 @@ static int part_item(struct ccm_forwards *fw, struct ccm_msgfile *f,
 	if ((rc = level_file(fw, depth + 1, &fd, err)) < 0)
 		goto out;
 	while ((got = ccm_msgfile_read(f, fw->piece, PIECE, err)) > 0)
-		if ((rc = tmp_write(fd, fw->piece, (size_t)got, err)) < 0)
+		if ((rc = level_write(fw, depth + 1, fw->piece, (size_t)got, err)) < 0)
 			goto out;
 	if (got < 0) {
 		rc = (int)got;
 		goto out;
 	}
+	fd = fw->fd[depth + 1];          /* moved to disk when it grew */
 	if (depth < CCM_FORWARDS_MAX_DEPTH &&
 	    (rc = unfold_text(fw, fd, msg, index, name.ptr, folder, depth + 1, &stored,
 			      err)) < 0)
@@ -450,8 +503,9 @@ static int blob_to_tmp(struct ccm_forwards *fw, long long blob, int *fd,
 			if ((rc = level_file(fw, 0, fd, err)) < 0)
 				break;
 		}
-		if ((rc = tmp_write(*fd, fw->piece, (size_t)got, err)) < 0)
+		if ((rc = level_write(fw, 0, fw->piece, (size_t)got, err)) < 0)
 			break;
+		*fd = fw->fd[0];
 	}
 	ccm_store_blob_close(bl);
 	if (rc == 0 && got < 0)
@@ -565,7 +619,7 @@ int ccm_forwards_capture_begin(struct ccm_forwards *fw, struct ccm_error *err)
 int ccm_forwards_capture(struct ccm_forwards *fw, const void *p, size_t n,
 			 struct ccm_error *err)
 {
-	return fw->usable ? tmp_write(fw->fd[0], p, n, err) : 0;
+	return fw->usable ? level_write(fw, 0, p, n, err) : 0;
 }
 
 int ccm_forwards_capture_end(struct ccm_forwards *fw, long long msg, long long folder,

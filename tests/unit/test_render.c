@@ -854,18 +854,38 @@ static void forwards_are_stored_as_messages_once(void **state)
 	hand_close(&h);
 }
 
-/* Text that cannot be put in a file: the import fails with what to do. */
-static void unfolding_without_room_says_where(void **state)
+/*
+ * A forwarded message's text is held in memory while it is small, and in
+ * a file of $TMPDIR once it is large (16 MiB): without room there, a small
+ * one still unfolds and a large one fails with what to do.
+ */
+static void unfolding_large_text_needs_tmpdir(void **state)
 {
+	const char *names[1] = { "Big.ccm" };
+	const char *data[1];
+	size_t lens[1], big = (17u << 20);
+	struct ccm_buf text = CCM_BUF_INIT;
+	struct ccm_store_message m = { 0 };
+	struct citem item = { "Text item:", NULL, 0 };
 	struct ccm_forwards *fw;
 	struct ccm_error err;
 	char *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	char *fill = malloc(big);
 	struct hand h;
-	long long id = hand_forward(&h);
+	long long small = hand_forward(&h), id;
 
 	(void)state;
+	assert_non_null(fill);
+	memset(fill, 'a', big);
+	item.data = fill;
+	item.len = big;
+	cc_block(&text, "From: Admin\r\nSubject: Big\r\n", &item, 1);
+	data[0] = text.ptr;
+	lens[0] = text.len;
+	id = hand_message(&h, &m, 1, names, data, lens);
 	setenv("TMPDIR", "/nonexistent/ccmig-test", 1);
 	assert_int_equal(ccm_forwards_open(&fw, h.s, NULL, &err), 0);
+	assert_int_equal(ccm_forwards_unfold(fw, small, &err), 2);
 	assert_int_equal(ccm_forwards_unfold(fw, id, &err), CCM_EIO);
 	assert_non_null(strstr(err.msg, "/nonexistent/ccmig-test"));
 	assert_non_null(strstr(err.msg, "set TMPDIR"));
@@ -874,7 +894,15 @@ static void unfolding_without_room_says_where(void **state)
 		setenv("TMPDIR", old, 1);
 	else
 		unsetenv("TMPDIR");
+	/* With room, all of it arrives. */
+	assert_int_equal(ccm_forwards_open(&fw, h.s, NULL, &err), 0);
+	assert_int_equal(ccm_forwards_unfold(fw, id, &err), 1);
+	ccm_forwards_free(fw);
+	assert_int_equal(q1(&h, "SELECT max(body_bytes) FROM messages WHERE parent_id "
+			    "IS NOT NULL"), (long long)big);
 	free(old);
+	free(fill);
+	ccm_buf_release(&text);
 	hand_close(&h);
 }
 
@@ -970,7 +998,7 @@ int main(void)
 		cmocka_unit_test(forwarded_text_without_settings_reads_as_code_page_437),
 		cmocka_unit_test(forwards_nested_too_deep_stay_export_text),
 		cmocka_unit_test(forwards_are_stored_as_messages_once),
-		cmocka_unit_test(unfolding_without_room_says_where),
+		cmocka_unit_test(unfolding_large_text_needs_tmpdir),
 		cmocka_unit_test(folders_that_would_share_a_name_stay_apart),
 	};
 
