@@ -325,6 +325,7 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	ccm_buf_init(&s->src_owner_raw);
 	s->part_size = CCM_STORE_PART_SIZE;
 	s->fc_owner = -1;
+	s->lock_fd = -1;
 	s->readonly = !!(flags & CCM_STORE_READONLY);
 	oflags = s->readonly ? SQLITE_OPEN_READONLY
 			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
@@ -337,6 +338,10 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
 	if ((rc = identify(s, err)) < 0)
+		goto fail;
+	/* A store, or what becomes one: one writer at a time from here on
+	 * (a file refused above gets no lock file beside it). */
+	if (!s->readonly && (rc = ccm_store_lock_take(s, err)) < 0)
 		goto fail;
 	if (s->readonly) {
 		if (s->version < CCM_STORE_SCHEMA_VERSION) {
@@ -411,6 +416,7 @@ void ccm_store_close(struct ccm_store *s)
 	}
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK)
 		sqlite3_close_v2(s->db);   /* a cursor left open: close when it goes */
+	ccm_store_lock_drop(s);
 	ccm_diaglist_release(&s->pending);
 	ccm_buf_release(&s->fc_path);
 	ccm_buf_release(&s->key);

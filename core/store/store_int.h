@@ -41,6 +41,7 @@ struct ccm_store {
 	sqlite3 *db;
 	char *path;
 	int readonly;
+	int lock_fd;                    /* the writer's lock (lock.c), -1 none */
 	int version;
 	int depth;                      /* transaction nesting */
 	long long run_id;               /* current run, 0 none */
@@ -148,5 +149,14 @@ int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err);
 
 /* The clock, UTC seconds. */
 long long ccm_store_now(void);
+
+/*
+ * The writer's lock (lock.c): taken before a store is opened for writing,
+ * held until it is closed. CCM_EEXISTS, saying which pid holds it, when
+ * another process writes the store; CCM_EIO when the lock file cannot be
+ * made beside it.
+ */
+int ccm_store_lock_take(struct ccm_store *s, struct ccm_error *err);
+void ccm_store_lock_drop(struct ccm_store *s);
 
 #endif
