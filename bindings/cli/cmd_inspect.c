@@ -42,14 +42,18 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
-/* Prints s left-aligned in `width` columns, counting UTF-8 characters. */
+/* Prints s (a name from the post office: control characters shown, not
+ * sent) left-aligned in `width` columns, counting UTF-8 characters. */
 static void print_padded(const char *s, int width)
 {
+	struct ccm_buf t = CCM_BUF_INIT;
+	const char *v = ccm_shown(&t, s);
 	int chars = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 		chars += (*p & 0xC0) != 0x80;
-	printf("  %s%*s", s, chars < width ? width - chars : 1, "");
+	printf("  %s%*s", v, chars < width ? width - chars : 1, "");
+	ccm_buf_release(&t);
 }
 
 static const char *plural(long n, const char *one, const char *many)
@@ -62,12 +66,16 @@ static void print_text(const struct ccm_bundle *b, const struct ccm_survey *s,
 {
 	char bytes[32], abytes[32];
 	size_t no_mail = s->n_users - s->users_with_mail;
+	struct ccm_buf po = CCM_BUF_INIT, tz = CCM_BUF_INIT;
 
 	printf("Post office %s: DB%d, code page %d, dates %s, time zone %s, "
 	       "attachments %s, item sizes %s\n\n",
-	       b->manifest.post_office, b->manifest.database, b->manifest.code_page,
-	       order_name(b->manifest.date_order), b->manifest.time_zone, enc_name(b),
+	       ccm_shown(&po, b->manifest.post_office), b->manifest.database,
+	       b->manifest.code_page, order_name(b->manifest.date_order),
+	       ccm_shown(&tz, b->manifest.time_zone), enc_name(b),
 	       b->manifest.item_sizes ? "yes" : "no");
+	ccm_buf_release(&po);
+	ccm_buf_release(&tz);
 	printf("Directory: %zu entries\n", b->dir.len);
 	for (size_t i = 0; i < sizeof(locations) / sizeof(locations[0]); i++)
 		if (s->by_location[(unsigned char)locations[i].code])

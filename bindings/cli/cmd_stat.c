@@ -69,12 +69,18 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	       "FOLDERS", "MESSAGES", "BYTES", "ATTACH");
 	{
 		struct ccm_store_mailbox_stats m;
+		struct ccm_buf al = CCM_BUF_INIT, dn = CCM_BUF_INIT;
+
+		/* Names came from a post office: shown, not sent (report.h). */
 		while ((rc = ccm_store_next_mailbox_stats(c, &m, err)) == 1) {
 			ccm_format_bytes(a, sizeof(a), (unsigned long long)m.bytes);
-			printf("  %-20s %-28s %7lld %9lld %11s %7lld%s\n", m.alias,
-			       m.display_name, m.folders, m.messages, a, m.attachments,
+			printf("  %-20s %-28s %7lld %9lld %11s %7lld%s\n",
+			       ccm_shown(&al, m.alias), ccm_shown(&dn, m.display_name),
+			       m.folders, m.messages, a, m.attachments,
 			       m.converted ? "  (converted)" : "");
 		}
+		ccm_buf_release(&al);
+		ccm_buf_release(&dn);
 	}
 	ccm_store_cursor_free(c);
 	if (rc < 0)
@@ -85,6 +91,8 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 		return rc;
 	{
 		struct ccm_store_run r;
+		struct ccm_buf shown = CCM_BUF_INIT;
+
 		while ((rc = ccm_store_next_run(c, &r, err)) == 1) {
 			char st[32], fin[32];
 			format_time(r.started_utc, st, sizeof(st));
@@ -94,8 +102,9 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 				printf("unfinished");
 			else
 				printf("exit %d", r.status);
-			printf(", %lld events  %s\n", r.events, r.args ? r.args : "");
+			printf(", %lld events  %s\n", r.events, ccm_shown(&shown, r.args));
 		}
+		ccm_buf_release(&shown);
 	}
 	ccm_store_cursor_free(c);
 	if (rc < 0)

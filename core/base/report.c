@@ -55,30 +55,40 @@ void ccm_diag_format(char *out, size_t outsz, const struct ccm_diag *d)
 		ccm_buf_addf(&b, " (event %d)", d->event);
 	if (d->kind)
 		ccm_buf_addf(&b, " [%s]", d->kind);
-	/* Names and texts come from the post office: a control character
-	 * (ESC ]0;... BEL, ESC [2J, the C1 codes) is shown, never obeyed by
-	 * the terminal or pager that shows the report. */
+	/* Names and texts come from the post office: shown, not obeyed. */
 	{
-		size_t k = 0;
-		const unsigned char *p = (const unsigned char *)b.ptr;
+		struct ccm_buf e = CCM_BUF_INIT;
 
-		for (size_t i = 0; i < b.len && k + 7 < outsz; i++) {
-			if (p[i] < 0x20 && p[i] != '\t') {
-				k += (size_t)snprintf(out + k, outsz - k, "\\x%02x", p[i]);
-			} else if (p[i] == 0x7f) {
-				k += (size_t)snprintf(out + k, outsz - k, "\\x7f");
-			} else if (p[i] == 0xc2 && i + 1 < b.len && p[i + 1] >= 0x80 &&
-				   p[i + 1] <= 0x9f) {
-				k += (size_t)snprintf(out + k, outsz - k, "\\u%04x", p[i + 1]);
-				i++;
-			} else {
-				out[k++] = (char)p[i];
-			}
-		}
+		ccm_escape_controls(&e, b.ptr, b.len);
 		if (outsz)
-			out[k < outsz ? k : outsz - 1] = '\0';
+			snprintf(out, outsz, "%s", e.ptr);
+		ccm_buf_release(&e);
 	}
 	ccm_buf_release(&b);
+}
+
+void ccm_escape_controls(struct ccm_buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < 0x20 && p[i] != '\t')
+			ccm_buf_addf(out, "\\x%02x", p[i]);
+		else if (p[i] == 0x7f)
+			ccm_buf_adds(out, "\\x7f");
+		else if (p[i] == 0xc2 && i + 1 < n && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f)
+			ccm_buf_addf(out, "\\u%04x", p[++i]);
+		else
+			ccm_buf_addch(out, p[i]);
+	}
+}
+
+const char *ccm_shown(struct ccm_buf *scratch, const char *s)
+{
+	ccm_buf_reset(scratch);
+	if (s)
+		ccm_escape_controls(scratch, s, strlen(s));
+	return scratch->ptr;
 }
 
 void ccm_report_emit(struct ccm_report *r, const struct ccm_diag *d)

@@ -2,6 +2,8 @@
 #ifndef CCM_REPORT_H
 #define CCM_REPORT_H
 
+#include "base/buf.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -70,5 +72,17 @@ void ccm_diaglist_sink(void *ctx, const struct ccm_diag *d);
 void ccm_diaglist_release(struct ccm_diaglist *l);
 /* Entries of that kind; handy in tests. */
 size_t ccm_diaglist_count(const struct ccm_diaglist *l, const char *kind);
+
+/*
+ * Text from a post office, a store or a policy, made safe to show: a
+ * control character (ESC ]0;... BEL, ESC [2J, DEL, the C1 codes of
+ * UTF-8) is appended to out as \xNN (or \u00NN), so that a terminal or
+ * pager shows it and never obeys it; tabs and everything else stay.
+ * ccm_diag_format does this to every report line.
+ */
+void ccm_escape_controls(struct ccm_buf *out, const char *s, size_t n);
+/* The same for a string, into scratch (reset first); its text. NULL
+ * shows as "". */
+const char *ccm_shown(struct ccm_buf *scratch, const char *s);
 
 #endif

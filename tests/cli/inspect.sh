@@ -45,4 +45,21 @@ PY
 expect_status 0 "$CCMIG" inspect "$TMP/clean"
 expect_grep "Report: 0 errors, 0 warnings" "$TMP/out"
 
+# Names with terminal escapes (a title, ESC [2J) are shown, never sent:
+# in the listing of users, and in the store's as stat prints it.
+cp -r "$DATA/salespo" "$TMP/esc"
+python3 - "$TMP/esc/directory.exp" <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p, "rb").read().replace(b"Name: Doe, Jane", b"Name: Doe, Jane\x1b]0;pwned\x07\x1b[2J", 1)
+open(p, "wb").write(t)
+PY
+expect_status 1 "$CCMIG" inspect "$TMP/esc"
+expect_grep 'Doe, Jane\x1b]0;pwned\x07\x1b[2J' "$TMP/out"
+if grep -q "$(printf '\033')" "$TMP/out" "$TMP/err"; then
+	fail "an escape reached the terminal from inspect"; else pass; fi
+"$CCMIG" migrate "$TMP/esc" --store "$TMP/esc.db" --create-mailboxes >/dev/null 2>&1
+expect_status 0 "$CCMIG" stat --store "$TMP/esc.db"
+if grep -q "$(printf '\033')" "$TMP/out" "$TMP/err"; then
+	fail "an escape reached the terminal from stat"; else pass; fi
 finish
