@@ -81,9 +81,18 @@ static int make_dirs(char *path, struct ccm_error *err)
 #define MAX_LEVELS 32
 #define MAX_PATH_BYTES 1024
 
+/* Whether out[start..] ends in ".mbox" (any case). */
+static int ends_mbox(const struct ccm_buf *out, size_t start)
+{
+	return out->len - start >= 5 && strncasecmp(out->ptr + out->len - 5, ".mbox", 5) == 0;
+}
+
 /* The file of a folder: root/<levels>.mbox, names made safe, and made
  * unique among the mailbox's (`names`): "A/B" and "A_B" would otherwise
- * be one file, the second folder written over the first. */
+ * be one file, the second folder written over the first. A folder level
+ * that ends in ".mbox" gets '_' as a directory ("Sales.mbox\Q1" is
+ * Sales.mbox_/Q1.mbox), so no folder's file is another folder's
+ * directory. */
 static int folder_file(const char *root, const struct ccm_folder *f,
 		       struct ccm_out_names *names, struct ccm_buf *out)
 {
@@ -97,6 +106,8 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 		char c = *p;
 		if (c == '\\' && levels + 1 < MAX_LEVELS && out->len - top < MAX_PATH_BYTES) {
 			ccm_out_fit_name(out, start, CCM_OUT_NAME_MAX);
+			if (ends_mbox(out, start))
+				ccm_buf_addch(out, '_');
 			ccm_buf_addch(out, '/');
 			start = out->len;
 			levels++;

@@ -127,4 +127,22 @@ if diff -r "$TMP/fw-new" "$TMP/fw-old" >"$TMP/fwdiff" 2>&1; then pass; else
 # Once only: the next export writes nothing to the store and says nothing.
 expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-again"
 if grep -q "messages of their own" "$TMP/err"; then fail "unfolded twice"; else pass; fi
+
+# A folder named like another folder's mbox file ("Sales.mbox\Q1" beside
+# "Sales"): both files are written, and the export goes on (it stopped
+# with exit 2 on every run).
+cat >"$TMP/sales.lua" <<'LUA'
+local n = 0
+return { message = function(m, user)
+	n = n + 1
+	if n == 1 then return { folder = "Sales" } end
+	if n == 2 then return { folder = "Sales.mbox\\Q1" } end
+end }
+LUA
+"$CCMIG" migrate "$DATA/salespo" --store "$TMP/sales.db" --policy "$TMP/sales.lua" >/dev/null 2>&1
+expect_status 0 "$CCMIG" export --store "$TMP/sales.db" --mbox "$TMP/sales-mb"
+for f in "$TMP/sales-mb/jsmith/Sales.mbox" "$TMP/sales-mb/jsmith/Sales.mbox_/Q1.mbox"; do
+	if [ -f "$f" ] && grep -q '^From ' "$f"; then pass; else
+		fail "no message in $f: $(find "$TMP/sales-mb" | grep Sales)"; fi
+done
 finish
