@@ -144,3 +144,12 @@ int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
 		ccm_buf_adds(out, " (2)");
 	return ccm_out_names_claim(out, names, 0);
 }
+
+int ccm_out_lock(int *out, const char *dir, struct ccm_error *err)
+{
+	char path[4200], what[4200];
+
+	snprintf(path, sizeof(path), "%s/.ccmig-lock", dir);
+	snprintf(what, sizeof(what), "the export folder '%s'", dir);
+	return ccm_pidlock_take(out, path, what, err);
+}

@@ -3,6 +3,8 @@
 #define CCM_OUT_FOLDER_NAME_H
 
 #include "base/buf.h"
+#include "base/error.h"
+#include "base/pidlock.h"
 #include "store/folders.h"
 
 /*
@@ -67,5 +69,14 @@ int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
  * stop an export.
  */
 void ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max);
+
+/*
+ * One export at a time into folder `dir`: holds "<dir>/.ccmig-lock"
+ * (base/pidlock.h) in *out until ccm_pidlock_drop. Two exports into one
+ * folder would move each other's files into place half written; the
+ * second stops with CCM_EEXISTS naming the first's pid. Readers of the
+ * folder (Dovecot, mutt) take no notice of the file.
+ */
+int ccm_out_lock(int *out, const char *dir, struct ccm_error *err);
 
 #endif

@@ -448,10 +448,11 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 	struct thread t[MAX_THREADS] = { { 0 } };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
-	int rc;
+	int rc, lock = -1;
 
 	memset(st, 0, sizeof(*st));
-	if ((rc = make_dir(dir, err)) < 0)
+	if ((rc = make_dir(dir, err)) < 0 ||
+	    (rc = ccm_out_lock(&lock, dir, err)) < 0)
 		return rc;
 	if ((rc = list_jobs(s, dir, &sh, err)) < 0)
 		goto out;
@@ -485,5 +486,6 @@ out:
 	for (size_t i = 0; i < sh.n_jobs; i++)
 		free(sh.jobs[i].root);
 	free(sh.jobs);
+	ccm_pidlock_drop(lock);
 	return rc < 0 ? rc : 0;
 }

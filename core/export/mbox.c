@@ -213,13 +213,17 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 	struct ccm_store_cursor *c;
 	struct ccm_recipient r;
 	char root[4200];
-	int rc;
+	int rc, lock;
 
 	memset(st, 0, sizeof(*st));
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
-	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0)
+	if ((rc = ccm_out_lock(&lock, dir, err)) < 0)
 		return rc;
+	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0) {
+		ccm_pidlock_drop(lock);
+		return rc;
+	}
 	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
 		struct ccm_buf alias = CCM_BUF_INIT;
 
@@ -239,5 +243,6 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		snprintf(root, sizeof(root), "%s/public", dir);
 		rc = write_mailbox(s, 0, root, ccm_out_zones_get(zones, 0), st, err);
 	}
+	ccm_pidlock_drop(lock);
 	return rc < 0 ? rc : 0;
 }

@@ -42,4 +42,29 @@ hold "$TMP/s.db"
 kill -9 "$holder"
 wait "$holder" 2>/dev/null
 expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db"
+
+# One export at a time into one folder: a second stops and names the
+# first (its lock file, held here as an export holds it).
+mkdir -p "$TMP/md"
+python3 - "$TMP/md/.ccmig-lock" "$TMP/xheld" "$TMP/xrelease" <<'PY' &
+import fcntl, os, sys, time
+f = open(sys.argv[1], "w")
+fcntl.flock(f, fcntl.LOCK_EX)
+f.write("%d\n" % os.getpid())
+f.flush()
+open(sys.argv[2], "w").close()
+while not os.path.exists(sys.argv[3]):
+    time.sleep(0.05)
+PY
+exporter=$!
+for _ in $(seq 200); do [ -e "$TMP/xheld" ] && break; sleep 0.05; done
+expect_status 2 "$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md"
+expect_grep "another ccmig is using the export folder '$TMP/md' (pid $exporter)" "$TMP/err"
+expect_status 2 "$CCMIG" export --store "$TMP/s.db" --mbox "$TMP/md"
+expect_grep "(pid $exporter)" "$TMP/err"
+touch "$TMP/xrelease"
+wait "$exporter"
+expect_status 0 "$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md"
+# Let go, the lock file is empty: two exports of one store write the same bytes.
+if [ -s "$TMP/md/.ccmig-lock" ]; then fail "the lock file keeps a pid"; else pass; fi
 finish
