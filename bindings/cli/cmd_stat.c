@@ -58,7 +58,9 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	       t->public_messages, a);
 	ccm_format_bytes(a, sizeof(a), (unsigned long long)t->attachment_bytes);
 	ccm_format_bytes(b, sizeof(b), (unsigned long long)t->blob_bytes);
-	ccm_format_bytes(d, sizeof(d), (unsigned long long)(t->attachment_bytes - t->blob_bytes));
+	/* A store damaged by hand may hold blobs no attachment names. */
+	ccm_format_bytes(d, sizeof(d), t->attachment_bytes > t->blob_bytes ?
+			 (unsigned long long)(t->attachment_bytes - t->blob_bytes) : 0);
 	printf("Attachments: %lld, %s; stored once per content: %lld contents, %s "
 	       "(deduplication saved %s)\n", t->attachments, a, t->blobs, b, d);
 	printf("Ledger: %lld source rows recorded\n\n", t->ledger);

@@ -70,8 +70,9 @@ int ccm_store_stats(struct ccm_store_stats *o, struct ccm_store *s,
 		    (rc = row(s, "SELECT count(*) FROM messages m JOIN folders f "
 			      "ON f.id = m.folder_id WHERE f.mailbox_id IS NULL AND "
 			      "m.parent_id IS NULL", pm, 1, err)) < 0 ||
-		    (rc = row(s, "SELECT count(*), ifnull(sum(a.size), 0) FROM attachments a "
-			      "JOIN messages m ON m.id = a.message_id WHERE m.parent_id IS NULL",
+		    /* Every attachment, forwarded messages' too: the blobs
+		     * below hold theirs, and deduplication is the difference. */
+		    (rc = row(s, "SELECT count(*), ifnull(sum(size), 0) FROM attachments",
 			      att, 2, err)) < 0 ||
 		    (rc = row(s, "SELECT count(*), ifnull(sum(size), 0) FROM blobs "
 			      "WHERE sha256 IS NOT NULL", b, 2, err)) < 0 ||

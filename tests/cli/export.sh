@@ -124,6 +124,10 @@ if [ "$(fwd "$TMP/fw.db")" -eq "$n" ]; then pass; else
 	fail "the upgrade unfolded $(fwd "$TMP/fw.db") forwarded messages, a fresh store $n"; fi
 if diff -r "$TMP/fw-new" "$TMP/fw-old" >"$TMP/fwdiff" 2>&1; then pass; else
 	fail "an upgraded store exports otherwise than a fresh one: $(head -3 "$TMP/fwdiff")"; fi
+# stat counts the forwarded messages' attachments with the blobs that
+# hold them: deduplication never saves more than was stored.
+expect_status 0 "$CCMIG" stat --store "$TMP/fw.db"
+if grep -q "TiB" "$TMP/out"; then fail "stat: $(grep deduplication "$TMP/out")"; else pass; fi
 # Once only: the next export writes nothing to the store and says nothing.
 expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-again"
 if grep -q "messages of their own" "$TMP/err"; then fail "unfolded twice"; else pass; fi
