@@ -61,7 +61,13 @@ int ccm_forwards_open(struct ccm_forwards **out, struct ccm_store *s,
 	ccm_spool_init(&fw->item, 1u << 20);
 	fw->quiet.sink = discard;
 	fw->sniff_sizes = !settings;
-	if ((rc = ccm_manifest_settings_parse(&fw->po, settings ? settings : "", err)) < 0) {
+	/* A line that cannot be read (reported where it was met): what a
+	 * set without one gets. */
+	if (settings && ccm_manifest_settings_parse(&fw->po, settings, NULL) < 0) {
+		settings = NULL;
+		fw->sniff_sizes = 1;
+	}
+	if (!settings && (rc = ccm_manifest_settings_parse(&fw->po, "", err)) < 0) {
 		ccm_forwards_free(fw);
 		return rc;
 	}
@@ -636,7 +642,8 @@ int ccm_forwards_capture_end(struct ccm_forwards *fw, long long msg, long long f
 int ccm_forwards_unfold_store(struct ccm_store *s, unsigned long *unfolded_out,
 			      struct ccm_error *err)
 {
-	struct ccm_buf flag = CCM_BUF_INIT, line = CCM_BUF_INIT;
+	struct ccm_buf flag = CCM_BUF_INIT, line = CCM_BUF_INIT, opened = CCM_BUF_INIT;
+	struct ccm_forwards *fw = NULL;
 	long long msg = 0;
 	unsigned long total = 0;
 	int rc;
@@ -650,23 +657,28 @@ int ccm_forwards_unfold_store(struct ccm_store *s, unsigned long *unfolded_out,
 	if ((rc = ccm_store_begin(s, err)) < 0)
 		goto out;
 	while ((rc = ccm_store_forwards_next(&msg, s, msg, err)) == 1) {
-		struct ccm_forwards *fw;
 		int found = ccm_store_po_of_message(&line, s, msg, err);
 
 		if (found < 0) {
 			rc = found;
 			break;
 		}
-		/* Settings that cannot be read: a manifest's defaults. */
-		if (ccm_forwards_open(&fw, s, found ? line.ptr : NULL, NULL) < 0 &&
-		    (rc = ccm_forwards_open(&fw, s, NULL, err)) < 0)
-			break;
-		rc = ccm_forwards_unfold(fw, msg, err);
-		ccm_forwards_free(fw);
-		if (rc < 0)
+		if (!found)
+			ccm_buf_reset(&line);
+		/* Messages of one post office in a row share one opening
+		 * (its code page, its zone, its files). */
+		if (!fw || strcmp(opened.ptr, line.ptr)) {
+			ccm_forwards_free(fw);
+			fw = NULL;
+			if ((rc = ccm_forwards_open(&fw, s, found ? line.ptr : NULL, err)) < 0)
+				break;
+			ccm_buf_set(&opened, line.ptr, line.len);
+		}
+		if ((rc = ccm_forwards_unfold(fw, msg, err)) < 0)
 			break;
 		total += (unsigned long)rc;
 	}
+	ccm_forwards_free(fw);
 	if (rc == 0)
 		rc = ccm_store_meta_delete(s, "forwards_to_unfold", err);
 	if (rc < 0) {
@@ -679,5 +691,6 @@ int ccm_forwards_unfold_store(struct ccm_store *s, unsigned long *unfolded_out,
 out:
 	ccm_buf_release(&flag);
 	ccm_buf_release(&line);
+	ccm_buf_release(&opened);
 	return rc;
 }

@@ -31,8 +31,9 @@ struct ccm_forwards;
  * counts are taken when the text has them). What the text gets wrong is
  * the post office's, already reported when the message was extracted: it
  * goes to nobody. A code page or zone this system lacks leaves the text
- * as it is (ccm_forwards_unfold then does nothing).
- * CCM_EMALFORMED (err filled) for a settings line that cannot be read.
+ * as it is (ccm_forwards_unfold then does nothing). A settings line that
+ * cannot be read is taken as none (its reader reports it). 0, or
+ * CCM_ENOMEM.
  */
 int ccm_forwards_open(struct ccm_forwards **out, struct ccm_store *s,
 		      const char *settings, struct ccm_error *err);

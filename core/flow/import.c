@@ -1434,8 +1434,7 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		if ((rc = ccm_forwards_unfold_store(s, &old, err)) < 0)
 			goto finish;
 		st->forwarded += old;
-		if (ccm_forwards_open(&x.fw, s, settings, NULL) < 0 &&
-		    (rc = ccm_forwards_open(&x.fw, s, NULL, err)) < 0)
+		if ((rc = ccm_forwards_open(&x.fw, s, settings, err)) < 0)
 			goto finish;
 	}
 	{
