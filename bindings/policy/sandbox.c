@@ -341,29 +341,57 @@ static void set_str(lua_State *L, const char *k, const char *v)
 }
 
 /*
- * A copy of the string a hook returned at idx. NULL when it holds a NUL
- * byte (C would cut the name or address short there, silently) or memory
- * runs out; the Lua error message saying which is then pushed.
+ * A copy of the string a hook returned at idx, made fit for a migration
+ * file: a line end (CR, LF or CR LF) or a tab becomes one space, as a
+ * header's folding would. NULL, with the Lua error message saying why
+ * pushed, when it is longer than max bytes, holds any other control
+ * character (a NUL would cut the value short in C; ESC and the rest
+ * would reach terminals and mail clients), or memory runs out. What a
+ * policy returns is checked here, and only here.
  */
-static char *dup_result(lua_State *L, int idx, const char *what)
+static char *dup_result(lua_State *L, int idx, const char *what, size_t max)
 {
-	size_t n;
+	size_t n, k = 0;
 	const char *v = lua_tolstring(L, idx, &n);
 	char *d;
 
-	if (strlen(v) != n) {
-		lua_pushfstring(L, "the %s it returned holds a NUL byte, which no name, "
-				"folder or address may hold", what);
+	if (n > max) {
+		lua_pushfstring(L, "the %s it returned is %I bytes long, more than the %I "
+				"a hook may return", what, (lua_Integer)n, (lua_Integer)max);
 		return NULL;
 	}
-	if (!(d = strdup(v)))
+	if (!(d = malloc(n + 1))) {
 		lua_pushliteral(L, "not enough memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c == '\r' || c == '\n' || c == '\t') {
+			if (c == '\r' && i + 1 < n && v[i + 1] == '\n')
+				i++;
+			d[k++] = ' ';
+		} else if (c < 0x20 || c == 0x7f) {
+			char hex[8];
+
+			free(d);
+			snprintf(hex, sizeof(hex), "\\x%02x", c);
+			lua_pushfstring(L, "the %s it returned holds the control character "
+					"%s at byte %I, which no name, folder, subject or "
+					"address may hold", what, hex, (lua_Integer)i);
+			return NULL;
+		} else {
+			d[k++] = (char)c;
+		}
+	}
+	d[k] = '\0';
 	return d;
 }
 
 /* Replaces *slot with the string field k of the table on top, if any.
  * Returns 0, or -1 with the error message on top (dup_result). */
-static int take(lua_State *L, const char *k, char **slot, const char **out)
+static int take(lua_State *L, const char *k, size_t max, char **slot,
+		const char **out)
 {
 	char *v;
 
@@ -371,7 +399,7 @@ static int take(lua_State *L, const char *k, char **slot, const char **out)
 		lua_pop(L, 1);
 		return 0;
 	}
-	if (!(v = dup_result(L, -1, k))) {
+	if (!(v = dup_result(L, -1, k, max))) {
 		lua_remove(L, -2);
 		return -1;
 	}
@@ -441,10 +469,10 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 			return 0;
 		}
 		if (lua_istable(L, -1)) {
-			if (take(L, "alias", &p->alias, &out->alias) < 0 ||
-			    take(L, "display_name", &p->display, &out->display_name) < 0 ||
-			    take(L, "first_name", &p->first, &out->first_name) < 0 ||
-			    take(L, "last_name", &p->last, &out->last_name) < 0) {
+			if (take(L, "alias", CCM_POLICY_VALUE_MAX, &p->alias, &out->alias) < 0 ||
+			    take(L, "display_name", CCM_POLICY_VALUE_MAX, &p->display, &out->display_name) < 0 ||
+			    take(L, "first_name", CCM_POLICY_VALUE_MAX, &p->first, &out->first_name) < 0 ||
+			    take(L, "last_name", CCM_POLICY_VALUE_MAX, &p->last, &out->last_name) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "user hook", p->names[i], err);
 			}
@@ -456,7 +484,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 					lua_pop(L, 1);
 					break;
 				}
-				if (!(p->addresses[p->n_addresses] = dup_result(L, -1, "address"))) {
+				if (!(p->addresses[p->n_addresses] = dup_result(L, -1, "address", CCM_POLICY_VALUE_MAX))) {
 					lua_replace(L, -4);     /* the message, over the result */
 					lua_pop(L, 2);
 					return lua_fail(p, "user hook", p->names[i], err);
@@ -500,7 +528,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 				return 0;
 			}
 			if (lua_type(L, -1) == LUA_TSTRING) {
-				char *v = dup_result(L, -1, "folder name");
+				char *v = dup_result(L, -1, "folder name", CCM_POLICY_FOLDER_MAX);
 
 				if (!v) {
 					lua_replace(L, -3);     /* the message, over the hooks */
@@ -550,8 +578,8 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			 * its message (on top) names the field. */
 			const char *before = out->folder;
 
-			if (take(L, "folder", &p->folder, &out->folder) < 0 ||
-			    take(L, "subject", &p->subject, &out->subject) < 0) {
+			if (take(L, "folder", CCM_POLICY_FOLDER_MAX, &p->folder, &out->folder) < 0 ||
+			    take(L, "subject", CCM_POLICY_VALUE_MAX, &p->subject, &out->subject) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "message hook", p->names[i], err);
 			}
@@ -592,7 +620,7 @@ static int address_hook(void *ctx, const struct ccm_addr *a, const char **out,
 			return lua_fail(p, "address hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TSTRING) {
 			/* The first policy that maps it decides. */
-			char *v = dup_result(L, -1, "mapped address");
+			char *v = dup_result(L, -1, "mapped address", CCM_POLICY_VALUE_MAX);
 
 			if (!v) {
 				lua_remove(L, -2);
@@ -658,7 +686,7 @@ static int custom_recipient_hook(void *ctx, const char *address, const char *nam
 			*chosen = lua_tointeger(L, -1);
 		} else if (lua_type(L, -1) == LUA_TSTRING) {
 			/* An alias: the importer finds that custom recipient. */
-			char *v = dup_result(L, -1, "alias");
+			char *v = dup_result(L, -1, "alias", CCM_POLICY_VALUE_MAX);
 
 			if (!v) {
 				lua_remove(L, -2);

@@ -13,6 +13,12 @@
 #define CCM_POLICY_MEMORY (64u << 20)
 #define CCM_POLICY_INSTRUCTIONS 10000000L
 
+/* The longest string a hook may return: a folder path, and anything
+ * else (a name, an alias, an address, a subject). Longer is the hook's
+ * failure, named with the script, the hook and the user. */
+#define CCM_POLICY_FOLDER_MAX 16384
+#define CCM_POLICY_VALUE_MAX 4096
+
 struct ccm_policies;
 
 /*

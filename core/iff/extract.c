@@ -405,7 +405,7 @@ static int held_or_addrs(struct xctx *x, const struct ccm_addrlist *l)
 }
 
 /* Writes one message: its chain in the secondary, then its row. */
-static int write_message(struct xctx *x, struct ccm_msgfile *f,
+static int write_message(struct xctx *x, struct ccm_msgfile *f, const char *file,
 			 const struct ccm_message *m, const char *folder,
 			 const struct ccm_policy_message *ov)
 {
@@ -438,9 +438,6 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 		if ((rc = identify(x, m)) < 0)
 			return rc;
 	}
-	if ((rc = write_id(x, CCM_SRCID_MESSAGE, NULL)) < 0)
-		return rc;
-	x->st->held += (unsigned long)x->id.held;
 	if (x->id.held) {
 		/* The store has its sender and recipients: what places it
 		 * (folder, subject, read flag) is all the row needs. */
@@ -473,11 +470,24 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f,
 				       "TRUE" : "FALSE", x->err)) == 0 &&
 	    (rc = ccm_iff_writer_field(x->w, unsent ? "TRUE" : "FALSE", x->err)) == 0 &&
 	    (rc = x->id.held ? ccm_iff_writer_field(x->w, NULL, x->err) :
-	     ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0)
+	     ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0 &&
+	    (rc = ccm_iff_writer_row_fits(x->w, x->err)) == 0 &&
+	    (rc = write_id(x, CCM_SRCID_MESSAGE, NULL)) == 0)
 		rc = ccm_iff_writer_row_end(x->w, x->err);
 	ccm_buf_release(&sender);
-	if (rc == 0)
+	if (rc == CCM_ELIMIT) {
+		/* Recipients by the thousand, each mapped long by a policy:
+		 * this message alone is lost, and said to be. */
+		note(x, CCM_ERROR, "row-too-long", file, m->offset, x->id.owner, m->number,
+		     "not migrated: %s; a policy's address hook that "
+		     "makes addresses shorter lets it through", x->err->msg);
+		x->st->skipped++;
+		return 0;
+	}
+	if (rc == 0) {
 		x->st->messages++;
+		x->st->held += (unsigned long)x->id.held;
+	}
 	return rc;
 }
 
@@ -599,7 +609,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 			if (ov.folder)
 				ccm_buf_set(&x->folder, ov.folder, strlen(ov.folder));
 		}
-		if ((rc = write_message(x, f, m, x->folder.ptr, &ov)) < 0)
+		if ((rc = write_message(x, f, e->path, m, x->folder.ptr, &ov)) < 0)
 			break;
 		if (m->n_extra)
 			/* Migration files have no column for them: say so rather

@@ -2,6 +2,7 @@
 #include "iff/writer.h"
 #include "iff/csv.h"
 #include "base/codepage.h"
+#include "base/input.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -431,10 +432,24 @@ int ccm_iff_writer_field_pointer(struct ccm_iff_writer *w, long long offset,
 	return 0;
 }
 
+int ccm_iff_writer_row_fits(const struct ccm_iff_writer *w, struct ccm_error *err)
+{
+	/* Conversion from UTF-8 never makes a row longer. */
+	if (w->row.len > CCM_IN_MAX_LINE)
+		return ccm_error_set(err, CCM_ELIMIT, "its row would be %zu bytes long, and "
+				     "an import reads lines of at most %d bytes", w->row.len,
+				     CCM_IN_MAX_LINE);
+	return 0;
+}
+
 int ccm_iff_writer_row_end(struct ccm_iff_writer *w, struct ccm_error *err)
 {
+	int rc;
+
 	if (!w->pri)
 		return ccm_error_set(err, CCM_EINVAL, "no primary file is open");
+	if ((rc = ccm_iff_writer_row_fits(w, err)) < 0)
+		return rc;
 	return put_line(w, w->pri, w->row.ptr, w->row.len, NULL, err);
 }
 

@@ -130,6 +130,13 @@ int ccm_iff_writer_field_multi(struct ccm_iff_writer *w,
 /* A pointer to a section of the current secondary, by its offset. */
 int ccm_iff_writer_field_pointer(struct ccm_iff_writer *w, long long offset,
 				 struct ccm_error *err);
+/*
+ * Whether the row built so far fits in one line an import reads whole
+ * (CCM_IN_MAX_LINE bytes, before conversion): 0, or CCM_ELIMIT with err
+ * saying how long it is. row_end refuses a row that does not fit, so a
+ * caller that can leave one row out asks first.
+ */
+int ccm_iff_writer_row_fits(const struct ccm_iff_writer *w, struct ccm_error *err);
 int ccm_iff_writer_row_end(struct ccm_iff_writer *w, struct ccm_error *err);
 
 /*

@@ -175,17 +175,17 @@ if [ -e /tmp/ccmig-pwned ]; then fail "os.execute ran"; else pass; fi
 # C, silently: the hook fails for that user instead.
 failing nul_alias 'return { user = function(u)
 	if u.name == "Smith, John" then return { alias = "js\0evil" } end end }' \
-	"the alias it returned holds a NUL byte"
+	"the alias it returned holds the control character \\x00 at byte"
 failing nul_address 'return { user = function(u)
 	if u.name == "Smith, John" then return { addresses = { "SMTP:js@example.com", "SMTP:a\0b" } } end end }' \
-	"the address it returned holds a NUL byte"
+	"the address it returned holds the control character \\x00 at byte"
 failing nul_folder 'return { folder = function(f) return "In\0box" end }' \
-	"the folder name it returned holds a NUL byte"
+	"the folder name it returned holds the control character \\x00 at byte"
 # The same from the message hook's table (it crashed ccmig, SIGSEGV).
 failing nul_subject 'return { message = function(m) return { subject = "a\0b" } end }' \
-	"the subject it returned holds a NUL byte"
+	"the subject it returned holds the control character \\x00 at byte"
 failing nul_message_folder 'return { message = function(m) return { folder = "x\0y" } end }' \
-	"the folder it returned holds a NUL byte"
+	"the folder it returned holds the control character \\x00 at byte"
 # A folder that names no folder ("\\") costs its message, said with the
 # policy's name, not the whole migration (it stopped it with status 2).
 cat >"$TMP/nofolder.lua" <<'LUA'

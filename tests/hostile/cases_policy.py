@@ -184,11 +184,59 @@ def policies(root, base):
               'return { alias = "../../../%s-p1" } end end }\n' % ESCAPE)
     c.step(RUN, 0).set(hostile=None, export=True,
                        renamed={"pwilson": "......%s" % ESCAPE[:14]}).write()
-    c = _case(root, base, "alias-10mib", "the user hook gives pwilson a 10 MiB alias",
-              'return { user = function(u) if u.name == "pwilson" then '
-              'return { alias = string.rep("a", 10 << 20) } end end }\n')
-    c.step(RUN, 0).set(hostile=None, renamed={"pwilson": "a" * 20}, store_has=[
-        ["SELECT max(length(alias)) <= 64 FROM recipients", 1]]).write()
+    # Every string a hook returns is checked where it comes back: too long
+    # or holding a control character, the hook fails for that user (and
+    # only that user); a line end or tab becomes a space.
+    for name, hook, lua, expect in (
+            ("alias-10mib", "user", 'return { alias = string.rep("a", 10 << 20) }',
+             r"the alias it returned is 10485760 bytes long, more than the 4096"),
+            ("last-name-2mib", "user", 'return { last_name = string.rep("l", 2 << 20) }',
+             r"the last_name it returned is 2097152 bytes long"),
+            ("display-name-escape", "user", 'return { display_name = "\\27[2JP" }',
+             r"the display_name it returned holds the control character \\x1b at byte 0"),
+            ("subject-2mib", "message", 'return { subject = string.rep("s", 2 << 20) }',
+             r"the subject it returned is 2097152 bytes long, more than the 4096"),
+            ("subject-escape", "message", 'return { subject = "\\27]0;owned\\7" }',
+             r"the subject it returned holds the control character \\x1b at byte 0"),
+            ("folder-2mib", "folder", 'return string.rep("f", 2 << 20)',
+             r"the folder name it returned is 2097152 bytes long, more than the 16384"),
+            ("address-2mib", "address", 'return string.rep("x", 2 << 20) .. "@example.com"',
+             r"the mapped address it returned is \d+ bytes long")):
+        head, test, tail = TRIGGER[hook]
+        c = _case(root, base, name, "the %s hook, for pwilson: %s" % (hook, lua),
+                  "return { %s if %s then %s end %s }\n" % (head, test, lua, tail))
+        c.step(RUN, 1, [FAILED % (hook, expect)]).write()
+    c = _case(root, base, "names-line-breaks", "the user and address hooks give names "
+              "with CR LF, LF and tab in them",
+              'return { user = function(u) if u.name == "pwilson" then return { '
+              'display_name = "Wilson,\\r\\nPat", last_name = "Wil\\nson" } end end,\n'
+              'address = function(a) if a.post_office == "HOSTILEPO" then '
+              'return "Trigger\\r\\n\\tPolicy <trigger@example.com>" end end }\n')
+    c.step(RUN, 0).set(hostile=None, changed=True, store_has=[
+        ["SELECT count(*) FROM recipients WHERE display_name = 'Wilson, Pat' "
+         "AND last_name = 'Wil son'", 1],
+        ["SELECT count(*) FROM message_recipients WHERE display_name "
+         "GLOB '*Trigger  Policy <trigger@example.com>*'", 1],
+        ["SELECT count(*) FROM recipients WHERE display_name GLOB '*[\r\n\t]*' "
+         "OR last_name GLOB '*[\r\n\t]*'", 0]]).write()
+    # Recipients by the hundred, each mapped to 4000 bytes: the message's
+    # row would be longer than an import reads; that message alone is lost,
+    # and said to be.
+    c = Case(root, "policy", "row-too-long", "pwilson's message to 300 recipients, each "
+             "mapped to 4000 bytes by the address hook")
+    po = c.copy_po(base)
+    path = po + "/" + HOSTILE_FILE
+    data = read(path)
+    m = expfile.parse(data)[0]
+    h = [h for h in m.headers if h.text.startswith(b"To:")][0]
+    many = b", ".join(b"Many%d at HOSTILEPO" % i for i in range(300))
+    write(path, expfile.splice(data, m, h.at, h.at + len(h.text), h.text + b", " + many))
+    write(c.path("policy.lua"), b'return { address = function(a) if a.post_office == '
+          b'"HOSTILEPO" then return a.name .. string.rep("x", 4000) .. "@example.com" '
+          b'end end }\n')
+    c.step(RUN, 1, [r"error: message 1: not migrated: its row would be \d+ bytes long, "
+                    r"and an import reads lines of at most 1048576 bytes.*\[row-too-long\]"]
+           ).write()
     c = _case(root, base, "folder-5000-levels", "the folder hook nests pwilson's mail 5000 deep",
               'return { folder = function(name, user) if user == "pwilson" then '
               'return string.rep("d\\\\", 5000) end return name end }\n')
