@@ -136,7 +136,7 @@ int ccm_cmd_export(int argc, char **argv)
 	struct ccm_error err;
 	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
 	char bytes[32];
-	int rc;
+	int rc, problems = 0;
 
 	ia.connections = 4;
 	for (int i = 1; i < argc; i++) {
@@ -228,6 +228,19 @@ int ccm_cmd_export(int argc, char **argv)
 			       st.folders, st.messages, bytes, st.already);
 		if (rc == 0)
 			say_kept_deep(st.kept_deep);
+		if (rc == 0 && st.old_names) {
+			/* Not "already there": a number named a message only
+			 * within the store that wrote it. */
+			fprintf(stderr, "ccmig export: warning: %lu file%s in %s %s named "
+				"ccmig-<number> by an older ccmig; such a name does not say "
+				"which store's message it is, so %s messages were written again "
+				"under names of their own: remove the ccmig-<number> files, or "
+				"export into a new folder\n", st.old_names,
+				st.old_names == 1 ? "" : "s", maildir,
+				st.old_names == 1 ? "is" : "are",
+				st.old_names == 1 ? "its" : "their");
+			problems = 1;
+		}
 	}
 	ccm_out_zones_free(zones);
 	ccm_store_close(s);
@@ -236,5 +249,5 @@ int ccm_cmd_export(int argc, char **argv)
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 		return 2;
 	}
-	return 0;
+	return problems;
 }

@@ -134,7 +134,7 @@ struct worker {
 	struct ccm_spool spool;
 	struct ccm_buf name, tmp;
 	struct ccm_out_names names;  /* given to the mailbox's folders so far */
-	long long *on_server;        /* ccmig ids found on the server, sorted */
+	char (*on_server)[CCM_STORE_UID_LEN + 1];  /* names found on the server, sorted */
 	size_t n_on_server, cap_on_server;
 };
 
@@ -175,36 +175,34 @@ static void progress(struct shared *sh)
 
 /* ---- one folder ------------------------------------------------------------ */
 
-static int cmp_id(const void *a, const void *b)
+static int cmp_uid(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
+	return strcmp(a, b);
 }
 
-/* Message-IDs on the server that ccmig made: "ccmig.<id>@...". */
+/* Message-IDs on the server that ccmig made: "ccmig.<name>@...", the
+ * name of store/messages.h (ccm_store_message_uid). */
 static int on_server_id(void *ctx, const char *id, size_t len)
 {
 	struct worker *w = ctx;
-	char digits[24];
 	size_t n = 0;
 
 	if (len < 7 || strncmp(id, "ccmig.", 6))
 		return 0;
-	for (id += 6, len -= 6; n < len && n < sizeof(digits) - 1 && id[n] >= '0' &&
-	     id[n] <= '9'; n++)
-		digits[n] = id[n];
-	if (n == 0 || n == len || id[n] != '@')
+	for (id += 6, len -= 6; n < len && strchr("0123456789abcdef", id[n]) && id[n]; n++)
+		;
+	if (n != CCM_STORE_UID_LEN || n == len || id[n] != '@')
 		return 0;
-	digits[n] = '\0';
 	if (w->n_on_server == w->cap_on_server) {
 		size_t cap = w->cap_on_server ? 2 * w->cap_on_server : 256;
-		long long *v = realloc(w->on_server, cap * sizeof(*v));
+		void *v = realloc(w->on_server, cap * sizeof(*w->on_server));
 		if (!v)
 			return CCM_ENOMEM;
 		w->on_server = v;
 		w->cap_on_server = cap;
 	}
-	w->on_server[w->n_on_server++] = strtoll(digits, NULL, 10);
+	memcpy(w->on_server[w->n_on_server], id, n);
+	w->on_server[w->n_on_server++][n] = '\0';
 	return 0;
 }
 
@@ -248,7 +246,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	if ((rc = ccm_store_messages(&mc, sh->s, f->id, &e)) < 0)
 		return store_failed(sh, rc, &e);
 	while (!sh->fatal && (rc = ccm_store_next_message(mc, &m, &e)) > 0) {
-		char date[48], flags[16];
+		char date[48], flags[16], uid[CCM_STORE_UID_LEN + 1];
 		long long id = m.id;
 
 		if ((rc = ccm_store_ledger_find(NULL, sh->s, w->source, id, &e)) < 0)
@@ -270,10 +268,14 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 				return rc;
 			}
 			if (w->n_on_server)
-				qsort(w->on_server, w->n_on_server, sizeof(long long), cmp_id);
+				qsort(w->on_server, w->n_on_server, sizeof(*w->on_server),
+				      cmp_uid);
 		}
-		if (w->n_on_server && bsearch(&id, w->on_server, w->n_on_server,
-					      sizeof(long long), cmp_id)) {
+		if ((rc = ccm_store_message_uid(uid, sh->s, &m, &e)) < 0)
+			break;
+		ro.uid = uid;
+		if (w->n_on_server && bsearch(uid, w->on_server, w->n_on_server,
+					      sizeof(*w->on_server), cmp_uid)) {
 			sh->st->found++;
 			if ((rc = ccm_store_ledger_record(sh->s, w->source, id, "imap-found",
 							  0, &e)) < 0)

@@ -20,11 +20,11 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-/* The ids of the messages a folder holds already, whatever flags a mail
- * program has given them since ("ccmig-12:2,FS" in cur/ or "ccmig-12" in
- * new/), sorted. */
+/* The names (store/messages.h: ccm_store_message_uid) of the messages a
+ * folder holds already, whatever flags a mail program has given them
+ * since ("ccmig-<name>:2,FS" in cur/ or "ccmig-<name>" in new/), sorted. */
 struct have {
-	long long *id;
+	char (*uid)[CCM_STORE_UID_LEN + 1];
 	size_t n, cap;
 };
 
@@ -168,14 +168,27 @@ static int flush_cr(struct fwrite_ctx *w)
 	return put_flush(w);
 }
 
-static int cmp_id(const void *a, const void *b)
+static int cmp_uid(const void *a, const void *b)
 {
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return x < y ? -1 : x > y;
+	return strcmp(a, b);
 }
 
-/* Fills h with what folder `md` holds (see struct have). */
-static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
+/* Whether `name` is "ccmig-" and a number, as ccmig named files before
+ * names came from the message's identity: such a file cannot be told
+ * apart from another store's message of the same number. */
+static int old_name(const char *name)
+{
+	const char *p = name + 6;
+
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return p > name + 6 && (!*p || *p == ':');
+}
+
+/* Fills h with what folder `md` holds (see struct have); *old counts the
+ * files named the old way. */
+static int scan_existing(const char *md, struct have *h, unsigned long *old,
+			 struct ccm_error *err)
 {
 	static const char *const sub[] = { "cur", "new" };
 	char path[4300];
@@ -189,30 +202,35 @@ static int scan_existing(const char *md, struct have *h, struct ccm_error *err)
 		if (!(dir = opendir(path)))
 			continue;
 		while ((d = readdir(dir)) != NULL) {
-			char *end;
-			long long id;
+			const char *u = d->d_name + 6;
+			size_t n;
 
 			if (strncmp(d->d_name, "ccmig-", 6))
 				continue;
-			id = strtoll(d->d_name + 6, &end, 10);
-			if (end == d->d_name + 6 || (*end && *end != ':'))
+			if (old_name(d->d_name)) {
+				(*old)++;
+				continue;
+			}
+			n = strspn(u, "0123456789abcdef");
+			if (n != CCM_STORE_UID_LEN || (u[n] && u[n] != ':'))
 				continue;
 			if (h->n == h->cap) {
 				size_t cap = h->cap ? 2 * h->cap : 256;
-				long long *v = realloc(h->id, cap * sizeof(*v));
+				void *v = realloc(h->uid, cap * sizeof(*h->uid));
 				if (!v) {
 					closedir(dir);
 					return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 				}
-				h->id = v;
+				h->uid = v;
 				h->cap = cap;
 			}
-			h->id[h->n++] = id;
+			memcpy(h->uid[h->n], u, CCM_STORE_UID_LEN);
+			h->uid[h->n++][CCM_STORE_UID_LEN] = '\0';
 		}
 		closedir(dir);
 	}
 	if (h->n)
-		qsort(h->id, h->n, sizeof(*h->id), cmp_id);
+		qsort(h->uid, h->n, sizeof(*h->uid), cmp_uid);
 	return 0;
 }
 
@@ -221,16 +239,19 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 {
 	struct ccm_render_opts ro = { .tz = x->tz, .kept_deep = &x->st->kept_deep };
 	struct fwrite_ctx w = { .f = NULL };
-	char tmp[4300], cur[4300];
+	char tmp[4300], cur[4300], uid[CCM_STORE_UID_LEN + 1];
 	int rc;
 
-	if (x->have.n && bsearch(&m->id, x->have.id, x->have.n, sizeof(long long), cmp_id)) {
+	if ((rc = ccm_store_message_uid(uid, x->s, m, x->err)) < 0)
+		return rc;
+	if (x->have.n && bsearch(uid, x->have.uid, x->have.n, sizeof(*x->have.uid), cmp_uid)) {
 		x->st->already++;
 		return 0;
 	}
-	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%lld:2,%s%s", md, m->id,
+	ro.uid = uid;
+	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%s:2,%s%s", md, uid,
 		 m->unsent ? "D" : "", m->read ? "S" : "");
-	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%lld", md, m->id);
+	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%s", md, uid);
 	if (!(w.f = fopen(tmp, "wb")))
 		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
 	/* Written in blocks of IOBUF_SIZE straight from out: stdio would
@@ -294,7 +315,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 		x->st->folders++;
 		/* A folder made just now holds nothing: no need to look. */
 		x->have.n = 0;
-		if ((rc == 0 && (rc = scan_existing(md, &x->have, x->err)) < 0) ||
+		if ((rc == 0 && (rc = scan_existing(md, &x->have, &x->st->old_names, x->err)) < 0) ||
 		    (rc = ccm_store_messages(&mc, x->s, f.id, x->err)) < 0)
 			break;
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
@@ -376,11 +397,12 @@ static void *export_thread(void *arg)
 	sh->total.messages += st.messages;
 	sh->total.already += st.already;
 	sh->total.kept_deep += st.kept_deep;
+	sh->total.old_names += st.old_names;
 	sh->total.bytes += st.bytes;
 	pthread_mutex_unlock(&sh->lock);
 	ccm_buf_release(&x.name);
 	ccm_out_names_release(&x.names);
-	free(x.have.id);
+	free(x.have.uid);
 	free(x.iobuf);
 	return NULL;
 }

@@ -8,6 +8,7 @@
 struct ccm_maildir_stats {
 	unsigned long mailboxes, folders, messages, already;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	unsigned long old_names;     /* files named by an older ccmig, "ccmig-<id>" */
 	unsigned long long bytes;
 };
 
@@ -18,7 +19,9 @@ struct ccm_maildir_stats {
  * Deleted Items .Trash, Drafts .Drafts (as Dovecot names them); a '.' or
  * '/' inside a folder name becomes '_'. Public folders go under
  * dir/public/ the same way. Each message is rendered (export/render.h) into
- * tmp/ and renamed into cur/ as "ccmig-<id>:2,<flags>" (S read, D draft),
+ * tmp/ and renamed into cur/ as "ccmig-<name>:2,<flags>" (S read, D
+ * draft; <name> from ccm_store_message_uid, the same for the same
+ * message in every store and different for every other message),
  * with the file's time set to the message's date, and its dates in the
  * zone `zones` gives its mailbox (NULL: UTC). A message whose file is
  * already there is left as it is, so exporting again adds only what is

@@ -119,13 +119,15 @@ static int write_blob(struct ccm_rout *r, struct ccm_store *s, long long blob_id
 	return rc;
 }
 
-/* The header fields of a stored message; `id` 0 for a forwarded one
+/* The header fields of a stored message; `uid` NULL for a forwarded one
  * (no Message-ID, no Received: it never had them). */
 static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
-		    const struct fields *f, int forwarded)
+		    const struct fields *f, const char *uid)
 {
+	int forwarded = uid == NULL;
+
 	memset(h, 0, sizeof(*h));
-	h->id = forwarded ? 0 : m->id;
+	h->uid = uid;
 	h->sender_name = m->sender_name;
 	h->sender_address = m->sender_address;
 	h->rcpts = f->rcpts;
@@ -299,7 +301,7 @@ static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = fields_read(&f, s, fm.id, r)) < 0)
 		goto out;
 	ccm_render_part_headers(r, "message/rfc822", name.ptr, NULL);
-	head_of(&h, &fm, &f, 1);
+	head_of(&h, &fm, &f, NULL);
 	ccm_render_headers(r, &h, o);
 	if ((rc = parts_open(&p, r, s, fm.id, 0)) < 0)
 		goto out;
@@ -326,12 +328,14 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 	struct fields f = { 0 };
 	struct parts p = { 0 };
 	struct ccm_rhead h;
-	char boundary[64];
+	char boundary[64], uid[CCM_STORE_UID_LEN + 1];
 	int rc, any;
 
+	if (!(o && o->uid) && (rc = ccm_store_message_uid(uid, s, m, r->err)) < 0)
+		return rc;
 	if ((rc = fields_read(&f, s, m->id, r)) < 0)
 		goto out;
-	head_of(&h, m, &f, 0);
+	head_of(&h, m, &f, o && o->uid ? o->uid : uid);
 	ccm_render_headers(r, &h, o);
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
 	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)

@@ -32,6 +32,9 @@ struct ccm_render_opts {
 	 * CCM_RENDER_MAX_DEPTH, kept as their cc:Mail export text, so that
 	 * an export can say how many there were. Owned by the caller. */
 	unsigned long *kept_deep;
+	/* The message's name (ccm_store_message_uid), which its Message-ID
+	 * <ccmig.NAME@domain> carries; NULL: the render reads it. Borrowed. */
+	const char *uid;
 };
 
 /*
@@ -49,7 +52,7 @@ struct ccm_render_opts {
  * written as it is with a Content-Description saying why.
  *
  * The output depends on the stored message and `o` only: rendering twice
- * gives the same bytes (the Message-ID is <ccmig.ID@domain>, the MIME
+ * gives the same bytes (the Message-ID is <ccmig.NAME@domain>, the MIME
  * boundary "=_ccmig.ID"). docs/render.md lists every header written.
  *
  * Addresses (ccm_render_address): "SMTP:a@b" gives `Display <a@b>`. Any

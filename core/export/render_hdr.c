@@ -492,7 +492,7 @@ void ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 					h->headers[i].value : "");
 		ccm_buf_release(&n);
 	}
-	if (h->id > 0)
-		ccm_buf_addf(&r->b, "Message-ID: <ccmig.%lld@%s>\r\n", h->id, domain);
+	if (h->uid)
+		ccm_buf_addf(&r->b, "Message-ID: <ccmig.%s@%s>\r\n", h->uid, domain);
 	ccm_buf_adds(&r->b, "MIME-Version: 1.0\r\n");
 }

@@ -32,11 +32,11 @@ int ccm_rout_oom(struct ccm_rout *r);
 /*
  * A message's header fields, as the store keeps them. Everything is
  * borrowed.
- * `id` > 0 gives the Message-ID <ccmig.ID@domain>; 0 writes none (a
+ * `uid` gives the Message-ID <ccmig.UID@domain>; NULL writes none (a
  * forwarded message never had one).
  */
 struct ccm_rhead {
-	long long id;
+	const char *uid;
 	const char *sender_name, *sender_address;
 	const struct ccm_store_rcpt *rcpts;
 	size_t n_rcpts;

@@ -66,6 +66,22 @@ struct ccm_store_message {
 };
 
 /*
+ * The name of message m that no message of another store or post office
+ * shares, for Message-IDs and mail file names: CCM_STORE_UID_LEN
+ * lower-case hex digits and a NUL into out. It is made from the message's
+ * source identity (post office, owner, fingerprint, occurrence), so the
+ * same message migrated into any store has the same name and two
+ * different messages never do; a message with none (from another tool's
+ * migration files) is named by the store's own name (meta store_uid) and
+ * its id; a forwarded message by the message it came in and its place.
+ * Reads m->id, parent_id and parent_seq. CCM_EMALFORMED for a forwarded
+ * message whose parent is gone.
+ */
+#define CCM_STORE_UID_LEN 32
+int ccm_store_message_uid(char *out, struct ccm_store *s, const struct ccm_store_message *m,
+			  struct ccm_error *err);
+
+/*
  * Inserts message m (its recipients and headers with it) into folder
  * m->folder_id and sets *id. CCM_EINVAL for a priority outside -1..1 or
  * a recipient kind that is not to/cc/bcc; CCM_ENOTFOUND (from the

@@ -300,6 +300,16 @@ static const char schema_v4[] =
 	"WHERE EXISTS (SELECT 1 FROM attachments WHERE name LIKE '%.ccm');\n";
 
 /*
+ * Version 5: the store's own name, 32 random hex digits in meta
+ * "store_uid". A message that has no source identity (one from another
+ * tool's migration files) is named by it and its id where names must be
+ * unique across stores: Message-IDs and mail file names.
+ */
+static const char schema_v5[] =
+	"INSERT OR IGNORE INTO meta (key, value) VALUES ('store_uid', "
+	"lower(hex(randomblob(16))));\n";
+
+/*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
  * a store of any older version goes through every step after its own.
@@ -309,6 +319,7 @@ static const char *const upgrades[] = {
 	schema_v2,        /* 1 -> 2: personal address books */
 	schema_v3,        /* 2 -> 3: source identities and decisions */
 	schema_v4,        /* 3 -> 4: forwarded messages as messages */
+	schema_v5,        /* 4 -> 5: the store's own name */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

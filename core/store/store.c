@@ -323,6 +323,7 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	ccm_buf_init(&s->src_po);
 	ccm_buf_init(&s->src_owner);
 	ccm_buf_init(&s->src_owner_raw);
+	ccm_buf_init(&s->uid);
 	s->part_size = CCM_STORE_PART_SIZE;
 	s->fc_owner = -1;
 	s->lock_fd = -1;
@@ -427,6 +428,7 @@ void ccm_store_close(struct ccm_store *s)
 	ccm_buf_release(&s->src_po);
 	ccm_buf_release(&s->src_owner);
 	ccm_buf_release(&s->src_owner_raw);
+	ccm_buf_release(&s->uid);
 	free(s->path);
 	free(s);
 }

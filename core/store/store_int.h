@@ -31,7 +31,7 @@ enum {
 	ST_META_GET, ST_META_SET,
 	ST_SRC_FIND, ST_SRC_RECORD, ST_SRCBOX_FIND, ST_SRCBOX_RECORD,
 	ST_MSG_PLACE, ST_RUN_SOURCE, ST_SRC_PO_OF, ST_SRC_OWNER_HELD,
-	ST_MSG_UNCLAIMED, ST_MSG_SET_BODY,
+	ST_MSG_UNCLAIMED, ST_MSG_SET_BODY, ST_MSG_SOURCE_OF, ST_MSG_PARENT,
 	ST_COUNT
 };
 
@@ -59,6 +59,7 @@ struct ccm_store {
 	struct ccm_buf src_reason, src_file;  /* what ccm_store_source_find returned */
 	struct ccm_buf src_po, src_owner;     /* key columns of sources.c */
 	struct ccm_buf src_owner_raw;         /* the owner they were made for */
+	struct ccm_buf uid;             /* meta store_uid, once read */
 	int src_owner_board;
 	/* Open cursors, so that closing the store can detach them; and the
 	 * statements of freed cursors, reset, for the next cursor of the same

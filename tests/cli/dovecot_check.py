@@ -28,6 +28,7 @@ import re
 import signal
 import sys
 
+from store_uid import FILE_NAME, MESSAGE_ID, uid_map
 from store_read import (attachments, expected_file, exported_file, exported_name, folders, is_forwarded, levels,
                         mailboxes, messages, open_store)
 
@@ -149,9 +150,6 @@ def as_imap(raw):
     return re.sub(rb"(?<!\r)\n", b"\r\n", raw)
 
 
-FILE_NAME = re.compile(r"^ccmig-(\d+)(?::2,.*)?$")
-
-
 def message_files():
     """Every message file the export wrote under ROOT: {id: [path]}. Found
     by name wherever it is, however the folders are named on disk."""
@@ -160,8 +158,10 @@ def message_files():
         if os.path.basename(d) in ("cur", "new"):
             for n in names:
                 m = FILE_NAME.match(n)
-                if m:
-                    found.setdefault(int(m.group(1)), []).append(os.path.join(d, n))
+                if m and m.group(1) in uids:
+                    found.setdefault(uids[m.group(1)], []).append(os.path.join(d, n))
+                elif m:
+                    problem(os.path.join(d, n), "named for a message the store does not have")
     return found
 
 
@@ -241,11 +241,12 @@ def check_folder(imap, who, name, folder):
     got = fetch_all(imap, where) if data[0] != b"0" else []
     by_id = {}
     for flags, body in got:
-        mid = re.search(rb"^Message-ID: <ccmig\.(\d+)@", body, re.M | re.I)
-        if not mid:
-            problem(where, "a message without a ccmig Message-ID: %r" % body[:120])
+        mid = MESSAGE_ID.search(body)
+        if not mid or mid.group(1).decode() not in uids:
+            problem(where, "a message without a ccmig Message-ID of this store: %r"
+                    % body[:120])
             continue
-        mid = int(mid.group(1))
+        mid = uids[mid.group(1).decode()]
         if mid in by_id:
             problem(where, "message %d is in the folder twice" % mid)
         by_id[mid] = (flags, body)
@@ -301,11 +302,12 @@ def flag_inbox(imap, alias):
 
 
 def main():
-    global db, on_disk
+    global db, on_disk, uids
     signal.signal(signal.SIGALRM, lambda *a: (print("FAIL: whole run timed out"),
                                               os._exit(1)))
     signal.alarm(WHOLE_RUN)
     db = open_store(STORE)
+    uids = uid_map(db)
     on_disk = message_files()
     public = expected_folders(db, None, "Public/")
     boxes = mailboxes(db)

@@ -29,6 +29,7 @@ import sqlite3
 import sys
 import zoneinfo
 
+from store_uid import FILE_NAME, MESSAGE_ID, uid_map
 from store_read import expected_file, exported_file, exported_name, is_forwarded
 
 POLICY = email.policy.default
@@ -666,12 +667,12 @@ def maildir_messages(root_dir, pb):
             continue
         loc = os.path.relpath(os.path.dirname(root), root_dir)
         for f in sorted(files):
-            mt = re.match(r"^ccmig-(\d+):2,([A-Z]*)$", f)
-            if not mt:
-                pb.add(os.path.join(root, f), "file not named ccmig-<id>:2,<flags>")
+            mt = FILE_NAME.match(f)
+            if not mt or mt.group(2) is None:
+                pb.add(os.path.join(root, f), "file not named ccmig-<name>:2,<flags>")
                 continue
             with open(os.path.join(root, f), "rb") as fh:
-                yield int(mt.group(1)), loc, mt.group(2), fh.read(), os.path.join(root, f)
+                yield mt.group(1), loc, mt.group(2), fh.read(), os.path.join(root, f)
 
 
 FROM_QUOTED = re.compile(rb"(?m)^>(>*From )")
@@ -735,7 +736,7 @@ def check_message(pb, where, raw, s, db, st, tz, stats):
         check_file_part(pb, where, p, name, wfile)
 
 
-MID_RE = re.compile(rb"^Message-ID: <ccmig\.(\d+)@", re.M | re.I)
+uids = {}          # {name: message id} of the store (store_uid.py)
 
 
 def check_export(kind, messages, pb, db, folders, msgs, st, tz, stats, first):
@@ -746,13 +747,17 @@ def check_export(kind, messages, pb, db, folders, msgs, st, tz, stats, first):
     for mid, loc, flags, raw, path in messages:
         # The first Message-ID line of the top-level header block.
         top = raw.split(b"\n\n", 1)[0].split(b"\r\n\r\n", 1)[0]
-        mt = MID_RE.search(top)
+        mt = MESSAGE_ID.search(top)
         if not mt:
-            pb.add(path, "%s: no Message-ID <ccmig.ID@...>" % kind)
+            pb.add(path, "%s: no Message-ID <ccmig.NAME@...>" % kind)
             continue
-        if mid is not None and int(mt.group(1)) != mid:
-            pb.add(path, "file name says message %d, Message-ID %s" % (mid, mt.group(1)))
-        mid = int(mt.group(1))
+        name = mt.group(1).decode()
+        if mid is not None and name != mid:
+            pb.add(path, "file name says message %s, Message-ID %s" % (mid, name))
+        if name not in uids:
+            pb.add(path, "%s: Message-ID %s names no message of the store" % (kind, name))
+            continue
+        mid = uids[name]
         if mid not in msgs:
             pb.add(path, "%s: message %d is not in the store" % (kind, mid))
             continue
@@ -817,6 +822,7 @@ def main():
     st = Settings(os.path.join(args.po, "po.txt"))
     pb = Problems()
     db, folders, msgs = load_store(args.store)
+    uids.update(uid_map(db))
     stats = {"messages": 0, "same": 0, "attachments": 0, "forwarded": 0, "deepest": 0,
              "kept_deep": 0, "bytes": 0}
     first = None

@@ -31,9 +31,12 @@ export_to() {
 # check_log: every stored message arrived exactly once, in a folder of
 # its mailbox's name scheme with "." between levels, with its flags.
 check_log() {
-	python3 - "$DB" "$LOG" >"$TMP/py" 2>&1 <<'PY'
-import base64, json, re, sqlite3, sys
+	CLI_DIR="$(dirname "$0")" python3 - "$DB" "$LOG" >"$TMP/py" 2>&1 <<'PY'
+import base64, json, os, re, sqlite3, sys
+sys.path.insert(0, os.environ["CLI_DIR"])
+from store_uid import uid_map
 db = sqlite3.connect(sys.argv[1])
+uids = uid_map(db)
 def from_mutf7(s):
     def run(m):
         b = m.group(1).replace(",", "/")
@@ -42,7 +45,7 @@ def from_mutf7(s):
 got = {}
 for line in open(sys.argv[2]):
     e = json.loads(line)
-    i = int(re.match(r"ccmig\.(\d+)@", e["message_id"]).group(1))
+    i = uids[re.match(r"ccmig\.([0-9a-f]{32})@", e["message_id"]).group(1)]
     assert i not in got, "message %d arrived twice" % i
     got[i] = e
 rows = db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, f.mailbox_id, "

@@ -14,8 +14,6 @@ mount -t tmpfs -o size=400k tmpfs "$TMP/a" || { echo "skipped: cannot mount a tm
 trap 'umount "$TMP/a" 2>/dev/null; umount "$TMP/b" 2>/dev/null; rm -rf "$TMP"' EXIT
 
 "$CCMIG" gen "$TMP/po" --seed 4 --users 6 --messages 8 >/dev/null
-"$CCMIG" migrate "$TMP/po" --store "$TMP/ref.db" --keep-r8-folders >/dev/null
-"$CCMIG" export --store "$TMP/ref.db" --maildir "$TMP/ref" >/dev/null
 
 sound() {
 	python3 - "$1" >"$TMP/py" 2>&1 <<'PY'
@@ -53,6 +51,10 @@ expect_status 2 "$CCMIG" export --store "$TMP/a/s.db" --maildir "$TMP/b/md"
 expect_grep "No space left on device; free space and run the same command again" "$TMP/err"
 mount -o remount,size=16m "$TMP/b"
 expect_status 0 "$CCMIG" export --store "$TMP/a/s.db" --maildir "$TMP/b/md"
+# What one export of the same store with room from the start gives (the
+# store's own: a message ccmig made, such as the one holding a personal
+# address book, is named by the store it is in).
+"$CCMIG" export --store "$TMP/a/s.db" --maildir "$TMP/ref" >/dev/null
 if diff -r "$TMP/ref" "$TMP/b/md" >"$TMP/diff"; then pass; else
 	fail "the export finished after a full disk differs"; head "$TMP/diff" >&2; fi
 finish

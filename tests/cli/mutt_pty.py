@@ -27,6 +27,7 @@ import unicodedata
 
 from ptylib import Checks, Pty, Timeout
 from store_read import attachments, open_store
+from store_uid import uid_map
 
 WAIT = 10
 WHOLE_RUN = 60
@@ -290,6 +291,7 @@ def main():
         print("FAIL choosing a message:", e)
         sys.exit(1)
     files = attachments(db, msg["id"])
+    msg_uid = next(u for u, i in uid_map(db).items() if i == msg["id"])
     loc = utf8_locale()
 
     def shown(s):
@@ -330,7 +332,7 @@ def main():
         def open_message():
             m.send("l")
             m.wait_for("Limit to messages matching:")
-            m.send("~i ccmig\\.%d@\r" % msg["id"])
+            m.send("~i ccmig\\.%s@\r" % msg_uid)
             m.wait_for("Msgs:1/")   # one message shown of the folder's
             m.settle()
             m.send("\r")

@@ -110,7 +110,7 @@ class Handler(socketserver.StreamRequestHandler):
         if MODE == "drop":
             with lock:
                 n = len(dropped) + len(seen_ids)
-            head = self.rfile.read(min(size, 200))
+            head = self.rfile.read(min(size, 4096))
             mid = re.search(rb"Message-ID: <([^>]*)>", head)
             key = mid.group(1).decode() if mid else ""
             with lock:

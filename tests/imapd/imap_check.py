@@ -13,6 +13,11 @@ folder and message that differ.
 """
 import base64, imaplib, os, re, sqlite3, sys, time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from store_uid import FILE_NAME, MESSAGE_ID, uid_map  # noqa: E402
+
+UIDS = {}          # {name: message id} of the store
+
 SPECIAL = {"inbox": "INBOX", "sent": "Sent", "deleted": "Trash",
            "drafts": "Drafts", "outbox": "Outbox"}
 
@@ -42,13 +47,13 @@ def imap_name(path, special, prefix):
     name = "/".join(p.replace("/", "_") for p in path.split("\\"))
     return prefix + "/" + name if prefix else name
 
-def maildir_files(root):
+def maildir_files(root, uids):
     files = {}
     for d, _, names in os.walk(root):
         for n in names:
-            m = re.match(r"ccmig-(\d+):2,", n)
-            if m and os.path.basename(d) == "cur":
-                files[int(m.group(1))] = os.path.join(d, n)
+            m = FILE_NAME.match(n)
+            if m and m.group(1) in uids and os.path.basename(d) == "cur":
+                files[uids[m.group(1)]] = os.path.join(d, n)
     return files
 
 def fail(*what):
@@ -69,10 +74,10 @@ def check_folder(m, who, folder, rows, files):
         if not isinstance(item, tuple):
             continue
         meta, body = item
-        mid = re.search(rb"^Message-ID: <ccmig\.(\d+)@", body, re.M | re.I)
-        if not mid:
+        mid = MESSAGE_ID.search(body)
+        if not mid or mid.group(1).decode() not in UIDS:
             fail(who, repr(folder), "has a message ccmig did not write")
-        i = int(mid.group(1))
+        i = UIDS[mid.group(1).decode()]
         if i in seen:
             fail(who, repr(folder), "holds message", i, "twice")
         seen.add(i)
@@ -101,7 +106,8 @@ def main():
     os.environ["TZ"] = "UTC"
     time.tzset()
     db = sqlite3.connect(store)
-    files = maildir_files(maildir)
+    UIDS.update(uid_map(db))
+    files = maildir_files(maildir, UIDS)
     owners = [(r[0], r[1]) for r in db.execute(
         "SELECT id, alias FROM recipients WHERE kind = 'mailbox' ORDER BY id")]
     owners.append((None, "public"))

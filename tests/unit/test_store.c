@@ -177,11 +177,11 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (4)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (5)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
 	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 4");
+	exec_file(f->path, "PRAGMA user_version = 5");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
