@@ -126,6 +126,19 @@ static void say_kept_deep(unsigned long n)
 		       CCM_RENDER_MAX_DEPTH, n == 1 ? "is" : "are", n == 1 ? "its" : "their");
 }
 
+/* A mailbox whose alias met the public folders' name or another
+ * mailbox's (in any case) has a number in its folder's name: said, since
+ * an administrator looks for a user's mail under the alias. */
+static void say_renamed(const struct ccm_out_renamed *r)
+{
+	if (r->n)
+		printf("Note: %lu mailbox%s written to a folder with a number, as %s "
+		       "alias%s would meet another mailbox's folder or the public "
+		       "folders' (in any case): '%s' is in '%s'%s (docs/export.md)\n",
+		       r->n, r->n == 1 ? " is" : "es are", r->n == 1 ? "its" : "their",
+		       r->n == 1 ? "" : "es", r->alias, r->name, r->n == 1 ? "" : ", and so on");
+}
+
 int ccm_cmd_export(int argc, char **argv)
 {
 	struct ccm_export_imap_args ia = { 0 };
@@ -217,8 +230,10 @@ int ccm_cmd_export(int argc, char **argv)
 			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
 			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
 			       ms.messages, bytes);
-		if (rc == 0)
+		if (rc == 0) {
 			say_kept_deep(ms.kept_deep);
+			say_renamed(&ms.renamed);
+		}
 	} else {
 		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
 		ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
@@ -226,8 +241,10 @@ int ccm_cmd_export(int argc, char **argv)
 			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
 			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,
 			       st.folders, st.messages, bytes, st.already);
-		if (rc == 0)
+		if (rc == 0) {
 			say_kept_deep(st.kept_deep);
+			say_renamed(&st.renamed);
+		}
 		if (rc == 0 && st.old_names) {
 			/* Not "already there": a number named a message only
 			 * within the store that wrote it. */

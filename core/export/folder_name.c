@@ -42,6 +42,21 @@ static unsigned long name_hash(const char *p, size_t n)
 	return h;
 }
 
+/* The same of the name with ASCII letters in lower case: names an export
+ * gives must differ in more than case, as they would not on a file
+ * system or server that ignores it. */
+static unsigned long name_hash_nocase(const char *p, size_t n)
+{
+	unsigned long h = 2166136261ul;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+
+		h = ((h ^ (c >= 'A' && c <= 'Z' ? c + 32u : c)) * 16777619ul) & 0xfffffffful;
+	}
+	return h;
+}
+
 void ccm_out_fit_name(struct ccm_buf *out, size_t from, size_t max)
 {
 	size_t keep = max - 9;
@@ -75,14 +90,14 @@ void ccm_out_names_release(struct ccm_out_names *names)
 	names->n = names->cap = 0;
 }
 
-/* 1 when the n bytes at p are a name already given. */
+/* 1 when the n bytes at p are a name already given, in any case. */
 static int name_taken(const struct ccm_out_names *names, const char *p, size_t n,
 		      unsigned long h)
 {
 	/* A linear scan with the hash first: a mailbox has tens or hundreds
 	 * of folders, and this runs once per folder. */
 	for (size_t i = 0; i < names->n; i++)
-		if (names->hash[i] == h && !strncmp(names->text.ptr + names->off[i], p, n) &&
+		if (names->hash[i] == h && !strncasecmp(names->text.ptr + names->off[i], p, n) &&
 		    names->text.ptr[names->off[i] + n] == '\0')
 			return 1;
 	return 0;
@@ -94,7 +109,7 @@ int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t
 	unsigned long h;
 
 	for (unsigned k = 2; ; k++) {
-		h = name_hash(out->ptr + from, out->len - from);
+		h = name_hash_nocase(out->ptr + from, out->len - from);
 		if (!name_taken(names, out->ptr + from, out->len - from, h))
 			break;
 		ccm_buf_truncate(out, base);

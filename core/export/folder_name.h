@@ -39,8 +39,9 @@ void ccm_out_names_release(struct ccm_out_names *names);
 
 /*
  * Makes out[from..] a name not given before in `names`, and records it:
- * a name already taken gets " (2)", " (3)" ... appended (the first free
- * one). Returns 0 or CCM_ENOMEM. The order of calls decides who keeps the
+ * a name already taken, in any case of its ASCII letters (file systems
+ * and servers that ignore case would take the two for one), gets " (2)",
+ * " (3)" ... appended (the first free one). Returns 0 or CCM_ENOMEM. The order of calls decides who keeps the
  * plain name, so an export that names folders in the same order names
  * them the same way every time.
  */

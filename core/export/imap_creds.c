@@ -135,13 +135,10 @@ int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
 	return 0;
 }
 
-int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
-			struct ccm_buf *login, const char **password)
+/* The login of line c for alias, and its password. */
+static int give(const struct cred *c, const char *alias, struct ccm_buf *login,
+		const char **password)
 {
-	const struct cred *c = lookup(creds, alias);
-
-	if (!c && !(c = lookup(creds, "*")))
-		return 0;
 	ccm_buf_reset(login);
 	for (const char *p = c->login; *p; p++) {
 		if (p[0] == '%' && p[1] == 'a') {
@@ -156,4 +153,26 @@ int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
 	}
 	*password = c->password;
 	return 1;
+}
+
+int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
+			struct ccm_buf *login, const char **password)
+{
+	/* The "public" line is the public folders' account: a user whose
+	 * alias is "public" never logs in with it. */
+	const struct cred *c = strcasecmp(alias, "public") ? lookup(creds, alias) : NULL;
+
+	if (!c && !(c = lookup(creds, "*")))
+		return 0;
+	return give(c, alias, login, password);
+}
+
+int ccm_imap_creds_find_public(const struct ccm_imap_creds *creds, struct ccm_buf *login,
+			       const char **password)
+{
+	const struct cred *c = lookup(creds, "public");
+
+	if (!c && !(c = lookup(creds, "*")))
+		return 0;
+	return give(c, "public", login, password);
 }

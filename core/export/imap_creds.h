@@ -33,11 +33,16 @@ int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
 
 /*
  * The login (with %a filled in, into *login) and password (borrowed from
- * creds) for `alias`. Returns 1 when found, 0 when the file has neither
- * the alias nor "*".
+ * creds) of the mailbox aliased `alias`. Returns 1 when found, 0 when the
+ * file has neither the alias nor "*". The "public" line is never a
+ * mailbox's, even one aliased "public": that mailbox takes "*".
  */
 int ccm_imap_creds_find(const struct ccm_imap_creds *creds, const char *alias,
 			struct ccm_buf *login, const char **password);
+/* The same for the public folders: the "public" line, else "*" with %a
+ * standing for "public". */
+int ccm_imap_creds_find_public(const struct ccm_imap_creds *creds, struct ccm_buf *login,
+			       const char **password);
 
 void ccm_imap_creds_free(struct ccm_imap_creds *creds);
 

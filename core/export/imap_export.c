@@ -109,6 +109,7 @@ static long long count_of(struct ccm_store *s, const char *sql, long long id)
 struct job {
 	long long mailbox;           /* 0: the public folders */
 	char *alias;
+	const char *clash;           /* an earlier job's alias with the same login */
 };
 
 struct shared {
@@ -464,6 +465,39 @@ out:
 	return rc;
 }
 
+/* Who job j logs in as (imap_creds.h): 1, or 0 for no line. */
+static int find_login(const struct shared *sh, const struct job *j, struct ccm_buf *login,
+		      const char **password)
+{
+	return j->mailbox ? ccm_imap_creds_find(sh->o->creds, j->alias, login, password) :
+	       ccm_imap_creds_find_public(sh->o->creds, login, password);
+}
+
+/*
+ * Two jobs that would log in as one account (a mailbox aliased "public"
+ * and the public folders under "*", or a '*' line without %a) would mix
+ * their mail there: the later one is marked and not exported.
+ */
+static void find_clashes(struct shared *sh)
+{
+	struct ccm_buf *logins = calloc(sh->n_jobs ? sh->n_jobs : 1, sizeof(*logins));
+	const char *pw;
+
+	if (!logins)
+		ccm_die_oom(sh->n_jobs * sizeof(*logins));
+	for (size_t i = 0; i < sh->n_jobs; i++) {
+		ccm_buf_init(&logins[i]);
+		if (find_login(sh, &sh->jobs[i], &logins[i], &pw) <= 0)
+			continue;
+		for (size_t k = 0; k < i && !sh->jobs[i].clash; k++)
+			if (logins[k].len && !strcasecmp(logins[k].ptr, logins[i].ptr))
+				sh->jobs[i].clash = sh->jobs[k].alias;
+	}
+	for (size_t i = 0; i < sh->n_jobs; i++)
+		ccm_buf_release(&logins[i]);
+	free(logins);
+}
+
 static void do_mailbox(struct worker *w)
 {
 	struct shared *sh = w->sh;
@@ -472,8 +506,17 @@ static void do_mailbox(struct worker *w)
 	struct ccm_error e;
 	int rc;
 
-	rc = ccm_imap_creds_find(sh->o->creds, w->job->alias, &login, &password);
+	rc = find_login(sh, w->job, &login, &password);
 	pthread_mutex_lock(&sh->lock);
+	if (rc > 0 && w->job->clash) {
+		sh->st->skipped++;
+		say(w, CCM_ERROR, "imap-same-login", 0, "%s would log in as '%s', as "
+		    "mailbox '%s' does: their mail would mix in one account; not "
+		    "exported: give it a line of its own in the credentials file",
+		    w->job->mailbox ? "this mailbox" : "the public folders", login.ptr,
+		    w->job->clash);
+		goto out;
+	}
 	if (rc <= 0) {
 		sh->st->skipped++;
 		say(w, CCM_ERROR, "imap-no-credentials", 0, "no credentials for mailbox "
@@ -562,6 +605,7 @@ static int list_jobs(struct shared *sh, struct ccm_error *err)
 			}
 		}
 		sh->jobs[sh->n_jobs].mailbox = r.id;
+		sh->jobs[sh->n_jobs].clash = NULL;
 		if (!(sh->jobs[sh->n_jobs].alias = ccm_strdup(r.alias))) {
 			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 			break;
@@ -592,6 +636,7 @@ static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 	sh.st = st;
 	if ((rc = list_jobs(&sh, err)) < 0)
 		goto out;
+	find_clashes(&sh);
 	sh.total = (unsigned long long)count_of(s, "SELECT count(*) FROM messages "
 						"WHERE parent_id IS NULL", 0);
 	{

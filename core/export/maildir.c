@@ -407,59 +407,28 @@ static void *export_thread(void *arg)
 	return NULL;
 }
 
-/* The jobs: every mailbox under its alias, then the public folders. */
+/* The jobs: every mailbox in its folder, then the public folders. */
 static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
 		     struct ccm_error *err)
 {
-	struct ccm_store_cursor *c = NULL;
-	struct ccm_recipient r;
-	struct ccm_buf path = CCM_BUF_INIT;
-	size_t cap = 0;
+	struct ccm_out_mailboxes boxes;
 	int rc;
 
-	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0)
+	if ((rc = ccm_out_mailboxes_read(&boxes, s, err)) < 0)
 		return rc;
-	for (;;) {
-		struct job *nj;
+	sh->total.renamed = boxes.renamed;
+	if (!(sh->jobs = calloc(boxes.n + 1, sizeof(*sh->jobs))))
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
+		struct ccm_buf path = CCM_BUF_INIT;
 
-		if ((rc = ccm_store_next_recipient(c, &r, err)) < 0)
-			break;
-		ccm_buf_reset(&path);
-		ccm_buf_addf(&path, "%s/", dir);
-		if (rc == 0) {
-			ccm_buf_adds(&path, "public");
-		} else {
-			size_t from = path.len;
-
-			/* Aliases are ASCII and unique; anything else is kept out
-			 * of the path all the same. */
-			for (const char *p = r.alias; *p; p++)
-				ccm_buf_addch(&path, (*p == '/' || (*p == '.' && p == r.alias))
-					      ? '_' : *p);
-			ccm_out_fit_name(&path, from, CCM_OUT_NAME_MAX);
-			if (!strcasecmp(path.ptr + from, "public"))
-				ccm_buf_adds(&path, "_");  /* public/ is the public folders' */
-		}
-		if (sh->n_jobs == cap) {
-			cap = cap ? 2 * cap : 64;
-			if (!(nj = realloc(sh->jobs, cap * sizeof(*nj)))) {
-				rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
-				break;
-			}
-			sh->jobs = nj;
-		}
-		sh->jobs[sh->n_jobs].mailbox = rc == 0 ? 0 : r.id;
-		if (!(sh->jobs[sh->n_jobs].root = ccm_strdup(path.ptr))) {
-			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
-			break;
-		}
+		ccm_buf_addf(&path, "%s/%s", dir, i < boxes.n ? boxes.name[i] : "public");
+		sh->jobs[i].mailbox = i < boxes.n ? boxes.id[i] : 0;
+		sh->jobs[i].root = ccm_buf_detach(&path, NULL);
 		sh->n_jobs++;
-		if (rc == 0)
-			break;
 	}
-	ccm_store_cursor_free(c);
-	ccm_buf_release(&path);
-	return rc < 0 ? rc : 0;
+	ccm_out_mailboxes_release(&boxes);
+	return rc;
 }
 
 int ccm_maildir_export(struct ccm_store *s, const char *dir,

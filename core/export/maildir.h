@@ -2,6 +2,7 @@
 #ifndef CCM_MAILDIR_H
 #define CCM_MAILDIR_H
 
+#include "export/mailboxes.h"
 #include "export/zones.h"
 #include "store/store.h"
 
@@ -9,6 +10,7 @@ struct ccm_maildir_stats {
 	unsigned long mailboxes, folders, messages, already;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
 	unsigned long old_names;     /* files named by an older ccmig, "ccmig-<id>" */
+	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	unsigned long long bytes;
 };
 

@@ -210,9 +210,8 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		    const struct ccm_out_zones *zones,
 		    struct ccm_mbox_stats *st, struct ccm_error *err)
 {
-	struct ccm_store_cursor *c;
-	struct ccm_recipient r;
-	char root[4200];
+	struct ccm_out_mailboxes boxes;
+	struct ccm_buf root = CCM_BUF_INIT;
 	int rc, lock;
 
 	memset(st, 0, sizeof(*st));
@@ -220,29 +219,22 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
 	if ((rc = ccm_out_lock(&lock, dir, err)) < 0)
 		return rc;
-	if ((rc = ccm_store_recipients(&c, s, CCM_RECIP_MAILBOX, err)) < 0) {
+	if ((rc = ccm_out_mailboxes_read(&boxes, s, err)) < 0) {
 		ccm_pidlock_drop(lock);
 		return rc;
 	}
-	while ((rc = ccm_store_next_recipient(c, &r, err)) > 0) {
-		struct ccm_buf alias = CCM_BUF_INIT;
+	st->renamed = boxes.renamed;
+	/* Every mailbox in its folder, then the public folders. */
+	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
+		long long id = i < boxes.n ? boxes.id[i] : 0;
 
-		for (const char *p = r.alias; *p; p++)
-			ccm_buf_addch(&alias, (*p == '/' || (*p == '.' && p == r.alias)) ? '_' : *p);
-		ccm_out_fit_name(&alias, 0, CCM_OUT_NAME_MAX);
-		snprintf(root, sizeof(root), "%s/%s%s", dir, alias.ptr,
-			 !strcasecmp(alias.ptr, "public") ? "_" : "");
-		ccm_buf_release(&alias);
-		st->mailboxes++;
-		if ((rc = write_mailbox(s, r.id, root, ccm_out_zones_get(zones, r.id), st,
-					err)) < 0)
-			break;
+		ccm_buf_reset(&root);
+		ccm_buf_addf(&root, "%s/%s", dir, i < boxes.n ? boxes.name[i] : "public");
+		st->mailboxes += id != 0;
+		rc = write_mailbox(s, id, root.ptr, ccm_out_zones_get(zones, id), st, err);
 	}
-	ccm_store_cursor_free(c);
-	if (rc == 0) {
-		snprintf(root, sizeof(root), "%s/public", dir);
-		rc = write_mailbox(s, 0, root, ccm_out_zones_get(zones, 0), st, err);
-	}
+	ccm_out_mailboxes_release(&boxes);
+	ccm_buf_release(&root);
 	ccm_pidlock_drop(lock);
 	return rc < 0 ? rc : 0;
 }

@@ -2,12 +2,14 @@
 #ifndef CCM_MBOX_H
 #define CCM_MBOX_H
 
+#include "export/mailboxes.h"
 #include "export/zones.h"
 #include "store/store.h"
 
 struct ccm_mbox_stats {
 	unsigned long mailboxes, folders, messages;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	unsigned long long bytes;
 };
 

@@ -15,6 +15,9 @@ literal. MODE says how it misbehaves:
             2nd and 5th messages (each once)
   garbage   greets with an HTTP line instead of "* OK"
   silent    accepts connections and never says anything
+  plain     none of the above: every message is taken
+
+Each log line also names the login of the connection that sent it.
 """
 import hashlib, json, re, socket, socketserver, sys, threading
 
@@ -71,6 +74,7 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send("* CAPABILITY IMAP4rev1")
                 self.send(tag + " OK done")
             elif cmd == "LOGIN":
+                self.login, _ = astring(args, 0)
                 self.send(tag + " OK logged in")
             elif cmd == "LIST":
                 self.send('* LIST (\\Noselect) "." ""')
@@ -141,7 +145,7 @@ class Handler(socketserver.StreamRequestHandler):
             self.send(tag + " NO [TRYCREATE] no such folder")
             return True
         log({"folder": name, "flags": m.group(1) or "", "date": (m.group(2) or "").strip('"'),
-             "message_id": key, "size": size,
+             "message_id": key, "size": size, "login": getattr(self, "login", None),
              "sha256": hashlib.sha256(data).hexdigest()})
         self.send(tag + " OK [APPENDUID 1 1] taken")
         return True

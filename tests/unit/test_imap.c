@@ -72,9 +72,23 @@ static void credentials_file_gives_login_and_password(void **state)
 	assert_int_equal(ccm_imap_creds_find(c, "mbrown", &login, &pw), 1);
 	assert_string_equal(login.ptr, "mbrown*admin");
 	assert_string_equal(pw, "master");
-	assert_int_equal(ccm_imap_creds_find(c, "public", &login, &pw), 1);
+	assert_int_equal(ccm_imap_creds_find_public(c, &login, &pw), 1);
 	assert_string_equal(login.ptr, "admin");
 	assert_string_equal(pw, "100%% sure");
+	/* The "public" line is the public folders' alone: a mailbox aliased
+	 * "public", in any case, takes '*'. */
+	assert_int_equal(ccm_imap_creds_find(c, "Public", &login, &pw), 1);
+	assert_string_equal(login.ptr, "Public*admin");
+	assert_string_equal(pw, "master");
+	ccm_imap_creds_free(c);
+	/* Without a "public" line, the public folders take '*' with %a
+	 * "public"; without either, they have no credentials. */
+	c = load("* %a@example.com pw\n", 0, NULL);
+	assert_int_equal(ccm_imap_creds_find_public(c, &login, &pw), 1);
+	assert_string_equal(login.ptr, "public@example.com");
+	ccm_imap_creds_free(c);
+	c = load("public admin pw\n", 0, NULL);
+	assert_int_equal(ccm_imap_creds_find(c, "public", &login, &pw), 0);
 	ccm_imap_creds_free(c);
 
 	/* Without '*', a mailbox without a line has no credentials. */

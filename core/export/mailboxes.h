@@ -1,0 +1,42 @@
+/* mailboxes.h: the mailboxes a Maildir or mbox export writes, and the folder of each. */
+#ifndef CCM_OUT_MAILBOXES_H
+#define CCM_OUT_MAILBOXES_H
+
+#include "base/error.h"
+#include "store/store.h"
+
+/*
+ * The mailboxes whose folder got a number: how many, and the first of
+ * them, for the export to say (an administrator looks for a user's mail
+ * under the alias).
+ */
+struct ccm_out_renamed {
+	unsigned long n;
+	char alias[128], name[160];
+};
+
+/*
+ * Every mailbox of a store, in id order, with the name of its folder in
+ * a Maildir or mbox export: '/', control characters and a leading '.' of
+ * the alias become '_', a long alias is fitted (folder_name.h), and a
+ * name that is "public" (the public folders') or another mailbox's, in
+ * any case, gets " (2)", " (3)" ..., so two mailboxes never share a
+ * folder. Aliases that are folder names as they are keep them and the
+ * others yield ("_x" stays "_x", ".x" becomes "_x (2)"); the order is the
+ * store's, so every export of a store names them the same way.
+ */
+struct ccm_out_mailboxes {
+	size_t n;
+	long long *id;
+	char **alias;
+	char **name;
+	struct ccm_out_renamed renamed;
+};
+
+/* Reads them: 0, or a negative code with err set (*out then empty).
+ * Release with ccm_out_mailboxes_release either way. */
+int ccm_out_mailboxes_read(struct ccm_out_mailboxes *out, struct ccm_store *s,
+			   struct ccm_error *err);
+void ccm_out_mailboxes_release(struct ccm_out_mailboxes *m);
+
+#endif
