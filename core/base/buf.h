@@ -18,8 +18,9 @@
  * what was committed and the same command goes on where it stopped. So
  * the functions below cannot fail and return nothing; nobody checks them.
  * Where input decides a size, callers check an explicit maximum of their
- * own before they add (a body of at most 64 MiB, a line of at most
- * 1 MiB): a hostile count is refused with a report, never met by dying.
+ * own before they add (a body of at most what the store keeps, a line of
+ * at most 1 MiB): a hostile count is refused with a report, never met by
+ * dying.
  */
 struct ccm_buf {
 	char *ptr;

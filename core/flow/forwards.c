@@ -589,6 +589,30 @@ static int unfolded(struct ccm_forwards *fw, long long msg, int seq,
 	return rc < 0 ? rc : found;
 }
 
+/*
+ * unfold_text() of a forwarded message in a stored one, in a savepoint:
+ * when a body in it (its own, or one forwarded in it) is longer than the
+ * store keeps, nothing of it stays, and the attachment it came in stands
+ * for it whole, as a text that could not be unfolded (CCM_ELIMIT, err
+ * saying why).
+ */
+static int unfold_top(struct ccm_forwards *fw, int fd, long long msg, int seq,
+		      const char *name, long long folder, int *stored,
+		      struct ccm_error *err)
+{
+	int rc;
+
+	if ((rc = ccm_store_begin(fw->s, err)) < 0)
+		return rc;
+	rc = unfold_text(fw, fd, msg, seq, name, folder, 1, stored, err);
+	if (rc < 0) {
+		*stored = 0;
+		ccm_store_rollback(fw->s, NULL);
+		return rc;
+	}
+	return ccm_store_commit(fw->s, err);
+}
+
 int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error *err)
 {
 	struct pending *p = NULL;
@@ -606,7 +630,10 @@ int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error
 			continue;
 		if ((rc = blob_to_tmp(fw, p[i].blob, &fd, err)) < 0 || fd < 0)
 			continue;
-		rc = unfold_text(fw, fd, msg, p[i].seq, p[i].name, folder, 1, &stored, err);
+		/* One too long to unfold stays the text it is: the rest go on. */
+		if ((rc = unfold_top(fw, fd, msg, p[i].seq, p[i].name, folder, &stored,
+				     err)) == CCM_ELIMIT)
+			rc = 0;
 		total += stored;
 	}
 	for (size_t i = 0; i < n; i++)
@@ -635,7 +662,7 @@ int ccm_forwards_capture_end(struct ccm_forwards *fw, long long msg, long long f
 
 	if (!fw->usable)
 		return 0;
-	rc = unfold_text(fw, fw->fd[0], msg, seq, name, folder, 1, &stored, err);
+	rc = unfold_top(fw, fw->fd[0], msg, seq, name, folder, &stored, err);
 	return rc < 0 ? rc : stored;
 }
 

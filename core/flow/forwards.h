@@ -56,6 +56,10 @@ int ccm_forwards_unfold(struct ccm_forwards *fw, long long msg, struct ccm_error
  * `folder`, named `name`) is stored, ccm_forwards_capture_end unfolds it
  * and returns the number of messages stored (0 when the text is not a
  * message) or a negative code (err filled). One capture at a time.
+ * CCM_ELIMIT: a body in the text is longer than the store keeps
+ * (store.h); nothing of it was stored and the attachment stands for it,
+ * as a text that could not be unfolded: the caller reports it and goes
+ * on. ccm_forwards_unfold leaves such a text as it is, and goes on.
  */
 int ccm_forwards_capture_begin(struct ccm_forwards *fw, struct ccm_error *err);
 int ccm_forwards_capture(struct ccm_forwards *fw, const void *p, size_t n,

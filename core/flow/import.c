@@ -29,7 +29,9 @@
 #include <sys/stat.h>
 
 #define PIECE 65536
-#define BODY_MAX (64u << 20)
+/* A body buffer past this is given back after its row: a 100 MiB body
+ * must not keep its memory for the rest of the import. */
+#define BODY_KEEP (1u << 20)
 
 /* The recovery file of this run: the rows and sections that were skipped. */
 struct recovery {
@@ -727,11 +729,23 @@ static int directory_row(struct ictx *x, const struct ccm_iff_section *sec,
 	return directory_data(x, row, id);
 }
 
-/* Streams the chain's sections after the Body into attachments; a
- * forwarded message's text is unfolded into messages as it is stored
- * (flow/forwards.h). */
-static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg,
-		       long long folder)
+/* The row's message as the post office knows it, for a report: its place
+ * in its owner's export when the row carries its identity. */
+static const char *row_message(const struct ictx *x, char *buf, size_t n)
+{
+	if (x->have_id)
+		snprintf(buf, n, "message %ld of '%s'", x->id.number, x->id.owner);
+	else
+		snprintf(buf, n, "the row's message");
+	return buf;
+}
+
+/* Streams the chain's sections after the Body into attachments of row's
+ * message; a forwarded message's text is unfolded into messages as it is
+ * stored (flow/forwards.h). */
+static int attachments(struct ictx *x, const struct ccm_iff_section *sec,
+		       const struct ccm_iff_row *row, struct ccm_iff_chain *c,
+		       long long msg, long long folder)
 {
 	const struct ccm_iff_secsect *s;
 	int seq = 0, rc = 0;
@@ -782,8 +796,21 @@ static int attachments(struct ictx *x, struct ccm_iff_chain *c, long long msg,
 		x->st->attachments++;
 		x->st->attachment_bytes += info.size;
 		if (fwd) {
-			if ((rc = ccm_forwards_capture_end(x->fw, msg, folder, meta.seq,
-							   s->name, x->err)) < 0)
+			rc = ccm_forwards_capture_end(x->fw, msg, folder, meta.seq,
+						      s->name, x->err);
+			if (rc == CCM_ELIMIT) {
+				/* Kept whole as the attachment: the user is told. */
+				char what[300];
+
+				report(x, CCM_ERROR, "body-too-long", 0, row->line,
+				       row->offset, sec->address, "%s: the message forwarded "
+				       "in its attachment '%s' is not unfolded (%s); it stays "
+				       "the cc:Mail export text it came in",
+				       row_message(x, what, sizeof(what)), s->name,
+				       x->err->msg);
+				rc = 0;
+			}
+			if (rc < 0)
 				return rc;
 			x->st->forwarded += (unsigned long)rc;
 			rc = 0;
@@ -817,6 +844,25 @@ static int place(struct ictx *x, const struct ccm_iff_section *sec,
 	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
 	ccm_iff_row_bool(&unread, x->p, CCM_IFF_COL_UNREAD, 0);
 	return ccm_store_message_place(x->s, msg, folder, x->subject.ptr, !unread, x->err);
+}
+
+/*
+ * A row whose body is longer than the store keeps (store.h): reported
+ * with its place, and skipped to the recovery file, where the whole row
+ * and its sections wait to be split (the text made an attachment) and
+ * imported.
+ */
+static int body_too_long(struct ictx *x, const struct ccm_iff_section *sec,
+			 const struct ccm_iff_row *row, const char *why)
+{
+	char what[300];
+
+	report(x, CCM_ERROR, "body-too-long", 0, row->line, row->offset, sec->address,
+	       "%s: %s; the row is skipped and kept in the recovery file (make "
+	       "part of the text an attachment there, and import it)",
+	       row_message(x, what, sizeof(what)), why);
+	x->st->rows_skipped++;
+	return recover(x, sec, row);
 }
 
 /* Makes the row's message; *out its id, 0 when the row was skipped
@@ -870,15 +916,27 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	}
 	ccm_addrform_split(sender_text, &sender.display, &sender.address);
 	ccm_iff_row_text(&x->subject, x->p, CCM_IFF_COL_SUBJECT, 1 << 20, x->err);
-	/* The body: the chain's first section, held while the row is written. */
+	/* The body: the chain's first section, held whole while the row is
+	 * written (the store keeps it as one value), read no further than the
+	 * store keeps. */
 	ccm_buf_reset(&x->body);
 	if (ccm_iff_chain_next(c, &body) == 1 && body->type == CCM_IFF_BODY) {
+		size_t max = ccm_store_body_max(x->s);
 		ssize_t got;
+
 		while ((got = ccm_iff_chain_read_utf8(&x->body, c, PIECE, x->err)) > 0)
-			if (x->body.len > BODY_MAX)
+			if (x->body.len > max)
 				break;
 		if (got < 0) {
 			rc = (int)got;
+			goto out;
+		}
+		if (x->body.len > max) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "its body is more than the %zu bytes "
+				 "the store keeps in one message", max);
+			rc = body_too_long(x, sec, row, why);
 			goto out;
 		}
 	}
@@ -913,12 +971,18 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	m.body_len = x->body.len;
 	m.rcpts = rcpts;
 	m.n_rcpts = n_rcpts;
-	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) < 0 ||
-	    (rc = attachments(x, c, m.id, m.folder_id)) < 0)
+	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) == CCM_ELIMIT) {
+		/* Too long with the rest of its row: nothing was stored. */
+		rc = body_too_long(x, sec, row, x->err->msg);
+		goto out;
+	}
+	if (rc < 0 || (rc = attachments(x, sec, row, c, m.id, m.folder_id)) < 0)
 		goto out;
 	x->st->messages++;
 	*out = m.id;
 out:
+	if (x->body.cap > BODY_KEEP)
+		ccm_buf_release(&x->body);
 	ccm_iff_chain_free(c);
 	free(rcpts);
 	free(sender_text);

@@ -24,6 +24,27 @@ static int rcpt_parse(const char *s)
 	return 0;
 }
 
+/*
+ * Binds a body (NULL: none) to parameter i. A body past what the store
+ * keeps is refused here: SQLite would refuse the binding and leave the
+ * parameter NULL, and the message would be stored without its body.
+ */
+static int bind_body(struct ccm_store *s, sqlite3_stmt *st, int i, const char *body,
+		     size_t len, struct ccm_error *err)
+{
+	size_t max = ccm_store_body_max(s);
+	int rc;
+
+	if (!body)
+		return 0;
+	if (len > max)
+		return ccm_error_set(err, CCM_ELIMIT, "a body of %zu bytes is longer than "
+				     "the %zu bytes the store keeps in one message", len, max);
+	rc = sqlite3_bind_text64(st, i, body, len, SQLITE_STATIC, SQLITE_UTF8);
+	return rc == SQLITE_OK ? 0 : ccm_st_fail(s, rc, err, "binding a body of %zu bytes",
+						 len);
+}
+
 int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
 			  long long *id, struct ccm_error *err)
 {
@@ -64,9 +85,8 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 	sqlite3_bind_int(st, 10, m->read ? 1 : 0);
 	sqlite3_bind_int(st, 11, m->unsent ? 1 : 0);
 	sqlite3_bind_int64(st, 12, (long long)(m->body ? m->body_len : 0));
-	if (m->body)
-		sqlite3_bind_text64(st, 13, m->body, m->body_len, SQLITE_STATIC,
-				    SQLITE_UTF8);
+	if ((rc = bind_body(s, st, 13, m->body, m->body_len, err)) < 0)
+		return rc;
 	if (m->parent_id) {
 		sqlite3_bind_int64(st, 14, m->parent_id);
 		sqlite3_bind_int(st, 15, m->parent_seq);
@@ -157,8 +177,8 @@ int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *bo
 			  "body_bytes = ?3 WHERE id = ?1", err)))
 		return err ? err->code : CCM_EIO;
 	sqlite3_bind_int64(st, 1, id);
-	if (body)
-		sqlite3_bind_text64(st, 2, body, len, SQLITE_STATIC, SQLITE_UTF8);
+	if ((rc = bind_body(s, st, 2, body, len, err)) < 0)
+		return rc;
 	sqlite3_bind_int64(st, 3, (long long)(body ? len : 0));
 	if ((rc = ccm_st_run(s, st, err, "setting the body of a message")) < 0)
 		return rc;

@@ -28,7 +28,7 @@ struct ccm_store_header {
  * and the text as the source wrote it ("19950321093421"), either may be
  * absent. priority is -1 low, 0 normal, 1 high. The body is text, given
  * and stored whole (bodies are small next to attachments; attachments
- * stream).
+ * stream), of at most ccm_store_body_max() bytes (store.h).
  *
  * A forwarded message (one carried inside another, to any depth) has
  * parent_id, the message that carries it; parent_seq, its place among
@@ -85,13 +85,16 @@ int ccm_store_message_uid(char *out, struct ccm_store *s, const struct ccm_store
  * Inserts message m (its recipients and headers with it) into folder
  * m->folder_id and sets *id. CCM_EINVAL for a priority outside -1..1 or
  * a recipient kind that is not to/cc/bcc; CCM_ENOTFOUND (from the
- * foreign key) when the folder does not exist.
+ * foreign key) when the folder does not exist; CCM_ELIMIT, with nothing
+ * stored, for a body longer than ccm_store_body_max().
  */
 int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m,
 			  long long *id, struct ccm_error *err);
 
 /* Sets the body of message `id` (a forwarded message's body is known
- * only once its parts have been stored). CCM_ENOTFOUND for no message. */
+ * only once its parts have been stored). CCM_ENOTFOUND for no message;
+ * CCM_ELIMIT, the message unchanged, for a body longer than
+ * ccm_store_body_max(). */
 int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *body,
 			       size_t len, struct ccm_error *err);
 

@@ -453,6 +453,20 @@ void ccm_store_set_part_size(struct ccm_store *s, size_t bytes)
 	s->part_size = bytes ? bytes : CCM_STORE_PART_SIZE;
 }
 
+size_t ccm_store_body_max(struct ccm_store *s)
+{
+	int limit = sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, -1);
+	size_t max = limit > (int)CCM_STORE_ROW_ROOM ?
+		     (size_t)limit - CCM_STORE_ROW_ROOM : 0;
+
+	return s->body_max && s->body_max < max ? s->body_max : max;
+}
+
+void ccm_store_set_body_max(struct ccm_store *s, size_t bytes)
+{
+	s->body_max = bytes;
+}
+
 int ccm_store_depth(const struct ccm_store *s)
 {
 	return s->depth;

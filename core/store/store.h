@@ -140,6 +140,20 @@ void ccm_store_cursor_free(struct ccm_store_cursor *c);
 void ccm_store_set_part_size(struct ccm_store *s, size_t bytes);
 
 /*
+ * A body is one TEXT value of its message's row, held whole, and SQLite
+ * keeps no value (no row) of SQLITE_LIMIT_LENGTH bytes or more:
+ * 1,000,000,000 unless SQLite was built otherwise. The longest body the
+ * store keeps is that limit less CCM_STORE_ROW_ROOM for the rest of the
+ * row (subject, sender, dates), or less, as a test set it with
+ * ccm_store_set_body_max() (0: back to the limit). ccm_store_message_add
+ * and ccm_store_message_set_body refuse a longer body with CCM_ELIMIT,
+ * so that readers can tell it apart from a store that failed.
+ */
+#define CCM_STORE_ROW_ROOM (4u << 20)
+size_t ccm_store_body_max(struct ccm_store *s);
+void ccm_store_set_body_max(struct ccm_store *s, size_t bytes);
+
+/*
  * The SQLite connection, for read-only queries of verify, stat and Lua.
  * Do not change the schema or write through it behind the store's back:
  * the store caches prepared statements and folder look-ups.

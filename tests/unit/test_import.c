@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
 #include "flow/dirsync.h"
@@ -12,6 +13,8 @@
 #include "store/pab.h"
 #include "store/recipients.h"
 #include "store/stats.h"
+
+#include <sqlite3.h>
 
 #define SALESPO CCMIG_TEST_DATA "/salespo"
 
@@ -334,6 +337,135 @@ static void recovery_file_can_be_fixed_and_imported(void **state)
 	teardown_fx(x);
 }
 
+/* An item of export text, its line ("Text item:") then its count (spec 2.2). */
+static void exp_item(struct ccm_buf *b, const char *line, const char *data)
+{
+	ccm_buf_addf(b, "%s\r\n%zu\r\n%s\r\n", line, strlen(data), data);
+}
+
+/* A message block around `headers` and `items` (already counted). */
+static void exp_message(struct ccm_buf *b, const char *headers, const char *items)
+{
+	struct ccm_buf block = CCM_BUF_INIT;
+
+	ccm_buf_addf(&block, "%sContents:\r\n%zu\r\n%s", headers, strlen(items), items);
+	ccm_buf_addf(b, "Message:\r\n%zu\r\n%s", block.len, block.ptr);
+	ccm_buf_release(&block);
+}
+
+/*
+ * A body longer than the store keeps is never cut: its row is reported
+ * (the message's place in the post office named) and kept in the
+ * recovery file, which imports whole once the store can keep it; a
+ * forwarded message with such a body stays the export text it came in.
+ */
+static void body_past_what_the_store_keeps_is_reported_never_cut(void **state)
+{
+	struct ccm_buf fwd = CCM_BUF_INIT, items = CCM_BUF_INIT, mail = CCM_BUF_INIT;
+	struct ccm_buf inner = CCM_BUF_INIT;
+	char *dir = tu_mkdtemp(), *po = tu_path(dir, "po"), *set = tu_path(dir, "set");
+	char *db = tu_path(dir, "s.db"), *pkl = tu_path(set, "BIGPO.pkl"), *rec;
+	char long_text[301];
+	struct ccm_diaglist diags = { 0 };
+	struct ccm_report rep = { 0 };
+	struct ccm_import_opts o = { 1, "UTC", NULL, 0, NULL, NULL };
+	struct ccm_extract_opts xo = { 0 };
+	struct ccm_extract_stats xs;
+	struct ccm_import_stats st, rst;
+	struct ccm_bundle *b;
+	struct ccm_store *s;
+	struct ccm_error err;
+	sqlite3_stmt *q;
+
+	(void)state;
+	rep.sink = ccm_diaglist_sink;
+	rep.ctx = &diags;
+	memset(long_text, 'x', 300);
+	long_text[300] = '\0';
+	free(tu_writes(dir, "po/po.txt", "Post office: BIGPO\r\nDatabase: DB8\r\nCode page: 850\r\n"
+		  "Date order: MDY\r\nTime zone: UTC\r\nAttachments: RAW\r\n"
+		  "Item sizes: yes\r\nDirectory: directory.exp\r\n"
+		  "Mailbox: Smith, John = mail/smith.exp\r\n"));
+	free(tu_writes(po, "directory.exp", "Name: Smith, John\r\nLocation: L\r\n"));
+	/* 1: a short body forwarding a message whose body is 300 bytes. */
+	exp_item(&inner, "Text item:", long_text);
+	exp_message(&fwd, "From: Doe, Jane\r\nSubject: inner\r\n", inner.ptr);
+	exp_item(&items, "Text item:", "Hi");
+	exp_item(&items, "Message item: Fwd", fwd.ptr);
+	exp_message(&mail, "From: Smith, John\r\nDate: 3/4/99 10:15\r\nSubject: outer\r\n",
+		    items.ptr);
+	/* 2: a body of 300 bytes. */
+	ccm_buf_reset(&items);
+	exp_item(&items, "Text item:", long_text);
+	exp_message(&mail, "From: Smith, John\r\nDate: 3/5/99 10:15\r\nSubject: long\r\n",
+		    items.ptr);
+	free(tu_writes(po, "mail/smith.exp", mail.ptr));
+	assert_int_equal(ccm_bundle_open(&b, po, &rep, &err), 0);
+	assert_int_equal(ccm_extract(b, set, &xo, &xs, &err), 0);
+	ccm_bundle_free(b);
+	assert_int_equal(ccm_store_open(&s, db, CCM_STORE_CREATE, &err), 0);
+	ccm_diaglist_release(&diags);
+
+	ccm_store_set_body_max(s, 100);
+	assert_int_equal(ccm_store_body_max(s), 100);
+	if (ccm_import(s, pkl, &o, &rep, &st, &err) != 0)
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(st.messages, 1);
+	assert_int_equal(st.forwarded, 0);
+	assert_int_equal(st.attachments, 1);
+	assert_int_equal(st.rows_skipped, 1);
+	assert_int_equal(ccm_diaglist_count(&diags, "body-too-long"), 2);
+	for (size_t i = 0; i < diags.len; i++) {
+		const struct ccm_diag *d = &diags.items[i];
+
+		if (strcmp(d->kind, "body-too-long"))
+			continue;
+		assert_int_equal(d->severity, CCM_ERROR);
+		assert_true(d->line > 0);
+		assert_non_null(d->user);
+		assert_non_null(strstr(d->text, "of 'Smith, John'"));
+	}
+	/* The forward is kept whole as its attachment, the outer message
+	 * with its own body. */
+	assert_int_equal(sqlite3_prepare_v2(ccm_store_db(s), "SELECT m.body, b.size "
+		"FROM messages m JOIN attachments a ON a.message_id = m.id "
+		"JOIN blobs b ON b.id = a.blob_id", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "Hi");
+	assert_int_equal(sqlite3_column_int64(q, 1), (long long)fwd.len);
+	assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+	sqlite3_finalize(q);
+
+	/* The recovery file, once the store keeps the body, brings it whole. */
+	ccm_store_set_body_max(s, 0);
+	assert_true(ccm_store_body_max(s) > 900000000u);
+	rec = tu_path(set, st.recovery);
+	if (ccm_import(s, rec, &o, &rep, &rst, &err) != 0)
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(rst.messages, 1);
+	assert_int_equal(sqlite3_prepare_v2(ccm_store_db(s), "SELECT body_bytes, "
+		"length(body) FROM messages WHERE subject = 'long'", -1, &q, NULL),
+		SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(q, 0), 300);
+	assert_int_equal(sqlite3_column_int64(q, 1), 300);
+	sqlite3_finalize(q);
+
+	ccm_store_close(s);
+	ccm_diaglist_release(&diags);
+	ccm_buf_release(&fwd);
+	ccm_buf_release(&inner);
+	ccm_buf_release(&items);
+	ccm_buf_release(&mail);
+	tu_rmtree(dir);
+	free(rec);
+	free(dir);
+	free(po);
+	free(set);
+	free(db);
+	free(pkl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +475,7 @@ int main(void)
 		cmocka_unit_test(policy_chooses_the_custom_recipient),
 		cmocka_unit_test(address_book_arrives_with_its_lists),
 		cmocka_unit_test(recovery_file_can_be_fixed_and_imported),
+		cmocka_unit_test(body_past_what_the_store_keeps_is_reported_never_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
