@@ -139,6 +139,21 @@ static void say_renamed(const struct ccm_out_renamed *r)
 		       r->n == 1 ? "" : "es", r->alias, r->name, r->n == 1 ? "" : ", and so on");
 }
 
+/* Each folder or file the export refused to write through (a link
+ * planted in the output), then how many: 1 when there were any. The
+ * text is released. */
+static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir)
+{
+	if (n) {
+		fprintf(stderr, "%s", text->ptr);
+		fprintf(stderr, "ccmig export: error: %lu folder%s or file%s in %s %s not "
+			"ccmig's to write (see above); the rest is exported\n", n,
+			n == 1 ? "" : "s", n == 1 ? "" : "s", dir, n == 1 ? "was" : "were");
+	}
+	ccm_buf_release(text);
+	return n != 0;
+}
+
 int ccm_cmd_export(int argc, char **argv)
 {
 	struct ccm_export_imap_args ia = { 0 };
@@ -234,6 +249,7 @@ int ccm_cmd_export(int argc, char **argv)
 			say_kept_deep(ms.kept_deep);
 			say_renamed(&ms.renamed);
 		}
+		problems |= say_refused(ms.problems, &ms.problem_text, mbox);
 	} else {
 		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
 		ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
@@ -245,6 +261,7 @@ int ccm_cmd_export(int argc, char **argv)
 			say_kept_deep(st.kept_deep);
 			say_renamed(&st.renamed);
 		}
+		problems |= say_refused(st.problems, &st.problem_text, maildir);
 		if (rc == 0 && st.old_names) {
 			/* Not "already there": a number named a message only
 			 * within the store that wrote it. */

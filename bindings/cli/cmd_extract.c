@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/nofollow.h"
 #include "base/report.h"
 #include "base/tz.h"
 #include "ccmail/bundle.h"
@@ -45,17 +46,19 @@ static void on_progress(void *ctx, size_t done, size_t total, unsigned long long
 	(void)total;
 }
 
-static int write_report(const char *dir, const struct ccm_diaglist *d)
+static int write_report(const char *dir, const struct ccm_diaglist *d,
+			struct ccm_error *err)
 {
 	char path[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/ccmig-report.txt", dir);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
+	if (ccm_nofollow_fopen(&f, path, err) < 0)
+		return err->code;
 	ccm_print_diags(f, "", d, 0);
-	return fclose(f);
+	if (fclose(f) != 0)
+		return ccm_error_sys(err, errno, "cannot write '%s'", path);
+	return 0;
 }
 
 int ccm_cmd_extract(int argc, char **argv)
@@ -138,9 +141,8 @@ int ccm_cmd_extract(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if (write_report(out, &diags) != 0)
-		fprintf(stderr, "ccmig extract: cannot write %s/ccmig-report.txt: %s\n",
-			out, strerror(errno));
+	if (write_report(out, &diags, &err) != 0)
+		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 	ccm_format_bytes(bytes, sizeof(bytes), st.bytes_in);
 	printf("Wrote %s/%s: %zu users (each with a MAILMESSAGE section), %zu "
 	       "address books, %zu bulletin boards\n", out, st.pkl, st.users,

@@ -1,6 +1,7 @@
 /* maildir.c: the store's mailboxes as Maildir++ folders. */
 #include "export/maildir.h"
 #include "base/fault.h"
+#include "base/nofollow.h"
 #include "export/folder_name.h"
 #include "export/imap.h"
 #include "export/render.h"
@@ -10,6 +11,7 @@
 #include "store/recipients.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +31,7 @@ struct have {
 };
 
 struct mctx {
+	int top;                     /* the export's folder, which the user named */
 	struct ccm_store *s;
 	const struct ccm_tz *tz;
 	struct ccm_maildir_stats *st;
@@ -41,29 +44,56 @@ struct mctx {
 
 #define IOBUF_SIZE (256u << 10)
 
-/* Creates folder `path`: 1 when made now, 0 when it was there. */
-static int make_dir(const char *path, struct ccm_error *err)
+/*
+ * A Maildir open by descriptors: every folder and file below the export's
+ * folder is reached from its parent's descriptor and never through a
+ * link (base/nofollow.h), so that nothing planted in the output makes the
+ * export write elsewhere.
+ */
+struct md {
+	int dir, cur, new, tmp;
+	char *path;                  /* for messages */
+};
+
+static void md_close(struct md *d)
 {
-	if (mkdir(path, 0700) == 0)
-		return 1;
-	if (errno != EEXIST)
-		return ccm_error_sys(err, errno, "cannot create folder '%s'", path);
-	return 0;
+	if (d->cur >= 0)
+		close(d->cur);
+	if (d->new >= 0)
+		close(d->new);
+	if (d->tmp >= 0)
+		close(d->tmp);
+	if (d->dir >= 0)
+		close(d->dir);
+	free(d->path);
+	d->dir = d->cur = d->new = d->tmp = -1;
+	d->path = NULL;
 }
 
-/* A Maildir (cur, new, tmp) at `path`: 1 when its cur/ is new (so it holds
- * nothing yet), 0 when it was there, or a negative code. */
-static int make_maildir(struct mctx *x, const char *path)
+/* The Maildir `name` (cur, new, tmp) in the folder open as `parent`, whose
+ * path is `where`: 1 when its cur/ is new (so it holds nothing yet), 0
+ * when it was there, or a negative code (d closed). */
+static int md_open(struct md *d, int parent, const char *where, const char *name,
+		   struct ccm_error *err)
 {
 	static const char *const sub[] = { "cur", "new", "tmp" };
-	char p[4200];
-	int rc = make_dir(path, x->err), fresh = 0;
+	int *fd[] = { &d->cur, &d->new, &d->tmp };
+	struct ccm_buf p = CCM_BUF_INIT;
+	int rc, fresh = 0;
 
+	d->dir = d->cur = d->new = d->tmp = -1;
+	ccm_buf_addf(&p, "%s/%s", where, name);
+	d->path = ccm_buf_detach(&p, NULL);
+	rc = ccm_nofollow_dir(&d->dir, parent, name, d->path, err);
 	for (int i = 0; rc >= 0 && i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/%s", path, sub[i]);
-		if ((rc = make_dir(p, x->err)) == 1 && i == 0)
+		char shown[4400];
+
+		snprintf(shown, sizeof(shown), "%s/%s", d->path, sub[i]);
+		if ((rc = ccm_nofollow_dir(fd[i], d->dir, sub[i], shown, err)) == 1 && i == 0)
 			fresh = 1;
 	}
+	if (rc < 0)
+		md_close(d);
 	return rc < 0 ? rc : fresh;
 }
 
@@ -185,22 +215,24 @@ static int old_name(const char *name)
 	return p > name + 6 && (!*p || *p == ':');
 }
 
-/* Fills h with what folder `md` holds (see struct have); *old counts the
+/* Fills h with what Maildir `md` holds (see struct have); *old counts the
  * files named the old way. */
-static int scan_existing(const char *md, struct have *h, unsigned long *old,
+static int scan_existing(const struct md *md, struct have *h, unsigned long *old,
 			 struct ccm_error *err)
 {
-	static const char *const sub[] = { "cur", "new" };
-	char path[4300];
+	int fds[] = { md->cur, md->new };
 
 	h->n = 0;
 	for (int i = 0; i < 2; i++) {
 		struct dirent *d;
-		DIR *dir;
+		int fd = dup(fds[i]);
+		DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
 
-		snprintf(path, sizeof(path), "%s/%s", md, sub[i]);
-		if (!(dir = opendir(path)))
+		if (!dir) {
+			if (fd >= 0)
+				close(fd);
 			continue;
+		}
 		while ((d = readdir(dir)) != NULL) {
 			const char *u = d->d_name + 6;
 			size_t n;
@@ -234,12 +266,12 @@ static int scan_existing(const char *md, struct have *h, unsigned long *old,
 	return 0;
 }
 
-/* One message into maildir `md` (the folder's Maildir). */
-static int write_message(struct mctx *x, const char *md, const struct ccm_store_message *m)
+/* One message into Maildir `md` (the folder's). */
+static int write_message(struct mctx *x, const struct md *md, const struct ccm_store_message *m)
 {
 	struct ccm_render_opts ro = { .tz = x->tz, .kept_deep = &x->st->kept_deep };
 	struct fwrite_ctx w = { .f = NULL };
-	char tmp[4300], cur[4300], uid[CCM_STORE_UID_LEN + 1];
+	char tmp[64], cur[64], shown[4400], uid[CCM_STORE_UID_LEN + 1];
 	int rc;
 
 	if ((rc = ccm_store_message_uid(uid, x->s, m, x->err)) < 0)
@@ -249,11 +281,13 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 		return 0;
 	}
 	ro.uid = uid;
-	snprintf(cur, sizeof(cur), "%s/cur/ccmig-%s:2,%s%s", md, uid,
-		 m->unsent ? "D" : "", m->read ? "S" : "");
-	snprintf(tmp, sizeof(tmp), "%s/tmp/ccmig-%s", md, uid);
-	if (!(w.f = fopen(tmp, "wb")))
-		return ccm_error_sys(x->err, errno, "cannot create '%s'", tmp);
+	snprintf(cur, sizeof(cur), "ccmig-%s:2,%s%s", uid, m->unsent ? "D" : "",
+		 m->read ? "S" : "");
+	snprintf(tmp, sizeof(tmp), "ccmig-%s", uid);
+	snprintf(shown, sizeof(shown), "%s/tmp/%s", md->path, tmp);
+	/* What a killed run left under the name is written again. */
+	if ((rc = ccm_nofollow_create(&w.f, md->tmp, tmp, shown, x->err)) < 0)
+		return rc;
 	/* Written in blocks of IOBUF_SIZE straight from out: stdio would
 	 * only copy them once more. */
 	setvbuf(w.f, NULL, _IONBF, 0);
@@ -261,72 +295,113 @@ static int write_message(struct mctx *x, const char *md, const struct ccm_store_
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
 	if (rc == 0)
 		rc = flush_cr(&w);
+	if (rc == 0 && !w.fail && (m->has_sent || m->has_received)) {
+		/* Mail clients sort and show by the file's time. */
+		struct timespec ts[2];
+
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)(m->has_sent ? m->sent_utc :
+						      m->received_utc);
+		ts[0].tv_nsec = ts[1].tv_nsec = 0;
+		futimens(fileno(w.f), ts);
+	}
 	/* Buffered bytes meet a full disk at fclose() as often as before. */
 	if (fclose(w.f) != 0 && !w.fail)
 		w.fail = errno;
 	if (w.fail)
-		rc = ccm_error_sys(x->err, w.fail, "cannot write '%s'", tmp);
+		rc = ccm_error_sys(x->err, w.fail, "cannot write '%s'", shown);
 	if (rc < 0) {
-		remove(tmp);
+		unlinkat(md->tmp, tmp, 0);
 		return rc;
-	}
-	if (m->has_sent || m->has_received) {
-		/* Mail clients sort and show by the file's time. */
-		struct timeval tv[2];
-		tv[0].tv_sec = tv[1].tv_sec = (time_t)(m->has_sent ? m->sent_utc : m->received_utc);
-		tv[0].tv_usec = tv[1].tv_usec = 0;
-		utimes(tmp, tv);
 	}
 	/* A crash with the message written but not in place: the next run
 	 * writes it again over the same tmp/ name. */
 	ccm_fault_point();
-	/* Renamed whole into cur/: a reader never sees half a message. */
-	if (rename(tmp, cur) != 0)
-		return ccm_error_sys(x->err, errno, "cannot move '%s' into place", tmp);
+	/* Renamed whole into cur/: a reader never sees half a message. A
+	 * link there would be replaced, not followed. */
+	if (renameat(md->tmp, tmp, md->cur, cur) != 0)
+		return ccm_error_sys(x->err, errno, "cannot move '%s' into place", shown);
 	ccm_fault_point();
 	x->st->messages++;
 	x->st->bytes += w.n;
 	return 0;
 }
 
-/* Every folder of mailbox `mailbox` (0: public) under root `root`. */
-static int write_folders(struct mctx *x, long long mailbox, const char *root)
+/* A problem of one folder or mailbox that the rest of the export goes
+ * on after (a link planted in the output): kept for the report. */
+static void problem(struct mctx *x, const char *lost)
+{
+	x->st->problems++;
+	ccm_buf_addf(&x->st->problem_text, "ccmig export: error: %s; %s\n", x->err->msg,
+		     lost);
+}
+
+/* Every folder of mailbox `mailbox` (0: public) in folder `root` of the
+ * export's folder `dir`. */
+static int write_folders(struct mctx *x, long long mailbox, const char *dir,
+			 const char *root)
 {
 	struct ccm_store_cursor *fc = NULL, *mc = NULL;
 	struct ccm_folder f;
+	struct md top;
 	int rc, fresh_root;
 
-	if ((rc = fresh_root = make_maildir(x, root)) < 0)
+	if ((rc = fresh_root = md_open(&top, x->top, dir, root, x->err)) < 0) {
+		if (rc != CCM_EEXISTS)
+			return rc;
+		problem(x, mailbox ? "the mailbox is not exported" :
+			"the public folders are not exported");
+		return 0;
+	}
+	if ((rc = ccm_store_folders(&fc, x->s, mailbox, x->err)) < 0) {
+		md_close(&top);
 		return rc;
-	if ((rc = ccm_store_folders(&fc, x->s, mailbox, x->err)) < 0)
-		return rc;
+	}
 	ccm_out_names_reset(&x->names);
 	while ((rc = ccm_store_next_folder(fc, &f, x->err)) > 0) {
 		struct ccm_store_message m;
-		char md[4200];
+		struct md sub = { -1, -1, -1, -1, NULL };
+		const struct md *md = &top;
 
 		if ((rc = folder_name(&x->names, &f, &x->name)) < 0) {
 			rc = ccm_error_set(x->err, rc, "out of memory");
 			break;
 		}
-		snprintf(md, sizeof(md), "%s%s%s", root, x->name.len ? "/" : "", x->name.ptr);
-		if ((rc = x->name.len ? make_maildir(x, md) : fresh_root) < 0)
-			break;
+		rc = fresh_root;
+		if (x->name.len && (rc = md_open(&sub, top.dir, top.path, x->name.ptr,
+						 x->err)) < 0) {
+			if (rc != CCM_EEXISTS)
+				break;
+			problem(x, "the folder's messages are not written");
+			rc = 0;
+			continue;
+		}
+		if (x->name.len)
+			md = &sub;
 		x->st->folders++;
 		/* A folder made just now holds nothing: no need to look. */
 		x->have.n = 0;
-		if ((rc == 0 && (rc = scan_existing(md, &x->have, &x->st->old_names, x->err)) < 0) ||
-		    (rc = ccm_store_messages(&mc, x->s, f.id, x->err)) < 0)
+		if ((rc == 0 && (rc = scan_existing(md, &x->have, &x->st->old_names,
+						    x->err)) < 0) ||
+		    (rc = ccm_store_messages(&mc, x->s, f.id, x->err)) < 0) {
+			md_close(&sub);
 			break;
+		}
 		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
 			if ((rc = write_message(x, md, &m)) < 0)
 				break;
 		ccm_store_cursor_free(mc);
 		mc = NULL;
+		md_close(&sub);
+		if (rc == CCM_EEXISTS) {
+			problem(x, "the message, and the rest of its folder, are not written");
+			rc = 0;
+			continue;
+		}
 		if (rc < 0)
 			break;
 	}
 	ccm_store_cursor_free(fc);
+	md_close(&top);
 	return rc;
 }
 
@@ -341,7 +416,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *root)
 
 struct job {
 	long long mailbox;           /* 0: the public folders */
-	char *root;                  /* its folder */
+	char *root;                  /* its folder's name in the export's */
 };
 
 struct shared {
@@ -349,6 +424,8 @@ struct shared {
 	struct job *jobs;
 	size_t n_jobs, next;
 	const struct ccm_out_zones *zones;
+	const char *dir;             /* the export's folder, and open: */
+	int top;
 	struct ccm_maildir_stats total;
 	int failed;                  /* the first failure's code; err says it */
 	struct ccm_error *err;
@@ -368,11 +445,12 @@ static void *export_thread(void *arg)
 	struct shared *sh = t->sh;
 	struct ccm_maildir_stats st = { 0 };
 	struct ccm_error err;
-	struct mctx x = { .s = t->s, .st = &st, .err = &err,
+	struct mctx x = { .top = sh->top, .s = t->s, .st = &st, .err = &err,
 			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
 			  .iobuf = malloc(IOBUF_SIZE) };
 	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
 
+	ccm_buf_init(&st.problem_text);
 	for (;;) {
 		struct job *j = NULL;
 
@@ -389,7 +467,7 @@ static void *export_thread(void *arg)
 			break;
 		st.mailboxes += j->mailbox != 0;
 		x.tz = ccm_out_zones_get(sh->zones, j->mailbox);
-		rc = write_folders(&x, j->mailbox, j->root);
+		rc = write_folders(&x, j->mailbox, sh->dir, j->root);
 	}
 	pthread_mutex_lock(&sh->lock);
 	sh->total.mailboxes += st.mailboxes;
@@ -399,7 +477,10 @@ static void *export_thread(void *arg)
 	sh->total.kept_deep += st.kept_deep;
 	sh->total.old_names += st.old_names;
 	sh->total.bytes += st.bytes;
+	sh->total.problems += st.problems;
+	ccm_buf_add(&sh->total.problem_text, st.problem_text.ptr, st.problem_text.len);
 	pthread_mutex_unlock(&sh->lock);
+	ccm_buf_release(&st.problem_text);
 	ccm_buf_release(&x.name);
 	ccm_out_names_release(&x.names);
 	free(x.have.uid);
@@ -408,8 +489,7 @@ static void *export_thread(void *arg)
 }
 
 /* The jobs: every mailbox in its folder, then the public folders. */
-static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
-		     struct ccm_error *err)
+static int list_jobs(struct ccm_store *s, struct shared *sh, struct ccm_error *err)
 {
 	struct ccm_out_mailboxes boxes;
 	int rc;
@@ -420,11 +500,8 @@ static int list_jobs(struct ccm_store *s, const char *dir, struct shared *sh,
 	if (!(sh->jobs = calloc(boxes.n + 1, sizeof(*sh->jobs))))
 		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
-		struct ccm_buf path = CCM_BUF_INIT;
-
-		ccm_buf_addf(&path, "%s/%s", dir, i < boxes.n ? boxes.name[i] : "public");
 		sh->jobs[i].mailbox = i < boxes.n ? boxes.id[i] : 0;
-		sh->jobs[i].root = ccm_buf_detach(&path, NULL);
+		sh->jobs[i].root = ccm_strdup(i < boxes.n ? boxes.name[i] : "public");
 		sh->n_jobs++;
 	}
 	ccm_out_mailboxes_release(&boxes);
@@ -435,17 +512,22 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 		       const struct ccm_out_zones *zones,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct shared sh = { .zones = zones, .err = err };
+	struct shared sh = { .zones = zones, .dir = dir, .top = -1, .err = err };
 	struct thread t[MAX_THREADS] = { { 0 } };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
 	int rc, lock = -1;
 
 	memset(st, 0, sizeof(*st));
-	if ((rc = make_dir(dir, err)) < 0 ||
-	    (rc = ccm_out_lock(&lock, dir, err)) < 0)
-		return rc;
-	if ((rc = list_jobs(s, dir, &sh, err)) < 0)
+	ccm_buf_init(&st->problem_text);
+	ccm_buf_init(&sh.total.problem_text);
+	/* The folder the user named is taken as it is, link or not. */
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
+	if ((sh.top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ccm_error_sys(err, errno, "cannot open folder '%s'", dir);
+	if ((rc = ccm_out_lock(&lock, dir, err)) < 0 ||
+	    (rc = list_jobs(s, &sh, err)) < 0)
 		goto out;
 	if ((size_t)n > sh.n_jobs)
 		n = (int)sh.n_jobs;
@@ -477,6 +559,7 @@ out:
 	for (size_t i = 0; i < sh.n_jobs; i++)
 		free(sh.jobs[i].root);
 	free(sh.jobs);
+	close(sh.top);
 	ccm_pidlock_drop(lock);
 	return rc < 0 ? rc : 0;
 }

@@ -11,12 +11,19 @@ struct ccm_maildir_stats {
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
 	unsigned long old_names;     /* files named by an older ccmig, "ccmig-<id>" */
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
+	/* Folders and message files refused and not written (a link, or
+	 * something else that is not ccmig's, where one was to be made:
+	 * base/nofollow.h): how many, and a line for each saying what and
+	 * where. The caller releases problem_text, whatever the return. */
+	unsigned long problems;
+	struct ccm_buf problem_text;
 	unsigned long long bytes;
 };
 
 /*
  * Writes every mailbox of store `s` under folder `dir` as a Maildir++:
- * dir/<alias>/ holds the Inbox (cur, new, tmp), and each other folder is a
+ * dir/<alias>/ (named as export/mailboxes.h says) holds the Inbox (cur,
+ * new, tmp), and each other folder is a
  * subfolder ".Name" with '.' between levels: Sent Items becomes .Sent,
  * Deleted Items .Trash, Drafts .Drafts (as Dovecot names them); a '.' or
  * '/' inside a folder name becomes '_'. Public folders go under
@@ -30,8 +37,13 @@ struct ccm_maildir_stats {
  * new. Mailboxes are written in threads, one per core up to four, each
  * with a read-only connection of its own to the store's file (s itself
  * serves the calling thread; a store that cannot be opened again gives
- * fewer threads). After a failure the other threads stop at their next
- * mailbox. Returns 0 or a negative code (err filled: the first failure).
+ * fewer threads). Every folder and file below dir is made from its
+ * parent's descriptor without following a link (base/nofollow.h): a
+ * link or anything else that is not ccmig's where a folder or message
+ * file is to be made costs that mailbox, folder or message, counted in
+ * st->problems and said in st->problem_text, and the export goes on.
+ * After any other failure the other threads stop at their next mailbox.
+ * Returns 0 or a negative code (err filled: the first failure).
  */
 int ccm_maildir_export(struct ccm_store *s, const char *dir,
 		       const struct ccm_out_zones *zones,

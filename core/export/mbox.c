@@ -3,17 +3,20 @@
 #include "export/folder_name.h"
 #include "export/render.h"
 #include "base/buf.h"
+#include "base/nofollow.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The rendered message on its way into the file: CR LF to LF, and the
  * mboxrd quoting of "From " lines, a line at a time. */
@@ -60,19 +63,39 @@ static int to_mbox(void *ctx, const void *data, size_t n)
 	return w->failed ? CCM_EIO : 0;
 }
 
-static int make_dirs(char *path, struct ccm_error *err)
+/*
+ * The folder of the file at `rel` (levels separated by '/', below the
+ * export's folder open as `top`, whose path is `dir`), made level by
+ * level from its parent's descriptor without following a link
+ * (base/nofollow.h); *out is its descriptor, *leaf the file's name in it.
+ */
+static int open_parent(int *out, const char **leaf, int top, const char *dir,
+		       const char *rel, struct ccm_error *err)
 {
-	for (char *s = path + 1; *s; s++)
-		if (*s == '/') {
-			*s = '\0';
-			if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-				int e = errno;
-				*s = '/';
-				return ccm_error_sys(err, e, "cannot create folder '%s'", path);
-			}
-			*s = '/';
-		}
-	return 0;
+	struct ccm_buf shown = CCM_BUF_INIT, level = CCM_BUF_INIT;
+	const char *p = rel, *slash;
+	int fd = top, rc = 0;
+
+	ccm_buf_adds(&shown, dir);
+	while ((slash = strchr(p, '/')) != NULL) {
+		int next;
+
+		ccm_buf_set(&level, p, (size_t)(slash - p));
+		ccm_buf_addch(&shown, '/');
+		ccm_buf_add(&shown, level.ptr, level.len);
+		rc = ccm_nofollow_dir(&next, fd, level.ptr, shown.ptr, err);
+		if (fd != top)
+			close(fd);
+		if (rc < 0)
+			break;
+		fd = next;
+		p = slash + 1;
+	}
+	ccm_buf_release(&shown);
+	ccm_buf_release(&level);
+	*out = rc < 0 ? -1 : fd;
+	*leaf = p;
+	return rc < 0 ? rc : 0;
 }
 
 /* Folder levels kept as folders of their own, and the bytes they may
@@ -87,7 +110,8 @@ static int ends_mbox(const struct ccm_buf *out, size_t start)
 	return out->len - start >= 5 && strncasecmp(out->ptr + out->len - 5, ".mbox", 5) == 0;
 }
 
-/* The file of a folder: root/<levels>.mbox, names made safe, and made
+/* The file of a folder: root/<levels>.mbox (root a folder's name), names
+ * made safe, and made
  * unique among the mailbox's (`names`): "A/B" and "A_B" would otherwise
  * be one file, the second folder written over the first. A folder level
  * that ends in ".mbox" gets '_' as a directory ("Sales.mbox\Q1" is
@@ -124,20 +148,23 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 	return 0;
 }
 
-static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const char *path,
-			const struct ccm_tz *tz, struct ccm_mbox_stats *st,
-			struct ccm_error *err)
+/* Folder fo into the file `leaf` of the folder open as `dirfd`; `path`
+ * is the file's, for messages. */
+static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int dirfd,
+			const char *leaf, const char *path, const struct ccm_tz *tz,
+			struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_render_opts ro = { .tz = tz, .kept_deep = &st->kept_deep };
 	struct ccm_store_cursor *mc;
 	struct ccm_store_message m;
 	struct rd w = { NULL, CCM_BUF_INIT, 0, 0 };
-	char tmp[4300];
+	char tmp[300], shown[4400];
 	int rc;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!(w.f = fopen(tmp, "wb")))
-		return ccm_error_sys(err, errno, "cannot create '%s'", tmp);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", leaf);
+	snprintf(shown, sizeof(shown), "%s.tmp", path);
+	if ((rc = ccm_nofollow_create(&w.f, dirfd, tmp, shown, err)) < 0)
+		return rc;
 	if ((rc = ccm_store_messages(&mc, s, fo->id, err)) == 0) {
 		while ((rc = ccm_store_next_message(mc, &m, err)) > 0) {
 			time_t t = (time_t)(m.has_sent ? m.sent_utc : 0);
@@ -163,44 +190,82 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, const 
 		ccm_store_cursor_free(mc);
 	}
 	if (fclose(w.f) != 0 && rc == 0)
-		rc = ccm_error_sys(err, errno, "cannot write '%s'", tmp);
+		rc = ccm_error_sys(err, errno, "cannot write '%s'", shown);
 	ccm_buf_release(&w.line);
 	if (rc == 0 && w.failed)
-		rc = ccm_error_set(err, CCM_EIO, "cannot write '%s'", tmp);
+		rc = ccm_error_set(err, CCM_EIO, "cannot write '%s'", shown);
 	if (rc < 0) {
-		remove(tmp);
+		unlinkat(dirfd, tmp, 0);
 		return rc;
 	}
 	st->bytes += w.n;
-	/* Replaced whole: a reader never sees half a folder. */
-	if (rename(tmp, path) != 0)
-		return ccm_error_sys(err, errno, "cannot move '%s' into place", tmp);
+	/* Replaced whole: a reader never sees half a folder. A link there
+	 * is replaced, not followed. */
+	if (renameat(dirfd, tmp, dirfd, leaf) != 0)
+		return ccm_error_sys(err, errno, "cannot move '%s' into place", shown);
 	return 0;
 }
 
-static int write_mailbox(struct ccm_store *s, long long mailbox, const char *root,
-			 const struct ccm_tz *tz, struct ccm_mbox_stats *st,
-			 struct ccm_error *err)
+/* What the export refused (a link where a folder or file was to be
+ * made) and went on after: kept for the report. */
+static void problem(struct ccm_mbox_stats *st, const struct ccm_error *err, const char *lost)
+{
+	st->problems++;
+	ccm_buf_addf(&st->problem_text, "ccmig export: error: %s; %s\n", err->msg, lost);
+}
+
+/* Every folder of mailbox `mailbox` (0: public) into folder `root` of the
+ * export's folder `dir`, open as `top`. */
+static int write_mailbox(struct ccm_store *s, long long mailbox, int top, const char *dir,
+			 const char *root, const struct ccm_tz *tz,
+			 struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_store_cursor *fc;
 	struct ccm_folder f;
-	struct ccm_buf path = CCM_BUF_INIT;
+	struct ccm_buf rel = CCM_BUF_INIT, path = CCM_BUF_INIT;
 	struct ccm_out_names names = CCM_OUT_NAMES_INIT;
-	int rc;
+	int rc, fd0;
 
-	if ((rc = ccm_store_folders(&fc, s, mailbox, err)) < 0)
+	/* The mailbox's folder first: refused, it costs the mailbox once. */
+	ccm_buf_addf(&path, "%s/%s", dir, root);
+	if ((rc = ccm_nofollow_dir(&fd0, top, root, path.ptr, err)) < 0) {
+		ccm_buf_release(&path);
+		if (rc != CCM_EEXISTS)
+			return rc;
+		problem(st, err, mailbox ? "the mailbox is not exported" :
+			"the public folders are not exported");
+		return 0;
+	}
+	close(fd0);
+	if ((rc = ccm_store_folders(&fc, s, mailbox, err)) < 0) {
+		ccm_buf_release(&path);
 		return rc;
+	}
 	while ((rc = ccm_store_next_folder(fc, &f, err)) > 0) {
-		if (folder_file(root, &f, &names, &path) < 0) {
+		const char *leaf;
+		int fd;
+
+		if (folder_file(root, &f, &names, &rel) < 0) {
 			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 			break;
 		}
-		if ((rc = make_dirs(path.ptr, err)) < 0 ||
-		    (rc = write_folder(s, &f, path.ptr, tz, st, err)) < 0)
+		ccm_buf_reset(&path);
+		ccm_buf_addf(&path, "%s/%s", dir, rel.ptr);
+		if ((rc = open_parent(&fd, &leaf, top, dir, rel.ptr, err)) == 0) {
+			rc = write_folder(s, &f, fd, leaf, path.ptr, tz, st, err);
+			close(fd);
+		}
+		if (rc == CCM_EEXISTS) {
+			problem(st, err, "the folder's messages are not written");
+			rc = 0;
+			continue;
+		}
+		if (rc < 0)
 			break;
 		st->folders++;
 	}
 	ccm_store_cursor_free(fc);
+	ccm_buf_release(&rel);
 	ccm_buf_release(&path);
 	ccm_out_names_release(&names);
 	return rc;
@@ -211,15 +276,18 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		    struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_out_mailboxes boxes;
-	struct ccm_buf root = CCM_BUF_INIT;
-	int rc, lock;
+	int rc, lock = -1, top;
 
 	memset(st, 0, sizeof(*st));
+	ccm_buf_init(&st->problem_text);
+	/* The folder the user named is taken as it is, link or not. */
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
-	if ((rc = ccm_out_lock(&lock, dir, err)) < 0)
-		return rc;
-	if ((rc = ccm_out_mailboxes_read(&boxes, s, err)) < 0) {
+	if ((top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return ccm_error_sys(err, errno, "cannot open folder '%s'", dir);
+	if ((rc = ccm_out_lock(&lock, dir, err)) < 0 ||
+	    (rc = ccm_out_mailboxes_read(&boxes, s, err)) < 0) {
+		close(top);
 		ccm_pidlock_drop(lock);
 		return rc;
 	}
@@ -228,13 +296,12 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
 		long long id = i < boxes.n ? boxes.id[i] : 0;
 
-		ccm_buf_reset(&root);
-		ccm_buf_addf(&root, "%s/%s", dir, i < boxes.n ? boxes.name[i] : "public");
 		st->mailboxes += id != 0;
-		rc = write_mailbox(s, id, root.ptr, ccm_out_zones_get(zones, id), st, err);
+		rc = write_mailbox(s, id, top, dir, i < boxes.n ? boxes.name[i] : "public",
+				   ccm_out_zones_get(zones, id), st, err);
 	}
 	ccm_out_mailboxes_release(&boxes);
-	ccm_buf_release(&root);
+	close(top);
 	ccm_pidlock_drop(lock);
 	return rc < 0 ? rc : 0;
 }

@@ -10,18 +10,28 @@ struct ccm_mbox_stats {
 	unsigned long mailboxes, folders, messages;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
+	/* Folders refused and not written (a link, or something else that is
+	 * not ccmig's, where a folder or file was to be made: base/nofollow.h):
+	 * how many, and a line for each. The caller releases problem_text,
+	 * whatever the return. */
+	unsigned long problems;
+	struct ccm_buf problem_text;
 	unsigned long long bytes;
 };
 
 /*
- * Writes one mboxrd file per folder: dir/<alias>/<folder>.mbox, a folder
+ * Writes one mboxrd file per folder: dir/<alias>/<folder>.mbox (the
+ * mailbox's folder named as export/mailboxes.h says), a folder
  * path's levels as subfolders ("Projects\1999" becomes Projects/1999.mbox;
  * a '/' or a leading '.' in a name becomes '_'), public folders under
  * dir/public/. Each message (export/render.h) follows a "From " line with its
  * date, in the zone `zones` gives its mailbox (NULL: UTC); line ends are LF; every line that matches ">*From " gets one more
  * '>' (mboxrd), so readers undo it exactly. A file is written whole again
- * on each export, so exporting twice gives the same files. Returns 0 or a
- * negative code (err filled).
+ * on each export, so exporting twice gives the same files. Every folder
+ * and file below dir is made from its parent's descriptor without
+ * following a link: one refused costs its folder, counted in
+ * st->problems, and the export goes on. Returns 0 or a negative code
+ * (err filled).
  */
 int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		    const struct ccm_out_zones *zones,

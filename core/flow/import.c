@@ -2,6 +2,7 @@
 #include "flow/import.h"
 #include "store/po.h"
 #include "base/fault.h"
+#include "base/nofollow.h"
 #include "store/folders.h"
 #include "store/ledger.h"
 #include "store/messages.h"
@@ -126,10 +127,8 @@ static int recovery_open(struct ictx *x)
 		/* Written as .part and renamed when whole: a killed import
 		 * leaves no recovery file that looks complete. */
 		snprintf(path, sizeof(path), "%s/%s.part", dir, x->rec.name);
-		x->rec.f = fopen(path, "wb");
-		if (!x->rec.f)
-			return ccm_error_sys(x->err, errno, "cannot create recovery file '%s'",
-					     path);
+		if (ccm_nofollow_fopen(&x->rec.f, path, x->err) < 0)
+			return x->err->code;
 		snprintf(x->st->recovery, sizeof(x->st->recovery), "RECOVER-%04d.pkl", n);
 		return 0;
 	}
@@ -230,9 +229,8 @@ static int recovery_close(struct ictx *x)
 	if (rc == 0)
 		rc = part_done(x, x->rec.name);
 	snprintf(path, sizeof(path), "%s/%s.part", ccm_iff_set_dir(x->set), x->st->recovery);
-	f = fopen(path, "wb");
-	if (!f)
-		return ccm_error_sys(x->err, errno, "cannot create '%s'", path);
+	if (ccm_nofollow_fopen(&f, path, x->err) < 0)
+		return x->err->code;
 	fprintf(f, "%d\r\n\r\nFilename,Filetype\r\n%s,Primary\r\n",
 		ccm_iff_set_code_page(x->set), x->rec.name);
 	for (size_t i = 0; i < ccm_iff_set_count(x->set, CCM_IFF_SECONDARY); i++)

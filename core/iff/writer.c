@@ -3,6 +3,7 @@
 #include "iff/csv.h"
 #include "base/codepage.h"
 #include "base/input.h"
+#include "base/nofollow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -159,6 +160,7 @@ static FILE *create(struct ccm_iff_writer *w, const char *name, int primary,
 {
 	char *path;
 	FILE *f;
+	int rc;
 
 	if (!bare_name(name)) {
 		ccm_error_set(err, CCM_EINVAL, "migration file name '%s' is not a bare "
@@ -166,13 +168,11 @@ static FILE *create(struct ccm_iff_writer *w, const char *name, int primary,
 		return NULL;
 	}
 	path = path_of(w, name);
-	f = fopen(path, "wb");
-	if (!f) {
-		ccm_error_sys(err, errno, "cannot create '%s'", path);
-		free(path);
-		return NULL;
-	}
+	/* A link planted where a set is written is never written through. */
+	rc = ccm_nofollow_fopen(&f, path, err);
 	free(path);
+	if (rc < 0)
+		return NULL;
 	/* Fewer, larger writes: the set is written once, front to back. */
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (add_listed(w, name, primary) < 0) {
@@ -565,8 +565,7 @@ int ccm_iff_writer_close(struct ccm_iff_writer *w, struct ccm_error *err)
 					     w->files[i].primary ? "Primary" : "Secondary");
 		}
 	path = path_of(w, w->pkl_name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(b.ptr, 1, b.len, f) != b.len)
+	if ((rc = ccm_nofollow_fopen(&f, path, err)) == 0 && fwrite(b.ptr, 1, b.len, f) != b.len)
 		rc = ccm_error_sys(err, errno, "cannot write the packing list '%s'",
 				   path);
 	if (f && fclose(f) != 0 && rc == 0)
