@@ -3,7 +3,10 @@
 #include "base/buf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -20,6 +24,18 @@
  * parsed; nothing ccmig asks for comes near this. */
 #define RESPONSE_LIMIT (8u << 20)
 
+/* Untagged responses taken before a command's tagged one. No command
+ * ccmig sends asks for more than FETCH_CHUNK of them (LIST asks for one,
+ * EXAMINE for a handful); the rest is room for what a server may add
+ * (EXISTS and EXPUNGE as other clients change a folder, alerts). A
+ * server past it is not answering the command, however fast it talks. */
+#define UNTAGGED_LIMIT 10000u
+
+/* Messages whose Message-IDs one FETCH asks for: each FETCH is answered
+ * within the time limit, so a folder of any size is read in pieces that
+ * each take about as long. */
+#define FETCH_CHUNK 1000ul
+
 struct ccm_imap {
 	int fd;
 	SSL_CTX *ctx;
@@ -28,6 +44,12 @@ struct ccm_imap {
 	unsigned tag;
 	int literal_plus, login_disabled;
 	int broken;              /* a read or write failed: only close */
+	int timeout_s;
+	/* The answer awaited must be whole by `deadline` (now_ms()): the
+	 * time limit bounds an answer, not each read of it. */
+	long long deadline;
+	const char *what;        /* the command being answered; NULL: greeting */
+	unsigned long untagged;  /* untagged responses to it so far */
 	char delim;
 	unsigned char in[16384];
 	size_t in_pos, in_len;
@@ -54,64 +76,167 @@ static int tls_fail(struct ccm_imap *c, struct ccm_error *err, const char *what)
 static int io_fail(struct ccm_imap *c, struct ccm_error *err, const char *what, int e)
 {
 	c->broken = 1;
-	if (e == EAGAIN || e == EWOULDBLOCK)
-		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s did not answer in "
-				     "time (%s); is it overloaded or the link down?",
-				     c->host, c->port, what);
 	return ccm_error_sys(err, e, "%s IMAP server %s:%s failed", what, c->host, c->port);
+}
+
+/* Milliseconds on a clock that only goes forward. */
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* What the server owes now is due within the time limit from now. */
+static void await_answer(struct ccm_imap *c)
+{
+	c->deadline = now_ms() + 1000ll * c->timeout_s;
+}
+
+static int timed_out(struct ccm_imap *c, struct ccm_error *err, int writing)
+{
+	char what[64];
+
+	c->broken = 1;
+	if (writing)
+		snprintf(what, sizeof(what), "it took nothing ccmig sent (%s) for",
+			 c->what ? c->what : "the TLS handshake");
+	else if (c->what)
+		snprintf(what, sizeof(what), "its answer to %s was not complete after",
+			 c->what);
+	else
+		snprintf(what, sizeof(what), "%s not complete after", c->ssl ?
+			 "the TLS handshake and its greeting were" : "its greeting was");
+	return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s did not answer in time: "
+			     "%s %d s; is it overloaded or the link down? A longer "
+			     "--imap-timeout gives it more time", c->host, c->port, what,
+			     c->timeout_s);
+}
+
+/*
+ * Waits until the socket is ready for `events` (POLLIN, POLLOUT), up to
+ * `until` (now_ms()). The socket does not block: this is the one place
+ * ccmig waits for the server, so the time limit holds however the server
+ * spreads its bytes.
+ */
+static int wait_for(struct ccm_imap *c, short events, long long until,
+		    int writing, struct ccm_error *err)
+{
+	for (;;) {
+		struct pollfd p = { c->fd, events, 0 };
+		long long left = until - now_ms();
+		int r;
+
+		if (left <= 0)
+			return timed_out(c, err, writing);
+		r = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		/* Ready, or an error or hang-up that the next read or write
+		 * will tell. */
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return io_fail(c, err, "waiting for", errno);
+	}
+}
+
+/* Waits for what TLS wants after k from an SSL call (SSL_get_error());
+ * 1 when it wants nothing a wait can give: the failure is TLS's own. */
+static int tls_wait(struct ccm_imap *c, int k, long long until, int writing,
+		    struct ccm_error *err)
+{
+	switch (SSL_get_error(c->ssl, k)) {
+	case SSL_ERROR_WANT_READ:
+		return wait_for(c, POLLIN, until, writing, err);
+	case SSL_ERROR_WANT_WRITE:
+		return wait_for(c, POLLOUT, until, writing, err);
+	default:
+		return 1;
+	}
 }
 
 static int io_write(struct ccm_imap *c, const void *p, size_t n, struct ccm_error *err)
 {
 	const char *s = p;
+	/* A server that takes what is sent, however slowly, is answering:
+	 * the time limit runs from the last time it took some. */
+	long long until = now_ms() + 1000ll * c->timeout_s;
 
 	if (c->broken)
 		return ccm_error_set(err, CCM_EIO, "the connection to %s:%s is broken",
 				     c->host, c->port);
 	while (n > 0) {
 		long w;
+		int rc;
+
 		if (c->ssl) {
 			int k = SSL_write(c->ssl, s, n > (1u << 30) ? 1 << 30 : (int)n);
-			if (k <= 0)
-				return tls_fail(c, err, "writing to");
+			if (k <= 0) {
+				if ((rc = tls_wait(c, k, until, 1, err)) != 0)
+					return rc < 0 ? rc : tls_fail(c, err, "writing to");
+				continue;
+			}
 			w = k;
 		} else {
 			w = send(c->fd, s, n, MSG_NOSIGNAL);
 			if (w < 0 && errno == EINTR)
 				continue;
+			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+				if ((rc = wait_for(c, POLLOUT, until, 1, err)) < 0)
+					return rc;
+				continue;
+			}
 			if (w <= 0)
 				return io_fail(c, err, "writing to", w < 0 ? errno : EPIPE);
 		}
 		s += w;
 		n -= (size_t)w;
+		until = now_ms() + 1000ll * c->timeout_s;
 	}
 	return 0;
 }
 
-/* Fills the input buffer; CCM_EIO at end of stream or on failure. */
+/*
+ * Fills the input buffer; CCM_EIO at end of stream, on failure, or when
+ * the deadline of the answer awaited has passed: checked on every fill,
+ * not only when the server is silent, so that neither a trickle nor a
+ * flood keeps ccmig past it.
+ */
 static int io_fill(struct ccm_imap *c, struct ccm_error *err)
 {
 	long r;
+	int rc;
 
 	if (c->broken)
 		return ccm_error_set(err, CCM_EIO, "the connection to %s:%s is broken",
 				     c->host, c->port);
-	do {
+	for (;;) {
+		if (now_ms() >= c->deadline)
+			return timed_out(c, err, 0);
 		if (c->ssl) {
 			int k = SSL_read(c->ssl, c->in, sizeof(c->in));
 			if (k <= 0) {
-				if (SSL_get_error(c->ssl, k) == SSL_ERROR_ZERO_RETURN)
-					k = 0;
-				else
-					return tls_fail(c, err, "reading from");
+				if (SSL_get_error(c->ssl, k) == SSL_ERROR_ZERO_RETURN) {
+					r = 0;
+					break;
+				}
+				if ((rc = tls_wait(c, k, c->deadline, 0, err)) != 0)
+					return rc < 0 ? rc : tls_fail(c, err, "reading from");
+				continue;
 			}
 			r = k;
-		} else {
-			r = recv(c->fd, c->in, sizeof(c->in), 0);
+			break;
 		}
-	} while (r < 0 && errno == EINTR);
-	if (r < 0)
-		return io_fail(c, err, "reading from", errno);
+		r = recv(c->fd, c->in, sizeof(c->in), 0);
+		if (r >= 0)
+			break;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if ((rc = wait_for(c, POLLIN, c->deadline, 0, err)) < 0)
+				return rc;
+		} else if (errno != EINTR) {
+			return io_fail(c, err, "reading from", errno);
+		}
+	}
 	if (r == 0) {
 		c->broken = 1;
 		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the connection",
@@ -250,9 +375,12 @@ static void cmdf(struct ccm_imap *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Starts a command in c->cmd: "TAG " (the tag in *tag). */
-static void cmd_start(struct ccm_imap *c, char tag[16])
+/* Starts command `what` (its name, static) in c->cmd: "TAG " (the tag
+ * in *tag). */
+static void cmd_start(struct ccm_imap *c, char tag[16], const char *what)
 {
+	c->what = what;
+	c->untagged = 0;
 	snprintf(tag, 16, "C%05u", ++c->tag % 100000u);
 	ccm_buf_reset(&c->cmd);
 	cmdf(c, "%s ", tag);
@@ -295,29 +423,54 @@ static int quotable(const char *s)
 typedef int (*untagged_fn)(struct ccm_imap *c, void *ctx, struct ccm_error *err);
 
 /*
- * Reads responses up to the tagged one for `tag`; untagged ones go to fn
- * (may be NULL). Returns 0 for OK, 1 for NO (err holds the server's
- * words), CCM_EMALFORMED for BAD or a response that is not IMAP (err
- * names `what`, the command), or the failure of the connection.
+ * Takes the untagged response in c->resp, read while waiting for the
+ * command's tagged one: notes capabilities, ends at BYE, and counts it
+ * against UNTAGGED_LIMIT. CCM_EIO for BYE, CCM_ELIMIT past the limit.
  */
-static int finish(struct ccm_imap *c, const char *tag, const char *what,
-		  untagged_fn fn, void *ctx, struct ccm_error *err)
+static int take_untagged(struct ccm_imap *c, struct ccm_error *err)
+{
+	const char *r = c->resp.ptr;
+
+	note_capabilities(c, r);
+	if (!strncasecmp(r, "* BYE", 5)) {
+		c->broken = 1;
+		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the "
+				     "connection: %s", c->host, c->port, r + 2);
+	}
+	if (++c->untagged > UNTAGGED_LIMIT) {
+		c->broken = 1;
+		return ccm_error_set(err, CCM_ELIMIT, "IMAP server %s:%s sent more than "
+				     "%u untagged responses to %s without answering it "
+				     "(the last: \"%.100s\"); the server is misbehaving: "
+				     "ask its administrator, then run the export again",
+				     c->host, c->port, UNTAGGED_LIMIT, c->what, r);
+	}
+	return 0;
+}
+
+/*
+ * Reads responses up to the tagged one for `tag`, within the time limit
+ * from now; untagged ones go to fn (may be NULL). Returns 0 for OK, 1 for
+ * NO (err holds the server's words), CCM_EMALFORMED for BAD or a response
+ * that is not IMAP (err names the command), CCM_ELIMIT for too many
+ * untagged responses, or the failure of the connection (CCM_EIO, also
+ * when the time ran out).
+ */
+static int finish(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx,
+		  struct ccm_error *err)
 {
 	size_t tl = strlen(tag);
 	int rc;
 
+	await_answer(c);
 	for (;;) {
 		const char *r;
 		if ((rc = read_response(c, err)) < 0)
 			return rc;
-		r = c->resp.ptr ? c->resp.ptr : "";
+		r = c->resp.ptr;
 		if (!strncmp(r, "* ", 2)) {
-			note_capabilities(c, r);
-			if (!strncasecmp(r, "* BYE", 5)) {
-				c->broken = 1;
-				return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the "
-						     "connection: %s", c->host, c->port, r + 2);
-			}
+			if ((rc = take_untagged(c, err)) < 0)
+				return rc;
 			if (fn && (rc = fn(c, ctx, err)) < 0)
 				return rc;
 			continue;
@@ -326,7 +479,7 @@ static int finish(struct ccm_imap *c, const char *tag, const char *what,
 			c->broken = 1;
 			return ccm_error_set(err, CCM_EMALFORMED, "IMAP server %s:%s answered "
 					     "%s with \"%.200s\", which is not IMAP", c->host,
-					     c->port, what, r);
+					     c->port, c->what, r);
 		}
 		r += tl + 1;
 		note_capabilities(c, r);
@@ -338,31 +491,33 @@ static int finish(struct ccm_imap *c, const char *tag, const char *what,
 			return 1;
 		}
 		return ccm_error_set(err, CCM_EMALFORMED, "%s: IMAP server %s:%s says the "
-				     "command is wrong: %s", what, c->host, c->port, r);
+				     "command is wrong: %s", c->what, c->host, c->port, r);
 	}
 }
 
 /* Sends c->cmd plus CRLF and reads to the tagged response. */
-static int run(struct ccm_imap *c, const char *tag, const char *what,
-	       untagged_fn fn, void *ctx, struct ccm_error *err)
+static int run(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx,
+	       struct ccm_error *err)
 {
 	int rc;
 
 	cmdf(c, "\r\n");
 	if ((rc = send_cmd(c, err)) < 0)
 		return rc;
-	return finish(c, tag, what, fn, ctx, err);
+	return finish(c, tag, fn, ctx, err);
 }
 
 /*
  * Sends c->cmd followed by the announcement of a literal of n bytes, and
- * waits for the server's go-ahead unless it takes LITERAL+. c->cmd is
- * empty afterwards, ready for what follows the literal. Returns 0, 1 when
- * the server refused (its tagged NO), or a negative code.
+ * waits for the server's go-ahead (within the time limit) unless it takes
+ * LITERAL+. c->cmd is empty afterwards, ready for what follows the
+ * literal. Returns 0, 1 when the server refused (its tagged NO), or a
+ * negative code.
  */
-static int send_literal_head(struct ccm_imap *c, const char *tag, const char *what,
+static int send_literal_head(struct ccm_imap *c, const char *tag,
 			     unsigned long long n, struct ccm_error *err)
 {
+	const char *r;
 	int rc;
 
 	cmdf(c, "{%llu%s}\r\n", n, c->literal_plus ? "+" : "");
@@ -371,25 +526,27 @@ static int send_literal_head(struct ccm_imap *c, const char *tag, const char *wh
 	ccm_buf_reset(&c->cmd);
 	if (c->literal_plus)
 		return 0;
+	await_answer(c);
 	for (;;) {
 		if ((rc = read_response(c, err)) < 0)
 			return rc;
 		if (c->resp.ptr[0] == '+')
 			return 0;
-		if (!strncmp(c->resp.ptr, "* ", 2))
-			continue;
-		if (!strncmp(c->resp.ptr, tag, strlen(tag))) {
-			const char *r = c->resp.ptr + strlen(tag);
-			ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\" to %s",
-				      r + (*r == ' '), what);
-			return strncasecmp(r, " NO", 3) ? CCM_EMALFORMED : 1;
-		}
+		if (!strncmp(c->resp.ptr, tag, strlen(tag)))
+			break;
+		/* Untagged, or not IMAP: passed over, but counted. */
+		if ((rc = take_untagged(c, err)) < 0)
+			return rc;
 	}
+	r = c->resp.ptr + strlen(tag);
+	ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\" to %s", r + (*r == ' '),
+		      c->what);
+	return strncasecmp(r, " NO", 3) ? CCM_EMALFORMED : 1;
 }
 
 /* Appends s to c->cmd as a quoted string, or sends it as a literal. */
-static int add_astring(struct ccm_imap *c, const char *tag, const char *what,
-		       const char *s, struct ccm_error *err)
+static int add_astring(struct ccm_imap *c, const char *tag, const char *s,
+		       struct ccm_error *err)
 {
 	int rc;
 
@@ -397,17 +554,19 @@ static int add_astring(struct ccm_imap *c, const char *tag, const char *what,
 		add_quoted(c, s);
 		return 0;
 	}
-	if ((rc = send_literal_head(c, tag, what, strlen(s), err)) != 0)
+	if ((rc = send_literal_head(c, tag, strlen(s), err)) != 0)
 		return rc;
 	return io_write(c, s, strlen(s), err);
 }
 
 /* ---- the connection ------------------------------------------------------ */
 
-static int connect_tcp(struct ccm_imap *c, int timeout_s, struct ccm_error *err)
+/* Connects to the first address of the host that answers, each within
+ * the time limit; the socket then does not block (see wait_for()). */
+static int connect_tcp(struct ccm_imap *c, struct ccm_error *err)
 {
 	struct addrinfo hints, *ai = NULL;
-	struct timeval tv = { timeout_s, 0 };
+	struct timeval tv = { c->timeout_s, 0 };
 	int e, last = ECONNREFUSED;
 
 	memset(&hints, 0, sizeof(hints));
@@ -422,10 +581,10 @@ static int connect_tcp(struct ccm_imap *c, int timeout_s, struct ccm_error *err)
 			last = errno;
 			continue;
 		}
-		/* The send time limit bounds connect() too (Linux). */
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		/* The send time limit bounds connect() (Linux). */
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0) {
 			c->fd = fd;
 			freeaddrinfo(ai);
 			return 0;
@@ -454,10 +613,20 @@ static int start_tls(struct ccm_imap *c, const struct ccm_imap_opts *o,
 	}
 	if (!(c->ssl = SSL_new(c->ctx)) || SSL_set_fd(c->ssl, c->fd) != 1)
 		return tls_fail(c, err, "TLS set-up");
+	/* The socket does not block: SSL_write() may be called again with
+	 * the rest of a buffer after waiting. */
+	SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	SSL_set_tlsext_host_name(c->ssl, c->host);
 	if (!o->insecure)
 		SSL_set1_host(c->ssl, c->host);
-	if (SSL_connect(c->ssl) != 1) {
+	for (;;) {
+		int k = SSL_connect(c->ssl), rc;
+		if (k == 1)
+			return 0;
+		if ((rc = tls_wait(c, k, c->deadline, 0, err)) < 0)
+			return rc;
+		if (rc == 0)
+			continue;
 		long v = SSL_get_verify_result(c->ssl);
 		if (v != X509_V_OK) {
 			ERR_clear_error();
@@ -470,7 +639,6 @@ static int start_tls(struct ccm_imap *c, const struct ccm_imap_opts *o,
 		}
 		return tls_fail(c, err, "the TLS handshake");
 	}
-	return 0;
 }
 
 int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
@@ -488,8 +656,12 @@ int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
 	ccm_buf_init(&c->cmd);
 	snprintf(c->host, sizeof(c->host), "%s", o->host);
 	snprintf(c->port, sizeof(c->port), "%s", o->port ? o->port : o->tls ? "993" : "143");
-	if ((rc = connect_tcp(c, o->timeout_s > 0 ? o->timeout_s : 120, err)) < 0 ||
-	    (o->tls && (rc = start_tls(c, o, err)) < 0) ||
+	c->timeout_s = o->timeout_s > 0 ? o->timeout_s : 120;
+	if ((rc = connect_tcp(c, err)) < 0)
+		goto fail;
+	/* The TLS handshake and the greeting are one answer, due together. */
+	await_answer(c);
+	if ((o->tls && (rc = start_tls(c, o, err)) < 0) ||
 	    (rc = read_response(c, err)) < 0)
 		goto fail;
 	if (strncasecmp(c->resp.ptr, "* OK", 4) && strncasecmp(c->resp.ptr, "* PREAUTH", 9)) {
@@ -538,14 +710,14 @@ int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
 				     "imaps://", c->host, c->port);
 	struct ccm_error why;
 
-	cmd_start(c, tag);
+	cmd_start(c, tag, "LOGIN");
 	cmdf(c, "LOGIN ");
-	if ((rc = add_astring(c, tag, "LOGIN", user, &why)) == 0) {
+	if ((rc = add_astring(c, tag, user, &why)) == 0) {
 		cmdf(c, " ");
-		rc = add_astring(c, tag, "LOGIN", password, &why);
+		rc = add_astring(c, tag, password, &why);
 	}
 	if (rc == 0)
-		rc = run(c, tag, "LOGIN", NULL, NULL, &why);
+		rc = run(c, tag, NULL, NULL, &why);
 	if (rc == 1)
 		return ccm_error_set(err, CCM_EINVAL, "IMAP server %s:%s refused the login "
 				     "of '%s' (%s); check the credentials file", c->host,
@@ -556,13 +728,13 @@ int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
 		return rc;
 	}
 	/* Capabilities change once logged in (RFC 3501 6.2.3). */
-	cmd_start(c, tag);
+	cmd_start(c, tag, "CAPABILITY");
 	cmdf(c, "CAPABILITY");
-	if ((rc = run(c, tag, "CAPABILITY", NULL, NULL, err)) != 0)
+	if ((rc = run(c, tag, NULL, NULL, err)) != 0)
 		return rc < 0 ? rc : CCM_EINVAL;
-	cmd_start(c, tag);
+	cmd_start(c, tag, "LIST");
 	cmdf(c, "LIST \"\" \"\"");
-	if ((rc = run(c, tag, "LIST", on_list_delim, NULL, err)) != 0)
+	if ((rc = run(c, tag, on_list_delim, NULL, err)) != 0)
 		return rc < 0 ? rc : CCM_EINVAL;
 	return 0;
 }
@@ -587,20 +759,20 @@ int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err)
 	char tag[16];
 	int rc, exists = 0;
 
-	cmd_start(c, tag);
+	cmd_start(c, tag, "CREATE");
 	cmdf(c, "CREATE ");
 	add_mailbox(c, name);
-	if ((rc = run(c, tag, "CREATE", NULL, NULL, &why)) <= 0) {
+	if ((rc = run(c, tag, NULL, NULL, &why)) <= 0) {
 		if (rc < 0 && err)
 			*err = why;
 		return rc;
 	}
 	/* Refused: most often because it is there already. */
-	cmd_start(c, tag);
+	cmd_start(c, tag, "STATUS");
 	cmdf(c, "STATUS ");
 	add_mailbox(c, name);
 	cmdf(c, " (MESSAGES)");
-	if ((rc = run(c, tag, "STATUS", on_status, &exists, err)) < 0)
+	if ((rc = run(c, tag, on_status, &exists, err)) < 0)
 		return rc;
 	if (rc == 0 && exists)
 		return 0;
@@ -656,17 +828,23 @@ int ccm_imap_message_ids(struct ccm_imap *c, const char *name,
 	char tag[16];
 	int rc;
 
-	cmd_start(c, tag);
+	cmd_start(c, tag, "EXAMINE");
 	cmdf(c, "EXAMINE ");
 	add_mailbox(c, name);
-	if ((rc = run(c, tag, "EXAMINE", on_exists, &x, err)) != 0)
+	if ((rc = run(c, tag, on_exists, &x, err)) != 0)
 		return rc < 0 ? rc : 0;          /* NO: no such folder yet */
-	if (x.exists == 0)
-		return 0;
-	cmd_start(c, tag);
-	cmdf(c, "FETCH 1:* (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])");
-	if ((rc = run(c, tag, "FETCH", on_fetch_id, &x, err)) != 0)
-		return rc < 0 ? rc : CCM_EINVAL;
+	/* The last piece asks for "N:*": what is there, however many
+	 * messages arrived since EXAMINE counted them. */
+	for (unsigned long from = 1; from <= x.exists; from += FETCH_CHUNK) {
+		cmd_start(c, tag, "FETCH");
+		if (x.exists - from < FETCH_CHUNK)
+			cmdf(c, "FETCH %lu:*", from);
+		else
+			cmdf(c, "FETCH %lu:%lu", from, from + FETCH_CHUNK - 1);
+		cmdf(c, " (BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])");
+		if ((rc = run(c, tag, on_fetch_id, &x, err)) != 0)
+			return rc < 0 ? rc : CCM_EINVAL;
+	}
 	return 0;
 }
 
@@ -681,7 +859,7 @@ int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
 	char tag[16];
 	int rc;
 
-	cmd_start(c, tag);
+	cmd_start(c, tag, "APPEND");
 	cmdf(c, "APPEND ");
 	add_mailbox(c, name);
 	if (flags && *flags)
@@ -689,11 +867,11 @@ int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
 	if (date)
 		cmdf(c, " \"%s\"", date);
 	cmdf(c, " ");
-	if ((rc = send_literal_head(c, tag, "APPEND", msg->len, err)) != 0)
+	if ((rc = send_literal_head(c, tag, msg->len, err)) != 0)
 		return rc;
 	if ((rc = ccm_spool_replay(msg, send_piece, c, err)) < 0)
 		return rc;
-	return run(c, tag, "APPEND", NULL, NULL, err);
+	return run(c, tag, NULL, NULL, err);
 }
 
 void ccm_imap_close(struct ccm_imap *c)
@@ -703,9 +881,9 @@ void ccm_imap_close(struct ccm_imap *c)
 	if (!c->broken) {
 		struct ccm_error ignored;
 		char tag[16];
-		cmd_start(c, tag);
+		cmd_start(c, tag, "LOGOUT");
 		cmdf(c, "LOGOUT");
-		run(c, tag, "LOGOUT", NULL, NULL, &ignored);
+		run(c, tag, NULL, NULL, &ignored);
 	}
 	if (c->ssl) {
 		if (!c->broken)

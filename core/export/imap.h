@@ -13,9 +13,16 @@
  * (RFC 3501: CAPABILITY, LOGIN, LIST, CREATE, EXAMINE, FETCH, APPEND,
  * LOGOUT; RFC 7888 LITERAL+ when offered), over TCP or TLS (OpenSSL).
  *
- * One connection is used by one thread at a time. Every read and write
- * has a time limit, so a server that stops answering fails the command
- * instead of hanging the run.
+ * One connection is used by one thread at a time. Every answer the
+ * client waits for (the TLS handshake with the greeting, the go-ahead for
+ * a literal, a command's tagged response) must be whole within the time
+ * limit from when it is due, however the server spreads its bytes; at
+ * most 10,000 untagged responses are taken while waiting for one tagged
+ * response. Sending must make progress within the time limit too. A
+ * server that misses either fails the command with the connection, whose
+ * only use left is ccm_imap_close(): CCM_EIO when the time ran out,
+ * CCM_ELIMIT past the untagged responses; err names the server, the
+ * command and what to do.
  */
 struct ccm_imap;
 
@@ -26,7 +33,8 @@ struct ccm_imap_opts {
 	const char *ca_file;     /* TLS: trust this PEM file instead of the
 				    system's certificate authorities; NULL: system */
 	int insecure;            /* TLS: do not check the certificate (tests) */
-	int timeout_s;           /* per read or write; 0: 120 s */
+	int timeout_s;           /* for each answer as a whole, and for each
+				    write to make progress; 0: 120 s */
 };
 
 /*
@@ -61,9 +69,10 @@ int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err)
 
 /*
  * Calls fn with the Message-ID (the text between < and >) of every message
- * in folder `name`, read-only (EXAMINE, FETCH of that header alone). A
- * folder that does not exist has none. fn returns 0 to go on or a
- * negative code, which is returned.
+ * in folder `name`, read-only (EXAMINE, then FETCH of that header alone,
+ * 1,000 messages a command so that each is answered within the time
+ * limit). A folder that does not exist has none. fn returns 0 to go on or
+ * a negative code, which is returned.
  */
 int ccm_imap_message_ids(struct ccm_imap *c, const char *name,
 			 int (*fn)(void *ctx, const char *id, size_t len),

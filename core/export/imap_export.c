@@ -137,6 +137,7 @@ struct worker {
 	struct ccm_out_names names;  /* given to the mailbox's folders so far */
 	char (*on_server)[CCM_STORE_UID_LEN + 1];  /* names found on the server, sorted */
 	size_t n_on_server, cap_on_server;
+	struct ccm_error last;       /* why the last connection failed */
 };
 
 /* Reports under the lock (the sink may write to the store). */
@@ -161,6 +162,27 @@ static int store_failed(struct shared *sh, int rc, const struct ccm_error *e)
 		sh->fatal_err.code = rc;
 	}
 	return rc;
+}
+
+/*
+ * The connection failed with rc and e (from the IMAP client; the lock is
+ * held). Returns 1 when another connection may finish the mailbox: it
+ * dropped or stalled (a warning; do_mailbox() reports the mailbox if
+ * every attempt fails). Returns 2 when the server would do it again: it
+ * does not speak IMAP or goes past a limit (endless untagged responses,
+ * a line of megabytes); the mailbox is left out, an error.
+ */
+static int connection_failed(struct worker *w, int rc, long message,
+			     const struct ccm_error *e)
+{
+	w->last = *e;
+	if (rc == CCM_ELIMIT || rc == CCM_EMALFORMED) {
+		say(w, CCM_ERROR, "imap-server", message, "mailbox '%s' is not complete: "
+		    "%s", w->job->alias, e->msg);
+		return 2;
+	}
+	say(w, CCM_WARNING, "imap-connection", message, "%s", e->msg);
+	return 1;
 }
 
 static void progress(struct shared *sh)
@@ -230,8 +252,9 @@ static int spool_write(void *ctx, const void *p, size_t n)
 	return ccm_spool_write(&w->spool, p, n, &e);
 }
 
-/* Connection failures come back negative; everything else is reported
- * here and the folder goes on. The lock is held on entry and on return. */
+/* A failed connection comes back as connection_failed() says (1 or 2); a
+ * failed store negative; everything else is reported here and the folder
+ * goes on. The lock is held on entry and on return. */
 static int send_folder(struct worker *w, const struct ccm_folder *f,
 		       const char *name)
 {
@@ -265,8 +288,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			pthread_mutex_lock(&sh->lock);
 			if (rc < 0) {
 				ccm_store_cursor_free(mc);
-				say(w, CCM_WARNING, "imap-connection", 0, "%s", e.msg);
-				return rc;
+				return connection_failed(w, rc, 0, &e);
 			}
 			if (w->n_on_server)
 				qsort(w->on_server, w->n_on_server, sizeof(*w->on_server),
@@ -302,8 +324,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 		pthread_mutex_lock(&sh->lock);
 		if (rc < 0) {
 			ccm_store_cursor_free(mc);
-			say(w, CCM_WARNING, "imap-connection", (long)id, "%s", e.msg);
-			return rc;
+			return connection_failed(w, rc, (long)id, &e);
 		}
 		if (rc == 1) {
 			sh->st->failed++;
@@ -385,8 +406,9 @@ static int list_folders(struct worker *w, struct folder_row **out, size_t *n)
 /*
  * Sends the job's mailbox over one connection. Returns 0 when done (what
  * was refused is reported), 1 when the connection broke and another
- * attempt may finish it, or a negative code when the store failed. The
- * lock is not held on entry or return.
+ * attempt may finish it, 2 when the mailbox is left out (reported), or a
+ * negative code when the store failed. The lock is not held on entry or
+ * return.
  */
 static int mailbox_once(struct worker *w, const char *password)
 {
@@ -400,16 +422,19 @@ static int mailbox_once(struct worker *w, const char *password)
 
 	if ((rc = ccm_imap_open(&w->imap, &o->server, &e)) < 0 ||
 	    (rc = ccm_imap_login(w->imap, w->login, password, &e)) < 0) {
-		/* A refused login or a server that is not IMAP stays so; a
-		 * connection that failed may work a moment later. */
-		int retry = rc == CCM_EIO;
+		/* A refused login stays so; a connection that failed may
+		 * work a moment later. */
 		pthread_mutex_lock(&sh->lock);
-		say(w, retry ? CCM_WARNING : CCM_ERROR,
-		    w->imap && rc != CCM_EIO ? "imap-login" : "imap-connection", 0, "%s", e.msg);
+		if (rc == CCM_EINVAL || rc == CCM_EUNSUPPORTED) {
+			say(w, CCM_ERROR, "imap-login", 0, "%s", e.msg);
+			rc = 2;
+		} else {
+			rc = connection_failed(w, rc, 0, &e);
+		}
 		pthread_mutex_unlock(&sh->lock);
 		ccm_imap_close(w->imap);
 		w->imap = NULL;
-		return retry ? 1 : 2;
+		return rc;
 	}
 	delim = ccm_imap_delimiter(w->imap);
 	pthread_mutex_lock(&sh->lock);
@@ -446,14 +471,11 @@ static int mailbox_once(struct worker *w, const char *password)
 			continue;
 		}
 		if (rc < 0) {
-			say(w, CCM_WARNING, "imap-connection", 0, "%s", e.msg);
-			rc = 1;
+			rc = connection_failed(w, rc, 0, &e);
 			goto out;
 		}
-		if ((rc = send_folder(w, f, w->name.ptr)) < 0) {
-			rc = sh->fatal ? rc : 1;
+		if ((rc = send_folder(w, f, w->name.ptr)) != 0)
 			goto out;
-		}
 		sh->st->folders++;
 	}
 	rc = sh->fatal ? CCM_EIO : 0;
@@ -545,8 +567,9 @@ static void do_mailbox(struct worker *w)
 		sh->st->skipped++;
 		if (rc == 1)
 			say(w, CCM_ERROR, "imap-connection", 0, "mailbox '%s' is not "
-			    "complete: the connection failed %d times; run the export "
-			    "again to finish it", w->job->alias, ATTEMPTS);
+			    "complete: the connection failed %d times (the last time: "
+			    "%s); run the export again to finish it", w->job->alias,
+			    ATTEMPTS, w->last.msg);
 	}
 out:
 	pthread_mutex_unlock(&sh->lock);

@@ -1,8 +1,9 @@
 # export_imap_faults.sh: ccmig export --imap against a server that
 # misbehaves on purpose (tests/imapd/fake_imapd.py): synchronizing literals,
 # refused messages, dropped connections, a greeting that is not IMAP, a
-# server that never answers. What is refused is reported and sent by the
-# next run; nothing arrives twice.
+# server that never answers, answers that trickle or never end. What is
+# refused is reported and sent by the next run; nothing arrives twice; a
+# server that hangs costs one mailbox, never the run.
 . "$(dirname "$0")/lib.sh"
 IMAPD="$(dirname "$0")/../imapd"
 
@@ -24,19 +25,25 @@ start_fake() {
 	for _ in $(seq 100); do [ -s "$TMP/$1.port" ] && break; sleep 0.05; done
 	PORT=$(cat "$TMP/$1.port")
 }
+# A run that hangs ends as a failure (status 124), not as a stuck test.
 export_to() {
-	"$CCMIG" export --store "$DB" --imap "imap://127.0.0.1:$PORT" \
+	timeout 60 "$CCMIG" export --store "$DB" --imap "imap://127.0.0.1:$PORT" \
 		--imap-credentials "$TMP/creds" "$@"
 }
-# check_log: every stored message arrived exactly once, in a folder of
-# its mailbox's name scheme with "." between levels, with its flags.
+# check_log WHAT [ALIAS]: every stored message arrived exactly once, in a
+# folder of its mailbox's name scheme with "." between levels, with its
+# flags; but none of mailbox ALIAS's, when given.
 check_log() {
-	CLI_DIR="$(dirname "$0")" python3 - "$DB" "$LOG" >"$TMP/py" 2>&1 <<'PY'
+	CLI_DIR="$(dirname "$0")" python3 - "$DB" "$LOG" "${2-}" >"$TMP/py" 2>&1 <<'PY'
 import base64, json, os, re, sqlite3, sys
 sys.path.insert(0, os.environ["CLI_DIR"])
 from store_uid import uid_map
 db = sqlite3.connect(sys.argv[1])
 uids = uid_map(db)
+left_out = {r[0] for r in db.execute(
+    "SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id "
+    "JOIN recipients r ON r.id = f.mailbox_id WHERE r.alias = ?1 "
+    "AND m.parent_id IS NULL", (sys.argv[3],))}
 def from_mutf7(s):
     def run(m):
         b = m.group(1).replace(",", "/")
@@ -48,10 +55,11 @@ for line in open(sys.argv[2]):
     i = uids[re.match(r"ccmig\.([0-9a-f]{32})@", e["message_id"]).group(1)]
     assert i not in got, "message %d arrived twice" % i
     got[i] = e
-rows = db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, f.mailbox_id, "
-                  "coalesce(m.sent_utc, m.received_utc) IS NOT NULL "
-                  "FROM messages m JOIN folders f ON f.id = m.folder_id "
-                  "WHERE m.parent_id IS NULL").fetchall()
+rows = [r for r in db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, "
+                              "f.mailbox_id, coalesce(m.sent_utc, m.received_utc) "
+                              "IS NOT NULL FROM messages m JOIN folders f "
+                              "ON f.id = m.folder_id WHERE m.parent_id IS NULL")
+        if r[0] not in left_out]
 assert set(got) == {r[0] for r in rows}, sorted({r[0] for r in rows} - set(got))
 special = {"inbox": "INBOX", "sent": "Sent", "deleted": "Trash", "drafts": "Drafts"}
 for i, read, unsent, path, sp, owner, dated in rows:
@@ -65,7 +73,7 @@ for i, read, unsent, path, sp, owner, dated in rows:
     # A message without a date goes without one: the server's clock.
     assert (re.match(r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}$", e["date"])
             if dated else e["date"] == ""), (i, e["date"])
-print("log ok", len(got))
+print("log ok", len(got) + len(left_out))
 PY
 	if grep -qx "log ok $total" "$TMP/py"; then pass; else
 		fail "$1"; sed 's/^/  | /' "$TMP/py" >&2; fi
@@ -87,6 +95,20 @@ expect_status 0 export_to --imap-connections 1
 expect_grep "[imap-connection]" "$TMP/out"
 check_log "dropped connections"
 
+# Folders of 2,500 messages on the server: their Message-IDs are read
+# 1,000 at a time, each piece an answer within the time limit.
+start_fake big-folders
+expect_status 0 export_to --imap-timeout 2
+check_log "big folders"
+python3 - "$LOG.fetch" >"$TMP/py" 2>&1 <<'PY'
+import collections, sys
+n = collections.Counter(open(sys.argv[1]).read().split())
+assert set(n) == {"1:1000", "1001:2000", "2001:*"} and len(set(n.values())) == 1, n
+print("fetch ok")
+PY
+if grep -qx "fetch ok" "$TMP/py"; then pass; else
+	fail "FETCH in pieces"; sed 's/^/  | /' "$TMP/py" >&2; fi
+
 # Not IMAP, and silence: one clear error each, exit 2.
 start_fake garbage
 expect_status 2 export_to
@@ -94,4 +116,40 @@ expect_grep "not an IMAP server's greeting" "$TMP/err"
 start_fake silent
 expect_status 2 export_to --imap-timeout 1
 expect_grep "did not answer in time" "$TMP/err"
+
+# Answers that trickle or never end: the time limit bounds each answer
+# as a whole, not each read, and a command takes at most 10,000 untagged
+# lines. The server costs one mailbox, reported with the server, the
+# command, what happened and what to do, exit 1; every other mailbox is
+# exported, and the run ends in a few times the time limit.
+# slow_case MODE [OPTION...]: runs it; sets VICTIM, the mailbox left out.
+slow_case() {
+	start_fake "$1"
+	shift
+	t0=$(date +%s)
+	expect_status 1 export_to --imap-timeout 2 "$@"
+	t=$(($(date +%s) - t0))
+	if [ "$t" -le 30 ]; then pass; else fail "$(basename "$LOG" .log) took $t s"; fi
+	VICTIM=$(sed -n "s/.*mailbox '\([^']*\)' is not complete.*/\1/p" "$TMP/out")
+	expect_grep "Left out: 0 messages, 1 mailboxes" "$TMP/out"
+	expect_grep "IMAP server 127.0.0.1:$PORT " "$TMP/out"
+}
+# A greeting a byte at a time: three connections for the first mailbox.
+slow_case trickle-greeting --imap-connections 1
+expect_grep "[imap-connection]" "$TMP/out"
+expect_grep "its greeting was not complete after 2 s" "$TMP/out"
+expect_grep "failed 3 times" "$TMP/out"
+check_log "a greeting that trickles" "$VICTIM"
+# Untagged lines every half second after LOGIN, and no answer.
+slow_case slow-untagged
+expect_grep "its answer to LOGIN was not complete after 2 s" "$TMP/out"
+expect_grep "A longer --imap-timeout gives it more time" "$TMP/out"
+[ "$VICTIM" = "$(cat "$LOG.victim")" ] && pass || fail "left out '$VICTIM'"
+check_log "untagged lines that never end" "$VICTIM"
+# A flood of untagged lines to EXAMINE: given up at once, not retried.
+slow_case flood-untagged
+expect_grep "[imap-server]" "$TMP/out"
+expect_grep "more than 10000 untagged responses to EXAMINE" "$TMP/out"
+[ "$VICTIM" = "$(cat "$LOG.victim")" ] && pass || fail "left out '$VICTIM'"
+check_log "a flood of untagged lines" "$VICTIM"
 finish

@@ -15,11 +15,28 @@ literal. MODE says how it misbehaves:
             2nd and 5th messages (each once)
   garbage   greets with an HTTP line instead of "* OK"
   silent    accepts connections and never says anything
+  big-folders  every folder holds 2,500 messages of another program's
+            (EXAMINE says so, FETCH gives their Message-IDs); each FETCH's
+            range is written to LOG.fetch
+
+Answers that never end, for one mailbox only ("the victim": its login,
+once the server knows it, is written to LOG.victim), coming a byte or a
+line at a time, so that only a time limit on the whole answer ends them:
+
+  trickle-greeting  the greeting of the 2nd, 3rd and 4th connections (the
+                    first mailbox's three attempts with one connection at a
+                    time, after the one that checks the server) comes a
+                    byte every half second, for ever
+  slow-untagged     the victim's LOGIN (the first login) is answered with
+                    "* OK" lines every half second, and never tagged
+  flood-untagged    the victim's EXAMINE (that of the first login to send
+                    one) is answered with untagged lines as fast as they
+                    go, and never tagged
   plain     none of the above: every message is taken
 
 Each log line also names the login of the connection that sent it.
 """
-import hashlib, json, re, socket, socketserver, sys, threading
+import hashlib, itertools, json, re, socket, socketserver, sys, threading, time
 
 MODE, LOG, PORT_FILE = sys.argv[1:4]
 lock = threading.Lock()
@@ -27,6 +44,19 @@ folders = {"INBOX"}
 seen_ids = []            # every message-id offered, in order, once each
 refused = set()
 dropped = set()
+connections = 0
+victim = None
+BIG = 2500               # messages in each folder, in mode big-folders
+
+def is_victim(user):
+    """Whether user is the victim, making it the first to ask."""
+    global victim
+    with lock:
+        if victim is None:
+            victim = user
+            with open(LOG + ".victim", "w") as f:
+                f.write(user)
+        return victim == user
 
 def log(entry):
     with lock, open(LOG, "a") as f:
@@ -50,7 +80,26 @@ class Handler(socketserver.StreamRequestHandler):
         self.wfile.write(line.encode() + b"\r\n")
         self.wfile.flush()
 
+    def endless(self, piece, pause):
+        """Sends piece() for ever, pausing between pieces, until the
+        client goes."""
+        try:
+            while True:
+                self.wfile.write(piece())
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            return
+
     def handle(self):
+        global connections
+        with lock:
+            connections += 1
+            number = connections
+        if MODE == "trickle-greeting" and 2 <= number <= 4:
+            text = b"* OK [CAPABILITY IMAP4rev1] wait for it"
+            sent = itertools.chain(text, itertools.repeat(ord(".")))
+            return self.endless(lambda: bytes([next(sent)]), 0.5)
         if MODE == "silent":
             self.rfile.read()
             return
@@ -74,7 +123,9 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send("* CAPABILITY IMAP4rev1")
                 self.send(tag + " OK done")
             elif cmd == "LOGIN":
-                self.login, _ = astring(args, 0)
+                self.user, _ = astring(args, 0)
+                if MODE == "slow-untagged" and is_victim(self.user):
+                    return self.endless(lambda: b"* OK still working on it\r\n", 0.5)
                 self.send(tag + " OK logged in")
             elif cmd == "LIST":
                 self.send('* LIST (\\Noselect) "." ""')
@@ -95,8 +146,19 @@ class Handler(socketserver.StreamRequestHandler):
                 else:
                     self.send(tag + " NO no such folder")
             elif cmd == "EXAMINE":
-                self.send("* 0 EXISTS")
+                if MODE == "flood-untagged" and is_victim(self.user):
+                    return self.endless(lambda: b"* OK flood\r\n" * 100, 0)
+                self.send("* %d EXISTS" % (BIG if MODE == "big-folders" else 0))
                 self.send(tag + " OK [READ-ONLY] done")
+            elif cmd == "FETCH" and MODE == "big-folders":
+                first, _, last = args.split(" ")[0].partition(":")
+                with lock, open(LOG + ".fetch", "a") as f:
+                    f.write(args.split(" ")[0] + "\n")
+                for i in range(int(first), BIG + 1 if last == "*" else int(last) + 1):
+                    head = "Message-ID: <other.%d@example.com>\r\n\r\n" % i
+                    self.send("* %d FETCH (BODY[HEADER.FIELDS (MESSAGE-ID)] {%d}\r\n%s)"
+                              % (i, len(head), head))
+                self.send(tag + " OK done")
             elif cmd == "APPEND":
                 if not self.append(tag, args):
                     return
@@ -145,7 +207,7 @@ class Handler(socketserver.StreamRequestHandler):
             self.send(tag + " NO [TRYCREATE] no such folder")
             return True
         log({"folder": name, "flags": m.group(1) or "", "date": (m.group(2) or "").strip('"'),
-             "message_id": key, "size": size, "login": getattr(self, "login", None),
+             "message_id": key, "size": size, "login": getattr(self, "user", None),
              "sha256": hashlib.sha256(data).hexdigest()})
         self.send(tag + " OK [APPENDUID 1 1] taken")
         return True
