@@ -3,6 +3,7 @@
 #include "base/pidlock.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /*
  * SQLite serialises transactions, but two runs that write one store
@@ -14,6 +15,11 @@
 int ccm_store_lock_take(struct ccm_store *s, struct ccm_error *err)
 {
 	char path[4096], what[4200];
+
+	/* A store in memory (SQLite's ":memory:", "" for a temporary one) has
+	 * one connection only, and no file to put a lock beside. */
+	if (!strcmp(s->path, ":memory:") || !*s->path)
+		return 0;
 
 	snprintf(path, sizeof(path), "%s.lock", s->path);
 	snprintf(what, sizeof(what), "store '%s'", s->path);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "base/sha256.h"
@@ -141,6 +142,26 @@ static void empty_file_is_upgraded_from_version_0(void **state)
 	ccm_store_close(s);
 	tu_rmtree(dir);
 	free(path);
+	free(dir);
+}
+
+/* A store in memory has no file, and leaves no lock file in the current
+ * folder (":memory:.lock" was made there). */
+static void store_in_memory_leaves_no_lock_file(void **state)
+{
+	char *dir = tu_mkdtemp(), *cwd = getcwd(NULL, 0);
+	struct ccm_store *s;
+	struct ccm_error err;
+
+	(void)state;
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(ccm_store_open(&s, ":memory:", CCM_STORE_CREATE, &err), 0);
+	assert_int_equal(ccm_store_schema_version(s), CCM_STORE_SCHEMA_VERSION);
+	ccm_store_close(s);
+	assert_int_equal(access(":memory:.lock", F_OK), -1);
+	assert_int_equal(chdir(cwd), 0);
+	tu_rmtree(dir);
+	free(cwd);
 	free(dir);
 }
 
@@ -1484,6 +1505,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(new_file_gets_the_current_schema_wal_and_foreign_keys),
 		cmocka_unit_test(empty_file_is_upgraded_from_version_0),
+		cmocka_unit_test(store_in_memory_leaves_no_lock_file),
 		cmocka_unit_test(empty_sqlite_database_is_upgraded_but_refused_read_only),
 		T(newer_schema_version_is_refused_with_what_to_do),
 		T(version_2_store_gains_source_identities),
