@@ -20,7 +20,6 @@ struct ccm_policies {
 	int in_call;                   /* policy code runs: the cap holds */
 	long budget, left;             /* instructions per hook call */
 	double seconds;                /* CPU time per hook call */
-	int env;                       /* registry ref of the sandbox's _ENV */
 	int hooks[MAX_POLICIES];       /* registry refs of the hook tables */
 	char *names[MAX_POLICIES];
 	size_t n;
@@ -242,21 +241,75 @@ static int l_readcsv(lua_State *L)
 	return 1;
 }
 
-/* Builds the sandbox's _ENV from the allow-list. */
+/* __newindex of a library's read-only view: its name is upvalue 1. */
+static int l_readonly(lua_State *L)
+{
+	return luaL_error(L, "a policy may not change the standard library table '%s' "
+			  "(it is shared by every policy): keep your own function in a "
+			  "local instead", lua_tostring(L, lua_upvalueindex(1)));
+}
+
+/* __pairs of a read-only view: next (upvalue 2) over the library's own
+ * fields (upvalue 1). */
+static int l_readonly_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(2));
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushnil(L);
+	return 3;
+}
+
+/*
+ * Replaces the table on top with a read-only view of it named `name`:
+ * reads and pairs() reach the table, a write is an error, and its
+ * metatable is hidden (getmetatable gives false, setmetatable refuses).
+ * rawset on the view changes the view alone, which is the policy's own.
+ */
+static void make_readonly(lua_State *L, const char *name)
+{
+	lua_newtable(L);                     /* the view */
+	lua_createtable(L, 0, 4);            /* its metatable */
+	lua_pushvalue(L, -3);
+	lua_setfield(L, -2, "__index");
+	lua_pushstring(L, name);
+	lua_pushcclosure(L, l_readonly, 1);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, -3);
+	lua_getglobal(L, "next");
+	lua_pushcclosure(L, l_readonly_pairs, 2);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_remove(L, -2);
+}
+
+/*
+ * Pushes a new _ENV from the allow-list: one for each policy, so that a
+ * global one policy sets is its own, and over read-only views of the
+ * standard libraries, so that no policy can change string.format or
+ * math.floor under another (each script in its own environment, as Redis
+ * runs its scripts).
+ */
 static void make_env(lua_State *L)
 {
 	static const char *const globals[] = {
-		"assert", "error", "ipairs", "next", "pairs", "pcall", "print",
-		"rawequal", "rawget", "rawlen", "rawset", "select", "setmetatable",
-		"getmetatable", "tonumber", "tostring", "type", "xpcall", "_VERSION",
-		"math", "string", "table", "utf8",
+		"assert", "error", "ipairs", "next", "pairs", "print",
+		"rawequal", "rawget", "rawlen", "rawset", "select",
+		"getmetatable", "tonumber", "tostring", "type", "_VERSION",
 	};
+	static const char *const libs[] = { "math", "string", "table", "utf8" };
 	static const char *const os_ok[] = { "time", "date", "clock", "difftime" };
 
 	lua_newtable(L);
 	for (size_t i = 0; i < sizeof(globals) / sizeof(globals[0]); i++) {
 		lua_getglobal(L, globals[i]);
 		lua_setfield(L, -2, globals[i]);
+	}
+	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+		lua_getglobal(L, libs[i]);
+		make_readonly(L, libs[i]);
+		lua_setfield(L, -2, libs[i]);
 	}
 	lua_newtable(L);
 	lua_getglobal(L, "os");
@@ -265,6 +318,7 @@ static void make_env(lua_State *L)
 		lua_setfield(L, -3, os_ok[i]);
 	}
 	lua_pop(L, 1);
+	make_readonly(L, "os");
 	lua_setfield(L, -2, "os");
 	lua_pushcfunction(L, l_readcsv);
 	lua_setfield(L, -2, "readcsv");
@@ -275,6 +329,20 @@ static void make_env(lua_State *L)
 	lua_setfield(L, -2, "pcall");
 	lua_pushcfunction(L, l_xpcall);
 	lua_setfield(L, -2, "xpcall");
+}
+
+/* The metatable of strings, which holds the real string library as its
+ * __index, is hidden from getmetatable(""): through it one policy could
+ * change string methods under every other. */
+static void hide_string_metatable(lua_State *L)
+{
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 }
 
 /*
@@ -774,8 +842,7 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory starting Lua");
 	}
 	luaL_openlibs(L);
-	make_env(L);
-	p->env = luaL_ref(L, LUA_REGISTRYINDEX);
+	hide_string_metatable(L);
 	p->csv_paths = calloc(n ? n : 1, sizeof(char *));
 	/* The arguments: one table, given to every policy chunk. */
 	lua_newtable(L);
@@ -799,8 +866,8 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 			ccm_policies_free(p);
 			return CCM_EINVAL;
 		}
-		lua_rawgeti(L, LUA_REGISTRYINDEX, p->env);
-		lua_setupvalue(L, -2, 1);            /* its _ENV: the sandbox */
+		make_env(L);
+		lua_setupvalue(L, -2, 1);            /* its _ENV: its own sandbox */
 		lua_pushvalue(L, -2);                /* the arguments */
 		if (call(p, i, "main chunk", NULL, 1, 1) != LUA_OK) {
 			lua_remove(L, -2);

@@ -218,4 +218,42 @@ expect_grep "no users today" "$TMP/out"
 expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy
 expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy "$POL/skip-mail.lua" --policy-arg noequals
 
+# Each policy in its own environment: a global one policy sets is not
+# another's, and the standard libraries are read-only views, so that no
+# policy changes string.rep (or a string method) under another.
+cat >"$TMP/env1.lua" <<'LUA'
+shared = "from env1"
+rawset(string, "rep", function() return "evil" end)   -- its own view only
+return { message = function(m) return { subject = string.rep("a", 3) } end }
+LUA
+cat >"$TMP/env2.lua" <<'LUA'
+assert(shared == nil, "sees another policy's global")
+return { message = function(m)
+	if shared ~= nil then error("sees another policy's global") end
+	return { subject = string.rep("b", 2) .. ("-"):rep(2) }
+end }
+LUA
+# The last policy's subject is the one kept: env2's, from the real
+# string.rep, then env1's, from its own.
+subjects() {
+	python3 -c "import sqlite3,sys; print(' '.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT DISTINCT subject FROM messages m WHERE parent_id IS NULL AND NOT EXISTS (SELECT 1 FROM message_headers h WHERE h.message_id = m.id AND h.name = \"X-ccmig-generated\")')))" "$1"
+}
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/env.db" --policy "$TMP/env1.lua" \
+	--policy "$TMP/env2.lua"
+if grep -q "policy-failed" "$TMP/out"; then fail "env: a policy failed"; else pass; fi
+if [ "$(subjects "$TMP/env.db")" = "bb--" ]; then pass; else
+	fail "env: subjects $(subjects "$TMP/env.db"), wanted bb--"; fi
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/env2.db" --policy "$TMP/env2.lua" \
+	--policy "$TMP/env1.lua"
+if [ "$(subjects "$TMP/env2.db")" = "evil" ]; then pass; else
+	fail "env: subjects $(subjects "$TMP/env2.db"), wanted evil"; fi
+for body in 'string.format = function() return "x" end' 'math.floor = nil' \
+	    'getmetatable("").__index.rep = nil' 'table.insert = print'; do
+	printf '%s\nreturn {}\n' "$body" >"$TMP/tamper.lua"
+	expect_status 2 "$CCMIG" migrate "$PO" --store "$TMP/tamper.db" --policy "$TMP/tamper.lua"
+	if grep -q "may not change the standard library table\|attempt to index a boolean" "$TMP/err"
+	then pass; else fail "tamper: $body: $(cat "$TMP/err")"; fi
+	if [ -e "$TMP/tamper.db" ]; then rm -f "$TMP/tamper.db"*; fi
+done
+
 finish
