@@ -31,6 +31,20 @@ expect_grep "left out by the policy:" "$TMP/out"
 expect_status 0 "$CCMIG" run "$BULK/preflight.lua" "$TMP/po/east" "$POL/boards-only.lua"
 expect_grep "0 users would be migrated, 6 left out" "$TMP/out"
 
+# A hook that fails is the policy's failure, said once with its place
+# and how many users it costs, not "0 messages would be migrated".
+cat >"$TMP/fails.lua" <<'LUA'
+return { message = function(m, user)
+	if m.subject:find("e") then error("no subjects with e") end
+end }
+LUA
+expect_status 1 "$CCMIG" run "$BULK/preflight.lua" "$TMP/po/east" "$TMP/fails.lua"
+expect_grep "The policy fails (1 distinct error)" "$TMP/err"
+expect_grep "failed in its message hook: $TMP/fails.lua:2: no subjects with e" "$TMP/err"
+if [ "$(grep -c 'no subjects with e' "$TMP/err")" -eq 1 ]; then pass; else
+	fail "the same error is said more than once"; fi
+if grep -Eq "for [2-9] users" "$TMP/err"; then pass; else fail "no count of users: $(cat "$TMP/err")"; fi
+
 expect_status 2 "$CCMIG" run "$BULK/migrate-all.lua" "$TMP/po/not-a-bundle" "$TMP/x.db"
 expect_status 2 "$CCMIG" run "$BULK/preflight.lua" "$TMP/po/east"
 
