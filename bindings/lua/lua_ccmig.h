@@ -33,12 +33,18 @@ void ccm_lua_po_register(lua_State *L);
 void ccm_lua_store_register(lua_State *L);
 void ccm_lua_iff_register(lua_State *L);
 void ccm_lua_run_register(lua_State *L);
+void ccm_lua_time_register(lua_State *L);
 
 /* The C data of the objects, for the other files. */
 struct ccm_bundle;
 struct ccm_store;
 struct ccm_lua_collect;
 struct ccm_bundle *ccm_lua_check_po(lua_State *L, int idx);
+struct ccm_tz;
+/* Pushes the local time of UTC instant `utc` in zone tz (NULL: UTC) as
+ * os.date("*t") gives it (year, month, day, hour, min, sec, wday, yday,
+ * isdst), with `offset` (seconds east of UTC) and `zone` (its name). */
+void ccm_lua_push_localtime(lua_State *L, long long utc, const struct ccm_tz *tz);
 struct ccm_store *ccm_lua_check_store(lua_State *L, int idx);
 /* Redirects a post office's report into c (NULL: back to its own list). */
 void ccm_lua_po_collect(lua_State *L, int idx, struct ccm_lua_collect *c);

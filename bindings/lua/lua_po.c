@@ -105,20 +105,40 @@ static void push_user(lua_State *L, struct ccm_bundle *b,
 }
 
 /* po:users(): every user of the directory (L, l, R, r), in file order. */
+/* po:users([{local_only = true}]): the users of the directory; with
+ * local_only, those of this post office alone (L and R entries, the ones
+ * a migration makes mailboxes for). */
 static int po_users(lua_State *L)
 {
 	struct ccm_bundle *b = po_get(L, 1)->b;
 	lua_Integer n = 0;
+	int local_only = 0;
 
+	if (!lua_isnoneornil(L, 2)) {
+		luaL_checktype(L, 2, LUA_TTABLE);
+		lua_getfield(L, 2, "local_only");
+		local_only = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
 	lua_newtable(L);
 	for (size_t i = 0; i < b->dir.len; i++) {
 		const struct ccm_dir_entry *e = &b->dir.entries[i];
 
-		if (b->dir.duplicate[i] || !ccm_dir_entry_is_user(e))
+		if (b->dir.duplicate[i] || !ccm_dir_entry_is_user(e) ||
+		    (local_only && !ccm_dir_entry_is_local_user(e)))
 			continue;
 		push_user(L, b, e);
 		lua_rawseti(L, -2, ++n);
 	}
+	return 1;
+}
+
+/* po:localtime(t): the post office's local time of UTC instant t. */
+static int po_localtime(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+
+	ccm_lua_push_localtime(L, luaL_checkinteger(L, 2), b->tz);
 	return 1;
 }
 
@@ -674,6 +694,7 @@ void ccm_lua_po_register(lua_State *L)
 		{ "users", po_users }, { "user", po_user }, { "directory", po_directory },
 		{ "lists", po_lists }, { "pab", po_pab }, { "boards", po_boards },
 		{ "messages", po_messages }, { "problems", po_problems },
+		{ "localtime", po_localtime },
 		{ "close", po_close }, { NULL, NULL }
 	};
 	static const luaL_Reg po_meta[] = {

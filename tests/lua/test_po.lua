@@ -24,6 +24,30 @@ local locals = {}
 for _, u in ipairs(users) do if u["local"] then locals[#locals + 1] = u.name end end
 check.eq(table.concat(locals, "|"), "Smith, John|Doe, Jane|Grewal, Jeff|Müller, Jürgen",
   "local users")
+local only = {}
+for _, u in ipairs(po:users{local_only = true}) do only[#only + 1] = u.name end
+check.eq(table.concat(only, "|"), table.concat(locals, "|"), "users{local_only = true}")
+
+-- local time: the post office's zone (America/New_York), and any zone
+-- 2000-07-01 12:00:00 UTC is 08:00 EDT (-4 h); 2000-01-15 12:00 UTC 07:00 EST
+local summer = po:localtime(962452800)
+check.eq(summer.year, 2000, "localtime year")
+check.eq(summer.month, 7, "localtime month")
+check.eq(summer.day, 1, "localtime day")
+check.eq(summer.hour, 8, "localtime hour (EDT)")
+check.eq(summer.offset, -4 * 3600, "localtime offset (EDT)")
+check.eq(summer.zone, "America/New_York", "localtime zone")
+check.eq(po:localtime(947937600).hour, 7, "localtime hour (EST)")
+local tokyo = ccmig.date(962452800, "Asia/Tokyo")
+check.eq(tokyo.hour, 21, "ccmig.date in Tokyo")
+check.eq(tokyo.offset, 9 * 3600, "ccmig.date offset")
+check.eq(ccmig.date(962452800).hour, 12, "ccmig.date without a zone is UTC")
+check.eq(ccmig.date(962452800).wday, os.date("!*t", 962452800).wday, "wday as os.date")
+check.eq(ccmig.date(962452800).yday, os.date("!*t", 962452800).yday, "yday as os.date")
+local nz, nzwhy = ccmig.date(0, "Mars/Olympus_Mons")
+check.eq(nz, nil, "unknown zone")
+check.ok(nzwhy and nzwhy:find("Mars/Olympus_Mons", 1, true), "unknown zone: why")
+
 local jm = assert(po:user("müller, jürgen"))   -- any case
 check.eq(jm.location, "R", "mobile user")
 check.eq(jm.post_office, "SALESPO", "user's post office")
