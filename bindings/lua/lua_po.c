@@ -1,6 +1,7 @@
 /* lua_po.c: ccmig.open(po_dir): the post office, its users, lists, address
  * books, boards, and its messages streamed one at a time. */
 #include "lua/lua_ccmig.h"
+#include "ccmail/survey.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,70 @@ static int po_users(lua_State *L)
 		push_user(L, b, e);
 		lua_rawseti(L, -2, ++n);
 	}
+	return 1;
+}
+
+/* One mailbox's or board's totals (ccmail/survey.h) as a table. */
+static void push_totals(lua_State *L, const struct ccm_mailbox_stats *m, int board)
+{
+	lua_createtable(L, 0, 10);
+	ccm_lua_setstr(L, "name", m->name);
+	setbool(L, "board", board);
+	setbool(L, "has_mail", m->has_mail && m->messages > 0);
+	setbool(L, "unreadable", m->unreadable);
+	ccm_lua_setint(L, "messages", (long long)m->messages);
+	ccm_lua_setint(L, "bytes", (long long)m->bytes);
+	ccm_lua_setint(L, "attachments", (long long)m->attachments);
+	ccm_lua_setint(L, "attachment_bytes", (long long)m->attachment_bytes);
+	ccm_lua_setint(L, "forwarded", (long long)m->forwarded);
+	lua_createtable(L, 0, (int)m->n_folders);
+	for (size_t i = 0; i < m->n_folders; i++) {
+		lua_pushinteger(L, (lua_Integer)m->folders[i].messages);
+		lua_setfield(L, -2, m->folders[i].name);
+	}
+	lua_setfield(L, -2, "folders");
+}
+
+/*
+ * po:totals(): every local user's and board's messages, bytes and
+ * attachments, in one reading of all the mail (as `ccmig inspect` counts
+ * them): a list in directory order, boards last, and their sums (boards
+ * included) in its fields messages, bytes, attachments, attachment_bytes.
+ */
+static int po_totals(lua_State *L)
+{
+	struct ccm_bundle *b = po_get(L, 1)->b;
+	struct ccm_survey sv;
+	struct ccm_error err;
+	lua_Integer n = 0;
+
+	memset(&sv, 0, sizeof(sv));
+	if (ccm_survey_run(&sv, b, NULL, NULL, &err) < 0) {
+		ccm_survey_release(&sv);
+		return ccm_lua_fail(L, err.msg);
+	}
+	lua_createtable(L, (int)(sv.n_users + sv.n_boards), 4);
+	for (size_t i = 0; i < sv.n_users; i++) {
+		push_totals(L, &sv.users[i], 0);
+		lua_rawseti(L, -2, ++n);
+	}
+	for (size_t i = 0; i < sv.n_boards; i++) {
+		push_totals(L, &sv.boards[i], 1);
+		lua_rawseti(L, -2, ++n);
+	}
+	/* The sums over users and boards alike (the survey's own leave the
+	 * boards out). */
+	for (size_t i = 0; i < sv.n_boards; i++) {
+		sv.messages += sv.boards[i].messages;
+		sv.bytes += sv.boards[i].bytes;
+		sv.attachments += sv.boards[i].attachments;
+		sv.attachment_bytes += sv.boards[i].attachment_bytes;
+	}
+	ccm_lua_setint(L, "messages", (long long)sv.messages);
+	ccm_lua_setint(L, "bytes", (long long)sv.bytes);
+	ccm_lua_setint(L, "attachments", (long long)sv.attachments);
+	ccm_lua_setint(L, "attachment_bytes", (long long)sv.attachment_bytes);
+	ccm_survey_release(&sv);
 	return 1;
 }
 
@@ -296,6 +361,13 @@ struct lcur {
 	unsigned long gen;             /* advances with each message */
 	unsigned long item_gen;        /* advances with each item */
 	int items_started;             /* the current message's items walked */
+	/* What f reads: its owner (a user or a board), and for po:messages()
+	 * of every mailbox, the next file to read after it. */
+	const struct ccm_manifest_entry *entry;
+	const char *owner;             /* the directory's spelling, when it has one */
+	int board;
+	struct ccm_bundle *b;          /* NULL: one file only */
+	size_t next;                   /* mailboxes, then boards */
 };
 
 struct lmsg {
@@ -406,6 +478,47 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 }
 
 /* Iterator step: upvalue 1 is the cursor userdata. */
+/* Who owns what c reads now: the directory's spelling of a user's name
+ * (po.txt may write it in another case), a board's name. */
+static void set_owner(struct lcur *c, struct ccm_bundle *b)
+{
+	const struct ccm_dir_entry *d = c->board ? NULL :
+		ccm_directory_find(&b->dir, c->entry->name, strlen(c->entry->name));
+
+	c->owner = d ? d->name : c->entry->name;
+}
+
+/*
+ * For a cursor over every mailbox: closes the file read and opens the
+ * next mailbox's, then the boards'. 1 when one is open, 0 when none is
+ * left, or a negative code (err says which file).
+ */
+static int open_next(struct lcur *c, struct ccm_error *err)
+{
+	const struct ccm_manifest *mf = &c->b->manifest;
+
+	ccm_msgfile_close(c->f);
+	c->f = NULL;
+	while (c->next < mf->n_mailboxes + mf->n_boards) {
+		size_t i = c->next++;
+		const struct ccm_manifest_entry *e = i < mf->n_mailboxes ? &mf->mailboxes[i] :
+			&mf->boards[i - mf->n_mailboxes];
+		int rc;
+
+		if (!e->path)
+			continue;           /* refused when the bundle was read */
+		c->entry = e;
+		c->board = i >= mf->n_mailboxes;
+		set_owner(c, c->b);
+		if ((rc = ccm_bundle_open_messages(&c->f, c->b, e, err)) < 0) {
+			c->f = NULL;
+			return rc;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 static int cur_step(lua_State *L)
 {
 	struct lcur *c = lua_touserdata(L, lua_upvalueindex(1));
@@ -421,6 +534,10 @@ static int cur_step(lua_State *L)
 	rc = ccm_msgfile_next(c->f, &m, &err);
 	if (rc < 0)
 		return luaL_error(L, "%s", err.msg);
+	while (rc == 0 && c->b && (rc = open_next(c, &err)) > 0)
+		rc = ccm_msgfile_next(c->f, &m, &err);
+	if (rc < 0)
+		return luaL_error(L, "%s", err.msg);
 	if (rc == 0) {
 		ccm_lua_res_unlink(&c->res);
 		cur_release(&c->res);
@@ -433,6 +550,8 @@ static int cur_step(lua_State *L)
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_setiuservalue(L, -2, 1);
 	push_fields(L, m);
+	ccm_lua_setstr(L, "owner", c->owner);
+	setbool(L, "board", c->board);
 	lua_setiuservalue(L, -2, 2);
 	return 1;
 }
@@ -463,16 +582,18 @@ static int empty_step(lua_State *L)
  * po:messages(user): for m in po:messages("Smith, John") do ... end. A
  * board is named with '#' or by its name. A user without mail gives no
  * messages; a name that is neither a user nor a board gives nil, message.
+ * po:messages() reads every mailbox, then every board. Each message
+ * knows its owner (m.owner, m.board).
  */
 static int po_messages(lua_State *L)
 {
 	struct lpo *p = po_get(L, 1);
-	const char *name = luaL_checkstring(L, 2);
-	const struct ccm_manifest_entry *e;
+	const char *name = luaL_optstring(L, 2, NULL);
+	const struct ccm_manifest_entry *e = NULL;
 	struct ccm_error err;
 	struct lcur *c;
 
-	if (!box_name(p->b, &e, name)) {
+	if (name && !box_name(p->b, &e, name)) {
 		const struct ccm_dir_entry *d =
 			ccm_directory_find(&p->b->dir, name, strlen(name));
 
@@ -490,9 +611,24 @@ static int po_messages(lua_State *L)
 	luaL_setmetatable(L, CCM_LUA_MSGITER);
 	lua_pushvalue(L, 1);
 	lua_setiuservalue(L, -2, 1);        /* the po lives as long as the cursor */
-	if (ccm_bundle_open_messages(&c->f, p->b, e, &err) < 0) {
-		c->f = NULL;
-		return ccm_lua_fail(L, err.msg);
+	if (!name) {
+		int rc;
+
+		c->b = p->b;
+		if ((rc = open_next(c, &err)) < 0)
+			return ccm_lua_fail(L, err.msg);
+		if (rc == 0) {
+			lua_pushcfunction(L, empty_step);
+			return 1;
+		}
+	} else {
+		c->entry = e;
+		c->board = name[0] == '#' || ccm_bundle_mailbox(p->b, name) != e;
+		set_owner(c, p->b);
+		if (ccm_bundle_open_messages(&c->f, p->b, e, &err) < 0) {
+			c->f = NULL;
+			return ccm_lua_fail(L, err.msg);
+		}
 	}
 	ccm_lua_res_link(&p->children, &c->res, cur_release);
 	lua_pushvalue(L, -1);
@@ -694,7 +830,7 @@ void ccm_lua_po_register(lua_State *L)
 		{ "users", po_users }, { "user", po_user }, { "directory", po_directory },
 		{ "lists", po_lists }, { "pab", po_pab }, { "boards", po_boards },
 		{ "messages", po_messages }, { "problems", po_problems },
-		{ "localtime", po_localtime },
+		{ "localtime", po_localtime }, { "totals", po_totals },
 		{ "close", po_close }, { NULL, NULL }
 	};
 	static const luaL_Reg po_meta[] = {

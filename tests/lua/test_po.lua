@@ -48,6 +48,33 @@ local nz, nzwhy = ccmig.date(0, "Mars/Olympus_Mons")
 check.eq(nz, nil, "unknown zone")
 check.ok(nzwhy and nzwhy:find("Mars/Olympus_Mons", 1, true), "unknown zone: why")
 
+-- every mailbox and board at once: each message knows its owner, with
+-- the directory's spelling of the name; as many as user by user, plus
+-- the mailbox po.txt names for someone the directory does not have
+local all, owners, on_boards = 0, {}, 0
+for m in po:messages() do
+  all = all + 1
+  owners[m.owner] = (owners[m.owner] or 0) + 1
+  if m.board then on_boards = on_boards + 1 end
+end
+local one_by_one = 0
+for _, u in ipairs(po:users()) do for _ in po:messages(u.name) do one_by_one = one_by_one + 1 end end
+for _, b in ipairs(po:boards()) do for _ in po:messages("#" .. b.name) do one_by_one = one_by_one + 1 end end
+check.eq(all, one_by_one + (owners["Ghost, Gary"] or 0), "po:messages() reads every file")
+check.eq(owners["Smith, John"], 3, "owner in the directory's spelling")
+check.eq(on_boards, 1, "board messages")
+for m in po:messages("Grewal, Jeff") do check.eq(m.owner, "Grewal, Jeff", "owner of one file") end
+
+-- the totals, as inspect counts them
+local tot = assert(po:totals())
+local tsum, by = 0, {}
+for _, t in ipairs(tot) do tsum = tsum + t.messages; by[t.name] = t end
+check.eq(tsum, tot.messages, "totals add up")
+check.eq(by["Smith, John"].messages, 3, "totals of a user")
+check.ok(by["Smith, John"].bytes > 0, "totals: bytes")
+check.eq(by["Doe, Jane"].has_mail, false, "a user without mail")
+check.eq(by["Social"].board, true, "totals of a board")
+
 local jm = assert(po:user("müller, jürgen"))   -- any case
 check.eq(jm.location, "R", "mobile user")
 check.eq(jm.post_office, "SALESPO", "user's post office")
