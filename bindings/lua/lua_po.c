@@ -1,6 +1,7 @@
 /* lua_po.c: ccmig.open(po_dir): the post office, its users, lists, address
  * books, boards, and its messages streamed one at a time. */
 #include "lua/lua_ccmig.h"
+#include "ccmail/address.h"
 #include "ccmail/survey.h"
 
 #include <stdlib.h>
@@ -237,17 +238,52 @@ static int po_user(lua_State *L)
 	return 1;
 }
 
-static void push_list(lua_State *L, const struct ccm_list *l)
+/*
+ * A list: its members always as canonical addresses ("Doe, Jane at
+ * SALESPO", as the directory resolves them: lists.exp may write a local
+ * member without its post office; in a private list, a member that is
+ * an entry of the address book `pab` is that entry's address), and as
+ * written in members_raw.
+ */
+static void push_list(lua_State *L, struct ccm_bundle *b, const struct ccm_pab *pab,
+		      const struct ccm_list *l)
 {
-	lua_createtable(L, 0, 3);
+	struct ccm_buf text = CCM_BUF_INIT;
+
+	lua_createtable(L, 0, 4);
 	ccm_lua_setstr(L, "name", l->name);
 	ccm_lua_setstr(L, "comments", l->comments);
+	lua_createtable(L, (int)l->n_members, 0);
+	for (size_t j = 0; j < l->n_members; j++) {
+		const char *m = l->members[j];
+		struct ccm_addr a;
+
+		for (size_t k = 0; pab && k < pab->n_entries; k++)
+			if (pab->entries[k].addr && !ccm_name_cmp(pab->entries[k].name,
+								strlen(pab->entries[k].name),
+								m, strlen(m))) {
+				m = pab->entries[k].addr;
+				break;
+			}
+		ccm_buf_reset(&text);
+		if (ccm_addr_parse(&a, m, strlen(m), &b->dir, b->manifest.post_office,
+				   NULL) == 0) {
+			ccm_addr_format(&text, &a);
+			ccm_addr_release(&a);
+		} else {
+			ccm_buf_adds(&text, m);
+		}
+		lua_pushlstring(L, text.ptr, text.len);
+		lua_rawseti(L, -2, (lua_Integer)j + 1);
+	}
+	lua_setfield(L, -2, "members");
 	lua_createtable(L, (int)l->n_members, 0);
 	for (size_t j = 0; j < l->n_members; j++) {
 		lua_pushstring(L, l->members[j]);
 		lua_rawseti(L, -2, (lua_Integer)j + 1);
 	}
-	lua_setfield(L, -2, "members");
+	lua_setfield(L, -2, "members_raw");
+	ccm_buf_release(&text);
 }
 
 static int po_lists(lua_State *L)
@@ -256,7 +292,7 @@ static int po_lists(lua_State *L)
 
 	lua_createtable(L, (int)b->lists.len, 0);
 	for (size_t i = 0; i < b->lists.len; i++) {
-		push_list(L, &b->lists.v[i]);
+		push_list(L, b, NULL, &b->lists.v[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	return 1;
@@ -289,7 +325,7 @@ static int po_pab(lua_State *L)
 	lua_setfield(L, -2, "entries");
 	lua_createtable(L, (int)pab.n_lists, 0);
 	for (size_t i = 0; i < pab.n_lists; i++) {
-		push_list(L, &pab.lists[i]);
+		push_list(L, b, &pab, &pab.lists[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, -2, "lists");

@@ -88,6 +88,12 @@ local lists = po:lists()
 check.eq(#lists, 1, "one public list")
 check.eq(lists[1].name, "Sales Team", "list name")
 check.eq(#lists[1].members, 3, "list members")
+-- members always as canonical addresses; as written in members_raw
+check.eq(lists[1].members[2], "Doe, Jane at SALESPO", "list member, canonical")
+check.eq(lists[1].members_raw[2], "Doe, Jane", "list member as written")
+local friends = assert(po:pab("Smith, John")).lists[1]
+check.eq(friends.members[1], "Parkes, Joe at FARPO", "private list member: the entry's address")
+check.eq(friends.members_raw[1], "Dad", "private list member as written")
 local pab = assert(po:pab("Smith, John"))
 check.ok(#pab.entries + #pab.lists > 0, "Smith's private address book")
 check.eq(po:pab("Doe, Jane"), nil, "no address book: nil")
