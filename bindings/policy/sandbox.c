@@ -507,7 +507,7 @@ static void clear_addresses(struct ccm_policies *p)
 	p->n_addresses = 0;
 }
 
-static int user_hook(void *ctx, const struct ccm_dir_entry *e,
+static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_office,
 		     struct ccm_policy_user *out, struct ccm_error *err)
 {
 	struct ccm_policies *p = ctx;
@@ -527,7 +527,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e,
 		set_str(L, "name", e->name);
 		lua_pushfstring(L, "%c", e->location);
 		lua_setfield(L, -2, "location");
-		set_str(L, "post_office", e->addr);
+		set_str(L, "post_office", e->addr && *e->addr ? e->addr : post_office);
 		set_str(L, "comments", e->comments);
 		if (call(p, i, "user hook", e->name, 1, 1) != LUA_OK)
 			return lua_fail(p, "user hook", p->names[i], err);

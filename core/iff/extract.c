@@ -690,7 +690,8 @@ static int decide_users(struct xctx *x)
 
 		if (x->b->dir.duplicate[i] || !ccm_dir_entry_is_local_user(e))
 			continue;
-		if ((rc = pol->user(pol->ctx, e, &out, x->err)) < 0) {
+		if ((rc = pol->user(pol->ctx, e, x->b->manifest.post_office, &out,
+				    x->err)) < 0) {
 			/* This user only: reported, left out whole. */
 			d->skip = 1;
 			note(x, CCM_ERROR, "policy-failed", NULL, -1, e->name, 0,

@@ -40,7 +40,9 @@ struct ccm_policy_message {
 
 struct ccm_policy {
 	void *ctx;
-	int (*user)(void *ctx, const struct ccm_dir_entry *e,
+	/* A local user of post office `post_office` (the directory leaves
+	 * a local user's post office blank). */
+	int (*user)(void *ctx, const struct ccm_dir_entry *e, const char *post_office,
 		    struct ccm_policy_user *out, struct ccm_error *err);
 	int (*message)(void *ctx, const struct ccm_message *m, const char *user,
 		       const char *folder, struct ccm_policy_message *out,

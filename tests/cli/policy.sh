@@ -218,6 +218,12 @@ expect_grep "no users today" "$TMP/out"
 expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy
 expect_status 2 "$CCMIG" extract "$PO" -o "$TMP/f" --policy "$POL/skip-mail.lua" --policy-arg noequals
 
+# The user hook's post_office is the post office's name, for a local
+# user too (the directory leaves it blank).
+printf 'return { user = function(u) if u.post_office ~= "SALESPO" then error("post_office is " .. tostring(u.post_office)) end end }\n' >"$TMP/po_name.lua"
+expect_status 1 "$CCMIG" migrate "$PO" --store "$TMP/po_name.db" --policy "$TMP/po_name.lua"
+if grep -q "policy-failed" "$TMP/out"; then fail "post_office: $(grep policy-failed "$TMP/out")"; else pass; fi
+
 # Each policy in its own environment: a global one policy sets is not
 # another's, and the standard libraries are read-only views, so that no
 # policy changes string.rep (or a string method) under another.

@@ -315,10 +315,11 @@ static void bulletin_boards_go_to_public_folders(void **state)
 }
 
 /* A policy in C: skip Doe, rename Smith, move one message, skip another. */
-static int user_hook(void *ctx, const struct ccm_dir_entry *e,
+static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_office,
 		     struct ccm_policy_user *out, struct ccm_error *err)
 {
 	(void)ctx;
+	(void)post_office;
 	(void)err;
 	if (!strcmp(e->name, "Doe, Jane"))
 		return 0;
