@@ -18,6 +18,9 @@ struct lpo {
 	struct ccm_diaglist own;       /* what opening and reading reported */
 	struct ccm_report *redirect;   /* ccmig.migrate/extract collect here */
 	struct ccm_lua_res *children;  /* open message cursors */
+	/* Whether each mailbox of the manifest holds a message: 0 not yet
+	 * known, 1 no, 2 yes. Read once, so a damaged file reports once. */
+	unsigned char *holds;
 };
 
 static void po_sink(void *ctx, const struct ccm_diag *d)
@@ -58,6 +61,8 @@ static int po_close(lua_State *L)
 		ccm_bundle_free(p->b);
 		p->b = NULL;
 		ccm_diaglist_release(&p->own);
+		free(p->holds);
+		p->holds = NULL;
 	}
 	return 0;
 }
@@ -86,9 +91,35 @@ static void setbool(lua_State *L, const char *k, int v)
 	lua_setfield(L, -2, k);
 }
 
-static void push_user(lua_State *L, struct ccm_bundle *b,
-		      const struct ccm_dir_entry *e)
+/* Whether user `name` has a mail file that holds a message. */
+static int has_mail(struct lpo *p, const char *name)
 {
+	const struct ccm_manifest_entry *e = ccm_bundle_mailbox(p->b, name);
+	const struct ccm_message *m;
+	struct ccm_msgfile *f;
+	struct ccm_error err;
+	size_t i;
+
+	if (!e || !e->path)
+		return 0;
+	i = (size_t)(e - p->b->manifest.mailboxes);
+	if (!p->holds && !(p->holds = calloc(p->b->manifest.n_mailboxes, 1)))
+		return 1;              /* not known: a file is there */
+	if (!p->holds[i]) {
+		int rc = 0;
+
+		if (ccm_bundle_open_messages(&f, p->b, e, &err) == 0) {
+			rc = ccm_msgfile_next(f, &m, &err);
+			ccm_msgfile_close(f);
+		}
+		p->holds[i] = rc > 0 ? 2 : 1;
+	}
+	return p->holds[i] == 2;
+}
+
+static void push_user(lua_State *L, struct lpo *p, const struct ccm_dir_entry *e)
+{
+	struct ccm_bundle *b = p->b;
 	const char *po = (e->location == 'L' || e->location == 'R' || !e->addr)
 		? b->manifest.post_office : e->addr;
 
@@ -102,7 +133,7 @@ static void push_user(lua_State *L, struct ccm_bundle *b,
 	ccm_lua_setstr(L, "comments", e->comments);
 	ccm_lua_setstr(L, "fan", e->fan);
 	setbool(L, "local", ccm_dir_entry_is_local_user(e));
-	setbool(L, "has_mail", ccm_bundle_mailbox(b, e->name) != NULL);
+	setbool(L, "has_mail", has_mail(p, e->name));
 	setbool(L, "has_pab", ccm_bundle_private(b, e->name) != NULL);
 }
 
@@ -129,7 +160,7 @@ static int po_users(lua_State *L)
 		if (b->dir.duplicate[i] || !ccm_dir_entry_is_user(e) ||
 		    (local_only && !ccm_dir_entry_is_local_user(e)))
 			continue;
-		push_user(L, b, e);
+		push_user(L, po_get(L, 1), e);
 		lua_rawseti(L, -2, ++n);
 	}
 	return 1;
@@ -215,7 +246,7 @@ static int po_directory(lua_State *L)
 
 	lua_createtable(L, (int)b->dir.len, 0);
 	for (size_t i = 0; i < b->dir.len; i++) {
-		push_user(L, b, &b->dir.entries[i]);
+		push_user(L, po_get(L, 1), &b->dir.entries[i]);
 		ccm_lua_setint(L, "line", b->dir.entries[i].line);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
@@ -234,7 +265,7 @@ static int po_user(lua_State *L)
 		lua_pushfstring(L, "no user named '%s' in the directory", name);
 		return 2;
 	}
-	push_user(L, b, e);
+	push_user(L, po_get(L, 1), e);
 	return 1;
 }
 

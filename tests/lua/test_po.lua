@@ -223,6 +223,25 @@ for _, u in ipairs(g:users()) do
 end
 check.eq(gl, 5, "generated users")
 check.ok(gm > 0, "generated messages")
+-- has_mail: false when the mail file holds no message (emptied here)
+local emptied
+for _, u in ipairs(g:users()) do
+  if u.has_mail and not emptied then emptied = u.name end
+end
+g:close()
+local pof = assert(io.open(dir .. "/gen/po.txt")):read("a")
+local file
+for line in pof:gmatch("[^\r\n]+") do
+  local n, f = line:match("^Mailbox:%s*(.-)%s*=%s*(.-)%s*$")
+  if n and n:lower() == emptied:lower() then file = f end
+end
+check.ok(file, "the emptied user's mail file in po.txt")
+assert(io.open(dir .. "/gen/" .. file:gsub("\\", "/"), "wb")):close()
+g = assert(ccmig.open(dir .. "/gen"))
+for _, u in ipairs(g:users()) do
+  if u.name == emptied then check.eq(u.has_mail, false, "has_mail of an empty mail file") end
+end
+check.eq(assert(g:user(emptied)).has_mail, false, "has_mail, asked again")
 g:close()
 
 check.done()
