@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "repl.h"
+#include "repl_locals.h"
 #include "luahost.h"
 
 #include <errno.h>
@@ -318,8 +319,11 @@ static int load(lua_State *L, const char *pre, const char *code, size_t len,
 		size_t pad)
 {
 	struct source s = { pad, pre, strlen(pre), code, len };
+	int rc = lua_load(L, read_source, &s, CHUNKNAME, "t");
 
-	return lua_load(L, read_source, &s, CHUNKNAME, "t");
+	if (rc == LUA_OK)
+		ccm_repl_locals_env(L);   /* sees the locals earlier chunks kept */
+	return rc;
 }
 
 /* Lua's syntax error for input that ends too early. */
@@ -468,7 +472,7 @@ static int dot_command(struct repl *r, const char *line)
 static int take_line(struct repl *r, const char *line)
 {
 	lua_State *L = r->L;
-	int rc;
+	int rc, expression = 0;
 
 	if (r->len == 0) {
 		const char *p = line + strspn(line, " \t");
@@ -502,10 +506,25 @@ static int take_line(struct repl *r, const char *line)
 	}
 	if (rc == LUA_OK && r->start != r->line && strncmp(r->buf, "return ", 7)) {
 		/* A finished multi-line chunk may be an expression, too. */
-		if (load(L, "return ", r->buf, r->len, pad_for(r)) == LUA_OK)
+		if (load(L, "return ", r->buf, r->len, pad_for(r)) == LUA_OK) {
 			lua_remove(L, -2);
-		else
+			expression = 1;
+		} else {
 			lua_pop(L, 1);
+		}
+	}
+	if (rc == LUA_OK && !expression && strncmp(r->buf, "return ", 7)) {
+		/* A statement keeps its top-level locals for the chunks after
+		 * it (repl_locals.h); one that cannot take the call (it ends
+		 * in `return`) runs as it is. */
+		size_t len = r->len;
+
+		if (append(r, CCM_REPL_KEEP_CALL, strlen(CCM_REPL_KEEP_CALL)) == 0 &&
+		    load(L, "", r->buf, r->len, pad_for(r)) == LUA_OK)
+			lua_remove(L, -2);
+		else if (r->len != len)
+			lua_pop(L, 1);
+		r->len = len;
 	}
 	r->len = 0;
 	if (rc != LUA_OK)
@@ -848,6 +867,7 @@ int ccm_repl_run(lua_State *L, FILE *in, int interactive, const char *banner)
 	}
 	lua_setfield(L, LUA_REGISTRYINDEX, REG_NAMES);
 	lua_setfield(L, LUA_REGISTRYINDEX, REG_PRETTY);
+	ccm_repl_locals_init(L);
 
 	n = lua_gettop(L);
 	if (interactive)

@@ -35,6 +35,30 @@ expect_grep "{...}" "$TMP/out"
 expect_grep '"3-4"' "$TMP/out"
 expect_grep "Commands:" "$TMP/out"
 
+# Locals live on from line to line, as in one chunk: read and assigned by
+# later lines, a local function called, a block's own local apart, and no
+# global made of them.
+cat >"$TMP/in" <<'EOF'
+local n = 5
+local s, unset = "x"
+n = n + 1
+unset = "set"
+print("n=" .. n, s, unset)
+local function sq(x) return x * x end
+print("sq=" .. sq(n))
+for i = 1, 2 do local n = 100 end
+print("still=" .. n)
+print("global=" .. tostring(rawget(_G, "n")))
+local po_name = po and po.name or "none"
+= po_name
+EOF
+expect_status 0 sh -c '"$1" repl "$3" <"$2"' sh "$CCMIG" "$TMP/in" "$DATA/salespo"
+expect_grep "n=6	x	set" "$TMP/out"
+expect_grep "sq=36" "$TMP/out"
+expect_grep "still=6" "$TMP/out"
+expect_grep "global=nil" "$TMP/out"
+expect_grep '"SALESPO"' "$TMP/out"
+
 # A syntax error and an unfinished chunk at the end both count, by line.
 printf 'a = 1\nb = = 2\nprint(a)\nfunction f()\n' >"$TMP/in"
 expect_status 1 sh -c '"$1" repl <"$2"' sh "$CCMIG" "$TMP/in"
