@@ -1,5 +1,6 @@
 /* sandbox.c: migration policies in Lua, sandboxed, as extractor hooks. */
 #include "policy/sandbox.h"
+#include "base/buf.h"
 #include "policy/watchdog.h"
 #include "lua/lua_aux.h"
 #include "iff/csv.h"
@@ -456,6 +457,46 @@ static char *dup_result(lua_State *L, int idx, const char *what, size_t max)
 	return d;
 }
 
+/*
+ * Whether every key of the table on top is one of `allowed` (NULL-ended):
+ * a field a hook may not set (`attachments = {}`, a misspelt `subjet`)
+ * would otherwise be ignored without a word. Returns 0, or -1 with the
+ * error message pushed, naming the field and those that may be set. The
+ * table is walked raw: none of its metamethods runs.
+ */
+static int only_fields(lua_State *L, const char *const *allowed)
+{
+	int t = lua_gettop(L);
+
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		size_t i = 0;
+
+		while (k && allowed[i] && strcmp(k, allowed[i]))
+			i++;
+		if (!k || !allowed[i]) {
+			struct ccm_buf names = CCM_BUF_INIT;
+
+			for (i = 0; allowed[i]; i++)
+				ccm_buf_addf(&names, "%s%s", i ? ", " : "", allowed[i]);
+			lua_pop(L, 1);                      /* the value */
+			if (k)
+				lua_pushfstring(L, "it returned the field '%s', which it may not "
+						"set (it may set %s)", k, names.ptr);
+			else
+				lua_pushfstring(L, "it returned a field named by a %s, not a "
+						"name (it may set %s)", luaL_typename(L, -1),
+						names.ptr);
+			lua_remove(L, -2);                  /* the key */
+			ccm_buf_release(&names);
+			return -1;
+		}
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
 /* Replaces *slot with the string field k of the table on top, if any.
  * Returns 0, or -1 with the error message on top (dup_result). */
 static int take(lua_State *L, const char *k, size_t max, char **slot,
@@ -537,7 +578,11 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_
 			return 0;
 		}
 		if (lua_istable(L, -1)) {
-			if (take(L, "alias", CCM_POLICY_VALUE_MAX, &p->alias, &out->alias) < 0 ||
+			static const char *const fields[] = { "alias", "display_name",
+				"first_name", "last_name", "addresses", NULL };
+
+			if (only_fields(L, fields) < 0 ||
+			    take(L, "alias", CCM_POLICY_VALUE_MAX, &p->alias, &out->alias) < 0 ||
 			    take(L, "display_name", CCM_POLICY_VALUE_MAX, &p->display, &out->display_name) < 0 ||
 			    take(L, "first_name", CCM_POLICY_VALUE_MAX, &p->first, &out->first_name) < 0 ||
 			    take(L, "last_name", CCM_POLICY_VALUE_MAX, &p->last, &out->last_name) < 0) {
@@ -644,9 +689,11 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		if (lua_istable(L, -1)) {
 			/* A value no folder or subject can hold fails the hook:
 			 * its message (on top) names the field. */
+			static const char *const fields[] = { "folder", "subject", "unread", NULL };
 			const char *before = out->folder;
 
-			if (take(L, "folder", CCM_POLICY_FOLDER_MAX, &p->folder, &out->folder) < 0 ||
+			if (only_fields(L, fields) < 0 ||
+			    take(L, "folder", CCM_POLICY_FOLDER_MAX, &p->folder, &out->folder) < 0 ||
 			    take(L, "subject", CCM_POLICY_VALUE_MAX, &p->subject, &out->subject) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "message hook", p->names[i], err);

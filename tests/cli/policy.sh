@@ -186,6 +186,14 @@ failing nul_subject 'return { message = function(m) return { subject = "a\0b" } 
 	"the subject it returned holds the control character \\x00 at byte"
 failing nul_message_folder 'return { message = function(m) return { folder = "x\0y" } end }' \
 	"the folder it returned holds the control character \\x00 at byte"
+# A field a hook may not set is the hook's error, not ignored.
+failing bad_field 'return { message = function(m) return { attachments = {} } end }' \
+	"it returned the field 'attachments', which it may not set (it may set folder, subject, unread)"
+failing bad_user_field 'return { user = function(u)
+	if u.name == "Smith, John" then return { alais = "js" } end end }' \
+	"it returned the field 'alais', which it may not set (it may set alias, display_name"
+failing number_field 'return { message = function(m) return { [1] = "x" } end }' \
+	"it returned a field named by a number, not a name"
 # A folder that names no folder ("\\") costs its message, said with the
 # policy's name, not the whole migration (it stopped it with status 2).
 cat >"$TMP/nofolder.lua" <<'LUA'
