@@ -110,6 +110,34 @@ local im = assert(ccmig.import(ex.pkl, st2, { create_mailboxes = true }))
 check.eq(im.counts.messages, 6, "import messages")
 check.eq(#st2:recipients { kind = "mailbox" }, 4, "import mailboxes")
 
+-- read-only SQL with bound parameters; anything else is refused
+local rows = assert(st2:query("SELECT alias, kind FROM recipients WHERE kind = ? ORDER BY alias",
+  "mailbox"))
+check.eq(#rows, 4, "query rows")
+check.eq(rows[1].kind, "mailbox", "query column by name")
+local one = assert(st2:query("SELECT ? AS i, ? AS r, ? AS t, ? AS n, ? AS b", 7, 1.5, "x", nil, true))[1]
+check.eq(one.i, 7, "integer parameter")
+check.eq(one.r, 1.5, "real parameter")
+check.eq(one.t, "x", "text parameter")
+check.eq(one.n, nil, "nil parameter")
+check.eq(one.b, 1, "boolean parameter")
+for _, sql in ipairs { "DELETE FROM messages", "UPDATE recipients SET alias = 'x'",
+                       "DROP TABLE meta", "PRAGMA journal_mode = delete",
+                       "ATTACH DATABASE '" .. tmp .. "/evil.db' AS e", "BEGIN",
+                       "CREATE TEMP TABLE t (x)" } do
+  local r, why = st2:query(sql)
+  check.eq(r, nil, "refused: " .. sql)
+  check.ok(why and why:find("only reading is allowed", 1, true), "why refused: " .. sql)
+end
+check.eq(io.open(tmp .. "/evil.db"), nil, "ATTACH made no file")
+check.eq(#st2:recipients { kind = "mailbox" }, 4, "nothing changed by a refused query")
+local r2, why2 = st2:query("SELECT 1; SELECT 2")
+check.ok(r2 == nil and why2:find("one SQL statement at a time", 1, true), "two statements")
+check.raises("the query has 1 parameter and 0 values were given", st2.query, st2, "SELECT ?")
+check.raises("parameter 1 is a table", st2.query, st2, "SELECT ?", {})
+local r3, why3 = st2:query("SELECT * FROM no_such_table")
+check.ok(r3 == nil and why3:find("no_such_table", 1, true), "a bad query says why")
+
 -- closing the store releases what is open
 local a
 for m in st:messages { mailbox = "Grewal, Jeff" } do
