@@ -17,6 +17,7 @@ STAGES = [
     ("baseline", "SQLite alone inserting the import's rows and blobs"),
     ("migrate", "extract and import in one step"),
     ("migrate_again", "migrate again into the store it made: everything already there"),
+    ("report", "the report of that store as one web page (`ccmig report --html`)"),
     ("export_maildir", "the store as Maildir++"),
     ("maildir_copy", "`cp -r` of that Maildir: the machine's floor"),
     ("export_mbox", "the store as mboxrd files (the baselines' input)"),
@@ -58,6 +59,8 @@ def _rate(name, st, data):
     if name in ("export_mbox", "mb2md", "python_mailbox") and "mbox_bytes" in f:
         return "%.0f messages/s, %.0f MB/s of mbox" % (
             f.get("messages", 0) / w, f["mbox_bytes"] / MB / w)
+    if name == "report" and "report_bytes" in f:
+        return "a page of %.2f MB" % (f["report_bytes"] / MB)
     if po and name != "baseline_spool":
         return "%.0f MB/s of post office" % (po["bytes"] / MB / w)
     return ""

@@ -1,6 +1,6 @@
 """stages.py: the stages of the benchmark, each program run as a process of
 its own: the reader against `wc -l`, extract, import against the SQLite
-baseline, migrate, the exports against mb2md and Python's mailbox module,
+baseline, migrate, the report, the exports against mb2md and Python's mailbox module,
 the post office with one large attachment, and scaling."""
 
 import contextlib
@@ -172,7 +172,12 @@ def run_main(b, po):
     # message is known by its source identity and already there.
     b.stage("migrate_again", [ccmig, "migrate", po["path"], "--store",
                               out("migrate.db")], po="main")
-    b.clean("migrate.db", "migrate.db-wal", "migrate.db-shm")
+    # The report of that store as one web page: what a person opens.
+    b.stage("report", [ccmig, "report", "--store", out("migrate.db"),
+                       "--html", out("report.html")],
+            clean=["report.html"], po="main")
+    facts["report_bytes"] = os.path.getsize(out("report.html"))
+    b.clean("migrate.db", "migrate.db-wal", "migrate.db-shm", "report.html")
 
     b.stage("export_maildir", [ccmig, "export", "--store", out("import.db"),
                                "--maildir", out("maildir"), "--time-zone", tz],

@@ -1,5 +1,6 @@
 /* cmd_stat.c: `ccmig stat --store S.db`: what a store holds, at a glance. */
 #include "commands.h"
+#include "boxtable.h"
 #include "json.h"
 #include "progress.h"
 
@@ -13,7 +14,7 @@
 #include "store/stats.h"
 #include "store/store.h"
 
-static const char usage_text[] = "usage: ccmig stat --store S.db [--json]\n";
+static const char usage_text[] = "usage: ccmig stat --store S.db [--json | --csv]\n";
 
 /* "2024-05-01 12:00:00Z", or "-" for 0. */
 static void format_time(long long t, char *out, size_t n)
@@ -223,7 +224,7 @@ int ccm_cmd_stat(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *store = NULL;
-	int json = 0, rc;
+	int json = 0, csv = 0, rc;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -231,10 +232,14 @@ int ccm_cmd_stat(int argc, char **argv)
 			       "with their folders, messages and bytes, attachments and the\n"
 			       "distinct contents kept for them (the deduplication), runs,\n"
 			       "and events by kind and severity. --json prints the same as\n"
-			       "one JSON object.\n", usage_text);
+			       "one JSON object; --csv prints the mailbox table of\n"
+			       "'ccmig report' (a row per user and board) for spreadsheets.\n",
+			       usage_text);
 			return 0;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
+		} else if (!strcmp(argv[i], "--csv")) {
+			csv = 1;
 		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
 			store = argv[++i];
 		} else {
@@ -242,13 +247,25 @@ int ccm_cmd_stat(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!store) {
-		fprintf(stderr, "%s", usage_text);
+	if (!store || (json && csv)) {
+		fprintf(stderr, "%s%s", !store ? "ccmig stat: which store? give --store "
+			"S.db\n" : "ccmig stat: --json or --csv, not both\n", usage_text);
 		return 2;
 	}
 	if (ccm_store_open(&s, store, CCM_STORE_READONLY, &err) < 0) {
 		fprintf(stderr, "ccmig stat: %s\n", err.msg);
 		return 2;
+	}
+	if (csv) {
+		struct ccm_store_tally tally;
+
+		if ((rc = ccm_store_tally(&tally, s, &err)) == 0)
+			ccm_boxtable_csv(stdout, &tally);
+		ccm_store_tally_release(&tally);
+		if (rc < 0)
+			fprintf(stderr, "ccmig stat: %s\n", err.msg);
+		ccm_store_close(s);
+		return rc < 0 ? 2 : 0;
 	}
 	rc = ccm_store_stats(&t, s, &err);
 	if (rc == 0)

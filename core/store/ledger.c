@@ -193,8 +193,8 @@ int ccm_store_runs(struct ccm_store_cursor **out, struct ccm_store *s,
 	return ccm_cursor_new(out, s,
 		CUR_RUN, "SELECT r.id, r.command, r.args, r.program, r.started_utc, "
 		"r.finished_utc, r.status, "
-		"(SELECT count(*) FROM events e WHERE e.run_id = r.id) "
-		"FROM runs r ORDER BY r.id", err);
+		"(SELECT count(*) FROM events e WHERE e.run_id = r.id), "
+		"r.po_path, r.policies FROM runs r ORDER BY r.id", err);
 }
 
 int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
@@ -215,6 +215,8 @@ int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
 	r->status = sqlite3_column_type(st, 6) == SQLITE_NULL ? -1
 		    : sqlite3_column_int(st, 6);
 	r->events = sqlite3_column_int64(st, 7);
+	r->po_path = ccm_col_text(st, 8);
+	r->policies = ccm_col_text(st, 9);
 	return 1;
 }
 
@@ -350,4 +352,48 @@ int ccm_store_next_event_count(struct ccm_store_cursor *c,
 		e->count = sqlite3_column_int64(c->st, 2);
 	}
 	return rc;
+}
+
+int ccm_store_events(struct ccm_store_cursor **out, struct ccm_store *s,
+		     struct ccm_error *err)
+{
+	return ccm_cursor_new(out, s,
+		CUR_EVENT, "SELECT id, run_id, at_utc, severity, kind, event, file, "
+		"line, byte_offset, mailbox, message, text FROM events "
+		"ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 "
+		"ELSE 2 END, kind, id", err);
+}
+
+int ccm_store_next_event(struct ccm_store_cursor *c,
+			 struct ccm_store_event_row *e, struct ccm_error *err)
+{
+	sqlite3_stmt *st = c->st;
+	const char *sev;
+	int rc;
+
+	assert(c->kind == CUR_EVENT);
+	if ((rc = ccm_cursor_step(c, err)) != 1)
+		return rc;
+	e->id = sqlite3_column_int64(st, 0);
+	e->run_id = sqlite3_column_int64(st, 1);
+	e->at_utc = sqlite3_column_int64(st, 2);
+	sev = ccm_col_text(st, 3);
+	e->d.severity = CCM_NOTE;
+	for (int i = 0; sev && i < 3; i++)
+		if (!strcmp(sev, severity_names[i]))
+			e->d.severity = i;
+	e->d.kind = ccm_col_text(st, 4);
+	e->d.event = sqlite3_column_int(st, 5);
+	e->d.file = ccm_col_text(st, 6);
+	e->d.line = (long)sqlite3_column_int64(st, 7);
+	e->d.offset = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1
+		      : sqlite3_column_int64(st, 8);
+	e->d.user = ccm_col_text(st, 9);
+	e->d.message = (long)sqlite3_column_int64(st, 10);
+	e->d.text = ccm_col_text(st, 11);
+	if (!e->d.kind)
+		e->d.kind = "";
+	if (!e->d.text)
+		e->d.text = "";
+	return 1;
 }

@@ -93,6 +93,8 @@ long long ccm_store_run_id(const struct ccm_store *s);
 struct ccm_store_run {
 	long long id;
 	const char *command, *args, *program;
+	const char *po_path;    /* the post office's folder it read, NULL none */
+	const char *policies;   /* "SHA-256  path" lines, NULL none */
 	long long started_utc, finished_utc;
 	int status;
 	long long events;       /* events recorded for it */
@@ -157,5 +159,19 @@ int ccm_store_event_summary(struct ccm_store_cursor **out, struct ccm_store *s,
 int ccm_store_next_event_count(struct ccm_store_cursor *c,
 			       struct ccm_store_event_count *e,
 			       struct ccm_error *err);
+
+/* An event as the cursor gives it: the entry (strings borrowed until the
+ * next step; file, user may be NULL; offset -1 unknown) and its run. */
+struct ccm_store_event_row {
+	long long id, run_id, at_utc;
+	struct ccm_diag d;
+};
+/* Every event of every run in the order of the summary above (errors,
+ * warnings, notes; by kind; then as they were recorded), so that a
+ * reader can group them by kind as they come. */
+int ccm_store_events(struct ccm_store_cursor **out, struct ccm_store *s,
+		     struct ccm_error *err);
+int ccm_store_next_event(struct ccm_store_cursor *c,
+			 struct ccm_store_event_row *e, struct ccm_error *err);
 
 #endif

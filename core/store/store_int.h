@@ -112,7 +112,7 @@ struct ccm_store_cursor {
 enum {
 	CUR_RECIPIENT = 1, CUR_ADDRESS, CUR_FOLDER, CUR_MESSAGE, CUR_RCPT,
 	CUR_HEADER, CUR_ATTACHMENT, CUR_RUN, CUR_COUNT, CUR_EVENT_COUNT,
-	CUR_MAILBOX_STATS, CUR_PAB, CUR_PAB_MEMBER
+	CUR_MAILBOX_STATS, CUR_PAB, CUR_PAB_MEMBER, CUR_EVENT
 };
 /* Prepares `sql` for a new cursor of `kind`; the caller binds. */
 int ccm_cursor_new(struct ccm_store_cursor **out, struct ccm_store *s, int kind,
