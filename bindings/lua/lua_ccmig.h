@@ -45,8 +45,11 @@ struct ccm_tz;
  * os.date("*t") gives it (year, month, day, hour, min, sec, wday, yday,
  * isdst), with `offset` (seconds east of UTC) and `zone` (its name). */
 void ccm_lua_push_localtime(lua_State *L, long long utc, const struct ccm_tz *tz);
-/* st:query(sql, ...), a method of the store (lua_query.c). */
+/* Methods of the store from files of their own: st:query(sql, ...)
+ * (lua_query.c), st:mailboxes() and st:report() (lua_tally.c). */
 int ccm_lua_store_query(lua_State *L);
+int ccm_lua_store_mailboxes(lua_State *L);
+int ccm_lua_store_report(lua_State *L);
 struct ccm_store *ccm_lua_check_store(lua_State *L, int idx);
 /* Redirects a post office's report into c (NULL: back to its own list). */
 void ccm_lua_po_collect(lua_State *L, int idx, struct ccm_lua_collect *c);

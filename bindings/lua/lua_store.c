@@ -792,7 +792,8 @@ void ccm_lua_store_register(lua_State *L)
 		{ "recipients", store_recipients }, { "recipient", store_recipient },
 		{ "folders", store_folders }, { "messages", store_messages },
 		{ "events", store_events }, { "dirsync", store_dirsync },
-		{ "query", ccm_lua_store_query },
+		{ "query", ccm_lua_store_query }, { "mailboxes", ccm_lua_store_mailboxes },
+		{ "report", ccm_lua_store_report },
 		{ "close", store_close }, { NULL, NULL }
 	};
 	static const luaL_Reg meta[] = {

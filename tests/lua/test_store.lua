@@ -169,6 +169,27 @@ for _, u in ipairs(g:users()) do
     check.ok(r and r.kind == "mailbox", "generated user " .. u.name .. " has a mailbox")
   end
 end
+-- the account of the migration: a row per user and board, adding up
+local boxes = gs:mailboxes()
+local rep = gs:report()
+local locals, src, mig, left = 0, 0, 0, 0
+for _, u in ipairs(g:users()) do if u["local"] then locals = locals + 1 end end
+for _, b in ipairs(boxes) do
+  src, mig, left = src + b.source, mig + b.migrated, left + b.left_out
+  local by = 0
+  for _, n in pairs(b.left_out_by) do by = by + n end
+  check.eq(by, b.left_out, "left_out_by adds up for " .. b.name)
+  check.eq(b.source, b.migrated + b.left_out + b.unaccounted, "source adds up for " .. b.name)
+end
+check.eq(#boxes, locals + #g:boards(), "a row per user and board")
+check.eq(#rep.mailboxes, #boxes, "report's rows")
+check.eq(rep.source, src, "report's source")
+check.eq(rep.migrated, mig, "report's migrated")
+check.eq(rep.left_out, left, "report's left out")
+check.ok(rep.left_out > 0, "the R8 settings messages are in the account")
+check.eq(rep.accounted, true, "everything accounted for")
+local n_msgs = gs:query("SELECT count(*) AS n FROM messages WHERE parent_id IS NULL")[1].n
+check.eq(rep.messages, n_msgs, "report's messages are the store's")
 g:close()
 
 check.done()
