@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "base/tz.h"
 #include "ccmail/bundle.h"
 #include "flow/dirsync.h"
 #include "store/folders.h"
@@ -332,6 +334,12 @@ struct lscur {
 	long long *folders;
 	char **paths;
 	size_t nfolders, fi;
+	/* Filters (st:messages{since, until, from, subject}): a date range
+	 * on the sent (else received) date, and text the sender's name or
+	 * address, or the subject, holds in any case. */
+	int has_since, has_until;
+	long long since, until;
+	char *from, *subject;
 };
 
 static void scur_release(struct ccm_lua_res *r)
@@ -344,6 +352,9 @@ static void scur_release(struct ccm_lua_res *r)
 		free(k->paths[i]);
 	free(k->paths);
 	free(k->folders);
+	free(k->from);
+	free(k->subject);
+	k->from = k->subject = NULL;
 	k->paths = NULL;
 	k->folders = NULL;
 	k->nfolders = 0;
@@ -562,6 +573,33 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 }
 
 /* Iterator step: upvalue 1 the cursor, 2 the store. */
+/* Whether `hay` holds `needle`, ASCII letters in any case. */
+static int holds_text(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; hay && *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return n == 0;
+}
+
+/* Whether message m passes the cursor's filters. */
+static int wanted(const struct lscur *k, const struct ccm_store_message *m)
+{
+	int dated = m->has_sent || m->has_received;
+	long long when = m->has_sent ? m->sent_utc : m->received_utc;
+
+	if ((k->has_since || k->has_until) && !dated)
+		return 0;
+	if ((k->has_since && when < k->since) || (k->has_until && when >= k->until))
+		return 0;
+	if (k->from && !holds_text(m->sender_name, k->from) &&
+	    !holds_text(m->sender_address, k->from))
+		return 0;
+	return !k->subject || holds_text(m->subject, k->subject);
+}
+
 static int smsg_step(lua_State *L)
 {
 	struct lscur *k = lua_touserdata(L, lua_upvalueindex(1));
@@ -585,6 +623,8 @@ static int smsg_step(lua_State *L)
 		rc = ccm_store_next_message(k->c, &m, &err);
 		if (rc < 0)
 			return luaL_error(L, "%s", err.msg);
+		if (rc == 1 && !wanted(k, &m))
+			continue;
 		if (rc == 1)
 			break;
 		ccm_store_cursor_free(k->c);
@@ -597,10 +637,57 @@ static int smsg_step(lua_State *L)
 	return 1;
 }
 
+/* The filters of options table t into k: since/until as UTC seconds (a
+ * number) or "YYYY-MM-DD" (UTC), from and subject as text. -1 for no
+ * memory; a bad value raises. */
+static int filters(lua_State *L, int t, struct lscur *k)
+{
+	static const char *const dates[] = { "since", "until" };
+
+	for (int i = 0; i < 2; i++) {
+		long long v = 0;
+
+		lua_getfield(L, t, dates[i]);
+		if (i == 1 && lua_isnil(L, -1)) {
+			/* `until` is a Lua keyword: {["until"] = d}, or before = d. */
+			lua_pop(L, 1);
+			lua_getfield(L, t, "before");
+		}
+		if (lua_isinteger(L, -1)) {
+			v = lua_tointeger(L, -1);
+		} else if (lua_type(L, -1) == LUA_TSTRING) {
+			int y, mo, d;
+			char tail;
+
+			if (sscanf(lua_tostring(L, -1), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 ||
+			    mo < 1 || mo > 12 || d < 1 || d > ccm_days_in_month(y, mo))
+				return luaL_error(L, "%s: '%s' is no date YYYY-MM-DD", dates[i],
+						  lua_tostring(L, -1));
+			v = ccm_days_from_civil(y, mo, d) * 86400LL;
+		} else if (!lua_isnil(L, -1)) {
+			return luaL_error(L, "%s: give UTC seconds or \"YYYY-MM-DD\"", dates[i]);
+		}
+		if (!lua_isnil(L, -1)) {
+			*(i ? &k->has_until : &k->has_since) = 1;
+			*(i ? &k->until : &k->since) = v;
+		}
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, t, "from");
+	if (lua_isstring(L, -1) && !(k->from = strdup(lua_tostring(L, -1))))
+		return -1;
+	lua_getfield(L, t, "subject");
+	if (lua_isstring(L, -1) && !(k->subject = strdup(lua_tostring(L, -1))))
+		return -1;
+	lua_pop(L, 2);
+	return 0;
+}
+
 /*
- * store:messages{mailbox = "Smith, John", folder = "Inbox"}: streams the
- * messages of one folder (or of every folder of the mailbox), one at a
- * time; without mailbox, the public folders.
+ * store:messages{mailbox = "Smith, John", folder = "Inbox", since =,
+ * before = (or ["until"] =), from =, subject =}: streams the messages of one folder (or of
+ * every folder of the mailbox), one at a time; without mailbox, the
+ * public folders; only those the filters let through.
  */
 static int store_messages(lua_State *L)
 {
@@ -634,6 +721,8 @@ static int store_messages(lua_State *L)
 	luaL_setmetatable(L, CCM_LUA_SCURSOR);
 	k->s = st->s;
 	ccm_lua_res_link(&st->children, &k->res, scur_release);
+	if (lua_istable(L, 2) && filters(L, 2, k) < 0)
+		return luaL_error(L, "out of memory");
 	if (ccm_store_folders(&c, st->s, mb, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	while ((rc = ccm_store_next_folder(c, &f, &err)) == 1) {

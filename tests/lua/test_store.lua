@@ -190,6 +190,37 @@ check.ok(rep.left_out > 0, "the R8 settings messages are in the account")
 check.eq(rep.accounted, true, "everything accounted for")
 local n_msgs = gs:query("SELECT count(*) AS n FROM messages WHERE parent_id IS NULL")[1].n
 check.eq(rep.messages, n_msgs, "report's messages are the store's")
+-- st:messages filters: a date range, sender and subject text, as SQL counts them
+local big = boxes[1]
+for _, b in ipairs(boxes) do if b.kind == "user" and b.messages > big.messages then big = b end end
+local function count(opts)
+  local n = 0
+  opts.mailbox = big.name
+  for _ in gs:messages(opts) do n = n + 1 end
+  return n
+end
+local function sql_count(where, ...)
+  return gs:query("SELECT count(*) AS n FROM messages m JOIN folders f ON f.id = m.folder_id "
+    .. "JOIN recipients r ON r.id = f.mailbox_id WHERE r.alias = ? AND m.parent_id IS NULL AND "
+    .. where, big.alias, ...)[1].n
+end
+local y2000 = 946684800
+check.eq(count {}, big.messages, "st:messages of a mailbox")
+check.eq(count { since = "2000-01-01" },
+  sql_count("coalesce(m.sent_utc, m.received_utc) >= ?", y2000), "since a day")
+check.eq(count { before = y2000 },
+  sql_count("coalesce(m.sent_utc, m.received_utc) < ?", y2000), "before UTC seconds")
+check.eq(count { ["until"] = "2000-01-01" }, count { before = y2000 }, "until, as before")
+local first = gs:query("SELECT m.subject, m.sender_name FROM messages m JOIN folders f ON "
+  .. "f.id = m.folder_id JOIN recipients r ON r.id = f.mailbox_id WHERE r.alias = ? AND "
+  .. "m.parent_id IS NULL AND m.subject <> '' LIMIT 1", big.alias)[1]
+local word = first.subject:match("%a%a%a+") or first.subject
+check.eq(count { subject = word:upper() },
+  sql_count("m.subject LIKE ?", "%" .. word .. "%"), "subject text in any case")
+check.eq(count { from = first.sender_name },
+  sql_count("(m.sender_name LIKE ? OR m.sender_address LIKE ?)",
+    "%" .. first.sender_name .. "%", "%" .. first.sender_name .. "%"), "sender text")
+check.raises("no date YYYY-MM-DD", function() for _ in gs:messages { since = "2000-13-01" } do end end)
 g:close()
 
 check.done()
