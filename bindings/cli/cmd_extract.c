@@ -5,6 +5,7 @@
 #include "policy/sandbox.h"
 #include "policy_args.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,23 +93,23 @@ int ccm_cmd_extract(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!has_value)
+				return ccm_usage_error("extract", "%s needs a value", a);
 			out = argv[++i];
 		} else if (a[0] == '-') {
-			fprintf(stderr, "ccmig extract: unknown option or missing value '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return ccm_usage_error("extract", "unknown option '%s'", a);
 		} else if (!po) {
 			po = a;
 		} else {
-			fprintf(stderr, "ccmig extract: one post office at a time\n");
-			return 2;
+			return ccm_usage_error("extract", "one post office at a time ('%s' "
+					       "and '%s')", po, a);
 		}
 	}
-	if (!po || !out) {
-		usage(stderr);
-		return 2;
-	}
+	if (!po)
+		return ccm_usage_error("extract", "which post office? give its folder");
+	if (!out)
+		return ccm_usage_error("extract", "where to? give -o SET_DIR");
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 		ccm_diaglist_release(&diags);

@@ -4,6 +4,7 @@
 #include "policy/sandbox.h"
 #include "policy_args.h"
 #include "report_print.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -58,24 +59,29 @@ int ccm_cmd_import(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "--store") || !strcmp(argv[i], "--time-zone")) &&
+			   i + 1 >= argc) {
+			return ccm_usage_error("import", "%s needs a value", argv[i]);
+		} else if (!strcmp(argv[i], "--store")) {
 			db = argv[++i];
-		} else if (!strcmp(argv[i], "--time-zone") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--time-zone")) {
 			o.time_zone = argv[++i];
 		} else if (!strcmp(argv[i], "--create-mailboxes")) {
 			o.create_mailboxes = 1;
-		} else if (argv[i][0] == '-' || pkl) {
-			fprintf(stderr, "ccmig import: unexpected '%s'\n", argv[i]);
-			usage(stderr);
-			return 2;
+		} else if (argv[i][0] == '-') {
+			return ccm_usage_error("import", "unknown option '%s'", argv[i]);
+		} else if (pkl) {
+			return ccm_usage_error("import", "one packing list at a time ('%s' "
+					       "and '%s')", pkl, argv[i]);
 		} else {
 			pkl = argv[i];
 		}
 	}
-	if (!pkl || !db) {
-		usage(stderr);
-		return 2;
-	}
+	if (!pkl)
+		return ccm_usage_error("import", "which set? give its packing list, "
+				       "SET_DIR/PO.pkl");
+	if (!db)
+		return ccm_usage_error("import", "which store? give --store S.db");
 	if (pa.n_files) {
 		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
 				      &err) < 0) {

@@ -3,6 +3,7 @@
 #include "report_print.h"
 #include "json.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -234,19 +235,16 @@ int ccm_cmd_inspect(int argc, char **argv)
 			       "--json prints the same as one JSON object.\n");
 			return 0;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "ccmig inspect: unknown option '%s'\n", argv[i]);
-			return 2;
+			return ccm_usage_error("inspect", "unknown option '%s'", argv[i]);
 		} else if (!dir) {
 			dir = argv[i];
 		} else {
-			fprintf(stderr, "ccmig inspect: one post office folder at a time\n");
-			return 2;
+			return ccm_usage_error("inspect", "one post office folder at a time "
+					       "('%s' and '%s')", dir, argv[i]);
 		}
 	}
-	if (!dir) {
-		fprintf(stderr, "usage: ccmig inspect PO_DIR [--json]\n");
-		return 2;
-	}
+	if (!dir)
+		return ccm_usage_error("inspect", "which post office? give its folder");
 	if (ccm_bundle_open(&b, dir, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig inspect: %s\n", err.msg);
 		ccm_print_diags(stderr, "  ", &diags, 0);

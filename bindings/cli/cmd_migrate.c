@@ -6,6 +6,7 @@
 #include "progress.h"
 #include "report_print.h"
 #include "run_record.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,49 +71,55 @@ int ccm_cmd_migrate(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--store") && i + 1 < argc) {
+		} else if ((!strcmp(a, "--store") || !strcmp(a, "--keep-files")) &&
+			   i + 1 >= argc) {
+			return ccm_usage_error("migrate", "%s needs a value", a);
+		} else if (!strcmp(a, "--store")) {
 			db = argv[++i];
-		} else if (!strcmp(a, "--keep-files") && i + 1 < argc) {
+		} else if (!strcmp(a, "--keep-files")) {
 			o.keep_files = argv[++i];
 		} else if (!strcmp(a, "--create-mailboxes")) {
 			o.create_mailboxes = 1;
-		} else if (a[0] == '-' || po) {
-			fprintf(stderr, "ccmig migrate: unexpected '%s'\n", a);
-			usage(stderr);
-			return 2;
+		} else if (a[0] == '-') {
+			return ccm_usage_error("migrate", "unknown option '%s'", a);
+		} else if (po) {
+			return ccm_usage_error("migrate", "one post office at a time ('%s' "
+					       "and '%s')", po, a);
 		} else {
 			po = a;
 		}
 	}
-	if (!po || !db) {
-		usage(stderr);
+	if (!po)
+		return ccm_usage_error("migrate", "which post office? give its folder");
+	if (!db)
+		return ccm_usage_error("migrate", "which store? give --store S.db");
+	/* Policies first: one that does not load (a typo, a syntax error)
+	 * must not leave a new, empty store behind. */
+	if (pa.n_files && ccm_policies_load(&pol, pa.files, pa.n_files, pa.args,
+					    pa.n_args, &err) < 0) {
+		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		return 2;
 	}
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_policies_free(pol);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
 	if (ccm_extract_args_apply(&xa, b, &o.extract, "migrate") < 0) {
+		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
 	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
-				      &err) < 0) {
-			fprintf(stderr, "ccmig migrate: %s\n", err.msg);
-			ccm_store_close(s);
-			ccm_bundle_free(b);
-			ccm_diaglist_release(&diags);
-			return 2;
-		}
+	if (pol) {
 		o.extract.policy = ccm_policies_hooks(pol);
 		o.import_policy = ccm_policies_import_hooks(pol);
 	}

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "json.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -230,22 +231,25 @@ int ccm_cmd_stat(int argc, char **argv)
 			printf("%s\nPrints what a store holds: recipients by kind, mailboxes\n"
 			       "with their folders, messages and bytes, attachments and the\n"
 			       "distinct contents kept for them (the deduplication), runs,\n"
-			       "and events by kind and severity. --json prints the same as\n"
-			       "one JSON object.\n", usage_text);
+			       "and events by kind and severity. It only reads the store,\n"
+			       "and may run while another command writes it.\n\n"
+			       "options:\n"
+			       "  --store S.db   the store\n"
+			       "  --json         print the same as one JSON object\n",
+			       usage_text);
 			return 0;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--store")) {
+			if (i + 1 >= argc)
+				return ccm_usage_error("stat", "--store needs a value");
 			store = argv[++i];
 		} else {
-			fprintf(stderr, "ccmig stat: unexpected '%s'\n%s", argv[i], usage_text);
-			return 2;
+			return ccm_usage_error("stat", "unexpected '%s'", argv[i]);
 		}
 	}
-	if (!store) {
-		fprintf(stderr, "%s", usage_text);
-		return 2;
-	}
+	if (!store)
+		return ccm_usage_error("stat", "which store? give --store S.db");
 	if (ccm_store_open(&s, store, CCM_STORE_READONLY, &err) < 0) {
 		fprintf(stderr, "ccmig stat: %s\n", err.msg);
 		return 2;
