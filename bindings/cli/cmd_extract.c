@@ -62,7 +62,7 @@ static int write_report(const char *dir, const struct ccm_diaglist *d,
 	return 0;
 }
 
-int ccm_cmd_extract(int argc, char **argv)
+static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -73,7 +73,6 @@ int ccm_cmd_extract(int argc, char **argv)
 	struct ccm_progress prog;
 	const char *po = NULL, *out = NULL;
 	struct ccm_extract_args xa = { NULL, NULL };
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_policies *pol = NULL;
 	char bytes[32];
 	int rc;
@@ -82,7 +81,7 @@ int ccm_cmd_extract(int argc, char **argv)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "extract", argc, argv, &i);
 
 		if (took == 0)
 			took = ccm_extract_args_take(&xa, &o, "extract", argc, argv, &i);
@@ -120,8 +119,8 @@ int ccm_cmd_extract(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+	if (pa->n_files) {
+		if (ccm_policies_load(&pol, pa->files, pa->n_files, pa->args, pa->n_args,
 				      &err) < 0) {
 			fprintf(stderr, "ccmig extract: %s\n", err.msg);
 			ccm_bundle_free(b);
@@ -161,5 +160,14 @@ int ccm_cmd_extract(int argc, char **argv)
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_bundle_free(b);
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_extract(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = extract(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }

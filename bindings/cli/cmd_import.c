@@ -35,7 +35,7 @@ static void usage(FILE *out)
 		"(see the recovery file); 2 failed or bad usage.\n");
 }
 
-int ccm_cmd_import(int argc, char **argv)
+static int import(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -45,12 +45,11 @@ int ccm_cmd_import(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *pkl = NULL, *db = NULL;
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_policies *pol = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "import", argc, argv, &i);
 
 		if (took < 0)
 			return 2;
@@ -82,8 +81,8 @@ int ccm_cmd_import(int argc, char **argv)
 				       "SET_DIR/PO.pkl");
 	if (!db)
 		return ccm_usage_error("import", "which store? give --store S.db");
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+	if (pa->n_files) {
+		if (ccm_policies_load(&pol, pa->files, pa->n_files, pa->args, pa->n_args,
 				      &err) < 0) {
 			fprintf(stderr, "ccmig import: %s\n", err.msg);
 			return 2;
@@ -96,7 +95,7 @@ int ccm_cmd_import(int argc, char **argv)
 		return 2;
 	}
 	ccm_run_record_args(&args, argc, argv);
-	ccm_run_record_policies(&digests, pa.files, pa.n_files);
+	ccm_run_record_policies(&digests, pa->files, pa->n_files);
 	o.args = args.ptr;
 	o.policies = digests.len ? digests.ptr : NULL;
 	rc = ccm_import(s, pkl, &o, &rep, &st, &err);
@@ -126,5 +125,14 @@ int ccm_cmd_import(int argc, char **argv)
 	rc = (st.rows_skipped || st.sections_skipped || rep.counts[CCM_ERROR] ||
 	      rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_import(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = import(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }

@@ -41,7 +41,7 @@ static void usage(FILE *out)
 		"or repaired (the report lists it); 2 failed or bad usage.\n");
 }
 
-int ccm_cmd_migrate(int argc, char **argv)
+static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -51,7 +51,6 @@ int ccm_cmd_migrate(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *po = NULL, *db = NULL;
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_extract_args xa = { NULL, NULL };
 	struct ccm_policies *pol = NULL;
 	int rc;
@@ -60,7 +59,7 @@ int ccm_cmd_migrate(int argc, char **argv)
 	o.create_mailboxes = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "migrate", argc, argv, &i);
 
 		if (took == 0)
 			took = ccm_extract_args_take(&xa, &o.extract, "migrate", argc, argv, &i);
@@ -95,8 +94,8 @@ int ccm_cmd_migrate(int argc, char **argv)
 		return ccm_usage_error("migrate", "which store? give --store S.db");
 	/* Policies first: one that does not load (a typo, a syntax error)
 	 * must not leave a new, empty store behind. */
-	if (pa.n_files && ccm_policies_load(&pol, pa.files, pa.n_files, pa.args,
-					    pa.n_args, &err) < 0) {
+	if (pa->n_files && ccm_policies_load(&pol, pa->files, pa->n_files, pa->args,
+					    pa->n_args, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		return 2;
 	}
@@ -127,7 +126,7 @@ int ccm_cmd_migrate(int argc, char **argv)
 		struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
 
 		ccm_run_record_args(&args, argc, argv);
-		ccm_run_record_policies(&digests, pa.files, pa.n_files);
+		ccm_run_record_policies(&digests, pa->files, pa->n_files);
 		o.args = args.ptr;
 		o.policies = digests.len ? digests.ptr : NULL;
 		rc = ccm_migrate(b, s, &o, &st, &err);
@@ -169,5 +168,14 @@ int ccm_cmd_migrate(int argc, char **argv)
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] ||
 	      st.import.rows_skipped) ? 1 : 0;
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_migrate(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = migrate(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }
