@@ -1,5 +1,6 @@
 /* cmd_inspect.c: `ccmig inspect PO_DIR`: a post office at a glance. */
 #include "commands.h"
+#include "columns.h"
 #include "report_print.h"
 #include "json.h"
 #include "progress.h"
@@ -43,18 +44,11 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
-/* Prints s (a name from the post office: control characters shown, not
- * sent) left-aligned in `width` columns, counting UTF-8 characters. */
+/* Prints s (a name from the post office) indented, in `width` columns. */
 static void print_padded(const char *s, int width)
 {
-	struct ccm_buf t = CCM_BUF_INIT;
-	const char *v = ccm_shown(&t, s);
-	int chars = 0;
-
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		chars += (*p & 0xC0) != 0x80;
-	printf("  %s%*s", v, chars < width ? width - chars : 1, "");
-	ccm_buf_release(&t);
+	printf("  ");
+	ccm_print_cell(stdout, s, width);
 }
 
 static const char *plural(long n, const char *one, const char *many)

@@ -1,5 +1,6 @@
 /* cmd_stat.c: `ccmig stat --store S.db`: what a store holds, at a glance. */
 #include "commands.h"
+#include "columns.h"
 #include "json.h"
 #include "progress.h"
 #include "usage.h"
@@ -72,18 +73,17 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	       "FOLDERS", "MESSAGES", "BYTES", "ATTACH");
 	{
 		struct ccm_store_mailbox_stats m;
-		struct ccm_buf al = CCM_BUF_INIT, dn = CCM_BUF_INIT;
 
-		/* Names came from a post office: shown, not sent (report.h). */
+		/* Names came from a post office: shown, not sent, and lined
+		 * up by the columns they take (columns.h). */
 		while ((rc = ccm_store_next_mailbox_stats(c, &m, err)) == 1) {
 			ccm_format_bytes(a, sizeof(a), (unsigned long long)m.bytes);
-			printf("  %-20s %-28s %7lld %9lld %11s %7lld%s\n",
-			       ccm_shown(&al, m.alias), ccm_shown(&dn, m.display_name),
-			       m.folders, m.messages, a, m.attachments,
-			       m.converted ? "  (converted)" : "");
+			printf("  ");
+			ccm_print_cell(stdout, m.alias, 21);
+			ccm_print_cell(stdout, m.display_name, 29);
+			printf("%7lld %9lld %11s %7lld%s\n", m.folders, m.messages, a,
+			       m.attachments, m.converted ? "  (converted)" : "");
 		}
-		ccm_buf_release(&al);
-		ccm_buf_release(&dn);
 	}
 	ccm_store_cursor_free(c);
 	if (rc < 0)
