@@ -29,9 +29,8 @@ static void usage(FILE *out)
 		"mobile user (always with a MAILMESSAGE section, mail or not), and\n"
 		"Public.pri/.sec for bulletin boards.\n\n"
 		"options:\n"
-		"  -o, --output DIR      the set's folder (created; must not hold a set)\n"
-		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
-		"  --policy-arg N=V      an argument for the policies\n");
+		"  -o, --output DIR      the set's folder (created; must not hold a set)\n");
+	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
 		"Every message not written is in the report, SET_DIR/ccmig-report.txt,\n"

@@ -26,11 +26,10 @@ static void usage(FILE *out)
 		"removes the files.\n\n"
 		"options:\n"
 		"  --store S.db          the store (created if missing)\n"
-		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
-		"  --policy-arg N=V      an argument for the policies\n"
 		"  --keep-files DIR      keep the migration files in DIR\n"
 		"  --create-mailboxes    make a mailbox even when no directory row or\n"
 		"                        custom recipient stands for it\n");
+	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
 		"Running it again adds what is new and never stores a message twice;\n"

@@ -7,6 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ccm_policy_args_usage(FILE *out)
+{
+	fprintf(out,
+		"  --policy P            a migration policy: a Lua file, or the name of\n"
+		"                        a stock policy such as skip-mail or date-range\n"
+		"                        (repeatable; docs/policies.md)\n"
+		"  --policy-arg N=V      an argument for the policies\n");
+}
+
 int ccm_policy_args_take(struct ccm_policy_args *pa, const char *cmd, int argc,
 			 char **argv, int *i)
 {

@@ -3,6 +3,7 @@
 #define CCM_POLICY_ARGS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The options as given: the files and NAME=VALUE pairs for
  * ccm_policies_load (policy/sandbox.h). Start it zeroed ({ 0 }). */
@@ -22,6 +23,9 @@ struct ccm_policy_args {
  */
 int ccm_policy_args_take(struct ccm_policy_args *pa, const char *cmd, int argc,
 			 char **argv, int *i);
+
+/* The lines of --help that describe --policy and --policy-arg. */
+void ccm_policy_args_usage(FILE *out);
 
 /* Frees the stock policies' paths; pa may be taken again after. */
 void ccm_policy_args_release(struct ccm_policy_args *pa);

@@ -88,6 +88,12 @@ int ccm_stock_find(char **out, const char *name, struct ccm_error *err)
 		ccm_buf_reset(&path);
 		ccm_buf_addf(&path, "%.*s/%s.lua", (int)(nl - d), d, name);
 		if (access(path.ptr, R_OK) == 0) {
+			char real[PATH_MAX];
+
+			/* The run records this path: /usr/share/..., not
+			 * /usr/bin/../share/... */
+			if (realpath(path.ptr, real))
+				ccm_buf_set(&path, real, strlen(real));
 			*out = ccm_buf_detach(&path, NULL);
 			ccm_buf_release(&dirs);
 			return 0;

@@ -1,12 +1,13 @@
 """help.py: every command's --help lists every option it takes, and the
-top-level usage every command with its main options (issue 16).
+top-level usage every command with its main options; so do the bash
+completion and the manual page (issue 16).
 
 Run as: python3 help.py CCMIG SOURCE_DIR. OPTIONS below is the one list
 of what each command takes; the test fails when a command's --help, its
-source, the options it accepts, the top-level usage or the bash
-completion disagree with it. A new option goes here, in the command's
---help and in scripts/completion/ccmig, or this test says which is
-missing.
+source, the options it accepts, the top-level usage, the bash
+completion or the manual page disagree with it. A new option goes here,
+in the command's --help, in scripts/completion/ccmig and in docs/ccmig.1,
+or this test says which is missing.
 """
 import os, re, subprocess, sys, tempfile
 
@@ -172,6 +173,24 @@ with tempfile.TemporaryDirectory() as tmp:
         for o in sorted(got - want):
             fail("bash completion of '%s' offers %s, which it does not take"
                  % (cmd, o))
+
+# The manual page: each command's section names every option it takes,
+# and no other.
+man = open(os.path.join(SRC, "docs", "ccmig.1")).read()
+man = re.sub(r"\\f[BIRP]", "", man.replace("\\-", "-"))
+sections = {}
+for part in re.split(r'\n\.SS "ccmig ', man)[1:]:
+    cmd = part.split(" ", 1)[0].split('"', 1)[0]
+    sections[cmd] = re.split(r"\n\.SH ", part)[0]
+for cmd, opts in OPTIONS.items():
+    if cmd not in sections:
+        fail("docs/ccmig.1 has no section for '%s'" % cmd)
+        continue
+    shown = mentioned(sections[cmd])
+    for o in sorted(names(opts) - shown):
+        fail("docs/ccmig.1 leaves out %s of '%s'" % (o, cmd))
+    for o in sorted(shown - names(opts) - HELP):
+        fail("docs/ccmig.1 names %s under '%s', which it does not take" % (o, cmd))
 
 print("help: %d failures" % fails)
 sys.exit(1 if fails else 0)
