@@ -1,5 +1,6 @@
 /* cmd_check.c: `ccmig check SET/PO.pkl`: arguments and printing of core/iff/check.h. */
 #include "commands.h"
+#include "usage.h"
 #include "report_print.h"
 #include "json.h"
 #include "progress.h"
@@ -116,20 +117,17 @@ int ccm_cmd_check(int argc, char **argv)
 			       "read at all. --json prints the same as one JSON object.\n");
 			return 0;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "ccmig check: unknown option '%s'\n", argv[i]);
-			usage(stderr);
-			return 2;
+			return ccm_usage_error("check", "unknown option '%s'", argv[i]);
 		} else if (!pkl) {
 			pkl = argv[i];
 		} else {
-			fprintf(stderr, "ccmig check: one packing list at a time\n");
-			return 2;
+			return ccm_usage_error("check", "one packing list at a time ('%s' "
+					       "and '%s')", pkl, argv[i]);
 		}
 	}
-	if (!pkl) {
-		usage(stderr);
-		return 2;
-	}
+	if (!pkl)
+		return ccm_usage_error("check", "which set? give its packing list, "
+				       "SET_DIR/PO.pkl");
 	if (ccm_iff_set_open(&set, pkl, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig check: %s\n", err.msg);
 		ccm_print_diags(stderr, "  ", &diags, 0);

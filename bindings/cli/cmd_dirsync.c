@@ -1,5 +1,6 @@
 /* cmd_dirsync.c: `ccmig dirsync PO_DIR --store S.db`: the cc:Mail directory into the store. */
 #include "commands.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,10 @@ static void help(void)
 	       "the directory (target CCMAIL:Name at PO) and a distribution list for\n"
 	       "every public mailing list. Running it again updates, never duplicates.\n"
 	       "The store is created when it does not exist.\n\n"
+	       "options:\n"
+	       "  --store S.db          the store (created if missing)\n"
+	       "  --display-rule RULE   how display names are made from cc:Mail names\n"
+	       "  --alias-rule RULE     how aliases are made\n\n"
 	       "Rules (Q183058): %%F first name, %%L last name, %%I middle initials,\n"
 	       "%%nF the first n characters, %%%% a '%%'. Defaults: display name\n"
 	       "\"%%F %%L\"; alias from the Comments alias, else first name and the\n"
@@ -63,8 +68,7 @@ int ccm_cmd_dirsync(int argc, char **argv)
 			return 0;
 		} else if ((!strcmp(a, "--store") || !strcmp(a, "--display-rule") ||
 			    !strcmp(a, "--alias-rule")) && i + 1 >= argc) {
-			fprintf(stderr, "ccmig dirsync: %s needs a value\n", a);
-			return 2;
+			return ccm_usage_error("dirsync", "%s needs a value", a);
 		} else if (!strcmp(a, "--store")) {
 			store = argv[++i];
 		} else if (!strcmp(a, "--display-rule")) {
@@ -72,19 +76,18 @@ int ccm_cmd_dirsync(int argc, char **argv)
 		} else if (!strcmp(a, "--alias-rule")) {
 			o.alias_rule = argv[++i];
 		} else if (a[0] == '-') {
-			fprintf(stderr, "ccmig dirsync: unknown option '%s'\n%s", a, usage_text);
-			return 2;
+			return ccm_usage_error("dirsync", "unknown option '%s'", a);
 		} else if (!dir) {
 			dir = a;
 		} else {
-			fprintf(stderr, "ccmig dirsync: one post office folder at a time\n");
-			return 2;
+			return ccm_usage_error("dirsync", "one post office folder at a time "
+					       "('%s' and '%s')", dir, a);
 		}
 	}
-	if (!dir || !store) {
-		fprintf(stderr, "%s", usage_text);
-		return 2;
-	}
+	if (!dir)
+		return ccm_usage_error("dirsync", "which post office? give its folder");
+	if (!store)
+		return ccm_usage_error("dirsync", "which store? give --store S.db");
 	if ((o.display_rule && ccm_dirsync_rule_check(o.display_rule, &err) < 0) ||
 	    (o.alias_rule && ccm_dirsync_rule_check(o.alias_rule, &err) < 0)) {
 		fprintf(stderr, "ccmig dirsync: %s\n", err.msg);

@@ -3,6 +3,7 @@
 #include "commands.h"
 #include "export_imap.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +155,21 @@ static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir)
 	return n != 0;
 }
 
+/* An option of export's that takes a value, given last without one. */
+static int takes_value(const char *a)
+{
+	static const char *const with_value[] = {
+		"--store", "--maildir", "--mbox", "--imap", "--time-zone",
+		"--imap-credentials", "--imap-connections", "--imap-timeout",
+		"--imap-ca", "--public-folder",
+	};
+
+	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
+		if (!strcmp(a, with_value[i]))
+			return 1;
+	return 0;
+}
+
 int ccm_cmd_export(int argc, char **argv)
 {
 	struct ccm_export_imap_args ia = { 0 };
@@ -206,21 +222,28 @@ int ccm_cmd_export(int argc, char **argv)
 			ia.insecure = 1;
 		} else if (!strcmp(a, "--public-folder") && more) {
 			ia.public_prefix = argv[++i];
+		} else if (a[0] == '-' && !more && takes_value(a)) {
+			return ccm_usage_error("export", "%s needs a value", a);
+		} else if (a[0] == '-') {
+			return ccm_usage_error("export", "unknown option '%s'", a);
 		} else {
-			fprintf(stderr, "ccmig export: unexpected '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return ccm_usage_error("export", "unexpected '%s': the store is "
+					       "given as --store S.db", a);
 		}
 	}
-	if (!db || (!!maildir + !!mbox + !!ia.url) != 1) {
-		usage(stderr);
-		return 2;
-	}
-	if (ia.url && !ia.credentials) {
-		fprintf(stderr, "ccmig export: --imap needs --imap-credentials FILE "
-			"(one 'alias login password' line per mailbox, or '*')\n");
-		return 2;
-	}
+	if (!db)
+		return ccm_usage_error("export", "which store? give --store S.db");
+	if (!!maildir + !!mbox + !!ia.url == 0)
+		return ccm_usage_error("export", "where to? give --maildir DIR, --mbox "
+				       "DIR or --imap URL");
+	if (!!maildir + !!mbox + !!ia.url > 1)
+		return ccm_usage_error("export", "%s and %s are exclusive: give one "
+				       "target at a time", maildir ? "--maildir" : "--mbox",
+				       ia.url ? "--imap" : "--mbox");
+	if (ia.url && !ia.credentials)
+		return ccm_usage_error("export", "--imap needs --imap-credentials FILE "
+				       "(one 'alias login password' line per mailbox, "
+				       "or '*')");
 	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0)
 		return 2;
 	if (ia.url) {

@@ -5,6 +5,7 @@
 #include "policy/sandbox.h"
 #include "policy_args.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,9 +29,8 @@ static void usage(FILE *out)
 		"mobile user (always with a MAILMESSAGE section, mail or not), and\n"
 		"Public.pri/.sec for bulletin boards.\n\n"
 		"options:\n"
-		"  -o, --output DIR      the set's folder (created; must not hold a set)\n"
-		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
-		"  --policy-arg N=V      an argument for the policies\n");
+		"  -o, --output DIR      the set's folder (created; must not hold a set)\n");
+	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
 		"Every message not written is in the report, SET_DIR/ccmig-report.txt,\n"
@@ -61,7 +61,7 @@ static int write_report(const char *dir, const struct ccm_diaglist *d,
 	return 0;
 }
 
-int ccm_cmd_extract(int argc, char **argv)
+static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -72,7 +72,6 @@ int ccm_cmd_extract(int argc, char **argv)
 	struct ccm_progress prog;
 	const char *po = NULL, *out = NULL;
 	struct ccm_extract_args xa = { NULL, NULL };
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_policies *pol = NULL;
 	char bytes[32];
 	int rc;
@@ -81,7 +80,7 @@ int ccm_cmd_extract(int argc, char **argv)
 		const char *a = argv[i];
 		int has_value = i + 1 < argc;
 
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "extract", argc, argv, &i);
 
 		if (took == 0)
 			took = ccm_extract_args_take(&xa, &o, "extract", argc, argv, &i);
@@ -92,23 +91,23 @@ int ccm_cmd_extract(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value) {
+		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (!has_value)
+				return ccm_usage_error("extract", "%s needs a value", a);
 			out = argv[++i];
 		} else if (a[0] == '-') {
-			fprintf(stderr, "ccmig extract: unknown option or missing value '%s'\n", a);
-			usage(stderr);
-			return 2;
+			return ccm_usage_error("extract", "unknown option '%s'", a);
 		} else if (!po) {
 			po = a;
 		} else {
-			fprintf(stderr, "ccmig extract: one post office at a time\n");
-			return 2;
+			return ccm_usage_error("extract", "one post office at a time ('%s' "
+					       "and '%s')", po, a);
 		}
 	}
-	if (!po || !out) {
-		usage(stderr);
-		return 2;
-	}
+	if (!po)
+		return ccm_usage_error("extract", "which post office? give its folder");
+	if (!out)
+		return ccm_usage_error("extract", "where to? give -o SET_DIR");
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 		ccm_diaglist_release(&diags);
@@ -119,8 +118,8 @@ int ccm_cmd_extract(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+	if (pa->n_files) {
+		if (ccm_policies_load(&pol, pa->files, pa->n_files, pa->args, pa->n_args,
 				      &err) < 0) {
 			fprintf(stderr, "ccmig extract: %s\n", err.msg);
 			ccm_bundle_free(b);
@@ -160,5 +159,14 @@ int ccm_cmd_extract(int argc, char **argv)
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_bundle_free(b);
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_extract(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = extract(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* cmd_gen.c: `ccmig gen`, synthetic post office bundles for tests and benchmarks. */
 #include "commands.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -48,14 +49,6 @@ static void help(FILE *out)
 "bad-macbinary needs macbin2; elsewhere they are accepted and write nothing.\n"
 "\n"
 "Prints one summary line. Exit status: 0 done; 2 bad usage or failure.\n");
-}
-
-static int bad(const char *fmt, const char *a)
-{
-	fprintf(stderr, "ccmig gen: ");
-	fprintf(stderr, fmt, a);
-	fprintf(stderr, "; 'ccmig gen --help' shows the options\n");
-	return 2;
 }
 
 /* A whole non-negative number, with an optional K/M/G suffix if `size`. */
@@ -116,7 +109,7 @@ int ccm_cmd_gen(int argc, char **argv)
 		}
 		if (strncmp(a, "--", 2) != 0) {
 			if (dir)
-				return bad("more than one PO_DIR ('%s')", a);
+				return ccm_usage_error("gen", "more than one PO_DIR ('%s')", a);
 			dir = a;
 			continue;
 		}
@@ -136,32 +129,32 @@ int ccm_cmd_gen(int argc, char **argv)
 		else if (i + 1 < argc)
 			v = argv[++i];
 		else
-			return bad("option '%s' needs a value", name);
+			return ccm_usage_error("gen", "option '%s' needs a value", name);
 
 		if (!strcmp(name, "--seed")) {
 			if (parse_u64(v, 0, &o.seed))
-				return bad("bad --seed '%s'", v);
+				return ccm_usage_error("gen", "bad --seed '%s'", v);
 		} else if (!strcmp(name, "--users")) {
 			if (parse_u64(v, 0, &n) || n < 1 || n > 10000000)
-				return bad("bad --users '%s' (1..10000000)", v);
+				return ccm_usage_error("gen", "bad --users '%s' (1..10000000)", v);
 			o.users = (unsigned)n;
 		} else if (!strcmp(name, "--messages")) {
 			if (parse_u64(v, 0, &n) || n > 1000000)
-				return bad("bad --messages '%s' (0..1000000)", v);
+				return ccm_usage_error("gen", "bad --messages '%s' (0..1000000)", v);
 			o.messages = (unsigned)n;
 		} else if (!strcmp(name, "--max-attachment")) {
 			if (parse_u64(v, 1, &o.max_attachment))
-				return bad("bad --max-attachment '%s'", v);
+				return ccm_usage_error("gen", "bad --max-attachment '%s'", v);
 		} else if (!strcmp(name, "--big-attachment")) {
 			if (parse_u64(v, 1, &o.big_attachment))
-				return bad("bad --big-attachment '%s'", v);
+				return ccm_usage_error("gen", "bad --big-attachment '%s'", v);
 		} else if (!strcmp(name, "--attachment-share")) {
 			char *end;
 
 			o.attachment_share = strtod(v, &end);
 			if (*end || end == v || o.attachment_share < 0 ||
 			    o.attachment_share > 1)
-				return bad("bad --attachment-share '%s' (0..1)", v);
+				return ccm_usage_error("gen", "bad --attachment-share '%s' (0..1)", v);
 		} else if (!strcmp(name, "--encoding")) {
 			if (!strcasecmp(v, "macbin2"))
 				o.encoding = CCM_ENC_MACBIN2;
@@ -170,10 +163,10 @@ int ccm_cmd_gen(int argc, char **argv)
 			else if (!strcasecmp(v, "raw"))
 				o.encoding = CCM_ENC_RAW;
 			else
-				return bad("bad --encoding '%s' (macbin2, hex, raw)", v);
+				return ccm_usage_error("gen", "bad --encoding '%s' (macbin2, hex, raw)", v);
 		} else if (!strcmp(name, "--code-page")) {
 			if (parse_u64(v, 0, &n) || n < 1 || n > 65535)
-				return bad("bad --code-page '%s'", v);
+				return ccm_usage_error("gen", "bad --code-page '%s'", v);
 			o.code_page = (int)n;
 		} else if (!strcmp(name, "--date-order")) {
 			if (!strcasecmp(v, "MDY"))
@@ -183,22 +176,22 @@ int ccm_cmd_gen(int argc, char **argv)
 			else if (!strcasecmp(v, "YMD"))
 				o.date_order = CCM_DATE_YMD;
 			else
-				return bad("bad --date-order '%s' (MDY, DMY, YMD)", v);
+				return ccm_usage_error("gen", "bad --date-order '%s' (MDY, DMY, YMD)", v);
 		} else if (!strcmp(name, "--time-zone")) {
 			o.time_zone = v;
 		} else if (!strcmp(name, "--post-office")) {
 			o.post_office = v;
 		} else if (!strcmp(name, "--defects")) {
 			if (ccm_gen_defects_parse(&o.defects, v, &err) < 0)
-				return bad("%s", err.msg);
+				return ccm_usage_error("gen", "%s", err.msg);
 		} else {
-			return bad("unknown option '%s'", name);
+			return ccm_usage_error("gen", "unknown option '%s'", name);
 		}
 	}
 	if (!dir)
-		return bad("%s", "PO_DIR is missing");
+		return ccm_usage_error("gen", "where to? give PO_DIR, the folder to write");
 	if (!o.item_sizes && o.encoding != CCM_ENC_HEX)
-		return bad("%s", "--no-item-sizes needs --encoding hex (spec 2.2)");
+		return ccm_usage_error("gen", "%s", "--no-item-sizes needs --encoding hex (spec 2.2)");
 
 	rc = ccm_gen_new(&g, &o, &err);
 	if (rc < 0) {

@@ -4,6 +4,7 @@
 #include "policy/sandbox.h"
 #include "policy_args.h"
 #include "report_print.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,8 +26,9 @@ static void usage(FILE *out)
 		"  --create-mailboxes    make a mailbox for a MAILMESSAGE section whose\n"
 		"                        mailbox is neither there nor a custom recipient\n"
 		"                        (without it such a section is skipped, 8074)\n"
-		"  --policy P.lua        a policy whose custom_recipient hook chooses the\n"
-		"                        custom recipient that becomes a mailbox\n"
+		"  --policy P            a policy whose custom_recipient hook chooses the\n"
+		"                        custom recipient that becomes a mailbox: a\n"
+		"                        file, or a stock policy's name (repeatable)\n"
 		"  --policy-arg N=V      an argument for the policies\n"
 		"  --time-zone Z         the zone the set's dates were written in\n"
 		"                        (the post office's; default UTC)\n\n"
@@ -34,7 +36,7 @@ static void usage(FILE *out)
 		"(see the recovery file); 2 failed or bad usage.\n");
 }
 
-int ccm_cmd_import(int argc, char **argv)
+static int import(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -44,12 +46,11 @@ int ccm_cmd_import(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *pkl = NULL, *db = NULL;
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_policies *pol = NULL;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "import", argc, argv, &i);
 
 		if (took < 0)
 			return 2;
@@ -58,26 +59,31 @@ int ccm_cmd_import(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "--store") || !strcmp(argv[i], "--time-zone")) &&
+			   i + 1 >= argc) {
+			return ccm_usage_error("import", "%s needs a value", argv[i]);
+		} else if (!strcmp(argv[i], "--store")) {
 			db = argv[++i];
-		} else if (!strcmp(argv[i], "--time-zone") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--time-zone")) {
 			o.time_zone = argv[++i];
 		} else if (!strcmp(argv[i], "--create-mailboxes")) {
 			o.create_mailboxes = 1;
-		} else if (argv[i][0] == '-' || pkl) {
-			fprintf(stderr, "ccmig import: unexpected '%s'\n", argv[i]);
-			usage(stderr);
-			return 2;
+		} else if (argv[i][0] == '-') {
+			return ccm_usage_error("import", "unknown option '%s'", argv[i]);
+		} else if (pkl) {
+			return ccm_usage_error("import", "one packing list at a time ('%s' "
+					       "and '%s')", pkl, argv[i]);
 		} else {
 			pkl = argv[i];
 		}
 	}
-	if (!pkl || !db) {
-		usage(stderr);
-		return 2;
-	}
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
+	if (!pkl)
+		return ccm_usage_error("import", "which set? give its packing list, "
+				       "SET_DIR/PO.pkl");
+	if (!db)
+		return ccm_usage_error("import", "which store? give --store S.db");
+	if (pa->n_files) {
+		if (ccm_policies_load(&pol, pa->files, pa->n_files, pa->args, pa->n_args,
 				      &err) < 0) {
 			fprintf(stderr, "ccmig import: %s\n", err.msg);
 			return 2;
@@ -90,7 +96,7 @@ int ccm_cmd_import(int argc, char **argv)
 		return 2;
 	}
 	ccm_run_record_args(&args, argc, argv);
-	ccm_run_record_policies(&digests, pa.files, pa.n_files);
+	ccm_run_record_policies(&digests, pa->files, pa->n_files);
 	o.args = args.ptr;
 	o.policies = digests.len ? digests.ptr : NULL;
 	rc = ccm_import(s, pkl, &o, &rep, &st, &err);
@@ -120,5 +126,14 @@ int ccm_cmd_import(int argc, char **argv)
 	rc = (st.rows_skipped || st.sections_skipped || rep.counts[CCM_ERROR] ||
 	      rep.counts[CCM_WARNING]) ? 1 : 0;
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_import(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = import(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }

@@ -1,8 +1,10 @@
 /* cmd_inspect.c: `ccmig inspect PO_DIR`: a post office at a glance. */
 #include "commands.h"
+#include "columns.h"
 #include "report_print.h"
 #include "json.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,18 +44,11 @@ static const char *order_name(enum ccm_date_order o)
 	return o == CCM_DATE_DMY ? "DMY" : o == CCM_DATE_YMD ? "YMD" : "MDY";
 }
 
-/* Prints s (a name from the post office: control characters shown, not
- * sent) left-aligned in `width` columns, counting UTF-8 characters. */
+/* Prints s (a name from the post office) indented, in `width` columns. */
 static void print_padded(const char *s, int width)
 {
-	struct ccm_buf t = CCM_BUF_INIT;
-	const char *v = ccm_shown(&t, s);
-	int chars = 0;
-
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
-		chars += (*p & 0xC0) != 0x80;
-	printf("  %s%*s", v, chars < width ? width - chars : 1, "");
-	ccm_buf_release(&t);
+	printf("  ");
+	ccm_print_cell(stdout, s, width);
 }
 
 static const char *plural(long n, const char *one, const char *many)
@@ -234,19 +229,16 @@ int ccm_cmd_inspect(int argc, char **argv)
 			       "--json prints the same as one JSON object.\n");
 			return 0;
 		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "ccmig inspect: unknown option '%s'\n", argv[i]);
-			return 2;
+			return ccm_usage_error("inspect", "unknown option '%s'", argv[i]);
 		} else if (!dir) {
 			dir = argv[i];
 		} else {
-			fprintf(stderr, "ccmig inspect: one post office folder at a time\n");
-			return 2;
+			return ccm_usage_error("inspect", "one post office folder at a time "
+					       "('%s' and '%s')", dir, argv[i]);
 		}
 	}
-	if (!dir) {
-		fprintf(stderr, "usage: ccmig inspect PO_DIR [--json]\n");
-		return 2;
-	}
+	if (!dir)
+		return ccm_usage_error("inspect", "which post office? give its folder");
 	if (ccm_bundle_open(&b, dir, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig inspect: %s\n", err.msg);
 		ccm_print_diags(stderr, "  ", &diags, 0);

@@ -6,6 +6,7 @@
 #include "progress.h"
 #include "report_print.h"
 #include "run_record.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,11 +26,10 @@ static void usage(FILE *out)
 		"removes the files.\n\n"
 		"options:\n"
 		"  --store S.db          the store (created if missing)\n"
-		"  --policy P.lua        a migration policy (repeatable; docs/policies.md)\n"
-		"  --policy-arg N=V      an argument for the policies\n"
 		"  --keep-files DIR      keep the migration files in DIR\n"
 		"  --create-mailboxes    make a mailbox even when no directory row or\n"
 		"                        custom recipient stands for it\n");
+	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
 		"Running it again adds what is new and never stores a message twice;\n"
@@ -40,7 +40,7 @@ static void usage(FILE *out)
 		"or repaired (the report lists it); 2 failed or bad usage.\n");
 }
 
-int ccm_cmd_migrate(int argc, char **argv)
+static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
@@ -50,7 +50,6 @@ int ccm_cmd_migrate(int argc, char **argv)
 	struct ccm_store *s;
 	struct ccm_error err;
 	const char *po = NULL, *db = NULL;
-	struct ccm_policy_args pa = { 0 };
 	struct ccm_extract_args xa = { NULL, NULL };
 	struct ccm_policies *pol = NULL;
 	int rc;
@@ -59,7 +58,7 @@ int ccm_cmd_migrate(int argc, char **argv)
 	o.create_mailboxes = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		int took = ccm_policy_args_take(&pa, argc, argv, &i);
+		int took = ccm_policy_args_take(pa, "migrate", argc, argv, &i);
 
 		if (took == 0)
 			took = ccm_extract_args_take(&xa, &o.extract, "migrate", argc, argv, &i);
@@ -70,49 +69,55 @@ int ccm_cmd_migrate(int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--store") && i + 1 < argc) {
+		} else if ((!strcmp(a, "--store") || !strcmp(a, "--keep-files")) &&
+			   i + 1 >= argc) {
+			return ccm_usage_error("migrate", "%s needs a value", a);
+		} else if (!strcmp(a, "--store")) {
 			db = argv[++i];
-		} else if (!strcmp(a, "--keep-files") && i + 1 < argc) {
+		} else if (!strcmp(a, "--keep-files")) {
 			o.keep_files = argv[++i];
 		} else if (!strcmp(a, "--create-mailboxes")) {
 			o.create_mailboxes = 1;
-		} else if (a[0] == '-' || po) {
-			fprintf(stderr, "ccmig migrate: unexpected '%s'\n", a);
-			usage(stderr);
-			return 2;
+		} else if (a[0] == '-') {
+			return ccm_usage_error("migrate", "unknown option '%s'", a);
+		} else if (po) {
+			return ccm_usage_error("migrate", "one post office at a time ('%s' "
+					       "and '%s')", po, a);
 		} else {
 			po = a;
 		}
 	}
-	if (!po || !db) {
-		usage(stderr);
+	if (!po)
+		return ccm_usage_error("migrate", "which post office? give its folder");
+	if (!db)
+		return ccm_usage_error("migrate", "which store? give --store S.db");
+	/* Policies first: one that does not load (a typo, a syntax error)
+	 * must not leave a new, empty store behind. */
+	if (pa->n_files && ccm_policies_load(&pol, pa->files, pa->n_files, pa->args,
+					    pa->n_args, &err) < 0) {
+		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		return 2;
 	}
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_policies_free(pol);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
 	if (ccm_extract_args_apply(&xa, b, &o.extract, "migrate") < 0) {
+		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
 	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	if (pa.n_files) {
-		if (ccm_policies_load(&pol, pa.files, pa.n_files, pa.args, pa.n_args,
-				      &err) < 0) {
-			fprintf(stderr, "ccmig migrate: %s\n", err.msg);
-			ccm_store_close(s);
-			ccm_bundle_free(b);
-			ccm_diaglist_release(&diags);
-			return 2;
-		}
+	if (pol) {
 		o.extract.policy = ccm_policies_hooks(pol);
 		o.import_policy = ccm_policies_import_hooks(pol);
 	}
@@ -120,7 +125,7 @@ int ccm_cmd_migrate(int argc, char **argv)
 		struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
 
 		ccm_run_record_args(&args, argc, argv);
-		ccm_run_record_policies(&digests, pa.files, pa.n_files);
+		ccm_run_record_policies(&digests, pa->files, pa->n_files);
 		o.args = args.ptr;
 		o.policies = digests.len ? digests.ptr : NULL;
 		rc = ccm_migrate(b, s, &o, &st, &err);
@@ -162,5 +167,14 @@ int ccm_cmd_migrate(int argc, char **argv)
 	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] ||
 	      st.import.rows_skipped) ? 1 : 0;
 	ccm_diaglist_release(&diags);
+	return rc;
+}
+
+int ccm_cmd_migrate(int argc, char **argv)
+{
+	struct ccm_policy_args pa = { 0 };
+	int rc = migrate(&pa, argc, argv);
+
+	ccm_policy_args_release(&pa);
 	return rc;
 }

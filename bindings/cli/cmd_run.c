@@ -2,6 +2,7 @@
  * ccmig module, `arg` set as lua.c sets it. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "commands.h"
+#include "usage.h"
 #include "luahost.h"
 
 #include <errno.h>
@@ -58,13 +59,14 @@ int ccm_cmd_run(int argc, char **argv)
 	size_t len;
 	int rc;
 
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(argc < 2 ? stderr : stdout,
-			"usage: ccmig run SCRIPT.lua [ARGS...]\n\n"
-			"Runs a trusted Lua script with the ccmig module (docs/lua.md).\n"
-			"arg[0] is the script, arg[1..] the arguments. Exit status: what the\n"
-			"script gives os.exit(), 0 when it ends, 2 when it raises an error.\n");
-		return argc < 2 ? 2 : 0;
+	if (argc < 2)
+		return ccm_usage_error("run", "which script? give SCRIPT.lua");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		printf("usage: ccmig run SCRIPT.lua [ARGS...]\n\n"
+		       "Runs a trusted Lua script with the ccmig module (docs/lua.md).\n"
+		       "arg[0] is the script, arg[1..] the arguments. Exit status: what the\n"
+		       "script gives os.exit(), 0 when it ends, 2 when it raises an error.\n");
+		return 0;
 	}
 	code = slurp(argv[1], &len);
 	if (!code) {

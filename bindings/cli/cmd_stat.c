@@ -1,8 +1,10 @@
 /* cmd_stat.c: `ccmig stat --store S.db`: what a store holds, at a glance. */
 #include "commands.h"
 #include "boxtable.h"
+#include "columns.h"
 #include "json.h"
 #include "progress.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -72,18 +74,17 @@ static int print_text(struct ccm_store *s, const struct ccm_store_stats *t,
 	       "FOLDERS", "MESSAGES", "BYTES", "ATTACH");
 	{
 		struct ccm_store_mailbox_stats m;
-		struct ccm_buf al = CCM_BUF_INIT, dn = CCM_BUF_INIT;
 
-		/* Names came from a post office: shown, not sent (report.h). */
+		/* Names came from a post office: shown, not sent, and lined
+		 * up by the columns they take (columns.h). */
 		while ((rc = ccm_store_next_mailbox_stats(c, &m, err)) == 1) {
 			ccm_format_bytes(a, sizeof(a), (unsigned long long)m.bytes);
-			printf("  %-20s %-28s %7lld %9lld %11s %7lld%s\n",
-			       ccm_shown(&al, m.alias), ccm_shown(&dn, m.display_name),
-			       m.folders, m.messages, a, m.attachments,
-			       m.converted ? "  (converted)" : "");
+			printf("  ");
+			ccm_print_cell(stdout, m.alias, 21);
+			ccm_print_cell(stdout, m.display_name, 29);
+			printf("%7lld %9lld %11s %7lld%s\n", m.folders, m.messages, a,
+			       m.attachments, m.converted ? "  (converted)" : "");
 		}
-		ccm_buf_release(&al);
-		ccm_buf_release(&dn);
 	}
 	ccm_store_cursor_free(c);
 	if (rc < 0)
@@ -231,27 +232,31 @@ int ccm_cmd_stat(int argc, char **argv)
 			printf("%s\nPrints what a store holds: recipients by kind, mailboxes\n"
 			       "with their folders, messages and bytes, attachments and the\n"
 			       "distinct contents kept for them (the deduplication), runs,\n"
-			       "and events by kind and severity. --json prints the same as\n"
-			       "one JSON object; --csv prints the mailbox table of\n"
-			       "'ccmig report' (a row per user and board) for spreadsheets.\n",
+			       "and events by kind and severity. It only reads the store,\n"
+			       "and may run while another command writes it.\n\n"
+			       "options:\n"
+			       "  --store S.db   the store\n"
+			       "  --json         print the same as one JSON object\n"
+			       "  --csv          print the mailbox table of 'ccmig report' (a row\n"
+			       "                 per user and board) for spreadsheets\n",
 			       usage_text);
 			return 0;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
 		} else if (!strcmp(argv[i], "--csv")) {
 			csv = 1;
-		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--store")) {
+			if (i + 1 >= argc)
+				return ccm_usage_error("stat", "--store needs a value");
 			store = argv[++i];
 		} else {
-			fprintf(stderr, "ccmig stat: unexpected '%s'\n%s", argv[i], usage_text);
-			return 2;
+			return ccm_usage_error("stat", "unexpected '%s'", argv[i]);
 		}
 	}
-	if (!store || (json && csv)) {
-		fprintf(stderr, "%s%s", !store ? "ccmig stat: which store? give --store "
-			"S.db\n" : "ccmig stat: --json or --csv, not both\n", usage_text);
-		return 2;
-	}
+	if (!store)
+		return ccm_usage_error("stat", "which store? give --store S.db");
+	if (json && csv)
+		return ccm_usage_error("stat", "--json and --csv are exclusive");
 	if (ccm_store_open(&s, store, CCM_STORE_READONLY, &err) < 0) {
 		fprintf(stderr, "ccmig stat: %s\n", err.msg);
 		return 2;

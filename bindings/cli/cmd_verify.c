@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "json.h"
 #include "report_print.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -93,26 +94,27 @@ int ccm_cmd_verify(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--store")) {
+			if (i + 1 >= argc)
+				return ccm_usage_error("verify", "--store needs a value");
 			db = argv[++i];
 		} else if (!strcmp(argv[i], "--list")) {
 			list = 1;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = 1;
-		} else if (argv[i][0] == '-' || po) {
-			fprintf(stderr, "ccmig verify: unexpected '%s'\n", argv[i]);
-			usage(stderr);
-			return 2;
+		} else if (argv[i][0] == '-') {
+			return ccm_usage_error("verify", "unknown option '%s'", argv[i]);
+		} else if (po) {
+			return ccm_usage_error("verify", "one post office at a time ('%s' "
+					       "and '%s')", po, argv[i]);
 		} else {
 			po = argv[i];
 		}
 	}
-	if (!po || !db) {
-		fprintf(stderr, "ccmig verify: %s\n", !po ? "which post office? give its "
-			"folder" : "which store? give --store S.db");
-		usage(stderr);
-		return 2;
-	}
+	if (!po)
+		return ccm_usage_error("verify", "which post office? give its folder");
+	if (!db)
+		return ccm_usage_error("verify", "which store? give --store S.db");
 	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
 		fprintf(stderr, "ccmig verify: %s\n", err.msg);
 		ccm_diaglist_release(&diags);

@@ -11,31 +11,57 @@
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *usage;
+	const char *usage;      /* the arguments and main options */
+	const char *what;       /* what it does, in a few words */
 };
 
+/* Every command and its main options: what a user needs to find the
+ * command they want. Each command's --help lists all of its options
+ * (tests/cli/help.py checks both against one list). */
 static const struct command commands[] = {
-	{ "inspect", ccm_cmd_inspect, "inspect PO_DIR [--json]" },
-	{ "extract", ccm_cmd_extract, "extract PO_DIR -o SET_DIR [--code-page N] [--no-mail] [--since DATE] [--until DATE]" },
-	{ "check", ccm_cmd_check, "check SET_DIR/PO.pkl [--json]" },
-	{ "import", ccm_cmd_import, "import SET_DIR/PO.pkl --store S.db [--create-mailboxes] [--time-zone Z]" },
-	{ "migrate", ccm_cmd_migrate, "migrate PO_DIR --store S.db [--keep-files DIR] [--no-mail] ..." },
-	{ "dirsync", ccm_cmd_dirsync, "dirsync PO_DIR --store S.db" },
-	{ "verify", ccm_cmd_verify, "verify PO_DIR --store S.db" },
-	{ "export", ccm_cmd_export, "export --store S.db --maildir DIR [--time-zone Z]" },
-	{ "stat", ccm_cmd_stat, "stat --store S.db [--json | --csv]" },
-	{ "report", ccm_cmd_report, "report --store S.db [--html FILE] [--csv FILE] [--json]" },
-	{ "repl", ccm_cmd_repl, "repl [PO_DIR | S.db]" },
-	{ "run", ccm_cmd_run, "run SCRIPT.lua [ARGS...]" },
-	{ "gen", ccm_cmd_gen, "gen PO_DIR [--users N] [--messages N] [--seed N] ..." },
+	{ "inspect", ccm_cmd_inspect, "PO_DIR [--json]",
+	  "a post office at a glance" },
+	{ "extract", ccm_cmd_extract, "PO_DIR -o SET_DIR [--policy P]... [--since DATE]\n"
+	  "        [--until DATE] [--no-mail] [--code-page N]",
+	  "write migration files" },
+	{ "check", ccm_cmd_check, "SET_DIR/PO.pkl [--json]",
+	  "read a set of migration files through" },
+	{ "import", ccm_cmd_import, "SET_DIR/PO.pkl --store S.db [--policy P]...\n"
+	  "        [--create-mailboxes] [--time-zone Z]",
+	  "migration files into the store" },
+	{ "migrate", ccm_cmd_migrate, "PO_DIR --store S.db [--policy P]... [--since DATE]\n"
+	  "        [--until DATE] [--no-mail] [--keep-files DIR]",
+	  "extract and import in one step" },
+	{ "dirsync", ccm_cmd_dirsync, "PO_DIR --store S.db [--display-rule R] [--alias-rule R]",
+	  "the cc:Mail directory into the store" },
+	{ "verify", ccm_cmd_verify, "PO_DIR --store S.db [--list] [--json]",
+	  "is every message accounted for?" },
+	{ "export", ccm_cmd_export, "--store S.db (--maildir DIR | --mbox DIR |\n"
+	  "        --imap URL --imap-credentials F) [--time-zone Z]",
+	  "mail people can use" },
+	{ "stat", ccm_cmd_stat, "--store S.db [--json | --csv]",
+	  "what a store holds" },
+	{ "report", ccm_cmd_report, "--store S.db [--html FILE] [--csv FILE] [--json]",
+	  "the account of a migration, to sign off" },
+	{ "repl", ccm_cmd_repl, "[PO_DIR | S.db]",
+	  "explore at a Lua prompt" },
+	{ "run", ccm_cmd_run, "SCRIPT.lua [ARGS...]",
+	  "run a Lua script (bulk runs)" },
+	{ "gen", ccm_cmd_gen, "PO_DIR [--users N] [--messages N] [--seed N] [--defects LIST]",
+	  "write a synthetic post office" },
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: ccmig <command> [options]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  ccmig %s\n", commands[i].usage);
-	fprintf(out, "\n  ccmig version\n\nExit status: 0 everything done; 1 done, but something was\n"
+		fprintf(out, "  ccmig %s %s\n      %s\n", commands[i].name,
+			commands[i].usage, commands[i].what);
+	fprintf(out, "\n  ccmig --version\n\n"
+		"'ccmig <command> --help' lists every option of a command. A policy P\n"
+		"is a Lua file or the name of a stock policy, such as skip-mail\n"
+		"(docs/policies.md). The manual: man ccmig.\n\n"
+		"Exit status: 0 everything done; 1 done, but something was\n"
 		"skipped or repaired (the report lists it); 2 failed or bad usage.\n");
 }
 
@@ -51,7 +77,7 @@ static int version(void)
 	}
 	luaL_openlibs(L);
 	lua_getglobal(L, "_VERSION");
-	printf("ccmig 0.1.0 (%s)\n", lua_tostring(L, -1));
+	printf("ccmig %s (%s)\n", CCMIG_VERSION, lua_tostring(L, -1));
 	lua_close(L);
 	return 0;
 }

@@ -25,7 +25,7 @@ __attribute__((visibility("default")))
 int luaopen_ccmig(lua_State *L)
 {
 	lua_newtable(L);
-	lua_pushliteral(L, "0.1.0");
+	lua_pushliteral(L, CCMIG_VERSION);   /* project() in CMakeLists.txt */
 	lua_setfield(L, -2, "version");
 	ccm_lua_po_register(L);
 	ccm_lua_store_register(L);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 long long ccm_store_now(void)
 {
@@ -328,8 +329,26 @@ int ccm_store_open(struct ccm_store **out, const char *path, int flags,
 	s->fc_owner = -1;
 	s->lock_fd = -1;
 	s->readonly = !!(flags & CCM_STORE_READONLY);
-	oflags = s->readonly ? SQLITE_OPEN_READONLY
-			     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * A reader (stat, verify, export) opens the file for writing when the
+	 * user may write it, and writes nothing: query_only below refuses
+	 * every change. In WAL mode the last connection to close folds the
+	 * WAL into the file and removes the -wal and -shm files; a connection
+	 * opened read-only cannot, and so left both behind after every stat.
+	 * With a writer at work (it holds the store's lock, not needed to
+	 * read) the writer is not done and its connection stays: SQLite's
+	 * own locks on the -shm file say who is last, and only the last one
+	 * folds and removes. The one write a reader may do is that fold, of
+	 * commits already made (after a writer was killed, say), as the next
+	 * writer's open would. A store the user may not write is opened
+	 * read-only, and SQLite may leave the -wal and -shm files of its
+	 * reading (docs/store.md).
+	 */
+	if (s->readonly)
+		oflags = access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
+						 : SQLITE_OPEN_READONLY;
+	else
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		rc = ccm_st_fail(s, rc, err, "opening store '%s'", path);
