@@ -1,5 +1,6 @@
 /* cmd_gen.c: `ccmig gen`, synthetic post office bundles for tests and benchmarks. */
 #include "commands.h"
+#include "progress.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ static void help(FILE *out)
 "  --big-attachment B    add one message with one attachment of exactly B bytes\n"
 "  --defects LIST        comma-separated defects below, or 'all'\n"
 "  --force               write over a bundle already in PO_DIR\n"
+CCM_PROGRESS_USAGE
 "  -h, --help            this help\n"
 "\n"
 "Sizes (B) take a K, M or G suffix (powers of 1024).\n"
@@ -100,6 +102,7 @@ int ccm_cmd_gen(int argc, char **argv)
 	struct ccm_gen_stats st;
 	struct ccm_error err = { 0, "" };
 	struct ccm_gen *g;
+	struct ccm_progress prog;
 	const char *dir = NULL;
 	int force = 0, rc;
 
@@ -114,6 +117,8 @@ int ccm_cmd_gen(int argc, char **argv)
 			help(stdout);
 			return 0;
 		}
+		if (ccm_progress_option(a))
+			continue;
 		if (strncmp(a, "--", 2) != 0) {
 			if (dir)
 				return bad("more than one PO_DIR ('%s')", a);
@@ -200,12 +205,16 @@ int ccm_cmd_gen(int argc, char **argv)
 	if (!o.item_sizes && o.encoding != CCM_ENC_HEX)
 		return bad("%s", "--no-item-sizes needs --encoding hex (spec 2.2)");
 
+	o.progress = ccm_progress_fn_draw;
+	o.progress_ctx = &prog;
 	rc = ccm_gen_new(&g, &o, &err);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig gen: %s\n", err.msg);
 		return 2;
 	}
+	ccm_progress_start(&prog, "writing the post office", "mail files", 0);
 	rc = ccm_gen_write(g, dir, force, &st, &err);
+	ccm_progress_end(&prog);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig gen: %s\n", err.msg);
 		ccm_gen_free(g);
