@@ -222,10 +222,11 @@ int ccm_run_report_write_new(struct ccm_run_report *r, const char *dir,
 		return rc;
 	localtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	/* The first free name: a run in the same second gets "-2". */
+	/* The first free name: a run in the same second gets "_2", which
+	 * sorts after the first ("-" and "." would sort before it). */
 	snprintf(name, sizeof(name), "%s-%s.txt", r->command, stamp);
 	for (int n = 2; fstatat(fd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && n < 1000; n++)
-		snprintf(name, sizeof(name), "%s-%s-%d.txt", r->command, stamp, n);
+		snprintf(name, sizeof(name), "%s-%s_%d.txt", r->command, stamp, n);
 	snprintf(r->path, sizeof(r->path), "%s/%s", dir, name);
 	rc = ccm_nofollow_create(&f, fd, name, r->path, err);
 	close(fd);

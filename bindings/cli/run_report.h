@@ -35,7 +35,7 @@ void ccm_run_report_dir(struct ccm_buf *out, const char *store);
 
 /*
  * Writes the report into folder `dir` (made when missing) as a new file
- * "<command>-<YYYYMMDD-HHMMSS>.txt" of the local time, "-2", "-3" ...
+ * "<command>-<YYYYMMDD-HHMMSS>.txt" of the local time, "_2", "_3" ...
  * added when a run in the same second took the name: an earlier run's
  * report is never written over. Neither the folder nor the file is
  * written through a link planted in its place (base/nofollow.h).

@@ -616,6 +616,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verif
 			break;
 		if (rc == 0 || kind != CCM_RECIP_MAILBOX) {
 			rc = no_mailbox(&x, e, rc == 1);
+			progress(o, &at, st);
 			continue;
 		}
 		if ((rc = ccm_store_recipient_get(&r, s, id, err)) < 0)
