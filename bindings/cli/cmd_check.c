@@ -134,7 +134,7 @@ int ccm_cmd_check(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	ccm_progress_start(&prog, "rows", 0);
+	ccm_progress_start(&prog, "checking", "rows", 0);
 	rc = ccm_iff_check(&st, set, on_progress, &prog, &rep, &err);
 	ccm_progress_end(&prog);
 	if (rc < 0) {

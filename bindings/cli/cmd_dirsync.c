@@ -1,5 +1,6 @@
 /* cmd_dirsync.c: `ccmig dirsync PO_DIR --store S.db`: the cc:Mail directory into the store. */
 #include "commands.h"
+#include "progress.h"
 #include "usage.h"
 
 #include <stdio.h>
@@ -11,7 +12,8 @@
 
 static const char usage_text[] =
 	"usage: ccmig dirsync PO_DIR --store S.db [--display-rule RULE] "
-	"[--alias-rule RULE]\n";
+	"[--alias-rule RULE]\n"
+	"                     [--progress | --no-progress]\n";
 
 static void help(void)
 {
@@ -53,7 +55,8 @@ int ccm_cmd_dirsync(int argc, char **argv)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_dirsync_opts o = { NULL, NULL };
+	struct ccm_dirsync_opts o = { NULL, NULL, ccm_progress_fn_draw, NULL };
+	struct ccm_progress prog;
 	struct ccm_dirsync_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;
@@ -63,6 +66,8 @@ int ccm_cmd_dirsync(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (ccm_progress_option(a))
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			help();
 			return 0;
@@ -97,7 +102,10 @@ int ccm_cmd_dirsync(int argc, char **argv)
 		fprintf(stderr, "ccmig dirsync: %s\n", err.msg);
 		return 2;
 	}
+	o.progress_ctx = &prog;
+	ccm_progress_start(&prog, "synchronising the directory", "users and lists", 0);
 	rc = ccm_dirsync_run(s, dir, &o, &st, &rep, &err);
+	ccm_progress_end(&prog);
 	if (rc >= 0)
 		print_summary(dir, store, st.run_id, &st);
 	printf("Report: %lu errors, %lu warnings, %lu notes\n",

@@ -3,6 +3,8 @@
 #include "commands.h"
 #include "export_imap.h"
 #include "progress.h"
+#include "run_record.h"
+#include "run_report.h"
 #include "usage.h"
 
 #include <stdio.h>
@@ -44,7 +46,11 @@ static void usage(FILE *out)
 		"                        after S seconds (default 120)\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
 		"  --time-zone Z         the zone of dates (default: the post office's,\n"
-		"                        as the store kept it; UTC if it has none)\n\n"
+		"                        as the store kept it; UTC if it has none)\n"
+		"  --verbose             print every event, not only the summary\n"
+		CCM_PROGRESS_USAGE "\n"
+		"The report of every export is written beside the store, as\n"
+		"S.db.report/export-<date>-<time>.txt; the terminal shows a summary.\n\n"
 		"Exit status: 0 everything exported; 1 exported, but something was left\n"
 		"out (the report lists it; run again to finish); 2 failed or bad usage.\n");
 }
@@ -118,10 +124,10 @@ static int open_zone(const char *db, const char *zone, struct ccm_tz **tz)
 /* Forwarded messages nested past the depth limit are exported whole, as
  * the cc:Mail text they came in: nothing lost, but a reader sees an
  * attachment where the others show a message, so the count is said. */
-static void say_kept_deep(unsigned long n)
+static void say_kept_deep(struct ccm_buf *out, unsigned long n)
 {
 	if (n)
-		printf("Note: %lu forwarded message%s nested more than %d deep %s kept "
+		ccm_buf_addf(out, "Note: %lu forwarded message%s nested more than %d deep %s kept "
 		       "as %s cc:Mail export text, an attachment a mail program shows "
 		       "as a file (docs/render.md)\n", n, n == 1 ? "" : "s",
 		       CCM_RENDER_MAX_DEPTH, n == 1 ? "is" : "are", n == 1 ? "its" : "their");
@@ -130,10 +136,10 @@ static void say_kept_deep(unsigned long n)
 /* A mailbox whose alias met the public folders' name or another
  * mailbox's (in any case) has a number in its folder's name: said, since
  * an administrator looks for a user's mail under the alias. */
-static void say_renamed(const struct ccm_out_renamed *r)
+static void say_renamed(struct ccm_buf *out, const struct ccm_out_renamed *r)
 {
 	if (r->n)
-		printf("Note: %lu mailbox%s written to a folder with a number, as %s "
+		ccm_buf_addf(out, "Note: %lu mailbox%s written to a folder with a number, as %s "
 		       "alias%s would meet another mailbox's folder or the public "
 		       "folders' (in any case): '%s' is in '%s'%s (docs/export.md)\n",
 		       r->n, r->n == 1 ? " is" : "es are", r->n == 1 ? "its" : "their",
@@ -141,10 +147,24 @@ static void say_renamed(const struct ccm_out_renamed *r)
 }
 
 /* Each folder or file the export refused to write through (a link
- * planted in the output), then how many: 1 when there were any. The
- * text is released. */
-static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir)
+ * planted in the output), then how many: 1 when there were any. Each is
+ * an event of the report too. The text is released. */
+static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
+		       struct ccm_report *rep)
 {
+	static const char prefix[] = "ccmig export: error: ";
+
+	for (char *line = text->ptr, *nl; *line; line = nl + 1) {
+		struct ccm_diag d = { CCM_ERROR, "export-refused", 0, NULL, 0, -1, NULL, 0, NULL };
+
+		if (!(nl = strchr(line, '\n')))
+			break;
+		*nl = '\0';
+		d.text = strncmp(line, prefix, sizeof(prefix) - 1) ? line :
+			 line + sizeof(prefix) - 1;
+		ccm_report_emit(rep, &d);
+		*nl = '\n';
+	}
 	if (n) {
 		fprintf(stderr, "%s", text->ptr);
 		fprintf(stderr, "ccmig export: error: %lu folder%s or file%s in %s %s not "
@@ -173,6 +193,10 @@ static int takes_value(const char *a)
 int ccm_cmd_export(int argc, char **argv)
 {
 	struct ccm_export_imap_args ia = { 0 };
+	struct ccm_run_report rr;
+	struct ccm_out_opts oo = { NULL, ccm_progress_fn_draw, NULL };
+	struct ccm_progress prog;
+	struct ccm_buf line = CCM_BUF_INIT, rdir = CCM_BUF_INIT;
 	struct ccm_maildir_stats st;
 	struct ccm_store *s;
 	struct ccm_tz *tz = NULL;
@@ -180,16 +204,20 @@ int ccm_cmd_export(int argc, char **argv)
 	struct ccm_error err;
 	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
 	char bytes[32];
-	int rc, problems = 0;
+	int rc, problems = 0, verbose = 0;
 
 	ia.connections = 4;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int more = i + 1 < argc;
 
+		if (ccm_progress_option(a))
+			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--verbose")) {
+			verbose = 1;
 		} else if (!strcmp(a, "--store") && more) {
 			db = argv[++i];
 		} else if (!strcmp(a, "--maildir") && more) {
@@ -246,45 +274,58 @@ int ccm_cmd_export(int argc, char **argv)
 				       "or '*')");
 	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0)
 		return 2;
+	ccm_run_report_init(&rr, "export");
 	if (ia.url) {
 		ia.tz = tz;
 		ia.tz_forced = zone != NULL;
-		rc = ccm_export_imap(db, &ia);
+		rc = ccm_export_imap(db, &ia, &rr);
 		ccm_tz_free(tz);
-		return rc;
+		if (rc == 2) {
+			ccm_run_report_release(&rr);
+			return rc;
+		}
+		problems = rc;
+		goto report;
 	}
 	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0 ||
 	    ccm_out_zones_open(&zones, s, zone ? tz : NULL, tz, &err) < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 		ccm_store_close(s);
 		ccm_tz_free(tz);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
+	oo.zones = zones;
+	oo.progress_ctx = &prog;
 	if (mbox) {
 		struct ccm_mbox_stats ms;
-		rc = ccm_mbox_export(s, mbox, zones, &ms, &err);
+
+		ccm_progress_start(&prog, "exporting to mbox", "messages", 0);
+		rc = ccm_mbox_export(s, mbox, &oo, &ms, &err);
+		ccm_progress_end(&prog);
 		ccm_format_bytes(bytes, sizeof(bytes), ms.bytes);
-		if (rc == 0)
-			printf("Exported %s to %s: %lu mailboxes, %lu mbox files, %lu "
-			       "messages (%s)\n", db, mbox, ms.mailboxes, ms.folders,
-			       ms.messages, bytes);
 		if (rc == 0) {
-			say_kept_deep(ms.kept_deep);
-			say_renamed(&ms.renamed);
+			ccm_buf_addf(&rr.counts, "Exported %s to %s: %lu mailboxes, %lu mbox "
+				     "files, %lu messages (%s)\n", db, mbox, ms.mailboxes,
+				     ms.folders, ms.messages, bytes);
+			say_kept_deep(&rr.counts, ms.kept_deep);
+			say_renamed(&rr.counts, &ms.renamed);
 		}
-		problems |= say_refused(ms.problems, &ms.problem_text, mbox);
+		problems |= say_refused(ms.problems, &ms.problem_text, mbox, &rr.rep);
 	} else {
-		rc = ccm_maildir_export(s, maildir, zones, &st, &err);
+		ccm_progress_start(&prog, "exporting to Maildir", "messages", 0);
+		rc = ccm_maildir_export(s, maildir, &oo, &st, &err);
+		ccm_progress_end(&prog);
 		ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
-		if (rc == 0)
-			printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages "
-			       "written (%s), %lu already there\n", db, maildir, st.mailboxes,
-			       st.folders, st.messages, bytes, st.already);
 		if (rc == 0) {
-			say_kept_deep(st.kept_deep);
-			say_renamed(&st.renamed);
+			ccm_buf_addf(&rr.counts, "Exported %s to %s: %lu mailboxes, %lu folders, "
+				     "%lu messages written (%s), %lu already there\n", db,
+				     maildir, st.mailboxes, st.folders, st.messages, bytes,
+				     st.already);
+			say_kept_deep(&rr.counts, st.kept_deep);
+			say_renamed(&rr.counts, &st.renamed);
 		}
-		problems |= say_refused(st.problems, &st.problem_text, maildir);
+		problems |= say_refused(st.problems, &st.problem_text, maildir, &rr.rep);
 		if (rc == 0 && st.old_names) {
 			/* Not "already there": a number named a message only
 			 * within the store that wrote it. */
@@ -296,6 +337,8 @@ int ccm_cmd_export(int argc, char **argv)
 				st.old_names == 1 ? "" : "s", maildir,
 				st.old_names == 1 ? "is" : "are",
 				st.old_names == 1 ? "its" : "their");
+			ccm_buf_addf(&rr.other, "%lu files named ccmig-<number> by an older "
+				     "ccmig: their messages were written again\n", st.old_names);
 			problems = 1;
 		}
 	}
@@ -304,7 +347,20 @@ int ccm_cmd_export(int argc, char **argv)
 	ccm_tz_free(tz);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
+report:
+	/* Beside the store, as migrate's: the export's folder is mail a
+	 * server reads, and an IMAP export has none. */
+	ccm_run_record_args(&line, argc, argv);
+	ccm_run_report_dir(&rdir, db);
+	if (ccm_run_report_write_new(&rr, rdir.ptr, line.ptr, &err) < 0)
+		fprintf(stderr, "ccmig export: warning: %s; every event is printed below "
+			"instead\n", err.msg);
+	ccm_run_report_print(stdout, &rr, verbose);
+	ccm_run_report_release(&rr);
+	ccm_buf_release(&line);
+	ccm_buf_release(&rdir);
 	return problems;
 }

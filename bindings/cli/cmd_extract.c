@@ -2,6 +2,8 @@
 #include "commands.h"
 #include "extract_args.h"
 #include "report_print.h"
+#include "run_record.h"
+#include "run_report.h"
 #include "policy/sandbox.h"
 #include "policy_args.h"
 #include "progress.h"
@@ -18,8 +20,6 @@
 #include "ccmail/bundle.h"
 #include "iff/extract.h"
 
-#define SHOWN 20
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -29,7 +29,9 @@ static void usage(FILE *out)
 		"mobile user (always with a MAILMESSAGE section, mail or not), and\n"
 		"Public.pri/.sec for bulletin boards.\n\n"
 		"options:\n"
-		"  -o, --output DIR      the set's folder (created; must not hold a set)\n");
+		"  -o, --output DIR      the set's folder (created; must not hold a set)\n"
+		"  --verbose             print every event, not only the summary\n"
+		CCM_PROGRESS_USAGE);
 	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
@@ -42,29 +44,16 @@ static void usage(FILE *out)
 
 static void on_progress(void *ctx, size_t done, size_t total, unsigned long long bytes)
 {
-	ccm_progress_update(ctx, done, bytes);
-	(void)total;
-}
+	struct ccm_progress *p = ctx;
 
-static int write_report(const char *dir, const struct ccm_diaglist *d,
-			struct ccm_error *err)
-{
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/ccmig-report.txt", dir);
-	if (ccm_nofollow_fopen(&f, path, err) < 0)
-		return err->code;
-	ccm_print_diags(f, "", d, 0);
-	if (fclose(f) != 0)
-		return ccm_error_sys(err, errno, "cannot write '%s'", path);
-	return 0;
+	p->at.total = total;
+	ccm_progress_update(p, done, bytes);
 }
 
 static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 {
-	struct ccm_diaglist diags = { 0 };
-	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_run_report rr;
+	struct ccm_report *rep = &rr.rep;
 	struct ccm_extract_opts o = { 0 };
 	struct ccm_extract_stats st;
 	struct ccm_bundle *b;
@@ -73,8 +62,8 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 	const char *po = NULL, *out = NULL;
 	struct ccm_extract_args xa = { NULL, NULL };
 	struct ccm_policies *pol = NULL;
-	char bytes[32];
-	int rc;
+	char bytes[32], path[4096];
+	int rc, verbose = 0;
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -86,11 +75,13 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 			took = ccm_extract_args_take(&xa, &o, "extract", argc, argv, &i);
 		if (took < 0)
 			return 2;
-		if (took)
+		if (took || ccm_progress_option(a))
 			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
+		} else if (!strcmp(a, "--verbose")) {
+			verbose = 1;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			if (!has_value)
 				return ccm_usage_error("extract", "%s needs a value", a);
@@ -108,14 +99,15 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 		return ccm_usage_error("extract", "which post office? give its folder");
 	if (!out)
 		return ccm_usage_error("extract", "where to? give -o SET_DIR");
-	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
+	ccm_run_report_init(&rr, "extract");
+	if (ccm_bundle_open(&b, po, rep, &err) < 0) {
 		fprintf(stderr, "ccmig extract: %s\n", err.msg);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
 	if (ccm_extract_args_apply(&xa, b, &o, "extract") < 0) {
 		ccm_bundle_free(b);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
 	if (pa->n_files) {
@@ -123,12 +115,12 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 				      &err) < 0) {
 			fprintf(stderr, "ccmig extract: %s\n", err.msg);
 			ccm_bundle_free(b);
-			ccm_diaglist_release(&diags);
+			ccm_run_report_release(&rr);
 			return 2;
 		}
 		o.policy = ccm_policies_hooks(pol);
 	}
-	ccm_progress_start(&prog, "users", 0);
+	ccm_progress_start(&prog, "extracting", "users", 0);
 	o.progress = on_progress;
 	o.ctx = &prog;
 	rc = ccm_extract(b, out, &o, &st, &err);
@@ -137,28 +129,33 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 		ccm_bundle_free(b);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
-	if (write_report(out, &diags, &err) != 0)
-		fprintf(stderr, "ccmig extract: %s\n", err.msg);
 	ccm_format_bytes(bytes, sizeof(bytes), st.bytes_in);
-	printf("Wrote %s/%s: %zu users (each with a MAILMESSAGE section), %zu "
-	       "address books, %zu bulletin boards\n", out, st.pkl, st.users,
-	       st.pab_sections, st.boards);
-	printf("%lu messages, %lu attachments (%lu forwarded messages) from %s of "
-	       "export; %lu messages not written\n", st.messages, st.attachments,
-	       st.forwarded, bytes, st.skipped);
-	printf("Report: %lu errors, %lu warnings, %lu notes; all in %s/ccmig-report.txt\n",
-	       rep.counts[CCM_ERROR], rep.counts[CCM_WARNING], rep.counts[CCM_NOTE], out);
-	ccm_print_diags(stdout, "  ", &diags, SHOWN);
-	if (diags.len > SHOWN)
-		printf("  ... and %zu more in the report\n", diags.len - SHOWN);
+	ccm_buf_addf(&rr.counts, "Wrote %s/%s: %zu users (each with a MAILMESSAGE section), "
+		     "%zu address books, %zu bulletin boards\n", out, st.pkl, st.users,
+		     st.pab_sections, st.boards);
+	ccm_buf_addf(&rr.counts, "%lu messages, %lu attachments (%lu forwarded messages) "
+		     "from %s of export; %lu messages not written\n", st.messages,
+		     st.attachments, st.forwarded, bytes, st.skipped);
+	/* One set, one run: the set's folder holds its report. */
+	snprintf(path, sizeof(path), "%s/ccmig-report.txt", out);
+	{
+		struct ccm_buf line = CCM_BUF_INIT;
+
+		ccm_run_record_args(&line, argc, argv);
+		if (ccm_run_report_write_at(&rr, path, line.ptr, &err) < 0)
+			fprintf(stderr, "ccmig extract: %s; every event is printed below "
+				"instead\n", err.msg);
+		ccm_buf_release(&line);
+	}
+	ccm_run_report_print(stdout, &rr, verbose);
 	/* Messages left out by a decision are notes; a policy that failed
 	 * is an error: only problems make the status 1. */
-	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING]) ? 1 : 0;
+	rc = (rep->counts[CCM_ERROR] || rep->counts[CCM_WARNING]) ? 1 : 0;
 	ccm_bundle_free(b);
-	ccm_diaglist_release(&diags);
+	ccm_run_report_release(&rr);
 	return rc;
 }
 

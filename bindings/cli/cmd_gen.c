@@ -1,5 +1,6 @@
 /* cmd_gen.c: `ccmig gen`, synthetic post office bundles for tests and benchmarks. */
 #include "commands.h"
+#include "progress.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -35,6 +36,7 @@ static void help(FILE *out)
 "  --big-attachment B    add one message with one attachment of exactly B bytes\n"
 "  --defects LIST        comma-separated defects below, or 'all'\n"
 "  --force               write over a bundle already in PO_DIR\n"
+CCM_PROGRESS_USAGE
 "  -h, --help            this help\n"
 "\n"
 "Sizes (B) take a K, M or G suffix (powers of 1024).\n"
@@ -93,6 +95,7 @@ int ccm_cmd_gen(int argc, char **argv)
 	struct ccm_gen_stats st;
 	struct ccm_error err = { 0, "" };
 	struct ccm_gen *g;
+	struct ccm_progress prog;
 	const char *dir = NULL;
 	int force = 0, rc;
 
@@ -107,6 +110,8 @@ int ccm_cmd_gen(int argc, char **argv)
 			help(stdout);
 			return 0;
 		}
+		if (ccm_progress_option(a))
+			continue;
 		if (strncmp(a, "--", 2) != 0) {
 			if (dir)
 				return ccm_usage_error("gen", "more than one PO_DIR ('%s')", a);
@@ -193,12 +198,16 @@ int ccm_cmd_gen(int argc, char **argv)
 	if (!o.item_sizes && o.encoding != CCM_ENC_HEX)
 		return ccm_usage_error("gen", "%s", "--no-item-sizes needs --encoding hex (spec 2.2)");
 
+	o.progress = ccm_progress_fn_draw;
+	o.progress_ctx = &prog;
 	rc = ccm_gen_new(&g, &o, &err);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig gen: %s\n", err.msg);
 		return 2;
 	}
+	ccm_progress_start(&prog, "writing the post office", "mail files", 0);
 	rc = ccm_gen_write(g, dir, force, &st, &err);
+	ccm_progress_end(&prog);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig gen: %s\n", err.msg);
 		ccm_gen_free(g);

@@ -245,7 +245,7 @@ int ccm_cmd_inspect(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
-	ccm_progress_start(&prog, "mailboxes", 0);
+	ccm_progress_start(&prog, "surveying", "mailboxes", 0);
 	rc = ccm_survey_run(&s, b, on_progress, &prog, &err);
 	ccm_progress_end(&prog);
 	if (rc < 0) {

@@ -6,6 +6,7 @@
 #include "progress.h"
 #include "report_print.h"
 #include "run_record.h"
+#include "run_report.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -28,31 +29,81 @@ static void usage(FILE *out)
 		"  --store S.db          the store (created if missing)\n"
 		"  --keep-files DIR      keep the migration files in DIR\n"
 		"  --create-mailboxes    make a mailbox even when no directory row or\n"
-		"                        custom recipient stands for it\n");
+		"                        custom recipient stands for it\n"
+		"  --verbose             print every event, not only the summary\n"
+		CCM_PROGRESS_USAGE);
 	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
 	fprintf(out, "\n"
 		"Running it again adds what is new and never stores a message twice;\n"
 		"a message an earlier run stored stays, even when this run leaves it out.\n\n"
+		"The report of every run, with every event, is written beside the store\n"
+		"as S.db.report/migrate-<date>-<time>.txt; the terminal shows a summary.\n\n"
 		"Exit status: 0 all migrated, or left out by a decision (a policy, an\n"
 		"option, a default rule such as the R8 settings folders: each is counted\n"
 		"and kept in the store); 1 migrated, but something was damaged, skipped\n"
 		"or repaired (the report lists it); 2 failed or bad usage.\n");
 }
 
+/* The import's progress line follows extraction's on the same line. */
+static void on_extract(void *ctx, size_t done, size_t total, unsigned long long bytes)
+{
+	struct ccm_progress *p = ctx;
+
+	p->at.total = total;
+	ccm_progress_update(p, done, bytes);
+}
+
+static void on_import(void *ctx, const struct ccm_progress_at *at)
+{
+	struct ccm_progress *p = ctx;
+
+	if (strcmp(p->doing, "importing") != 0)
+		ccm_progress_stage(p, "importing", "rows", 0);
+	ccm_progress_show(p, at);
+}
+
+/* The counts of the run, as printed and filed. */
+static void counts(struct ccm_buf *out, const char *po, const char *db,
+		   const struct ccm_migrate_stats *st)
+{
+	ccm_buf_addf(out, "Migrated %s into %s: %zu users, %lu messages, %lu attachments; "
+		     "%lu mailboxes made, %lu custom recipients made mailboxes\n", po, db,
+		     st->extract.users, st->import.messages, st->import.attachments,
+		     st->import.mailboxes_created, st->import.converted);
+	if (st->import.messages_already)
+		ccm_buf_addf(out, "Already in the store: %lu messages (%lu placed anew as "
+			     "this run's policy says)\n", st->import.messages_already,
+			     st->import.placed);
+	if (st->import.left_out || st->import.kept || st->import.users_left_out)
+		ccm_buf_addf(out, "Left out by decision (a policy, an option, a default rule): "
+			     "%lu messages, %lu users; %lu messages an earlier run stored stay "
+			     "in the store\n", st->import.left_out, st->import.users_left_out,
+			     st->import.kept);
+	if (st->import.rows_skipped)
+		ccm_buf_addf(out, "Not migrated: %lu rows skipped at import (see the recovery "
+			     "file)\n", st->import.rows_skipped);
+	if (st->set_dir[0])
+		ccm_buf_addf(out, "Migration files kept in %s%s%s\n", st->set_dir,
+			     st->import.recovery[0] ? "; recovery file " : "",
+			     st->import.recovery);
+}
+
 static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 {
-	struct ccm_diaglist diags = { 0 };
-	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_run_report rr;
+	struct ccm_report *rep = &rr.rep;
 	struct ccm_migrate_opts o;
 	struct ccm_migrate_stats st;
 	struct ccm_bundle *b;
 	struct ccm_store *s;
 	struct ccm_error err;
+	struct ccm_progress prog;
+	struct ccm_buf line = CCM_BUF_INIT, dir = CCM_BUF_INIT;
 	const char *po = NULL, *db = NULL;
 	struct ccm_extract_args xa = { NULL, NULL };
 	struct ccm_policies *pol = NULL;
-	int rc;
+	int rc, verbose = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.create_mailboxes = 0;
@@ -64,7 +115,7 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 			took = ccm_extract_args_take(&xa, &o.extract, "migrate", argc, argv, &i);
 		if (took < 0)
 			return 2;
-		if (took)
+		if (took || ccm_progress_option(a))
 			continue;
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
@@ -78,6 +129,8 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 			o.keep_files = argv[++i];
 		} else if (!strcmp(a, "--create-mailboxes")) {
 			o.create_mailboxes = 1;
+		} else if (!strcmp(a, "--verbose")) {
+			verbose = 1;
 		} else if (a[0] == '-') {
 			return ccm_usage_error("migrate", "unknown option '%s'", a);
 		} else if (po) {
@@ -98,38 +151,44 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		return 2;
 	}
-	if (ccm_bundle_open(&b, po, &rep, &err) < 0) {
+	ccm_run_report_init(&rr, "migrate");
+	if (ccm_bundle_open(&b, po, rep, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		ccm_policies_free(pol);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
 	if (ccm_extract_args_apply(&xa, b, &o.extract, "migrate") < 0) {
 		ccm_policies_free(pol);
 		ccm_bundle_free(b);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
 	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
 		ccm_policies_free(pol);
 		ccm_bundle_free(b);
-		ccm_diaglist_release(&diags);
+		ccm_run_report_release(&rr);
 		return 2;
 	}
 	if (pol) {
 		o.extract.policy = ccm_policies_hooks(pol);
 		o.import_policy = ccm_policies_import_hooks(pol);
 	}
+	ccm_run_record_args(&line, argc, argv);
 	{
-		struct ccm_buf args = CCM_BUF_INIT, digests = CCM_BUF_INIT;
+		struct ccm_buf digests = CCM_BUF_INIT;
 
-		ccm_run_record_args(&args, argc, argv);
 		ccm_run_record_policies(&digests, pa->files, pa->n_files);
-		o.args = args.ptr;
+		o.args = line.ptr;
 		o.policies = digests.len ? digests.ptr : NULL;
+		ccm_progress_start(&prog, "extracting", "users", 0);
+		o.extract.progress = on_extract;
+		o.extract.ctx = &prog;
+		o.import_progress = on_import;
+		o.import_progress_ctx = &prog;
 		rc = ccm_migrate(b, s, &o, &st, &err);
-		ccm_buf_release(&args);
+		ccm_progress_end(&prog);
 		ccm_buf_release(&digests);
 	}
 	ccm_policies_free(pol);
@@ -137,36 +196,23 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 	ccm_bundle_free(b);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
-		ccm_print_diags(stderr, "  ", &diags, 0);
-		ccm_diaglist_release(&diags);
+		ccm_print_diags(stderr, "  ", &rr.diags, 0);
+		ccm_run_report_release(&rr);
+		ccm_buf_release(&line);
 		return 2;
 	}
-	printf("Migrated %s into %s: %zu users, %lu messages, %lu attachments; %lu "
-	       "mailboxes made, %lu custom recipients made mailboxes\n", po, db,
-	       st.extract.users, st.import.messages, st.import.attachments,
-	       st.import.mailboxes_created, st.import.converted);
-	if (st.import.messages_already)
-		printf("Already in the store: %lu messages (%lu placed anew as this run's "
-		       "policy says)\n", st.import.messages_already, st.import.placed);
-	if (st.import.left_out || st.import.kept || st.import.users_left_out)
-		printf("Left out by decision (a policy, an option, a default rule): %lu "
-		       "messages, %lu users; %lu messages an earlier run stored stay in "
-		       "the store\n", st.import.left_out, st.import.users_left_out,
-		       st.import.kept);
-	if (st.import.rows_skipped)
-		printf("Not migrated: %lu rows skipped at import (see the recovery file)\n",
-		       st.import.rows_skipped);
-	if (st.set_dir[0])
-		printf("Migration files kept in %s%s%s\n", st.set_dir,
-		       st.import.recovery[0] ? "; recovery file " : "",
-		       st.import.recovery);
-	printf("Report: %lu errors, %lu warnings, %lu notes\n", rep.counts[CCM_ERROR],
-	       rep.counts[CCM_WARNING], rep.counts[CCM_NOTE]);
-	ccm_print_diags(stdout, "  ", &diags, 0);
+	counts(&rr.counts, po, db, &st);
+	ccm_run_report_dir(&dir, db);
+	if (ccm_run_report_write_new(&rr, dir.ptr, line.ptr, &err) < 0)
+		fprintf(stderr, "ccmig migrate: warning: %s; every event is printed "
+			"below instead\n", err.msg);
+	ccm_run_report_print(stdout, &rr, verbose);
 	/* Decisions are notes: only problems make the status 1. */
-	rc = (rep.counts[CCM_ERROR] || rep.counts[CCM_WARNING] ||
+	rc = (rep->counts[CCM_ERROR] || rep->counts[CCM_WARNING] ||
 	      st.import.rows_skipped) ? 1 : 0;
-	ccm_diaglist_release(&diags);
+	ccm_run_report_release(&rr);
+	ccm_buf_release(&line);
+	ccm_buf_release(&dir);
 	return rc;
 }
 

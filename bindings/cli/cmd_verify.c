@@ -1,5 +1,6 @@
 /* cmd_verify.c: `ccmig verify PO_DIR --store S.db`: is everything there? */
 #include "commands.h"
+#include "progress.h"
 #include "json.h"
 #include "report_print.h"
 #include "usage.h"
@@ -73,7 +74,8 @@ static void usage(FILE *out)
 		"itself is sound (SQLite's integrity and foreign key checks).\n\n"
 		"options:\n"
 		"  --list    list every message left out by a decision, with its reason\n"
-		"  --json    print the result as one JSON object, for scripts\n\n"
+		"  --json    print the result as one JSON object, for scripts\n"
+		CCM_PROGRESS_USAGE "\n"
 		"Exit status: 0 every message is accounted for; 1 problems (listed);\n"
 		"2 failed or bad usage.\n");
 }
@@ -88,9 +90,13 @@ int ccm_cmd_verify(int argc, char **argv)
 	struct ccm_error err;
 	struct ccm_buf damage = CCM_BUF_INIT;
 	const char *po = NULL, *db = NULL;
+	struct ccm_verify_opts vo = { 0 };
+	struct ccm_progress prog;
 	int rc, damaged, list = 0, json = 0;
 
 	for (int i = 1; i < argc; i++) {
+		if (ccm_progress_option(argv[i]))
+			continue;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -130,7 +136,12 @@ int ccm_cmd_verify(int argc, char **argv)
 	 * the comparison still runs, to list what it can. */
 	memset(&st, 0, sizeof(st));
 	damaged = ccm_store_check(s, &damage, &err);
-	rc = damaged < 0 ? damaged : ccm_verify(b, s, list || json, &st, &err);
+	vo.list = list || json;
+	vo.progress = ccm_progress_fn_draw;
+	vo.progress_ctx = &prog;
+	ccm_progress_start(&prog, "verifying", "users and boards", 0);
+	rc = damaged < 0 ? damaged : ccm_verify(b, s, &vo, &st, &err);
+	ccm_progress_end(&prog);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
 	if (rc < 0) {

@@ -18,7 +18,7 @@ static void on_progress(void *ctx, unsigned long long done,
 {
 	struct ccm_progress *p = ctx;
 
-	p->total = total;
+	p->at.total = total;
 	ccm_progress_update(p, done, bytes);
 }
 
@@ -32,10 +32,10 @@ static void check_mode(const char *path)
 			"read by others; chmod 600 it\n", path);
 }
 
-int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
+int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
+		    struct ccm_run_report *rr)
 {
-	struct ccm_diaglist diags = { 0 };
-	struct ccm_report print = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
+	struct ccm_report *print = &rr->rep;
 	struct ccm_store_sink sink;
 	struct ccm_imap_export_opts o;
 	struct ccm_imap_creds *creds = NULL;
@@ -71,7 +71,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
 	o.creds = creds;
 	o.public_prefix = a->public_prefix;
 	o.connections = a->connections;
-	ccm_store_sink_init(&sink, s, &print);
+	ccm_store_sink_init(&sink, s, print);
 	o.report = &sink.report;
 	o.progress = on_progress;
 	o.progress_ctx = &prog;
@@ -79,7 +79,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
 				     &err)) == 0)
 		o.zones = zones;
 	if (rc == 0) {
-		ccm_progress_start(&prog, "messages", 0);
+		ccm_progress_start(&prog, "exporting to IMAP", "messages", 0);
 		rc = ccm_imap_export(s, &o, &st, &err);
 		ccm_progress_end(&prog);
 	}
@@ -93,20 +93,15 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a)
 	free(host);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
-		ccm_print_diags(stderr, "  ", &diags, 0);
-		ccm_diaglist_release(&diags);
+		ccm_print_diags(stderr, "  ", &rr->diags, 0);
 		return 2;
 	}
 	ccm_format_bytes(bytes, sizeof(bytes), st.bytes);
-	printf("Exported %s to %s: %lu mailboxes, %lu folders, %lu messages sent (%s), "
-	       "%lu already there\n", db, a->url, st.mailboxes, st.folders, st.messages,
-	       bytes, st.already + st.found);
+	ccm_buf_addf(&rr->counts, "Exported %s to %s: %lu mailboxes, %lu folders, %lu "
+		     "messages sent (%s), %lu already there\n", db, a->url, st.mailboxes,
+		     st.folders, st.messages, bytes, st.already + st.found);
 	if (st.failed || st.skipped)
-		printf("Left out: %lu messages, %lu mailboxes; run the same command again "
-		       "to retry them\n", st.failed, st.skipped);
-	printf("Report: %lu errors, %lu warnings, %lu notes\n", print.counts[CCM_ERROR],
-	       print.counts[CCM_WARNING], print.counts[CCM_NOTE]);
-	ccm_print_diags(stdout, "  ", &diags, 0);
-	ccm_diaglist_release(&diags);
-	return (st.failed || st.skipped || print.counts[CCM_ERROR]) ? 1 : 0;
+		ccm_buf_addf(&rr->counts, "Left out: %lu messages, %lu mailboxes; run the "
+			     "same command again to retry them\n", st.failed, st.skipped);
+	return (st.failed || st.skipped || print->counts[CCM_ERROR]) ? 1 : 0;
 }

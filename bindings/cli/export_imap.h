@@ -3,6 +3,7 @@
 #define CCM_EXPORT_IMAP_H
 
 #include "base/tz.h"
+#include "run_report.h"
 
 struct ccm_export_imap_args {
 	const char *url, *credentials, *ca_file, *public_prefix;
@@ -13,10 +14,12 @@ struct ccm_export_imap_args {
 
 /*
  * Opens store `db` for writing, records the run, appends every message to
- * the server (export/imap_export.h) with progress on a terminal, prints the
- * totals and the report. Returns the exit status: 0 all sent, 1 something
- * was left out, 2 failed.
+ * the server (export/imap_export.h) with progress on a terminal; the
+ * totals go to rr->counts and every event to rr->rep, for the caller to
+ * file and print. Returns the exit status: 0 all sent, 1 something was
+ * left out, 2 failed (said on stderr, with the events so far).
  */
-int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a);
+int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
+		    struct ccm_run_report *rr);
 
 #endif

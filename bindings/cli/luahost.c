@@ -13,7 +13,7 @@ static void *progress_begin(const char *what)
 	struct ccm_progress *p = malloc(sizeof(*p));
 
 	if (p)
-		ccm_progress_start(p, what, 0);
+		ccm_progress_start(p, "extracting", what, 0);
 	return p;
 }
 
@@ -22,7 +22,7 @@ static void progress_step(void *ctx, size_t done, size_t total, unsigned long lo
 	struct ccm_progress *p = ctx;
 
 	if (p) {
-		p->total = total;
+		p->at.total = total;
 		ccm_progress_update(p, done, bytes);
 	}
 }

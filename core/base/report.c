@@ -11,23 +11,28 @@ const char *ccm_severity_name(enum ccm_severity s)
 	return s == CCM_ERROR ? "error" : s == CCM_WARNING ? "warning" : "note";
 }
 
-/* The kinds of entry that record a decision (report.h). */
-static const char *const decision_kinds[] = {
-	"skipped-r8-settings",          /* a default rule */
-	"outside-date-range",           /* --since, --until */
-	"mail-not-extracted",           /* --no-mail */
-	"message-skipped-by-policy",    /* a policy's message or folder hook */
-	"user-skipped-by-policy",       /* a policy's user hook */
+/* The kinds of entry that record a decision (report.h), and who decided. */
+static const struct {
+	const char *kind, *reason;
+} decision_kinds[] = {
+	{ "skipped-r8-settings", "a default rule: the R8 client's settings folders" },
+	{ "outside-date-range", "an option: --since, --until" },
+	{ "mail-not-extracted", "an option: --no-mail" },
+	{ "message-skipped-by-policy", "a policy's message or folder hook" },
+	{ "user-skipped-by-policy", "a policy's user hook" },
 };
+
+const char *ccm_decision_reason(const char *kind)
+{
+	for (size_t i = 0; kind && i < sizeof(decision_kinds) / sizeof(decision_kinds[0]); i++)
+		if (!strcmp(kind, decision_kinds[i].kind))
+			return decision_kinds[i].reason;
+	return NULL;
+}
 
 int ccm_diag_is_decision(const struct ccm_diag *d)
 {
-	if (!d->kind || d->severity != CCM_NOTE)
-		return 0;
-	for (size_t i = 0; i < sizeof(decision_kinds) / sizeof(decision_kinds[0]); i++)
-		if (!strcmp(d->kind, decision_kinds[i]))
-			return 1;
-	return 0;
+	return d->severity == CCM_NOTE && ccm_decision_reason(d->kind) != NULL;
 }
 
 int ccm_diag_leaves_out(const struct ccm_diag *d)

@@ -60,6 +60,9 @@ void ccm_diag_format(char *out, size_t outsz, const struct ccm_diag *d);
  * notes; their kinds are listed in report.c.
  */
 int ccm_diag_is_decision(const struct ccm_diag *d);
+/* Who decided, in a few words, for a decision's kind ("a policy's user
+ * hook", "an option: --no-mail"); NULL for a kind that is no decision. */
+const char *ccm_decision_reason(const char *kind);
 /* Whether d says something was not migrated: a decision, or an error. */
 int ccm_diag_leaves_out(const struct ccm_diag *d);
 

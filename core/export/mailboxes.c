@@ -3,6 +3,7 @@
 #include "export/folder_name.h"
 #include "store/recipients.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,4 +131,17 @@ void ccm_out_mailboxes_release(struct ccm_out_mailboxes *m)
 	free(m->alias);
 	free(m->name);
 	memset(m, 0, sizeof(*m));
+}
+
+unsigned long long ccm_out_message_count(struct ccm_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = 0;
+
+	if (sqlite3_prepare_v2(ccm_store_db(s), "SELECT count(*) FROM messages WHERE "
+			       "parent_id IS NULL", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n > 0 ? (unsigned long long)n : 0;
 }

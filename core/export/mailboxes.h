@@ -3,7 +3,23 @@
 #define CCM_OUT_MAILBOXES_H
 
 #include "base/error.h"
+#include "base/progress.h"
+#include "export/zones.h"
 #include "store/store.h"
+
+/* What a Maildir or mbox export takes besides its folder. */
+struct ccm_out_opts {
+	/* The zone of each mailbox's dates; NULL: UTC. */
+	const struct ccm_out_zones *zones;
+	/* Messages done (written, or there already) of the store's, and
+	 * bytes written (base/progress.h); may be NULL. */
+	ccm_progress_fn progress;
+	void *progress_ctx;
+};
+
+/* The messages of store s an export writes (forwarded messages inside
+ * others not counted): the total of its progress; 0 when not known. */
+unsigned long long ccm_out_message_count(struct ccm_store *s);
 
 /*
  * The mailboxes whose folder got a number: how many, and the first of

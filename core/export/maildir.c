@@ -30,7 +30,14 @@ struct have {
 	size_t n, cap;
 };
 
+struct shared;
+
 struct mctx {
+	struct shared *sh;
+	/* Progress: the last call's time, and what was added to the
+	 * shared count by then. */
+	long long last;
+	unsigned long long told_done, told_bytes;
 	int top;                     /* the export's folder, which the user named */
 	struct ccm_store *s;
 	const struct ccm_tz *tz;
@@ -326,6 +333,8 @@ static int write_message(struct mctx *x, const struct md *md, const struct ccm_s
 	return 0;
 }
 
+static void tick(struct mctx *x);
+
 /* A problem of one folder or mailbox that the rest of the export goes
  * on after (a link planted in the output): kept for the report. */
 static void problem(struct mctx *x, const char *lost)
@@ -386,9 +395,11 @@ static int write_folders(struct mctx *x, long long mailbox, const char *dir,
 			md_close(&sub);
 			break;
 		}
-		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0)
+		while ((rc = ccm_store_next_message(mc, &m, x->err)) > 0) {
 			if ((rc = write_message(x, md, &m)) < 0)
 				break;
+			tick(x);
+		}
 		ccm_store_cursor_free(mc);
 		mc = NULL;
 		md_close(&sub);
@@ -423,7 +434,9 @@ struct shared {
 	pthread_mutex_t lock;
 	struct job *jobs;
 	size_t n_jobs, next;
+	const struct ccm_out_opts *o;
 	const struct ccm_out_zones *zones;
+	struct ccm_progress_at at;   /* what the threads have told, under lock */
 	const char *dir;             /* the export's folder, and open: */
 	int top;
 	struct ccm_maildir_stats total;
@@ -438,6 +451,25 @@ struct thread {
 	int started;
 };
 
+/* Adds what this thread did since it last told to the shared count and
+ * calls the progress function, under the lock: ten times a second at
+ * most, so that a message costs a clock read and no lock. */
+static void tick(struct mctx *x)
+{
+	struct shared *sh = x->sh;
+	unsigned long long done = x->st->messages + x->st->already;
+
+	if (!sh->o || !sh->o->progress || !ccm_progress_due(&x->last))
+		return;
+	pthread_mutex_lock(&sh->lock);
+	sh->at.done += done - x->told_done;
+	sh->at.bytes += x->st->bytes - x->told_bytes;
+	x->told_done = done;
+	x->told_bytes = x->st->bytes;
+	sh->o->progress(sh->o->progress_ctx, &sh->at);
+	pthread_mutex_unlock(&sh->lock);
+}
+
 /* Writes jobs until none is left or one has failed. */
 static void *export_thread(void *arg)
 {
@@ -445,7 +477,7 @@ static void *export_thread(void *arg)
 	struct shared *sh = t->sh;
 	struct ccm_maildir_stats st = { 0 };
 	struct ccm_error err;
-	struct mctx x = { .top = sh->top, .s = t->s, .st = &st, .err = &err,
+	struct mctx x = { .sh = sh, .top = sh->top, .s = t->s, .st = &st, .err = &err,
 			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
 			  .iobuf = malloc(IOBUF_SIZE) };
 	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
@@ -509,10 +541,11 @@ static int list_jobs(struct ccm_store *s, struct shared *sh, struct ccm_error *e
 }
 
 int ccm_maildir_export(struct ccm_store *s, const char *dir,
-		       const struct ccm_out_zones *zones,
+		       const struct ccm_out_opts *o,
 		       struct ccm_maildir_stats *st, struct ccm_error *err)
 {
-	struct shared sh = { .zones = zones, .dir = dir, .top = -1, .err = err };
+	struct shared sh = { .o = o, .zones = o ? o->zones : NULL, .dir = dir, .top = -1,
+			     .err = err };
 	struct thread t[MAX_THREADS] = { { 0 } };
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
@@ -531,6 +564,8 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 		goto out;
 	if ((size_t)n > sh.n_jobs)
 		n = (int)sh.n_jobs;
+	if (o && o->progress)
+		sh.at.total = ccm_out_message_count(s);
 	pthread_mutex_init(&sh.lock, NULL);
 	/* The caller's connection for the first thread, a read-only one of
 	 * the same store for each other; one that cannot be opened (a store

@@ -3,7 +3,6 @@
 #define CCM_MAILDIR_H
 
 #include "export/mailboxes.h"
-#include "export/zones.h"
 #include "store/store.h"
 
 struct ccm_maildir_stats {
@@ -32,7 +31,7 @@ struct ccm_maildir_stats {
  * draft; <name> from ccm_store_message_uid, the same for the same
  * message in every store and different for every other message),
  * with the file's time set to the message's date, and its dates in the
- * zone `zones` gives its mailbox (NULL: UTC). A message whose file is
+ * zone o->zones gives its mailbox (o NULL, or its zones: UTC). A message whose file is
  * already there is left as it is, so exporting again adds only what is
  * new. Mailboxes are written in threads, one per core up to four, each
  * with a read-only connection of its own to the store's file (s itself
@@ -43,10 +42,12 @@ struct ccm_maildir_stats {
  * file is to be made costs that mailbox, folder or message, counted in
  * st->problems and said in st->problem_text, and the export goes on.
  * After any other failure the other threads stop at their next mailbox.
+ * o->progress is called from any of the threads, under the lock they
+ * share (never two at once), about ten times a second.
  * Returns 0 or a negative code (err filled: the first failure).
  */
 int ccm_maildir_export(struct ccm_store *s, const char *dir,
-		       const struct ccm_out_zones *zones,
+		       const struct ccm_out_opts *o,
 		       struct ccm_maildir_stats *st, struct ccm_error *err);
 
 #endif

@@ -148,11 +148,28 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 	return 0;
 }
 
+/* An export's progress: its options and the total. */
+struct prog {
+	const struct ccm_out_opts *o;
+	struct ccm_progress_at at;
+};
+
+/* After each message: `pending` bytes are written but not yet counted in
+ * st (the folder's file is counted whole once in place). */
+static void tick(struct prog *p, const struct ccm_mbox_stats *st, unsigned long long pending)
+{
+	if (!p->o || !p->o->progress)
+		return;
+	p->at.done = st->messages;
+	p->at.bytes = st->bytes + pending;
+	p->o->progress(p->o->progress_ctx, &p->at);
+}
+
 /* Folder fo into the file `leaf` of the folder open as `dirfd`; `path`
  * is the file's, for messages. */
 static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int dirfd,
 			const char *leaf, const char *path, const struct ccm_tz *tz,
-			struct ccm_mbox_stats *st, struct ccm_error *err)
+			struct prog *p, struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_render_opts ro = { .tz = tz, .kept_deep = &st->kept_deep };
 	struct ccm_store_cursor *mc;
@@ -186,6 +203,7 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 				to_mbox(&w, "\n", 1);
 			fputc('\n', w.f);               /* the blank line between messages */
 			st->messages++;
+			tick(p, st, w.n);
 		}
 		ccm_store_cursor_free(mc);
 	}
@@ -217,7 +235,7 @@ static void problem(struct ccm_mbox_stats *st, const struct ccm_error *err, cons
 /* Every folder of mailbox `mailbox` (0: public) into folder `root` of the
  * export's folder `dir`, open as `top`. */
 static int write_mailbox(struct ccm_store *s, long long mailbox, int top, const char *dir,
-			 const char *root, const struct ccm_tz *tz,
+			 const char *root, const struct ccm_tz *tz, struct prog *p,
 			 struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_store_cursor *fc;
@@ -252,7 +270,7 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, int top, const 
 		ccm_buf_reset(&path);
 		ccm_buf_addf(&path, "%s/%s", dir, rel.ptr);
 		if ((rc = open_parent(&fd, &leaf, top, dir, rel.ptr, err)) == 0) {
-			rc = write_folder(s, &f, fd, leaf, path.ptr, tz, st, err);
+			rc = write_folder(s, &f, fd, leaf, path.ptr, tz, p, st, err);
 			close(fd);
 		}
 		if (rc == CCM_EEXISTS) {
@@ -272,9 +290,11 @@ static int write_mailbox(struct ccm_store *s, long long mailbox, int top, const 
 }
 
 int ccm_mbox_export(struct ccm_store *s, const char *dir,
-		    const struct ccm_out_zones *zones,
+		    const struct ccm_out_opts *o,
 		    struct ccm_mbox_stats *st, struct ccm_error *err)
 {
+	const struct ccm_out_zones *zones = o ? o->zones : NULL;
+	struct prog p = { o, { 0, 0, 0, 0 } };
 	struct ccm_out_mailboxes boxes;
 	int rc, lock = -1, top;
 
@@ -292,13 +312,15 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		return rc;
 	}
 	st->renamed = boxes.renamed;
+	if (o && o->progress)
+		p.at.total = ccm_out_message_count(s);
 	/* Every mailbox in its folder, then the public folders. */
 	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
 		long long id = i < boxes.n ? boxes.id[i] : 0;
 
 		st->mailboxes += id != 0;
 		rc = write_mailbox(s, id, top, dir, i < boxes.n ? boxes.name[i] : "public",
-				   ccm_out_zones_get(zones, id), st, err);
+				   ccm_out_zones_get(zones, id), &p, st, err);
 	}
 	ccm_out_mailboxes_release(&boxes);
 	close(top);

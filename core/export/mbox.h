@@ -3,7 +3,6 @@
 #define CCM_MBOX_H
 
 #include "export/mailboxes.h"
-#include "export/zones.h"
 #include "store/store.h"
 
 struct ccm_mbox_stats {
@@ -25,16 +24,17 @@ struct ccm_mbox_stats {
  * path's levels as subfolders ("Projects\1999" becomes Projects/1999.mbox;
  * a '/' or a leading '.' in a name becomes '_'), public folders under
  * dir/public/. Each message (export/render.h) follows a "From " line with its
- * date, in the zone `zones` gives its mailbox (NULL: UTC); line ends are LF; every line that matches ">*From " gets one more
+ * date, in the zone o->zones gives its mailbox (o NULL, or its zones: UTC); line ends are LF; every line that matches ">*From " gets one more
  * '>' (mboxrd), so readers undo it exactly. A file is written whole again
  * on each export, so exporting twice gives the same files. Every folder
  * and file below dir is made from its parent's descriptor without
  * following a link: one refused costs its folder, counted in
- * st->problems, and the export goes on. Returns 0 or a negative code
+ * st->problems, and the export goes on. o->progress is called after
+ * each message. Returns 0 or a negative code
  * (err filled).
  */
 int ccm_mbox_export(struct ccm_store *s, const char *dir,
-		    const struct ccm_out_zones *zones,
+		    const struct ccm_out_opts *o,
 		    struct ccm_mbox_stats *st, struct ccm_error *err);
 
 #endif

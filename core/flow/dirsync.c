@@ -491,12 +491,21 @@ static int report_stale(struct ds *x)
 	return rc;
 }
 
+/* One more user or list done. */
+static void progress(const struct ccm_dirsync_opts *o, struct ccm_progress_at *at)
+{
+	at->done++;
+	if (o->progress)
+		o->progress(o->progress_ctx, at);
+}
+
 int ccm_dirsync_bundle(struct ccm_store *s, struct ccm_bundle *b,
 		       const struct ccm_dirsync_opts *o,
 		       struct ccm_dirsync_stats *st, struct ccm_report *rep,
 		       struct ccm_error *err)
 {
-	static const struct ccm_dirsync_opts defaults = { NULL, NULL };
+	static const struct ccm_dirsync_opts defaults = { NULL, NULL, NULL, NULL };
+	struct ccm_progress_at at = { 0, 0, 0, 0 };
 	struct ds x;
 	int rc = 0;
 
@@ -518,9 +527,14 @@ int ccm_dirsync_bundle(struct ccm_store *s, struct ccm_bundle *b,
 	x.dl_state = calloc(b->lists.len + 1, 1);
 	if (!x.user_ids || !x.dl_ids || !x.dl_state)
 		rc = oom(&x);
+	at.total = b->lists.len;
+	for (size_t i = 0; i < b->dir.len; i++)
+		at.total += !b->dir.duplicate[i] && ccm_dir_entry_is_user(&b->dir.entries[i]);
 	for (size_t i = 0; rc == 0 && i < b->dir.len; i++)
-		if (!b->dir.duplicate[i] && ccm_dir_entry_is_user(&b->dir.entries[i]))
+		if (!b->dir.duplicate[i] && ccm_dir_entry_is_user(&b->dir.entries[i])) {
 			rc = sync_user(&x, i);
+			progress(x.o, &at);
+		}
 	/* All lists first, so that a list can name a list that comes later. */
 	for (size_t i = 0; rc == 0 && i < b->lists.len; i++)
 		rc = sync_list(&x, i);
@@ -528,6 +542,7 @@ int ccm_dirsync_bundle(struct ccm_store *s, struct ccm_bundle *b,
 		rc = sync_members(&x, i);
 		if (x.dl_state[i] == DL_UPDATED)
 			st->dl_updated++;
+		progress(x.o, &at);
 	}
 	if (rc == 0)
 		rc = report_stale(&x);

@@ -3,6 +3,7 @@
 #ifndef CCM_STORE_DIRSYNC_H
 #define CCM_STORE_DIRSYNC_H
 
+#include "base/progress.h"
 #include "base/report.h"
 #include "ccmail/bundle.h"
 #include "store/store.h"
@@ -19,6 +20,10 @@
 struct ccm_dirsync_opts {
 	const char *display_rule;
 	const char *alias_rule;
+	/* Called after each user and each list's members (base/progress.h):
+	 * those done of the users and lists; may be NULL. */
+	ccm_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* CCM_EINVAL, err saying where, for a '%' not followed by F, L, I, %

@@ -57,6 +57,8 @@ struct ictx {
 	struct ccm_tz *tz;
 	struct recovery rec;
 	size_t pri_index;
+	/* Progress: bytes of the primaries before this one, and of all. */
+	unsigned long long pri_before, pri_total;
 	struct ccm_buf body, subject, tmp, addr;
 	struct ccm_csv_line multi;
 	int policy_failed;           /* the last mailbox_for: the policy failed */
@@ -1385,6 +1387,19 @@ static int skip_section(struct ictx *x, const struct ccm_iff_section *sec,
 	return rc;
 }
 
+/* Where the import is: rows read, and bytes of the primaries up to
+ * `offset` in the one being read. */
+static void progress(struct ictx *x, long long offset)
+{
+	struct ccm_progress_at at = { x->st->rows, 0, x->pri_before, x->pri_total };
+
+	if (!x->o->progress)
+		return;
+	if (offset > 0)
+		at.bytes += (unsigned long long)offset;
+	x->o->progress(x->o->progress_ctx, &at);
+}
+
 static int section(struct ictx *x, const struct ccm_iff_section *sec)
 {
 	const struct ccm_iff_row *row;
@@ -1444,6 +1459,10 @@ static int section(struct ictx *x, const struct ccm_iff_section *sec)
 		x->user_set = 0;
 		if (rc < 0)
 			return rc;
+		/* Every 16 rows: a row is at least a statement of SQLite,
+		 * the call is lost in it. */
+		if (x->st->rows % 16 == 0)
+			progress(x, row->offset);
 		ccm_fault_point();
 	}
 	if (rc == 0 && x->note_rc < 0)
@@ -1511,6 +1530,11 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 		ccm_buf_release(&flag);
 	}
 	remove_stale_parts(&x);
+	for (size_t i = 0; i < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); i++) {
+		long long size = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY, i)->size;
+
+		x.pri_total += size > 0 ? (unsigned long long)size : 0;
+	}
 	for (x.pri_index = 0; rc >= 0 &&
 	     x.pri_index < ccm_iff_set_count(x.set, CCM_IFF_PRIMARY); x.pri_index++) {
 		const struct ccm_iff_section *sec;
@@ -1536,6 +1560,13 @@ int ccm_import(struct ccm_store *s, const char *pkl, const struct ccm_import_opt
 			}
 			if ((rc = ccm_store_commit(s, err)) < 0)
 				break;
+			progress(&x, sec->offset);
+		}
+		{
+			long long size = ccm_iff_set_file(x.set, CCM_IFF_PRIMARY,
+							  x.pri_index)->size;
+
+			x.pri_before += size > 0 ? (unsigned long long)size : 0;
 		}
 		/* A row too long to read is skipped as surely as a bad one. */
 		st->rows += (unsigned long)ccm_iff_pri_long_lines(x.p);

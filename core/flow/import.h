@@ -2,6 +2,7 @@
 #ifndef CCM_IMPORT_H
 #define CCM_IMPORT_H
 
+#include "base/progress.h"
 #include "base/report.h"
 #include "store/store.h"
 #include "store/recipients.h"
@@ -47,6 +48,11 @@ struct ccm_import_opts {
 	 * "SHA-256  path" lines (NULL: none). */
 	const char *args;
 	const char *policies;
+	/* Called every few rows and after each section (base/progress.h):
+	 * done is the rows read, bytes those of the primary files read of
+	 * bytes_total, theirs all; may be NULL. */
+	ccm_progress_fn progress;
+	void *progress_ctx;
 };
 
 struct ccm_import_stats {

@@ -69,7 +69,8 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		struct ccm_error *err)
 {
 	struct ccm_import_opts io = { o->create_mailboxes, b->manifest.time_zone,
-				      o->import_policy, 1, NULL, NULL };
+				      o->import_policy, 1, NULL, NULL,
+				      o->import_progress, o->import_progress_ctx };
 	struct ccm_report *rep = b->rep;
 	struct ccm_store_sink sink;
 	char tmp[2048], pkl[8192];

@@ -17,6 +17,10 @@ struct ccm_migrate_opts {
 	 * typed it, and the policies as "SHA-256  path" lines (NULL: none). */
 	const char *args;
 	const char *policies;
+	/* The import's progress (ccm_import_opts), after extraction's
+	 * (extract.progress); may be NULL. */
+	ccm_progress_fn import_progress;
+	void *import_progress_ctx;
 };
 
 struct ccm_migrate_stats {

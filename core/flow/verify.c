@@ -576,15 +576,29 @@ static int no_mailbox(struct vctx *x, const struct ccm_dir_entry *e, int custom)
 	return 0;
 }
 
-int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
+/* After each owner. */
+static void progress(const struct ccm_verify_opts *o, struct ccm_progress_at *at,
+		     const struct ccm_verify_stats *st)
+{
+	if (!o || !o->progress)
+		return;
+	at->done = st->users + st->boards;
+	at->bytes = st->attachment_bytes;
+	o->progress(o->progress_ctx, at);
+}
+
+int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verify_opts *o,
 	       struct ccm_verify_stats *st, struct ccm_error *err)
 {
-	struct vctx x = { .b = b, .s = s, .st = st, .err = err, .list = list };
+	struct vctx x = { .b = b, .s = s, .st = st, .err = err, .list = o && o->list };
 	struct ccm_buf board = CCM_BUF_INIT;    /* a board's folder */
+	struct ccm_progress_at at = { 0, b->manifest.n_boards, 0, 0 };
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
 	ccm_fp_init(&x.fp);
+	for (size_t i = 0; i < b->dir.len; i++)
+		at.total += !b->dir.duplicate[i] && ccm_dir_entry_is_local_user(&b->dir.entries[i]);
 	for (size_t i = 0; rc == 0 && i < b->dir.len; i++) {
 		const struct ccm_dir_entry *e = &b->dir.entries[i];
 		struct ccm_recipient r;
@@ -602,12 +616,14 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 			break;
 		if (rc == 0 || kind != CCM_RECIP_MAILBOX) {
 			rc = no_mailbox(&x, e, rc == 1);
+			progress(o, &at, st);
 			continue;
 		}
 		if ((rc = ccm_store_recipient_get(&r, s, id, err)) < 0)
 			break;
 		rc = owner(&x, ccm_bundle_mailbox(b, e->name), NULL, id, NULL, r.alias);
 		ccm_recipient_release(&r);
+		progress(o, &at, st);
 	}
 	for (size_t i = 0; rc == 0 && i < b->manifest.n_boards; i++) {
 		const struct ccm_manifest_entry *e = &b->manifest.boards[i];
@@ -615,6 +631,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
 		x.owner = e->name;
 		ccm_placing_folder(&board, e->name, NULL, NULL);
 		rc = owner(&x, e, e->name, 0, board.ptr, NULL);
+		progress(o, &at, st);
 	}
 	ccm_buf_release(&board);
 	ccm_buf_release(&x.head);

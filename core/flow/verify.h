@@ -2,6 +2,7 @@
 #ifndef CCM_VERIFY_H
 #define CCM_VERIFY_H
 
+#include "base/progress.h"
 #include "ccmail/bundle.h"
 #include "store/store.h"
 
@@ -29,6 +30,15 @@ struct ccm_verify_stats {
 	size_t n_reasons;
 };
 
+struct ccm_verify_opts {
+	/* Report each decided message too, as a note "verify-decided". */
+	int list;
+	/* Called after each owner (base/progress.h): owners checked of the
+	 * users and boards, bytes of attachments hashed; may be NULL. */
+	ccm_progress_fn progress;
+	void *progress_ctx;
+};
+
 /* Frees st->reasons. */
 void ccm_verify_stats_release(struct ccm_verify_stats *st);
 
@@ -48,12 +58,13 @@ void ccm_verify_stats_release(struct ccm_verify_stats *st);
  *
  * Every problem is reported in b->rep: "verify-no-mailbox",
  * "verify-missing" (neither held nor decided), "verify-mismatch",
- * "verify-extra" (with mailbox and folder), all errors. With `list`,
- * each decided message is reported too, as a note "verify-decided".
+ * "verify-extra" (with mailbox and folder), all errors. With o->list,
+ * each decided message is reported too, as a note "verify-decided" (o
+ * may be NULL: no list, no progress).
  * Returns 0 (counts in st, release it), or a negative code on a system
  * or store error.
  */
-int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, int list,
+int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verify_opts *o,
 	       struct ccm_verify_stats *st, struct ccm_error *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/error.h"
+#include "base/progress.h"
 #include "ccmail/address.h"
 #include "ccmail/manifest.h"
 #include "ccmail/message.h"
@@ -177,6 +178,10 @@ struct ccm_gen_opts {
 	uint64_t big_attachment;       /* bytes of one extra attachment, 0 none */
 	unsigned defects;              /* CCM_GEN_D_BIT() set */
 	const char *post_office;       /* default "SALESPO" */
+	/* Called by ccm_gen_write after each mail file (base/progress.h):
+	 * files written of all, bytes written; NULL: none (the default). */
+	ccm_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* Fills the defaults above. */

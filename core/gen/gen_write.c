@@ -351,6 +351,11 @@ int ccm_gen_write(struct ccm_gen *g, const char *dir, int overwrite,
 			w.st->mailboxes++;
 		if ((rc = write_box(&w, i)) < 0)
 			goto out;
+		if (g->opts.progress) {
+			struct ccm_progress_at at = { i + 1, g->n_boxes, w.st->bytes, 0 };
+
+			g->opts.progress(g->opts.progress_ctx, &at);
+		}
 	}
 out:
 	w.st->replaced = g->priv->replaced;

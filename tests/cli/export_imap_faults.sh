@@ -127,7 +127,7 @@ slow_case() {
 	start_fake "$1"
 	shift
 	t0=$(date +%s)
-	expect_status 1 export_to --imap-timeout 2 "$@"
+	expect_status 1 export_to --imap-timeout 2 --verbose "$@"
 	t=$(($(date +%s) - t0))
 	if [ "$t" -le 30 ]; then pass; else fail "$(basename "$LOG" .log) took $t s"; fi
 	VICTIM=$(sed -n "s/.*mailbox '\([^']*\)' is not complete.*/\1/p" "$TMP/out")

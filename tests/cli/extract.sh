@@ -36,7 +36,7 @@ expect_status 2 "$CCMIG" extract "$DATA/salespo" -o "$TMP/x" --code-page 99999
 "$CCMIG" gen "$TMP/po" --users 12 --messages 6 --seed 4 --defects all >/dev/null
 expect_status 1 "$CCMIG" extract "$TMP/po" -o "$TMP/gset"
 users=$(tr -d '\r' <"$TMP/po/directory.exp" | grep -c '^Location: [LR]$')
-dups=$(grep -c 'duplicate-name' "$TMP/gset/ccmig-report.txt")
+dups=$(grep -c 'warning: .*\[duplicate-name\]' "$TMP/gset/ccmig-report.txt")
 n=$(cat "$TMP"/gset/0*.pri | grep -c '^MAILMESSAGE,')
 if [ "$n" -eq $((users - dups)) ]; then pass; else
 	fail "$n MAILMESSAGE sections for $users users less $dups duplicates"; fi

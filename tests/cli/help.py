@@ -17,18 +17,21 @@ CCMIG, SRC = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 SHARED_EXTRACT = ["--code-page=", "--no-mail", "--keep-r8-folders", "--since=",
                   "--until="]
 POLICY = ["--policy=", "--policy-arg="]
+PROGRESS = ["--progress", "--no-progress"]
+VERBOSE = ["--verbose"]
 OPTIONS = {
     "inspect": ["--json"],
-    "extract": ["-o=", "--output="] + POLICY + SHARED_EXTRACT,
+    "extract": ["-o=", "--output="] + POLICY + SHARED_EXTRACT + PROGRESS + VERBOSE,
     "check": ["--json"],
-    "import": ["--store=", "--create-mailboxes", "--time-zone="] + POLICY,
+    "import": ["--store=", "--create-mailboxes", "--time-zone="] + POLICY + PROGRESS
+              + VERBOSE,
     "migrate": ["--store=", "--keep-files=", "--create-mailboxes"] + POLICY
-               + SHARED_EXTRACT,
-    "dirsync": ["--store=", "--display-rule=", "--alias-rule="],
-    "verify": ["--store=", "--list", "--json"],
+               + SHARED_EXTRACT + PROGRESS + VERBOSE,
+    "dirsync": ["--store=", "--display-rule=", "--alias-rule="] + PROGRESS,
+    "verify": ["--store=", "--list", "--json"] + PROGRESS,
     "export": ["--store=", "--maildir=", "--mbox=", "--imap=", "--time-zone=",
                "--imap-credentials=", "--imap-connections=", "--imap-ca=",
-               "--imap-insecure", "--imap-timeout=", "--public-folder="],
+               "--imap-insecure", "--imap-timeout=", "--public-folder="] + PROGRESS + VERBOSE,
     "stat": ["--store=", "--json", "--csv"],
     "report": ["--store=", "--html=", "--csv=", "--json"],
     "repl": [],
@@ -36,7 +39,7 @@ OPTIONS = {
     "gen": ["--seed=", "--users=", "--messages=", "--max-attachment=",
             "--attachment-share=", "--encoding=", "--no-item-sizes",
             "--code-page=", "--date-order=", "--time-zone=", "--post-office=",
-            "--big-attachment=", "--defects=", "--force"],
+            "--big-attachment=", "--defects=", "--force"] + PROGRESS,
 }
 # The options the top-level usage shows beside each command.
 MAIN = {
@@ -113,6 +116,9 @@ def sources(cmd):
     text = open(files[0]).read()
     for h in re.findall(r'#include "(\w+)\.h"', text):
         c = os.path.join(cli, h + ".c")
+        # progress.c's options are a command's only when it asks it.
+        if h == "progress" and "ccm_progress_option" not in text:
+            continue
         if os.path.exists(c) and h != "commands":
             files.append(c)
     return files

@@ -73,7 +73,7 @@ printf '1252\r\n\r\nFilename,Filetype\r\n00000003.pri,Primary\r\n00000003.sec,Se
 CCMIG_TEST_KILL_AT=1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db" >/dev/null 2>&1
 if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1 && ! ls "$TMP/set"/RECOVER-*.pkl >/dev/null 2>&1
 then pass; else fail "a killed import left no .part, or a recovery set that looks whole"; fi
-expect_status 1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db"
+expect_status 1 "$CCMIG" import "$TMP/set/GREWAL.pkl" --store "$TMP/c.db" --verbose
 expect_grep "(event 8074)" "$TMP/out"
 expect_grep "[stale-recovery-file]" "$TMP/out"
 if ls "$TMP/set"/RECOVER-*.part >/dev/null 2>&1; then fail "a .part was left"; else pass; fi

@@ -68,6 +68,32 @@ def copy_file(src, dst):
         shutil.copy2(src, dst)
 
 
+def reports(out):
+    """{path: modification time} of the run reports under out: a store's
+    <store>.report/*.txt and a set's ccmig-report.txt."""
+    found = {}
+    for d, _, files in os.walk(out):
+        for f in files:
+            p = os.path.join(d, f)
+            if (d.endswith(".report") and f.endswith(".txt")) or f == "ccmig-report.txt":
+                try:
+                    found[p] = os.lstat(p).st_mtime_ns
+                except OSError:
+                    pass
+    return found
+
+
+def new_reports(out, before):
+    """The text of the reports written since `before` (reports(out)): the
+    terminal shows a summary, the report every event."""
+    text = ""
+    for p, t in sorted(reports(out).items()):
+        if before.get(p) != t and os.path.isfile(p) and not os.path.islink(p):
+            with open(p, encoding="utf-8", errors="replace") as f:
+                text += "\n" + f.read()
+    return text
+
+
 def subst(args, names):
     return [a.format(**names) for a in args]
 
@@ -110,9 +136,10 @@ def run_case(ccmig, root, cdir, show):
     for st in spec["steps"]:
         args = subst(st["args"], names)
         limit = min(st.get("timeout") or TIMEOUT, TIMEOUT)
+        had = reports(out)
         rc, so, se, secs = run(ccmig, args, step_env(env, st, names), out, limit)
         r.seconds += secs
-        both = so + se
+        both = so + se + new_reports(out, had)
         r.texts.append(both)
         if show:
             print("==== %s: ccmig %s -> %s" % (spec["name"], " ".join(args), rc))

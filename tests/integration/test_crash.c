@@ -95,7 +95,7 @@ static int import_into(const char *db, const char *pkl)
 {
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { ccm_diaglist_sink, &diags, { 0, 0, 0 } };
-	struct ccm_import_opts o = { 1, "America/New_York", NULL, 0, NULL, NULL };
+	struct ccm_import_opts o = { 1, "America/New_York", NULL, 0, NULL, NULL, NULL, NULL };
 	struct ccm_import_stats st;
 	struct ccm_store *s;
 	struct ccm_error err;
@@ -270,7 +270,7 @@ static char *dump_verified_store(struct crash_case *c)
 
 	assert_int_equal(ccm_bundle_open(&b, c->po, &rep, &err), 0);
 	assert_int_equal(ccm_store_open(&s, c->target, CCM_STORE_READONLY, &err), 0);
-	assert_int_equal(ccm_verify(b, s, 0, &vs, &err), 0);
+	assert_int_equal(ccm_verify(b, s, NULL, &vs, &err), 0);
 	if (vs.missing || vs.extra || vs.no_mailbox || !vs.store_messages)
 		fail_msg("%s: %lu missing, %lu extra, %lu users without mailbox", c->target,
 			 vs.missing, vs.extra, vs.no_mailbox);

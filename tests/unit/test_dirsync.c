@@ -314,7 +314,7 @@ static void second_run_changes_nothing(void **state)
 static void changed_display_rule_updates_display_names_not_aliases(void **state)
 {
 	struct fx *f = *state;
-	struct ccm_dirsync_opts o = { "%L, %F", NULL };
+	struct ccm_dirsync_opts o = { "%L, %F", NULL, NULL, NULL };
 	struct ccm_dirsync_stats st;
 	struct ccm_recipient r;
 	struct ccm_error err;

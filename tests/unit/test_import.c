@@ -67,7 +67,7 @@ static const struct ccm_import_policy *policy;   /* for the next import() */
 
 static void import(struct fx *x, const char *pkl, int create, struct ccm_import_stats *st)
 {
-	struct ccm_import_opts o = { create, "America/New_York", policy, 0, NULL, NULL };
+	struct ccm_import_opts o = { create, "America/New_York", policy, 0, NULL, NULL, NULL, NULL };
 	struct ccm_error err;
 
 	if (ccm_import(x->s, pkl, &o, &x->rep, st, &err) != 0)
@@ -368,7 +368,7 @@ static void body_past_what_the_store_keeps_is_reported_never_cut(void **state)
 	char long_text[301];
 	struct ccm_diaglist diags = { 0 };
 	struct ccm_report rep = { 0 };
-	struct ccm_import_opts o = { 1, "UTC", NULL, 0, NULL, NULL };
+	struct ccm_import_opts o = { 1, "UTC", NULL, 0, NULL, NULL, NULL, NULL };
 	struct ccm_extract_opts xo = { 0 };
 	struct ccm_extract_stats xs;
 	struct ccm_import_stats st, rst;

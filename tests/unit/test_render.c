@@ -944,6 +944,7 @@ static int count_from_lines(const char *path)
 static void folders_that_would_share_a_name_stay_apart(void **state)
 {
 	struct ccm_out_zones *zones;
+	struct ccm_out_opts oo = { 0 };
 	static const char *const paths[] = { "A.B", "A/B", "A_B", "Trash", "Deleted Items" };
 	static const char *const maildirs[] = { ".A_B", ".A_B (2)", ".A_B (3)", ".Trash (2)", ".Trash" };
 	static const char *const mboxes[] = { "A.B.mbox", "A_B.mbox", "A_B (2).mbox",
@@ -969,8 +970,9 @@ static void folders_that_would_share_a_name_stay_apart(void **state)
 	md = tu_path(h.dir, "md");
 	mb = tu_path(h.dir, "mb");
 	assert_int_equal(ccm_out_zones_open(&zones, h.s, h.tz, h.tz, &err), 0);
-	assert_int_equal(ccm_maildir_export(h.s, md, zones, &ms, &err), 0);
-	assert_int_equal(ccm_mbox_export(h.s, mb, zones, &bs, &err), 0);
+	oo.zones = zones;
+	assert_int_equal(ccm_maildir_export(h.s, md, &oo, &ms, &err), 0);
+	assert_int_equal(ccm_mbox_export(h.s, mb, &oo, &bs, &err), 0);
 	ccm_out_zones_free(zones);
 	for (size_t i = 0; i < 5; i++) {
 		snprintf(p, sizeof(p), "%s/ann/%s/cur", md, maildirs[i]);

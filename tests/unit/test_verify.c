@@ -63,6 +63,7 @@ static void migrate(struct fx *x, const char *po, int keep_r8)
 static void verify_listing(struct fx *x, const char *po, int list,
 			   struct ccm_verify_stats *st)
 {
+	struct ccm_verify_opts o = { .list = list };
 	struct ccm_bundle *b;
 	struct ccm_store *s;
 	struct ccm_error err;
@@ -70,7 +71,7 @@ static void verify_listing(struct fx *x, const char *po, int list,
 	ccm_diaglist_release(&x->diags);
 	assert_int_equal(ccm_bundle_open(&b, po, &x->rep, &err), 0);
 	assert_int_equal(ccm_store_open(&s, x->db, CCM_STORE_READONLY, &err), 0);
-	assert_int_equal(ccm_verify(b, s, list, st, &err), 0);
+	assert_int_equal(ccm_verify(b, s, &o, st, &err), 0);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
 }
