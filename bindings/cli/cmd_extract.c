@@ -150,6 +150,9 @@ int ccm_cmd_extract(int argc, char **argv)
 	printf("%lu messages, %lu attachments (%lu forwarded messages) from %s of "
 	       "export; %lu messages not written\n", st.messages, st.attachments,
 	       st.forwarded, bytes, st.skipped);
+	if (st.dropped)
+		printf("Attachments left out by a policy: %lu, each with a note in its "
+		       "message\n", st.dropped);
 	printf("Report: %lu errors, %lu warnings, %lu notes; all in %s/ccmig-report.txt\n",
 	       rep.counts[CCM_ERROR], rep.counts[CCM_WARNING], rep.counts[CCM_NOTE], out);
 	ccm_print_diags(stdout, "  ", &diags, SHOWN);

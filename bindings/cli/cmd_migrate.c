@@ -148,6 +148,9 @@ int ccm_cmd_migrate(int argc, char **argv)
 		       "messages, %lu users; %lu messages an earlier run stored stay in "
 		       "the store\n", st.import.left_out, st.import.users_left_out,
 		       st.import.kept);
+	if (st.extract.dropped)
+		printf("Attachments left out by a policy: %lu, each with a note in its "
+		       "message\n", st.extract.dropped);
 	if (st.import.rows_skipped)
 		printf("Not migrated: %lu rows skipped at import (see the recovery file)\n",
 		       st.import.rows_skipped);

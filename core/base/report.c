@@ -18,6 +18,7 @@ static const char *const decision_kinds[] = {
 	"mail-not-extracted",           /* --no-mail */
 	"message-skipped-by-policy",    /* a policy's message or folder hook */
 	"user-skipped-by-policy",       /* a policy's user hook */
+	"attachment-dropped-by-policy", /* a policy's message hook */
 };
 
 int ccm_diag_is_decision(const struct ccm_diag *d)
