@@ -18,6 +18,7 @@ STAGES = [
     ("migrate", "extract and import in one step"),
     ("migrate_again", "migrate again into the store it made: everything already there"),
     ("report", "the report of that store as one web page (`ccmig report --html`)"),
+    ("migrate_policy", "migrate with a policy whose user and message hooks take everything"),
     ("export_maildir", "the store as Maildir++"),
     ("maildir_copy", "`cp -r` of that Maildir: the machine's floor"),
     ("export_mbox", "the store as mboxrd files (the baselines' input)"),

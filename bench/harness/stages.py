@@ -178,6 +178,14 @@ def run_main(b, po):
             clean=["report.html"], po="main")
     facts["report_bytes"] = os.path.getsize(out("report.html"))
     b.clean("migrate.db", "migrate.db-wal", "migrate.db-shm", "report.html")
+    # The same migrate with a policy whose hooks take everything: what
+    # handing every user and message (measured, with its addresses and
+    # attachments) to Lua costs.
+    b.stage("migrate_policy", [ccmig, "migrate", po["path"], "--store",
+                               out("policy.db"), "--policy",
+                               os.path.join(b.repo, "bench", "policy-true.lua")],
+            clean=["policy.db", "policy.db-wal", "policy.db-shm"], po="main")
+    b.clean("policy.db", "policy.db-wal", "policy.db-shm")
 
     b.stage("export_maildir", [ccmig, "export", "--store", out("import.db"),
                                "--maildir", out("maildir"), "--time-zone", tz],

@@ -15,6 +15,8 @@ MIGRATE_PER_GIB = 15.0     # seconds per GiB of post office
 MIGRATE_BEFORE_S = 9.55
 MIGRATE_SLOWER = 1.10
 AGAIN_SHARE = 1.0 / 3
+# migrate with a policy whose hooks return true, against migrate alone.
+POLICY_TIMES = 1.3
 EXPORT_TIMES = 10.0        # x as fast as mb2md
 RSS_CEILING = 64.0         # MiB, every ccmig stage
 # Time is linear when the seconds per GB of the largest size are within
@@ -93,6 +95,17 @@ def _identity(s):
     ]
 
 
+def _policy(s):
+    m, p = s["migrate"], s["migrate_policy"]
+    ratio = p["wall"] / m["wall"]
+    return _target("policy_cost", "migrate with a policy (user and message hooks "
+                   "that return true) in at most %gx the time without"
+                   % POLICY_TIMES, ratio <= POLICY_TIMES,
+                   "%.2fx: %.2f s with the policy (%.2f s of CPU), %.2f s without "
+                   "(%.2f s of CPU)" % (ratio, p["wall"], p["cpu"], m["wall"],
+                                        m["cpu"]))
+
+
 def _export(s, cores):
     e, mb2md, py, cp = (s["export_maildir"], s["mb2md"], s["python_mailbox"],
                         s["maildir_copy"])
@@ -159,6 +172,7 @@ def evaluate(results):
         (("extract",), lambda: _extract(s, po)),
         (("import", "baseline"), lambda: _import(s, f)),
         (("migrate", "baseline"), lambda: _migrate(s, po)),
+        (("migrate", "migrate_policy"), lambda: _policy(s)),
         (("export_maildir", "mb2md", "python_mailbox", "maildir_copy"),
          lambda: _export(s, results.get("machine", {}).get("cores", 1))),
     ]

@@ -139,6 +139,9 @@ static int extract(struct ccm_policy_args *pa, int argc, char **argv)
 	ccm_buf_addf(&rr.counts, "%lu messages, %lu attachments (%lu forwarded messages) "
 		     "from %s of export; %lu messages not written\n", st.messages,
 		     st.attachments, st.forwarded, bytes, st.skipped);
+	if (st.dropped)
+		ccm_buf_addf(&rr.counts, "Attachments left out by a policy: %lu, each with a "
+			     "note in its message\n", st.dropped);
 	/* One set, one run: the set's folder holds its report. */
 	snprintf(path, sizeof(path), "%s/ccmig-report.txt", out);
 	{

@@ -80,6 +80,9 @@ static void counts(struct ccm_buf *out, const char *po, const char *db,
 			     "%lu messages, %lu users; %lu messages an earlier run stored stay "
 			     "in the store\n", st->import.left_out, st->import.users_left_out,
 			     st->import.kept);
+	if (st->extract.dropped)
+		ccm_buf_addf(out, "Attachments left out by a policy: %lu, each with a note in "
+			     "its message\n", st->extract.dropped);
 	if (st->import.rows_skipped)
 		ccm_buf_addf(out, "Not migrated: %lu rows skipped at import (see the recovery "
 			     "file)\n", st->import.rows_skipped);

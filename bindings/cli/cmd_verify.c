@@ -33,6 +33,13 @@ static void print_json(const char *po, const char *db, int damaged,
 		ccm_json_str(stdout, st->reasons[i].reason);
 		printf(": %lu", st->reasons[i].messages);
 	}
+	printf("}, \"attachments_left_out\": %lu, \"attachment_decisions\": {",
+	       st->attachments_left_out);
+	for (size_t i = 0; i < st->n_att_reasons; i++) {
+		printf("%s", i ? ", " : "");
+		ccm_json_str(stdout, st->att_reasons[i].reason);
+		printf(": %lu", st->att_reasons[i].messages);
+	}
 	/* Problems (errors, warnings), then each message a decision left
 	 * out, as --list names them. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -180,6 +187,12 @@ int ccm_cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < st.n_reasons; i++)
 		printf("  left out: %lu by %s\n", st.reasons[i].messages,
 		       st.reasons[i].reason);
+	if (st.attachments_left_out)
+		printf("%lu attachments of those messages left out by decision, each "
+		       "with a note in its message\n", st.attachments_left_out);
+	for (size_t i = 0; i < st.n_att_reasons; i++)
+		printf("  attachments left out: %lu by %s\n", st.att_reasons[i].messages,
+		       st.att_reasons[i].reason);
 	ccm_print_diags(stdout, "  ", &diags, 0);
 	printf("%s\n", rc ? "The store does NOT account for the whole post office." :
 	       "The store accounts for every message of the post office.");

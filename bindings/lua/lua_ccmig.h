@@ -26,6 +26,7 @@ int luaopen_ccmig(lua_State *L);
 #define CCM_LUA_IFF      "ccmig.iff"
 #define CCM_LUA_SECCUR   "ccmig.section_cursor"
 #define CCM_LUA_SECTION  "ccmig.section"
+#define CCM_LUA_ADDRESS  "ccmig.address"
 
 /* Module registration, each from its own file: sets functions in the
  * module table on top of the stack and creates the metatables. */
@@ -51,6 +52,22 @@ int ccm_lua_store_query(lua_State *L);
 int ccm_lua_store_mailboxes(lua_State *L);
 int ccm_lua_store_report(lua_State *L);
 struct ccm_store *ccm_lua_check_store(lua_State *L, int idx);
+
+/*
+ * A message's parts as po:messages() gives them, for the policy sandbox
+ * to give its hooks the same shapes. An address is a table of name,
+ * post_office, kind, type, foreign, raw, resolved and text, whose
+ * metatable (CCM_LUA_ADDRESS, made by ccm_lua_address_class in L's
+ * registry; without it the table has none) makes tostring() give text.
+ * Headers are the message's extra ones, a list of {key, value}.
+ */
+struct ccm_addr;
+struct ccm_addrlist;
+struct ccm_message;
+void ccm_lua_address_class(lua_State *L);
+void ccm_lua_push_addr(lua_State *L, const struct ccm_addr *a);
+void ccm_lua_push_addrs(lua_State *L, const struct ccm_addrlist *l);
+void ccm_lua_push_headers(lua_State *L, const struct ccm_message *m);
 /* Redirects a post office's report into c (NULL: back to its own list). */
 void ccm_lua_po_collect(lua_State *L, int idx, struct ccm_lua_collect *c);
 

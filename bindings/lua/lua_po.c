@@ -463,7 +463,7 @@ static int cur_close(lua_State *L)
 	return 0;
 }
 
-static void push_addr(lua_State *L, const struct ccm_addr *a)
+void ccm_lua_push_addr(lua_State *L, const struct ccm_addr *a)
 {
 	struct ccm_buf t;
 
@@ -479,14 +479,14 @@ static void push_addr(lua_State *L, const struct ccm_addr *a)
 	ccm_addr_format(&t, a);
 	ccm_lua_setstr(L, "text", t.ptr);
 	ccm_buf_release(&t);
-	luaL_setmetatable(L, "ccmig.address");
+	luaL_setmetatable(L, CCM_LUA_ADDRESS);
 }
 
-static void push_addrs(lua_State *L, const struct ccm_addrlist *l)
+void ccm_lua_push_addrs(lua_State *L, const struct ccm_addrlist *l)
 {
 	lua_createtable(L, (int)l->len, 0);
 	for (size_t i = 0; i < l->len; i++) {
-		push_addr(L, &l->v[i]);
+		ccm_lua_push_addr(L, &l->v[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
@@ -513,15 +513,15 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	ccm_lua_setint(L, "number", m->number);
 	ccm_lua_setint(L, "offset", m->offset);
 	if (m->from_text) {
-		push_addr(L, &m->from);
+		ccm_lua_push_addr(L, &m->from);
 		lua_setfield(L, -2, "from");
 		ccm_lua_setstr(L, "from_text", m->from_text);
 	}
-	push_addrs(L, &m->to);
+	ccm_lua_push_addrs(L, &m->to);
 	lua_setfield(L, -2, "to");
-	push_addrs(L, &m->cc);
+	ccm_lua_push_addrs(L, &m->cc);
 	lua_setfield(L, -2, "cc");
-	push_addrs(L, &m->bcc);
+	ccm_lua_push_addrs(L, &m->bcc);
 	lua_setfield(L, -2, "bcc");
 	ccm_lua_setstr(L, "subject", m->subject);
 	ccm_lua_setstr(L, "date_text", m->date_text);
@@ -534,6 +534,12 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	setbool(L, "read", (m->status & CCM_STATUS_READ) != 0);
 	setbool(L, "unread", (m->status & CCM_STATUS_UNREAD) != 0);
 	setbool(L, "draft", (m->status & CCM_STATUS_DRAFT) != 0);
+	ccm_lua_push_headers(L, m);
+	lua_setfield(L, -2, "headers");
+}
+
+void ccm_lua_push_headers(lua_State *L, const struct ccm_message *m)
+{
 	lua_createtable(L, (int)m->n_extra, 0);
 	for (size_t i = 0; i < m->n_extra; i++) {
 		lua_createtable(L, 0, 2);
@@ -541,7 +547,13 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 		ccm_lua_setstr(L, "value", m->extra[i].value);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
-	lua_setfield(L, -2, "headers");
+}
+
+void ccm_lua_address_class(lua_State *L)
+{
+	static const luaL_Reg addr_meta[] = { { "__tostring", addr_tostring }, { NULL, NULL } };
+
+	ccm_lua_newclass(L, CCM_LUA_ADDRESS, NULL, addr_meta);
 }
 
 /* Iterator step: upvalue 1 is the cursor userdata. */
@@ -919,13 +931,11 @@ void ccm_lua_po_register(lua_State *L)
 	static const luaL_Reg item_meta[] = {
 		{ "__index", item_index }, { "__tostring", item_tostring }, { NULL, NULL }
 	};
-	static const luaL_Reg addr_meta[] = { { "__tostring", addr_tostring }, { NULL, NULL } };
-
 	ccm_lua_newclass(L, CCM_LUA_PO, po_methods, po_meta);
 	ccm_lua_newclass(L, CCM_LUA_MSGITER, cur_methods, cur_meta);
 	ccm_lua_newclass(L, CCM_LUA_MESSAGE, msg_methods, msg_meta);
 	ccm_lua_newclass(L, CCM_LUA_ITEM, item_methods, item_meta);
-	ccm_lua_newclass(L, "ccmig.address", NULL, addr_meta);
+	ccm_lua_address_class(L);
 	lua_pushcfunction(L, l_open);
 	lua_setfield(L, -2, "open");
 }

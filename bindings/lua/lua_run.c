@@ -137,6 +137,7 @@ static void extract_counts(lua_State *L, const struct ccm_extract_stats *s)
 	ccm_lua_setint(L, "messages", (long long)s->messages);
 	ccm_lua_setint(L, "attachments", (long long)s->attachments);
 	ccm_lua_setint(L, "forwarded", (long long)s->forwarded);
+	ccm_lua_setint(L, "attachments_dropped", (long long)s->dropped);
 	ccm_lua_setint(L, "skipped", (long long)s->skipped);
 	ccm_lua_setint(L, "bytes_in", (long long)s->bytes_in);
 	ccm_lua_setint(L, "replaced", (long long)s->replaced);

@@ -1,8 +1,10 @@
 /* sandbox.c: migration policies in Lua, sandboxed, as extractor hooks. */
 #include "policy/sandbox.h"
 #include "base/buf.h"
+#include "base/report.h"
 #include "policy/watchdog.h"
 #include "lua/lua_aux.h"
+#include "lua/lua_ccmig.h"
 #include "iff/csv.h"
 
 #include <stdio.h>
@@ -36,6 +38,8 @@ struct ccm_policies {
 	char *addresses[16];
 	const char *address_ptrs[16];
 	size_t n_addresses;
+	struct ccm_policy_drop *drops;  /* attachments left out, by index */
+	size_t n_drops, cap_drops;
 };
 
 /* The allocator that enforces the memory cap. */
@@ -548,6 +552,19 @@ static void clear_addresses(struct ccm_policies *p)
 	p->n_addresses = 0;
 }
 
+/* A user as the user hook sees it (and the message hook its owner):
+ * name, location, post_office (the post office's name for a local
+ * user, whose directory entry leaves it blank), comments. */
+static void push_user(lua_State *L, const struct ccm_dir_entry *e, const char *post_office)
+{
+	lua_createtable(L, 0, 4);
+	set_str(L, "name", e->name);
+	lua_pushfstring(L, "%c", e->location);
+	lua_setfield(L, -2, "location");
+	set_str(L, "post_office", e->addr && *e->addr ? e->addr : post_office);
+	set_str(L, "comments", e->comments);
+}
+
 static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_office,
 		     struct ccm_policy_user *out, struct ccm_error *err)
 {
@@ -564,12 +581,7 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_
 			lua_pop(L, 1);
 			continue;
 		}
-		lua_newtable(L);
-		set_str(L, "name", e->name);
-		lua_pushfstring(L, "%c", e->location);
-		lua_setfield(L, -2, "location");
-		set_str(L, "post_office", e->addr && *e->addr ? e->addr : post_office);
-		set_str(L, "comments", e->comments);
+		push_user(L, e, post_office);
 		if (call(p, i, "user hook", e->name, 1, 1) != LUA_OK)
 			return lua_fail(p, "user hook", p->names[i], err);
 		if (lua_toboolean(L, -1) == 0 && !lua_isnil(L, -1)) {
@@ -615,13 +627,169 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_
 	return 1;
 }
 
+/*
+ * The message hook's m: its headers as po:messages() gives them (from,
+ * to, cc, bcc as address tables; headers, the extra ones), where it is
+ * going (folder), and what prepare() measured of its items: size,
+ * body_size and attachments, each {index, name, size, kind}.
+ */
+static void push_message(lua_State *L, const struct ccm_message *m, const char *folder,
+			 const struct ccm_policy_msginfo *info)
+{
+	lua_createtable(L, 0, 20);
+	set_str(L, "subject", m->subject);
+	set_str(L, "folder", folder);
+	set_str(L, "date_text", m->date_text);
+	if (m->date_state == CCM_DATE_OK) {
+		lua_pushinteger(L, m->date.utc);
+		lua_setfield(L, -2, "date");
+	}
+	if (m->from_text) {
+		ccm_lua_push_addr(L, &m->from);
+		lua_setfield(L, -2, "from");
+		set_str(L, "from_text", m->from_text);
+	}
+	ccm_lua_push_addrs(L, &m->to);
+	lua_setfield(L, -2, "to");
+	ccm_lua_push_addrs(L, &m->cc);
+	lua_setfield(L, -2, "cc");
+	ccm_lua_push_addrs(L, &m->bcc);
+	lua_setfield(L, -2, "bcc");
+	ccm_lua_push_headers(L, m);
+	lua_setfield(L, -2, "headers");
+	lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
+	lua_setfield(L, -2, "unread");
+	lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
+	lua_setfield(L, -2, "draft");
+	lua_pushinteger(L, (lua_Integer)m->number);
+	lua_setfield(L, -2, "number");
+	lua_pushinteger(L, (lua_Integer)info->size);
+	lua_setfield(L, -2, "size");
+	lua_pushinteger(L, (lua_Integer)info->body_size);
+	lua_setfield(L, -2, "body_size");
+	lua_createtable(L, (int)info->n_atts, 0);
+	for (size_t k = 0; k < info->n_atts; k++) {
+		lua_createtable(L, 0, 4);
+		lua_pushinteger(L, (lua_Integer)k + 1);
+		lua_setfield(L, -2, "index");
+		set_str(L, "name", info->atts[k].name);
+		lua_pushinteger(L, (lua_Integer)info->atts[k].size);
+		lua_setfield(L, -2, "size");
+		set_str(L, "kind", ccm_item_kind_name(info->atts[k].kind));
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_setfield(L, -2, "attachments");
+}
+
+/* Pushes what the value at idx is, for a message, running none of a
+ * policy's code (no __tostring): a number as written, a string quoted
+ * (its first 40 bytes), anything else by its type. */
+static void describe(lua_State *L, int idx)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_type(L, idx) == LUA_TNUMBER) {
+		lua_pushvalue(L, idx);
+		lua_tostring(L, -1);            /* the copy becomes its text */
+	} else if (lua_type(L, idx) == LUA_TSTRING) {
+		size_t len;
+		const char *v = lua_tolstring(L, idx, &len);
+		struct ccm_buf b = CCM_BUF_INIT;
+
+		ccm_buf_adds(&b, "the string '");
+		ccm_escape_controls(&b, v, len < 40 ? len : 40);
+		ccm_buf_adds(&b, len > 40 ? "...'" : "'");
+		lua_pushlstring(L, b.ptr, b.len);
+		ccm_buf_release(&b);
+	} else {
+		lua_pushfstring(L, "a %s", luaL_typename(L, idx));
+	}
+}
+
+/*
+ * drop_attachments = {index, ...} of the table on top, policy i's: each
+ * index added to p->drops once, in order. Returns 0, or -1 with the error
+ * message pushed: not a list, an item that is not an index, an index
+ * that names no attachment of the message (n of them).
+ */
+static int take_drops(struct ccm_policies *p, size_t i, lua_State *L, size_t n)
+{
+	int t;
+
+	if (rawfield(L, -1, "drop_attachments") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!lua_istable(L, -1)) {
+		lua_pushfstring(L, "drop_attachments must be a list of attachment indexes "
+				"(those of m.attachments), not a %s", luaL_typename(L, -1));
+		lua_remove(L, -2);
+		return -1;
+	}
+	t = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		int ok = 0;
+		lua_Integer v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+		size_t at;
+
+		if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1) {
+			describe(L, -2);
+			lua_pushfstring(L, "drop_attachments must be a list of attachment "
+					"indexes, but it has the key %s", lua_tostring(L, -1));
+			lua_replace(L, t);
+			lua_settop(L, t);
+			return -1;
+		}
+		if (!ok || v < 1 || (lua_Unsigned)v > n) {
+			describe(L, -1);
+			if (lua_type(L, -2) == LUA_TNUMBER)
+				lua_pushfstring(L, "drop_attachments names attachment %s, but the "
+						"message has %I (the indexes of m.attachments)",
+						lua_tostring(L, -1), (lua_Integer)n);
+			else
+				lua_pushfstring(L, "drop_attachments holds %s, not an attachment "
+						"index", lua_tostring(L, -1));
+			lua_replace(L, t);
+			lua_settop(L, t);
+			return -1;
+		}
+		lua_pop(L, 1);
+		/* Each index once, kept in order: the first policy that drops it
+		 * is the one named. */
+		for (at = 0; at < p->n_drops && p->drops[at].index < (size_t)v; at++)
+			;
+		if (at < p->n_drops && p->drops[at].index == (size_t)v)
+			continue;
+		if (p->n_drops == p->cap_drops) {
+			size_t cap = p->cap_drops ? p->cap_drops * 2 : 8;
+			struct ccm_policy_drop *d = realloc(p->drops, cap * sizeof(*d));
+
+			if (!d) {
+				lua_pushliteral(L, "not enough memory");
+				lua_replace(L, t);
+				lua_settop(L, t);
+				return -1;
+			}
+			p->drops = d;
+			p->cap_drops = cap;
+		}
+		memmove(&p->drops[at + 1], &p->drops[at], (p->n_drops - at) * sizeof(*p->drops));
+		p->drops[at].index = (size_t)v;
+		p->drops[at].by = script_name(p, i);
+		p->n_drops++;
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
 static int message_hook(void *ctx, const struct ccm_message *m, const char *user,
-			const char *folder, struct ccm_policy_message *out,
-			struct ccm_error *err)
+			const char *folder, const struct ccm_policy_msginfo *info,
+			struct ccm_policy_message *out, struct ccm_error *err)
 {
 	struct ccm_policies *p = ctx;
 	lua_State *L = p->L;
 
+	p->n_drops = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const char *cur = out->folder ? out->folder : folder;
 
@@ -656,30 +824,20 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			}
 		}
 		lua_pop(L, 1);
-		/* message(m, user): false to skip, or a table of overrides. */
+		/* message(m, user, u): false to skip, or a table of overrides. */
 		rawfield(L, -1, "message");
 		lua_remove(L, -2);
 		if (!lua_isfunction(L, -1)) {
 			lua_pop(L, 1);
 			continue;
 		}
-		lua_newtable(L);
-		set_str(L, "subject", m->subject);
-		set_str(L, "folder", out->folder ? out->folder : folder);
-		set_str(L, "date_text", m->date_text);
-		if (m->date_state == CCM_DATE_OK) {
-			lua_pushinteger(L, m->date.utc);
-			lua_setfield(L, -2, "date");
-		}
-		set_str(L, "from", m->from_text);
-		lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
-		lua_setfield(L, -2, "unread");
-		lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
-		lua_setfield(L, -2, "draft");
-		lua_pushinteger(L, (lua_Integer)m->number);
-		lua_setfield(L, -2, "number");
+		push_message(L, m, out->folder ? out->folder : folder, info);
 		lua_pushstring(L, user);
-		if (call(p, i, "message hook", user, 2, 1) != LUA_OK)
+		if (info->owner)
+			push_user(L, info->owner, info->post_office);
+		else
+			lua_pushnil(L);
+		if (call(p, i, "message hook", user, 3, 1) != LUA_OK)
 			return lua_fail(p, "message hook", p->names[i], err);
 		if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
 			lua_pop(L, 1);
@@ -689,12 +847,14 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		if (lua_istable(L, -1)) {
 			/* A value no folder or subject can hold fails the hook:
 			 * its message (on top) names the field. */
-			static const char *const fields[] = { "folder", "subject", "unread", NULL };
+			static const char *const fields[] = { "folder", "subject", "unread",
+				"drop_attachments", NULL };
 			const char *before = out->folder;
 
 			if (only_fields(L, fields) < 0 ||
 			    take(L, "folder", CCM_POLICY_FOLDER_MAX, &p->folder, &out->folder) < 0 ||
-			    take(L, "subject", CCM_POLICY_VALUE_MAX, &p->subject, &out->subject) < 0) {
+			    take(L, "subject", CCM_POLICY_VALUE_MAX, &p->subject, &out->subject) < 0 ||
+			    take_drops(p, i, L, info->n_atts) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "message hook", p->names[i], err);
 			}
@@ -709,6 +869,8 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 		}
 		lua_pop(L, 1);
 	}
+	out->drops = p->drops;
+	out->n_drops = p->n_drops;
 	return 1;
 }
 
@@ -890,6 +1052,13 @@ int ccm_policies_load(struct ccm_policies **out, const char *const *files,
 	}
 	luaL_openlibs(L);
 	hide_string_metatable(L);
+	/* Addresses given to hooks print as they do in the module; their
+	 * metatable, shared by every policy, is out of reach of each. */
+	ccm_lua_address_class(L);
+	luaL_getmetatable(L, CCM_LUA_ADDRESS);
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
 	p->csv_paths = calloc(n ? n : 1, sizeof(char *));
 	/* The arguments: one table, given to every policy chunk. */
 	lua_newtable(L);
@@ -995,6 +1164,7 @@ void ccm_policies_free(struct ccm_policies *p)
 	free(p->folder);
 	free(p->subject);
 	free(p->mapped);
+	free(p->drops);
 	clear_addresses(p);
 	free(p);
 }

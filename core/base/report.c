@@ -20,6 +20,7 @@ static const struct {
 	{ "mail-not-extracted", "an option: --no-mail" },
 	{ "message-skipped-by-policy", "a policy's message or folder hook" },
 	{ "user-skipped-by-policy", "a policy's user hook" },
+	{ "attachment-dropped-by-policy", "a policy's message hook: attachments left out" },
 };
 
 const char *ccm_decision_reason(const char *kind)

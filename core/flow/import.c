@@ -873,6 +873,8 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	const enum ccm_iff_col cols[3] = { CCM_IFF_COL_TO, CCM_IFF_COL_CC, CCM_IFF_COL_BCC };
 	struct ccm_store_message m = { 0 };
 	struct ccm_store_rcpt *rcpts = NULL, sender = { 0 };
+	struct ccm_store_header dropped = { CCM_IMPORT_DROPPED_HEADER, NULL };
+	struct ccm_buf dropped_text = CCM_BUF_INIT;
 	struct ccm_iff_chain *c = NULL;
 	const struct ccm_iff_secsect *body;
 	struct ccm_date sent, recvd;
@@ -971,6 +973,19 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 	m.body_len = x->body.len;
 	m.rcpts = rcpts;
 	m.n_rcpts = n_rcpts;
+	if (x->have_id && x->id.dropped) {
+		/* What a policy left out stays said with the message: the
+		 * store alone tells verify why attachments are missing. */
+		for (const char *p = x->id.dropped; *p; p++)
+			if (*p == '.')
+				ccm_buf_adds(&dropped_text, ", ");
+			else
+				ccm_buf_addch(&dropped_text, *p);
+		ccm_buf_addf(&dropped_text, " (%s)", x->id.why ? x->id.why : "policy");
+		dropped.value = dropped_text.ptr;
+		m.headers = &dropped;
+		m.n_headers = 1;
+	}
 	if ((rc = ccm_store_message_add(x->s, &m, &m.id, x->err)) == CCM_ELIMIT) {
 		/* Too long with the rest of its row: nothing was stored. */
 		rc = body_too_long(x, sec, row, x->err->msg);
@@ -986,6 +1001,7 @@ out:
 	ccm_iff_chain_free(c);
 	free(rcpts);
 	free(sender_text);
+	ccm_buf_release(&dropped_text);
 	return rc;
 }
 
@@ -1139,6 +1155,7 @@ static int foreign_identity(struct ictx *x, const struct ccm_iff_section *sec,
 	x->id.number = row->number;
 	x->id.dup = dup;
 	x->id.why = NULL;
+	x->id.dropped = NULL;
 	x->id.held = 0;
 	return 1;
 }

@@ -30,6 +30,16 @@ struct ccm_import_policy {
 				struct ccm_error *err);
 };
 
+/*
+ * The header a stored message carries when a policy left attachments of
+ * its source message out (the "dropped" of its "!ccmig-id" line,
+ * iff/srcid.h): "2, 5 (policy:big.lua:message)", their places among the
+ * source message's attachments (1 for the first) and who decided. The
+ * message's body holds a note for each; verify reads the header to
+ * account for them, and exports show it.
+ */
+#define CCM_IMPORT_DROPPED_HEADER "X-ccmig-Attachments-Removed"
+
 struct ccm_import_opts {
 	/* A MAILMESSAGE section whose mailbox is neither found nor a custom
 	 * recipient to convert: 1 creates the mailbox, 0 skips the section

@@ -1,5 +1,6 @@
 /* verify.c: does the store account for every message of a post office? */
 #include "flow/verify.h"
+#include "flow/import.h"
 #include "store/folders.h"
 #include "store/messages.h"
 #include "store/recipients.h"
@@ -23,6 +24,7 @@ struct print {
 	long long id;               /* store message; source: the one it became */
 	char *head, *content;
 	char *where;
+	char *dropped;              /* store: CCM_IMPORT_DROPPED_HEADER's value */
 	int matched;
 };
 
@@ -41,6 +43,8 @@ struct vctx {
 	const char *owner_why;      /* the latest run left the owner out: why */
 	int board;                  /* the owner is a bulletin board */
 	struct ccm_buf head, content, folder, norm, reason, po;
+	struct ccm_buf dropped, kept;   /* a store message's header; a content
+					   without the attachments it names */
 	struct ccm_fp fp;
 	struct ccm_fp_seen seen;
 	char piece[65536];
@@ -59,6 +63,7 @@ static int plist_add(struct plist *l, long long id, const char *head,
 	}
 	l->v[l->len].id = id;
 	l->v[l->len].matched = 0;
+	l->v[l->len].dropped = NULL;
 	l->v[l->len].head = ccm_strdup(head);
 	l->v[l->len].content = ccm_strdup(content);
 	l->v[l->len].where = ccm_strdup(where);
@@ -74,39 +79,53 @@ static void plist_release(struct plist *l)
 		free(l->v[i].head);
 		free(l->v[i].content);
 		free(l->v[i].where);
+		free(l->v[i].dropped);
 	}
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
+static void reasons_release(struct ccm_verify_reason **v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i].reason);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 void ccm_verify_stats_release(struct ccm_verify_stats *st)
 {
-	for (size_t i = 0; i < st->n_reasons; i++)
-		free(st->reasons[i].reason);
-	free(st->reasons);
-	st->reasons = NULL;
-	st->n_reasons = 0;
+	reasons_release(&st->reasons, &st->n_reasons);
+	reasons_release(&st->att_reasons, &st->n_att_reasons);
+}
+
+/* n more under `reason` in the list *v of *len. */
+static int add_reason(struct ccm_verify_reason **v, size_t *len, const char *reason,
+		      unsigned long n)
+{
+	struct ccm_verify_reason *nv;
+
+	for (size_t i = 0; i < *len; i++)
+		if (!strcmp((*v)[i].reason, reason)) {
+			(*v)[i].messages += n;
+			return 0;
+		}
+	nv = realloc(*v, (*len + 1) * sizeof(*nv));
+	if (!nv)
+		return CCM_ENOMEM;
+	*v = nv;
+	if (!(nv[*len].reason = ccm_strdup(reason)))
+		return CCM_ENOMEM;
+	nv[(*len)++].messages = n;
+	return 0;
 }
 
 static int count_reason(struct ccm_verify_stats *st, const char *reason,
 			unsigned long n)
 {
-	struct ccm_verify_reason *v;
-
 	st->decided += n;
-	for (size_t i = 0; i < st->n_reasons; i++)
-		if (!strcmp(st->reasons[i].reason, reason)) {
-			st->reasons[i].messages += n;
-			return 0;
-		}
-	v = realloc(st->reasons, (st->n_reasons + 1) * sizeof(*v));
-	if (!v)
-		return CCM_ENOMEM;
-	st->reasons = v;
-	if (!(v[st->n_reasons].reason = ccm_strdup(reason)))
-		return CCM_ENOMEM;
-	v[st->n_reasons++].messages = n;
-	return 0;
+	return add_reason(&st->reasons, &st->n_reasons, reason, n);
 }
 
 static void head_of(struct ccm_buf *k, const char *folder, const char *subject,
@@ -275,19 +294,97 @@ static int hash_blob(struct vctx *x, long long blob_id, unsigned char d[32])
 	return 0;
 }
 
-/* Whether ccmig made the message itself (the address book notice). */
+/* Whether ccmig made the message itself (the address book notice); the
+ * attachments a policy left out of it into x->dropped ("" when none). */
 static int generated(struct vctx *x, long long msg)
 {
 	struct ccm_store_cursor *c;
 	struct ccm_store_header h;
 	int rc, found = 0;
 
+	ccm_buf_reset(&x->dropped);
 	if ((rc = ccm_store_message_headers(&c, x->s, msg, x->err)) < 0)
 		return rc;
-	while ((rc = ccm_store_next_header(c, &h, x->err)) > 0)
+	while ((rc = ccm_store_next_header(c, &h, x->err)) > 0) {
 		found |= !strcasecmp(h.name, "X-ccmig-generated");
+		if (!strcasecmp(h.name, CCM_IMPORT_DROPPED_HEADER) && h.value)
+			ccm_buf_set(&x->dropped, h.value, strlen(h.value));
+	}
 	ccm_store_cursor_free(c);
 	return rc < 0 ? rc : found;
+}
+
+/*
+ * Whether source content `src` is the store's `dst` but for the
+ * attachments `dropped` names (CCM_IMPORT_DROPPED_HEADER: "2, 5 (who)"):
+ * x->kept gets src without them. A content is "<date>\x1f<recipients>"
+ * and "\x1f<SHA-256>" for each attachment, in order.
+ */
+static int same_but_dropped(struct vctx *x, const char *src, const char *dst,
+			    const char *dropped)
+{
+	const char *p = src;
+	long field = 0;
+
+	ccm_buf_reset(&x->kept);
+	for (;;) {
+		size_t n = strcspn(p, "\x1f");
+		int gone = 0;
+
+		if (field >= 2) {
+			/* Is attachment field - 1 among those named? */
+			for (const char *d = dropped; *d >= '0' && *d <= '9'; ) {
+				char *end;
+				long k = strtol(d, &end, 10);
+
+				gone |= k == field - 1;
+				d = end + strspn(end, ", ");
+			}
+		}
+		if (!gone) {
+			if (field)
+				ccm_buf_addch(&x->kept, '\x1f');
+			ccm_buf_add(&x->kept, p, n);
+		}
+		if (!p[n])
+			break;
+		p += n + 1;
+		field++;
+	}
+	return strcmp(x->kept.ptr, dst) == 0;
+}
+
+/* A held message whose store copy lacks attachments by a policy's
+ * decision: counted, and named with --list. */
+static int attachments_decided(struct vctx *x, const struct print *src,
+			       const char *dropped)
+{
+	const char *why = strchr(dropped, '(');
+	size_t list = why ? (size_t)(why - dropped) : strlen(dropped), wlen;
+	unsigned long n = 1;
+	char reason[256];
+
+	while (list && dropped[list - 1] == ' ')
+		list--;
+	for (const char *d = dropped; *d && *d != '('; d++)
+		n += *d == ',';
+	if (why) {
+		wlen = strcspn(why + 1, ")");
+		snprintf(reason, sizeof(reason), "%.*s", (int)wlen, why + 1);
+	} else {
+		snprintf(reason, sizeof(reason), "policy");
+	}
+	x->st->attachments_left_out += n;
+	if (x->list) {
+		struct ccm_diag d = { CCM_NOTE, "verify-decided", 0, NULL, 0, -1, x->owner,
+				      0, NULL };
+		char subject[128];
+
+		ccm_reportf(x->b->rep, &d, "%s ('%s'): attachment(s) %.*s left out by "
+			    "decision: %s", src->where, subject_of(src, subject),
+			    (int)list, dropped, reason);
+	}
+	return add_reason(&x->st->att_reasons, &x->st->n_att_reasons, reason, n);
 }
 
 /* A store message's head and content into x->head and x->content. */
@@ -336,7 +433,8 @@ static int placed_elsewhere(struct vctx *x, long long id)
 
 	if ((rc = ccm_store_message_get(&c, x->s, id, x->err)) < 0)
 		return rc;
-	if ((rc = ccm_store_next_message(c, &m, x->err)) == 1)
+	if ((rc = ccm_store_next_message(c, &m, x->err)) == 1 &&
+	    (rc = generated(x, m.id)) >= 0)
 		rc = message_print(x, &m, "");
 	ccm_store_cursor_free(c);
 	return rc < 0 ? rc : rc == 0 ? 1 : 0;
@@ -375,6 +473,11 @@ static int store_prints(struct vctx *x, long long mailbox, const char *prefix,
 				 " ", folder.path);
 			if ((rc = plist_add(out, m.id, x->head.ptr, x->content.ptr, where)) < 0)
 				break;
+			if (x->dropped.len &&
+			    !(out->v[out->len - 1].dropped = ccm_strdup(x->dropped.ptr))) {
+				rc = CCM_ENOMEM;
+				break;
+			}
 			x->st->store_messages++;
 		}
 		ccm_store_cursor_free(mc);
@@ -426,6 +529,13 @@ static int compare(struct vctx *x, struct plist *held, struct plist *unknown,
 				x->st->store_messages++;
 				if (strcmp(x->content.ptr, held->v[i].content) == 0) {
 					x->st->matched++;
+				} else if (x->dropped.len &&
+					   same_but_dropped(x, held->v[i].content,
+							    x->content.ptr, x->dropped.ptr)) {
+					x->st->matched++;
+					if ((rc = attachments_decided(x, &held->v[i],
+								      x->dropped.ptr)) < 0)
+						return rc;
 				} else {
 					x->st->mismatched++;
 					problem(x, "verify-mismatch", "%s ('%s') is store message "
@@ -442,6 +552,12 @@ static int compare(struct vctx *x, struct plist *held, struct plist *unknown,
 			problem(x, "verify-missing", "%s ('%s') was stored as message %lld, "
 				"which is not in this mailbox any more", held->v[i].where,
 				subject_of(&held->v[i], subject), held->v[i].id);
+		} else if (strcmp(d->content, held->v[i].content) && d->dropped &&
+			   same_but_dropped(x, held->v[i].content, d->content, d->dropped)) {
+			d->matched = 1;
+			x->st->matched++;
+			if ((rc = attachments_decided(x, &held->v[i], d->dropped)) < 0)
+				return rc;
 		} else if (strcmp(d->content, held->v[i].content)) {
 			d->matched = 1;
 			x->st->mismatched++;
@@ -640,6 +756,8 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verif
 	ccm_buf_release(&x.norm);
 	ccm_buf_release(&x.reason);
 	ccm_buf_release(&x.po);
+	ccm_buf_release(&x.dropped);
+	ccm_buf_release(&x.kept);
 	ccm_fp_release(&x.fp);
 	ccm_fp_seen_release(&x.seen);
 	return rc < 0 ? rc : 0;

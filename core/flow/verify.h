@@ -28,6 +28,12 @@ struct ccm_verify_stats {
 	unsigned long long attachment_bytes;  /* source attachment bytes hashed */
 	struct ccm_verify_reason *reasons;    /* decided, by reason */
 	size_t n_reasons;
+	/* attachments of matched messages a policy left out (the message
+	 * says so: flow/import.h, CCM_IMPORT_DROPPED_HEADER), and by reason
+	 * ("policy:big.lua:message"; `messages` counts attachments) */
+	unsigned long attachments_left_out;
+	struct ccm_verify_reason *att_reasons;
+	size_t n_att_reasons;
 };
 
 struct ccm_verify_opts {
@@ -39,7 +45,7 @@ struct ccm_verify_opts {
 	void *progress_ctx;
 };
 
-/* Frees st->reasons. */
+/* Frees st->reasons and st->att_reasons. */
 void ccm_verify_stats_release(struct ccm_verify_stats *st);
 
 /*
@@ -51,7 +57,10 @@ void ccm_verify_stats_release(struct ccm_verify_stats *st);
  * of the bytes the store holds, so a changed byte shows); folder,
  * subject and read flag may differ, since a policy may place a message.
  * Or the store's record says it was left out by a decision, of the
- * message or of its user. A message stored before identities were kept
+ * message or of its user. A message stored without attachments a policy
+ * left out matches when the rest is the same and the store's message
+ * names them (CCM_IMPORT_DROPPED_HEADER): each is counted in
+ * attachments_left_out, and with `list` reported as "verify-decided". A message stored before identities were kept
  * (schema version 2) is matched by folder, subject, date, flags,
  * recipients and attachments instead. Messages of other post offices in
  * the same store are not counted.

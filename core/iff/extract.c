@@ -26,6 +26,18 @@ struct att {
 	unsigned long long size;
 	long long position;        /* bytes of body before it */
 	int macbinary;
+	enum ccm_item_kind kind;
+	int dropped;               /* a policy left it out: read, not written */
+};
+
+/* How far a message was read before its policy's message hook ran: the
+ * pass write_message makes first, made early (prepare) so that the hook
+ * sees the attachments without the message being read once more. */
+enum prepared {
+	PREP_NONE = 0,
+	PREP_SCANNED,              /* scan(): fingerprint final, atts listed */
+	PREP_MEASURED              /* measure(): body spooled, text items
+				      fingerprinted, atts listed */
 };
 
 /* What the policy said of a user, decided once so that the directory rows
@@ -65,6 +77,13 @@ struct xctx {
 	struct ccm_srcid id;
 	struct ccm_buf line;
 	int owner_held;             /* the store holds messages of this owner */
+	const struct ccm_dir_entry *owner_entry;  /* NULL for boards */
+	enum prepared prepared;     /* of the message being written */
+	unsigned long long body_utf8;   /* its text items' bytes, as read */
+	char body_end;              /* the last byte of its body so far */
+	struct ccm_policy_att *patts;   /* its attachments, for the hook */
+	size_t cap_patts;
+	struct ccm_buf dropped, why;    /* its srcid's dropped= and why= */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -183,6 +202,8 @@ static int body_text(struct xctx *x, const char *p, size_t n, int final)
 	size_t take;
 	int rc;
 
+	if (n)
+		x->body_end = p[n - 1];
 	ccm_buf_add(&x->carry, p, n);
 	take = final ? x->carry.len : whole_utf8(x->carry.ptr, x->carry.len);
 	ccm_buf_reset(&x->enc);
@@ -194,7 +215,7 @@ static int body_text(struct xctx *x, const char *p, size_t n, int final)
 }
 
 static int add_att(struct xctx *x, const char *name, unsigned long long size,
-		   int macbinary)
+		   int macbinary, enum ccm_item_kind kind)
 {
 	struct att *a;
 
@@ -218,6 +239,8 @@ static int add_att(struct xctx *x, const char *name, unsigned long long size,
 	a->size = size;
 	a->position = (long long)x->body.len;
 	a->macbinary = macbinary;
+	a->kind = kind;
+	a->dropped = 0;
 	x->n_atts++;
 	return 0;
 }
@@ -246,6 +269,8 @@ static int measure(struct xctx *x, struct ccm_msgfile *f)
 	ccm_spool_reset(&x->body);
 	ccm_buf_reset(&x->carry);
 	clear_atts(x);
+	x->body_utf8 = 0;
+	x->body_end = '\n';
 	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
 		ssize_t got;
 
@@ -254,11 +279,13 @@ static int measure(struct xctx *x, struct ccm_msgfile *f)
 				return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
 			if (*it->title) {
 				/* Titles of text items are kept as a line of their own. */
+				x->body_utf8 += strlen(it->title) + 2;
 				if ((rc = body_text(x, it->title, strlen(it->title), 0)) < 0 ||
 				    (rc = body_text(x, "\r\n", 2, 0)) < 0)
 					return rc;
 			}
 			while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+				x->body_utf8 += (unsigned long long)got;
 				ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
 				if ((rc = body_text(x, x->piece, (size_t)got, 0)) < 0)
 					return rc;
@@ -284,7 +311,7 @@ static int measure(struct xctx *x, struct ccm_msgfile *f)
 				if (got < 0)
 					return (int)got;
 			}
-			if ((rc = add_att(x, name, size, it->macbinary)) < 0)
+			if ((rc = add_att(x, name, size, it->macbinary, it->kind)) < 0)
 				return rc;
 		}
 	}
@@ -298,15 +325,35 @@ static int spool_to_section(void *ctx, const void *p, size_t n, struct ccm_error
 	return ccm_iff_writer_sec_data(ctx, p, n, err);
 }
 
-/* Pass 2: the Body section, then each attachment's data in pieces. */
+/* Reads the current item's data into the fingerprint alone: an
+ * attachment a policy left out is still part of the message's identity. */
+static int fp_item_only(struct xctx *x, struct ccm_msgfile *f, const struct ccm_item *it)
+{
+	ssize_t got;
+
+	if (ccm_fp_item_begin(&x->fp, it) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+		ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+	ccm_fp_item_end(&x->fp);
+	return got < 0 ? (int)got : 0;
+}
+
+/* Pass 2: the Body section, then each attachment's data in pieces (those
+ * a policy left out only fingerprinted). */
 static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_off)
 {
 	const struct ccm_message *m;
 	const struct ccm_item *it;
-	size_t k = 0;
+	size_t k = 0, kept = 0, last = 0;
 	int rc;
 
-	rc = ccm_iff_writer_sec_begin(x->w, "Body", x->body.len, x->n_atts == 0,
+	for (size_t i = 0; i < x->n_atts; i++)
+		if (!x->atts[i].dropped) {
+			kept++;
+			last = i;
+		}
+	rc = ccm_iff_writer_sec_begin(x->w, "Body", x->body.len, kept == 0,
 				      NULL, -2, NULL, body_off, x->err);
 	if (rc == 0)
 		rc = ccm_spool_replay(&x->body, spool_to_section, x->w, x->err);
@@ -326,9 +373,14 @@ static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_of
 		if (k >= x->n_atts)
 			return ccm_error_set(x->err, CCM_EINVAL, "a message read twice "
 					     "gave more items the second time");
-		a = &x->atts[k];
+		a = &x->atts[k++];
+		if (a->dropped) {
+			if ((rc = fp_item_only(x, f, it)) < 0)
+				return rc;
+			continue;
+		}
 		rc = ccm_iff_writer_sec_begin(x->w, "Attachment", a->size,
-					      k + 1 == x->n_atts, a->name, a->position,
+					      a == &x->atts[last], a->name, a->position,
 					      a->macbinary ? "Macbinary" : NULL, &off,
 					      x->err);
 		if (rc == 0 && ccm_fp_item_begin(&x->fp, it) < 0)
@@ -345,8 +397,170 @@ static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_of
 		x->st->attachments++;
 		if (it->kind == CCM_ITEM_MESSAGE)
 			x->st->forwarded++;
-		k++;
 	}
+	return rc;
+}
+
+/* ---- what the message hook sees ----------------------------------------- */
+
+/*
+ * Pass 1 of a message the store may hold (x->owner_held), when a message
+ * hook needs it measured: the fingerprint over every item, as
+ * ccm_fp_message makes it, and each attachment's name, size and kind and
+ * the body's size, counted as measure() counts them, without converting
+ * or spooling anything. The reader is left after the last item.
+ */
+static int scan(struct xctx *x, struct ccm_msgfile *f, const struct ccm_message *m)
+{
+	const struct ccm_item *it;
+	int rc;
+
+	ccm_fp_begin(&x->fp, m);
+	clear_atts(x);
+	x->body_utf8 = 0;
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		unsigned long long size = 0;
+		const char *name = it->name;
+		ssize_t got;
+
+		if (ccm_fp_item_begin(&x->fp, it) < 0)
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+			size += (unsigned long long)got;
+		}
+		if (got < 0)
+			return (int)got;
+		ccm_fp_item_end(&x->fp);
+		if (it->kind == CCM_ITEM_TEXT) {
+			x->body_utf8 += size + (*it->title ? strlen(it->title) + 2 : 0);
+			continue;
+		}
+		if (it->kind == CCM_ITEM_MESSAGE) {
+			forwarded_name(it, &x->tmp);
+			name = x->tmp.ptr;
+		} else if (it->size >= 0) {
+			size = (unsigned long long)it->size;
+		}
+		if ((rc = add_att(x, name, size, it->macbinary, it->kind)) < 0)
+			return rc;
+	}
+	if (rc < 0)
+		return rc;
+	ccm_fp_final(x->id.fp, &x->fp);
+	return 0;
+}
+
+/*
+ * Reads the message at f for its message hook, in the pass write_message
+ * would make first anyway (so no message is read more often for having a
+ * policy), and describes it in *info (valid until the next message).
+ */
+static int prepare(struct xctx *x, struct ccm_msgfile *f, const struct ccm_message *m,
+		   struct ccm_policy_msginfo *info)
+{
+	int rc;
+
+	if (x->owner_held) {
+		rc = scan(x, f, m);
+		x->prepared = PREP_SCANNED;
+	} else {
+		ccm_fp_begin(&x->fp, m);
+		rc = measure(x, f);
+		x->prepared = PREP_MEASURED;
+	}
+	if (rc < 0)
+		return rc;
+	if (x->n_atts > x->cap_patts) {
+		struct ccm_policy_att *v = realloc(x->patts, x->n_atts * sizeof(*v));
+		if (!v)
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		x->patts = v;
+		x->cap_patts = x->n_atts;
+	}
+	info->owner = x->owner_entry;
+	info->post_office = x->b->manifest.post_office;
+	info->body_size = info->size = x->body_utf8;
+	info->atts = x->patts;
+	info->n_atts = x->n_atts;
+	for (size_t i = 0; i < x->n_atts; i++) {
+		x->patts[i].name = x->atts[i].name;
+		x->patts[i].size = x->atts[i].size;
+		x->patts[i].kind = x->atts[i].kind;
+		info->size += x->atts[i].size;
+	}
+	return 0;
+}
+
+/* A size as people read it: "812 bytes", "14.2 KB", "5.2 MB" (of 1024). */
+static void human_size(struct ccm_buf *out, unsigned long long n)
+{
+	static const char *const units[] = { "KB", "MB", "GB", "TB" };
+	double v = (double)n;
+	int u = -1;
+
+	if (n < 1024) {
+		ccm_buf_addf(out, "%llu byte%s", n, n == 1 ? "" : "s");
+		return;
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	ccm_buf_addf(out, "%.1f %s", v, units[u]);
+}
+
+/*
+ * The attachments the message hook left out (ov->drops), of the message
+ * just measured: each is marked to be fingerprinted but not written, a
+ * note takes its place at the end of the body, and the decision is
+ * reported and goes into the message's srcid line (x->dropped, x->why).
+ */
+static int drop_atts(struct xctx *x, const char *file, const struct ccm_message *m,
+		     const struct ccm_policy_message *ov)
+{
+	struct ccm_buf t = CCM_BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < ov->n_drops; i++) {
+		const struct ccm_policy_drop *d = &ov->drops[i];
+		struct att *a;
+
+		if (d->index < 1 || d->index > x->n_atts) {
+			rc = ccm_error_set(x->err, CCM_EINVAL, "a message read twice gave "
+					   "fewer attachments the second time");
+			break;
+		}
+		a = &x->atts[d->index - 1];
+		if (a->dropped)
+			continue;
+		a->dropped = 1;
+		ccm_buf_reset(&t);
+		if (!x->dropped.len && x->body.len)
+			/* The notes as a paragraph of their own. */
+			ccm_buf_adds(&t, x->body_end == '\n' ? "\r\n" : "\r\n\r\n");
+		if (a->kind == CCM_ITEM_MESSAGE)
+			/* Named by its title: "<title>.ccm" is extract's own name
+			 * for it, which no mail client shows. */
+			ccm_buf_addf(&t, "[forwarded message '%.*s' (",
+				     (int)(strlen(a->name) - 4), a->name);
+		else
+			ccm_buf_addf(&t, "[attachment '%s' (", a->name);
+		human_size(&t, a->size);
+		ccm_buf_addf(&t, ") was removed by policy '%s']\r\n", d->by);
+		rc = body_text(x, t.ptr, t.len, 1);
+		ccm_buf_addf(&x->dropped, "%s%zu", x->dropped.len ? "." : "", d->index);
+		ccm_buf_reset(&t);
+		ccm_buf_addf(&t, "policy:%s:message", d->by);
+		if (!strstr(x->why.ptr, t.ptr))
+			ccm_buf_addf(&x->why, "%s%s", x->why.len ? "," : "", t.ptr);
+		x->st->dropped++;
+		note(x, CCM_NOTE, "attachment-dropped-by-policy", file, m->offset,
+		     x->id.owner, m->number, "attachment %zu '%s' (%llu bytes) is not "
+		     "migrated: policy '%s' removed it; a note in the message's body "
+		     "says so", d->index, a->name, a->size, d->by);
+	}
+	ccm_buf_release(&t);
 	return rc;
 }
 
@@ -386,13 +600,43 @@ static int write_id(struct xctx *x, enum ccm_srcid_kind kind, const char *why)
 	return write_srcid(x, &x->id);
 }
 
-/* A message left out: its identity and who decided, read from its items. */
+/* The fingerprint of a message measure() read (PREP_MEASURED): its text
+ * items are hashed, its attachments are read for it now. */
+static int finish_fp(struct xctx *x, struct ccm_msgfile *f)
+{
+	const struct ccm_message *again;
+	const struct ccm_item *it;
+	int rc = 0;
+
+	if (x->n_atts && (rc = ccm_msgfile_rewind(f, &again, x->err)) > 0)
+		while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0)
+			if (it->kind != CCM_ITEM_TEXT && (rc = fp_item_only(x, f, it)) < 0)
+				break;
+	if (rc < 0)
+		return rc;
+	ccm_fp_final(x->id.fp, &x->fp);
+	return 0;
+}
+
+/* The "!ccmig-id" line of the message written, with the attachments a
+ * policy left out of it. */
+static int write_dropped_id(struct xctx *x)
+{
+	x->id.dropped = x->dropped.len ? x->dropped.ptr : NULL;
+	return write_id(x, CCM_SRCID_MESSAGE, x->id.dropped ? x->why.ptr : NULL);
+}
+
+/* A message left out: its identity and who decided, read from its items
+ * (or from what prepare() read of them already). */
 static int left_out(struct xctx *x, struct ccm_msgfile *f,
 		    const struct ccm_message *m, const char *why)
 {
-	int rc = ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE, x->err);
+	int rc = x->prepared == PREP_SCANNED ? 0 : x->prepared == PREP_MEASURED ?
+		 finish_fp(x, f) :
+		 ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE, x->err);
 
 	x->id.held = 0;
+	x->id.dropped = NULL;
 	if (rc == 0)
 		rc = identify(x, m);
 	return rc < 0 ? rc : write_id(x, CCM_SRCID_LEFT_OUT, why);
@@ -415,13 +659,16 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f, const char *file
 	int unsent, rc;
 
 	x->id.held = 0;
+	ccm_buf_reset(&x->dropped);
+	ccm_buf_reset(&x->why);
 	if (x->owner_held) {
 		/* Known whole before anything is written or converted: a
 		 * message the store holds is a row alone. */
 		const struct ccm_message *again;
 
-		if ((rc = ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE,
-					 x->err)) < 0 ||
+		if ((x->prepared != PREP_SCANNED &&
+		     (rc = ccm_fp_message(x->id.fp, &x->fp, f, m, x->piece, PIECE,
+					  x->err)) < 0) ||
 		    (rc = identify(x, m)) < 0 ||
 		    (rc = x->o->store->holds(x->o->store->ctx, &x->id, x->err)) < 0)
 			return rc;
@@ -429,10 +676,18 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f, const char *file
 		if (!rc && (rc = ccm_msgfile_rewind(f, &again, x->err)) < 0)
 			return rc;
 	}
-	ccm_fp_begin(&x->fp, m);
-	if (!x->id.held && ((rc = measure(x, f)) < 0 ||
+	if (x->prepared != PREP_MEASURED)
+		ccm_fp_begin(&x->fp, m);
+	if (!x->id.held && ((x->prepared != PREP_MEASURED && (rc = measure(x, f)) < 0) ||
+			    (rc = drop_atts(x, file, m, ov)) < 0 ||
 			    (rc = write_chain(x, f, &body_off)) < 0))
 		return rc;
+	if (x->id.held && ov->n_drops)
+		/* Stored whole by an earlier run: what is stored stays. */
+		note(x, CCM_NOTE, "attachments-kept-as-stored", file, m->offset, x->id.owner,
+		     m->number, "the policy leaves out %zu attachment(s) of this message, "
+		     "but the store holds it, with them, from an earlier run; it stays "
+		     "as it is (migrate into a new store to leave them out)", ov->n_drops);
 	if (!x->owner_held) {
 		ccm_fp_final(x->id.fp, &x->fp);
 		if ((rc = identify(x, m)) < 0)
@@ -472,7 +727,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f, const char *file
 	    (rc = x->id.held ? ccm_iff_writer_field(x->w, NULL, x->err) :
 	     ccm_iff_writer_field_pointer(x->w, body_off, x->err)) == 0 &&
 	    (rc = ccm_iff_writer_row_fits(x->w, x->err)) == 0 &&
-	    (rc = write_id(x, CCM_SRCID_MESSAGE, NULL)) == 0)
+	    (rc = write_dropped_id(x)) == 0)
 		rc = ccm_iff_writer_row_end(x->w, x->err);
 	ccm_buf_release(&sender);
 	if (rc == CCM_ELIMIT) {
@@ -561,6 +816,7 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 		const char *why = NULL;
 		int r8 = 0;
 
+		x->prepared = PREP_NONE;
 		ccm_placing_folder(&x->folder, board, m->folder, &r8);
 		x->by_owner = board ? 0 : !strcmp(x->folder.ptr, "Sent Items") ? 1 :
 			       !strcmp(x->folder.ptr, "Drafts") ? 2 : 0;
@@ -576,11 +832,15 @@ static int write_box(struct xctx *x, const struct ccm_manifest_entry *e,
 				break;
 			continue;
 		}
-		ov.folder = ov.subject = ov.decided_by = ov.folder_by = NULL;
+		memset(&ov, 0, sizeof(ov));
 		ov.unread = -1;
 		if (x->o->policy && x->o->policy->message) {
+			struct ccm_policy_msginfo info;
+
+			if ((rc = prepare(x, f, m, &info)) < 0)
+				break;
 			rc = x->o->policy->message(x->o->policy->ctx, m, e->name,
-						   x->folder.ptr, &ov, x->err);
+						   x->folder.ptr, &info, &ov, x->err);
 			if (rc < 0) {
 				x->policy_failed = 1;
 				break;
@@ -979,6 +1239,7 @@ static int write_users(struct xctx *x)
 			break;
 		x->st->users++;
 		x->owner = e->name;
+		x->owner_entry = e;
 		mb = ccm_bundle_mailbox(x->b, e->name);
 		before_msgs = x->st->messages;
 		before_atts = x->st->attachments;
@@ -1011,6 +1272,7 @@ static int write_users(struct xctx *x)
 		ccm_fault_point();
 	}
 	x->owner = NULL;
+	x->owner_entry = NULL;
 	ccm_buf_release(&addr);
 	return rc;
 }
@@ -1074,6 +1336,8 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_buf_init(&x.tmp);
 	ccm_buf_init(&x.folder);
 	ccm_buf_init(&x.line);
+	ccm_buf_init(&x.dropped);
+	ccm_buf_init(&x.why);
 	ccm_fp_init(&x.fp);
 	ccm_srcid_init(&x.id);
 	ccm_extract_safe_name(&pkl, b->manifest.post_office);
@@ -1118,6 +1382,9 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	ccm_buf_release(&x.tmp);
 	ccm_buf_release(&x.folder);
 	ccm_buf_release(&x.line);
+	ccm_buf_release(&x.dropped);
+	ccm_buf_release(&x.why);
+	free(x.patts);
 	ccm_fp_release(&x.fp);
 	ccm_fp_seen_release(&x.seen);
 	ccm_srcid_release(&x.id);

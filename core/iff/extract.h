@@ -28,6 +28,35 @@ struct ccm_policy_user {
 	const char *decided_by;
 };
 
+/* An attachment of a message as the message hook sees it, in the order
+ * extract writes them: every item but text items. */
+struct ccm_policy_att {
+	const char *name;              /* as written: "<title>.ccm" for a
+					  forwarded message */
+	unsigned long long size;       /* bytes as written */
+	enum ccm_item_kind kind;       /* CCM_ITEM_MESSAGE: a forwarded message */
+};
+
+/* What the message hook knows of a message beyond its headers: measured
+ * from its items before the hook runs, the same whether or not the store
+ * holds the message, so that a policy decides the same in every run. */
+struct ccm_policy_msginfo {
+	const struct ccm_dir_entry *owner;  /* the mailbox's user; NULL: a board */
+	const char *post_office;            /* the post office's name */
+	unsigned long long body_size;       /* bytes of the body's text (UTF-8):
+					       text items with their titles */
+	unsigned long long size;            /* body_size and every attachment */
+	const struct ccm_policy_att *atts;
+	size_t n_atts;
+};
+
+/* An attachment the message hook leaves out: the message keeps a note in
+ * its body instead (its name, size and `by`), and its identity stays. */
+struct ccm_policy_drop {
+	size_t index;                  /* 1-based, into ccm_policy_msginfo.atts */
+	const char *by;                /* the policy's script ("big.lua") */
+};
+
 struct ccm_policy_message {
 	const char *folder;            /* NULL: as it is */
 	const char *subject;           /* NULL: as it is */
@@ -36,6 +65,9 @@ struct ccm_policy_message {
 	const char *decided_by;
 	/* who gave `folder`, for reports: "policy 'move.lua', folder hook" */
 	const char *folder_by;
+	/* attachments to leave out, each index once, in increasing order */
+	const struct ccm_policy_drop *drops;
+	size_t n_drops;
 };
 
 struct ccm_policy {
@@ -44,9 +76,11 @@ struct ccm_policy {
 	 * a local user's post office blank). */
 	int (*user)(void *ctx, const struct ccm_dir_entry *e, const char *post_office,
 		    struct ccm_policy_user *out, struct ccm_error *err);
+	/* A message of mailbox `user` (a user's cc:Mail name or a board's),
+	 * to go to `folder`; info measures it. */
 	int (*message)(void *ctx, const struct ccm_message *m, const char *user,
-		       const char *folder, struct ccm_policy_message *out,
-		       struct ccm_error *err);
+		       const char *folder, const struct ccm_policy_msginfo *info,
+		       struct ccm_policy_message *out, struct ccm_error *err);
 	/* A sender or recipient: 1 with *out set to its new address
 	 * ("SMTP:jsmith@example.com"), 0 to write it as it is. */
 	int (*address)(void *ctx, const struct ccm_addr *a, const char **out,
@@ -99,6 +133,8 @@ struct ccm_extract_stats {
 	unsigned long skipped;       /* source messages not written (reported) */
 	unsigned long held;          /* rows written without body: the store
 					holds them (ccm_extract_store) */
+	unsigned long dropped;       /* attachments a policy left out (each
+					reported, with a note in its message) */
 	unsigned long long bytes_in; /* bytes of the mail files read */
 	unsigned long replaced;      /* characters the code page lacked */
 	char pkl[256];               /* the packing list's file name */

@@ -87,6 +87,8 @@ void ccm_srcid_format(struct ccm_buf *out, const struct ccm_srcid *id)
 		put(out, "fp", id->fp);
 		put_num(out, "dup", id->dup);
 	}
+	if (id->dropped)
+		put(out, "dropped", id->dropped);
 	if (id->why)
 		put(out, "why", id->why);
 	if (id->set)
@@ -136,18 +138,18 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 		return 0;
 	ccm_buf_reset(&id->text);
 	id->kind = kind;
-	id->po = id->owner = id->file = id->why = id->set = NULL;
+	id->po = id->owner = id->file = id->why = id->set = id->dropped = NULL;
 	id->number = id->dup = 0;
 	id->held = 0;
 	id->fp[0] = '\0';
 	/* Decode key=value pairs into text, each value NUL-terminated, and
 	 * remember offsets (the buffer may move while it grows). */
 	{
-		size_t off[10];
-		const char *keys[10];
+		size_t off[12];
+		const char *keys[12];
 		int nk = 0;
 
-		while (p < e && nk < 10) {
+		while (p < e && nk < 12) {
 			const char *eq = memchr(p, '=', (size_t)(e - p));
 			const char *amp;
 
@@ -198,6 +200,8 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 				held = v;
 			else if (KEY("set"))
 				id->set = v;
+			else if (KEY("dropped"))
+				id->dropped = v;
 #undef KEY
 		}
 	}
@@ -220,6 +224,22 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 			return CCM_EMALFORMED;
 	memcpy(id->fp, fp, 33);
 	id->held = held && !strcmp(held, "1");
+	if (id->dropped) {
+		/* Attachment places, '.' between: what verify counts on. */
+		const char *q = id->dropped;
+
+		if (!*q || !id->why || !*id->why)
+			return CCM_EMALFORMED;
+		while (*q) {
+			if (*q < '1' || *q > '9')
+				return CCM_EMALFORMED;
+			q += strspn(q, "0123456789");
+			if (*q == '.' && q[1])
+				q++;
+			else if (*q)
+				return CCM_EMALFORMED;
+		}
+	}
 	if (!id->file)
 		id->file = "";
 	return 1;

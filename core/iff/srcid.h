@@ -23,6 +23,11 @@
  *       display_name, first_name, last_name), which the store takes even
  *       for a mailbox that was a custom recipient.
  *
+ * A message whose attachments a policy left out says which, by their
+ * places among the message's attachments (1 for the first), and who
+ * decided: "&dropped=2.5&why=policy:big.lua:message". Its identity is
+ * the source message's all the same.
+ *
  * A row `migrate` writes for a message its store holds already carries no
  * body or attachments, and its line says so with "&held=1": such a set is
  * for that store alone (migrate makes it, imports it and removes it).
@@ -49,7 +54,10 @@ struct ccm_srcid {
 	long number;                /* the message's number in the file */
 	char fp[33];                /* fingerprint (ccmail/fingerprint.h) */
 	long dup;                   /* 1 + earlier messages with fp of the owner */
-	const char *why;            /* left out: who decided; else NULL */
+	const char *why;            /* left out, or attachments dropped: who
+				       decided; else NULL */
+	const char *dropped;        /* attachments a policy left out, "2.5";
+				       NULL when none */
 	const char *set;            /* user-set: the fields, '.' between */
 	int held;                   /* the row carries no body: the store the
 				       set was made for holds the message */

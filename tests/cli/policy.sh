@@ -188,12 +188,24 @@ failing nul_message_folder 'return { message = function(m) return { folder = "x\
 	"the folder it returned holds the control character \\x00 at byte"
 # A field a hook may not set is the hook's error, not ignored.
 failing bad_field 'return { message = function(m) return { attachments = {} } end }' \
-	"it returned the field 'attachments', which it may not set (it may set folder, subject, unread)"
+	"it returned the field 'attachments', which it may not set (it may set folder, subject, unread, drop_attachments)"
 failing bad_user_field 'return { user = function(u)
 	if u.name == "Smith, John" then return { alais = "js" } end end }' \
 	"it returned the field 'alais', which it may not set (it may set alias, display_name"
 failing number_field 'return { message = function(m) return { [1] = "x" } end }' \
 	"it returned a field named by a number, not a name"
+# drop_attachments names attachments of m.attachments by index: anything
+# else fails the hook, naming the script and the field.
+failing drop_string 'return { message = function(m) return { drop_attachments = "all" } end }' \
+	"drop_string.lua' failed in its message hook: drop_attachments must be a list of attachment indexes (those of m.attachments), not a string"
+failing drop_name 'return { message = function(m) return { drop_attachments = { "budget.wk4" } } end }' \
+	"drop_attachments holds the string 'budget.wk4', not an attachment index"
+failing drop_range 'return { message = function(m) return { drop_attachments = { #m.attachments + 1 } } end }' \
+	"drop_attachments names attachment 1, but the message has 0 (the indexes of m.attachments)"
+failing drop_key 'return { message = function(m) return { drop_attachments = { first = 1 } } end }' \
+	"drop_attachments must be a list of attachment indexes, but it has the key the string 'first'"
+failing drop_fraction 'return { message = function(m) return { drop_attachments = { 0.5 } } end }' \
+	"drop_attachments names attachment 0.5, but the message has"
 # A folder that names no folder ("\\") costs its message, said with the
 # policy's name, not the whole migration (it stopped it with status 2).
 cat >"$TMP/nofolder.lua" <<'LUA'

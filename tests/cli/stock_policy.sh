@@ -18,7 +18,7 @@ expect_grep "scripts/policies/skip-mail.lua" "$TMP/runs"
 
 # A name with a typo: nothing runs, and the names there are are said.
 expect_status 2 "$CCMIG" migrate "$PO" --store "$TMP/b.db" --policy skip-mial
-expect_grep "no stock policy 'skip-mial': the stock policies are boards-only, date-range," "$TMP/err"
+expect_grep "no stock policy 'skip-mial': the stock policies are big-attachments, boards-only, date-range," "$TMP/err"
 expect_grep "skip-mail" "$TMP/err"
 expect_grep "such as ./skip-mial.lua" "$TMP/err"
 if [ -e "$TMP/b.db" ]; then fail "an unknown policy left a store"; else pass; fi

@@ -331,13 +331,14 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_
 }
 
 static int message_hook(void *ctx, const struct ccm_message *m, const char *user,
-			const char *folder, struct ccm_policy_message *out,
-			struct ccm_error *err)
+			const char *folder, const struct ccm_policy_msginfo *info,
+			struct ccm_policy_message *out, struct ccm_error *err)
 {
 	int *fail = ctx;
 
 	(void)user;
 	(void)folder;
+	(void)info;
 	if (*fail)
 		return ccm_error_set(err, CCM_EINVAL, "policy.lua:7: boom");
 	if (m->subject && !strcmp(m->subject, "[draft] plan"))
@@ -366,6 +367,95 @@ static void policy_hooks_skip_rename_and_move(void **state)
 	free(dir);
 	free(pri);
 	done(r);
+}
+
+/* The fingerprints (fp=...) of a primary file's "!ccmig-id" lines, in order. */
+static char *fingerprints(const char *pri)
+{
+	struct ccm_buf out = CCM_BUF_INIT;
+
+	for (const char *p = pri; (p = strstr(p, "!ccmig-id ")) != NULL; p++) {
+		const char *fp = strstr(p, "&fp=");
+		ccm_buf_add(&out, fp, 4 + 32);
+	}
+	return ccm_buf_detach(&out, NULL);
+}
+
+/* What the hook saw of "Another message", and the attachment it drops. */
+struct seen {
+	size_t n_atts;
+	unsigned long long size, body_size, att_size;
+	char name[32];
+	int kind, owner_is_grewal;
+	struct ccm_policy_drop drop;
+};
+
+static int dropping_hook(void *ctx, const struct ccm_message *m, const char *user,
+			 const char *folder, const struct ccm_policy_msginfo *info,
+			 struct ccm_policy_message *out, struct ccm_error *err)
+{
+	struct seen *s = ctx;
+
+	(void)user;
+	(void)folder;
+	(void)err;
+	if (m->subject && !strcmp(m->subject, "Another message")) {
+		s->n_atts = info->n_atts;
+		s->size = info->size;
+		s->body_size = info->body_size;
+		s->att_size = info->n_atts ? info->atts[0].size : 0;
+		snprintf(s->name, sizeof(s->name), "%s", info->n_atts ? info->atts[0].name : "");
+		s->kind = info->n_atts ? (int)info->atts[0].kind : -1;
+		s->owner_is_grewal = info->owner && !strcmp(info->owner->name, "Grewal, Jeff");
+	}
+	if (info->n_atts) {
+		s->drop.index = 1;
+		s->drop.by = "big.lua";
+		out->drops = &s->drop;
+		out->n_drops = 1;
+	}
+	return 1;
+}
+
+/* The hook measures a message before it decides; an attachment it drops
+ * is replaced by a note in the body, reported as a decision and named in
+ * the message's identity line, whose fingerprint stays the source's. */
+static void policy_drops_an_attachment_and_keeps_a_note(void **state)
+{
+	struct seen seen = { 0 };
+	struct ccm_policy pol = { &seen, NULL, dropping_hook, NULL };
+	struct ccm_extract_opts o = { .policy = &pol }, plain = { 0 };
+	struct run *r = extract(&o), *r0 = extract(&plain);
+	char *pri = file(r, "00000003.pri"), *sec = file(r, "00000003.sec");
+	char *pri0 = file(r0, "00000003.pri");
+	char *fp = fingerprints(pri), *fp0 = fingerprints(pri0);
+
+	(void)state;
+	assert_int_equal(seen.n_atts, 1);
+	assert_string_equal(seen.name, "NOTE.TXT");
+	assert_int_equal(seen.kind, CCM_ITEM_FILE);
+	assert_int_equal(seen.att_size, 4);                  /* "hi\r\n" */
+	assert_int_equal(seen.body_size, 26);
+	assert_int_equal(seen.size, 30);
+	assert_true(seen.owner_is_grewal);
+	assert_non_null(strstr(sec, "[attachment 'NOTE.TXT' (4 bytes) was removed by "
+			       "policy 'big.lua']\r\n"));
+	assert_null(strstr(sec, "NOTE.TXT\r\n"));          /* no Attachment section */
+	assert_int_equal(r->st.dropped, 2);                  /* Smith's budget.wk4 too */
+	assert_int_equal(r->st.attachments + 2, r0->st.attachments);
+	assert_non_null(strstr(pri, "&dropped=1&why=policy:big.lua:message\r\n"));
+	assert_string_equal(fp, fp0);
+	assert_int_equal(ccm_diaglist_count(&r->diags, "attachment-dropped-by-policy"), 2);
+	for (size_t i = 0; i < r->diags.len; i++)
+		if (!strcmp(r->diags.items[i].kind, "attachment-dropped-by-policy"))
+			assert_true(ccm_diag_is_decision(&r->diags.items[i]));
+	free(pri);
+	free(sec);
+	free(pri0);
+	free(fp);
+	free(fp0);
+	done(r);
+	done(r0);
 }
 
 /* A hook that fails leaves out the users (and boards) it failed for, whole,
@@ -493,6 +583,7 @@ int main(void)
 		cmocka_unit_test(private_address_book_becomes_the_pab_section),
 		cmocka_unit_test(bulletin_boards_go_to_public_folders),
 		cmocka_unit_test(policy_hooks_skip_rename_and_move),
+		cmocka_unit_test(policy_drops_an_attachment_and_keeps_a_note),
 		cmocka_unit_test(failing_policy_leaves_out_only_those_it_failed_for),
 		cmocka_unit_test(packed_set_cuts_out_a_failed_user),
 		cmocka_unit_test(folders_map_to_the_target_system),

@@ -64,6 +64,38 @@ static void held_rows_and_boards_are_said(void **state)
 	ccm_srcid_release(&back);
 }
 
+/* Attachments a policy left out are named with who decided; the identity
+ * is the source message's. */
+static void dropped_attachments_read_back(void **state)
+{
+	struct ccm_srcid id, back;
+	struct ccm_buf line = CCM_BUF_INIT;
+
+	(void)state;
+	ccm_srcid_init(&id);
+	ccm_srcid_init(&back);
+	id.kind = CCM_SRCID_MESSAGE;
+	id.po = "SALESPO";
+	id.owner = "Smith, John";
+	id.file = "mail/smith.exp";
+	id.number = 2;
+	memcpy(id.fp, FP, 33);
+	id.dup = 1;
+	id.dropped = "2.10";
+	id.why = "policy:big.lua:message";
+	ccm_srcid_format(&line, &id);
+	assert_string_equal(line.ptr, "ccmig-id po=SALESPO&owner=u:Smith%2C%20John&file="
+			    "mail/smith.exp&n=2&fp=" FP "&dup=1&dropped=2.10&why="
+			    "policy:big.lua:message");
+	assert_int_equal(ccm_srcid_parse(&back, line.ptr, line.len), 1);
+	assert_string_equal(back.dropped, "2.10");
+	assert_string_equal(back.why, id.why);
+	assert_string_equal(back.fp, FP);
+	ccm_srcid_release(&id);
+	ccm_srcid_release(&back);
+	ccm_buf_release(&line);
+}
+
 /* Other comments are no business of ccmig's; its own, edited into
  * nonsense, are refused (the importer reports them). */
 static void other_comments_are_ignored_and_broken_ones_refused(void **state)
@@ -77,6 +109,11 @@ static void other_comments_are_ignored_and_broken_ones_refused(void **state)
 		"ccmig-id po=SALESPO&owner=u:Sm%4&n=1&fp=" FP "&dup=1",         /* escape */
 		"ccmig-left-out po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1",  /* no why */
 		"ccmig-user-set po=SALESPO&owner=u:Smith",                      /* no set */
+		"ccmig-id po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1&dropped=2",  /* no why */
+		"ccmig-id po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1&dropped=0&why=p",
+		"ccmig-id po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1&dropped=1..2&why=p",
+		"ccmig-id po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1&dropped=1.&why=p",
+		"ccmig-id po=SALESPO&owner=u:Smith&n=1&fp=" FP "&dup=1&dropped=x&why=p",
 	};
 	struct ccm_srcid back;
 
@@ -95,6 +132,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_line_reads_back_as_it_was_written),
 		cmocka_unit_test(held_rows_and_boards_are_said),
+		cmocka_unit_test(dropped_attachments_read_back),
 		cmocka_unit_test(other_comments_are_ignored_and_broken_ones_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

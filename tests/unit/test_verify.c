@@ -42,7 +42,8 @@ static void fx_free(struct fx *x)
 	free(x);
 }
 
-static void migrate(struct fx *x, const char *po, int keep_r8)
+static void migrate_with(struct fx *x, const char *po, int keep_r8,
+			 const struct ccm_policy *policy)
 {
 	struct ccm_migrate_opts o;
 	struct ccm_migrate_stats st;
@@ -52,12 +53,18 @@ static void migrate(struct fx *x, const char *po, int keep_r8)
 
 	memset(&o, 0, sizeof(o));
 	o.extract.keep_r8 = keep_r8;
+	o.extract.policy = policy;
 	assert_int_equal(ccm_bundle_open(&b, po, &x->rep, &err), 0);
 	assert_int_equal(ccm_store_open(&s, x->db, CCM_STORE_CREATE, &err), 0);
 	if (ccm_migrate(b, s, &o, &st, &err) != 0)
 		fail_msg("migrate: %s", err.msg);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
+}
+
+static void migrate(struct fx *x, const char *po, int keep_r8)
+{
+	migrate_with(x, po, keep_r8, NULL);
 }
 
 static void verify_listing(struct fx *x, const char *po, int list,
@@ -133,6 +140,54 @@ static void one_changed_attachment_byte_is_a_difference(void **state)
 	assert_int_equal(st.mismatched, 1);
 	assert_int_equal(st.missing + st.extra, 0);
 	assert_int_equal(ccm_diaglist_count(&x->diags, "verify-mismatch"), 1);
+	fx_free(x);
+}
+
+/* A policy's message hook that drops every message's first attachment. */
+static int drop_first(void *ctx, const struct ccm_message *m, const char *user,
+		      const char *folder, const struct ccm_policy_msginfo *info,
+		      struct ccm_policy_message *out, struct ccm_error *err)
+{
+	static const struct ccm_policy_drop first = { 1, "big.lua" };
+
+	(void)ctx;
+	(void)m;
+	(void)user;
+	(void)folder;
+	(void)err;
+	if (info->n_atts) {
+		out->drops = &first;
+		out->n_drops = 1;
+	}
+	return 1;
+}
+
+/* A message a policy took attachments from is the source message all the
+ * same, and the attachments are counted as decisions; without the
+ * store's word for it (its header), the same message is a difference. */
+static void attachments_a_policy_dropped_are_decisions(void **state)
+{
+	struct fx *x = fx_new();
+	struct ccm_policy pol = { NULL, NULL, drop_first, NULL };
+	struct ccm_verify_stats st;
+
+	(void)state;
+	migrate_with(x, SALESPO, 0, &pol);
+	verify_listing(x, SALESPO, 1, &st);
+	assert_int_equal(st.source_messages, 6);
+	assert_int_equal(st.matched, 6);
+	assert_int_equal(st.mismatched + st.missing + st.extra, 0);
+	assert_int_equal(st.attachments_left_out, 2);
+	assert_int_equal(st.n_att_reasons, 1);
+	assert_string_equal(st.att_reasons[0].reason, "policy:big.lua:message");
+	assert_int_equal(st.att_reasons[0].messages, 2);
+	assert_int_equal(ccm_diaglist_count(&x->diags, "verify-decided"), 2);
+	ccm_verify_stats_release(&st);
+	assert_int_equal(tamper(x, "DELETE FROM message_headers WHERE name = "
+			       "'X-ccmig-Attachments-Removed'"), 2);
+	verify(x, SALESPO, &st);
+	assert_int_equal(st.mismatched, 2);
+	assert_int_equal(st.attachments_left_out, 0);
 	fx_free(x);
 }
 
@@ -243,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(migrated_post_office_verifies_whole),
 		cmocka_unit_test(one_changed_attachment_byte_is_a_difference),
+		cmocka_unit_test(attachments_a_policy_dropped_are_decisions),
 		cmocka_unit_test(store_without_identities_is_matched_by_content),
 		cmocka_unit_test(unaccounted_and_extra_messages_are_errors),
 		cmocka_unit_test(skipped_settings_messages_are_counted_as_decisions),
