@@ -126,6 +126,8 @@ static int json_runs(struct ccm_store *s, struct ccm_error *err)
 		ccm_json_str(stdout, r.args);
 		printf(",\"program\":");
 		ccm_json_str(stdout, r.program);
+		printf(",\"who\":");
+		ccm_json_str(stdout, r.who);
 		printf(",\"post_office\":");
 		ccm_json_str(stdout, r.po_path);
 		printf(",\"policies\":");

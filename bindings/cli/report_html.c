@@ -583,6 +583,10 @@ static int runs(FILE *o, struct ccm_store *s, struct ccm_error *err)
 		h(o, r.args && *r.args ? r.args : r.command);
 		fputs("</code><br><span class=\"small\">", o);
 		h(o, r.program);
+		if (r.who) {
+			fputs(", run by ", o);
+			h(o, r.who);
+		}
 		fputs("</span></td><td>", o);
 		when(o, r.started_utc);
 		fputs("<br>", o);
@@ -624,8 +628,9 @@ static int runs(FILE *o, struct ccm_store *s, struct ccm_error *err)
 		fprintf(o, "</td><td class=\"n\">%lld</td></tr>\n", r.events);
 	}
 	ccm_store_cursor_free(c);
-	fputs("</tbody></table>\n<p class=\"small\">The store does not record who ran "
-	      "a command: keep that in the site's log.</p></section>\n", o);
+	fputs("</tbody></table>\n<p class=\"small\">Who ran each command is the login and "
+	      "host that ran it; runs of a store made before ccmig kept it say no "
+	      "one.</p></section>\n", o);
 	return rc < 0 ? rc : 0;
 }
 

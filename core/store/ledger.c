@@ -3,7 +3,10 @@
 #include "store/store_int.h"
 
 #include <assert.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- ledger ------------------------------------------------------------- */
 
@@ -101,21 +104,43 @@ int ccm_store_ledger_record(struct ccm_store *s, long long source_id,
 
 /* ---- runs --------------------------------------------------------------- */
 
+/* "user@host" of this process, for the run's record: the login's name
+ * from the password database (the process's own, not what $USER claims),
+ * or its uid when it has none. */
+static void whoami(char *out, size_t n)
+{
+	struct passwd pw, *found = NULL;
+	char buf[1024], host[256] = "";
+
+	if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &found) != 0)
+		found = NULL;
+	if (gethostname(host, sizeof(host) - 1) != 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	if (found)
+		snprintf(out, n, "%s@%s", found->pw_name, *host ? host : "localhost");
+	else
+		snprintf(out, n, "uid %u@%s", (unsigned)geteuid(), *host ? host : "localhost");
+}
+
 int ccm_store_run_start(struct ccm_store *s, const char *command,
 			const char *args, long long *run_id,
 			struct ccm_error *err)
 {
 	sqlite3_stmt *st;
+	char who[512];
 	int rc;
 
 	assert(s->depth == 0);
 	if (!(st = ccm_st(s, ST_RUN_INSERT,
-			  "INSERT INTO runs (command, args, program, started_utc) "
-			  "VALUES (?1, ?2, 'ccmig 0.1.0', ?3)", err)))
+			  "INSERT INTO runs (command, args, program, started_utc, who) "
+			  "VALUES (?1, ?2, 'ccmig 0.1.0', ?3, ?4)", err)))
 		return err ? err->code : CCM_EIO;
 	ccm_bind_text(st, 1, command);
 	ccm_bind_text(st, 2, args);
 	sqlite3_bind_int64(st, 3, ccm_store_now());
+	whoami(who, sizeof(who));
+	ccm_bind_text(st, 4, who);
 	if ((rc = ccm_st_run(s, st, err, "recording the start of a run")) < 0)
 		return rc;
 	s->run_id = sqlite3_last_insert_rowid(s->db);
@@ -194,7 +219,7 @@ int ccm_store_runs(struct ccm_store_cursor **out, struct ccm_store *s,
 		CUR_RUN, "SELECT r.id, r.command, r.args, r.program, r.started_utc, "
 		"r.finished_utc, r.status, "
 		"(SELECT count(*) FROM events e WHERE e.run_id = r.id), "
-		"r.po_path, r.policies FROM runs r ORDER BY r.id", err);
+		"r.po_path, r.policies, r.who FROM runs r ORDER BY r.id", err);
 }
 
 int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
@@ -217,6 +242,7 @@ int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
 	r->events = sqlite3_column_int64(st, 7);
 	r->po_path = ccm_col_text(st, 8);
 	r->policies = ccm_col_text(st, 9);
+	r->who = ccm_col_text(st, 10);
 	return 1;
 }
 

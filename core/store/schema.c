@@ -310,6 +310,13 @@ static const char schema_v5[] =
 	"lower(hex(randomblob(16))));\n";
 
 /*
+ * Version 6: who ran each command, "user@host" (the report shows it: the
+ * person who signs a migration off is rarely the one who ran it).
+ */
+static const char schema_v6[] =
+	"ALTER TABLE runs ADD COLUMN who TEXT;\n";
+
+/*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
  * a store of any older version goes through every step after its own.
@@ -320,6 +327,7 @@ static const char *const upgrades[] = {
 	schema_v3,        /* 2 -> 3: source identities and decisions */
 	schema_v4,        /* 3 -> 4: forwarded messages as messages */
 	schema_v5,        /* 4 -> 5: the store's own name */
+	schema_v6,        /* 5 -> 6: who ran each command */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

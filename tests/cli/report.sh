@@ -161,6 +161,15 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8", error
 assert rows and all(r["alias"].startswith("x") or r["kind"] == "board" for r in rows)
 PY
 
+# Who ran each command: this login at this host, in the JSON and on the page.
+python3 - "$TMP/r.json" "$TMP/r.html" <<'PY' >"$TMP/py.out" 2>&1 && pass || { fail "who ran"; sed 's/^/  | /' "$TMP/py.out" >&2; }
+import json, os, pwd, socket, sys
+who = "%s@%s" % (pwd.getpwuid(os.geteuid()).pw_name, socket.gethostname())
+runs = json.load(open(sys.argv[1]))["runs"]
+assert runs and all(r["who"] == who for r in runs), (who, [r["who"] for r in runs])
+assert ("run by " + who) in open(sys.argv[2], encoding="utf-8").read()
+PY
+
 # Bad usage, and a store that is not there.
 expect_status 2 "$CCMIG" report
 expect_status 2 "$CCMIG" report --store "$TMP/none.db"

@@ -198,18 +198,19 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (5)"));
+	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (6)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
 	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 5");
+	exec_file(f->path, "PRAGMA user_version = 6");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
 /* What version 4 added, taken away again: a version 3 store. The columns
  * of messages cannot be dropped (one is a foreign key): the table's
  * schema is written back as it was, which SQLite reads at the next open. */
-#define V4_UNDONE "DROP INDEX messages_parent; PRAGMA writable_schema = ON; " \
+#define V4_UNDONE "ALTER TABLE runs DROP COLUMN who; " \
+	"DROP INDEX messages_parent; PRAGMA writable_schema = ON; " \
 	"UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER " \
 	"REFERENCES messages(id) ON DELETE CASCADE, parent_seq INTEGER, part_name " \
 	"TEXT', '') WHERE name = 'messages'; PRAGMA writable_schema = OFF; " \
@@ -277,6 +278,25 @@ static void version_3_store_gains_forwarded_messages(void **state)
 	assert_int_equal(ccm_store_forwards_next(&next, s, 0, &err), 1);
 	assert_int_equal(next, msg);
 	assert_int_equal(ccm_store_forwards_next(&next, s, msg, &err), 0);
+	ccm_store_close(s);
+	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+}
+
+/* A version 5 store gains who ran each command; runs from then on say. */
+static void version_5_store_gains_who_ran(void **state)
+{
+	struct fx *f = *state;
+	struct ccm_store *s;
+	struct ccm_error err;
+	long long run;
+
+	ccm_store_close(f->s);
+	f->s = NULL;
+	exec_file(f->path, "ALTER TABLE runs DROP COLUMN who; PRAGMA user_version = 5");
+	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
+	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
+	assert_int_equal(ccm_store_run_start(s, "test", "ccmig test", &run, &err), 0);
+	assert_int_equal(q(s, "SELECT count(*) FROM runs WHERE who LIKE '_%@_%'"), 1);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
@@ -1510,6 +1530,7 @@ int main(void)
 		T(newer_schema_version_is_refused_with_what_to_do),
 		T(version_2_store_gains_source_identities),
 		T(version_3_store_gains_forwarded_messages),
+		T(version_5_store_gains_who_ran),
 		T(version_1_store_gains_address_book_tables),
 		cmocka_unit_test(file_that_is_not_sqlite_is_refused_and_left_alone),
 		cmocka_unit_test(database_of_another_program_is_refused_and_left_alone),
