@@ -1,5 +1,5 @@
 # big_body.sh: a message whose text is 100 MiB arrives whole: migrate, verify
-# and a Maildir export, every byte of it (issue 15). It needs about 320 MB
+# and a Maildir export, every byte of it. It needs about 320 MB
 # of $TMPDIR at its peak.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,6 +1,6 @@
 """help.py: every command's --help lists every option it takes, and the
 top-level usage every command with its main options; so do the bash
-completion and the manual page (issue 16).
+completion and the manual page.
 
 Run as: python3 help.py CCMIG SOURCE_DIR. OPTIONS below is the one list
 of what each command takes; the test fails when a command's --help, its

@@ -1,6 +1,6 @@
 # stock_policy.sh: --policy NAME finds a stock policy: in the source tree
 # for the program of a build, in share/ccmig/policies beside an installed
-# program; an unknown name lists those there are (issue 16).
+# program; an unknown name lists those there are.
 . "$(dirname "$0")/lib.sh"
 
 PO=$DATA/salespo

@@ -1,6 +1,6 @@
 # usage.sh: a command line that is missing something, or gives two things
 # that exclude each other, says which; --version; migrate's date window;
-# a policy that does not load leaves no store behind (issue 16).
+# a policy that does not load leaves no store behind.
 . "$(dirname "$0")/lib.sh"
 
 # expect_says WANT CMD...: CMD exits 2 (bad usage) and its stderr says WANT.
