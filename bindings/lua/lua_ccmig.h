@@ -51,6 +51,9 @@ void ccm_lua_push_localtime(lua_State *L, long long utc, const struct ccm_tz *tz
 int ccm_lua_store_query(lua_State *L);
 int ccm_lua_store_mailboxes(lua_State *L);
 int ccm_lua_store_report(lua_State *L);
+/* st:verify(po) and st:export{...} (lua_outputs.c). */
+int ccm_lua_store_verify(lua_State *L);
+int ccm_lua_store_export(lua_State *L);
 struct ccm_store *ccm_lua_check_store(lua_State *L, int idx);
 
 /*

@@ -882,7 +882,8 @@ void ccm_lua_store_register(lua_State *L)
 		{ "folders", store_folders }, { "messages", store_messages },
 		{ "events", store_events }, { "dirsync", store_dirsync },
 		{ "query", ccm_lua_store_query }, { "mailboxes", ccm_lua_store_mailboxes },
-		{ "report", ccm_lua_store_report },
+		{ "report", ccm_lua_store_report }, { "verify", ccm_lua_store_verify },
+		{ "export", ccm_lua_store_export },
 		{ "close", store_close }, { NULL, NULL }
 	};
 	static const luaL_Reg meta[] = {

@@ -221,6 +221,24 @@ check.eq(count { from = first.sender_name },
   sql_count("(m.sender_name LIKE ? OR m.sender_address LIKE ?)",
     "%" .. first.sender_name .. "%", "%" .. first.sender_name .. "%"), "sender text")
 check.raises("no date YYYY-MM-DD", function() for _ in gs:messages { since = "2000-13-01" } do end end)
+
+-- the store checked against its post office, and written out
+local v = assert(gs:verify(g))
+check.eq(v.ok, true, "st:verify: everything accounted for")
+check.eq(v.missing, 0, "st:verify: nothing missing")
+check.eq(v.matched + v.decided, v.source_messages, "st:verify: matched and decided")
+check.ok((v.decisions["rule:r8-settings"] or 0) > 0, "st:verify: the R8 decision by reason")
+local md = tmp .. "/lua-md"
+local ex = assert(gs:export { maildir = md })
+check.eq(ex.messages, n_msgs, "st:export to Maildir: every message")
+check.eq(ex.problems, 0, "st:export: no problems")
+local again2 = assert(gs:export { maildir = md })
+check.eq(again2.already, n_msgs, "st:export again: every message already there")
+check.eq(again2.messages, 0, "st:export again: nothing written")
+local mb = assert(gs:export { mbox = tmp .. "/lua-mb", time_zone = "Europe/Paris" })
+check.eq(mb.messages, n_msgs, "st:export to mbox: every message")
+check.raises("one of them", gs.export, gs, { maildir = md, mbox = md })
+check.eq(gs:export { maildir = md, time_zone = "Mars/Base" }, nil, "an unknown zone")
 g:close()
 
 check.done()

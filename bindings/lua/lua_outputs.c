@@ -1,0 +1,147 @@
+/* lua_outputs.c: st:verify(po) and st:export{...}: a store checked against its post office, and written out. */
+#include "lua/lua_ccmig.h"
+#include "lua/lua_aux.h"
+
+#include <string.h>
+
+#include "base/tz.h"
+#include "export/maildir.h"
+#include "export/mbox.h"
+#include "export/zones.h"
+#include "flow/verify.h"
+
+static void push_reasons(lua_State *L, const char *field, const struct ccm_verify_reason *r,
+			 size_t n)
+{
+	lua_createtable(L, 0, (int)n);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushinteger(L, (lua_Integer)r[i].messages);
+		lua_setfield(L, -2, r[i].reason);
+	}
+	lua_setfield(L, -2, field);
+}
+
+/*
+ * st:verify(po [, {list = true}]): whether the store accounts for every
+ * message of the post office, as `ccmig verify` says it: the counts, the
+ * decisions by reason, `ok` (nothing missing, different or without a
+ * mailbox), and the events (as ccmig.extract's report has them). nil,
+ * message, report when it cannot run.
+ */
+int ccm_lua_store_verify(lua_State *L)
+{
+	struct ccm_store *s = ccm_lua_check_store(L, 1);
+	struct ccm_bundle *b = ccm_lua_check_po(L, 2);
+	struct ccm_verify_opts o = { 0 };
+	struct ccm_verify_stats st;
+	struct ccm_lua_collect col;
+	struct ccm_error err;
+	int rc;
+
+	if (lua_istable(L, 3)) {
+		lua_getfield(L, 3, "list");
+		o.list = lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	memset(&st, 0, sizeof(st));
+	ccm_lua_collect_init(&col);
+	ccm_lua_po_collect(L, 2, &col);
+	rc = ccm_verify(b, s, &o, &st, &err);
+	ccm_lua_po_collect(L, 2, NULL);
+	lua_createtable(L, 0, 20);
+	ccm_lua_setint(L, "users", (long long)st.users);
+	ccm_lua_setint(L, "no_mailbox", (long long)st.no_mailbox);
+	ccm_lua_setint(L, "users_left_out", (long long)st.users_left_out);
+	ccm_lua_setint(L, "boards", (long long)st.boards);
+	ccm_lua_setint(L, "source_messages", (long long)st.source_messages);
+	ccm_lua_setint(L, "store_messages", (long long)st.store_messages);
+	ccm_lua_setint(L, "matched", (long long)st.matched);
+	ccm_lua_setint(L, "decided", (long long)st.decided);
+	ccm_lua_setint(L, "missing", (long long)st.missing);
+	ccm_lua_setint(L, "mismatched", (long long)st.mismatched);
+	ccm_lua_setint(L, "extra", (long long)st.extra);
+	ccm_lua_setint(L, "attachments_left_out", (long long)st.attachments_left_out);
+	push_reasons(L, "decisions", st.reasons, st.n_reasons);
+	push_reasons(L, "attachment_decisions", st.att_reasons, st.n_att_reasons);
+	lua_pushboolean(L, rc == 0 && !st.missing && !st.mismatched && !st.no_mailbox);
+	lua_setfield(L, -2, "ok");
+	ccm_verify_stats_release(&st);
+	ccm_lua_report_fields(L, &col);
+	ccm_lua_collect_release(&col);
+	if (rc < 0) {
+		lua_pushnil(L);
+		lua_pushstring(L, err.msg);
+		lua_rotate(L, -3, 2);
+		return 3;
+	}
+	return 1;
+}
+
+/* The counts both exports give, into the table on top; text released. */
+static void set_counts(lua_State *L, unsigned long mailboxes, unsigned long folders,
+		       unsigned long messages, unsigned long long bytes,
+		       unsigned long problems, struct ccm_buf *text)
+{
+	ccm_lua_setint(L, "mailboxes", (long long)mailboxes);
+	ccm_lua_setint(L, "folders", (long long)folders);
+	ccm_lua_setint(L, "messages", (long long)messages);
+	ccm_lua_setint(L, "bytes", (long long)bytes);
+	ccm_lua_setint(L, "problems", (long long)problems);
+	ccm_lua_setstr(L, "problem_text", text->len ? text->ptr : NULL);
+	ccm_buf_release(text);
+}
+
+/*
+ * st:export{maildir = DIR | mbox = DIR [, time_zone = "Zone"]}: the store
+ * written out as `ccmig export` writes it (IMAP stays a command's: its
+ * credentials file is not a script's business). Returns the counts, and
+ * `problems` (a line for each folder or file refused); nil, message when
+ * it cannot run.
+ */
+int ccm_lua_store_export(lua_State *L)
+{
+	struct ccm_store *s = ccm_lua_check_store(L, 1);
+	struct ccm_out_zones *zones = NULL;
+	struct ccm_out_opts o = { 0 };
+	struct ccm_tz *tz = NULL;
+	struct ccm_error err;
+	const char *maildir, *mbox, *zone;
+	int rc;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_getfield(L, 2, "maildir");
+	lua_getfield(L, 2, "mbox");
+	lua_getfield(L, 2, "time_zone");
+	maildir = lua_tostring(L, -3);
+	mbox = lua_tostring(L, -2);
+	zone = lua_tostring(L, -1);
+	if (!maildir == !mbox)
+		return luaL_error(L, "st:export takes maildir = DIR or mbox = DIR, one of them");
+	if (zone && ccm_tz_open(&tz, zone, &err) < 0)
+		return ccm_lua_fail(L, err.msg);
+	if (ccm_out_zones_open(&zones, s, tz, tz, &err) < 0) {
+		ccm_tz_free(tz);
+		return ccm_lua_fail(L, err.msg);
+	}
+	o.zones = zones;
+	lua_createtable(L, 0, 8);
+	if (maildir) {
+		struct ccm_maildir_stats st;
+
+		rc = ccm_maildir_export(s, maildir, &o, &st, &err);
+		set_counts(L, st.mailboxes, st.folders, st.messages, st.bytes, st.problems,
+			   &st.problem_text);
+		ccm_lua_setint(L, "already", (long long)st.already);
+	} else {
+		struct ccm_mbox_stats st;
+
+		rc = ccm_mbox_export(s, mbox, &o, &st, &err);
+		set_counts(L, st.mailboxes, st.folders, st.messages, st.bytes, st.problems,
+			   &st.problem_text);
+	}
+	ccm_out_zones_free(zones);
+	ccm_tz_free(tz);
+	if (rc < 0)
+		return ccm_lua_fail(L, err.msg);
+	return 1;
+}
