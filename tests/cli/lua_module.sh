@@ -56,8 +56,11 @@ LUA
 	if grep -v -e '^ccm_' -e '^luaopen_ccmig$' -e '^_' "$TMP/syms" >"$TMP/odd"; then
 		fail "ccmig.so exports symbols without the ccm_ prefix: $(head -5 "$TMP/odd" | tr '\n' ' ')"
 	else pass; fi
-	if grep -q -e 'polic' -e 'watchdog' -e 'progress' -e '_cmd_' "$TMP/syms"; then
-		fail "ccmig.so holds the program's parts: $(grep -e polic -e watchdog -e progress -e _cmd_ "$TMP/syms" | head -3 | tr '\n' ' ')"
+	# (core/base/progress.h's clock, ccm_progress_due, is the core's: the
+	# program's progress line is not.)
+	grep -v '^ccm_progress_due$' "$TMP/syms" >"$TMP/syms2"
+	if grep -q -e 'polic' -e 'watchdog' -e 'progress' -e '_cmd_' "$TMP/syms2"; then
+		fail "ccmig.so holds the program's parts: $(grep -e polic -e watchdog -e progress -e _cmd_ "$TMP/syms2" | head -3 | tr '\n' ' ')"
 	else pass; fi
 fi
 finish
