@@ -68,9 +68,9 @@ struct ccm_addr;
 struct ccm_addrlist;
 struct ccm_message;
 void ccm_lua_address_class(lua_State *L);
-void ccm_lua_push_addr(lua_State *L, const struct ccm_addr *a);
-void ccm_lua_push_addrs(lua_State *L, const struct ccm_addrlist *l);
-void ccm_lua_push_headers(lua_State *L, const struct ccm_message *m);
+/* Sets from (with from_text, as written) when m has a sender, to, cc,
+ * bcc and headers of m in the table on top. */
+void ccm_lua_set_people(lua_State *L, const struct ccm_message *m);
 /* Redirects a post office's report into c (NULL: back to its own list). */
 void ccm_lua_po_collect(lua_State *L, int idx, struct ccm_lua_collect *c);
 

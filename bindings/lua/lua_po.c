@@ -463,7 +463,7 @@ static int cur_close(lua_State *L)
 	return 0;
 }
 
-void ccm_lua_push_addr(lua_State *L, const struct ccm_addr *a)
+static void push_addr(lua_State *L, const struct ccm_addr *a)
 {
 	struct ccm_buf t;
 
@@ -482,11 +482,11 @@ void ccm_lua_push_addr(lua_State *L, const struct ccm_addr *a)
 	luaL_setmetatable(L, CCM_LUA_ADDRESS);
 }
 
-void ccm_lua_push_addrs(lua_State *L, const struct ccm_addrlist *l)
+static void push_addrs(lua_State *L, const struct ccm_addrlist *l)
 {
 	lua_createtable(L, (int)l->len, 0);
 	for (size_t i = 0; i < l->len; i++) {
-		ccm_lua_push_addr(L, &l->v[i]);
+		push_addr(L, &l->v[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
@@ -512,17 +512,7 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	lua_createtable(L, 0, 20);
 	ccm_lua_setint(L, "number", m->number);
 	ccm_lua_setint(L, "offset", m->offset);
-	if (m->from_text) {
-		ccm_lua_push_addr(L, &m->from);
-		lua_setfield(L, -2, "from");
-		ccm_lua_setstr(L, "from_text", m->from_text);
-	}
-	ccm_lua_push_addrs(L, &m->to);
-	lua_setfield(L, -2, "to");
-	ccm_lua_push_addrs(L, &m->cc);
-	lua_setfield(L, -2, "cc");
-	ccm_lua_push_addrs(L, &m->bcc);
-	lua_setfield(L, -2, "bcc");
+	ccm_lua_set_people(L, m);
 	ccm_lua_setstr(L, "subject", m->subject);
 	ccm_lua_setstr(L, "date_text", m->date_text);
 	if (m->date_state == CCM_DATE_OK)
@@ -534,12 +524,21 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	setbool(L, "read", (m->status & CCM_STATUS_READ) != 0);
 	setbool(L, "unread", (m->status & CCM_STATUS_UNREAD) != 0);
 	setbool(L, "draft", (m->status & CCM_STATUS_DRAFT) != 0);
-	ccm_lua_push_headers(L, m);
-	lua_setfield(L, -2, "headers");
 }
 
-void ccm_lua_push_headers(lua_State *L, const struct ccm_message *m)
+void ccm_lua_set_people(lua_State *L, const struct ccm_message *m)
 {
+	if (m->from_text) {
+		push_addr(L, &m->from);
+		lua_setfield(L, -2, "from");
+		ccm_lua_setstr(L, "from_text", m->from_text);
+	}
+	push_addrs(L, &m->to);
+	lua_setfield(L, -2, "to");
+	push_addrs(L, &m->cc);
+	lua_setfield(L, -2, "cc");
+	push_addrs(L, &m->bcc);
+	lua_setfield(L, -2, "bcc");
 	lua_createtable(L, (int)m->n_extra, 0);
 	for (size_t i = 0; i < m->n_extra; i++) {
 		lua_createtable(L, 0, 2);
@@ -547,6 +546,7 @@ void ccm_lua_push_headers(lua_State *L, const struct ccm_message *m)
 		ccm_lua_setstr(L, "value", m->extra[i].value);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_setfield(L, -2, "headers");
 }
 
 void ccm_lua_address_class(lua_State *L)

@@ -644,19 +644,7 @@ static void push_message(lua_State *L, const struct ccm_message *m, const char *
 		lua_pushinteger(L, m->date.utc);
 		lua_setfield(L, -2, "date");
 	}
-	if (m->from_text) {
-		ccm_lua_push_addr(L, &m->from);
-		lua_setfield(L, -2, "from");
-		set_str(L, "from_text", m->from_text);
-	}
-	ccm_lua_push_addrs(L, &m->to);
-	lua_setfield(L, -2, "to");
-	ccm_lua_push_addrs(L, &m->cc);
-	lua_setfield(L, -2, "cc");
-	ccm_lua_push_addrs(L, &m->bcc);
-	lua_setfield(L, -2, "bcc");
-	ccm_lua_push_headers(L, m);
-	lua_setfield(L, -2, "headers");
+	ccm_lua_set_people(L, m);
 	lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
 	lua_setfield(L, -2, "unread");
 	lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
