@@ -132,15 +132,7 @@ static int json_runs(struct ccm_store *s, struct ccm_error *err)
 		ccm_json_str(stdout, r.po_path);
 		printf(",\"policies\":");
 		ccm_json_str(stdout, r.policies);
-		printf(",\"started_utc\":%lld,\"finished_utc\":", r.started_utc);
-		if (r.finished_utc)
-			printf("%lld", r.finished_utc);
-		else
-			printf("null");
-		if (r.status >= 0)
-			printf(",\"status\":%d", r.status);
-		else
-			printf(",\"status\":null");
+		ccm_json_run_times(stdout, &r);
 		printf(",\"events\":%lld,\"counts\":{", r.events);
 		if ((rc = ccm_store_run_counts(&k, s, r.id, err)) < 0)
 			break;

@@ -180,16 +180,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_stats *t,
 			ccm_json_str(stdout, r.command);
 			printf(",\"args\":");
 			ccm_json_str(stdout, r.args);
-			printf(",\"started_utc\":%lld,\"finished_utc\":", r.started_utc);
-			if (r.finished_utc)
-				printf("%lld", r.finished_utc);
-			else
-				printf("null");
-			printf(",\"status\":");
-			if (r.status >= 0)
-				printf("%d", r.status);
-			else
-				printf("null");
+			ccm_json_run_times(stdout, &r);
 			printf(",\"events\":%lld}", r.events);
 		}
 	}

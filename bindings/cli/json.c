@@ -1,5 +1,6 @@
 /* json.c: writing JSON text for --json output. */
 #include "json.h"
+#include "store/ledger.h"
 
 void ccm_json_str(FILE *out, const char *s)
 {
@@ -23,4 +24,17 @@ void ccm_json_str(FILE *out, const char *s)
 		}
 	}
 	putc('"', out);
+}
+
+void ccm_json_run_times(FILE *out, const struct ccm_store_run *r)
+{
+	fprintf(out, ",\"started_utc\":%lld,\"finished_utc\":", r->started_utc);
+	if (r->finished_utc)
+		fprintf(out, "%lld", r->finished_utc);
+	else
+		fputs("null", out);
+	if (r->status >= 0)
+		fprintf(out, ",\"status\":%d", r->status);
+	else
+		fputs(",\"status\":null", out);
 }
