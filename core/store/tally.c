@@ -5,6 +5,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* The temporary tables of a draw, gone: after it, and before one (what a
+ * draw that was stopped left). */
+static const char teardown_sql[] =
+	"DROP TABLE IF EXISTS temp.ccm_rep_run;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_src;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_box;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_msg;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_held;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_ev;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_prob;"
+	"DROP TABLE IF EXISTS temp.ccm_rep_row;";
+
 /*
  * The work is SQL over temporary tables (SQLite keeps them apart from the
  * store, so a read-only handle may make them): the runs whose decisions
@@ -13,14 +25,6 @@
  * match key the store compares names by, given to SQL as ccm_fold().
  */
 static const char setup_sql[] =
-	"DROP TABLE IF EXISTS temp.ccm_rep_run;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_src;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_box;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_msg;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_held;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_ev;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_prob;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_row;"
 	"CREATE TEMP TABLE ccm_rep_run AS "
 	"  SELECT run_id FROM source_messages WHERE run_id IS NOT NULL "
 	"  UNION SELECT run_id FROM source_mailboxes WHERE run_id IS NOT NULL;"
@@ -98,16 +102,6 @@ static const char setup_sql[] =
 	"CREATE TEMP TABLE ccm_rep_row (n INTEGER PRIMARY KEY, box INTEGER);"
 	"INSERT INTO ccm_rep_row (box) SELECT id FROM ccm_rep_box "
 	"  ORDER BY po, kind DESC, name COLLATE NOCASE, id;";
-
-static const char teardown_sql[] =
-	"DROP TABLE IF EXISTS temp.ccm_rep_run;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_src;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_box;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_msg;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_held;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_ev;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_prob;"
-	"DROP TABLE IF EXISTS temp.ccm_rep_row;";
 
 static const char rows_sql[] =
 	"SELECT b.kind, b.po, b.name, ifnull(r.alias, ''), ifnull(r.display_name, ''), "
@@ -367,7 +361,11 @@ static int draw(struct build *b, struct ccm_store *s, struct ccm_error *err)
 	size_t nr;
 	int rc;
 
-	rc = sqlite3_exec(s->db, setup_sql, NULL, NULL, &msg);
+	rc = sqlite3_exec(s->db, teardown_sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	msg = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, setup_sql, NULL, NULL, &msg);
 	sqlite3_free(msg);
 	if (rc != SQLITE_OK)
 		return ccm_st_fail(s, rc, err, "drawing up the report");
@@ -436,8 +434,9 @@ int ccm_store_tally(struct ccm_store_tally *out, struct ccm_store *s,
 	if (rc != SQLITE_OK)
 		return ccm_st_fail(s, rc, err, "drawing up the report");
 	/* query_only (read-only handles set it) refuses temporary tables
-	 * too; the handle itself was opened read-only, so the store stays
-	 * unwritten with it off while the tables are made. */
+	 * too. While it is off only the SQL above runs, and that writes
+	 * temporary tables alone (kept apart from the store's file), so the
+	 * store stays unwritten. */
 	if (s->readonly)
 		sqlite3_exec(s->db, "PRAGMA query_only = OFF", NULL, NULL, NULL);
 	rc = draw(&b, s, err);
