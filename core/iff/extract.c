@@ -157,6 +157,37 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
 	}
 }
 
+/*
+ * The sender of a copy the mailbox's owner sent (Message Log, Drafts),
+ * which the post office writes without a From line: the owner, through
+ * the address hook as the owner named anywhere else would be, so that a
+ * policy that gives users SMTP addresses gives them to their sent mail
+ * too. Returns 0, or the hook's negative code (err filled).
+ */
+static int owner_display(struct xctx *x, struct ccm_buf *out)
+{
+	const struct ccm_policy *pol = x->o->policy;
+	const char *mapped = NULL;
+	struct ccm_addr a = { 0 };
+	int rc;
+
+	ccm_buf_reset(out);
+	ccm_name_display(out, x->owner);
+	if (!pol || !pol->address)
+		return 0;
+	a.kind = CCM_ADDR_USER;
+	a.name = (char *)x->owner;
+	a.po = (char *)x->b->manifest.post_office;
+	a.raw = (char *)x->owner;
+	a.resolved = 1;
+	if ((rc = pol->address(pol->ctx, &a, &mapped, x->err)) <= 0) {
+		x->policy_failed = rc < 0;
+		return rc;
+	}
+	ccm_buf_addf(out, " [%s]", mapped);
+	return 0;
+}
+
 /* A recipient list as the values of one multi-valued field. */
 static int field_addrs(struct xctx *x, const struct ccm_addrlist *l)
 {
@@ -700,7 +731,7 @@ static int write_message(struct xctx *x, struct ccm_msgfile *f, const char *file
 		rc = addr_display(x, &m->from, &sender);
 	} else if (x->owner && x->by_owner) {
 		/* Message Log copies were sent by the mailbox's owner. */
-		ccm_name_display(&sender, x->owner);
+		rc = owner_display(x, &sender);
 	}
 	if (rc < 0) {
 		ccm_buf_release(&sender);
