@@ -36,8 +36,18 @@ static int l_date(lua_State *L)
 	struct ccm_tz *tz = NULL;
 	struct ccm_error err;
 
-	if (zone && ccm_tz_open(&tz, zone, &err) < 0)
+	int rc;
+
+	if (zone && (rc = ccm_tz_open(&tz, zone, &err)) < 0) {
+		/* The core's message speaks of po.txt, which names no zone here. */
+		if (rc == CCM_ENOTFOUND) {
+			lua_pushnil(L);
+			lua_pushfstring(L, "unknown time zone '%s': give a name of the tz "
+					"database, such as America/New_York (package tzdata)", zone);
+			return 2;
+		}
 		return ccm_lua_fail(L, err.msg);
+	}
 	ccm_lua_push_localtime(L, t, tz);
 	ccm_tz_free(tz);
 	return 1;
