@@ -336,6 +336,8 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = fields_read(&f, s, m->id, r)) < 0)
 		goto out;
 	head_of(&h, m, &f, o && o->uid ? o->uid : uid);
+	if ((rc = ccm_store_senders_copy(&h.bcc, s, m, r->err)) < 0)
+		goto out;
 	ccm_render_headers(r, &h, o);
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
 	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)

@@ -464,13 +464,19 @@ void ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 		header_original(r, "X-CCMail-From", h->sender_name, h->sender_address);
 	header_list(r, h, CCM_RCPT_TO, "To", po);
 	header_list(r, h, CCM_RCPT_CC, "Cc", po);
+	/* Blind copies are the sender's to know: its own copy keeps them, as
+	 * every mail client keeps them on the sent copy; a received copy
+	 * never shows them. */
+	if (h->bcc)
+		header_list(r, h, CCM_RCPT_BCC, "Bcc", po);
 	for (size_t i = 0; i < h->n_rcpts; i++) {
 		const struct ccm_store_rcpt *x = &h->rcpts[i];
 
-		if (x->kind == CCM_RCPT_BCC || is_smtp(x->address))
+		if ((x->kind == CCM_RCPT_BCC && !h->bcc) || is_smtp(x->address))
 			continue;
 		header_original(r, x->kind == CCM_RCPT_TO ? "X-CCMail-To" :
-				"X-CCMail-Cc", x->display, x->address);
+				x->kind == CCM_RCPT_CC ? "X-CCMail-Cc" : "X-CCMail-Bcc",
+				x->display, x->address);
 	}
 	if (h->has_sent)
 		header_date(r, "Date", h->sent_utc, o);

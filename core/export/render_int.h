@@ -46,6 +46,7 @@ struct ccm_rhead {
 	int priority;                    /* -1 low, 0 normal, 1 high */
 	const struct ccm_store_header *headers;
 	size_t n_headers;
+	int bcc;                         /* the sender's own copy: Bcc shown */
 };
 
 /*

@@ -257,6 +257,17 @@ long long ccm_store_blob_read(struct ccm_store_blob *b, void *buf, size_t n,
 			      struct ccm_error *err);
 void ccm_store_blob_close(struct ccm_store_blob *b);
 
+/*
+ * Whether message m is its sender's own copy, the one a mail client keeps
+ * Bcc on: a message of a mailbox's Sent Items, Drafts or Outbox, or of any
+ * folder of the mailbox whose owner sent it (the sender is the mailbox,
+ * by the display name import stored it with, or by an address the
+ * mailbox holds). A forwarded message, and a message of the public
+ * folders, never is. *out gets 1 or 0; returns 0 or a negative code.
+ */
+int ccm_store_senders_copy(int *out, struct ccm_store *s,
+			   const struct ccm_store_message *m, struct ccm_error *err);
+
 /* ---- cursors (rules in store.h) ---------------------------------- */
 
 /* Messages of folder `folder`, in id (import) order; forwarded messages
