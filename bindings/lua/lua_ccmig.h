@@ -88,8 +88,8 @@ struct ccm_policy;
 struct ccm_import_policy;
 struct ccm_lua_host {
 	/*
-	 * Loads opts.policy (a file, an array of files, or a table of hook
-	 * functions) and opts.policy_args of the options table at `t` into
+	 * Loads opts.policy (a file or a stock policy's name, an array of
+	 * them, or a table of hook functions) and opts.policy_args of the options table at `t` into
 	 * *out: NULL when no policy is given. 0, or a negative code with err
 	 * saying which policy failed to load.
 	 */
