@@ -1,6 +1,6 @@
 /* policy_args.c: the --policy and --policy-arg options of extract, import and migrate. */
 #include "policy_args.h"
-#include "stock.h"
+#include "policy/stock.h"
 #include "usage.h"
 
 #include <stdio.h>

@@ -88,8 +88,8 @@ struct ccm_policy;
 struct ccm_import_policy;
 struct ccm_lua_host {
 	/*
-	 * Loads opts.policy (a file, an array of files, or a table of hook
-	 * functions) and opts.policy_args of the options table at `t` into
+	 * Loads opts.policy (a file or a stock policy's name, an array of
+	 * them, or a table of hook functions) and opts.policy_args of the options table at `t` into
 	 * *out: NULL when no policy is given. 0, or a negative code with err
 	 * saying which policy failed to load.
 	 */
@@ -105,6 +105,23 @@ struct ccm_lua_host {
 				unsigned long long bytes);
 	void (*progress_end)(void *ctx);
 };
+
+/*
+ * What ccmig.extract does (lua_run.c), for ccmig.preflight: extracts the
+ * post office at index 1 into out_dir with the options table at index t,
+ * and pushes what ccmig.extract returns (a report, or nil, message,
+ * report); returns how many. `wrap`, when not NULL, is given the
+ * policy's hooks (NULL when there is none) and returns the hooks the
+ * extraction runs, called while the run lasts; it may return its
+ * argument.
+ */
+struct ccm_policy;
+typedef const struct ccm_policy *(*ccm_lua_policy_wrap_fn)(void *ctx,
+							  const struct ccm_policy *p);
+int ccm_lua_extract_run(lua_State *L, const char *out_dir, int t,
+			ccm_lua_policy_wrap_fn wrap, void *wrap_ctx);
+/* ccmig.preflight (lua_preflight.c). */
+void ccm_lua_preflight_register(lua_State *L);
 
 /* Lends `host` (static storage: it is not copied) to the module in L. */
 void ccm_lua_set_host(lua_State *L, const struct ccm_lua_host *host);

@@ -31,6 +31,7 @@ int luaopen_ccmig(lua_State *L)
 	ccm_lua_store_register(L);
 	ccm_lua_iff_register(L);
 	ccm_lua_run_register(L);
+	ccm_lua_preflight_register(L);
 	ccm_lua_time_register(L);
 	return 1;
 }

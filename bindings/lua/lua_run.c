@@ -178,11 +178,10 @@ static int finish(lua_State *L, int rc, const struct ccm_error *err,
 	return 1;
 }
 
-/* ccmig.extract(po, out_dir [, opts]) */
-static int l_extract(lua_State *L)
+int ccm_lua_extract_run(lua_State *L, const char *out, int t,
+			ccm_lua_policy_wrap_fn wrap, void *wrap_ctx)
 {
 	struct ccm_bundle *b = ccm_lua_check_po(L, 1);
-	const char *out = luaL_checkstring(L, 2);
 	struct ccm_extract_opts o;
 	struct ccm_extract_stats st;
 	struct ccm_lua_collect col;
@@ -191,10 +190,12 @@ static int l_extract(lua_State *L)
 	struct run_progress prog;
 	int rc;
 
-	extract_opts(L, 3, &o);
-	if (load_policies(L, 3, &pols, &err) < 0)
+	extract_opts(L, t, &o);
+	if (load_policies(L, t, &pols, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	o.policy = pols ? ccm_lua_host(L)->extract_hooks(pols) : NULL;
+	if (wrap)
+		o.policy = wrap(wrap_ctx, o.policy);
 	memset(&st, 0, sizeof(st));
 	ccm_lua_collect_init(&col);
 	ccm_lua_po_collect(L, 1, &col);
@@ -213,6 +214,12 @@ static int l_extract(lua_State *L)
 		lua_setfield(L, -2, "pkl");
 	}
 	return finish(L, rc, &err, &col);
+}
+
+/* ccmig.extract(po, out_dir [, opts]) */
+static int l_extract(lua_State *L)
+{
+	return ccm_lua_extract_run(L, luaL_checkstring(L, 2), 3, NULL, NULL);
 }
 
 /* ccmig.import(pkl, store [, opts]) */

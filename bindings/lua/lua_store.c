@@ -9,6 +9,7 @@
 
 #include "base/tz.h"
 #include "ccmail/bundle.h"
+#include "export/render.h"
 #include "flow/dirsync.h"
 #include "store/folders.h"
 #include "store/messages.h"
@@ -369,11 +370,22 @@ static int scur_close(lua_State *L)
 	return 0;
 }
 
+/*
+ * An attachment read in pieces: a:read gives it as a mail client sees it
+ * (a MacBinary attachment's data fork, as the export writes it), a:raw
+ * the stored bytes. Each goes on from where it stopped; the other starts
+ * from the beginning.
+ */
+enum attach_mode { ATTACH_NONE, ATTACH_DECODED, ATTACH_RAW };
+
 struct lattach {
 	struct ccm_lua_res res;
 	struct ccm_store *s;           /* NULL once the store is closed */
-	struct ccm_store_blob *blob;
+	struct ccm_blob_range *rd;
 	long long blob_id;
+	int macbinary;                 /* data fork at data_off, data_len */
+	unsigned long long data_off, data_len;
+	enum attach_mode mode;
 	int done;
 };
 
@@ -381,8 +393,8 @@ static void attach_release(struct ccm_lua_res *r)
 {
 	struct lattach *a = (struct lattach *)r;
 
-	ccm_store_blob_close(a->blob);
-	a->blob = NULL;
+	ccm_blob_range_close(a->rd);
+	a->rd = NULL;
 	a->s = NULL;
 }
 
@@ -406,12 +418,15 @@ static void tohex(const unsigned char *h, char out[65])
 	out[64] = 0;
 }
 
-/* Pushes attachment userdata; stack: ... store_ud at sidx. */
-static void push_attachment(lua_State *L, int sidx, struct lstore *st,
-			    const struct ccm_store_attachment *a)
+/* Pushes attachment userdata; stack: ... store_ud at sidx. A MacBinary
+ * attachment's header is read here, for its fields and its data fork. */
+static int push_attachment(lua_State *L, int sidx, struct lstore *st,
+			   const struct ccm_store_attachment *a, struct ccm_error *err)
 {
 	struct lattach *u = lua_newuserdatauv(L, sizeof(*u), 2);
+	struct ccm_macbin mb;
 	char hex[65];
+	int rc;
 
 	memset(u, 0, sizeof(*u));
 	u->s = st->s;
@@ -419,7 +434,12 @@ static void push_attachment(lua_State *L, int sidx, struct lstore *st,
 	luaL_setmetatable(L, CCM_LUA_ATTACH);
 	lua_pushvalue(L, sidx);
 	lua_setiuservalue(L, -2, 1);
-	lua_createtable(L, 0, 8);
+	if ((rc = ccm_render_macbin_probe(&mb, st->s, a, err)) < 0)
+		return rc;
+	u->macbinary = rc;
+	u->data_off = mb.data_off;
+	u->data_len = mb.data_len;
+	lua_createtable(L, 0, 11);
 	ccm_lua_setint(L, "id", a->id);
 	ccm_lua_setint(L, "seq", a->seq);
 	ccm_lua_setstr(L, "kind", a->kind);
@@ -429,8 +449,15 @@ static void push_attachment(lua_State *L, int sidx, struct lstore *st,
 	ccm_lua_setint(L, "size", (long long)a->size);
 	tohex(a->sha256, hex);
 	ccm_lua_setstr(L, "sha256", hex);
+	lua_pushboolean(L, u->macbinary);
+	lua_setfield(L, -2, "macbinary");
+	if (u->macbinary) {
+		ccm_lua_setstr(L, "mac_type", mb.type);
+		ccm_lua_setstr(L, "mac_creator", mb.creator);
+	}
 	lua_setiuservalue(L, -2, 2);
 	ccm_lua_res_link(&st->children, &u->res, attach_release);
+	return 0;
 }
 
 static int attach_index(lua_State *L)
@@ -439,8 +466,9 @@ static int attach_index(lua_State *L)
 	return ccm_lua_index_uservalue(L);
 }
 
-/* a:read(n) the next n bytes at most (nil at the end); a:read("a") the rest. */
-static int attach_read(lua_State *L)
+/* a:read(n) / a:raw(n): the next n bytes at most (nil at the end);
+ * ("a"): the rest. */
+static int attach_stream(lua_State *L, enum attach_mode mode)
 {
 	struct lattach *a = luaL_checkudata(L, 1, CCM_LUA_ATTACH);
 	struct ccm_error err;
@@ -451,20 +479,31 @@ static int attach_read(lua_State *L)
 	luaL_argcheck(L, want > 0, 2, "must be positive");
 	if (!a->s && !a->done)
 		return luaL_error(L, "the attachment's store is closed");
+	if (a->s && a->mode != mode) {
+		/* The other view starts from the beginning. */
+		ccm_blob_range_close(a->rd);
+		a->rd = NULL;
+		a->done = 0;
+		a->mode = mode;
+	}
 	if (a->done)
 		return all ? (lua_pushliteral(L, ""), 1) : 0;
-	if (!a->blob && ccm_store_blob_open(&a->blob, a->s, a->blob_id, NULL, &err) < 0)
+	if (!a->rd && ccm_blob_range_open(&a->rd, a->s, a->blob_id,
+					  mode == ATTACH_DECODED && a->macbinary ?
+					  a->data_off : 0,
+					  mode == ATTACH_DECODED && a->macbinary ?
+					  a->data_len : ~0ull, &err) < 0)
 		return luaL_error(L, "%s", err.msg);
 	luaL_buffinit(L, &lb);
 	do {
 		char *p = luaL_prepbuffsize(&lb, (size_t)want);
-		long long n = ccm_store_blob_read(a->blob, p, (size_t)want, &err);
+		long long n = ccm_blob_range_read(a->rd, p, (size_t)want, &err);
 
 		if (n < 0)
 			return luaL_error(L, "%s", err.msg);
 		if (n == 0) {
-			ccm_store_blob_close(a->blob);
-			a->blob = NULL;
+			ccm_blob_range_close(a->rd);
+			a->rd = NULL;
 			a->done = 1;
 			if (!all && luaL_bufflen(&lb) == 0)
 				return 0;
@@ -474,6 +513,16 @@ static int attach_read(lua_State *L)
 	} while (all);
 	luaL_pushresult(&lb);
 	return 1;
+}
+
+static int attach_read(lua_State *L)
+{
+	return attach_stream(L, ATTACH_DECODED);
+}
+
+static int attach_raw(lua_State *L)
+{
+	return attach_stream(L, ATTACH_RAW);
 }
 
 static int attach_tostring(lua_State *L)
@@ -561,7 +610,8 @@ static int push_store_message(lua_State *L, int sidx, struct lstore *st,
 		struct ccm_store_attachment a;
 
 		while ((rc = ccm_store_next_attachment(c, &a, &err)) == 1) {
-			push_attachment(L, sidx, st, &a);
+			if ((rc = push_attachment(L, sidx, st, &a, &err)) < 0)
+				break;
 			lua_rawseti(L, -2, ++n);
 		}
 	}
@@ -897,7 +947,8 @@ void ccm_lua_store_register(lua_State *L)
 	};
 	static const luaL_Reg cmethods[] = { { "close", scur_close }, { NULL, NULL } };
 	static const luaL_Reg amethods[] = {
-		{ "read", attach_read }, { "close", attach_close }, { NULL, NULL }
+		{ "read", attach_read }, { "raw", attach_raw },
+		{ "close", attach_close }, { NULL, NULL }
 	};
 	static const luaL_Reg ameta[] = {
 		{ "__index", attach_index }, { "__gc", attach_close },

@@ -2,6 +2,7 @@
 #include "policy/sandbox.h"
 #include "base/buf.h"
 #include "base/report.h"
+#include "policy/stock.h"
 #include "policy/watchdog.h"
 #include "lua/lua_aux.h"
 #include "lua/lua_ccmig.h"
@@ -1157,6 +1158,17 @@ void ccm_policies_free(struct ccm_policies *p)
 	free(p);
 }
 
+/* A policy as opts.policy names it: a file, or a stock policy's name
+ * ("date-range"), found as --policy finds it; *out a copy to free. */
+static int policy_file(char **out, const char *v, struct ccm_error *err)
+{
+	if (ccm_stock_is_name(v))
+		return ccm_stock_find(out, v, err);
+	if (!(*out = strdup(v)))
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	return 0;
+}
+
 int ccm_policies_from_opts(struct ccm_policies **out, lua_State *L, int t,
 			   struct ccm_error *err)
 {
@@ -1176,12 +1188,12 @@ int ccm_policies_from_opts(struct ccm_policies **out, lua_State *L, int t,
 		return rc;
 	}
 	if (lua_type(L, -1) == LUA_TSTRING) {
-		files[nf++] = strdup(lua_tostring(L, -1));
+		rc = policy_file(&files[nf++], lua_tostring(L, -1), err);
 	} else if (lua_istable(L, -1)) {
-		for (lua_Integer i = 1; nf < 32; i++) {
+		for (lua_Integer i = 1; nf < 32 && rc == 0; i++) {
 			int is_string = lua_rawgeti(L, -1, i) == LUA_TSTRING;
 			if (is_string)
-				files[nf++] = strdup(lua_tostring(L, -1));
+				rc = policy_file(&files[nf++], lua_tostring(L, -1), err);
 			lua_pop(L, 1);
 			if (!is_string)
 				break;
@@ -1198,7 +1210,7 @@ int ccm_policies_from_opts(struct ccm_policies **out, lua_State *L, int t,
 		}
 	}
 	lua_settop(L, top);
-	if (nf)
+	if (nf && rc == 0)
 		rc = ccm_policies_load(out, (const char *const *)files, nf,
 				       (const char *const *)args, na, err);
 	for (size_t i = 0; i < nf; i++)

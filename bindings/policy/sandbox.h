@@ -55,11 +55,13 @@ const struct ccm_policy *ccm_policies_hooks(const struct ccm_policies *p);
 const struct ccm_import_policy *ccm_policies_import_hooks(const struct ccm_policies *p);
 
 /*
- * opts.policy (a policy file, an array of them, or a table of hook
- * functions: ccm_policies_from_table) and opts.policy_args ({name =
- * value}) of the options table at index t of L, loaded: the contract of
- * struct ccm_lua_host's policies_load (lua/lua_ccmig.h). *out is NULL
- * when no policy is given.
+ * opts.policy (a policy file or a stock policy's name such as
+ * "date-range", found as --policy finds it (policy/stock.h), an array of
+ * them, or a table of hook functions: ccm_policies_from_table) and
+ * opts.policy_args ({name = value}) of the options table at index t of L,
+ * loaded: the contract of struct ccm_lua_host's policies_load
+ * (lua/lua_ccmig.h). *out is NULL when no policy is given; an unknown
+ * stock name is CCM_ENOTFOUND with err listing the names there are.
  */
 int ccm_policies_from_opts(struct ccm_policies **out, lua_State *L, int t,
 			   struct ccm_error *err);

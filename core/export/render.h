@@ -77,6 +77,48 @@ int ccm_render_message(struct ccm_store *s, const struct ccm_store_message *m,
 		       ccm_render_write_fn write, void *ctx,
 		       struct ccm_error *err);
 
+/* ---- MacBinary attachments, as a mail client sees them (render_macbin.c) ---- */
+
+/*
+ * When a post office exported an attachment as MacBinary II, the store
+ * keeps the whole MacBinary file (kind "macbinary"): a 128-byte header,
+ * then the data fork and the resource fork, each padded to 128 bytes. The
+ * export writes the data fork as the attachment (and the resource fork,
+ * when there is one, as AppleDouble beside it); these give the same parts
+ * to other readers (the Lua module's a:read).
+ */
+struct ccm_macbin {
+	unsigned long long data_off, data_len;   /* the data fork in the blob */
+	unsigned long long rsrc_off, rsrc_len;   /* the resource fork */
+	char type[5], creator[5];                /* Finder type and creator,
+						    NUL-terminated ("TEXT") */
+	unsigned char header[128];               /* as stored */
+};
+
+/*
+ * Reads the header of stored attachment `a`: 1 with *out filled when it
+ * is kind "macbinary" with a header whose forks fit in its size, 0 when
+ * it is not (it is read as stored), or a negative code of the store with
+ * err filled.
+ */
+int ccm_render_macbin_probe(struct ccm_macbin *out, struct ccm_store *s,
+			    const struct ccm_store_attachment *a,
+			    struct ccm_error *err);
+
+/*
+ * Bytes [skip, skip + len) of blob `blob_id`, read in pieces; a len past
+ * the blob's end stops at its end. _read gives at most n bytes, 0 at the
+ * end, or a negative code (a blob shorter than skip is CCM_EMALFORMED).
+ * *out is freed with _close, which accepts NULL.
+ */
+struct ccm_blob_range;
+int ccm_blob_range_open(struct ccm_blob_range **out, struct ccm_store *s,
+			long long blob_id, unsigned long long skip,
+			unsigned long long len, struct ccm_error *err);
+long long ccm_blob_range_read(struct ccm_blob_range *g, void *buf, size_t n,
+			      struct ccm_error *err);
+void ccm_blob_range_close(struct ccm_blob_range *g);
+
 /* ---- pieces, exposed for tests and for the other writers of core/export ---- */
 
 /*

@@ -2,24 +2,17 @@
 #include "export/render_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
- * When a post office exported attachments as MacBinary II, the store keeps
- * the whole MacBinary file (kind "macbinary"): a 128-byte header, the data
- * fork, the resource fork, each padded to 128 bytes. Saved from a mail
- * program as it is, that is not the user's file. A Mac file without a
- * resource fork is its data fork alone; one with a resource fork goes as
- * RFC 1740 AppleDouble (multipart/appledouble: an application/applefile
- * part with the Finder information and resource fork, then the data fork
- * as an ordinary attachment), which Mac mail programs put back together
- * and every other program shows as the data fork.
+ * A Mac file without a resource fork is its data fork alone; one with a
+ * resource fork goes as RFC 1740 AppleDouble (multipart/appledouble: an
+ * application/applefile part with the Finder information and resource
+ * fork, then the data fork as an ordinary attachment), which Mac mail
+ * programs put back together and every other program shows as the data
+ * fork. render.h says how the store keeps them.
  */
-
-struct macbin {
-	unsigned char h[128];
-	unsigned long dlen, rlen;
-};
 
 static unsigned long be32(const unsigned char *p)
 {
@@ -35,22 +28,53 @@ static void put_be32(unsigned char *p, unsigned long v)
 	p[3] = (unsigned char)v;
 }
 
-/* Whether h is a MacBinary header whose forks fit in `size` bytes. */
-static int parse_header(struct macbin *mb, unsigned long long size)
+/* Whether mb->header is a MacBinary header whose forks fit in `size`
+ * bytes; fills the rest of mb. */
+static int parse_header(struct ccm_macbin *mb, unsigned long long size)
 {
-	const unsigned char *h = mb->h;
-	unsigned long long need;
+	const unsigned char *h = mb->header;
 
 	if (h[0] != 0 || h[1] < 1 || h[1] > 63 || h[74] != 0 || h[82] != 0)
 		return 0;
-	mb->dlen = be32(h + 83);
-	mb->rlen = be32(h + 87);
-	need = 128 + (((unsigned long long)mb->dlen + 127) & ~127ull) + mb->rlen;
-	return need <= size;
+	mb->data_off = 128;
+	mb->data_len = be32(h + 83);
+	mb->rsrc_off = 128 + ((mb->data_len + 127) & ~127ull);
+	mb->rsrc_len = be32(h + 87);
+	memcpy(mb->type, h + 65, 4);
+	mb->type[4] = '\0';
+	memcpy(mb->creator, h + 69, 4);
+	mb->creator[4] = '\0';
+	return mb->rsrc_off + mb->rsrc_len <= size;
+}
+
+int ccm_render_macbin_probe(struct ccm_macbin *out, struct ccm_store *s,
+			    const struct ccm_store_attachment *a,
+			    struct ccm_error *err)
+{
+	struct ccm_store_blob *bl;
+	size_t got = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!a->kind || strcmp(a->kind, "macbinary") || a->size < 128 || a->blob_id <= 0)
+		return 0;
+	if ((rc = ccm_store_blob_open(&bl, s, a->blob_id, NULL, err)) < 0)
+		return rc;
+	while (got < sizeof(out->header)) {
+		long long k = ccm_store_blob_read(bl, out->header + got,
+						  sizeof(out->header) - got, err);
+		if (k <= 0) {
+			ccm_store_blob_close(bl);
+			return k < 0 ? (int)k : 0;
+		}
+		got += (size_t)k;
+	}
+	ccm_store_blob_close(bl);
+	return parse_header(out, a->size);
 }
 
 /* Reading a range of a blob: skip `skip` bytes, then give `left`. */
-struct range {
+struct ccm_blob_range {
 	struct ccm_store_blob *bl;
 	unsigned long long skip, left;
 	/* What comes before the range (the AppleDouble header), given first. */
@@ -58,10 +82,11 @@ struct range {
 	size_t pre_len;
 };
 
-static long long range_read(void *ctx, void *buf, size_t n, struct ccm_error *err)
+long long ccm_blob_range_read(struct ccm_blob_range *g, void *buf, size_t n,
+			      struct ccm_error *err)
 {
-	struct range *g = ctx;
 	unsigned char scratch[4096];
+	long long got;
 
 	if (g->pre_len) {
 		size_t k = n < g->pre_len ? n : g->pre_len;
@@ -72,7 +97,7 @@ static long long range_read(void *ctx, void *buf, size_t n, struct ccm_error *er
 	}
 	while (g->skip) {
 		size_t k = g->skip < sizeof(scratch) ? (size_t)g->skip : sizeof(scratch);
-		long long got = ccm_store_blob_read(g->bl, scratch, k, err);
+		got = ccm_store_blob_read(g->bl, scratch, k, err);
 		if (got <= 0)
 			return got < 0 ? got : ccm_error_set(err, CCM_EMALFORMED,
 							     "attachment shorter than its "
@@ -83,14 +108,46 @@ static long long range_read(void *ctx, void *buf, size_t n, struct ccm_error *er
 		return 0;
 	if (n > g->left)
 		n = (size_t)g->left;
-	{
-		long long got = ccm_store_blob_read(g->bl, buf, n, err);
-		if (got == 0)
-			return ccm_error_set(err, CCM_EMALFORMED, "attachment shorter than "
-					     "its MacBinary header says");
-		if (got > 0)
-			g->left -= (unsigned long long)got;
-		return got;
+	got = ccm_store_blob_read(g->bl, buf, n, err);
+	if (got == 0)
+		return ccm_error_set(err, CCM_EMALFORMED, "attachment shorter than "
+				     "its MacBinary header says");
+	if (got > 0)
+		g->left -= (unsigned long long)got;
+	return got;
+}
+
+static long long range_read(void *ctx, void *buf, size_t n, struct ccm_error *err)
+{
+	return ccm_blob_range_read(ctx, buf, n, err);
+}
+
+int ccm_blob_range_open(struct ccm_blob_range **out, struct ccm_store *s,
+			long long blob_id, unsigned long long skip,
+			unsigned long long len, struct ccm_error *err)
+{
+	struct ccm_blob_range *g = calloc(1, sizeof(*g));
+	unsigned long long size;
+	int rc;
+
+	*out = NULL;
+	if (!g)
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if ((rc = ccm_store_blob_open(&g->bl, s, blob_id, &size, err)) < 0) {
+		free(g);
+		return rc;
+	}
+	g->skip = skip;
+	g->left = skip >= size ? 0 : len < size - skip ? len : size - skip;
+	*out = g;
+	return 0;
+}
+
+void ccm_blob_range_close(struct ccm_blob_range *g)
+{
+	if (g) {
+		ccm_store_blob_close(g->bl);
+		free(g);
 	}
 }
 
@@ -99,7 +156,7 @@ static int write_range(struct ccm_rout *r, struct ccm_store *s, long long blob_i
 		       const unsigned char *pre, size_t pre_len,
 		       unsigned long long skip, unsigned long long len)
 {
-	struct range g = { NULL, skip, len, pre, pre_len };
+	struct ccm_blob_range g = { NULL, skip, len, pre, pre_len };
 	int rc;
 
 	if ((rc = ccm_store_blob_open(&g.bl, s, blob_id, NULL, r->err)) < 0)
@@ -114,9 +171,9 @@ static int write_range(struct ccm_rout *r, struct ccm_store *s, long long blob_i
  * Finder info (9) and resource fork (2), the fork's bytes following the
  * header. Returns its length (at most 62 + 63 + 32).
  */
-static size_t appledouble_header(const struct macbin *mb, unsigned char out[160])
+static size_t appledouble_header(const struct ccm_macbin *mb, unsigned char out[160])
 {
-	const unsigned char *h = mb->h;
+	const unsigned char *h = mb->header;
 	size_t name_len = h[1], off_name = 26 + 3 * 12;
 	size_t off_finfo = off_name + name_len, off_rsrc = off_finfo + 32;
 
@@ -132,7 +189,7 @@ static size_t appledouble_header(const struct macbin *mb, unsigned char out[160]
 	put_be32(out + 46, 32);
 	put_be32(out + 50, 2);
 	put_be32(out + 54, (unsigned long)off_rsrc);
-	put_be32(out + 58, mb->rlen);
+	put_be32(out + 58, (unsigned long)mb->rsrc_len);
 	memcpy(out + off_name, h + 2, name_len);
 	/* FInfo: type, creator, flags (high byte 73, low byte 101 in
 	 * MacBinary II), location, folder; FXInfo stays zero. */
@@ -146,31 +203,17 @@ static size_t appledouble_header(const struct macbin *mb, unsigned char out[160]
 int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 			 const struct ccm_store_attachment *a)
 {
-	struct macbin mb;
-	struct range g = { NULL, 0, sizeof(mb.h), NULL, 0 };
+	struct ccm_macbin mb;
 	unsigned char ad[160];
 	char boundary[96];
-	size_t got = 0, adlen;
+	size_t adlen;
 	int rc;
 
-	if (!a->kind || strcmp(a->kind, "macbinary") || a->size < 128 || a->blob_id <= 0)
-		return 0;
-	if ((rc = ccm_store_blob_open(&g.bl, s, a->blob_id, NULL, r->err)) < 0)
-		return rc;
-	while (got < sizeof(mb.h)) {
-		long long k = ccm_store_blob_read(g.bl, mb.h + got, sizeof(mb.h) - got, r->err);
-		if (k <= 0) {
-			ccm_store_blob_close(g.bl);
-			return k < 0 ? (int)k : 0;
-		}
-		got += (size_t)k;
-	}
-	ccm_store_blob_close(g.bl);
-	if (!parse_header(&mb, a->size))
-		return 0;               /* not MacBinary after all: as stored */
-	if (mb.rlen == 0) {
+	if ((rc = ccm_render_macbin_probe(&mb, s, a, r->err)) <= 0)
+		return rc;              /* 0: not MacBinary after all: as stored */
+	if (mb.rsrc_len == 0) {
 		ccm_render_part_headers(r, NULL, a->name, NULL);
-		rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen);
+		rc = write_range(r, s, a->blob_id, NULL, 0, mb.data_off, mb.data_len);
 		return rc < 0 ? rc : 1;
 	}
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld.ad%lld",
@@ -180,13 +223,11 @@ int ccm_render_macbinary(struct ccm_rout *r, struct ccm_store *s,
 		     "Content-Disposition: attachment\r\n\r\n--%s\r\n"
 		     "Content-Type: application/applefile\r\n"
 		     "Content-Transfer-Encoding: base64\r\n\r\n", boundary, boundary);
-	if ((rc = write_range(r, s, a->blob_id, ad, adlen,
-			      128 + (((unsigned long long)mb.dlen + 127) & ~127ull),
-			      mb.rlen)) < 0)
+	if ((rc = write_range(r, s, a->blob_id, ad, adlen, mb.rsrc_off, mb.rsrc_len)) < 0)
 		return rc;
 	ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 	ccm_render_part_headers(r, NULL, a->name, NULL);
-	if ((rc = write_range(r, s, a->blob_id, NULL, 0, 128, mb.dlen)) < 0)
+	if ((rc = write_range(r, s, a->blob_id, NULL, 0, mb.data_off, mb.data_len)) < 0)
 		return rc;
 	ccm_buf_addf(&r->b, "\r\n--%s--\r\n", boundary);
 	return 1;

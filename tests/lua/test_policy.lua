@@ -19,6 +19,27 @@ r = assert(ccmig.extract(po, tmp .. "-b", {
 }))
 check.eq(r.counts.messages, 3, "messages in the date range")
 
+-- A stock policy by its name, as --policy NAME finds it: alone, and in
+-- an array with a file.
+r = assert(ccmig.extract(po, tmp .. "-s1", {
+	policy = "date-range",
+	policy_args = { since = "1999-01-01", ["until"] = "2000-01-02" },
+}))
+check.eq(r.counts.messages, 3, "messages in the date range, by the stock name")
+r = assert(ccmig.extract(po, tmp .. "-s2", { policy = { "skip-mail", pol .. "date-range.lua" } }))
+check.eq(r.counts.messages, 0, "skip-mail by its name in an array")
+check.eq(r.counts.users, 4, "users with skip-mail by its name")
+-- An unknown name: nil, and the names there are, as the command says them.
+local none, why = ccmig.extract(po, tmp .. "-s3", { policy = { "skip-mail", "skip-mial" } })
+check.eq(none, nil, "an unknown stock name gives nil")
+check.ok(why:find("no stock policy 'skip-mial': the stock policies are ", 1, true)
+	and why:find("date-range", 1, true) and why:find("such as ./skip-mial.lua", 1, true),
+	"the message lists the stock policies: " .. tostring(why))
+-- A name with ".lua" or a "/" is a file, as always.
+none, why = ccmig.extract(po, tmp .. "-s4", { policy = "skip-mail.lua" })
+check.eq(none, nil, "skip-mail.lua is a file of the current folder")
+check.ok(not why:find("no stock policy", 1, true), "not looked up as a name: " .. tostring(why))
+
 -- A policy that cannot load: nil and a message naming it.
 local bad = tmp .. "-bad.lua"
 local f = assert(io.open(bad, "w"))

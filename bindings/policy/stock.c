@@ -1,6 +1,6 @@
 /* stock.c: finding a stock policy by its name (--policy skip-mail). */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "stock.h"
+#include "policy/stock.h"
 
 #include <dirent.h>
 #include <limits.h>
