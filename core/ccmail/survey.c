@@ -89,6 +89,8 @@ static int survey_mailbox(struct ccm_bundle *b, const struct ccm_manifest_entry 
 		st->bytes += (unsigned long long)(m->size > 0 ? m->size : 0);
 	}
 	ccm_msgfile_close(f);
+	/* A mail file that holds no message is no mail (as po:users says). */
+	st->has_mail = st->messages > 0;
 	return rc;
 }
 

@@ -14,7 +14,9 @@ struct ccm_folder_count {
 struct ccm_mailbox_stats {
 	char *name;
 	char location;                 /* directory code; 'B' for a board */
-	int has_mail;                  /* a Mailbox: line names a file for it */
+	int has_mail;                  /* a Mailbox: line names a file for it
+					  that holds a message (or cannot be
+					  read: see unreadable) */
 	int unreadable;                /* its file could not be opened (reported) */
 	unsigned long messages;
 	unsigned long long bytes;      /* bytes of its message blocks */

@@ -135,8 +135,10 @@ def without_mail():
     got = answers(s.ask(
         'for _, u in ipairs(po:users{local_only = true}) do if not u.has_mail then print("D", u.name) end end'),
         "D")
-    # inspect's has_mail says a mail file is there; an empty one is no mail.
-    want = sorted(b["name"] for b in inspect["mailboxes"] if not b["messages"])
+    # inspect and po:users agree: an empty mail file is no mail.
+    want = sorted(b["name"] for b in inspect["mailboxes"] if not b["has_mail"])
+    assert want == sorted(b["name"] for b in inspect["mailboxes"] if not b["messages"]), \
+        "inspect's has_mail is not 'holds a message'"
     assert want, "every user has mail"
     assert sorted(n for n, in got) == want, (got, want)
 
