@@ -4,6 +4,7 @@
 #include "ccmail/address.h"
 #include "ccmail/survey.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,10 @@ struct lpo {
 	struct ccm_bundle *b;          /* NULL once closed */
 	struct ccm_report rep;         /* b->rep points here */
 	struct ccm_diaglist own;       /* what opening and reading reported */
+	/* Hashes of the events in `own` (open addressing, 0 empty): reading
+	 * the mail again reports the same events again, kept once. */
+	unsigned long long *seen;
+	size_t n_seen, cap_seen;
 	struct ccm_report *redirect;   /* ccmig.migrate/extract collect here */
 	struct ccm_lua_res *children;  /* open message cursors */
 	/* Whether each mailbox of the manifest holds a message: 0 not yet
@@ -23,13 +28,67 @@ struct lpo {
 	unsigned char *holds;
 };
 
+static unsigned long long hash_str(unsigned long long h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return (h ^ 0xff) * 0x100000001b3ULL;     /* ends each field */
+}
+
+/* FNV-1a over what tells one event from another; never 0. */
+static unsigned long long diag_hash(const struct ccm_diag *d)
+{
+	char nums[64];
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	snprintf(nums, sizeof(nums), "%d %ld %lld %ld %d", (int)d->severity, d->line,
+		 d->offset, d->message, d->event);
+	h = hash_str(h, nums);
+	h = hash_str(h, d->kind);
+	h = hash_str(h, d->file);
+	h = hash_str(h, d->user);
+	h = hash_str(h, d->text);
+	return h ? h : 1;
+}
+
+/* Adds h to the set; 1 when it was there, 0 when added (or when memory
+ * ran out: the event is then kept again rather than lost). */
+static int seen_add(struct lpo *p, unsigned long long h)
+{
+	size_t i;
+
+	if (2 * (p->n_seen + 1) > p->cap_seen) {
+		size_t cap = p->cap_seen ? p->cap_seen * 2 : 64;
+		unsigned long long *t = calloc(cap, sizeof(*t));
+
+		if (!t)
+			return 0;
+		for (size_t k = 0; k < p->cap_seen; k++) {
+			if (!p->seen[k])
+				continue;
+			for (i = p->seen[k] & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+				;
+			t[i] = p->seen[k];
+		}
+		free(p->seen);
+		p->seen = t;
+		p->cap_seen = cap;
+	}
+	for (i = h & (p->cap_seen - 1); p->seen[i]; i = (i + 1) & (p->cap_seen - 1))
+		if (p->seen[i] == h)
+			return 1;
+	p->seen[i] = h;
+	p->n_seen++;
+	return 0;
+}
+
 static void po_sink(void *ctx, const struct ccm_diag *d)
 {
 	struct lpo *p = ctx;
 
 	if (p->redirect)
 		ccm_report_emit(p->redirect, d);
-	else
+	else if (!seen_add(p, diag_hash(d)))
 		ccm_diaglist_sink(&p->own, d);
 }
 
@@ -61,6 +120,9 @@ static int po_close(lua_State *L)
 		ccm_bundle_free(p->b);
 		p->b = NULL;
 		ccm_diaglist_release(&p->own);
+		free(p->seen);
+		p->seen = NULL;
+		p->n_seen = p->cap_seen = 0;
 		free(p->holds);
 		p->holds = NULL;
 	}
@@ -80,6 +142,7 @@ static int l_open(lua_State *L)
 	if (ccm_bundle_open(&p->b, dir, &p->rep, &err) < 0) {
 		p->b = NULL;
 		ccm_diaglist_release(&p->own);
+		free(p->seen);
 		return ccm_lua_fail(L, err.msg);
 	}
 	return 1;

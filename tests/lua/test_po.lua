@@ -244,4 +244,19 @@ end
 check.eq(assert(g:user(emptied)).has_mail, false, "has_mail, asked again")
 g:close()
 
+-- Reading the mail again reports the same events again: po:problems()
+-- keeps each once.
+do
+  local again = assert(ccmig.open(PO))
+  for _ in again:messages() do end
+  local once = #again:problems()
+  for _ in again:messages() do end
+  for _ in again:messages("Smith, John") do end
+  check.eq(#again:problems(), once, "po:problems() keeps each event once")
+  local kinds = {}
+  for _, e in ipairs(again:problems()) do kinds[e.kind] = (kinds[e.kind] or 0) + 1 end
+  check.eq(kinds["unknown-header"], 1, "one unknown header, read three times")
+  again:close()
+end
+
 check.done()
