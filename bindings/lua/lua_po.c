@@ -485,12 +485,26 @@ static int po_tostring(lua_State *L)
 
 /* ---- messages ------------------------------------------------------------ */
 
+/* Levels of messages a cursor follows: the top-level message and those
+ * forwarded in it, deeper than the reader's limit (ccmail/message.h). */
+#define LEVELS 16
+
 struct lcur {
 	struct ccm_lua_res res;        /* first: the list holds &res */
 	struct ccm_msgfile *f;         /* NULL once closed */
 	unsigned long gen;             /* advances with each message */
-	unsigned long item_gen;        /* advances with each item */
-	int items_started;             /* the current message's items walked */
+	unsigned long tick;            /* gives each item its generation */
+	/* Level 0 is the top-level message, level d a message forwarded in
+	 * an item of level d - 1. depth: the level whose items the reader
+	 * walks now. For each level, the generation of its current item
+	 * (an item of a shallower level going on renews the deeper ones,
+	 * so what was read inside it expires), what was done with that
+	 * item's data, and whether the level's message had its items
+	 * walked. */
+	int depth;
+	unsigned long item_gen[LEVELS];
+	unsigned char item_use[LEVELS];     /* USE_ below */
+	unsigned char items_started[LEVELS];
 	/* What f reads: its owner (a user or a board), and for po:messages()
 	 * of every mailbox, the next file to read after it. */
 	const struct ccm_manifest_entry *entry;
@@ -500,14 +514,21 @@ struct lcur {
 	size_t next;                   /* mailboxes, then boards */
 };
 
+/* An item's data is read one way: raw (it:read) or as a message. */
+enum { USE_NONE = 0, USE_READ, USE_ENTERED };
+
 struct lmsg {
 	struct lcur *cur;
 	unsigned long gen;
+	int depth;
+	unsigned long parent_item;     /* depth > 0: the item it came in */
 };
 
 struct litem {
 	struct lcur *cur;
 	unsigned long gen, item_gen;
+	int depth;
+	int is_message;
 };
 
 static void cur_release(struct ccm_lua_res *r)
@@ -575,6 +596,7 @@ static void push_fields(lua_State *L, const struct ccm_message *m)
 	lua_createtable(L, 0, 20);
 	ccm_lua_setint(L, "number", m->number);
 	ccm_lua_setint(L, "offset", m->offset);
+	ccm_lua_setint(L, "depth", m->depth);
 	ccm_lua_set_people(L, m);
 	ccm_lua_setstr(L, "subject", m->subject);
 	ccm_lua_setstr(L, "date_text", m->date_text);
@@ -672,7 +694,8 @@ static int cur_step(lua_State *L)
 	if (!c->f)
 		return luaL_error(L, "the message cursor is closed");
 	c->gen++;
-	c->items_started = 0;
+	c->depth = 0;
+	c->items_started[0] = 0;
 	rc = ccm_msgfile_next(c->f, &m, &err);
 	if (rc < 0)
 		return luaL_error(L, "%s", err.msg);
@@ -686,6 +709,7 @@ static int cur_step(lua_State *L)
 		return 0;
 	}
 	mu = lua_newuserdatauv(L, sizeof(*mu), 2);
+	memset(mu, 0, sizeof(*mu));
 	mu->cur = c;
 	mu->gen = c->gen;
 	luaL_setmetatable(L, CCM_LUA_MESSAGE);
@@ -783,13 +807,25 @@ static int po_messages(lua_State *L)
 	return 4;
 }
 
+/* Whether message m can still be used: its loop has not gone on, nor
+ * (a forwarded message) the loop over the items it came in. */
+static int msg_live(const struct lmsg *m)
+{
+	const struct lcur *c = m->cur;
+
+	return c->f && c->gen == m->gen &&
+	       (m->depth == 0 || c->item_gen[m->depth - 1] == m->parent_item);
+}
+
 static struct lmsg *msg_get(lua_State *L, int idx)
 {
 	struct lmsg *m = luaL_checkudata(L, idx, CCM_LUA_MESSAGE);
 
-	if (!m->cur->f || m->cur->gen != m->gen)
+	if (!msg_live(m))
 		luaL_error(L, "this message has expired: a message can be used only "
-			      "until its loop goes on to the next one (copy what you need)");
+			      "until its loop goes on to the next one (a forwarded "
+			      "message: until the loop over the items it came in goes on; "
+			      "copy what you need)");
 	return m;
 }
 
@@ -797,7 +833,7 @@ static int msg_expired(lua_State *L)
 {
 	struct lmsg *m = luaL_checkudata(L, 1, CCM_LUA_MESSAGE);
 
-	lua_pushboolean(L, !m->cur->f || m->cur->gen != m->gen);
+	lua_pushboolean(L, !msg_live(m));
 	return 1;
 }
 
@@ -817,7 +853,7 @@ static int msg_tostring(lua_State *L)
 {
 	struct lmsg *m = luaL_checkudata(L, 1, CCM_LUA_MESSAGE);
 
-	if (!m->cur->f || m->cur->gen != m->gen) {
+	if (!msg_live(m)) {
 		lua_pushliteral(L, "ccmig.message (expired)");
 		return 1;
 	}
@@ -829,6 +865,25 @@ static int msg_tostring(lua_State *L)
 	return 1;
 }
 
+/*
+ * Brings the reader back to level d: the items of the deeper messages a
+ * loop left early are skipped (each 0 of the reader is one level up).
+ */
+static void leave_to(lua_State *L, struct lcur *c, int d)
+{
+	const struct ccm_item *it;
+	struct ccm_error err;
+
+	while (c->depth > d) {
+		int rc = ccm_msgfile_next_item(c->f, &it, &err);
+
+		if (rc < 0)
+			luaL_error(L, "%s", err.msg);
+		if (rc == 0)
+			c->depth--;
+	}
+}
+
 /* Upvalue 1: the message userdata. */
 static int items_step(lua_State *L)
 {
@@ -837,18 +892,30 @@ static int items_step(lua_State *L)
 	const struct ccm_item *it;
 	struct ccm_error err;
 	struct litem *iu;
-	int rc;
+	int rc, d = m->depth;
 
-	c->item_gen++;
+	if (c->depth < d)
+		return 0;               /* its items ended already */
+	leave_to(L, c, d);
+	c->tick++;
+	for (int k = d; k < LEVELS; k++) {
+		c->item_gen[k] = c->tick;   /* what came of the last item expires */
+		c->item_use[k] = USE_NONE;
+	}
 	rc = ccm_msgfile_next_item(c->f, &it, &err);
 	if (rc < 0)
 		return luaL_error(L, "%s", err.msg);
-	if (rc == 0)
+	if (rc == 0) {
+		if (d > 0)
+			c->depth = d - 1;   /* the reader went back up */
 		return 0;
-	iu = lua_newuserdatauv(L, sizeof(*iu), 2);
+	}
+	iu = lua_newuserdatauv(L, sizeof(*iu), 3);
 	iu->cur = c;
 	iu->gen = m->gen;
-	iu->item_gen = c->item_gen;
+	iu->item_gen = c->item_gen[d];
+	iu->depth = d;
+	iu->is_message = it->kind == CCM_ITEM_MESSAGE;
 	luaL_setmetatable(L, CCM_LUA_ITEM);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_setiuservalue(L, -2, 1);
@@ -865,6 +932,7 @@ static int items_step(lua_State *L)
 	if (it->has_file_date)
 		ccm_lua_setint(L, "file_date", it->file_date.utc);
 	setbool(L, "macbinary", it->macbinary);
+	ccm_lua_setint(L, "depth", d);
 	lua_setiuservalue(L, -2, 2);
 	return 1;
 }
@@ -874,19 +942,25 @@ static int msg_items(lua_State *L)
 {
 	struct lmsg *m = msg_get(L, 1);
 
-	if (m->cur->items_started)
+	if (m->cur->items_started[m->depth])
 		return luaL_error(L, "the items of a message can be walked once");
-	m->cur->items_started = 1;
+	m->cur->items_started[m->depth] = 1;
 	lua_pushvalue(L, 1);
 	lua_pushcclosure(L, items_step, 1);
 	return 1;
+}
+
+static int item_live(const struct litem *it)
+{
+	return it->cur->f && it->cur->gen == it->gen &&
+	       it->cur->item_gen[it->depth] == it->item_gen;
 }
 
 static struct litem *item_get(lua_State *L, int idx)
 {
 	struct litem *it = luaL_checkudata(L, idx, CCM_LUA_ITEM);
 
-	if (!it->cur->f || it->cur->gen != it->gen || it->cur->item_gen != it->item_gen)
+	if (!item_live(it))
 		luaL_error(L, "this item has expired: an item can be read only until "
 			      "the loop goes on to the next item or message");
 	return it;
@@ -905,6 +979,11 @@ static int item_read(lua_State *L)
 	struct litem *it = item_get(L, 1);
 	struct ccm_error err;
 	luaL_Buffer lb;
+
+	if (it->cur->item_use[it->depth] == USE_ENTERED)
+		return luaL_error(L, "it:read() after it:message(): a forwarded message "
+				  "is read as a message or as its export text, not both");
+	it->cur->item_use[it->depth] = USE_READ;
 
 	if (lua_type(L, 2) == LUA_TSTRING) {
 		const char *fmt = lua_tostring(L, 2);
@@ -943,11 +1022,72 @@ static int item_read(lua_State *L)
 	}
 }
 
+/*
+ * it:message(): the forwarded message of a "message" item, as a message
+ * of its own (its headers, m:items()); the same one each time. nil and a
+ * message when the item holds none the reader can follow (not a message,
+ * or nested deeper than its limit): it:read() then gives its text.
+ */
+static int item_message(lua_State *L)
+{
+	struct litem *it = item_get(L, 1);
+	struct lcur *c = it->cur;
+	const struct ccm_message *nm;
+	struct ccm_error err;
+	struct lmsg *mu;
+	int rc, d = it->depth;
+
+	if (!it->is_message)
+		return luaL_error(L, "it:message() of an item that is not of kind "
+				  "\"message\": only those hold a forwarded message");
+	if (c->item_use[d] == USE_ENTERED) {
+		lua_getiuservalue(L, 1, 3);
+		return 1;
+	}
+	if (c->item_use[d] == USE_READ)
+		return luaL_error(L, "it:message() after it:read(): a forwarded message "
+				  "is read as a message or as its export text, not both");
+	if (d + 1 >= LEVELS)
+		rc = 0;
+	else if ((rc = ccm_msgfile_enter(c->f, &nm, &err)) < 0)
+		return luaL_error(L, "%s", err.msg);
+	if (rc == 0) {
+		lua_pushnil(L);
+		lua_pushliteral(L, "the item holds no message that can be read (not a "
+				"message, or nested deeper than the reader follows): "
+				"it:read() gives its export text");
+		return 2;
+	}
+	c->depth = d + 1;
+	c->item_use[d] = USE_ENTERED;
+	c->items_started[d + 1] = 0;
+	mu = lua_newuserdatauv(L, sizeof(*mu), 2);
+	mu->cur = c;
+	mu->gen = it->gen;
+	mu->depth = d + 1;
+	mu->parent_item = it->item_gen;
+	luaL_setmetatable(L, CCM_LUA_MESSAGE);
+	lua_getiuservalue(L, 1, 1);         /* the enclosing message lives on */
+	lua_setiuservalue(L, -2, 1);
+	push_fields(L, nm);
+	lua_getiuservalue(L, 1, 1);
+	lua_getiuservalue(L, -1, 2);        /* whose it is: the enclosing one's */
+	lua_getfield(L, -1, "owner");
+	lua_setfield(L, -4, "owner");
+	lua_getfield(L, -1, "board");
+	lua_setfield(L, -4, "board");
+	lua_pop(L, 2);
+	lua_setiuservalue(L, -2, 2);
+	lua_pushvalue(L, -1);
+	lua_setiuservalue(L, 1, 3);         /* it:message() again gives it */
+	return 1;
+}
+
 static int item_tostring(lua_State *L)
 {
 	struct litem *it = luaL_checkudata(L, 1, CCM_LUA_ITEM);
 
-	if (!it->cur->f || it->cur->gen != it->gen || it->cur->item_gen != it->item_gen) {
+	if (!item_live(it)) {
 		lua_pushliteral(L, "ccmig.item (expired)");
 		return 1;
 	}
@@ -990,7 +1130,9 @@ void ccm_lua_po_register(lua_State *L)
 	static const luaL_Reg msg_meta[] = {
 		{ "__index", msg_index }, { "__tostring", msg_tostring }, { NULL, NULL }
 	};
-	static const luaL_Reg item_methods[] = { { "read", item_read }, { NULL, NULL } };
+	static const luaL_Reg item_methods[] = {
+		{ "read", item_read }, { "message", item_message }, { NULL, NULL }
+	};
 	static const luaL_Reg item_meta[] = {
 		{ "__index", item_index }, { "__tostring", item_tostring }, { NULL, NULL }
 	};

@@ -628,45 +628,83 @@ static int user_hook(void *ctx, const struct ccm_dir_entry *e, const char *post_
 	return 1;
 }
 
-/*
- * The message hook's m: its headers as po:messages() gives them (from,
- * to, cc, bcc as address tables; headers, the extra ones), where it is
- * going (folder), and what prepare() measured of its items: size,
- * body_size and attachments, each {index, name, size, kind}.
- */
-static void push_message(lua_State *L, const struct ccm_message *m, const char *folder,
-			 const struct ccm_policy_msginfo *info)
+static void push_atts(lua_State *L, const struct ccm_policy_att *atts, size_t n,
+		      const char *prefix);
+
+/* What a message and a forwarded message both show: subject, date,
+ * sender, recipients, extra headers, sizes. */
+static void push_common(lua_State *L, const struct ccm_message *m,
+			unsigned long long size, unsigned long long body_size)
 {
-	lua_createtable(L, 0, 20);
 	set_str(L, "subject", m->subject);
-	set_str(L, "folder", folder);
 	set_str(L, "date_text", m->date_text);
 	if (m->date_state == CCM_DATE_OK) {
 		lua_pushinteger(L, m->date.utc);
 		lua_setfield(L, -2, "date");
 	}
 	ccm_lua_set_people(L, m);
+	lua_pushinteger(L, (lua_Integer)size);
+	lua_setfield(L, -2, "size");
+	lua_pushinteger(L, (lua_Integer)body_size);
+	lua_setfield(L, -2, "body_size");
+}
+
+/* A list of attachments, each {index, path, name, size, kind} and, for a
+ * forwarded message the reader followed, `message`: its headers, sizes
+ * and attachments (paths under its own: "3.1" is the first attachment of
+ * the forwarded message that is attachment 3). */
+static void push_atts(lua_State *L, const struct ccm_policy_att *atts, size_t n,
+		      const char *prefix)
+{
+	int list;
+
+	lua_createtable(L, (int)n, 0);
+	list = lua_gettop(L);
+	for (size_t k = 0; k < n; k++) {
+		const struct ccm_policy_att *a = &atts[k];
+		const char *path = prefix ? lua_pushfstring(L, "%s.%d", prefix, (int)k + 1) :
+				   lua_pushfstring(L, "%d", (int)k + 1);
+
+		lua_createtable(L, 0, 6);
+		lua_pushinteger(L, (lua_Integer)k + 1);
+		lua_setfield(L, -2, "index");
+		lua_pushvalue(L, -2);
+		lua_setfield(L, -2, "path");
+		set_str(L, "name", a->name);
+		lua_pushinteger(L, (lua_Integer)a->size);
+		lua_setfield(L, -2, "size");
+		set_str(L, "kind", ccm_item_kind_name(a->kind));
+		if (a->message) {
+			lua_createtable(L, 0, 12);
+			push_common(L, a->message->msg, a->message->size, a->message->body_size);
+			push_atts(L, a->message->atts, a->message->n_atts, path);
+			lua_setfield(L, -2, "attachments");
+			lua_setfield(L, -2, "message");
+		}
+		lua_rawseti(L, list, (lua_Integer)k + 1);
+		lua_pop(L, 1);                  /* the path */
+	}
+}
+
+/*
+ * The message hook's m: its headers as po:messages() gives them (from,
+ * to, cc, bcc as address tables; headers, the extra ones), where it is
+ * going (folder), and what prepare() measured of its items: size,
+ * body_size and attachments (push_atts).
+ */
+static void push_message(lua_State *L, const struct ccm_message *m, const char *folder,
+			 const struct ccm_policy_msginfo *info)
+{
+	lua_createtable(L, 0, 20);
+	set_str(L, "folder", folder);
+	push_common(L, m, info->size, info->body_size);
 	lua_pushboolean(L, (m->status & CCM_STATUS_UNREAD) != 0);
 	lua_setfield(L, -2, "unread");
 	lua_pushboolean(L, (m->status & CCM_STATUS_DRAFT) != 0);
 	lua_setfield(L, -2, "draft");
 	lua_pushinteger(L, (lua_Integer)m->number);
 	lua_setfield(L, -2, "number");
-	lua_pushinteger(L, (lua_Integer)info->size);
-	lua_setfield(L, -2, "size");
-	lua_pushinteger(L, (lua_Integer)info->body_size);
-	lua_setfield(L, -2, "body_size");
-	lua_createtable(L, (int)info->n_atts, 0);
-	for (size_t k = 0; k < info->n_atts; k++) {
-		lua_createtable(L, 0, 4);
-		lua_pushinteger(L, (lua_Integer)k + 1);
-		lua_setfield(L, -2, "index");
-		set_str(L, "name", info->atts[k].name);
-		lua_pushinteger(L, (lua_Integer)info->atts[k].size);
-		lua_setfield(L, -2, "size");
-		set_str(L, "kind", ccm_item_kind_name(info->atts[k].kind));
-		lua_rawseti(L, -2, (lua_Integer)k + 1);
-	}
+	push_atts(L, info->atts, info->n_atts, NULL);
 	lua_setfield(L, -2, "attachments");
 }
 
@@ -694,13 +732,148 @@ static void describe(lua_State *L, int idx)
 	}
 }
 
+/* The paths of the attachments of a message (atts), for a message that
+ * says which there are: "1, 2, 3, 3.1, 3.2" (the first 40). */
+static void list_paths(struct ccm_buf *out, const struct ccm_policy_att *atts, size_t n,
+		       const char *prefix, size_t *listed)
+{
+	struct ccm_buf path = CCM_BUF_INIT;
+
+	for (size_t k = 0; k < n && *listed <= 40; k++) {
+		ccm_buf_reset(&path);
+		ccm_buf_addf(&path, "%s%s%zu", prefix, *prefix ? "." : "", k + 1);
+		ccm_buf_addf(out, "%s%s", *listed ? ", " : "",
+			     *listed >= 40 ? "..." : path.ptr);
+		++*listed;
+		if (atts[k].message)
+			list_paths(out, atts[k].message->atts, atts[k].message->n_atts,
+				   path.ptr, listed);
+	}
+	ccm_buf_release(&path);
+}
+
+/* Pushes "(the attachments are 1, 2, 3.1 ...)" for info's message. */
+static void push_paths(lua_State *L, const struct ccm_policy_msginfo *info)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+	size_t listed = 0;
+
+	list_paths(&b, info->atts, info->n_atts, "", &listed);
+	lua_pushfstring(L, "(the paths of m.attachments and of the attachments of its "
+			"forwarded messages: %s)", listed ? b.ptr : "none");
+	ccm_buf_release(&b);
+}
+
 /*
- * drop_attachments = {index, ...} of the table on top, policy i's: each
- * index added to p->drops once, in order. Returns 0, or -1 with the error
- * message pushed: not a list, an item that is not an index, an index
- * that names no attachment of the message (n of them).
+ * The path "3.1" (s) into d->path; 1 when it names an attachment of the
+ * message (info), 0 when it is a path that names none, -1 when s is no
+ * path at all.
  */
-static int take_drops(struct ccm_policies *p, size_t i, lua_State *L, size_t n)
+static int parse_path(struct ccm_policy_drop *d, const char *s,
+		      const struct ccm_policy_msginfo *info)
+{
+	const struct ccm_policy_att *atts = info->atts;
+	size_t n = info->n_atts;
+
+	d->n_path = 0;
+	for (;;) {
+		char *end;
+		unsigned long v;
+
+		if (*s < '0' || *s > '9' || d->n_path == CCM_POLICY_PATH_MAX)
+			return -1;
+		v = strtoul(s, &end, 10);
+		d->path[d->n_path++] = v;
+		s = end;
+		if (*s == '\0')
+			break;
+		if (*s++ != '.')
+			return -1;
+	}
+	for (size_t j = 0; j < d->n_path; j++) {
+		if (d->path[j] < 1 || d->path[j] > n)
+			return 0;
+		if (j + 1 < d->n_path) {
+			const struct ccm_policy_fwd *f = atts[d->path[j] - 1].message;
+
+			if (!f)
+				return 0;
+			atts = f->atts;
+			n = f->n_atts;
+		}
+	}
+	return 1;
+}
+
+/* Whether path a comes before b, place by place. */
+static int path_cmp(const struct ccm_policy_drop *a, const struct ccm_policy_drop *b)
+{
+	for (size_t j = 0; j < a->n_path && j < b->n_path; j++)
+		if (a->path[j] != b->path[j])
+			return a->path[j] < b->path[j] ? -1 : 1;
+	return a->n_path < b->n_path ? -1 : a->n_path > b->n_path;
+}
+
+/*
+ * What one value of drop_attachments (on top) names, into *d: an index of
+ * m.attachments, a path ("3.1"), or an attachment table (its path). 0, or
+ * -1 with the error message pushed.
+ */
+static int drop_value(lua_State *L, const struct ccm_policy_msginfo *info,
+		      struct ccm_policy_drop *d)
+{
+	int ok = 0, r;
+	lua_Integer v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+
+	if (lua_type(L, -1) == LUA_TNUMBER) {
+		if (ok && v >= 1 && (lua_Unsigned)v <= info->n_atts) {
+			d->path[0] = (size_t)v;
+			d->n_path = 1;
+			return 0;
+		}
+		describe(L, -1);
+		lua_pushfstring(L, "drop_attachments names attachment %s, but the message "
+				"has %I (the indexes of m.attachments)", lua_tostring(L, -1),
+				(lua_Integer)info->n_atts);
+		return -1;
+	}
+	if (lua_type(L, -1) == LUA_TTABLE) {
+		lua_pushliteral(L, "path");
+		lua_rawget(L, -2);
+		if (lua_type(L, -1) != LUA_TSTRING) {
+			lua_pushliteral(L, "drop_attachments holds a table that is not an "
+					"attachment of m.attachments (it has no path)");
+			return -1;
+		}
+	} else {
+		lua_pushvalue(L, -1);
+	}
+	if (lua_type(L, -1) == LUA_TSTRING &&
+	    (r = parse_path(d, lua_tostring(L, -1), info)) >= 0) {
+		if (r == 1) {
+			lua_pop(L, 1);
+			return 0;
+		}
+		lua_pushfstring(L, "drop_attachments names attachment '%s', which the message "
+				"does not have ", lua_tostring(L, -1));
+	} else {
+		describe(L, -1);
+		lua_pushfstring(L, "drop_attachments holds %s, not an attachment index or "
+				"path ", lua_tostring(L, -1));
+	}
+	push_paths(L, info);
+	lua_concat(L, 2);
+	return -1;
+}
+
+/*
+ * drop_attachments = {index or path, ...} of the table on top, policy
+ * i's: each path added to p->drops once, in order. Returns 0, or -1 with
+ * the error message pushed: not a list, an item that names no attachment
+ * of the message (info).
+ */
+static int take_drops(struct ccm_policies *p, size_t i, lua_State *L,
+		      const struct ccm_policy_msginfo *info)
 {
 	int t;
 
@@ -717,9 +890,9 @@ static int take_drops(struct ccm_policies *p, size_t i, lua_State *L, size_t n)
 	t = lua_gettop(L);
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
-		int ok = 0;
-		lua_Integer v = lua_type(L, -1) == LUA_TNUMBER ? lua_tointegerx(L, -1, &ok) : 0;
+		struct ccm_policy_drop d = { .by = script_name(p, i) };
 		size_t at;
+		int c = 1;
 
 		if (!lua_isinteger(L, -2) || lua_tointeger(L, -2) < 1) {
 			describe(L, -2);
@@ -729,42 +902,33 @@ static int take_drops(struct ccm_policies *p, size_t i, lua_State *L, size_t n)
 			lua_settop(L, t);
 			return -1;
 		}
-		if (!ok || v < 1 || (lua_Unsigned)v > n) {
-			describe(L, -1);
-			if (lua_type(L, -2) == LUA_TNUMBER)
-				lua_pushfstring(L, "drop_attachments names attachment %s, but the "
-						"message has %I (the indexes of m.attachments)",
-						lua_tostring(L, -1), (lua_Integer)n);
-			else
-				lua_pushfstring(L, "drop_attachments holds %s, not an attachment "
-						"index", lua_tostring(L, -1));
+		if (drop_value(L, info, &d) < 0) {
 			lua_replace(L, t);
 			lua_settop(L, t);
 			return -1;
 		}
-		lua_pop(L, 1);
-		/* Each index once, kept in order: the first policy that drops it
+		lua_settop(L, t + 1);           /* the key */
+		/* Each path once, kept in order: the first policy that drops it
 		 * is the one named. */
-		for (at = 0; at < p->n_drops && p->drops[at].index < (size_t)v; at++)
+		for (at = 0; at < p->n_drops && (c = path_cmp(&p->drops[at], &d)) < 0; at++)
 			;
-		if (at < p->n_drops && p->drops[at].index == (size_t)v)
+		if (at < p->n_drops && c == 0)
 			continue;
 		if (p->n_drops == p->cap_drops) {
 			size_t cap = p->cap_drops ? p->cap_drops * 2 : 8;
-			struct ccm_policy_drop *d = realloc(p->drops, cap * sizeof(*d));
+			struct ccm_policy_drop *nd = realloc(p->drops, cap * sizeof(*nd));
 
-			if (!d) {
+			if (!nd) {
 				lua_pushliteral(L, "not enough memory");
 				lua_replace(L, t);
 				lua_settop(L, t);
 				return -1;
 			}
-			p->drops = d;
+			p->drops = nd;
 			p->cap_drops = cap;
 		}
 		memmove(&p->drops[at + 1], &p->drops[at], (p->n_drops - at) * sizeof(*p->drops));
-		p->drops[at].index = (size_t)v;
-		p->drops[at].by = script_name(p, i);
+		p->drops[at] = d;
 		p->n_drops++;
 	}
 	lua_pop(L, 1);
@@ -843,7 +1007,7 @@ static int message_hook(void *ctx, const struct ccm_message *m, const char *user
 			if (only_fields(L, fields) < 0 ||
 			    take(L, "folder", CCM_POLICY_FOLDER_MAX, &p->folder, &out->folder) < 0 ||
 			    take(L, "subject", CCM_POLICY_VALUE_MAX, &p->subject, &out->subject) < 0 ||
-			    take_drops(p, i, L, info->n_atts) < 0) {
+			    take_drops(p, i, L, info) < 0) {
 				lua_remove(L, -2);
 				return lua_fail(p, "message hook", p->names[i], err);
 			}

@@ -108,6 +108,18 @@ int ccm_spool_replay(struct ccm_spool *s,
 	return 0;
 }
 
+int ccm_spool_fd(struct ccm_spool *s, struct ccm_error *err)
+{
+	int rc;
+
+	if (s->mem.len == s->len && (rc = spill(s, err)) < 0)
+		return rc;
+	/* The file may hold an older, longer use past the end. */
+	if (fflush(s->file) != 0 || ftruncate(fileno(s->file), (off_t)s->len) != 0)
+		return ccm_error_sys(err, errno, "cannot write a temporary file");
+	return fileno(s->file);
+}
+
 void ccm_spool_reset(struct ccm_spool *s)
 {
 	ccm_buf_reset(&s->mem);

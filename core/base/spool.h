@@ -31,6 +31,13 @@ int ccm_spool_write(struct ccm_spool *s, const void *p, size_t n,
 int ccm_spool_replay(struct ccm_spool *s,
 		     int (*fn)(void *ctx, const void *p, size_t n, struct ccm_error *err),
 		     void *ctx, struct ccm_error *err);
+/*
+ * The temporary file holding exactly the bytes written (made now when they
+ * are in memory), for a caller that reads them back at will (pread): its
+ * descriptor, owned by the spool and valid until the next write, reset or
+ * release; or a negative code (err filled).
+ */
+int ccm_spool_fd(struct ccm_spool *s, struct ccm_error *err);
 /* Empties the spool for reuse (the temporary file is kept). */
 void ccm_spool_reset(struct ccm_spool *s);
 /* Frees memory and closes the temporary file. */

@@ -285,6 +285,74 @@ static void message_clear(struct ccm_message *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void ccm_message_release(struct ccm_message *m)
+{
+	message_clear(m);
+}
+
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d = s ? ccm_strdup(s) : NULL;
+
+	*bad |= s && !d;
+	return d;
+}
+
+static void addr_copy(struct ccm_addr *d, const struct ccm_addr *s, int *bad)
+{
+	*d = *s;
+	d->name = dup_or_null(s->name, bad);
+	d->po = dup_or_null(s->po, bad);
+	d->ftype = dup_or_null(s->ftype, bad);
+	d->faddr = dup_or_null(s->faddr, bad);
+	d->raw = dup_or_null(s->raw, bad);
+}
+
+static void addrlist_copy(struct ccm_addrlist *d, const struct ccm_addrlist *s, int *bad)
+{
+	memset(d, 0, sizeof(*d));
+	if (!s->len)
+		return;
+	if (!(d->v = calloc(s->len, sizeof(*d->v)))) {
+		*bad = 1;
+		return;
+	}
+	d->len = d->cap = s->len;
+	for (size_t i = 0; i < s->len; i++)
+		addr_copy(&d->v[i], &s->v[i], bad);
+}
+
+int ccm_message_copy(struct ccm_message *dst, const struct ccm_message *src)
+{
+	int bad = 0;
+
+	*dst = *src;
+	dst->from_text = dup_or_null(src->from_text, &bad);
+	if (src->from_text)
+		addr_copy(&dst->from, &src->from, &bad);
+	addrlist_copy(&dst->to, &src->to, &bad);
+	addrlist_copy(&dst->cc, &src->cc, &bad);
+	addrlist_copy(&dst->bcc, &src->bcc, &bad);
+	dst->subject = dup_or_null(src->subject, &bad);
+	dst->date_text = dup_or_null(src->date_text, &bad);
+	dst->folder = dup_or_null(src->folder, &bad);
+	dst->extra = NULL;
+	dst->n_extra = 0;
+	if (src->n_extra && (dst->extra = calloc(src->n_extra, sizeof(*dst->extra)))) {
+		dst->n_extra = src->n_extra;
+		for (size_t i = 0; i < src->n_extra; i++) {
+			dst->extra[i].key = dup_or_null(src->extra[i].key, &bad);
+			dst->extra[i].value = dup_or_null(src->extra[i].value, &bad);
+		}
+	}
+	bad |= src->n_extra && !dst->extra;
+	if (bad) {
+		message_clear(dst);
+		return CCM_ENOMEM;
+	}
+	return 0;
+}
+
 static void frame_clear(struct frame *fr)
 {
 	item_clear(&fr->it);

@@ -174,6 +174,14 @@ long long ccm_msgfile_size(const struct ccm_msgfile *f);
 long ccm_msgfile_count(const struct ccm_msgfile *f);
 long ccm_msgfile_fallbacks(const struct ccm_msgfile *f);
 
+/*
+ * A copy of message src's headers that the caller owns (for keeping them
+ * past the reader's next step): release it with ccm_message_release().
+ * 0, or CCM_ENOMEM (dst then holds nothing).
+ */
+int ccm_message_copy(struct ccm_message *dst, const struct ccm_message *src);
+void ccm_message_release(struct ccm_message *m);
+
 const char *ccm_item_kind_name(enum ccm_item_kind k);
 
 #endif

@@ -32,7 +32,8 @@ static int is_attachment(enum ccm_item_kind k)
 	return k != CCM_ITEM_TEXT && k != CCM_ITEM_MESSAGE;
 }
 
-/* Counts a message's items; reads data only where its size is unknown. */
+/* Counts a message's items, and those of the messages forwarded in it;
+ * reads data only where its size is unknown. */
 static int survey_items(struct ccm_msgfile *f, struct ccm_mailbox_stats *st,
 			struct ccm_error *err)
 {
@@ -42,7 +43,16 @@ static int survey_items(struct ccm_msgfile *f, struct ccm_mailbox_stats *st,
 
 	while ((rc = ccm_msgfile_next_item(f, &it, err)) > 0) {
 		if (it->kind == CCM_ITEM_MESSAGE) {
+			/* A forwarded message's attachments are the mailbox's
+			 * too (import makes them attachments of a message of
+			 * their own): counted at every depth the reader follows. */
+			const struct ccm_message *inner;
+
 			st->forwarded++;
+			if ((rc = ccm_msgfile_enter(f, &inner, err)) < 0)
+				return rc;
+			if (rc > 0 && (rc = survey_items(f, st, err)) < 0)
+				return rc;
 			continue;
 		}
 		if (!is_attachment(it->kind))

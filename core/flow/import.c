@@ -979,6 +979,8 @@ static int message_row(struct ictx *x, const struct ccm_iff_section *sec,
 		for (const char *p = x->id.dropped; *p; p++)
 			if (*p == '.')
 				ccm_buf_adds(&dropped_text, ", ");
+			else if (*p == '/')         /* "3.1": inside forwarded message 3 */
+				ccm_buf_addch(&dropped_text, '.');
 			else
 				ccm_buf_addch(&dropped_text, *p);
 		ccm_buf_addf(&dropped_text, " (%s)", x->id.why ? x->id.why : "policy");

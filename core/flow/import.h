@@ -33,10 +33,12 @@ struct ccm_import_policy {
 /*
  * The header a stored message carries when a policy left attachments of
  * its source message out (the "dropped" of its "!ccmig-id" line,
- * iff/srcid.h): "2, 5 (policy:big.lua:message)", their places among the
- * source message's attachments (1 for the first) and who decided. The
- * message's body holds a note for each; verify reads the header to
- * account for them, and exports show it.
+ * iff/srcid.h): "2, 5, 3.1 (policy:big.lua:message)", their places among
+ * the source message's attachments (1 for the first; "3.1" the first of
+ * the forwarded message that is attachment 3, which is stored without
+ * it) and who decided. The message's body (or the forwarded message's)
+ * holds a note for each; verify reads the header to account for them,
+ * and exports show it.
  */
 #define CCM_IMPORT_DROPPED_HEADER "X-ccmig-Attachments-Removed"
 

@@ -316,42 +316,61 @@ static int generated(struct vctx *x, long long msg)
 
 /*
  * Whether source content `src` is the store's `dst` but for the
- * attachments `dropped` names (CCM_IMPORT_DROPPED_HEADER: "2, 5 (who)"):
- * x->kept gets src without them. A content is "<date>\x1f<recipients>"
- * and "\x1f<SHA-256>" for each attachment, in order.
+ * attachments `dropped` names (CCM_IMPORT_DROPPED_HEADER: "2, 5, 3.1
+ * (who)"): x->kept gets src without them. A content is
+ * "<date>\x1f<recipients>" and "\x1f<SHA-256>" for each attachment, in
+ * order. A forwarded message that lost an attachment inside ("3.1") is
+ * stored as its text without it: its contents are not compared (any
+ * hash matches "*"), only its place.
  */
 static int same_but_dropped(struct vctx *x, const char *src, const char *dst,
 			    const char *dropped)
 {
-	const char *p = src;
+	const char *p = src, *q = dst;
 	long field = 0;
 
 	ccm_buf_reset(&x->kept);
 	for (;;) {
 		size_t n = strcspn(p, "\x1f");
-		int gone = 0;
+		int gone = 0, inside = 0;
 
 		if (field >= 2) {
-			/* Is attachment field - 1 among those named? */
+			/* Is attachment field - 1 among those named, or is
+			 * something inside it? */
 			for (const char *d = dropped; *d >= '0' && *d <= '9'; ) {
 				char *end;
 				long k = strtol(d, &end, 10);
 
-				gone |= k == field - 1;
-				d = end + strspn(end, ", ");
+				gone |= k == field - 1 && *end != '.';
+				inside |= k == field - 1 && *end == '.';
+				d = end + strcspn(end, ",(");
+				d += strspn(d, ", ");
 			}
 		}
 		if (!gone) {
 			if (field)
 				ccm_buf_addch(&x->kept, '\x1f');
-			ccm_buf_add(&x->kept, p, n);
+			if (inside)
+				ccm_buf_addch(&x->kept, '*');
+			else
+				ccm_buf_add(&x->kept, p, n);
 		}
 		if (!p[n])
 			break;
 		p += n + 1;
 		field++;
 	}
-	return strcmp(x->kept.ptr, dst) == 0;
+	/* Field by field: "*" stands for any. */
+	for (p = x->kept.ptr; ; ) {
+		size_t n = strcspn(p, "\x1f"), m = strcspn(q, "\x1f");
+
+		if (!(n == 1 && *p == '*') && (n != m || memcmp(p, q, n)))
+			return 0;
+		if (!p[n] || !q[m])
+			return !p[n] && !q[m];
+		p += n + 1;
+		q += m + 1;
+	}
 }
 
 /* A held message whose store copy lacks attachments by a policy's

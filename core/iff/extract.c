@@ -11,11 +11,13 @@
 #include "ccmail/names.h"
 #include "iff/srcid.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define BODY_MEMORY (1024 * 1024)
 #define PIECE 65536
@@ -28,6 +30,29 @@ struct att {
 	int macbinary;
 	enum ccm_item_kind kind;
 	int dropped;               /* a policy left it out: read, not written */
+	long fwd;                  /* the forwarded message it is (x->fwds), or -1 */
+};
+
+/* A forwarded message the reader followed (nest()), for the message hook
+ * and for leaving attachments out of it. */
+struct fwd {
+	struct ccm_message msg;    /* its headers, copied */
+	unsigned long long body_size, size;
+	long holder;               /* the natt it is, or -1: the top-level att `top` */
+	size_t top;
+	int drops_below;           /* a policy leaves something inside it out */
+};
+
+/* An attachment of a forwarded message. */
+struct natt {
+	long in;                   /* the forwarded message it is in (x->fwds) */
+	size_t index;              /* its place among that one's attachments */
+	char *name;
+	unsigned long long size;
+	enum ccm_item_kind kind;
+	long fwd;                  /* the forwarded message it is, or -1 */
+	int dropped;
+	const char *by;            /* who left it out */
 };
 
 /* How far a message was read before its policy's message hook ran: the
@@ -84,6 +109,15 @@ struct xctx {
 	struct ccm_policy_att *patts;   /* its attachments, for the hook */
 	size_t cap_patts;
 	struct ccm_buf dropped, why;    /* its srcid's dropped= and why= */
+	/* the forwarded messages inside it and their attachments (nest()),
+	 * and the same for the hook */
+	struct fwd *fwds;
+	size_t n_fwds, cap_fwds;
+	struct natt *nest;
+	size_t n_nest, cap_nest;
+	struct ccm_policy_fwd *pfwds;
+	struct ccm_policy_att *pnest;
+	struct ccm_spool fwtext;        /* a forwarded message's text being rewritten */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -272,8 +306,18 @@ static int add_att(struct xctx *x, const char *name, unsigned long long size,
 	a->macbinary = macbinary;
 	a->kind = kind;
 	a->dropped = 0;
+	a->fwd = -1;
 	x->n_atts++;
 	return 0;
+}
+
+static void clear_nest(struct xctx *x)
+{
+	for (size_t i = 0; i < x->n_fwds; i++)
+		ccm_message_release(&x->fwds[i].msg);
+	for (size_t i = 0; i < x->n_nest; i++)
+		free(x->nest[i].name);
+	x->n_fwds = x->n_nest = 0;
 }
 
 static void clear_atts(struct xctx *x)
@@ -281,6 +325,7 @@ static void clear_atts(struct xctx *x)
 	for (size_t i = 0; i < x->n_atts; i++)
 		free(x->atts[i].name);
 	x->n_atts = 0;
+	clear_nest(x);
 }
 
 /* The attachment name of a Message item (a forwarded message). */
@@ -370,68 +415,6 @@ static int fp_item_only(struct xctx *x, struct ccm_msgfile *f, const struct ccm_
 	return got < 0 ? (int)got : 0;
 }
 
-/* Pass 2: the Body section, then each attachment's data in pieces (those
- * a policy left out only fingerprinted). */
-static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_off)
-{
-	const struct ccm_message *m;
-	const struct ccm_item *it;
-	size_t k = 0, kept = 0, last = 0;
-	int rc;
-
-	for (size_t i = 0; i < x->n_atts; i++)
-		if (!x->atts[i].dropped) {
-			kept++;
-			last = i;
-		}
-	rc = ccm_iff_writer_sec_begin(x->w, "Body", x->body.len, kept == 0,
-				      NULL, -2, NULL, body_off, x->err);
-	if (rc == 0)
-		rc = ccm_spool_replay(&x->body, spool_to_section, x->w, x->err);
-	if (rc == 0)
-		rc = ccm_iff_writer_sec_end(x->w, x->err);
-	if (rc < 0 || x->n_atts == 0)
-		return rc;
-	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
-		return rc;
-	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
-		const struct att *a;
-		long long off;
-		ssize_t got;
-
-		if (it->kind == CCM_ITEM_TEXT)
-			continue;
-		if (k >= x->n_atts)
-			return ccm_error_set(x->err, CCM_EINVAL, "a message read twice "
-					     "gave more items the second time");
-		a = &x->atts[k++];
-		if (a->dropped) {
-			if ((rc = fp_item_only(x, f, it)) < 0)
-				return rc;
-			continue;
-		}
-		rc = ccm_iff_writer_sec_begin(x->w, "Attachment", a->size,
-					      a == &x->atts[last], a->name, a->position,
-					      a->macbinary ? "Macbinary" : NULL, &off,
-					      x->err);
-		if (rc == 0 && ccm_fp_item_begin(&x->fp, it) < 0)
-			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
-		while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
-			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
-			rc = ccm_iff_writer_sec_data(x->w, x->piece, (size_t)got, x->err);
-		}
-		ccm_fp_item_end(&x->fp);
-		if (rc == 0)
-			rc = ccm_iff_writer_sec_end(x->w, x->err);
-		if (rc < 0)
-			return rc;
-		x->st->attachments++;
-		if (it->kind == CCM_ITEM_MESSAGE)
-			x->st->forwarded++;
-	}
-	return rc;
-}
-
 /* ---- what the message hook sees ----------------------------------------- */
 
 /*
@@ -482,6 +465,196 @@ static int scan(struct xctx *x, struct ccm_msgfile *f, const struct ccm_message 
 	return 0;
 }
 
+/* Room for one more in a growing array (v, n, cap), or CCM_ENOMEM. */
+static int grow(void **v, size_t n, size_t *cap, size_t size, struct ccm_error *err)
+{
+	void *nv;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 8;
+	if (!(nv = realloc(*v, c * size)))
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	*v = nv;
+	*cap = c;
+	return 0;
+}
+
+/* Keeps the headers of the forwarded message the reader entered. */
+static int add_fwd(struct xctx *x, const struct ccm_message *m, long holder, size_t top)
+{
+	struct fwd *w;
+	int rc;
+
+	if ((rc = grow((void **)&x->fwds, x->n_fwds, &x->cap_fwds, sizeof(*w), x->err)) < 0)
+		return rc;
+	w = &x->fwds[x->n_fwds];
+	memset(w, 0, sizeof(*w));
+	if (ccm_message_copy(&w->msg, m) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	w->holder = holder;
+	w->top = top;
+	return (int)x->n_fwds++;
+}
+
+/* Bytes of the current item's data, read to its end. */
+static long long data_bytes(struct xctx *x, struct ccm_msgfile *f)
+{
+	long long n = 0;
+	ssize_t got;
+
+	while ((got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0)
+		n += got;
+	return got < 0 ? got : n;
+}
+
+/*
+ * The items of forwarded message fi, which the reader entered: its body's
+ * size, and each attachment (a forwarded message with a usable count is
+ * entered in turn: the count is its size, and what a rewrite that leaves
+ * something inside it out needs).
+ */
+static int nest_items(struct xctx *x, struct ccm_msgfile *f, long fi)
+{
+	const struct ccm_message *inner;
+	const struct ccm_item *it;
+	unsigned long long body = 0, atts = 0;
+	size_t n = 0;
+	int rc;
+
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		struct natt *a;
+		long long size;
+		long at;
+
+		if (it->kind == CCM_ITEM_TEXT) {
+			if ((size = data_bytes(x, f)) < 0)
+				return (int)size;
+			body += (unsigned long long)size + (*it->title ? strlen(it->title) + 2 : 0);
+			continue;
+		}
+		if ((rc = grow((void **)&x->nest, x->n_nest, &x->cap_nest, sizeof(*a),
+			       x->err)) < 0)
+			return rc;
+		at = (long)x->n_nest++;
+		a = &x->nest[at];
+		memset(a, 0, sizeof(*a));
+		a->in = fi;
+		a->index = ++n;
+		a->kind = it->kind;
+		a->fwd = -1;
+		if (it->kind == CCM_ITEM_MESSAGE)
+			forwarded_name(it, &x->tmp);
+		else
+			ccm_buf_set(&x->tmp, it->name ? it->name : "", it->name ? strlen(it->name) : 0);
+		if (!(a->name = ccm_strdup(x->tmp.ptr)))
+			return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		if (it->kind == CCM_ITEM_MESSAGE && it->count >= 0) {
+			x->nest[at].size = (unsigned long long)it->count;
+			if ((rc = ccm_msgfile_enter(f, &inner, x->err)) < 0)
+				return rc;
+			if (rc > 0) {
+				if ((rc = add_fwd(x, inner, at, x->fwds[fi].top)) < 0)
+					return rc;
+				x->nest[at].fwd = rc;
+				if ((rc = nest_items(x, f, x->nest[at].fwd)) < 0)
+					return rc;
+			}
+		} else if (it->kind != CCM_ITEM_MESSAGE && it->size >= 0) {
+			a->size = (unsigned long long)it->size;
+		} else {
+			if ((size = data_bytes(x, f)) < 0)
+				return (int)size;
+			a->size = (unsigned long long)size;
+		}
+		atts += x->nest[at].size;
+	}
+	if (rc < 0)
+		return rc;
+	x->fwds[fi].body_size = body;
+	x->fwds[fi].size = body + atts;
+	return 0;
+}
+
+/*
+ * After pass 1 of a message with forwarded messages: the reader reads it
+ * again, entering each one (problems inside are not reported: extract
+ * copies forwarded messages as they are), for what the hook sees of them.
+ * The reader is left after the last item, as pass 1 left it.
+ */
+static int nest(struct xctx *x, struct ccm_msgfile *f)
+{
+	const struct ccm_message *m;
+	const struct ccm_item *it;
+	size_t k = 0;
+	int rc, any = 0;
+
+	for (size_t i = 0; i < x->n_atts; i++)
+		any |= x->atts[i].kind == CCM_ITEM_MESSAGE;
+	if (!any)
+		return 0;
+	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		if (it->kind == CCM_ITEM_TEXT || k >= x->n_atts)
+			continue;
+		if (it->kind == CCM_ITEM_MESSAGE) {
+			if ((rc = ccm_msgfile_enter(f, &m, x->err)) < 0)
+				return rc;
+			if (rc > 0) {
+				if ((rc = add_fwd(x, m, -1, k)) < 0)
+					return rc;
+				x->atts[k].fwd = rc;
+				if ((rc = nest_items(x, f, rc)) < 0)
+					return rc;
+			}
+		}
+		k++;
+	}
+	return rc;
+}
+
+/*
+ * What the hook sees of the forwarded messages nest() read: each one's
+ * attachments side by side in x->pnest, as a message's are.
+ */
+static int nest_for_hook(struct xctx *x)
+{
+	size_t *start, next = 0;
+
+	free(x->pfwds);
+	free(x->pnest);
+	x->pfwds = calloc(x->n_fwds ? x->n_fwds : 1, sizeof(*x->pfwds));
+	x->pnest = calloc(x->n_nest ? x->n_nest : 1, sizeof(*x->pnest));
+	start = calloc(x->n_fwds ? x->n_fwds : 1, sizeof(*start));
+	if (!x->pfwds || !x->pnest || !start) {
+		free(start);
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < x->n_nest; i++)
+		x->pfwds[x->nest[i].in].n_atts++;
+	for (size_t i = 0; i < x->n_fwds; i++) {
+		start[i] = next;
+		next += x->pfwds[i].n_atts;
+		x->pfwds[i].msg = &x->fwds[i].msg;
+		x->pfwds[i].body_size = x->fwds[i].body_size;
+		x->pfwds[i].size = x->fwds[i].size;
+		x->pfwds[i].atts = x->pnest + start[i];
+	}
+	for (size_t i = 0; i < x->n_nest; i++) {
+		const struct natt *a = &x->nest[i];
+		struct ccm_policy_att *p = &x->pnest[start[a->in] + a->index - 1];
+
+		p->name = a->name;
+		p->size = a->size;
+		p->kind = a->kind;
+		p->message = a->fwd >= 0 ? &x->pfwds[a->fwd] : NULL;
+	}
+	free(start);
+	return 0;
+}
+
 /*
  * Reads the message at f for its message hook, in the pass write_message
  * would make first anyway (so no message is read more often for having a
@@ -500,7 +673,7 @@ static int prepare(struct xctx *x, struct ccm_msgfile *f, const struct ccm_messa
 		rc = measure(x, f);
 		x->prepared = PREP_MEASURED;
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = nest(x, f)) < 0 || (rc = nest_for_hook(x)) < 0)
 		return rc;
 	if (x->n_atts > x->cap_patts) {
 		struct ccm_policy_att *v = realloc(x->patts, x->n_atts * sizeof(*v));
@@ -518,6 +691,7 @@ static int prepare(struct xctx *x, struct ccm_msgfile *f, const struct ccm_messa
 		x->patts[i].name = x->atts[i].name;
 		x->patts[i].size = x->atts[i].size;
 		x->patts[i].kind = x->atts[i].kind;
+		x->patts[i].message = x->atts[i].fwd >= 0 ? &x->pfwds[x->atts[i].fwd] : NULL;
 		info->size += x->atts[i].size;
 	}
 	return 0;
@@ -541,57 +715,536 @@ static void human_size(struct ccm_buf *out, unsigned long long n)
 	ccm_buf_addf(out, "%.1f %s", v, units[u]);
 }
 
+/* The attachment `index` of forwarded message fi, or -1. */
+static long find_natt(const struct xctx *x, long fi, size_t index)
+{
+	for (size_t i = 0; i < x->n_nest; i++)
+		if (x->nest[i].in == fi && x->nest[i].index == index)
+			return (long)i;
+	return -1;
+}
+
+/* A note that stands for attachment `name` of `size` bytes, left out by
+ * policy `by`, appended to out. */
+static void drop_note(struct ccm_buf *out, const char *name, enum ccm_item_kind kind,
+		      unsigned long long size, const char *by)
+{
+	if (kind == CCM_ITEM_MESSAGE)
+		/* Named by its title: "<title>.ccm" is extract's own name
+		 * for it, which no mail client shows. */
+		ccm_buf_addf(out, "[forwarded message '%.*s' (",
+			     (int)(strlen(name) - 4), name);
+	else
+		ccm_buf_addf(out, "[attachment '%s' (", name);
+	human_size(out, size);
+	ccm_buf_addf(out, ") was removed by policy '%s']\r\n", by);
+}
+
+/*
+ * A drop inside a forwarded message (d->n_path > 1): the attachment is
+ * marked, to be left out when that message's text is written (a note in
+ * its place), unless a forwarded message it is in is left out already.
+ * 1 when it is left out, 0 when it goes with one around it.
+ */
+static int drop_nested(struct xctx *x, const struct ccm_policy_drop *d, long *out)
+{
+	long fi = x->atts[d->path[0] - 1].fwd, at = -1;
+
+	if (x->atts[d->path[0] - 1].dropped)
+		return 0;
+	for (size_t j = 1; j < d->n_path; j++) {
+		if (fi < 0 || (at = find_natt(x, fi, d->path[j])) < 0)
+			return ccm_error_set(x->err, CCM_EINVAL, "a message read twice gave "
+					     "fewer attachments the second time");
+		if (x->nest[at].dropped)
+			return 0;
+		fi = x->nest[at].fwd;
+	}
+	x->nest[at].dropped = 1;
+	x->nest[at].by = d->by;
+	*out = at;
+	for (fi = x->nest[at].in; fi >= 0; fi = x->fwds[fi].holder >= 0 ?
+	     x->nest[x->fwds[fi].holder].in : -1)
+		x->fwds[fi].drops_below = 1;
+	return 1;
+}
+
 /*
  * The attachments the message hook left out (ov->drops), of the message
  * just measured: each is marked to be fingerprinted but not written, a
- * note takes its place at the end of the body, and the decision is
- * reported and goes into the message's srcid line (x->dropped, x->why).
+ * note takes its place (at the end of the body; inside a forwarded
+ * message, where it was), and the decision is reported and goes into the
+ * message's srcid line (x->dropped: the paths, '/' between places, '.'
+ * between paths; x->why).
  */
 static int drop_atts(struct xctx *x, const char *file, const struct ccm_message *m,
 		     const struct ccm_policy_message *ov)
 {
-	struct ccm_buf t = CCM_BUF_INIT;
+	struct ccm_buf t = CCM_BUF_INIT, path = CCM_BUF_INIT;
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < ov->n_drops; i++) {
 		const struct ccm_policy_drop *d = &ov->drops[i];
-		struct att *a;
+		const char *name;
+		unsigned long long size;
 
-		if (d->index < 1 || d->index > x->n_atts) {
+		if (d->n_path < 1 || d->path[0] < 1 || d->path[0] > x->n_atts) {
 			rc = ccm_error_set(x->err, CCM_EINVAL, "a message read twice gave "
 					   "fewer attachments the second time");
 			break;
 		}
-		a = &x->atts[d->index - 1];
-		if (a->dropped)
-			continue;
-		a->dropped = 1;
-		ccm_buf_reset(&t);
-		if (!x->dropped.len && x->body.len)
-			/* The notes as a paragraph of their own. */
-			ccm_buf_adds(&t, x->body_end == '\n' ? "\r\n" : "\r\n\r\n");
-		if (a->kind == CCM_ITEM_MESSAGE)
-			/* Named by its title: "<title>.ccm" is extract's own name
-			 * for it, which no mail client shows. */
-			ccm_buf_addf(&t, "[forwarded message '%.*s' (",
-				     (int)(strlen(a->name) - 4), a->name);
-		else
-			ccm_buf_addf(&t, "[attachment '%s' (", a->name);
-		human_size(&t, a->size);
-		ccm_buf_addf(&t, ") was removed by policy '%s']\r\n", d->by);
-		rc = body_text(x, t.ptr, t.len, 1);
-		ccm_buf_addf(&x->dropped, "%s%zu", x->dropped.len ? "." : "", d->index);
+		ccm_buf_reset(&path);
+		for (size_t j = 0; j < d->n_path; j++)
+			ccm_buf_addf(&path, "%s%zu", j ? "." : "", d->path[j]);
+		if (d->n_path > 1) {
+			long at = -1;
+
+			if ((rc = drop_nested(x, d, &at)) <= 0)
+				continue;
+			rc = 0;
+			name = x->nest[at].name;
+			size = x->nest[at].size;
+		} else {
+			struct att *a = &x->atts[d->path[0] - 1];
+
+			if (a->dropped)
+				continue;
+			a->dropped = 1;
+			name = a->name;
+			size = a->size;
+			ccm_buf_reset(&t);
+			if (!x->dropped.len && x->body.len)
+				/* The notes as a paragraph of their own. */
+				ccm_buf_adds(&t, x->body_end == '\n' ? "\r\n" : "\r\n\r\n");
+			drop_note(&t, a->name, a->kind, a->size, d->by);
+			if ((rc = body_text(x, t.ptr, t.len, 1)) < 0)
+				break;
+		}
+		ccm_buf_addf(&x->dropped, "%s", x->dropped.len ? "." : "");
+		for (size_t j = 0; j < d->n_path; j++)
+			ccm_buf_addf(&x->dropped, "%s%zu", j ? "/" : "", d->path[j]);
 		ccm_buf_reset(&t);
 		ccm_buf_addf(&t, "policy:%s:message", d->by);
 		if (!strstr(x->why.ptr, t.ptr))
 			ccm_buf_addf(&x->why, "%s%s", x->why.len ? "," : "", t.ptr);
 		x->st->dropped++;
 		note(x, CCM_NOTE, "attachment-dropped-by-policy", file, m->offset,
-		     x->id.owner, m->number, "attachment %zu '%s' (%llu bytes) is not "
-		     "migrated: policy '%s' removed it; a note in the message's body "
-		     "says so", d->index, a->name, a->size, d->by);
+		     x->id.owner, m->number, "attachment %s '%s' (%llu bytes) is not "
+		     "migrated: policy '%s' removed it; a note in the %s body says so",
+		     path.ptr, name, size, d->by, d->n_path > 1 ?
+		     "forwarded message's" : "message's");
 	}
 	ccm_buf_release(&t);
+	ccm_buf_release(&path);
+	return rc;
+}
+
+/* ---- a forwarded message without what a policy left out of it -------- */
+
+/*
+ * A forwarded message's text, written again: the bytes of the original
+ * text it keeps, ours (the Message: and Contents: lines, a text item with
+ * a note for each attachment left out), and the count lines, whose values
+ * are only known once the blocks they count are: so the text is planned
+ * as steps first, sized from the end back, then written.
+ */
+enum op_kind { OP_RAW, OP_LIT, OP_COUNT, OP_BEGIN, OP_END };
+
+struct op {
+	enum op_kind kind;
+	long long a, b;            /* OP_RAW: bytes [a, b) of the text; OP_LIT:
+				      [a, b) of rw->lits */
+	size_t block;              /* OP_COUNT, OP_BEGIN, OP_END */
+};
+
+struct rewrite {
+	struct xctx *x;
+	int fd;                    /* the original text */
+	struct op *ops;
+	size_t n_ops, cap_ops;
+	struct ccm_buf lits;
+	unsigned long long *sizes; /* of each block, by plan_size() */
+	size_t n_blocks;
+};
+
+static int plan(struct rewrite *rw, enum op_kind kind, long long a, long long b,
+		size_t block)
+{
+	int rc = grow((void **)&rw->ops, rw->n_ops, &rw->cap_ops, sizeof(*rw->ops),
+		      rw->x->err);
+
+	if (rc == 0 && (kind != OP_RAW || b > a))
+		rw->ops[rw->n_ops++] = (struct op){ kind, a, b, block };
+	return rc;
+}
+
+static int plan_lit(struct rewrite *rw, const char *p, size_t n)
+{
+	size_t at = rw->lits.len;
+
+	ccm_buf_add(&rw->lits, p, n);
+	return plan(rw, OP_LIT, (long long)at, (long long)rw->lits.len, 0);
+}
+
+/* The end (after its line end) of the line at byte `at` of the text, the
+ * line read no further than `end`; head gets its first bytes. -1 when
+ * the text cannot be read. */
+static long long text_line(struct rewrite *rw, long long at, long long end,
+			   char head[32], size_t *hlen)
+{
+	*hlen = 0;
+	while (at < end) {
+		size_t want = end - at < PIECE ? (size_t)(end - at) : PIECE;
+		ssize_t got = pread(rw->fd, rw->x->piece, want, (off_t)at);
+
+		if (got <= 0)
+			return -1;
+		for (ssize_t i = 0; i < got; i++) {
+			char c = rw->x->piece[i];
+
+			if (c == '\n')
+				return at + i + 1;
+			if (*hlen < 31 && c != '\r')
+				head[(*hlen)++] = c;
+		}
+		at += got;
+	}
+	head[*hlen] = '\0';
+	return end;
+}
+
+static int text_broken(struct rewrite *rw)
+{
+	return ccm_error_set(rw->x->err, CCM_EIO, "a forwarded message's text cannot "
+			     "be read back from its temporary file");
+}
+
+/* The text item that stands for attachment a of a forwarded message. */
+static int plan_note(struct rewrite *rw, const struct natt *a, int counted)
+{
+	struct xctx *x = rw->x;
+	struct ccm_buf t = CCM_BUF_INIT, data = CCM_BUF_INIT;
+	int rc;
+
+	ccm_buf_adds(&t, "\r\n");
+	drop_note(&t, a->name, a->kind, a->size, a->by);
+	if (x->b->cp)
+		ccm_cp_from_utf8(&data, x->b->cp, t.ptr, t.len, NULL);
+	else
+		ccm_buf_add(&data, t.ptr, t.len);
+	ccm_buf_reset(&t);
+	ccm_buf_adds(&t, "Text item:\r\n");
+	if (counted)
+		ccm_buf_addf(&t, "%zu\r\n", data.len);
+	ccm_buf_add(&t, data.ptr, data.len);
+	ccm_buf_adds(&t, "\r\n");
+	rc = plan_lit(rw, t.ptr, t.len);
+	ccm_buf_release(&t);
+	ccm_buf_release(&data);
+	return rc;
+}
+
+/*
+ * Plans forwarded message fi, whose headers the reader f just read (m),
+ * its block ending at byte `end` of the text: its headers as they are,
+ * its items as they are but those left out (a note instead) and the
+ * forwarded messages with something left out inside (planned the same
+ * way, in turn), new counts where it had counts.
+ */
+static int plan_message(struct rewrite *rw, struct ccm_msgfile *f,
+			const struct ccm_message *m, long fi, long long end)
+{
+	struct xctx *x = rw->x;
+	const struct ccm_item *it;
+	size_t mblock = rw->n_blocks++, cblock = rw->n_blocks++, n = 0, hl;
+	long long hdr, q, first, cstart = -1, pending;
+	int counted = m->count >= 0, rc;
+	char head[32];
+
+	if ((hdr = text_line(rw, m->offset, end, head, &hl)) < 0)
+		return text_broken(rw);
+	if (counted && strspn(head + 8, " \t") == hl - 8 &&
+	    (hdr = text_line(rw, hdr, end, head, &hl)) < 0)
+		return text_broken(rw);         /* the count had a line of its own */
+	if ((rc = ccm_msgfile_next_item(f, &it, x->err)) < 0)
+		return rc;
+	first = rc > 0 ? it->offset : end;
+	for (q = hdr; q < first && cstart < 0; ) {
+		long long next = text_line(rw, q, first, head, &hl);
+
+		if (next < 0)
+			return text_broken(rw);
+		if (hl >= 9 && !strncasecmp(head, "Contents:", 9))
+			cstart = q;
+		q = next;
+	}
+	if ((rc = plan_lit(rw, "Message:\r\n", 10)) < 0 ||
+	    (counted && (rc = plan(rw, OP_COUNT, 0, 0, mblock)) < 0) ||
+	    (rc = plan(rw, OP_BEGIN, 0, 0, mblock)) < 0 ||
+	    (rc = plan(rw, OP_RAW, hdr, cstart < 0 ? first : cstart, 0)) < 0 ||
+	    (rc = plan_lit(rw, "Contents:\r\n", 11)) < 0 ||
+	    (counted && (rc = plan(rw, OP_COUNT, 0, 0, cblock)) < 0) ||
+	    (rc = plan(rw, OP_BEGIN, 0, 0, cblock)) < 0)
+		return rc;
+	pending = first;
+	for (rc = first < end ? 1 : 0; rc > 0; ) {
+		long at = it->kind == CCM_ITEM_TEXT ? -1 : find_natt(x, fi, ++n);
+		int skip = 0;
+
+		if (at >= 0 && x->nest[at].dropped) {
+			if ((rc = plan(rw, OP_RAW, pending, it->offset, 0)) < 0 ||
+			    (rc = plan_note(rw, &x->nest[at], counted)) < 0)
+				return rc;
+			skip = 1;
+		} else if (at >= 0 && x->nest[at].fwd >= 0 &&
+			   x->fwds[x->nest[at].fwd].drops_below) {
+			size_t iblock = rw->n_blocks++;
+			long long data_end = it->data_offset + it->count;
+			long long line_end = text_line(rw, it->offset, end, head, &hl);
+			const struct ccm_message *inner;
+
+			if (line_end < 0)
+				return text_broken(rw);
+			if ((rc = plan(rw, OP_RAW, pending, line_end, 0)) < 0 ||
+			    (rc = plan(rw, OP_COUNT, 0, 0, iblock)) < 0 ||
+			    (rc = plan(rw, OP_BEGIN, 0, 0, iblock)) < 0 ||
+			    (rc = ccm_msgfile_enter(f, &inner, x->err)) < 0)
+				return rc;
+			if (rc == 0)
+				return text_broken(rw);
+			if ((rc = plan_message(rw, f, inner, x->nest[at].fwd, data_end)) < 0 ||
+			    (rc = plan(rw, OP_END, 0, 0, iblock)) < 0)
+				return rc;
+			pending = data_end;
+		}
+		if ((rc = ccm_msgfile_next_item(f, &it, x->err)) < 0)
+			return rc;
+		if (skip)
+			pending = rc > 0 ? it->offset : end;
+	}
+	if ((rc = plan(rw, OP_RAW, pending, end, 0)) < 0 ||
+	    (rc = plan(rw, OP_END, 0, 0, cblock)) < 0)
+		return rc;
+	return plan(rw, OP_END, 0, 0, mblock);
+}
+
+static size_t digits(unsigned long long v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* Each block's size, from the last step back (a count line is sized by
+ * the block after it); the whole text's. */
+static unsigned long long plan_size(struct rewrite *rw)
+{
+	unsigned long long stack[3 * CCM_POLICY_PATH_MAX + 8] = { 0 };
+	size_t sp = 0;
+
+	for (size_t i = rw->n_ops; i-- > 0; ) {
+		const struct op *o = &rw->ops[i];
+
+		switch (o->kind) {
+		case OP_RAW:
+		case OP_LIT:
+			stack[sp] += (unsigned long long)(o->b - o->a);
+			break;
+		case OP_END:
+			assert(sp + 1 < sizeof(stack) / sizeof(stack[0]));
+			stack[++sp] = 0;
+			break;
+		case OP_BEGIN:
+			rw->sizes[o->block] = stack[sp--];
+			stack[sp] += rw->sizes[o->block];
+			break;
+		case OP_COUNT:
+			stack[sp] += digits(rw->sizes[o->block]) + 2;
+			break;
+		}
+	}
+	return stack[0];
+}
+
+/* The planned text into the current section. */
+static int plan_write(struct rewrite *rw)
+{
+	struct xctx *x = rw->x;
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < rw->n_ops; i++) {
+		const struct op *o = &rw->ops[i];
+		char count[32];
+		long long at;
+
+		switch (o->kind) {
+		case OP_RAW:
+			for (at = o->a; rc == 0 && at < o->b; ) {
+				size_t want = o->b - at < PIECE ? (size_t)(o->b - at) : PIECE;
+				ssize_t got = pread(rw->fd, x->piece, want, (off_t)at);
+
+				if (got <= 0)
+					return text_broken(rw);
+				rc = ccm_iff_writer_sec_data(x->w, x->piece, (size_t)got, x->err);
+				at += got;
+			}
+			break;
+		case OP_LIT:
+			rc = ccm_iff_writer_sec_data(x->w, rw->lits.ptr + o->a,
+						     (size_t)(o->b - o->a), x->err);
+			break;
+		case OP_COUNT:
+			snprintf(count, sizeof(count), "%llu\r\n", rw->sizes[o->block]);
+			rc = ccm_iff_writer_sec_data(x->w, count, strlen(count), x->err);
+			break;
+		default:
+			break;
+		}
+	}
+	return rc;
+}
+
+static void quiet(void *ctx, const struct ccm_diag *d)
+{
+	(void)ctx;
+	(void)d;
+}
+
+/*
+ * The current item, forwarded message a (something inside it left out),
+ * as an attachment section of its text written again: the original bytes
+ * are fingerprinted (the message's identity is the source's) and kept in
+ * x->fwtext, where a reader of their own finds the parts to keep.
+ */
+static int write_rewritten(struct xctx *x, struct ccm_msgfile *f, const struct ccm_item *it,
+			   const struct att *a, int last)
+{
+	struct ccm_report rep = { .sink = quiet };
+	struct ccm_msgfile_opts o = { 0 };
+	struct rewrite rw = { .x = x, .lits = CCM_BUF_INIT };
+	const struct ccm_message *m;
+	struct ccm_msgfile *g = NULL;
+	unsigned long long size;
+	char path[64];
+	long long off;
+	ssize_t got;
+	int rc = 0;
+
+	ccm_spool_reset(&x->fwtext);
+	if (ccm_fp_item_begin(&x->fp, it) < 0)
+		return ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+		ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+		rc = ccm_spool_write(&x->fwtext, x->piece, (size_t)got, x->err);
+	}
+	ccm_fp_item_end(&x->fp);
+	if (rc < 0 || got < 0)
+		return rc < 0 ? rc : (int)got;
+	if ((rw.fd = ccm_spool_fd(&x->fwtext, x->err)) < 0)
+		return rw.fd;
+	o.display = "forwarded message";
+	o.cp = x->b->cp;
+	o.date_order = x->b->manifest.date_order;
+	o.tz = x->b->tz;
+	o.attachments = x->b->manifest.attachments;
+	o.item_sizes = x->b->manifest.item_sizes;
+	o.dir = &x->b->dir;
+	o.home_po = x->b->manifest.post_office;
+	o.rep = &rep;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", rw.fd);
+	if ((rc = ccm_msgfile_open(&g, path, &o, x->err)) < 0)
+		return rc;
+	if ((rc = ccm_msgfile_next(g, &m, x->err)) == 0)
+		rc = text_broken(&rw);
+	if (rc > 0)
+		rc = plan_message(&rw, g, m, a->fwd, (long long)x->fwtext.len);
+	ccm_msgfile_close(g);
+	if (rc == 0 && !(rw.sizes = calloc(rw.n_blocks ? rw.n_blocks : 1,
+					   sizeof(*rw.sizes))))
+		rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+	if (rc == 0) {
+		size = plan_size(&rw);
+		rc = ccm_iff_writer_sec_begin(x->w, "Attachment", size, last, a->name,
+					      a->position, NULL, &off, x->err);
+	}
+	if (rc == 0 && (rc = plan_write(&rw)) == 0)
+		rc = ccm_iff_writer_sec_end(x->w, x->err);
+	free(rw.ops);
+	free(rw.sizes);
+	ccm_buf_release(&rw.lits);
+	return rc;
+}
+
+/* Pass 2: the Body section, then each attachment's data in pieces (those
+ * a policy left out only fingerprinted). */
+static int write_chain(struct xctx *x, struct ccm_msgfile *f, long long *body_off)
+{
+	const struct ccm_message *m;
+	const struct ccm_item *it;
+	size_t k = 0, kept = 0, last = 0;
+	int rc;
+
+	for (size_t i = 0; i < x->n_atts; i++)
+		if (!x->atts[i].dropped) {
+			kept++;
+			last = i;
+		}
+	rc = ccm_iff_writer_sec_begin(x->w, "Body", x->body.len, kept == 0,
+				      NULL, -2, NULL, body_off, x->err);
+	if (rc == 0)
+		rc = ccm_spool_replay(&x->body, spool_to_section, x->w, x->err);
+	if (rc == 0)
+		rc = ccm_iff_writer_sec_end(x->w, x->err);
+	if (rc < 0 || x->n_atts == 0)
+		return rc;
+	if ((rc = ccm_msgfile_rewind(f, &m, x->err)) < 0)
+		return rc;
+	while ((rc = ccm_msgfile_next_item(f, &it, x->err)) > 0) {
+		const struct att *a;
+		long long off;
+		ssize_t got;
+
+		if (it->kind == CCM_ITEM_TEXT)
+			continue;
+		if (k >= x->n_atts)
+			return ccm_error_set(x->err, CCM_EINVAL, "a message read twice "
+					     "gave more items the second time");
+		a = &x->atts[k++];
+		if (a->dropped) {
+			if ((rc = fp_item_only(x, f, it)) < 0)
+				return rc;
+			continue;
+		}
+		if (a->fwd >= 0 && x->fwds[a->fwd].drops_below) {
+			if ((rc = write_rewritten(x, f, it, a, a == &x->atts[last])) < 0)
+				return rc;
+			x->st->attachments++;
+			x->st->forwarded++;
+			continue;
+		}
+		rc = ccm_iff_writer_sec_begin(x->w, "Attachment", a->size,
+					      a == &x->atts[last], a->name, a->position,
+					      a->macbinary ? "Macbinary" : NULL, &off,
+					      x->err);
+		if (rc == 0 && ccm_fp_item_begin(&x->fp, it) < 0)
+			rc = ccm_error_set(x->err, CCM_ENOMEM, "out of memory");
+		while (rc == 0 && (got = ccm_msgfile_read(f, x->piece, PIECE, x->err)) > 0) {
+			ccm_fp_item_update(&x->fp, x->piece, (size_t)got);
+			rc = ccm_iff_writer_sec_data(x->w, x->piece, (size_t)got, x->err);
+		}
+		ccm_fp_item_end(&x->fp);
+		if (rc == 0)
+			rc = ccm_iff_writer_sec_end(x->w, x->err);
+		if (rc < 0)
+			return rc;
+		x->st->attachments++;
+		if (it->kind == CCM_ITEM_MESSAGE)
+			x->st->forwarded++;
+	}
 	return rc;
 }
 
@@ -1362,6 +2015,7 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	x.st = st;
 	x.err = err;
 	ccm_spool_init(&x.body, BODY_MEMORY);
+	ccm_spool_init(&x.fwtext, 0);       /* read back by a reader: a file */
 	ccm_buf_init(&x.enc);
 	ccm_buf_init(&x.carry);
 	ccm_buf_init(&x.tmp);
@@ -1404,6 +2058,11 @@ int ccm_extract(struct ccm_bundle *b, const char *out_dir,
 	free_decisions(&x);
 	clear_atts(&x);
 	free(x.atts);
+	free(x.fwds);
+	free(x.nest);
+	free(x.pfwds);
+	free(x.pnest);
+	ccm_spool_release(&x.fwtext);
 	for (size_t i = 0; i < x.n_aliases; i++)
 		free(x.used_aliases[i]);
 	free(x.used_aliases);

@@ -28,6 +28,8 @@ struct ccm_policy_user {
 	const char *decided_by;
 };
 
+struct ccm_policy_fwd;
+
 /* An attachment of a message as the message hook sees it, in the order
  * extract writes them: every item but text items. */
 struct ccm_policy_att {
@@ -35,7 +37,25 @@ struct ccm_policy_att {
 					  forwarded message */
 	unsigned long long size;       /* bytes as written */
 	enum ccm_item_kind kind;       /* CCM_ITEM_MESSAGE: a forwarded message */
+	/* CCM_ITEM_MESSAGE: the forwarded message inside, when the reader
+	 * follows it (within its depth limit, and below the top level only
+	 * with counts: what a drop inside it needs); else NULL */
+	const struct ccm_policy_fwd *message;
 };
+
+/* A forwarded message as the message hook sees it: its headers (valid
+ * while the hook runs), sizes measured as a message's, and its own
+ * attachments, which may be forwarded messages in turn. */
+struct ccm_policy_fwd {
+	const struct ccm_message *msg;
+	unsigned long long body_size;
+	unsigned long long size;            /* body_size and every attachment */
+	const struct ccm_policy_att *atts;
+	size_t n_atts;
+};
+
+/* Deepest attachment a drop may name: a path of at most this many places. */
+#define CCM_POLICY_PATH_MAX 10
 
 /* What the message hook knows of a message beyond its headers: measured
  * from its items before the hook runs, the same whether or not the store
@@ -53,7 +73,11 @@ struct ccm_policy_msginfo {
 /* An attachment the message hook leaves out: the message keeps a note in
  * its body instead (its name, size and `by`), and its identity stays. */
 struct ccm_policy_drop {
-	size_t index;                  /* 1-based, into ccm_policy_msginfo.atts */
+	/* Its path: path[0] 1-based into ccm_policy_msginfo.atts, path[1]
+	 * into the attachments of the forwarded message that attachment is,
+	 * and so on; n_path 1 for an attachment of the message itself. */
+	size_t path[CCM_POLICY_PATH_MAX];
+	size_t n_path;
 	const char *by;                /* the policy's script ("big.lua") */
 };
 
@@ -65,7 +89,9 @@ struct ccm_policy_message {
 	const char *decided_by;
 	/* who gave `folder`, for reports: "policy 'move.lua', folder hook" */
 	const char *folder_by;
-	/* attachments to leave out, each index once, in increasing order */
+	/* attachments to leave out, each path once, in increasing order
+	 * (place by place); one inside a forwarded message that is left out
+	 * too goes with it */
 	const struct ccm_policy_drop *drops;
 	size_t n_drops;
 };

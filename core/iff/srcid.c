@@ -225,7 +225,8 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 	memcpy(id->fp, fp, 33);
 	id->held = held && !strcmp(held, "1");
 	if (id->dropped) {
-		/* Attachment places, '.' between: what verify counts on. */
+		/* Attachment paths, '.' between, '/' between the places of
+		 * one inside a forwarded message: what verify counts on. */
 		const char *q = id->dropped;
 
 		if (!*q || !id->why || !*id->why)
@@ -234,7 +235,7 @@ int ccm_srcid_parse(struct ccm_srcid *id, const char *text, size_t len)
 			if (*q < '1' || *q > '9')
 				return CCM_EMALFORMED;
 			q += strspn(q, "0123456789");
-			if (*q == '.' && q[1])
+			if ((*q == '.' || *q == '/') && q[1])
 				q++;
 			else if (*q)
 				return CCM_EMALFORMED;

@@ -25,8 +25,10 @@
  *
  * A message whose attachments a policy left out says which, by their
  * places among the message's attachments (1 for the first), and who
- * decided: "&dropped=2.5&why=policy:big.lua:message". Its identity is
- * the source message's all the same.
+ * decided: "&dropped=2.5&why=policy:big.lua:message". One inside a
+ * forwarded message is its path, places with '/' between: "3/1" is the
+ * first attachment of the forwarded message that is attachment 3
+ * ("&dropped=2.3/1"). Its identity is the source message's all the same.
  *
  * A row `migrate` writes for a message its store holds already carries no
  * body or attachments, and its line says so with "&held=1": such a set is
@@ -56,7 +58,7 @@ struct ccm_srcid {
 	long dup;                   /* 1 + earlier messages with fp of the owner */
 	const char *why;            /* left out, or attachments dropped: who
 				       decided; else NULL */
-	const char *dropped;        /* attachments a policy left out, "2.5";
+	const char *dropped;        /* attachments a policy left out, "2.5.3/1";
 				       NULL when none */
 	const char *set;            /* user-set: the fields, '.' between */
 	int held;                   /* the row carries no body: the store the

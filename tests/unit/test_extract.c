@@ -409,7 +409,8 @@ static int dropping_hook(void *ctx, const struct ccm_message *m, const char *use
 		s->owner_is_grewal = info->owner && !strcmp(info->owner->name, "Grewal, Jeff");
 	}
 	if (info->n_atts) {
-		s->drop.index = 1;
+		s->drop.path[0] = 1;
+		s->drop.n_path = 1;
 		s->drop.by = "big.lua";
 		out->drops = &s->drop;
 		out->n_drops = 1;

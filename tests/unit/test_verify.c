@@ -148,7 +148,7 @@ static int drop_first(void *ctx, const struct ccm_message *m, const char *user,
 		      const char *folder, const struct ccm_policy_msginfo *info,
 		      struct ccm_policy_message *out, struct ccm_error *err)
 {
-	static const struct ccm_policy_drop first = { 1, "big.lua" };
+	static const struct ccm_policy_drop first = { .path = { 1 }, .n_path = 1, .by = "big.lua" };
 
 	(void)ctx;
 	(void)m;
