@@ -72,6 +72,38 @@ static void message_fields(struct preflight *p, const struct ccm_message *m,
 	ccm_lua_setstr(L, "subject", m->subject);
 }
 
+/* The attachment drop d names, down its path; NULL when it names none. */
+static const struct ccm_policy_att *dropped_att(const struct ccm_policy_msginfo *info,
+						const struct ccm_policy_drop *d)
+{
+	const struct ccm_policy_att *atts = info->atts, *a = NULL;
+	size_t n = info->n_atts;
+
+	for (size_t k = 0; k < d->n_path; k++) {
+		if (!atts || d->path[k] < 1 || d->path[k] > n)
+			return NULL;
+		a = &atts[d->path[k] - 1];
+		atts = a->message ? a->message->atts : NULL;
+		n = a->message ? a->message->n_atts : 0;
+	}
+	return a;
+}
+
+/* Pushes d's path as the hook writes it: "3", "3.1". */
+static void push_path(lua_State *L, const struct ccm_policy_drop *d)
+{
+	luaL_Buffer b;
+
+	luaL_buffinit(L, &b);
+	for (size_t k = 0; k < d->n_path; k++) {
+		if (k)
+			luaL_addchar(&b, '.');
+		lua_pushinteger(L, (lua_Integer)d->path[k]);
+		luaL_addvalue(&b);
+	}
+	luaL_pushresult(&b);
+}
+
 static int pf_message(void *ctx, const struct ccm_message *m, const char *user,
 		      const char *folder, const struct ccm_policy_msginfo *info,
 		      struct ccm_policy_message *out, struct ccm_error *err)
@@ -93,14 +125,18 @@ static int pf_message(void *ctx, const struct ccm_message *m, const char *user,
 	}
 	for (size_t i = 0; rc > 0 && i < out->n_drops; i++) {
 		const struct ccm_policy_drop *d = &out->drops[i];
+		const struct ccm_policy_att *a = dropped_att(info, d);
 
-		if (d->index < 1 || d->index > info->n_atts)
+		if (!a)
 			continue;       /* the extraction says what is wrong */
-		lua_createtable(L, 0, 7);
+		lua_createtable(L, 0, 8);
 		message_fields(p, m, user);
-		ccm_lua_setint(L, "index", (long long)d->index);
-		ccm_lua_setstr(L, "name", info->atts[d->index - 1].name);
-		ccm_lua_setint(L, "size", (long long)info->atts[d->index - 1].size);
+		if (d->n_path == 1)
+			ccm_lua_setint(L, "index", (long long)d->path[0]);
+		push_path(L, d);
+		lua_setfield(L, -2, "path");
+		ccm_lua_setstr(L, "name", a->name);
+		ccm_lua_setint(L, "size", (long long)a->size);
 		lua_pushfstring(L, "policy:%s:message", d->by);
 		lua_setfield(L, -2, "why");
 		append(L, p->drops);

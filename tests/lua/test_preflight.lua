@@ -74,6 +74,7 @@ local a = r.dropped_attachments[1]
 check.eq(a.user .. "#" .. a.number .. " " .. a.name .. " " .. a.size, "Smith, John#2 budget.wk4 256",
 	"the attachment dropped")
 check.eq(a.why, "policy:big-attachments.lua:message", "who dropped it")
+check.eq(a.path .. " " .. a.index, "1 1", "its path and index")
 check.eq(r.counts.attachments_dropped, 1, "the extraction counts it")
 
 -- A hook that fails: said once, with the users it cost, and not ok.
