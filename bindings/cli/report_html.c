@@ -144,6 +144,26 @@ static void bytes(FILE *o, long long n)
 	fputs(b, o);
 }
 
+/* A table of {what, name, count} rows (the decisions, the problem kinds):
+ * `name` as code; with `severity`, `what` is a severity, styled as one. */
+static void named_table(FILE *o, const struct ccm_store_named *v, size_t n,
+			const char *what_head, const char *name_head, int severity)
+{
+	fprintf(o, "<table><thead><tr><th>%s</th><th>%s</th><th class=\"n\">count"
+		"</th></tr></thead><tbody>\n", what_head, name_head);
+	for (size_t i = 0; i < n; i++) {
+		if (severity)
+			fprintf(o, "<tr><td class=\"sev-%s\">", v[i].what);
+		else
+			fputs("<tr><td>", o);
+		h(o, v[i].what);
+		fputs("</td><td><code>", o);
+		h(o, v[i].name);
+		fprintf(o, "</code></td><td class=\"n\">%lld</td></tr>\n", v[i].count);
+	}
+	fputs("</tbody></table>\n", o);
+}
+
 static void figure_row(FILE *o, const char *label, long long n, const char *note)
 {
 	fprintf(o, "<tr><th scope=\"row\">%s</th><td class=\"n\">%lld</td><td>%s</td></tr>\n",
@@ -186,34 +206,13 @@ static void summary(FILE *o, const struct ccm_store_tally *t)
 	fputs("</table></div><div>\n<h3>Decisions (on purpose; not problems)</h3>\n", o);
 	if (!t->n_decisions)
 		fputs("<p>None: nothing was left out on purpose.</p>\n", o);
-	else {
-		fputs("<table><thead><tr><th>what</th><th>reason</th><th class=\"n\">count"
-		      "</th></tr></thead><tbody>\n", o);
-		for (size_t i = 0; i < t->n_decisions; i++) {
-			fputs("<tr><td>", o);
-			h(o, t->decisions[i].what);
-			fputs("</td><td><code>", o);
-			h(o, t->decisions[i].name);
-			fprintf(o, "</code></td><td class=\"n\">%lld</td></tr>\n",
-				t->decisions[i].count);
-		}
-		fputs("</tbody></table>\n", o);
-	}
+	else
+		named_table(o, t->decisions, t->n_decisions, "what", "reason", 0);
 	fputs("<h3>Problems (damage, repairs, anything unaccounted for)</h3>\n", o);
 	if (!t->n_problem_kinds)
 		fputs("<p>None.</p>\n", o);
 	else {
-		fputs("<table><thead><tr><th>severity</th><th>kind</th><th class=\"n\">"
-		      "count</th></tr></thead><tbody>\n", o);
-		for (size_t i = 0; i < t->n_problem_kinds; i++) {
-			fprintf(o, "<tr><td class=\"sev-%s\">", t->problem_kinds[i].what);
-			h(o, t->problem_kinds[i].what);
-			fputs("</td><td><code>", o);
-			h(o, t->problem_kinds[i].name);
-			fprintf(o, "</code></td><td class=\"n\">%lld</td></tr>\n",
-				t->problem_kinds[i].count);
-		}
-		fputs("</tbody></table>\n", o);
+		named_table(o, t->problem_kinds, t->n_problem_kinds, "severity", "kind", 1);
 		if (t->loose_problems)
 			fprintf(o, "<p class=\"small\">%lld of them are tied to no mailbox "
 				"(the post office, its directory, a set).</p>\n",
