@@ -54,25 +54,8 @@ expect_status 0 "$CCMIG" migrate "$PO" --store "$TMP/n.db"
 expect_status 0 "$CCMIG" export --store "$TMP/p.db" --maildir "$TMP/pm"
 expect_status 0 "$CCMIG" export --store "$TMP/n.db" --maildir "$TMP/nm"
 cat >"$TMP/check.py" <<'PY'
-import email, email.policy, os, sys
-
-def load(top):
-    out = {}
-    for d, _, files in os.walk(top):
-        if os.path.basename(d) not in ("cur", "new"):
-            continue
-        for f in files:
-            with open(os.path.join(d, f), "rb") as fh:
-                m = email.message_from_binary_file(fh, policy=email.policy.default)
-            if not m["X-ccmig-generated"]:
-                out[m["Message-ID"]] = m
-    return out
-
-def parts(m):
-    if not m.is_multipart():
-        return m, []
-    ps = list(m.iter_parts())
-    return ps[0], ps[1:]
+import sys
+from maildir_read import by_message_id as load, parts
 
 def compare(n, p, depth, path, removed):
     """n: the message without the policy, p: with it."""
@@ -113,7 +96,7 @@ assert sorted(removed) == ["chart.gif", "v1-2-3.txt"] and kept > 20, (removed, k
 assert all(h.endswith(" (policy:inside.lua:message)") and "." in h for h in headers), headers
 print("removed", removed, "headers", headers)
 PY
-if python3 "$TMP/check.py" "$TMP/pm" "$TMP/nm" >"$TMP/py" 2>&1; then pass; else
+if PYTHONPATH="$(dirname "$0")" python3 "$TMP/check.py" "$TMP/pm" "$TMP/nm" >"$TMP/py" 2>&1; then pass; else
 	fail "the exports"; cat "$TMP/py" >&2; fi
 
 # Dropping a forwarded message and something inside it: the outer one wins.

@@ -55,27 +55,9 @@ expect_status 0 "$CCMIG" migrate "$PO" --store "$TMP/n.db"
 expect_status 0 "$CCMIG" export --store "$TMP/p.db" --maildir "$TMP/pm"
 expect_status 0 "$CCMIG" export --store "$TMP/n.db" --maildir "$TMP/nm"
 cat >"$TMP/check.py" <<'PY'
-import email, email.policy, os, sys
+import sys
 from email.utils import getaddresses
-
-def load(top):
-    out = {}
-    for d, _, files in os.walk(top):
-        if os.path.basename(d) not in ("cur", "new"):
-            continue
-        for f in files:
-            with open(os.path.join(d, f), "rb") as fh:
-                m = email.message_from_binary_file(fh, policy=email.policy.default)
-            if not m["X-ccmig-generated"]:      # ccmig's own notices
-                out[m["Message-ID"]] = m
-    return out
-
-def parts(m):
-    """The text, and the parts after it: attachments, forwarded messages."""
-    if not m.is_multipart():
-        return m, []
-    ps = list(m.iter_parts())
-    return ps[0], ps[1:]
+from maildir_read import by_message_id as load, parts
 
 policy, plain, limit = load(sys.argv[1]), load(sys.argv[2]), int(sys.argv[3])
 assert policy and set(policy) == set(plain), "the same messages"
@@ -110,7 +92,7 @@ for mid, n in plain.items():
 assert dropped == 17 and kept and many and own, (dropped, kept, many, own)
 print("dropped %d kept %d many %d own %d" % (dropped, kept, many, own))
 PY
-if python3 "$TMP/check.py" "$TMP/pm" "$TMP/nm" 16384 >"$TMP/check" 2>&1; then pass; else
+if PYTHONPATH="$(dirname "$0")" python3 "$TMP/check.py" "$TMP/pm" "$TMP/nm" 16384 >"$TMP/check" 2>&1; then pass; else
 	fail "exports: $(cat "$TMP/check")"; fi
 
 # verify accounts for the message as the source message, and names the
