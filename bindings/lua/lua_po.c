@@ -10,6 +10,8 @@
 
 #include "base/buf.h"
 #include "ccmail/bundle.h"
+#include "ccmail/fingerprint.h"
+#include "base/sha256.h"
 
 /* ---- the post office ----------------------------------------------------- */
 
@@ -17,10 +19,9 @@ struct lpo {
 	struct ccm_bundle *b;          /* NULL once closed */
 	struct ccm_report rep;         /* b->rep points here */
 	struct ccm_diaglist own;       /* what opening and reading reported */
-	/* Hashes of the events in `own` (open addressing, 0 empty): reading
-	 * the mail again reports the same events again, kept once. */
-	unsigned long long *seen;
-	size_t n_seen, cap_seen;
+	/* The events in `own`, by name: reading the mail again reports the
+	 * same events again, kept once. */
+	struct ccm_fp_seen seen;
 	struct ccm_report *redirect;   /* ccmig.migrate/extract collect here */
 	struct ccm_lua_res *children;  /* open message cursors */
 	/* Whether each mailbox of the manifest holds a message: 0 not yet
@@ -28,58 +29,32 @@ struct lpo {
 	unsigned char *holds;
 };
 
-static unsigned long long hash_str(unsigned long long h, const char *s)
+/* Whether d is an event p holds already: each is named by the SHA-256 of
+ * what tells one from another, counted in a set of such names. Out of
+ * memory, the event is taken as new (kept twice rather than lost). */
+static int seen_before(struct lpo *p, const struct ccm_diag *d)
 {
-	for (; s && *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return (h ^ 0xff) * 0x100000001b3ULL;     /* ends each field */
-}
+	const char *fields[] = { d->kind, d->file, d->user, d->text };
+	struct ccm_sha256 h;
+	unsigned char sum[32];
+	char nums[256], hex[65];
+	int n;
 
-/* FNV-1a over what tells one event from another; never 0. */
-static unsigned long long diag_hash(const struct ccm_diag *d)
-{
-	char nums[64];
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	snprintf(nums, sizeof(nums), "%d %ld %lld %ld %d", (int)d->severity, d->line,
-		 d->offset, d->message, d->event);
-	h = hash_str(h, nums);
-	h = hash_str(h, d->kind);
-	h = hash_str(h, d->file);
-	h = hash_str(h, d->user);
-	h = hash_str(h, d->text);
-	return h ? h : 1;
-}
-
-/* Adds h to the set; 1 when it was there, 0 when added (or when memory
- * ran out: the event is then kept again rather than lost). */
-static int seen_add(struct lpo *p, unsigned long long h)
-{
-	size_t i;
-
-	if (2 * (p->n_seen + 1) > p->cap_seen) {
-		size_t cap = p->cap_seen ? p->cap_seen * 2 : 64;
-		unsigned long long *t = calloc(cap, sizeof(*t));
-
-		if (!t)
-			return 0;
-		for (size_t k = 0; k < p->cap_seen; k++) {
-			if (!p->seen[k])
-				continue;
-			for (i = p->seen[k] & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
-				;
-			t[i] = p->seen[k];
-		}
-		free(p->seen);
-		p->seen = t;
-		p->cap_seen = cap;
-	}
-	for (i = h & (p->cap_seen - 1); p->seen[i]; i = (i + 1) & (p->cap_seen - 1))
-		if (p->seen[i] == h)
-			return 1;
-	p->seen[i] = h;
-	p->n_seen++;
-	return 0;
+	/* The numbers, then each field's length (-1: none) ahead of the
+	 * fields themselves, so that no two events read the same. */
+	n = snprintf(nums, sizeof(nums), "%d %ld %lld %ld %d", (int)d->severity,
+		     d->line, d->offset, d->message, d->event);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		n += snprintf(nums + n, sizeof(nums) - (size_t)n, " %lld",
+			      fields[i] ? (long long)strlen(fields[i]) : -1LL);
+	ccm_sha256_init(&h);
+	ccm_sha256_update(&h, nums, (size_t)n + 1);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i])
+			ccm_sha256_update(&h, fields[i], strlen(fields[i]));
+	ccm_sha256_final(sum, &h);
+	ccm_sha256_hex(hex, sum);
+	return ccm_fp_seen_add(&p->seen, hex) > 1;
 }
 
 static void po_sink(void *ctx, const struct ccm_diag *d)
@@ -88,7 +63,7 @@ static void po_sink(void *ctx, const struct ccm_diag *d)
 
 	if (p->redirect)
 		ccm_report_emit(p->redirect, d);
-	else if (!seen_add(p, diag_hash(d)))
+	else if (!seen_before(p, d))
 		ccm_diaglist_sink(&p->own, d);
 }
 
@@ -120,9 +95,7 @@ static int po_close(lua_State *L)
 		ccm_bundle_free(p->b);
 		p->b = NULL;
 		ccm_diaglist_release(&p->own);
-		free(p->seen);
-		p->seen = NULL;
-		p->n_seen = p->cap_seen = 0;
+		ccm_fp_seen_release(&p->seen);
 		free(p->holds);
 		p->holds = NULL;
 	}
@@ -142,7 +115,7 @@ static int l_open(lua_State *L)
 	if (ccm_bundle_open(&p->b, dir, &p->rep, &err) < 0) {
 		p->b = NULL;
 		ccm_diaglist_release(&p->own);
-		free(p->seen);
+		ccm_fp_seen_release(&p->seen);
 		return ccm_lua_fail(L, err.msg);
 	}
 	return 1;
