@@ -164,23 +164,35 @@ static void mailbox_address(struct xctx *x, const char *name, struct ccm_buf *ou
 }
 
 /*
+ * The policy's address hook on a: 1 with *mapped set when a policy maps
+ * it, 0 when none does (or there is no hook), or the hook's negative
+ * code (err filled; the error is the policy's).
+ */
+static int address_hook(struct xctx *x, const struct ccm_addr *a, const char **mapped)
+{
+	const struct ccm_policy *pol = x->o->policy;
+	int rc;
+
+	if (!pol || !pol->address)
+		return 0;
+	if ((rc = pol->address(pol->ctx, a, mapped, x->err)) <= 0)
+		x->policy_failed = rc < 0;
+	return rc;
+}
+
+/*
  * A sender or recipient, after the policy's address hook: a mapped address
  * is written "Display [TYPE:address]" with the display name 12.7 gives.
  * Returns 0, or the hook's negative code (err filled).
  */
 static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf *out)
 {
-	const struct ccm_policy *pol = x->o->policy;
 	const char *mapped = NULL;
 	int rc;
 
 	ccm_addrform_write(out, a, &x->b->dir);
-	if (!pol || !pol->address)
-		return 0;
-	if ((rc = pol->address(pol->ctx, a, &mapped, x->err)) <= 0) {
-		x->policy_failed = rc < 0;
+	if ((rc = address_hook(x, a, &mapped)) <= 0)
 		return rc;
-	}
 	{
 		/* Keep the display part, drop any [..] the form had. */
 		char *br = strstr(out->ptr, " [");
@@ -200,24 +212,19 @@ static int addr_display(struct xctx *x, const struct ccm_addr *a, struct ccm_buf
  */
 static int owner_display(struct xctx *x, struct ccm_buf *out)
 {
-	const struct ccm_policy *pol = x->o->policy;
 	const char *mapped = NULL;
 	struct ccm_addr a = { 0 };
 	int rc;
 
 	ccm_buf_reset(out);
 	ccm_name_display(out, x->owner);
-	if (!pol || !pol->address)
-		return 0;
 	a.kind = CCM_ADDR_USER;
 	a.name = (char *)x->owner;
 	a.po = (char *)x->b->manifest.post_office;
 	a.raw = (char *)x->owner;
 	a.resolved = 1;
-	if ((rc = pol->address(pol->ctx, &a, &mapped, x->err)) <= 0) {
-		x->policy_failed = rc < 0;
+	if ((rc = address_hook(x, &a, &mapped)) <= 0)
 		return rc;
-	}
 	ccm_buf_addf(out, " [%s]", mapped);
 	return 0;
 }
