@@ -17,11 +17,10 @@ import email.policy
 import imaplib
 import mailbox
 import os
-import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from export_check import load_store, senders_copy  # noqa: E402,F401
+from export_check import load_store  # noqa: E402
 from store_uid import FILE_NAME, MESSAGE_ID, uid_map  # noqa: E402
 
 STORE, MAILDIR, MBOX, PORT, PASSWORD = sys.argv[1:6]

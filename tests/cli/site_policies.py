@@ -24,11 +24,13 @@ import re
 import sqlite3
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from doc_blocks import by_heading  # noqa: E402
-from store_uid import FILE_NAME, uid_map  # noqa: E402
+from export_check import Problems, maildir_messages  # noqa: E402
+from store_uid import uid_map  # noqa: E402
 
 SRC = os.path.abspath(os.path.join(HERE, "..", ".."))
 DOC = "docs/policies.md"
@@ -103,22 +105,14 @@ class Full:
 
 
 def maildir(root):
-    """{name: (mailbox folder, folder path, raw)} of every message exported."""
-    out = {}
-    for d, dirs, files in os.walk(root):
-        dirs.sort()
-        if os.path.basename(d) not in ("cur", "new"):
-            continue
-        rel = os.path.relpath(os.path.dirname(d), root).split(os.sep)
-        box, folder = rel[0], ".".join(rel[1:])[1:] if len(rel) > 1 else ""
-        for f in files:
-            m = FILE_NAME.match(f)
-            with open(os.path.join(d, f), "rb") as fh:
-                raw = fh.read()
-            if not m:
-                fail("%s: a file ccmig did not name" % os.path.join(d, f))
-                continue
-            out[m.group(1)] = (box, folder, raw)
+    """{name: (mailbox folder, folder path, raw)} of every message exported,
+    as export_check.py reads a Maildir++."""
+    out, pb = {}, Problems()
+    for name, loc, _, raw, _ in maildir_messages(root, pb):
+        box, _, rest = loc.partition(os.sep)
+        out[name] = (box, rest[1:], raw)
+    for p in pb.items:
+        fail(p)
     return out
 
 
@@ -142,7 +136,6 @@ def parsed(raw):
 
 
 def day(t):
-    import time
     return time.strftime("%Y-%m-%d", time.gmtime(t))
 
 
