@@ -229,17 +229,18 @@ static int on_server_id(void *ctx, const char *id, size_t len)
 	return 0;
 }
 
-/* The original date as an IMAP date-time, "02-Jun-1998 08:39:00 -0400". */
+/* The date of the Date field as an IMAP date-time, "02-Jun-1998 08:39:00
+ * -0400". */
 static const char *internal_date(const struct ccm_store_message *m,
 				 const struct ccm_tz *tz, char out[48])
 {
 	char rfc[48];
+	long long utc;
 
-	if (!m->has_sent && !m->has_received)
-		return NULL;
+	ccm_store_message_date(&utc, m);
 	/* "Tue, 02 Jun 1998 08:39:00 -0400" without the weekday, '-' between
 	 * day, month and year. */
-	ccm_render_date(rfc, sizeof(rfc), m->has_sent ? m->sent_utc : m->received_utc, tz);
+	ccm_render_date(rfc, sizeof(rfc), utc, tz);
 	snprintf(out, 48, "%s", rfc + 5);
 	out[2] = out[6] = '-';
 	return out;
@@ -318,9 +319,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
 		internal_date(&m, ro.tz, date);
 		pthread_mutex_unlock(&sh->lock);
-		rc = ccm_imap_append(w->imap, name, flags,
-				     (m.has_sent || m.has_received) ? date : NULL,
-				     &w->spool, &e);
+		rc = ccm_imap_append(w->imap, name, flags, date, &w->spool, &e);
 		pthread_mutex_lock(&sh->lock);
 		if (rc < 0) {
 			ccm_store_cursor_free(mc);

@@ -302,12 +302,14 @@ static int write_message(struct mctx *x, const struct md *md, const struct ccm_s
 	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
 	if (rc == 0)
 		rc = flush_cr(&w);
-	if (rc == 0 && !w.fail && (m->has_sent || m->has_received)) {
-		/* Mail clients sort and show by the file's time. */
+	if (rc == 0 && !w.fail) {
+		/* Mail clients sort and show by the file's time: the date
+		 * the Date field has. */
 		struct timespec ts[2];
+		long long utc;
 
-		ts[0].tv_sec = ts[1].tv_sec = (time_t)(m->has_sent ? m->sent_utc :
-						      m->received_utc);
+		ccm_store_message_date(&utc, m);
+		ts[0].tv_sec = ts[1].tv_sec = (time_t)utc;
 		ts[0].tv_nsec = ts[1].tv_nsec = 0;
 		futimens(fileno(w.f), ts);
 	}

@@ -184,10 +184,14 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 		return rc;
 	if ((rc = ccm_store_messages(&mc, s, fo->id, err)) == 0) {
 		while ((rc = ccm_store_next_message(mc, &m, err)) > 0) {
-			time_t t = (time_t)(m.has_sent ? m.sent_utc : 0);
+			long long utc;
+			time_t t;
 			struct tm tm;
 			char when[64];
 
+			/* The date the Date field has (never 1970). */
+			ccm_store_message_date(&utc, &m);
+			t = (time_t)utc;
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
 			fprintf(w.f, "From ccmig@ccmig.invalid %s\n", when);

@@ -119,10 +119,14 @@ static int write_blob(struct ccm_rout *r, struct ccm_store *s, long long blob_id
 	return rc;
 }
 
-/* The header fields of a stored message; `uid` NULL for a forwarded one
- * (no Message-ID, no Received: it never had them). */
+/*
+ * The header fields of a stored message; `uid` NULL for a forwarded one
+ * (no Message-ID, no Received: it never had them). A forwarded message
+ * without a date of sending takes the date of the message it was
+ * forwarded in, `carrier_utc`: it was forwarded no later than that.
+ */
 static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
-		    const struct fields *f, const char *uid)
+		    const struct fields *f, const char *uid, long long carrier_utc)
 {
 	int forwarded = uid == NULL;
 
@@ -132,8 +136,13 @@ static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
 	h->sender_address = m->sender_address;
 	h->rcpts = f->rcpts;
 	h->n_rcpts = f->n_rcpts;
-	h->has_sent = m->has_sent;
-	h->sent_utc = m->sent_utc;
+	if (forwarded) {
+		h->date_utc = m->has_sent ? m->sent_utc : carrier_utc;
+		h->date_from = m->has_sent ? NULL : "forwarding";
+	} else {
+		enum ccm_date_from from = ccm_store_message_date(&h->date_utc, m);
+		h->date_from = from == CCM_DATE_SENT ? NULL : ccm_date_from_name(from);
+	}
 	h->has_received = forwarded ? 0 : m->has_received;
 	h->received_utc = m->received_utc;
 	h->subject = m->subject;
@@ -163,6 +172,7 @@ struct parts {
 	struct ccm_store_message f;
 	int a_more, f_more;
 	long long msg;
+	long long date_utc;          /* msg's Date: a forwarded one's fallback */
 };
 
 /* The messages forwarded in p->msg, from the first on. */
@@ -206,7 +216,7 @@ static void parts_close(struct parts *p)
 static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 			    const struct ccm_store_message *m,
 			    const struct ccm_render_opts *o, int depth,
-			    const char *idpath);
+			    const char *idpath, long long carrier_utc);
 
 /* An attachment kept as cc:Mail export text of a message that could not
  * be unfolded (flow/forwards.h): why, in its description. */
@@ -244,7 +254,8 @@ static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
 		ccm_buf_addf(&r->b, "\r\n--%s\r\n", boundary);
 		if (p->f_more && (!p->a_more || p->f.parent_seq <= p->a.seq)) {
 			snprintf(sub, sizeof(sub), "%s.%d", idpath, p->f.parent_seq);
-			if ((rc = render_forwarded(r, s, &p->f, o, depth + 1, sub)) < 0)
+			if ((rc = render_forwarded(r, s, &p->f, o, depth + 1, sub,
+						   p->date_utc)) < 0)
 				break;
 			if (p->a_more && p->a.seq == p->f.parent_seq &&
 			    (rc = p->a_more = ccm_store_next_attachment(p->ac, &p->a,
@@ -278,7 +289,7 @@ static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
 static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 			    const struct ccm_store_message *m,
 			    const struct ccm_render_opts *o, int depth,
-			    const char *idpath)
+			    const char *idpath, long long carrier_utc)
 {
 	struct ccm_buf name = CCM_BUF_INIT;
 	struct ccm_store_cursor *c = NULL;
@@ -301,10 +312,11 @@ static int render_forwarded(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = fields_read(&f, s, fm.id, r)) < 0)
 		goto out;
 	ccm_render_part_headers(r, "message/rfc822", name.ptr, NULL);
-	head_of(&h, &fm, &f, NULL);
+	head_of(&h, &fm, &f, NULL, carrier_utc);
 	ccm_render_headers(r, &h, o);
 	if ((rc = parts_open(&p, r, s, fm.id, 0)) < 0)
 		goto out;
+	p.date_utc = h.date_utc;
 	any = p.a_more || p.f_more;
 	if (any)
 		ccm_render_multipart_open(r, boundary);
@@ -335,13 +347,14 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 		return rc;
 	if ((rc = fields_read(&f, s, m->id, r)) < 0)
 		goto out;
-	head_of(&h, m, &f, o && o->uid ? o->uid : uid);
+	head_of(&h, m, &f, o && o->uid ? o->uid : uid, 0);
 	if ((rc = ccm_store_senders_copy(&h.bcc, s, m, r->err)) < 0)
 		goto out;
 	ccm_render_headers(r, &h, o);
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
 	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)
 		goto out;
+	p.date_utc = h.date_utc;
 	any = p.a_more || p.f_more;
 	if (any)
 		ccm_render_multipart_open(r, boundary);

@@ -478,8 +478,11 @@ void ccm_render_headers(struct ccm_rout *r, const struct ccm_rhead *h,
 				x->kind == CCM_RCPT_CC ? "X-CCMail-Cc" : "X-CCMail-Bcc",
 				x->display, x->address);
 	}
-	if (h->has_sent)
-		header_date(r, "Date", h->sent_utc, o);
+	/* Every message has a Date (strict importers refuse one without):
+	 * one cc:Mail never dated says where its date came from. */
+	header_date(r, "Date", h->date_utc, o);
+	if (h->date_from)
+		ccm_buf_addf(&r->b, "X-ccmig-Date-Source: %s\r\n", h->date_from);
 	/* Received: is a trace field of the transport that carried the
 	 * message; cc:Mail's date of receipt is kept apart from it. */
 	if (h->has_received)

@@ -40,8 +40,12 @@ struct ccm_rhead {
 	const char *sender_name, *sender_address;
 	const struct ccm_store_rcpt *rcpts;
 	size_t n_rcpts;
-	int has_sent, has_received;
-	long long sent_utc, received_utc;
+	long long date_utc;              /* the Date field (always written) */
+	const char *date_from;           /* NULL: the date it was sent; else
+					    why it is this date instead (the
+					    value of X-ccmig-Date-Source) */
+	int has_received;
+	long long received_utc;
 	const char *subject;
 	int priority;                    /* -1 low, 0 normal, 1 high */
 	const struct ccm_store_header *headers;

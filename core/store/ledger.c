@@ -138,7 +138,8 @@ int ccm_store_run_start(struct ccm_store *s, const char *command,
 		return err ? err->code : CCM_EIO;
 	ccm_bind_text(st, 1, command);
 	ccm_bind_text(st, 2, args);
-	sqlite3_bind_int64(st, 3, ccm_store_now());
+	s->run_started_utc = ccm_store_now();
+	sqlite3_bind_int64(st, 3, s->run_started_utc);
 	whoami(who, sizeof(who));
 	ccm_bind_text(st, 4, who);
 	if ((rc = ccm_st_run(s, st, err, "recording the start of a run")) < 0)

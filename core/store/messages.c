@@ -68,8 +68,8 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 		"INSERT INTO messages (folder_id, sender_name, sender_address, "
 		"subject, sent_utc, sent_text, received_utc, received_text, "
 		"priority, is_read, is_unsent, body_bytes, body, parent_id, "
-		"parent_seq, part_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-		"?10, ?11, ?12, ?13, ?14, ?15, ?16)", err)))
+		"parent_seq, part_name, stored_utc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+		"?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", err)))
 		return err ? err->code : CCM_EIO;
 	sqlite3_bind_int64(st, 1, m->folder_id);
 	ccm_bind_text(st, 2, m->sender_name);
@@ -92,6 +92,7 @@ int ccm_store_message_add(struct ccm_store *s, const struct ccm_store_message *m
 		sqlite3_bind_int(st, 15, m->parent_seq);
 		ccm_bind_text(st, 16, m->part_name);
 	}
+	sqlite3_bind_int64(st, 17, s->run_id ? s->run_started_utc : ccm_store_now());
 	if ((rc = ccm_st_run(s, st, err, "adding a message")) < 0)
 		return rc;
 	mid = sqlite3_last_insert_rowid(s->db);
@@ -131,7 +132,7 @@ int ccm_store_messages(struct ccm_store_cursor **out, struct ccm_store *s,
 	int rc = ccm_cursor_new(out, s,
 		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name, stored_utc FROM messages "
 		"WHERE folder_id = ?1 AND parent_id IS NULL ORDER BY id", err);
 
 	if (rc == 0)
@@ -145,7 +146,7 @@ int ccm_store_message_get(struct ccm_store_cursor **out, struct ccm_store *s,
 	int rc = ccm_cursor_new(out, s,
 		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name, stored_utc FROM messages "
 		"WHERE id = ?1", err);
 
 	if (rc == 0)
@@ -159,7 +160,7 @@ int ccm_store_forwarded(struct ccm_store_cursor **out, struct ccm_store *s,
 	int rc = ccm_cursor_new(out, s,
 		CUR_MESSAGE, "SELECT id, folder_id, sender_name, sender_address, subject, "
 		"sent_utc, sent_text, received_utc, received_text, priority, "
-		"is_read, is_unsent, body, parent_id, parent_seq, part_name FROM messages "
+		"is_read, is_unsent, body, parent_id, parent_seq, part_name, stored_utc FROM messages "
 		"WHERE parent_id = ?1 ORDER BY parent_seq, id", err);
 
 	if (rc == 0)
@@ -184,6 +185,27 @@ int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *bo
 		return rc;
 	return sqlite3_changes(s->db) ? 0 :
 	       ccm_error_set(err, CCM_ENOTFOUND, "no message %lld in the store", id);
+}
+
+const char *ccm_date_from_name(enum ccm_date_from f)
+{
+	return f == CCM_DATE_SENT ? "sent" : f == CCM_DATE_RECEIVED ? "received" :
+	       "migration";
+}
+
+enum ccm_date_from ccm_store_message_date(long long *utc,
+					  const struct ccm_store_message *m)
+{
+	if (m->has_sent) {
+		*utc = m->sent_utc;
+		return CCM_DATE_SENT;
+	}
+	if (m->has_received) {
+		*utc = m->received_utc;
+		return CCM_DATE_RECEIVED;
+	}
+	*utc = m->stored_utc;
+	return CCM_DATE_STORED;
 }
 
 int ccm_store_is_forward_text(const char *name)
@@ -244,6 +266,7 @@ int ccm_store_next_message(struct ccm_store_cursor *c, struct ccm_store_message 
 	m->parent_id = sqlite3_column_int64(st, 13);
 	m->parent_seq = sqlite3_column_int(st, 14);
 	m->part_name = ccm_col_text(st, 15);
+	m->stored_utc = sqlite3_column_int64(st, 16);
 	return 1;
 }
 

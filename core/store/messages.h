@@ -63,7 +63,33 @@ struct ccm_store_message {
 	long long parent_id;
 	int parent_seq;
 	const char *part_name;
+	long long stored_utc;           /* cursor rows: when the run that stored
+					   it began (UTC), 0 unknown; ignored
+					   by ccm_store_message_add */
 };
+
+/*
+ * Where the date a message is dated by comes from, where one is required
+ * (a Date header, an mbox "From " line, an IMAP internal date): cc:Mail
+ * messages may have no date of sending, or none at all, but strict
+ * importers refuse a message without a date.
+ */
+enum ccm_date_from {
+	CCM_DATE_SENT = 0,      /* the date it was sent */
+	CCM_DATE_RECEIVED,      /* no date of sending: the date it was received */
+	CCM_DATE_STORED,        /* no date at all: when the run that stored it began */
+};
+/* "sent", "received", "migration": the words exports write. */
+const char *ccm_date_from_name(enum ccm_date_from f);
+
+/*
+ * The date message m (a cursor row) is dated by, as UTC seconds in *utc,
+ * and where it comes from. Every export takes it from here, so that the
+ * Date header, the mbox "From " line and the IMAP internal date of one
+ * message agree, and it is the same on every export of a store.
+ */
+enum ccm_date_from ccm_store_message_date(long long *utc,
+					  const struct ccm_store_message *m);
 
 /*
  * The name of message m that no message of another store or post office

@@ -317,6 +317,26 @@ static const char schema_v6[] =
 	"ALTER TABLE runs ADD COLUMN who TEXT;\n";
 
 /*
+ * Version 7: when each message was stored, the start of the run that
+ * stored it (UTC seconds). A message cc:Mail gave no date is dated by it
+ * where a date is required (store/messages.h, ccm_store_message_date).
+ * An older store's undated messages take the first run that names them,
+ * else the store's first run, else its creation: the same date on every
+ * later export.
+ */
+static const char schema_v7[] =
+	"ALTER TABLE messages ADD COLUMN stored_utc INTEGER;\n"
+	"UPDATE messages SET stored_utc = coalesce("
+	"(SELECT min(r.started_utc) FROM source_messages sm JOIN runs r ON r.id = sm.run_id "
+	"WHERE sm.message_id = messages.id), "
+	"(SELECT min(r.started_utc) FROM ledger l JOIN runs r ON r.id = l.run_id "
+	"WHERE l.object_kind = 'pab-notice' AND l.object_id = messages.id), "
+	"(SELECT min(started_utc) FROM runs), "
+	"CAST((SELECT value FROM meta WHERE key = 'created_utc') AS INTEGER), "
+	"CAST(strftime('%s','now') AS INTEGER)) "
+	"WHERE sent_utc IS NULL AND received_utc IS NULL;\n";
+
+/*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
  * a store of any older version goes through every step after its own.
@@ -328,6 +348,7 @@ static const char *const upgrades[] = {
 	schema_v4,        /* 3 -> 4: forwarded messages as messages */
 	schema_v5,        /* 4 -> 5: the store's own name */
 	schema_v6,        /* 5 -> 6: who ran each command */
+	schema_v7,        /* 6 -> 7: when each message was stored */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

@@ -46,6 +46,7 @@ struct ccm_store {
 	int version;
 	int depth;                      /* transaction nesting */
 	long long run_id;               /* current run, 0 none */
+	long long run_started_utc;      /* when it started */
 	size_t part_size;
 	size_t body_max;                /* 0: ccm_store_body_max()'s default */
 	sqlite3_stmt *stmts[ST_COUNT];

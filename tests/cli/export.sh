@@ -111,7 +111,7 @@ python3 - "$TMP/fw.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.executescript(
-    "PRAGMA foreign_keys = ON; ALTER TABLE runs DROP COLUMN who; "
+    "PRAGMA foreign_keys = ON; ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; "
     "DELETE FROM messages WHERE parent_id IS NOT NULL; DROP INDEX messages_parent; "
     "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, "
     "', parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE, parent_seq "

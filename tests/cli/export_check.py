@@ -494,7 +494,12 @@ def check_common(pb, where, m, head, tz):
     subj = header_text(m, "Subject")
     if subj != head["subject"]:
         pb.add(where, "Subject %r, expected %r" % (subj, head["subject"]))
-    check_date(pb, where, m, "Date", head["sent"], tz)
+    # Every message has a Date: one cc:Mail never dated says where its
+    # date came from (docs/render.md).
+    check_date(pb, where, m, "Date", head["date"], tz)
+    source = header_text(m, "X-ccmig-Date-Source")
+    if source != head["date_source"]:
+        pb.add(where, "X-ccmig-Date-Source %r, expected %r" % (source, head["date_source"]))
     check_date(pb, where, m, "X-CCMail-Received", head["received"], tz)
     prio = {1: ("high", "1"), -1: ("low", "5")}.get(head["priority"], (None, None))
     if (header_text(m, "Importance"), header_text(m, "X-Priority")) != prio:
@@ -539,7 +544,7 @@ def check_file_part(pb, where, part, name, data, description=None):
         pb.add(where, "attachment %r lacks the description %r" % (want_name, description))
 
 
-def check_forwarded(pb, where, part, name, data, st, tz, depth, stats):
+def check_forwarded(pb, where, part, name, data, st, tz, depth, stats, carrier):
     """A message/rfc822 part against the export text it was rendered from."""
     stats["forwarded"] += 1
     stats["deepest"] = max(stats["deepest"], depth)
@@ -582,7 +587,10 @@ def check_forwarded(pb, where, part, name, data, st, tz, depth, stats):
         "X-CCMail-To": [original(d, a) for d, a in rc["to"] if not is_smtp(a)],
         "X-CCMail-Cc": [original(d, a) for d, a in rc["cc"] if not is_smtp(a)],
         "subject": clean(first.get("subject", "")),
-        "sent": sent, "received": None,
+        # Undated: the date of the message it was forwarded in.
+        "date": sent if sent is not None else carrier,
+        "date_source": None if sent is not None else "forwarding",
+        "received": None,
         "priority": 1 if prio == "urgent" else -1 if prio == "low" else 0,
         "extra": extra,
     }
@@ -608,7 +616,7 @@ def check_forwarded(pb, where, part, name, data, st, tz, depth, stats):
                 stats["kept_deep"] += 1
                 check_file_part(pb, where, p, nm, d, "nested more than %d deep" % MAX_DEPTH)
             elif is_forwarded(nm, d):
-                check_forwarded(pb, where, p, nm, d, st, tz, depth + 1, stats)
+                check_forwarded(pb, where, p, nm, d, st, tz, depth + 1, stats, head["date"])
             else:
                 check_file_part(pb, where, p, nm, d)
             continue
@@ -659,10 +667,11 @@ def load_store(path):
     msgs = {}
     for row in db.execute(
             "SELECT id, folder_id, sender_name, sender_address, subject, sent_utc, "
-            "received_utc, priority, is_read, is_unsent, body FROM messages "
+            "received_utc, priority, is_read, is_unsent, body, stored_utc FROM messages "
             "WHERE parent_id IS NULL"):
         msgs[row[0]] = dict(zip(("id", "folder", "sender_name", "sender_address", "subject",
-                                 "sent", "received", "priority", "read", "unsent", "body"), row))
+                                 "sent", "received", "priority", "read", "unsent", "body",
+                                 "stored"), row))
         msgs[row[0]].update(rcpts=[], headers=[], atts=[])
     for m in msgs.values():
         m["senders_copy"] = senders_copy(m, owner[m["folder"]], held)
@@ -736,9 +745,14 @@ def expected_head(s):
         "X-CCMail-Bcc": [original(d, a) for k, d, a in s["rcpts"]
                          if k == "bcc" and s["senders_copy"] and not is_smtp(a)],
         "subject": clean(s["subject"]),
-        "sent": s["sent"], "received": s["received"], "priority": s["priority"],
+        "received": s["received"], "priority": s["priority"],
         "extra": {},
     }
+    # The date: sent, else received, else when it was stored.
+    for key, source in (("sent", None), ("received", "received"), ("stored", "migration")):
+        if s[key] is not None:
+            head["date"], head["date_source"] = s[key], source
+            break
     for n, v in s["headers"]:
         head["extra"].setdefault(extra_name(n), []).append(v or "")
     return head
@@ -746,7 +760,8 @@ def expected_head(s):
 
 def check_message(pb, where, raw, s, db, st, tz, stats):
     m = email.message_from_bytes(raw, policy=POLICY)
-    check_common(pb, where, m, expected_head(s), tz)
+    head = expected_head(s)
+    check_common(pb, where, m, head, tz)
     parts = parts_of(m)
     check_body(pb, where, parts[0], s["body"] or "")
     if len(parts) - 1 != len(s["atts"]):
@@ -757,7 +772,7 @@ def check_message(pb, where, raw, s, db, st, tz, stats):
         stats["attachments"] += 1
         stats["bytes"] += len(data)
         if is_forwarded(name, data):
-            check_forwarded(pb, where, p, name, data, st, tz, 1, stats)
+            check_forwarded(pb, where, p, name, data, st, tz, 1, stats, head["date"])
             continue
         # MacBinary: the data fork, with the resource fork in AppleDouble.
         wfile, wrsrc = expected_file(akind, data)

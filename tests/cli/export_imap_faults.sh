@@ -35,7 +35,7 @@ export_to() {
 # flags; but none of mailbox ALIAS's, when given.
 check_log() {
 	CLI_DIR="$(dirname "$0")" python3 - "$DB" "$LOG" "${2-}" >"$TMP/py" 2>&1 <<'PY'
-import base64, json, os, re, sqlite3, sys
+import base64, datetime, json, os, re, sqlite3, sys
 sys.path.insert(0, os.environ["CLI_DIR"])
 from store_uid import uid_map
 db = sqlite3.connect(sys.argv[1])
@@ -56,13 +56,13 @@ for line in open(sys.argv[2]):
     assert i not in got, "message %d arrived twice" % i
     got[i] = e
 rows = [r for r in db.execute("SELECT m.id, m.is_read, m.is_unsent, f.path, f.special, "
-                              "f.mailbox_id, coalesce(m.sent_utc, m.received_utc) "
-                              "IS NOT NULL FROM messages m JOIN folders f "
+                              "f.mailbox_id, coalesce(m.sent_utc, m.received_utc, "
+                              "m.stored_utc) FROM messages m JOIN folders f "
                               "ON f.id = m.folder_id WHERE m.parent_id IS NULL")
         if r[0] not in left_out]
 assert set(got) == {r[0] for r in rows}, sorted({r[0] for r in rows} - set(got))
 special = {"inbox": "INBOX", "sent": "Sent", "deleted": "Trash", "drafts": "Drafts"}
-for i, read, unsent, path, sp, owner, dated in rows:
+for i, read, unsent, path, sp, owner, when in rows:
     e = got[i]
     want = special.get(sp) or ".".join(p.replace(".", "_") for p in path.split("\\"))
     if owner is None:
@@ -70,9 +70,10 @@ for i, read, unsent, path, sp, owner, dated in rows:
     assert from_mutf7(e["folder"]) == want, (i, e["folder"], want)
     assert ("\\Seen" in e["flags"]) == bool(read), (i, e["flags"])
     assert ("\\Draft" in e["flags"]) == bool(unsent), (i, e["flags"])
-    # A message without a date goes without one: the server's clock.
-    assert (re.match(r"\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d [+-]\d{4}$", e["date"])
-            if dated else e["date"] == ""), (i, e["date"])
+    # The date of its Date field: sent, received, or (undated in cc:Mail)
+    # when it was stored; never the server's clock.
+    got_when = datetime.datetime.strptime(e["date"], "%d-%b-%Y %H:%M:%S %z")
+    assert int(got_when.timestamp()) == when, (i, e["date"], when)
 print("log ok", len(got) + len(left_out))
 PY
 	if grep -qx "log ok $total" "$TMP/py"; then pass; else

@@ -1,9 +1,11 @@
 # export_shapes.sh: post offices of many shapes, generated, migrated and
 # exported as Maildir and mbox; export_check.py compares every exported
-# message with the store. CCMIG_EXPORT_SOAK=N adds N more seeds, each in
+# message with the store, strict_check.py holds each to the rules of strict
+# importers. CCMIG_EXPORT_SOAK=N adds N more seeds, each in
 # a shape of its own, for a longer run.
 . "$(dirname "$0")/lib.sh"
 CHECK="$(dirname "$0")/export_check.py"
+STRICT="$(dirname "$0")/strict_check.py"
 
 # shape NAME EXPORT_ZONE MIGRATE_OPTS -- GEN_OPTS...
 shape() {
@@ -29,6 +31,14 @@ shape() {
 		sed 's/^/  | /' "$TMP/check" >&2
 	fi
 	grep -q "^checked [1-9]" "$TMP/check" || fail "$name: no messages checked"
+	# What the strictest importers demand of every message (strict_check.py).
+	if python3 -B "$STRICT" --maildir "$TMP/$name/maildir" --mbox "$TMP/$name/mbox" \
+		>"$TMP/strict" 2>&1; then
+		pass
+	else
+		fail "$name: messages a strict importer refuses"
+		sed 's/^/  | /' "$TMP/strict" >&2
+	fi
 	printf '%s: ' "$name" >>"$TMP/summary"
 	cat "$TMP/check" >>"$TMP/summary"
 	rm -rf "$TMP/$name/maildir" "$TMP/$name/mbox"

@@ -216,7 +216,7 @@ before=$(count_messages "$TMP/v2.db")
 python3 - "$TMP/v2.db" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.executescript("ALTER TABLE runs DROP COLUMN who; "
+db.executescript("ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; "
                  "DROP INDEX messages_parent; PRAGMA writable_schema = ON; "
                  "UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER "
                  "REFERENCES messages(id) ON DELETE CASCADE, parent_seq INTEGER, "

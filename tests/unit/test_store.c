@@ -195,21 +195,21 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 
 	ccm_store_close(f->s);
 	f->s = NULL;
-	exec_file(f->path, "PRAGMA user_version = 7");
+	exec_file(f->path, "PRAGMA user_version = 8");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 7, newer than this ccmig knows (6)"));
+	assert_non_null(strstr(err.msg, "schema version 8, newer than this ccmig knows (7)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
-	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 7);
-	exec_file(f->path, "PRAGMA user_version = 6");
+	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 8);
+	exec_file(f->path, "PRAGMA user_version = 7");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
 /* What version 4 added, taken away again: a version 3 store. The columns
  * of messages cannot be dropped (one is a foreign key): the table's
  * schema is written back as it was, which SQLite reads at the next open. */
-#define V4_UNDONE "ALTER TABLE runs DROP COLUMN who; " \
+#define V4_UNDONE "ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; " \
 	"DROP INDEX messages_parent; PRAGMA writable_schema = ON; " \
 	"UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER " \
 	"REFERENCES messages(id) ON DELETE CASCADE, parent_seq INTEGER, part_name " \
@@ -292,13 +292,71 @@ static void version_5_store_gains_who_ran(void **state)
 
 	ccm_store_close(f->s);
 	f->s = NULL;
-	exec_file(f->path, "ALTER TABLE runs DROP COLUMN who; PRAGMA user_version = 5");
+	exec_file(f->path, "ALTER TABLE messages DROP COLUMN stored_utc; "
+		  "ALTER TABLE runs DROP COLUMN who; PRAGMA user_version = 5");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
 	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
 	assert_int_equal(ccm_store_run_start(s, "test", "ccmig test", &run, &err), 0);
 	assert_int_equal(q(s, "SELECT count(*) FROM runs WHERE who LIKE '_%@_%'"), 1);
 	ccm_store_close(s);
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+}
+
+/* The date a message is dated by: sent, else received, else when the
+ * run that stored it began, which a version 6 store's undated messages
+ * gain from the first run that names them. */
+static void undated_messages_are_dated_by_the_run_that_stored_them(void **state)
+{
+	struct fx *f = *state;
+	long long mb = make(f->s, CCM_RECIP_MAILBOX, "jsmith", "John Smith");
+	struct ccm_store_cursor *c = NULL;
+	struct ccm_store_message m;
+	struct ccm_store *s;
+	struct ccm_error err;
+	long long folder, run, msg, utc;
+
+	assert_int_equal(ccm_store_folder_ensure(f->s, mb, "Inbox", &folder, &err), 0);
+	assert_int_equal(ccm_store_run_start(f->s, "test", NULL, &run, &err), 0);
+	msg = message_in(f->s, folder);
+	assert_int_equal(ccm_store_run_finish(f->s, 0, NULL, 0, &err), 0);
+	assert_int_equal(sqlite3_exec(ccm_store_db(f->s), "UPDATE runs SET started_utc = "
+				      "900000000", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM messages WHERE stored_utc IS NOT NULL"), 1);
+
+	/* The row says; sent and received come first. */
+	assert_int_equal(ccm_store_message_get(&c, f->s, msg, &err), 0);
+	assert_int_equal(ccm_store_next_message(c, &m, &err), 1);
+	assert_true(m.stored_utc > 0);
+	assert_int_equal(ccm_store_message_date(&utc, &m), CCM_DATE_STORED);
+	assert_int_equal(utc, m.stored_utc);
+	assert_string_equal(ccm_date_from_name(CCM_DATE_STORED), "migration");
+	m.has_received = 1;
+	m.received_utc = 123;
+	assert_int_equal(ccm_store_message_date(&utc, &m), CCM_DATE_RECEIVED);
+	assert_int_equal(utc, 123);
+	m.has_sent = 1;
+	m.sent_utc = 45;
+	assert_int_equal(ccm_store_message_date(&utc, &m), CCM_DATE_SENT);
+	assert_int_equal(utc, 45);
+	ccm_store_cursor_free(c);
+
+	/* A version 6 store: the first run that names it (source_messages). */
+	ccm_store_close(f->s);
+	f->s = NULL;
+	exec_file(f->path, "INSERT INTO runs (command, program, started_utc) VALUES "
+		  "('migrate', 'ccmig', 950000000); "
+		  "INSERT INTO source_messages (po, owner, fingerprint, dup, owner_name, "
+		  "decision, message_id, run_id) VALUES ('PO', 'u:jsmith', 'f', 0, 'jsmith', "
+		  "'migrated', 1, (SELECT max(id) FROM runs)); "
+		  "ALTER TABLE messages DROP COLUMN stored_utc; PRAGMA user_version = 6");
+	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
+	assert_int_equal(q(s, "SELECT stored_utc FROM messages"), 950000000);
+	ccm_store_close(s);
+	/* No run names it: the store's first run. */
+	exec_file(f->path, "DELETE FROM source_messages; ALTER TABLE messages DROP COLUMN "
+		  "stored_utc; PRAGMA user_version = 6");
+	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
+	assert_int_equal(q(f->s, "SELECT stored_utc FROM messages"), 900000000);
 }
 
 /* A version 1 store (before address books) is upgraded in place. */
@@ -1531,6 +1589,7 @@ int main(void)
 		T(version_2_store_gains_source_identities),
 		T(version_3_store_gains_forwarded_messages),
 		T(version_5_store_gains_who_ran),
+		T(undated_messages_are_dated_by_the_run_that_stored_them),
 		T(version_1_store_gains_address_book_tables),
 		cmocka_unit_test(file_that_is_not_sqlite_is_refused_and_left_alone),
 		cmocka_unit_test(database_of_another_program_is_refused_and_left_alone),
