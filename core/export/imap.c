@@ -24,11 +24,13 @@
  * parsed; nothing ccmig asks for comes near this. */
 #define RESPONSE_LIMIT (8u << 20)
 
-/* Untagged responses taken before a command's tagged one. No command
- * ccmig sends asks for more than FETCH_CHUNK of them (LIST asks for one,
- * EXAMINE for a handful); the rest is room for what a server may add
- * (EXISTS and EXPUNGE as other clients change a folder, alerts). A
- * server past it is not answering the command, however fast it talks. */
+/* Untagged responses taken before a command's tagged one. The commands
+ * ccmig sends ask for FETCH_CHUNK of them at most (LIST "" "" asks for
+ * one, EXAMINE for a handful), but LIST "" "*", which asks for one per
+ * folder of the account: an account of more folders than this fails;
+ * the rest is room for what a server may add (EXISTS and EXPUNGE as
+ * other clients change a folder, alerts). A server past it is not
+ * answering the command, however fast it talks. */
 #define UNTAGGED_LIMIT 10000u
 
 /* Messages whose Message-IDs one FETCH asks for: each FETCH is answered
