@@ -35,7 +35,8 @@ struct ccm_imap_special {
  * them for ccm_imap_special_reserve. A folder that cannot be selected
  * (\Noselect, \NonExistent) is not one. A server that refuses the LIST
  * has none: 0. Otherwise returns 0, or the failure of the connection
- * (negative, as ccm_imap_list; err says what) or of fn.
+ * (negative, as ccm_imap_list; err says what; only ccm_imap_close may
+ * follow).
  */
 int ccm_imap_special_find(struct ccm_imap_special *sp, struct ccm_imap *c,
 			  struct ccm_error *err);
@@ -46,7 +47,7 @@ int ccm_imap_special_find(struct ccm_imap_special *sp, struct ccm_imap *c,
 const char *ccm_imap_special_folder(const struct ccm_imap_special *sp, int special);
 
 /* The special use a folder ccmig makes for well-known folder `special`
- * ought to have ("\\Sent", "\\Trash", "\\Drafts"), or NULL. */
+ * ought to have (\Sent, \Trash, \Drafts), or NULL. */
 const char *ccm_imap_special_use(int special);
 
 /*
