@@ -14,7 +14,8 @@
  * most clients give these folders); any other folder is its store path
  * with delim between levels. Within a level, delim and every character of
  * `forbidden` (may be NULL) become '_', so a name never makes a level of
- * its own or a path.
+ * its own or a path, and so does a '~' that starts a level (Dovecot
+ * refuses such names).
  */
 void ccm_out_folder_name(struct ccm_buf *out, const struct ccm_folder *f,
 			 char delim, const char *forbidden);
@@ -31,9 +32,11 @@ struct ccm_out_names {
 	struct ccm_buf text;            /* the names, each NUL-terminated */
 	size_t *off;                    /* where each starts in text */
 	unsigned long *hash;
+	long long *id;                  /* the store folder given it; 0: none */
 	size_t n, cap;
+	int primed;                     /* the well-known names are in */
 };
-#define CCM_OUT_NAMES_INIT { CCM_BUF_INIT, NULL, NULL, 0, 0 }
+#define CCM_OUT_NAMES_INIT { CCM_BUF_INIT, NULL, NULL, NULL, 0, 0, 0 }
 void ccm_out_names_reset(struct ccm_out_names *names);
 void ccm_out_names_release(struct ccm_out_names *names);
 
@@ -48,10 +51,24 @@ void ccm_out_names_release(struct ccm_out_names *names);
 int ccm_out_names_claim(struct ccm_buf *out, struct ccm_out_names *names, size_t from);
 
 /*
+ * Keeps `name` from every folder named by ccm_out_folder_name_unique
+ * after this call, as the well-known names are kept: an IMAP server's own
+ * special folders ("Junk Email", "[Gmail]/Sent Mail"), which a user's
+ * folder of that name must not be mixed into. A name already given or
+ * reserved is left as it is. Returns 0 or CCM_ENOMEM.
+ */
+int ccm_out_names_reserve(struct ccm_out_names *names, const char *name);
+
+/*
  * ccm_out_folder_name, made unique within a mailbox: the well-known
  * folders keep their names, and any other folder that would be called
- * like one of them ("Trash", "inbox") or like a folder named before gets
- * a number, as ccm_out_names_claim does.
+ * like one of them ("Trash", "inbox"), like a reserved name or like a
+ * folder named before gets a number, as ccm_out_names_claim does. A
+ * folder whose parent (not a well-known folder) was named before goes
+ * under the name its parent was given: the user's "Trash" is "Trash (2)"
+ * and its "Trash\Old" is "Trash (2)/Old", not a subfolder of the
+ * Deleted Items. Name parents before their subfolders, as
+ * ccm_store_folders gives them.
  */
 int ccm_out_folder_name_unique(struct ccm_buf *out, struct ccm_out_names *names,
 			       const struct ccm_folder *f, char delim, const char *forbidden);

@@ -24,11 +24,13 @@
  * parsed; nothing ccmig asks for comes near this. */
 #define RESPONSE_LIMIT (8u << 20)
 
-/* Untagged responses taken before a command's tagged one. No command
- * ccmig sends asks for more than FETCH_CHUNK of them (LIST asks for one,
- * EXAMINE for a handful); the rest is room for what a server may add
- * (EXISTS and EXPUNGE as other clients change a folder, alerts). A
- * server past it is not answering the command, however fast it talks. */
+/* Untagged responses taken before a command's tagged one. The commands
+ * ccmig sends ask for FETCH_CHUNK of them at most (LIST "" "" asks for
+ * one, EXAMINE for a handful), but LIST "" "*", which asks for one per
+ * folder of the account: an account of more folders than this fails;
+ * the rest is room for what a server may add (EXISTS and EXPUNGE as
+ * other clients change a folder, alerts). A server past it is not
+ * answering the command, however fast it talks. */
 #define UNTAGGED_LIMIT 10000u
 
 /* Messages whose Message-IDs one FETCH asks for: each FETCH is answered
@@ -43,6 +45,7 @@ struct ccm_imap {
 	char host[256], port[32];
 	unsigned tag;
 	int literal_plus, login_disabled;
+	int special_use, create_special_use;   /* RFC 6154 */
 	int broken;              /* a read or write failed: only close */
 	int timeout_s;
 	/* The answer awaited must be whole by `deadline` (now_ms()): the
@@ -361,6 +364,8 @@ static void note_capabilities(struct ccm_imap *c, const char *s)
 	if (strstr(s, "CAPABILITY") || strstr(s, "capability")) {
 		c->literal_plus = has_word(s, "LITERAL+");
 		c->login_disabled = has_word(s, "LOGINDISABLED");
+		c->special_use = has_word(s, "SPECIAL-USE");
+		c->create_special_use = has_word(s, "CREATE-SPECIAL-USE");
 	}
 }
 
@@ -755,10 +760,30 @@ static int on_status(struct ccm_imap *c, void *ctx, struct ccm_error *err)
 
 int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err)
 {
+	return ccm_imap_create_use(c, name, NULL, err);
+}
+
+int ccm_imap_create_use(struct ccm_imap *c, const char *name, const char *use,
+			struct ccm_error *err)
+{
 	struct ccm_error why;
 	char tag[16];
 	int rc, exists = 0;
 
+	if (use && c->create_special_use) {
+		cmd_start(c, tag, "CREATE");
+		cmdf(c, "CREATE ");
+		add_mailbox(c, name);
+		cmdf(c, " (USE (%s))", use);
+		/* Refused (the folder is there, or the server will not give
+		 * it that use): the plain CREATE below decides. */
+		rc = run(c, tag, NULL, NULL, &why);
+		if (rc == 0 || (rc < 0 && (rc != CCM_EMALFORMED || c->broken))) {
+			if (rc < 0 && err)
+				*err = why;
+			return rc;
+		}
+	}
 	cmd_start(c, tag, "CREATE");
 	cmdf(c, "CREATE ");
 	add_mailbox(c, name);
@@ -779,6 +804,100 @@ int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err)
 	if (err)
 		*err = why;
 	return CCM_EINVAL;
+}
+
+struct list_ctx {
+	int (*fn)(void *ctx, const char *attributes, const char *name);
+	void *ctx;
+	struct ccm_buf attrs, raw, name;
+};
+
+/* Reads a mailbox name at *p (an atom, a quoted string or a literal as
+ * read_response() keeps it) into out; NULL when there is none. */
+static const char *list_name(const char *p, const char *e, struct ccm_buf *out)
+{
+	ccm_buf_reset(out);
+	if (*p == '"') {
+		for (p++; p < e && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < e)
+				p++;
+			ccm_buf_addch(out, *p);
+		}
+		return p < e ? p + 1 : NULL;
+	}
+	if (*p == '{') {
+		char *end;
+		unsigned long long n = strtoull(p + 1, &end, 10);
+
+		if (end == p + 1 || strncmp(end, "}\r\n", 3) || n > (unsigned long long)(e - end - 3))
+			return NULL;
+		ccm_buf_add(out, end + 3, (size_t)n);
+		return end + 3 + n;
+	}
+	for (; p < e && *p != ' ' && *p != '(' && *p != ')'; p++)
+		ccm_buf_addch(out, *p);
+	return out->len ? p : NULL;
+}
+
+/* Untagged LIST: "* LIST (attributes) delimiter name [extended data]". */
+static int on_list(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	struct list_ctx *x = ctx;
+	const char *r = c->resp.ptr, *e = r + c->resp.len, *p, *close;
+
+	(void)err;
+	if (strncasecmp(r, "* LIST (", 8) || !(close = memchr(r + 8, ')', (size_t)(e - r - 8))))
+		return 0;
+	ccm_buf_reset(&x->attrs);
+	ccm_buf_add(&x->attrs, r + 8, (size_t)(close - r - 8));
+	p = close + 1;
+	if (*p++ != ' ')
+		return 0;
+	/* The delimiter: a quoted character or NIL. */
+	if (!strncasecmp(p, "NIL", 3))
+		p += 3;
+	else if (p[0] == '"' && p[1] == '\\' && p[2] && p[3] == '"')
+		p += 4;
+	else if (p[0] == '"' && p[1] && p[2] == '"')
+		p += 3;
+	else
+		return 0;
+	if (*p++ != ' ' || !list_name(p, e, &x->raw))
+		return 0;
+	/* A name that is not modified UTF-7 is no name ccmig could write
+	 * to: passed over. INBOX is a name of its own in any case. */
+	ccm_buf_reset(&x->name);
+	if (strlen(x->raw.ptr) != x->raw.len || ccm_imap_utf7_decode(&x->name, x->raw.ptr) < 0)
+		return 0;
+	return x->fn(x->ctx, x->attrs.ptr, x->name.ptr);
+}
+
+int ccm_imap_list(struct ccm_imap *c,
+		  int (*fn)(void *ctx, const char *attributes, const char *name),
+		  void *ctx, struct ccm_error *err)
+{
+	struct list_ctx x = { fn, ctx, CCM_BUF_INIT, CCM_BUF_INIT, CCM_BUF_INIT };
+	char tag[16];
+	int rc = 1;
+
+	if (c->special_use) {
+		cmd_start(c, tag, "LIST");
+		cmdf(c, "LIST \"\" \"*\" RETURN (SPECIAL-USE)");
+		rc = run(c, tag, on_list, &x, err);
+		/* BAD: a server that names the capability but not the
+		 * syntax; the plain LIST has the attributes all the same. */
+		if (rc == CCM_EMALFORMED && !c->broken)
+			rc = 1;
+	}
+	if (rc == 1) {
+		cmd_start(c, tag, "LIST");
+		cmdf(c, "LIST \"\" \"*\"");
+		rc = run(c, tag, on_list, &x, err);
+	}
+	ccm_buf_release(&x.attrs);
+	ccm_buf_release(&x.raw);
+	ccm_buf_release(&x.name);
+	return rc;
 }
 
 struct ids_ctx {

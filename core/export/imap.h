@@ -11,7 +11,7 @@
  * IMAP libraries (libcurl among them) send APPEND with fixed flags and no
  * date, so this is a client of its own: only the commands an export needs
  * (RFC 3501: CAPABILITY, LOGIN, LIST, CREATE, EXAMINE, FETCH, APPEND,
- * LOGOUT; RFC 7888 LITERAL+ when offered), over TCP or TLS (OpenSSL).
+ * LOGOUT; RFC 7888 LITERAL+ and RFC 6154 SPECIAL-USE when offered), over TCP or TLS (OpenSSL).
  *
  * One connection is used by one thread at a time. Every answer the
  * client waits for (the TLS handshake with the greeting, the go-ahead for
@@ -68,6 +68,29 @@ char ccm_imap_delimiter(const struct ccm_imap *c);
 int ccm_imap_create(struct ccm_imap *c, const char *name, struct ccm_error *err);
 
 /*
+ * As ccm_imap_create, giving the folder the special use `use` (\Sent,
+ * RFC 6154; NULL: none) when the server offers CREATE-SPECIAL-USE. A
+ * server that refuses the use gets a plain CREATE: the folder matters,
+ * its use is a courtesy to mail clients.
+ */
+int ccm_imap_create_use(struct ccm_imap *c, const char *name, const char *use,
+			struct ccm_error *err);
+
+/*
+ * Lists every folder of the account (LIST "" "*", with RETURN
+ * (SPECIAL-USE) when the server offers SPECIAL-USE, so that the special
+ * uses are among the attributes) and calls fn with each one's attributes
+ * (the text between the parentheses, "\HasNoChildren \Sent") and name
+ * (UTF-8, levels joined by the server's delimiter; names that are not
+ * modified UTF-7 are passed over). fn returns 0 to go on or a negative
+ * code, which is returned. Returns 0, 1 when the server refused the LIST
+ * (NO; err has its words), or a negative code as ccm_imap_append does.
+ */
+int ccm_imap_list(struct ccm_imap *c,
+		  int (*fn)(void *ctx, const char *attributes, const char *name),
+		  void *ctx, struct ccm_error *err);
+
+/*
  * Calls fn with the Message-ID (the text between < and >) of every message
  * in folder `name`, read-only (EXAMINE, then FETCH of that header alone,
  * 1,000 messages a command so that each is answered within the time
@@ -102,5 +125,14 @@ void ccm_imap_close(struct ccm_imap *c);
  */
 struct ccm_buf;
 void ccm_imap_utf7_encode(struct ccm_buf *out, const char *name);
+
+/*
+ * Appends the UTF-8 form of `name`, a folder name in modified UTF-7 as a
+ * server sends it, to out. Returns 0, or -1 (out as it was) when name is
+ * not modified UTF-7: a byte outside printable ASCII, a run that does
+ * not end in '-', is empty, has bits left over, or holds a broken
+ * surrogate pair or a printable ASCII character.
+ */
+int ccm_imap_utf7_decode(struct ccm_buf *out, const char *name);
 
 #endif

@@ -1,6 +1,7 @@
 /* imap_export.c: the store's mailboxes written to an IMAP server. */
 #include "export/imap_export.h"
 #include "export/folder_name.h"
+#include "export/imap_special.h"
 #include "export/render.h"
 #include "base/fault.h"
 #include "base/spool.h"
@@ -414,6 +415,7 @@ static int mailbox_once(struct worker *w, const char *password)
 	struct shared *sh = w->sh;
 	const struct ccm_imap_export_opts *o = sh->o;
 	struct folder_row *folders = NULL;
+	struct ccm_imap_special special = CCM_IMAP_SPECIAL_INIT;
 	size_t n = 0;
 	struct ccm_error e;
 	char delim;
@@ -436,13 +438,29 @@ static int mailbox_once(struct worker *w, const char *password)
 		return rc;
 	}
 	delim = ccm_imap_delimiter(w->imap);
+	/* Where this account keeps Sent Items and the rest; the public
+	 * folders have none of them. */
+	rc = w->job->mailbox ? ccm_imap_special_find(&special, w->imap, &e) : 0;
 	pthread_mutex_lock(&sh->lock);
+	if (rc < 0) {
+		rc = connection_failed(w, rc, 0, &e);
+		goto out;
+	}
 	if ((rc = list_folders(w, &folders, &n)) < 0)
 		goto out;
 	ccm_out_names_reset(&w->names);
+	if (ccm_imap_special_reserve(&special, &w->names) < 0) {
+		rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
+				  "out of memory" });
+		goto out;
+	}
 	for (size_t i = 0; i < n && !sh->fatal; i++) {
 		const struct ccm_folder *f = &folders[i].f;
-		char forbidden[2] = { delim, '\0' };
+		const char *server = ccm_imap_special_folder(&special, f->special);
+		/* Both separate levels somewhere (Dovecot's Maildir++ keeps
+		 * levels as '.' on disk whatever it shows), so neither inside
+		 * a level splits it, on any server. */
+		char forbidden[4] = { '.', '/', delim, '\0' };
 
 		ccm_buf_reset(&w->name);
 		if (w->job->mailbox == 0) {
@@ -450,15 +468,21 @@ static int mailbox_once(struct worker *w, const char *password)
 			ccm_buf_adds(&w->name, o->public_prefix ? o->public_prefix : "Public");
 			ccm_buf_addch(&w->name, delim);
 		}
-		if (ccm_out_folder_name_unique(&w->tmp, &w->names, f, delim,
-					       forbidden)) {
+		if (server) {
+			ccm_buf_reset(&w->tmp);
+			ccm_buf_adds(&w->tmp, server);
+		} else if (ccm_out_folder_name_unique(&w->tmp, &w->names, f, delim,
+						      forbidden)) {
 			rc = store_failed(sh, CCM_ENOMEM, &(struct ccm_error){ CCM_ENOMEM,
 					  "out of memory" });
 			break;
 		}
 		ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len);
 		pthread_mutex_unlock(&sh->lock);
-		rc = f->special == CCM_FOLDER_INBOX ? 0 : ccm_imap_create(w->imap, w->name.ptr, &e);
+		/* The server's own special folders are there already. */
+		rc = f->special == CCM_FOLDER_INBOX || server ? 0 :
+		     ccm_imap_create_use(w->imap, w->name.ptr,
+					 ccm_imap_special_use(f->special), &e);
 		pthread_mutex_lock(&sh->lock);
 		if (rc == CCM_EINVAL) {
 			long long k = count_of(sh->s, "SELECT count(*) FROM messages "
@@ -481,6 +505,7 @@ static int mailbox_once(struct worker *w, const char *password)
 out:
 	pthread_mutex_unlock(&sh->lock);
 	free_folders(folders, n);
+	ccm_imap_special_release(&special);
 	ccm_imap_close(w->imap);
 	w->imap = NULL;
 	return rc;

@@ -52,7 +52,9 @@ struct ccm_imap_stats {
  * folders, through the credentials of "public") to the IMAP server of
  * o->server, `connections` mailboxes at a time, each over its own
  * connection logged in with the mailbox's credentials. Folders are created
- * as out/folder_name.h names them (public ones under public_prefix);
+ * as out/folder_name.h names them (public ones under public_prefix), but
+ * Sent Items, Deleted Items and Drafts go into the server's folders for
+ * them where it has them (export/imap_special.h);
  * each message goes with \Seen when read, \Draft when unsent, and its
  * original date as internal date.
  *

@@ -74,3 +74,69 @@ void ccm_imap_utf7_encode(struct ccm_buf *out, const char *name)
 	}
 	close_run(out, &r);
 }
+
+/* The value of modified base64 digit ch, or -1. */
+static int b64_value(int ch)
+{
+	const char *p = ch ? strchr(b64, ch) : NULL;
+
+	return p ? (int)(p - b64) : -1;
+}
+
+int ccm_imap_utf7_decode(struct ccm_buf *out, const char *name)
+{
+	const char *p = name;
+	size_t start = out->len;
+
+	while (*p) {
+		unsigned long bits = 0, high = 0;
+		int nbits = 0, units = 0;
+
+		if (*p != '&') {
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+				goto bad;
+			ccm_buf_addch(out, *p++);
+			continue;
+		}
+		if (*++p == '-') {
+			ccm_buf_addch(out, '&');
+			p++;
+			continue;
+		}
+		for (; *p != '-'; p++) {
+			int v = b64_value(*p);
+
+			if (v < 0)
+				goto bad;
+			bits = (bits << 6 | (unsigned)v) & 0xffffff;
+			if ((nbits += 6) < 16)
+				continue;
+			nbits -= 16;
+			unsigned long u = (bits >> nbits) & 0xffff;
+
+			units++;
+			if (high) {
+				if (u < 0xdc00 || u > 0xdfff)
+					goto bad;
+				ccm_utf8_put(out, 0x10000 + ((high - 0xd800) << 10) + (u - 0xdc00));
+				high = 0;
+			} else if (u >= 0xd800 && u <= 0xdbff) {
+				high = u;
+			} else if ((u >= 0xdc00 && u <= 0xdfff) || (u >= 0x20 && u <= 0x7e)) {
+				/* A lone low surrogate, or ASCII that must go as itself. */
+				goto bad;
+			} else {
+				ccm_utf8_put(out, u);
+			}
+		}
+		/* Padding bits must be zero and fewer than a digit's; a run
+		 * holds at least one character. */
+		if (high || units == 0 || nbits >= 6 || (bits & ((1ul << nbits) - 1)))
+			goto bad;
+		p++;
+	}
+	return 0;
+bad:
+	ccm_buf_truncate(out, start);
+	return -1;
+}

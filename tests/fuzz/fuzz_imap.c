@@ -7,13 +7,15 @@
  * included). The URL is parsed (never connected to); the credentials
  * are loaded and looked up; then the client connects to a server of this
  * process on 127.0.0.1, which sends the rest of the input at once and
- * closes its side, and logs in, learns the delimiter, creates a folder,
- * lists its Message-IDs, appends a message and logs out, as far as the
- * answers let it.
+ * closes its side, and logs in, learns the delimiter, lists the special
+ * folders, creates a folder, lists its Message-IDs, appends a message and
+ * logs out, as far as the answers let it.
  *
  * Promises: a parsed URL has a host, and a port (when it names one) of
  * digits only, 1..65535; a mailbox found has a password that is not
- * empty; a Message-ID handed out holds no '>'; every failure says what.
+ * empty; a special folder found has a name of valid UTF-8 that encodes
+ * back to printable ASCII; a Message-ID handed out holds no '>'; every
+ * failure says what.
  */
 #include "fuzz.h"
 
@@ -31,6 +33,8 @@
 #include "export/imap.h"
 #include "export/imap_creds.h"
 #include "export/imap_export.h"
+#include "export/imap_special.h"
+#include "base/utf8.h"
 
 static int listener = -1;
 static char port[16];
@@ -92,6 +96,34 @@ static int on_id(void *ctx, const char *id, size_t len)
 	(void)ctx;
 	FUZZ_CHECK(memchr(id, '>', len) == NULL);
 	return 0;
+}
+
+/* The special folders the server names, as the IMAP export reads them. */
+static int special_folders(struct ccm_imap *c, struct ccm_error *err)
+{
+	struct ccm_imap_special sp = CCM_IMAP_SPECIAL_INIT;
+	struct ccm_buf b = CCM_BUF_INIT;
+	int rc = ccm_imap_special_find(&sp, c, err);
+
+	for (int k = CCM_FOLDER_INBOX; rc == 0 && k <= CCM_FOLDER_DRAFTS; k++) {
+		const unsigned char *n = (const unsigned char *)ccm_imap_special_folder(&sp, k);
+		const unsigned char *e = n ? n + strlen((const char *)n) : NULL;
+		unsigned long cp;
+		int len;
+
+		if (!n)
+			continue;
+		FUZZ_CHECK(n < e);
+		for (; n < e; n += len)
+			FUZZ_CHECK((len = ccm_utf8_decode(n, e, &cp)) > 0);
+		ccm_buf_reset(&b);
+		ccm_imap_utf7_encode(&b, ccm_imap_special_folder(&sp, k));
+		for (size_t i = 0; i < b.len; i++)
+			FUZZ_CHECK(b.ptr[i] >= 0x20 && b.ptr[i] <= 0x7e);
+	}
+	ccm_buf_release(&b);
+	ccm_imap_special_release(&sp);
+	return rc;
 }
 
 static void url(const char *text)
@@ -169,7 +201,10 @@ static void conversation(const char *user, const char *password)
 	rc = ccm_imap_login(c, user, password, &err);
 	if (rc == 0) {
 		FUZZ_CHECK(ccm_imap_delimiter(c) != '\0');
-		rc = ccm_imap_create(c, "Inbox/Gr\xc3\xbc\xc3\x9f" "e & Co", &err);
+		rc = special_folders(c, &err);
+	}
+	if (rc == 0) {
+		rc = ccm_imap_create_use(c, "Inbox/Gr\xc3\xbc\xc3\x9f" "e & Co", "\\Sent", &err);
 		if (rc == CCM_EINVAL) {
 			FUZZ_CHECK(err.msg[0] != '\0');
 			rc = 0;

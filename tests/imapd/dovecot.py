@@ -1,9 +1,19 @@
 #!/usr/bin/env python3
 """dovecot.py: a private Dovecot IMAP server on a loopback port, for tests.
 
-    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD [--tls]
+    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD [--tls] [--dots | --fs]
+                     [--special-use m365|gmail]
         prints the port (with --tls: the port, then the imaps port)
     dovecot.py stop STATE_DIR
+
+    --dots         Dovecot's default Maildir++: hierarchy separator '.'
+                   (without it: Maildir++ on disk, separator '/')
+    --fs           LAYOUT=fs: one directory per level, separator '/'
+    --special-use  the special folders a hosted service has, with their
+                   RFC 6154 flags, made at login: m365 ("Sent Items" \Sent,
+                   "Deleted Items" \Trash, Drafts, Archive, "Junk Email"
+                   \Junk) or gmail ("[Gmail]/Sent Mail" \Sent, "[Gmail]/Trash"
+                   ... under a "[Gmail]" parent)
 
 Everything Dovecot writes (config, sockets, log) stays in STATE_DIR. Every
 user name logs in with PASSWORD; user U's mail is the Maildir++ at
@@ -29,7 +39,28 @@ def make_cert(state):
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return cert, key
 
-def start(state, mail_root, password, tls=False):
+# The special folders of hosted services, as their IMAP servers show them.
+SPECIAL_USE = {
+    "m365": [("Sent Items", "\\Sent"), ("Deleted Items", "\\Trash"),
+             ("Drafts", "\\Drafts"), ("Archive", "\\Archive"),
+             ("Junk Email", "\\Junk")],
+    "gmail": [("[Gmail]/Sent Mail", "\\Sent"), ("[Gmail]/Trash", "\\Trash"),
+              ("[Gmail]/Drafts", "\\Drafts"), ("[Gmail]/All Mail", "\\All"),
+              ("[Gmail]/Spam", "\\Junk"), ("[Gmail]/Starred", "\\Flagged")],
+}
+
+def special_use(kind, sep):
+    """The mailbox blocks of a namespace for SPECIAL_USE[kind]; the
+    levels of a name are joined by the namespace's separator."""
+    if not kind:
+        return ""
+    out = []
+    for name, flag in SPECIAL_USE[kind]:
+        out.append('  mailbox "%s" {\n    special_use = %s\n    auto = subscribe\n  }'
+                   % (name.replace("/", sep), flag))
+    return "\n".join(out) + "\n"
+
+def start(state, mail_root, password, tls=False, layout="", special=""):
     state = os.path.abspath(state)
     mail_root = os.path.abspath(mail_root)
     os.makedirs(os.path.join(state, "run"), exist_ok=True)
@@ -70,6 +101,10 @@ def start(state, mail_root, password, tls=False):
     else:
         users = ("default_login_user = %s\ndefault_internal_user = %s\n"
                  "default_internal_group = %s\n" % (me, me, group))
+    # Maildir++ with '/' shown to clients (the layout docs/export.md
+    # shows), Dovecot's default Maildir++ with '.', or LAYOUT=fs.
+    sep = "." if layout == "dots" else "/"
+    location = ":LAYOUT=fs" if layout == "fs" else ""
     conf = f"""
 base_dir = {state}/run
 state_dir = {state}/run
@@ -106,17 +141,17 @@ userdb {{
   driver = static
   args = uid={uid} gid={gid} home={mail_root}/%u
 }}
-mail_location = maildir:{mail_root}/%u
+mail_location = maildir:{mail_root}/%u{location}
 namespace inbox {{
   inbox = yes
-  separator = /
+  separator = {sep}
   prefix =
-}}
+{special_use(special, sep)}}}
 namespace public {{
   type = public
-  separator = /
-  prefix = Public/
-  location = maildir:{mail_root}/public:INDEX={state}/public-index/%u
+  separator = {sep}
+  prefix = Public{sep}
+  location = maildir:{mail_root}/public{location}:INDEX={state}/public-index/%u
   subscriptions = no
   list = yes
 }}
@@ -140,8 +175,19 @@ def stop(state):
                    stderr=subprocess.DEVNULL)
 
 if __name__ == "__main__":
-    if len(sys.argv) in (5, 6) and sys.argv[1] == "start":
-        start(*sys.argv[2:5], tls=sys.argv[5:] == ["--tls"])
+    if len(sys.argv) >= 5 and sys.argv[1] == "start":
+        opts, rest = {"tls": False, "layout": "", "special": ""}, sys.argv[5:]
+        while rest:
+            a = rest.pop(0)
+            if a == "--tls":
+                opts["tls"] = True
+            elif a in ("--dots", "--fs"):
+                opts["layout"] = a[2:]
+            elif a == "--special-use" and rest and rest[0] in SPECIAL_USE:
+                opts["special"] = rest.pop(0)
+            else:
+                sys.exit(__doc__)
+        start(*sys.argv[2:5], **opts)
     elif len(sys.argv) == 3 and sys.argv[1] == "stop":
         stop(sys.argv[2])
     else:

@@ -32,6 +32,10 @@ line at a time, so that only a time limit on the whole answer ends them:
   flood-untagged    the victim's EXAMINE (that of the first login to send
                     one) is answered with untagged lines as fast as they
                     go, and never tagged
+  special-use  offers SPECIAL-USE and CREATE-SPECIAL-USE: LIST "" "*"
+            gives each folder's use; CREATE ... (USE (\\X)) makes a folder
+            with that use, but \\Drafts is refused (NO [USEATTR]); every
+            CREATE's arguments are written to LOG.create
   plain     none of the above: every message is taken
 
 Each log line also names the login of the connection that sent it.
@@ -41,6 +45,7 @@ import hashlib, itertools, json, re, socket, socketserver, sys, threading, time
 MODE, LOG, PORT_FILE = sys.argv[1:4]
 lock = threading.Lock()
 folders = {"INBOX"}
+uses = {}                # folder: its special use, in mode special-use
 seen_ids = []            # every message-id offered, in order, once each
 refused = set()
 dropped = set()
@@ -120,7 +125,8 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send(tag + " OK LOGOUT done")
                 return
             if cmd == "CAPABILITY":
-                self.send("* CAPABILITY IMAP4rev1")
+                self.send("* CAPABILITY IMAP4rev1" +
+                          (" SPECIAL-USE CREATE-SPECIAL-USE" if MODE == "special-use" else ""))
                 self.send(tag + " OK done")
             elif cmd == "LOGIN":
                 self.user, _ = astring(args, 0)
@@ -128,11 +134,25 @@ class Handler(socketserver.StreamRequestHandler):
                     return self.endless(lambda: b"* OK still working on it\r\n", 0.5)
                 self.send(tag + " OK logged in")
             elif cmd == "LIST":
-                self.send('* LIST (\\Noselect) "." ""')
+                if MODE == "special-use" and '"*"' in args:
+                    with lock:
+                        for name in sorted(folders):
+                            self.send('* LIST (%s) "." "%s"' % (uses.get(name, ""), name))
+                else:
+                    self.send('* LIST (\\Noselect) "." ""')
                 self.send(tag + " OK done")
             elif cmd == "CREATE":
-                name, _ = astring(args, 0)
+                name, pos = astring(args, 0)
+                use = re.match(r" \(USE \((\\\w+)\)\)$", args[pos:])
+                if MODE == "special-use":
+                    with lock, open(LOG + ".create", "a") as f:
+                        f.write(args + "\n")
+                if use and use.group(1) == "\\Drafts":
+                    self.send(tag + " NO [USEATTR] not that one")
+                    continue
                 with lock:
+                    if use and name not in folders:
+                        uses[name] = use.group(1)
                     if name in folders:
                         self.send(tag + " NO [ALREADYEXISTS] exists")
                         continue

@@ -38,6 +38,46 @@ static void utf7_encodes_as_rfc_3501_says(void **state)
 	utf7_is("", "");
 }
 
+static void utf7_decodes(const char *mutf7, const char *want)
+{
+	struct ccm_buf b = CCM_BUF_INIT;
+
+	ccm_buf_adds(&b, "x");
+	if (!want) {
+		assert_int_equal(ccm_imap_utf7_decode(&b, mutf7), -1);
+		assert_string_equal(b.ptr, "x");
+	} else {
+		assert_int_equal(ccm_imap_utf7_decode(&b, mutf7), 0);
+		assert_string_equal(b.ptr + 1, want);
+	}
+	ccm_buf_release(&b);
+}
+
+static void utf7_decodes_what_servers_send(void **state)
+{
+	(void)state;
+	utf7_decodes("INBOX", "INBOX");
+	utf7_decodes("Tom &- Jerry", "Tom & Jerry");
+	utf7_decodes("~peter/mail/&U,BTFw-/&ZeVnLIqe-",
+		     "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
+	utf7_decodes("[Gmail]/Sent Mail", "[Gmail]/Sent Mail");
+	utf7_decodes("&AOkA6QDp-", "\xc3\xa9\xc3\xa9\xc3\xa9");
+	utf7_decodes("&2D3eAA-", "\xf0\x9f\x98\x80");
+	utf7_decodes("", "");
+	/* Not modified UTF-7: nothing is added. */
+	utf7_decodes("&AOk", NULL);             /* no '-' */
+	utf7_decodes("&-&", NULL);
+	utf7_decodes("&-x&-", "&x&");
+	utf7_decodes("&-", "&");
+	utf7_decodes("a&Jjo!-", NULL);          /* '!' is no base64 digit */
+	utf7_decodes("&AGE-", NULL);            /* "a" must go as itself */
+	utf7_decodes("&2D0-", NULL);            /* a high surrogate alone */
+	utf7_decodes("&3gA-", NULL);            /* a low surrogate alone */
+	utf7_decodes("&AOl-", NULL);            /* bits left over */
+	utf7_decodes("caf\xc3\xa9", NULL);      /* 8-bit */
+	utf7_decodes("a\tb", NULL);
+}
+
 static char *dir;
 
 static struct ccm_imap_creds *load(const char *text, int want_rc, const char *want_msg)
@@ -182,15 +222,86 @@ static void folders_get_the_names_servers_expect(void **state)
 	name_is("a/b\\c.d", 0, '/', NULL, "a_b/c.d");
 	name_is("a/b\\c.d", 0, '.', "/", "a_b.c_d");
 	name_is("..\\..", 0, '.', "/", "__.__");
+	/* The IMAP export's: neither '.' nor '/' splits a level, whatever
+	 * the server's delimiter. */
+	name_is("inbox.old", 0, '/', "./", "inbox_old");
+	name_is("v1.2/beta\\x", 0, '.', "./", "v1_2_beta.x");
+	name_is("a:b\\c", 0, ':', "./:", "a_b:c");
+	/* A level never starts with '~' (Dovecot's home folders). */
+	name_is("~tilde\\~x~", 0, '/', "./", "_tilde/_x~");
+	name_is("R&D\\50% off\\*", 0, '/', "./", "R&D/50% off/*");
+}
+
+/* Names each folder of `paths` (parents first; a special folder as
+ * "=N name"), after reserving `reserved` (NULL-terminated), and compares
+ * them with `want`. */
+static void unique_names_are(char delim, const char *const *reserved,
+			     const char *const *paths, const char *const *want)
+{
+	struct ccm_out_names names = CCM_OUT_NAMES_INIT;
+	struct ccm_buf b = CCM_BUF_INIT;
+
+	for (int round = 0; round < 2; round++) {
+		ccm_out_names_reset(&names);
+		for (size_t i = 0; reserved && reserved[i]; i++)
+			assert_int_equal(ccm_out_names_reserve(&names, reserved[i]), 0);
+		for (size_t i = 0; paths[i]; i++) {
+			struct ccm_folder f = { (long long)i + 1, 1, 0, 0, NULL, paths[i], 0 };
+			const char *last = strrchr(paths[i], '\\');
+
+			if (paths[i][0] == '=') {
+				f.special = paths[i][1] - '0';
+				f.path = paths[i] + 3;
+			}
+			/* The parent: the nearest folder before with the
+			 * path up to the last '\'. */
+			for (size_t k = i; last && k-- > 0; )
+				if (!strncmp(paths[k], paths[i], (size_t)(last - paths[i])) &&
+				    paths[k][last - paths[i]] == '\0')
+					f.parent_id = (long long)k + 1;
+			assert_int_equal(ccm_out_folder_name_unique(&b, &names, &f, delim,
+								    "./"), 0);
+			assert_string_equal(b.ptr, want[i]);
+		}
+	}
+	ccm_buf_release(&b);
+	ccm_out_names_release(&names);
+}
+
+static void folder_names_are_one_folder_each(void **state)
+{
+	static const char *const m365[] = { "Sent Items", "Deleted Items", "Drafts",
+					    "Archive", "Junk Email", NULL };
+	static const char *const paths[] = {
+		"=1 Inbox", "Inbox\\old", "=3 Sent Items", "Sent", "Sent\\1998", "Trash",
+		"A.B", "A_B", "A_B\\x", "inbox.old", "Archive", "Archive\\INBOX",
+		"junk email", "Projects", "Projects\\Sent", NULL,
+	};
+	static const char *const on_dovecot[] = {
+		"INBOX", "Inbox/old", "Sent", "Sent (2)", "Sent (2)/1998", "Trash (2)",
+		"A_B", "A_B (2)", "A_B (2)/x", "inbox_old", "Archive", "Archive/INBOX",
+		"junk email", "Projects", "Projects/Sent", NULL,
+	};
+	static const char *const on_m365[] = {
+		"INBOX", "Inbox.old", "Sent", "Sent (2)", "Sent (2).1998", "Trash (2)",
+		"A_B", "A_B (2)", "A_B (2).x", "inbox_old", "Archive (2)", "Archive (2).INBOX",
+		"junk email (2)", "Projects", "Projects.Sent", NULL,
+	};
+
+	(void)state;
+	unique_names_are('/', NULL, paths, on_dovecot);
+	unique_names_are('.', m365, paths, on_m365);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(utf7_encodes_as_rfc_3501_says),
+		cmocka_unit_test(utf7_decodes_what_servers_send),
 		cmocka_unit_test(credentials_file_gives_login_and_password),
 		cmocka_unit_test(urls_name_a_server_and_nothing_else),
 		cmocka_unit_test(folders_get_the_names_servers_expect),
+		cmocka_unit_test(folder_names_are_one_folder_each),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
