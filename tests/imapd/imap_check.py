@@ -9,9 +9,11 @@ and checks each folder holds exactly the store's messages, once each: the
 bytes equal the file `ccmig export --maildir` wrote to MAILDIR for the same
 message (with CRLF for its LF line ends), \\Seen and \\Draft follow the store, and the internal date is the
 message's date. Prints "imap ok: N messages" or fails naming the mailbox,
-folder and message that differ.
+folder and message that differ. "%a" in PASSWORD stands for the alias
+(a server that takes each user's OAuth token as password). It asks for
+TLS (without checking the certificate) when the server offers STARTTLS.
 """
-import base64, imaplib, os, re, sqlite3, sys, time
+import base64, imaplib, os, re, sqlite3, ssl, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 from store_uid import FILE_NAME, MESSAGE_ID, uid_map  # noqa: E402
@@ -119,7 +121,9 @@ def main():
         if not folders:
             continue
         m = imaplib.IMAP4("127.0.0.1", int(port))
-        m.login(alias, password)
+        if "STARTTLS" in m.capabilities:
+            m.starttls(ssl._create_unverified_context())
+        m.login(alias, password.replace("%a", alias))
         for fid, path, special in folders:
             rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
                 "SELECT id, is_read, is_unsent, coalesce(sent_utc, received_utc) "

@@ -45,7 +45,7 @@ static struct ccm_imap_creds *load(const char *text, int want_rc, const char *wa
 	struct ccm_imap_creds *c = NULL;
 	struct ccm_error err;
 	char *p = tu_writes(dir, "creds", text);
-	int rc = ccm_imap_creds_load(&c, p, &err);
+	int rc = ccm_imap_creds_load(&c, p, 1, &err);
 
 	free(p);
 	assert_int_equal(rc, want_rc);
@@ -104,7 +104,7 @@ static void credentials_file_gives_login_and_password(void **state)
 	{
 		struct ccm_error err;
 		char *p = tu_path(dir, "none");
-		assert_int_equal(ccm_imap_creds_load(&c, p, &err), CCM_ENOTFOUND);
+		assert_int_equal(ccm_imap_creds_load(&c, p, 1, &err), CCM_ENOTFOUND);
 		assert_non_null(strstr(err.msg, "cannot read credentials file"));
 		free(p);
 	}
