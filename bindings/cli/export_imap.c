@@ -74,7 +74,8 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 		free(host);
 		return 2;
 	}
-	check_mode(a->credentials, "passwords");
+	if (!with_tokens)
+		check_mode(a->credentials, "passwords");
 	if (a->token_file)
 		check_mode(a->token_file, "tokens");
 	o.server.ca_file = a->ca_file;
