@@ -6,13 +6,8 @@
 # token file. AUTHENTICATE PLAIN where offered, LOGIN where not, and the
 # exchanges without SASL-IR (tests/imapd/fake_imapd.py).
 . "$(dirname "$0")/lib.sh"
-IMAPD="$(dirname "$0")/../imapd"
-
-if ! command -v dovecot >/dev/null; then
-	fail "dovecot is not installed (scripts/install-deps installs dovecot-imapd)"
-	finish
-	exit
-fi
+. "$(dirname "$0")/../imapd/servers.sh"
+need_dovecot
 "$CCMIG" gen "$TMP/po" --seed 5 --users 4 --messages 5 >/dev/null
 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
 "$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" >/dev/null
@@ -27,21 +22,15 @@ rest=$(q "SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id L
 for a in $(q "SELECT group_concat(alias, ' ') FROM recipients WHERE kind = 'mailbox'") public; do
 	echo "$a tok-$a"
 done >"$TMP/tokens"
-PIDS=""
-STOP=""
-trap 'for p in $PIDS; do kill $p 2>/dev/null; done; for d in $STOP; do python3 "$IMAPD/dovecot.py" stop "$d"; done; rm -rf "$TMP"' EXIT
 python3 "$IMAPD/introspect.py" "$TMP/tokens" "$TMP/introspect.port" &
 PIDS="$PIDS $!"
-for _ in $(seq 100); do [ -s "$TMP/introspect.port" ] && break; sleep 0.05; done
-INTROSPECT="http://127.0.0.1:$(cat "$TMP/introspect.port")/introspect"
+INTROSPECT="http://127.0.0.1:$(wait_port "$TMP/introspect.port")/introspect"
 
 # dovecot NAME [OPTION...]: a Dovecot taking tokens; sets PORT.
 dovecot() {
-	name=$1
+	n=$1
 	shift
-	PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/$name" "$TMP/$name-mail" unused \
-		--oauth2 "$INTROSPECT" "$@") || { fail "dovecot $name did not start"; finish; exit 1; }
-	STOP="$STOP $TMP/$name"
+	start_dovecot "$n" unused --oauth2 "$INTROSPECT" "$@"
 }
 # With tokens, a login line needs no password.
 printf '*\t%%a\n' >"$TMP/logins"
@@ -125,16 +114,6 @@ expect_status 2 "$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PO
 expect_grep "a line needs an alias, a login and a password" "$TMP/err"
 
 # The fake server: no SASL-IR, so each exchange waits for "+".
-# start_fake MODE: sets PORT, LOG, DB (a fresh copy of the store).
-start_fake() {
-	LOG="$TMP/$1.log"
-	DB="$TMP/$1.db"
-	cp "$TMP/s.db" "$DB"
-	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" &
-	PIDS="$PIDS $!"
-	for _ in $(seq 100); do [ -s "$TMP/$1.port" ] && break; sleep 0.05; done
-	PORT=$(cat "$TMP/$1.port")
-}
 to_fake() {
 	"$CCMIG" export --store "$DB" --imap "imap://127.0.0.1:$PORT" --imap-insecure "$@"
 }
