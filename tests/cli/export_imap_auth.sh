@@ -8,9 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../imapd/servers.sh"
 need_dovecot
-"$CCMIG" gen "$TMP/po" --seed 5 --users 4 --messages 5 >/dev/null
-"$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
-"$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" >/dev/null
+make_store 5 4 5
 q() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$TMP/s.db" "$1"; }
 total=$(q "SELECT count(*) FROM messages WHERE parent_id IS NULL")
 # Three mailboxes whose tokens go wrong, and the messages of the others.

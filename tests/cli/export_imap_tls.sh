@@ -8,10 +8,8 @@
 . "$(dirname "$0")/../imapd/servers.sh"
 need_dovecot
 
-"$CCMIG" gen "$TMP/po" --seed 7 --users 3 --messages 4 >/dev/null
-"$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
-"$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" >/dev/null
-total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
+make_store 7 3 4
+total=$TOTAL
 printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 to() {  # to URL [OPTION...]: exports the store there

@@ -35,6 +35,16 @@ wait_port() {
 	cat "$1"
 }
 
+# make_store SEED USERS MESSAGES: $TMP/s.db from a generated post office,
+# its Maildir export $TMP/md (what imap_check.py compares with), and
+# TOTAL, the number of its messages.
+make_store() {
+	"$CCMIG" gen "$TMP/po" --seed "$1" --users "$2" --messages "$3" >/dev/null
+	"$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
+	"$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/md" >/dev/null
+	TOTAL=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
+}
+
 # start_fake MODE: fake_imapd.py in MODE and a fresh copy of $TMP/s.db
 # for it; sets PORT, LOG (what it took) and DB.
 start_fake() {
