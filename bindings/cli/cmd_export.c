@@ -35,15 +35,28 @@ static void usage(FILE *out)
 		"--imap imap://host[:port] (or imaps://) appends every message to an\n"
 		"IMAP server, creating folders, with its flags and original date.\n"
 		"A second run sends only what the first did not (docs/imap.md).\n"
+		"imap:// asks for TLS with STARTTLS before logging in; imaps:// is TLS\n"
+		"from the start. Passwords go with AUTHENTICATE PLAIN (or LOGIN).\n"
 		"  --imap-credentials F  logins per mailbox: 'alias login password'\n"
 		"                        lines, '*' for every other mailbox, 'public'\n"
-		"                        for the public folders (required)\n"
+		"                        for the public folders (required; with a\n"
+		"                        token option 'alias login' is enough)\n"
+		"  --imap-oauth-token-command CMD\n"
+		"                        log in with OAuth 2.0 (OAUTHBEARER, else\n"
+		"                        XOAUTH2): CMD, run with /bin/sh for each\n"
+		"                        connection of a mailbox, prints its access\n"
+		"                        token (%%a: the alias, %%l: the login, %%%%: %%)\n"
+		"  --imap-oauth-token-file F  OAuth 2.0 tokens from F: 'login token'\n"
+		"                        lines, or '* token' (or a token alone) for all\n"
 		"  --imap-connections N  mailboxes written at once (default 4)\n"
-		"  --imap-ca FILE        trust this certificate authority (PEM) for\n"
-		"                        imaps:// instead of the system's\n"
-		"  --imap-insecure       imaps:// without checking the certificate\n"
+		"  --imap-ca FILE        trust this certificate authority (PEM) instead\n"
+		"                        of the system's\n"
+		"  --imap-insecure       do not check the TLS certificate, and log in\n"
+		"                        in clear on imap:// when the server offers no\n"
+		"                        STARTTLS (tests only: each is warned about)\n"
 		"  --imap-timeout S      give up on an answer of the server not whole\n"
-		"                        after S seconds (default 120)\n"
+		"                        after S seconds (default 120; a greeting: 10 s\n"
+		"                        at most), and on a token command\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
 		"  --time-zone Z         the zone of dates (default: the post office's,\n"
 		"                        as the store kept it; UTC if it has none)\n"
@@ -181,7 +194,8 @@ static int takes_value(const char *a)
 	static const char *const with_value[] = {
 		"--store", "--maildir", "--mbox", "--imap", "--time-zone",
 		"--imap-credentials", "--imap-connections", "--imap-timeout",
-		"--imap-ca", "--public-folder",
+		"--imap-ca", "--public-folder", "--imap-oauth-token-command",
+		"--imap-oauth-token-file",
 	};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
@@ -246,6 +260,10 @@ int ccm_cmd_export(int argc, char **argv)
 			}
 		} else if (!strcmp(a, "--imap-ca") && more) {
 			ia.ca_file = argv[++i];
+		} else if (!strcmp(a, "--imap-oauth-token-command") && more) {
+			ia.token_command = argv[++i];
+		} else if (!strcmp(a, "--imap-oauth-token-file") && more) {
+			ia.token_file = argv[++i];
 		} else if (!strcmp(a, "--imap-insecure")) {
 			ia.insecure = 1;
 		} else if (!strcmp(a, "--public-folder") && more) {
@@ -272,6 +290,9 @@ int ccm_cmd_export(int argc, char **argv)
 		return ccm_usage_error("export", "--imap needs --imap-credentials FILE "
 				       "(one 'alias login password' line per mailbox, "
 				       "or '*')");
+	if (ia.token_command && ia.token_file)
+		return ccm_usage_error("export", "--imap-oauth-token-command and "
+				       "--imap-oauth-token-file are exclusive: give one");
 	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0)
 		return 2;
 	ccm_run_report_init(&rr, "export");

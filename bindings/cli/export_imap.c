@@ -23,13 +23,19 @@ static void on_progress(void *ctx, unsigned long long done,
 }
 
 /* Credentials others can read are worth a word, not a refusal. */
-static void check_mode(const char *path)
+static void check_mode(const char *path, const char *what)
 {
 	struct stat sb;
 
 	if (stat(path, &sb) == 0 && (sb.st_mode & 077))
-		fprintf(stderr, "ccmig export: warning: %s holds passwords and can be "
-			"read by others; chmod 600 it\n", path);
+		fprintf(stderr, "ccmig export: warning: %s holds %s and can be "
+			"read by others; chmod 600 it\n", path, what);
+}
+
+static void warn(void *ctx, const char *text)
+{
+	(void)ctx;
+	fprintf(stderr, "ccmig export: warning: %s\n", text);
 }
 
 int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
@@ -55,17 +61,30 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	/* A server that hangs up mid-write is an error to report, not a
 	 * signal that ends the run. */
 	signal(SIGPIPE, SIG_IGN);
+	struct ccm_imap_token_source tokens = { a->token_command, a->token_file,
+						a->timeout_s };
+	int with_tokens = a->token_command || a->token_file;
+
 	if (ccm_imap_url_parse(a->url, &o.server, host, &err) < 0 ||
-	    ccm_imap_creds_load(&creds, a->credentials, &err) < 0 ||
+	    (with_tokens && ccm_imap_token_check(&tokens, &err) < 0) ||
+	    ccm_imap_creds_load(&creds, a->credentials, !with_tokens, &err) < 0 ||
 	    ccm_store_open(&s, db, 0, &err) < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 		ccm_imap_creds_free(creds);
 		free(host);
 		return 2;
 	}
-	check_mode(a->credentials);
+	if (!with_tokens)
+		check_mode(a->credentials, "passwords");
+	if (a->token_file)
+		check_mode(a->token_file, "tokens");
 	o.server.ca_file = a->ca_file;
+	/* --imap-insecure: neither the certificate is checked, nor TLS
+	 * required on imap:// (the export warns for what applies). */
 	o.server.insecure = a->insecure;
+	o.server.cleartext = a->insecure;
+	o.tokens = with_tokens ? &tokens : NULL;
+	o.warn = warn;
 	o.server.timeout_s = a->timeout_s;
 	o.url = a->url;
 	o.creds = creds;

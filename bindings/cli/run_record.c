@@ -17,14 +17,7 @@ void ccm_run_record_args(struct ccm_buf *out, int argc, char **argv)
 			ccm_buf_adds(out, a);
 			continue;
 		}
-		ccm_buf_addch(out, '\'');
-		for (; *a; a++) {
-			if (*a == '\'')
-				ccm_buf_adds(out, "'\\''");
-			else
-				ccm_buf_addch(out, *a);
-		}
-		ccm_buf_addch(out, '\'');
+		ccm_buf_add_sh_quoted(out, a);
 	}
 }
 

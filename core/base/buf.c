@@ -73,6 +73,18 @@ void ccm_buf_adds(struct ccm_buf *b, const char *s)
 	ccm_buf_add(b, s, strlen(s));
 }
 
+void ccm_buf_add_sh_quoted(struct ccm_buf *b, const char *s)
+{
+	ccm_buf_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			ccm_buf_adds(b, "'\\''");
+		else
+			ccm_buf_addch(b, *s);
+	}
+	ccm_buf_addch(b, '\'');
+}
+
 void ccm_buf_addch(struct ccm_buf *b, int c)
 {
 	char ch = (char)c;

@@ -52,6 +52,9 @@ void ccm_buf_set(struct ccm_buf *b, const void *data, size_t n);
 char *ccm_buf_detach(struct ccm_buf *b, size_t *len);
 /* Removes leading and trailing spaces and tabs. */
 void ccm_buf_trim(struct ccm_buf *b);
+/* Appends s in single quotes, as /bin/sh reads it back as s whatever it
+ * holds (a quote in it becomes '\''). */
+void ccm_buf_add_sh_quoted(struct ccm_buf *b, const char *s);
 
 /* A malloc'ed copy of n bytes plus a NUL, or NULL on out of memory (as
  * malloc: allocations outside the buffer are checked by their callers). */

@@ -2,6 +2,7 @@
 #include "export/imap.h"
 #include "base/buf.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -18,7 +19,9 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
 /* A server's response (with its literals) is held whole while it is
  * parsed; nothing ccmig asks for comes near this. */
@@ -38,6 +41,12 @@
  * each take about as long. */
 #define FETCH_CHUNK 1000ul
 
+/* Seconds a server has to greet (with the TLS handshake on imaps://),
+ * whatever --imap-timeout says: an IMAP server greets at once, and one
+ * that speaks TLS on an imap:// port waits for the client in silence,
+ * which should cost seconds, not the minutes a slow command may take. */
+#define GREETING_S 10
+
 struct ccm_imap {
 	int fd;
 	SSL_CTX *ctx;
@@ -48,6 +57,11 @@ struct ccm_imap {
 	int special_use, create_special_use;   /* RFC 6154 */
 	int broken;              /* a read or write failed: only close */
 	int timeout_s;
+	int limit_s;             /* the time limit of the answer awaited */
+	int insecure;            /* TLS without checking the certificate */
+	char *ca_file;           /* --imap-ca, or NULL */
+	unsigned long long got;  /* bytes received so far */
+	struct ccm_buf caps;     /* the last CAPABILITY list, "" before one */
 	/* The answer awaited must be whole by `deadline` (now_ms()): the
 	 * time limit bounds an answer, not each read of it. */
 	long long deadline;
@@ -91,17 +105,39 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What the server owes now is due within `limit_s` seconds from now. */
+static void await_within(struct ccm_imap *c, int limit_s)
+{
+	c->limit_s = limit_s;
+	c->deadline = now_ms() + 1000ll * limit_s;
+}
+
 /* What the server owes now is due within the time limit from now. */
 static void await_answer(struct ccm_imap *c)
 {
-	c->deadline = now_ms() + 1000ll * c->timeout_s;
+	await_within(c, c->timeout_s);
+}
+
+/* The host as a URL writes it: an IPv6 address in brackets. */
+static const char *url_host(const struct ccm_imap *c, char out[260])
+{
+	snprintf(out, 260, strchr(c->host, ':') ? "[%s]" : "%s", c->host);
+	return out;
 }
 
 static int timed_out(struct ccm_imap *c, struct ccm_error *err, int writing)
 {
-	char what[64];
+	char what[64], h[260];
 
 	c->broken = 1;
+	if (!writing && !c->what && c->got == 0 && !c->ssl)
+		/* A server of IMAP over TLS waits for the client's hello. */
+		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s did not answer in "
+				     "time: it sent no greeting within %d s; a server that "
+				     "speaks TLS on this port waits for the client in "
+				     "silence: if it is one, write imaps://%s:%s; else is it "
+				     "overloaded or the link down?", c->host, c->port,
+				     c->limit_s, url_host(c, h), c->port);
 	if (writing)
 		snprintf(what, sizeof(what), "it took nothing ccmig sent (%s) for",
 			 c->what ? c->what : "the TLS handshake");
@@ -114,7 +150,7 @@ static int timed_out(struct ccm_imap *c, struct ccm_error *err, int writing)
 	return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s did not answer in time: "
 			     "%s %d s; is it overloaded or the link down? A longer "
 			     "--imap-timeout gives it more time", c->host, c->port, what,
-			     c->timeout_s);
+			     writing ? c->timeout_s : c->limit_s);
 }
 
 /*
@@ -247,6 +283,7 @@ static int io_fill(struct ccm_imap *c, struct ccm_error *err)
 	}
 	c->in_pos = 0;
 	c->in_len = (size_t)r;
+	c->got += (unsigned long long)r;
 	return 0;
 }
 
@@ -359,14 +396,37 @@ static int has_word(const char *s, const char *word)
 	return 0;
 }
 
+/*
+ * Keeps the capabilities a response lists: "* CAPABILITY ..." or a
+ * response code "[CAPABILITY ...]" (in a greeting or a tagged OK), as
+ * " WORD WORD" in c->caps; other responses leave them as they are.
+ */
 static void note_capabilities(struct ccm_imap *c, const char *s)
 {
-	if (strstr(s, "CAPABILITY") || strstr(s, "capability")) {
-		c->literal_plus = has_word(s, "LITERAL+");
-		c->login_disabled = has_word(s, "LOGINDISABLED");
-		c->special_use = has_word(s, "SPECIAL-USE");
-		c->create_special_use = has_word(s, "CREATE-SPECIAL-USE");
-	}
+	const char *p = NULL, *e;
+
+	if (!strncasecmp(s, "* CAPABILITY ", 13))
+		p = s + 12;
+	for (const char *b = s; !p && (b = strchr(b, '[')) != NULL; b++)
+		if (!strncasecmp(b + 1, "CAPABILITY ", 11))
+			p = b + 11;
+	if (!p)
+		return;
+	e = strchr(p, ']');
+	if (!e || !strncasecmp(s, "* CAPABILITY ", 13))
+		e = p + strlen(p);
+	ccm_buf_reset(&c->caps);
+	ccm_buf_add(&c->caps, p, (size_t)(e - p));
+	c->literal_plus = has_word(c->caps.ptr, "LITERAL+");
+	c->login_disabled = has_word(c->caps.ptr, "LOGINDISABLED");
+	c->special_use = has_word(c->caps.ptr, "SPECIAL-USE");
+	c->create_special_use = has_word(c->caps.ptr, "CREATE-SPECIAL-USE");
+}
+
+/* Whether the server's last CAPABILITY list has `word`. */
+static int has_cap(const struct ccm_imap *c, const char *word)
+{
+	return has_word(c->caps.ptr, word);
 }
 
 /* Appends to the command being built. */
@@ -455,14 +515,16 @@ static int take_untagged(struct ccm_imap *c, struct ccm_error *err)
 
 /*
  * Reads responses up to the tagged one for `tag`, within the time limit
- * from now; untagged ones go to fn (may be NULL). Returns 0 for OK, 1 for
+ * from now; untagged ones go to fn (may be NULL), continuation requests
+ * ("+ ...") to on_continue, which answers them (NULL: they are not IMAP
+ * here). Returns 0 for OK, 1 for
  * NO (err holds the server's words), CCM_EMALFORMED for BAD or a response
  * that is not IMAP (err names the command), CCM_ELIMIT for too many
  * untagged responses, or the failure of the connection (CCM_EIO, also
  * when the time ran out).
  */
-static int finish(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx,
-		  struct ccm_error *err)
+static int finish_with(struct ccm_imap *c, const char *tag, untagged_fn fn,
+		       untagged_fn on_continue, void *ctx, struct ccm_error *err)
 {
 	size_t tl = strlen(tag);
 	int rc;
@@ -478,6 +540,14 @@ static int finish(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx
 				return rc;
 			if (fn && (rc = fn(c, ctx, err)) < 0)
 				return rc;
+			continue;
+		}
+		if (r[0] == '+' && on_continue) {
+			/* What the handler sends is answered within the time
+			 * limit from then. */
+			if ((rc = on_continue(c, ctx, err)) < 0)
+				return rc;
+			await_answer(c);
 			continue;
 		}
 		if (strncmp(r, tag, tl) || r[tl] != ' ') {
@@ -498,6 +568,12 @@ static int finish(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx
 		return ccm_error_set(err, CCM_EMALFORMED, "%s: IMAP server %s:%s says the "
 				     "command is wrong: %s", c->what, c->host, c->port, r);
 	}
+}
+
+static int finish(struct ccm_imap *c, const char *tag, untagged_fn fn, void *ctx,
+		  struct ccm_error *err)
+{
+	return finish_with(c, tag, fn, NULL, ctx, err);
 }
 
 /* Sends c->cmd plus CRLF and reads to the tagged response. */
@@ -602,54 +678,235 @@ static int connect_tcp(struct ccm_imap *c, struct ccm_error *err)
 			     c->host, c->port);
 }
 
-static int start_tls(struct ccm_imap *c, const struct ccm_imap_opts *o,
-		     struct ccm_error *err)
+/* Whether host is an IP address rather than a name. */
+static int is_ip(const char *host)
 {
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
+/* OpenSSL's reason for the last failure, ": reason", or "" (into out). */
+static const char *tls_reason(char out[260])
+{
+	unsigned long e = ERR_get_error();
+
+	out[0] = '\0';
+	if (e) {
+		strcpy(out, ": ");
+		ERR_error_string_n(e, out + 2, 258);
+	}
+	ERR_clear_error();
+	return out;
+}
+
+/* The trusted certificates could not be loaded. */
+static int ca_fail(struct ccm_imap *c, struct ccm_error *err)
+{
+	char why[260];
+
+	c->broken = 1;
+	if (c->ca_file)
+		return ccm_error_set(err, CCM_EINVAL, "cannot load the certificate "
+				     "authorities of --imap-ca '%s'%s; give a file of PEM "
+				     "certificates", c->ca_file, tls_reason(why));
+	return ccm_error_set(err, CCM_EIO, "cannot load the system's certificate "
+			     "authorities%s; install ca-certificates, or give --imap-ca FILE",
+			     tls_reason(why));
+}
+
+/*
+ * The certificate check failed with verify result v: what was given (the
+ * host as the URL names it, whom ccmig trusted), OpenSSL's reason and
+ * what to do. Not a passing failure: the user must say whom to trust.
+ */
+static int cert_fail(struct ccm_imap *c, long v, struct ccm_error *err)
+{
+	char h[260], trust[600];
+	const char *todo;
+
+	ERR_clear_error();
+	c->broken = 1;
+	if (c->ca_file)
+		snprintf(trust, sizeof(trust), "trusting the authorities in --imap-ca '%s'",
+			 c->ca_file);
+	else
+		snprintf(trust, sizeof(trust), "trusting the system's authorities");
+	switch (v) {
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+	case X509_V_ERR_IP_ADDRESS_MISMATCH:
+		todo = "write the URL with a name the certificate gives (openssl "
+		       "s_client -connect HOST:PORT shows them)";
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		todo = "the server's administrator must renew it (or this machine's "
+		       "clock is wrong)";
+		break;
+	default:
+		todo = c->ca_file ? "give --imap-ca the certificate (PEM) of the authority "
+				    "that signed the server's" :
+				    "give the certificate (PEM) of the authority that signed "
+				    "the server's with --imap-ca FILE";
+	}
+	return ccm_error_set(err, CCM_EINVAL, "the TLS certificate of IMAP server %s:%s "
+			     "is not trusted: %s (host '%s' as the URL names it, %s); %s; "
+			     "--imap-insecure skips the check, but lets anyone in the "
+			     "middle read the passwords", c->host, c->port,
+			     X509_verify_cert_error_string(v), url_host(c, h), trust, todo);
+}
+
+/* The handshake failed for another reason than the certificate. */
+static int handshake_fail(struct ccm_imap *c, int implicit, struct ccm_error *err)
+{
+	char why[260], h[260];
+
+	c->broken = 1;
+	tls_reason(why);
+	if (implicit)
+		return ccm_error_set(err, CCM_EIO, "the TLS handshake with IMAP server "
+				     "%s:%s failed%s; the server may not speak TLS on port "
+				     "%s: if it is a plain IMAP port (such as 143), write "
+				     "imap://%s:%s (ccmig then asks for TLS with STARTTLS)",
+				     c->host, c->port, *why ? why : " (it closed the "
+				     "connection)", c->port, url_host(c, h), c->port);
+	return ccm_error_set(err, CCM_EIO, "the TLS handshake after STARTTLS with IMAP "
+			     "server %s:%s failed%s", c->host, c->port,
+			     *why ? why : " (it closed the connection)");
+}
+
+/* TLS over the connection, by the deadline set: from the start
+ * (`implicit`, imaps://) or after STARTTLS. */
+static int start_tls(struct ccm_imap *c, int implicit, struct ccm_error *err)
+{
+	int ip = is_ip(c->host);
+
 	if (!(c->ctx = SSL_CTX_new(TLS_client_method())))
 		return tls_fail(c, err, "TLS set-up");
 	SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
-	if (o->insecure) {
+	if (c->insecure) {
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_NONE, NULL);
 	} else {
 		SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
-		if (o->ca_file ? SSL_CTX_load_verify_locations(c->ctx, o->ca_file, NULL) != 1
+		if (c->ca_file ? SSL_CTX_load_verify_locations(c->ctx, c->ca_file, NULL) != 1
 			       : SSL_CTX_set_default_verify_paths(c->ctx) != 1)
-			return tls_fail(c, err, "loading trusted certificates for the TLS");
+			return ca_fail(c, err);
 	}
 	if (!(c->ssl = SSL_new(c->ctx)) || SSL_set_fd(c->ssl, c->fd) != 1)
 		return tls_fail(c, err, "TLS set-up");
 	/* The socket does not block: SSL_write() may be called again with
 	 * the rest of a buffer after waiting. */
 	SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-	SSL_set_tlsext_host_name(c->ssl, c->host);
-	if (!o->insecure)
-		SSL_set1_host(c->ssl, c->host);
+	/* A name goes as SNI; an address is checked against the
+	 * certificate's IP addresses, which a name check would not do. */
+	if (!ip)
+		SSL_set_tlsext_host_name(c->ssl, c->host);
+	if (!c->insecure &&
+	    (ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), c->host)
+		: SSL_set1_host(c->ssl, c->host)) != 1)
+		return tls_fail(c, err, "TLS set-up");
 	for (;;) {
 		int k = SSL_connect(c->ssl), rc;
+		long v;
+
 		if (k == 1)
 			return 0;
 		if ((rc = tls_wait(c, k, c->deadline, 0, err)) < 0)
 			return rc;
 		if (rc == 0)
 			continue;
-		long v = SSL_get_verify_result(c->ssl);
-		if (v != X509_V_OK) {
-			ERR_clear_error();
-			c->broken = 1;
-			/* Not a passing failure: the user must say whom to trust. */
-			return ccm_error_set(err, CCM_EINVAL, "the TLS certificate of IMAP server "
-					     "%s:%s is not trusted: %s; give its certificate "
-					     "authority with --imap-ca FILE", c->host, c->port,
-					     X509_verify_cert_error_string(v));
-		}
-		return tls_fail(c, err, "the TLS handshake");
+		if ((v = SSL_get_verify_result(c->ssl)) != X509_V_OK)
+			return cert_fail(c, v, err);
+		return handshake_fail(c, implicit, err);
 	}
+}
+
+/* Asks for the capabilities (c->caps). */
+static int capability(struct ccm_imap *c, struct ccm_error *err)
+{
+	char tag[16];
+	int rc;
+
+	cmd_start(c, tag, "CAPABILITY");
+	cmdf(c, "CAPABILITY");
+	if ((rc = run(c, tag, NULL, NULL, err)) != 0)
+		return rc < 0 ? rc : CCM_EINVAL;
+	return 0;
+}
+
+/* STARTTLS (RFC 3501 6.2.1), then the capabilities again: those said in
+ * clear are forgotten, as anyone in the middle could have changed them. */
+static int starttls(struct ccm_imap *c, struct ccm_error *err)
+{
+	struct ccm_error why;
+	char tag[16];
+	int rc;
+
+	cmd_start(c, tag, "STARTTLS");
+	cmdf(c, "STARTTLS");
+	if ((rc = run(c, tag, NULL, NULL, &why)) == 1) {
+		c->broken = 1;
+		return ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s offers "
+				     "STARTTLS but refused it (%s); ccmig does not send "
+				     "passwords or tokens in clear", c->host, c->port, why.msg);
+	}
+	if (rc < 0) {
+		if (err)
+			*err = why;
+		return rc;
+	}
+	if (c->in_pos < c->in_len) {
+		/* Bytes in clear behind the OK would pass for answers over
+		 * TLS: someone in the middle may have put them there. */
+		c->broken = 1;
+		return ccm_error_set(err, CCM_EMALFORMED, "IMAP server %s:%s sent more "
+				     "in clear after its answer to STARTTLS; someone in the "
+				     "middle may be tampering with the connection", c->host,
+				     c->port);
+	}
+	await_answer(c);
+	if ((rc = start_tls(c, 0, err)) < 0)
+		return rc;
+	ccm_buf_reset(&c->caps);
+	c->literal_plus = c->login_disabled = 0;
+	return capability(c, err);
+}
+
+/* The greeting: the first bytes of an imap:// server that look like TLS
+ * (a record of handshake or alert, version 3.x) mean the wrong URL. */
+static int read_greeting(struct ccm_imap *c, int tls, struct ccm_error *err)
+{
+	char h[260];
+	int rc;
+
+	if (!tls) {
+		if ((rc = io_fill(c, err)) < 0)
+			return rc;
+		if (c->in_len >= 2 && (c->in[0] == 0x15 || c->in[0] == 0x16) &&
+		    c->in[1] == 0x03) {
+			c->broken = 1;
+			return ccm_error_set(err, CCM_EMALFORMED, "IMAP server %s:%s speaks "
+					     "TLS from the start: write imaps://%s:%s", c->host,
+					     c->port, url_host(c, h), c->port);
+		}
+	}
+	if ((rc = read_response(c, err)) < 0)
+		return rc;
+	if (strncasecmp(c->resp.ptr, "* OK", 4) && strncasecmp(c->resp.ptr, "* PREAUTH", 9)) {
+		c->broken = 1;
+		return ccm_error_set(err, CCM_EMALFORMED, "%s:%s greeted with \"%.200s\", "
+				     "which is not an IMAP server's greeting", c->host,
+				     c->port, c->resp.ptr);
+	}
+	note_capabilities(c, c->resp.ptr);
+	return 0;
 }
 
 int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
 		  struct ccm_error *err)
 {
 	struct ccm_imap *c = calloc(1, sizeof(*c));
+	char h[260];
 	int rc;
 
 	*out = NULL;
@@ -659,29 +916,52 @@ int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
 	c->delim = '/';
 	ccm_buf_init(&c->resp);
 	ccm_buf_init(&c->cmd);
+	ccm_buf_init(&c->caps);
 	snprintf(c->host, sizeof(c->host), "%s", o->host);
 	snprintf(c->port, sizeof(c->port), "%s", o->port ? o->port : o->tls ? "993" : "143");
 	c->timeout_s = o->timeout_s > 0 ? o->timeout_s : 120;
+	c->insecure = o->insecure;
+	if (o->ca_file && !(c->ca_file = ccm_strdup(o->ca_file))) {
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (!o->tls && atol(c->port) == 993) {
+		rc = ccm_error_set(err, CCM_EINVAL, "port 993 is IMAP over TLS: write "
+				   "imaps://%s:993 (imap:// is plain IMAP, made safe with "
+				   "STARTTLS)", url_host(c, h));
+		goto fail;
+	}
 	if ((rc = connect_tcp(c, err)) < 0)
 		goto fail;
 	/* The TLS handshake and the greeting are one answer, due together. */
-	await_answer(c);
-	if ((o->tls && (rc = start_tls(c, o, err)) < 0) ||
-	    (rc = read_response(c, err)) < 0)
+	await_within(c, c->timeout_s < GREETING_S ? c->timeout_s : GREETING_S);
+	if ((o->tls && (rc = start_tls(c, 1, err)) < 0) ||
+	    (rc = read_greeting(c, o->tls, err)) < 0)
 		goto fail;
-	if (strncasecmp(c->resp.ptr, "* OK", 4) && strncasecmp(c->resp.ptr, "* PREAUTH", 9)) {
-		rc = ccm_error_set(err, CCM_EMALFORMED, "%s:%s greeted with \"%.200s\", "
-				   "which is not an IMAP server's greeting", c->host,
-				   c->port, c->resp.ptr);
+	if (!c->caps.len && (rc = capability(c, err)) < 0)
+		goto fail;
+	if (!o->tls && has_cap(c, "STARTTLS")) {
+		if ((rc = starttls(c, err)) < 0)
+			goto fail;
+	} else if (!o->tls && !o->cleartext) {
+		rc = ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s offers no "
+				   "STARTTLS: ccmig does not send passwords or tokens in "
+				   "clear; write imaps://%s if the server has IMAP over TLS "
+				   "(port 993), or give --imap-insecure to log in in clear",
+				   c->host, c->port, url_host(c, h));
 		goto fail;
 	}
-	note_capabilities(c, c->resp.ptr);
 	*out = c;
 	return 0;
 fail:
 	c->broken = 1;
 	ccm_imap_close(c);
 	return rc;
+}
+
+int ccm_imap_tls(const struct ccm_imap *c)
+{
+	return c->ssl != NULL;
 }
 
 /* Untagged LIST: the delimiter of `LIST "" ""`. */
@@ -703,45 +983,288 @@ static int on_list_delim(struct ccm_imap *c, void *ctx, struct ccm_error *err)
 	return 0;
 }
 
-int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
-		   struct ccm_error *err)
+/* ---- logging in ------------------------------------------------------------ */
+
+enum mech { MECH_LOGIN, MECH_PLAIN, MECH_OAUTHBEARER, MECH_XOAUTH2 };
+static const char *const mech_name[] = { "LOGIN", "PLAIN", "OAUTHBEARER", "XOAUTH2" };
+
+/* The server's SASL mechanisms (its AUTH= capabilities) for a message:
+ * "PLAIN LOGIN", or "none". */
+static const char *mechanisms(const struct ccm_imap *c, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (const char *p = c->caps.ptr; (p = strchr(p, ' ')) != NULL;) {
+		size_t k;
+		if (strncasecmp(++p, "AUTH=", 5))
+			continue;
+		k = strcspn(p + 5, " ]");
+		if (len + k + 2 < n) {
+			if (len)
+				out[len++] = ' ';
+			memcpy(out + len, p + 5, k);
+			out[len += k] = '\0';
+		}
+	}
+	if (!len)
+		snprintf(out, n, "none");
+	return out;
+}
+
+/* The mechanism of a login with a token (or a password) on c: a
+ * negative code when the server offers none that fits. */
+static int choose(const struct ccm_imap *c, int token, struct ccm_error *err)
+{
+	char list[256];
+
+	if (token) {
+		if (has_cap(c, "AUTH=OAUTHBEARER"))
+			return MECH_OAUTHBEARER;
+		if (has_cap(c, "AUTH=XOAUTH2"))
+			return MECH_XOAUTH2;
+		return ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s offers no "
+				     "OAuth 2.0 login (AUTHENTICATE OAUTHBEARER or XOAUTH2; "
+				     "its mechanisms: %s); log in with passwords, or ask its "
+				     "administrator to turn OAuth 2.0 on", c->host, c->port,
+				     mechanisms(c, list, sizeof(list)));
+	}
+	if (has_cap(c, "AUTH=PLAIN"))
+		return MECH_PLAIN;
+	if (c->login_disabled)
+		return ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s does not "
+				     "allow passwords on this connection (LOGINDISABLED; its "
+				     "mechanisms: %s)%s", c->host, c->port,
+				     mechanisms(c, list, sizeof(list)),
+				     c->ssl ? "" : "; use imaps://");
+	return MECH_LOGIN;
+}
+
+int ccm_imap_can_login(const struct ccm_imap *c, int token, struct ccm_error *err)
+{
+	int m = choose(c, token, err);
+
+	return m < 0 ? m : 0;
+}
+
+/* LOGIN: user and password as quoted strings, or literals. */
+static int login_command(struct ccm_imap *c, const char *user, const char *password,
+			 struct ccm_error *err)
 {
 	char tag[16];
 	int rc;
 
-	if (c->login_disabled)
-		return ccm_error_set(err, CCM_EUNSUPPORTED, "IMAP server %s:%s does not "
-				     "allow passwords on a connection without TLS; use "
-				     "imaps://", c->host, c->port);
-	struct ccm_error why;
-
 	cmd_start(c, tag, "LOGIN");
 	cmdf(c, "LOGIN ");
-	if ((rc = add_astring(c, tag, user, &why)) == 0) {
+	if ((rc = add_astring(c, tag, user, err)) == 0) {
 		cmdf(c, " ");
-		rc = add_astring(c, tag, password, &why);
+		rc = add_astring(c, tag, password, err);
 	}
 	if (rc == 0)
-		rc = run(c, tag, NULL, NULL, &why);
-	if (rc == 1)
-		return ccm_error_set(err, CCM_EINVAL, "IMAP server %s:%s refused the login "
-				     "of '%s' (%s); check the credentials file", c->host,
-				     c->port, user, why.msg);
-	if (rc < 0) {
-		if (err)
-			*err = why;
-		return rc;
+		rc = run(c, tag, NULL, NULL, err);
+	return rc;
+}
+
+struct sasl {
+	int mech;
+	const char *response;       /* the client's response, base64 */
+	int sent;                   /* it went */
+	int answered;               /* the server's error challenge was answered */
+	int cancelled;              /* the exchange was cancelled with "*" */
+	struct ccm_buf *challenge;  /* that error challenge, decoded */
+};
+
+/* Base64 text (up to a line's worth) decoded into out; text that is not
+ * base64 is kept as it is. */
+static void b64_decode(struct ccm_buf *out, const char *text)
+{
+	size_t n = strcspn(text, " \r\n");
+	int k;
+
+	if (n > 4096)
+		n = 4096;
+	ccm_buf_reset(out);
+	if (n == 0)
+		return;
+	ccm_buf_grow(out, n);
+	if (n % 4 || (k = EVP_DecodeBlock((unsigned char *)out->ptr,
+					  (const unsigned char *)text, (int)n)) < 0) {
+		ccm_buf_add(out, text, n);
+		return;
 	}
+	/* EVP_DecodeBlock counts the bytes of the padding too. */
+	for (size_t i = n; i > 0 && text[i - 1] == '=' && k > 0; i--)
+		k--;
+	out->len = (size_t)k;
+	out->ptr[k] = '\0';
+}
+
+/* A continuation request during AUTHENTICATE. */
+static int on_sasl_continue(struct ccm_imap *c, void *ctx, struct ccm_error *err)
+{
+	struct sasl *s = ctx;
+	const char *text = c->resp.ptr + 1 + (c->resp.ptr[1] == ' ');
+	int rc;
+
+	if (!s->sent) {
+		/* No SASL-IR: the response goes when asked for. */
+		s->sent = 1;
+		if ((rc = io_write(c, s->response, strlen(s->response), err)) < 0)
+			return rc;
+		return io_write(c, "\r\n", 2, err);
+	}
+	if ((s->mech == MECH_OAUTHBEARER || s->mech == MECH_XOAUTH2) && !s->answered) {
+		/* A refused token: the server's error comes as a challenge
+		 * (JSON), answered with a dummy response before its NO: "\x01"
+		 * for OAUTHBEARER (RFC 7628 3.2.3), nothing for XOAUTH2. */
+		s->answered = 1;
+		b64_decode(s->challenge, text);
+		return s->mech == MECH_OAUTHBEARER ? io_write(c, "AQ==\r\n", 6, err)
+						   : io_write(c, "\r\n", 2, err);
+	}
+	/* Nothing more to say: cancelled (RFC 3501 6.2.2), answered BAD. */
+	s->cancelled = 1;
+	return io_write(c, "*\r\n", 3, err);
+}
+
+/* Fills with zeros what held a secret. */
+static void wipe(struct ccm_buf *b)
+{
+	memset(b->ptr, 0, b->len);
+}
+
+/* AUTHENTICATE mech, with the initial response in the command when the
+ * server takes it (SASL-IR, RFC 4959). Returns as run() does; a refused
+ * token's challenge is in *challenge. */
+static int authenticate(struct ccm_imap *c, int mech, const char *user,
+			const char *secret, struct ccm_buf *challenge, struct ccm_error *err)
+{
+	struct ccm_buf raw = CCM_BUF_INIT, b64 = CCM_BUF_INIT;
+	struct sasl s = { mech, NULL, 0, 0, 0, challenge };
+	char tag[16];
+	int rc, n;
+
+	if (mech == MECH_PLAIN) {
+		/* RFC 4616: no authorization identity, the user, the password. */
+		ccm_buf_addch(&raw, '\0');
+		ccm_buf_adds(&raw, user);
+		ccm_buf_addch(&raw, '\0');
+		ccm_buf_adds(&raw, secret);
+	} else if (mech == MECH_OAUTHBEARER) {
+		/* RFC 7628 3.1: the GS2 header names the user, ',' and '='
+		 * escaped; then host, port and the token. */
+		ccm_buf_adds(&raw, "n,a=");
+		for (const char *p = user; *p; p++)
+			ccm_buf_adds(&raw, *p == ',' ? "=2C" : *p == '=' ? "=3D" :
+				     (char[2]){ *p, '\0' });
+		ccm_buf_addf(&raw, ",\001host=%s\001port=%s\001auth=Bearer %s\001\001",
+			     c->host, c->port, secret);
+	} else {
+		ccm_buf_addf(&raw, "user=%s\001auth=Bearer %s\001\001", user, secret);
+	}
+	ccm_buf_grow(&b64, 4 * (raw.len / 3 + 1));
+	n = EVP_EncodeBlock((unsigned char *)b64.ptr, (const unsigned char *)raw.ptr,
+			    (int)raw.len);
+	b64.len = (size_t)n;
+	b64.ptr[n] = '\0';
+	s.response = b64.ptr;
+	cmd_start(c, tag, "AUTHENTICATE");
+	cmdf(c, "AUTHENTICATE %s", mech_name[mech]);
+	if (has_cap(c, "SASL-IR")) {
+		cmdf(c, " %s", b64.ptr);
+		s.sent = 1;
+	}
+	cmdf(c, "\r\n");
+	if ((rc = send_cmd(c, err)) == 0)
+		rc = finish_with(c, tag, NULL, on_sasl_continue, &s, err);
+	/* A cancelled exchange ends in BAD, a refusal all the same. */
+	if (rc == CCM_EMALFORMED && s.cancelled && !c->broken)
+		rc = 1;
+	wipe(&raw);
+	wipe(&b64);
+	wipe(&c->cmd);
+	ccm_buf_release(&raw);
+	ccm_buf_release(&b64);
+	return rc;
+}
+
+/* The "status" of a JSON error challenge, into out ("" when none). */
+static void json_status(const char *j, char *out, size_t n)
+{
+	const char *p = strstr(j, "\"status\"");
+	size_t k;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	for (p += 8; *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'; p++)
+		;
+	if (*p++ != ':')
+		return;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p == '"')
+		k = strcspn(++p, "\"\\");
+	else
+		k = strspn(p, "0123456789");
+	snprintf(out, n, "%.*s", (int)(k < 64 ? k : 64), p);
+}
+
+/* Logs in with a password or a token, then learns what the server
+ * offers once logged in and its delimiter. */
+static int log_in(struct ccm_imap *c, const char *user, const char *secret, int token,
+		  struct ccm_error *err)
+{
+	struct ccm_buf challenge = CCM_BUF_INIT;
+	struct ccm_error why;
+	char tag[16], status[80];
+	int rc, mech = choose(c, token, err);
+
+	if (mech < 0)
+		return mech;
+	rc = mech == MECH_LOGIN ? login_command(c, user, secret, &why)
+				: authenticate(c, mech, user, secret, &challenge, &why);
+	if (rc == 1 && token) {
+		json_status(challenge.ptr, status, sizeof(status));
+		rc = ccm_error_set(err, CCM_EINVAL, "IMAP server %s:%s refused the OAuth "
+				   "2.0 token of '%s' (AUTHENTICATE %s%s%s%s; %s); check the "
+				   "token command or file: it must give a token for this login "
+				   "that has not expired, with IMAP's scope (Microsoft 365: "
+				   "IMAP.AccessAsUser.All; Gmail: https://mail.google.com/)",
+				   c->host, c->port, user, mech_name[mech],
+				   *status ? ": status \"" : "", status, *status ? "\"" : "",
+				   why.msg);
+	} else if (rc == 1) {
+		rc = ccm_error_set(err, CCM_EINVAL, "IMAP server %s:%s refused the login "
+				   "of '%s' (%s %s); check the credentials file", c->host,
+				   c->port, user, mech == MECH_LOGIN ? "LOGIN" :
+				   "AUTHENTICATE PLAIN:", why.msg);
+	} else if (rc < 0 && err) {
+		*err = why;
+	}
+	ccm_buf_release(&challenge);
+	if (rc != 0)
+		return rc;
 	/* Capabilities change once logged in (RFC 3501 6.2.3). */
-	cmd_start(c, tag, "CAPABILITY");
-	cmdf(c, "CAPABILITY");
-	if ((rc = run(c, tag, NULL, NULL, err)) != 0)
-		return rc < 0 ? rc : CCM_EINVAL;
+	if ((rc = capability(c, err)) < 0)
+		return rc;
 	cmd_start(c, tag, "LIST");
 	cmdf(c, "LIST \"\" \"\"");
 	if ((rc = run(c, tag, on_list_delim, NULL, err)) != 0)
 		return rc < 0 ? rc : CCM_EINVAL;
 	return 0;
+}
+
+int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
+		   struct ccm_error *err)
+{
+	return log_in(c, user, password, 0, err);
+}
+
+int ccm_imap_login_token(struct ccm_imap *c, const char *user, const char *token,
+			 struct ccm_error *err)
+{
+	return log_in(c, user, token, 1, err);
 }
 
 char ccm_imap_delimiter(const struct ccm_imap *c)
@@ -1012,6 +1535,8 @@ void ccm_imap_close(struct ccm_imap *c)
 	SSL_CTX_free(c->ctx);
 	if (c->fd >= 0)
 		close(c->fd);
+	free(c->ca_file);
+	ccm_buf_release(&c->caps);
 	ccm_buf_release(&c->resp);
 	ccm_buf_release(&c->cmd);
 	free(c);

@@ -10,19 +10,26 @@
  * message its flags and its original date as the internal date. General
  * IMAP libraries (libcurl among them) send APPEND with fixed flags and no
  * date, so this is a client of its own: only the commands an export needs
- * (RFC 3501: CAPABILITY, LOGIN, LIST, CREATE, EXAMINE, FETCH, APPEND,
- * LOGOUT; RFC 7888 LITERAL+ and RFC 6154 SPECIAL-USE when offered), over TCP or TLS (OpenSSL).
+ * (RFC 3501: CAPABILITY, STARTTLS, AUTHENTICATE, LOGIN, LIST, CREATE,
+ * EXAMINE, FETCH, APPEND, LOGOUT; RFC 7888 LITERAL+, RFC 4959 SASL-IR and
+ * RFC 6154 SPECIAL-USE when offered; SASL PLAIN, OAUTHBEARER of RFC 7628
+ * and Google's and Microsoft's XOAUTH2), over TCP or TLS (OpenSSL).
  *
  * One connection is used by one thread at a time. Every answer the
  * client waits for (the TLS handshake with the greeting, the go-ahead for
  * a literal, a command's tagged response) must be whole within the time
- * limit from when it is due, however the server spreads its bytes; at
- * most 10,000 untagged responses are taken while waiting for one tagged
- * response. Sending must make progress within the time limit too. A
- * server that misses either fails the command with the connection, whose
- * only use left is ccm_imap_close(): CCM_EIO when the time ran out,
- * CCM_ELIMIT past the untagged responses; err names the server, the
- * command and what to do.
+ * limit from when it is due, however the server spreads its bytes; the
+ * greeting (with the TLS handshake of imaps://) within 10 s at most,
+ * whatever the time limit. At most 10,000 untagged responses are taken
+ * while waiting for one tagged response. Sending must make progress
+ * within the time limit too. A server that misses either fails the
+ * command with the connection, whose only use left is ccm_imap_close():
+ * CCM_EIO when the time ran out, CCM_ELIMIT past the untagged responses;
+ * err names the server, the command and what to do.
+ *
+ * Credentials never cross the network in clear unless the caller says
+ * so (cleartext): on imap:// the connection is upgraded with STARTTLS
+ * before anything is sent, and a server without STARTTLS is refused.
  */
 struct ccm_imap;
 
@@ -33,29 +40,69 @@ struct ccm_imap_opts {
 	const char *ca_file;     /* TLS: trust this PEM file instead of the
 				    system's certificate authorities; NULL: system */
 	int insecure;            /* TLS: do not check the certificate (tests) */
+	int cleartext;           /* without tls: a server that offers no
+				    STARTTLS is used in clear, credentials
+				    included; 0: it is refused */
 	int timeout_s;           /* for each answer as a whole, and for each
 				    write to make progress; 0: 120 s */
 };
 
 /*
- * Connects and reads the greeting and capabilities. On success *out owns
- * the connection; close it with ccm_imap_close(). CCM_EIO when the host
- * cannot be reached or TLS fails, CCM_EINVAL when its certificate is not
- * trusted, CCM_EMALFORMED when what answers does not speak IMAP; err says
- * which host and port.
+ * Connects and reads the greeting and capabilities (asking for them when
+ * the greeting has none). Without tls, upgrades to TLS with STARTTLS when
+ * the server offers it and reads the capabilities again; a server that
+ * does not offer it is refused unless o->cleartext. On success *out owns
+ * the connection; close it with ccm_imap_close(). Errors, err saying
+ * which host and port and what to do:
+ *   CCM_EINVAL       imap:// on port 993 (before connecting), or the
+ *                    server's certificate is not trusted (err names the
+ *                    host as given, the --imap-ca file, OpenSSL's reason)
+ *   CCM_EUNSUPPORTED no STARTTLS on imap:// without o->cleartext, or
+ *                    STARTTLS refused
+ *   CCM_EIO          not reachable, no greeting in time (a server of TLS
+ *                    on an imap:// port says nothing: err suggests
+ *                    imaps://), TLS failed (on imaps://, err suggests
+ *                    imap:// for a plain port)
+ *   CCM_EMALFORMED   what answers does not speak IMAP, or speaks TLS on
+ *                    imap://
  */
 int ccm_imap_open(struct ccm_imap **out, const struct ccm_imap_opts *o,
 		  struct ccm_error *err);
 
+/* 1 when the connection is over TLS (imaps://, or after STARTTLS). */
+int ccm_imap_tls(const struct ccm_imap *c);
+
 /*
- * Logs in as user with password (LOGIN; user and password are sent as
- * literals when they hold characters a quoted string cannot), then learns
- * the server's hierarchy delimiter. CCM_EINVAL when the server refuses
- * the credentials (err has its words), CCM_EUNSUPPORTED when it refuses
- * LOGIN without TLS.
+ * Whether a login with a token (token 1) or a password (0) can be tried
+ * on c, as ccm_imap_login_token() and ccm_imap_login() choose: 0, or
+ * CCM_EUNSUPPORTED with err naming the mechanisms the server offers.
+ */
+int ccm_imap_can_login(const struct ccm_imap *c, int token, struct ccm_error *err);
+
+/*
+ * Logs in as user with password: AUTHENTICATE PLAIN when the server
+ * offers it, else LOGIN (user and password sent as literals when they
+ * hold characters a quoted string cannot); then learns the capabilities
+ * after login and the server's hierarchy delimiter. CCM_EINVAL when the
+ * server refuses the credentials (err has its words and says to check
+ * the credentials file), CCM_EUNSUPPORTED when it offers no PLAIN and
+ * refuses LOGIN (LOGINDISABLED).
  */
 int ccm_imap_login(struct ccm_imap *c, const char *user, const char *password,
 		   struct ccm_error *err);
+
+/*
+ * Logs in as user with an OAuth 2.0 access token: AUTHENTICATE
+ * OAUTHBEARER when offered, else XOAUTH2 (the initial response in the
+ * command with SASL-IR, after the server's go-ahead without). A refused
+ * token's JSON error challenge is answered as each mechanism wants, and
+ * its status put in err. Then as ccm_imap_login(). CCM_EINVAL when the
+ * server refuses the token (err says what to check: the token command,
+ * the token's expiry and scope), CCM_EUNSUPPORTED when it offers neither
+ * mechanism (err lists those it offers).
+ */
+int ccm_imap_login_token(struct ccm_imap *c, const char *user, const char *token,
+			 struct ccm_error *err);
 
 /* The hierarchy delimiter after login ('/' when the server has none). */
 char ccm_imap_delimiter(const struct ccm_imap *c);

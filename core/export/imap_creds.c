@@ -54,7 +54,7 @@ static char *field(char **p)
 
 /* Adds one line's entry. */
 static int add_line(struct ccm_imap_creds *c, char *line, const char *path,
-		    long lineno, struct ccm_error *err)
+		    long lineno, int need_password, struct ccm_error *err)
 {
 	char *p = line, *alias, *login, *pw;
 	size_t n;
@@ -66,9 +66,10 @@ static int add_line(struct ccm_imap_creds *c, char *line, const char *path,
 	pw = p + strspn(p, " \t");
 	for (n = strlen(pw); n && (pw[n - 1] == ' ' || pw[n - 1] == '\t'); n--)
 		pw[n - 1] = '\0';
-	if (!login || !*pw)
+	if (!login || (need_password && !*pw))
 		return ccm_error_set(err, CCM_EMALFORMED, "%s:%ld: a line needs an alias, "
-				     "a login and a password", path, lineno);
+				     "a login%s", path, lineno, need_password ?
+				     " and a password" : "");
 	if (lookup(c, alias))
 		return ccm_error_set(err, CCM_EMALFORMED, "%s:%ld: mailbox '%s' is given "
 				     "twice", path, lineno, alias);
@@ -93,14 +94,25 @@ static int add_line(struct ccm_imap_creds *c, char *line, const char *path,
 	return 0;
 }
 
+int ccm_imap_file_line(FILE *f, struct ccm_buf *line)
+{
+	int ch;
+
+	ccm_buf_reset(line);
+	while ((ch = getc(f)) != EOF && ch != '\n')
+		if (ch != '\r')
+			ccm_buf_addch(line, ch);
+	return ch != EOF || line->len > 0;
+}
+
 int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
-			struct ccm_error *err)
+			int need_password, struct ccm_error *err)
 {
 	struct ccm_imap_creds *c = calloc(1, sizeof(*c));
 	struct ccm_buf line = CCM_BUF_INIT;
 	FILE *f;
 	long lineno = 0;
-	int rc = 0, ch;
+	int rc = 0;
 
 	*out = NULL;
 	if (!c)
@@ -112,15 +124,9 @@ int ccm_imap_creds_load(struct ccm_imap_creds **out, const char *path,
 		free(c);
 		return rc;
 	}
-	while (rc == 0) {
-		ccm_buf_reset(&line);
-		while ((ch = getc(f)) != EOF && ch != '\n')
-			if (ch != '\r')
-				ccm_buf_addch(&line, ch);
-		if (ch == EOF && line.len == 0)
-			break;
+	while (rc == 0 && ccm_imap_file_line(f, &line)) {
 		lineno++;
-		rc = add_line(c, line.ptr, path, lineno, err);
+		rc = add_line(c, line.ptr, path, lineno, need_password, err);
 	}
 	if (rc == 0 && ferror(f))
 		rc = ccm_error_sys(err, EIO, "cannot read credentials file '%s'", path);

@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -403,6 +404,31 @@ static int list_folders(struct worker *w, struct folder_row **out, size_t *n)
 	return 0;
 }
 
+/* log_in(): the token could not be had. */
+#define TOKEN_FAILED (-100)
+
+/*
+ * Connects and logs in as w->login with password, or with a token asked
+ * for now (a token from an earlier connection may have expired). 0, or a
+ * code of ccm_imap_open() or the login with e filled, or TOKEN_FAILED.
+ */
+static int log_in(struct worker *w, const char *password, struct ccm_error *e)
+{
+	const struct ccm_imap_export_opts *o = w->sh->o;
+	struct ccm_buf token = CCM_BUF_INIT;
+	int rc;
+
+	if (o->tokens && ccm_imap_token_get(&token, o->tokens, w->job->alias, w->login,
+					    e) < 0)
+		rc = TOKEN_FAILED;
+	else if ((rc = ccm_imap_open(&w->imap, &o->server, e)) == 0)
+		rc = o->tokens ? ccm_imap_login_token(w->imap, w->login, token.ptr, e)
+			       : ccm_imap_login(w->imap, w->login, password, e);
+	memset(token.ptr, 0, token.len);
+	ccm_buf_release(&token);
+	return rc;
+}
+
 /*
  * Sends the job's mailbox over one connection. Returns 0 when done (what
  * was refused is reported), 1 when the connection broke and another
@@ -421,13 +447,16 @@ static int mailbox_once(struct worker *w, const char *password)
 	char delim;
 	int rc;
 
-	if ((rc = ccm_imap_open(&w->imap, &o->server, &e)) < 0 ||
-	    (rc = ccm_imap_login(w->imap, w->login, password, &e)) < 0) {
+	if ((rc = log_in(w, password, &e)) < 0) {
 		/* A refused login stays so; a connection that failed may
 		 * work a moment later. */
 		pthread_mutex_lock(&sh->lock);
-		if (rc == CCM_EINVAL || rc == CCM_EUNSUPPORTED) {
-			say(w, CCM_ERROR, "imap-login", 0, "%s", e.msg);
+		if (rc == TOKEN_FAILED) {
+			say(w, CCM_ERROR, "imap-token", 0, "%s", e.msg);
+			rc = 2;
+		} else if (rc == CCM_EINVAL || rc == CCM_EUNSUPPORTED) {
+			say(w, CCM_ERROR, o->tokens && rc == CCM_EINVAL ?
+			    "imap-token-refused" : "imap-login", 0, "%s", e.msg);
 			rc = 2;
 		} else {
 			rc = connection_failed(w, rc, 0, &e);
@@ -665,6 +694,29 @@ static int list_jobs(struct shared *sh, struct ccm_error *err)
 	return rc < 0 ? rc : 0;
 }
 
+/* What the options let the probe connection do that is unsafe. */
+static void warn_weak(const struct ccm_imap_export_opts *o, struct ccm_imap *probe)
+{
+	char text[512];
+
+	if (!ccm_imap_tls(probe))
+		snprintf(text, sizeof(text), "IMAP server %s offers no TLS (no STARTTLS): "
+			 "the %s cross the network in clear, for anyone on the way to "
+			 "read (--imap-insecure)", o->url, o->tokens ? "tokens" :
+			 "passwords");
+	else if (o->server.insecure)
+		snprintf(text, sizeof(text), "the TLS certificate of IMAP server %s is "
+			 "not checked: anyone in the middle can pose as the server and "
+			 "read the %s (--imap-insecure)", o->url, o->tokens ? "tokens" :
+			 "passwords");
+	else
+		return;
+	if (o->warn)
+		o->warn(o->warn_ctx, text);
+	else
+		fprintf(stderr, "warning: %s\n", text);
+}
+
 /* The export itself: every mailbox over its connections. */
 static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		      struct ccm_imap_stats *st, struct ccm_error *err)
@@ -693,7 +745,12 @@ static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		struct ccm_imap *probe;
 		if ((rc = ccm_imap_open(&probe, &o->server, err)) < 0)
 			goto out;
+		rc = ccm_imap_can_login(probe, o->tokens != NULL, err);
+		if (rc == 0)
+			warn_weak(o, probe);
 		ccm_imap_close(probe);
+		if (rc < 0)
+			goto out;
 	}
 	if ((size_t)n > sh.n_jobs)
 		n = sh.n_jobs ? (int)sh.n_jobs : 1;

@@ -6,6 +6,7 @@
 #include "export/zones.h"
 #include "export/imap.h"
 #include "export/imap_creds.h"
+#include "export/imap_token.h"
 #include "store/store.h"
 
 /*
@@ -21,13 +22,21 @@ struct ccm_imap_export_opts {
 	struct ccm_imap_opts server;
 	const char *url;          /* as given: names the target in the ledger */
 	const struct ccm_imap_creds *creds;
+	/* OAuth 2.0 tokens for every login, asked for on each connection of
+	 * a mailbox; NULL: the credentials' passwords. */
+	const struct ccm_imap_token_source *tokens;
+	/* Called once, before any mailbox, for each way the connection is
+	 * weaker than it should be, as the options allowed it (server.insecure,
+	 * server.cleartext); NULL: written to stderr. */
+	void (*warn)(void *ctx, const char *text);
+	void *warn_ctx;
 	const char *public_prefix;  /* top folder of public folders; NULL: "Public" */
 	int connections;          /* mailboxes written at once; < 1: 1 */
 	/* Date headers and internal dates, each mailbox in its zone; NULL: UTC */
 	const struct ccm_out_zones *zones;
 	/* Where a mailbox or message that could not be written is reported
-	 * (kinds imap-no-credentials, imap-login, imap-folder, imap-refused,
-	 * imap-connection), and the store's events. May be NULL (stderr). */
+	 * (kinds imap-no-credentials, imap-login, imap-token,
+	 * imap-token-refused, imap-folder, imap-refused, imap-connection), and the store's events. May be NULL (stderr). */
 	struct ccm_report *report;
 	/* Called now and then with the messages done so far (sent or there
 	 * already) of `total`, and the bytes sent; may be NULL. */
@@ -71,7 +80,8 @@ struct ccm_imap_stats {
  * the run went through (st says what was left out), or a negative code
  * (err filled) when the store fails or the server cannot be used at all
  * (tried once before any mailbox: not reachable, not IMAP, certificate
- * not trusted). s must be open for writing.
+ * not trusted, no STARTTLS without server.cleartext, no mechanism for
+ * the tokens or passwords). s must be open for writing.
  *
  * The export is a run of the store (ledger.h: command "export", args the
  * URL), which the ledger rows name: it ends with status 1 when anything

@@ -69,6 +69,7 @@ printf '*\t%%a\tpw\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
+# The fake server has no TLS: the exports log in in clear (--imap-insecure).
 start_fake() {  # start_fake NAME: a plain server; sets PORT and LOG
 	LOG="$TMP/$1.log"
 	python3 "$IMAPD/fake_imapd.py" plain "$LOG" "$TMP/$1.port" &
@@ -92,7 +93,7 @@ print(" ".join("%s=%d" % kv for kv in sorted(c.items())))' "$LOG"
 start_fake star
 cp "$TMP/s.db" "$TMP/star.db"
 expect_status 1 "$CCMIG" export --store "$TMP/star.db" --imap "imap://127.0.0.1:$PORT" \
-	--imap-credentials "$TMP/creds"
+	--imap-credentials "$TMP/creds" --imap-insecure
 expect_grep "the public folders would log in as 'public', as mailbox 'public' does" "$TMP/out"
 expect_grep "[imap-same-login]" "$TMP/out"
 want=$(wanted _x=_x .x=.x public=public public_=public_)
@@ -102,7 +103,7 @@ printf 'public\tadmin\tpw\n' >>"$TMP/creds"
 start_fake line
 cp "$TMP/s.db" "$TMP/line.db"
 expect_status 0 "$CCMIG" export --store "$TMP/line.db" --imap "imap://127.0.0.1:$PORT" \
-	--imap-credentials "$TMP/creds"
+	--imap-credentials "$TMP/creds" --imap-insecure
 want=$(wanted _x=_x .x=.x admin=public-folders public=public public_=public_)
 if [ "$(logins)" = "$want" ]; then pass; else fail "line: sent $(logins), wanted $want"; fi
 stores_sound

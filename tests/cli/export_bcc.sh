@@ -19,7 +19,7 @@ trap 'python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot"; rm -rf "$TMP"' EXIT
 printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 expect_status 0 "$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PORT" \
-	--imap-credentials "$TMP/creds"
+	--imap-credentials "$TMP/creds" --imap-ca "$TMP/dovecot/cert.pem"
 if python3 "$(dirname "$0")/bcc_check.py" "$TMP/s.db" "$TMP/md" "$TMP/mbox" "$PORT" secret \
 	>"$TMP/check" 2>&1; then pass; else fail "Bcc in the outputs:"; fi
 sed 's/^/  | /' "$TMP/check"

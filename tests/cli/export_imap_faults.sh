@@ -5,30 +5,18 @@
 # refused is reported and sent by the next run; nothing arrives twice; a
 # server that hangs costs one mailbox, never the run.
 . "$(dirname "$0")/lib.sh"
-IMAPD="$(dirname "$0")/../imapd"
+. "$(dirname "$0")/../imapd/servers.sh"
 
 "$CCMIG" gen "$TMP/po" --seed 5 --users 4 --messages 5 >/dev/null
 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
 total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
 printf '*\t%%a\tpw\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
-PIDS=""
-trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
-
-# start_fake MODE: a fresh store copy and server; sets PORT, LOG, DB.
-start_fake() {
-	LOG="$TMP/$1.log"
-	DB="$TMP/$1.db"
-	cp "$TMP/s.db" "$DB"
-	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" &
-	PIDS="$PIDS $!"
-	for _ in $(seq 100); do [ -s "$TMP/$1.port" ] && break; sleep 0.05; done
-	PORT=$(cat "$TMP/$1.port")
-}
 # A run that hangs ends as a failure (status 124), not as a stuck test.
+# The fake server has no TLS: the export logs in in clear (--imap-insecure).
 export_to() {
 	timeout 60 "$CCMIG" export --store "$DB" --imap "imap://127.0.0.1:$PORT" \
-		--imap-credentials "$TMP/creds" "$@"
+		--imap-credentials "$TMP/creds" --imap-insecure "$@"
 }
 # check_log WHAT [ALIAS]: every stored message arrived exactly once, in a
 # folder of its mailbox's name scheme with "." between levels, with its

@@ -7,9 +7,10 @@
  * included). The URL is parsed (never connected to); the credentials
  * are loaded and looked up; then the client connects to a server of this
  * process on 127.0.0.1, which sends the rest of the input at once and
- * closes its side, and logs in, learns the delimiter, lists the special
- * folders, creates a folder, lists its Message-IDs, appends a message and
- * logs out, as far as the answers let it.
+ * closes its side, and logs in (with a password, or a token when the
+ * input's size is odd), learns the delimiter, lists the special folders,
+ * creates a folder, lists its Message-IDs, appends a message and logs
+ * out, as far as the answers let it.
  *
  * Promises: a parsed URL has a host, and a port (when it names one) of
  * digits only, 1..65535; a mailbox found has a password that is not
@@ -161,7 +162,7 @@ static char *credentials(const char *text, struct ccm_buf *user)
 	char *out;
 
 	ccm_buf_adds(user, "jsmith");
-	if (ccm_imap_creds_load(&c, path, &err) < 0)
+	if (ccm_imap_creds_load(&c, path, 1, &err) < 0)
 		FUZZ_CHECK(err.msg[0] != '\0' && c == NULL);
 	for (size_t i = 0; c && i < sizeof(aliases) / sizeof(aliases[0]); i++) {
 		const char *p = NULL;
@@ -182,7 +183,7 @@ static char *credentials(const char *text, struct ccm_buf *user)
 
 /* The client's side, as the IMAP export goes: each step only while the
  * connection works (a negative code leaves only ccm_imap_close). */
-static void conversation(const char *user, const char *password)
+static void conversation(const char *user, const char *password, int token)
 {
 	struct ccm_imap_opts o;
 	struct ccm_imap *c;
@@ -194,11 +195,13 @@ static void conversation(const char *user, const char *password)
 	o.host = "127.0.0.1";
 	o.port = port;
 	o.timeout_s = 5;
+	o.cleartext = 1;
 	if (ccm_imap_open(&c, &o, &err) < 0) {
 		FUZZ_CHECK(err.msg[0] != '\0');
 		return;
 	}
-	rc = ccm_imap_login(c, user, password, &err);
+	rc = token ? ccm_imap_login_token(c, user, password, &err)
+		   : ccm_imap_login(c, user, password, &err);
 	if (rc == 0) {
 		FUZZ_CHECK(ccm_imap_delimiter(c) != '\0');
 		rc = special_folders(c, &err);
@@ -250,7 +253,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (pthread_create(&server, NULL, serve, &s) != 0)
 		abort();
-	conversation(user.ptr, password);
+	/* Half the inputs log in with a token, half with a password. */
+	conversation(user.ptr, password, (int)(size & 1));
 	pthread_join(server, NULL);
 	free(password);
 	ccm_buf_release(&user);

@@ -1,19 +1,32 @@
 #!/usr/bin/env python3
 """dovecot.py: a private Dovecot IMAP server on a loopback port, for tests.
 
-    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD [--tls] [--dots | --fs]
-                     [--special-use m365|gmail]
+    dovecot.py start STATE_DIR MAIL_ROOT PASSWORD [OPTION...]
         prints the port (with --tls: the port, then the imaps port)
     dovecot.py stop STATE_DIR
 
-    --dots         Dovecot's default Maildir++: hierarchy separator '.'
-                   (without it: Maildir++ on disk, separator '/')
-    --fs           LAYOUT=fs: one directory per level, separator '/'
-    --special-use  the special folders a hosted service has, with their
-                   RFC 6154 flags, made at login: m365 ("Sent Items" \Sent,
-                   "Deleted Items" \Trash, Drafts, Archive, "Junk Email"
-                   \Junk) or gmail ("[Gmail]/Sent Mail" \Sent, "[Gmail]/Trash"
-                   ... under a "[Gmail]" parent)
+Options:
+    --tls             also an imaps port (TLS from the start)
+    --no-ssl          no TLS at all: the port offers no STARTTLS
+    --ssl-required    no login before STARTTLS (LOGINDISABLED in clear)
+    --oauth2 URL      logins are OAuth 2.0 tokens, checked by POSTing them
+                      to the token introspection endpoint URL (RFC 7662:
+                      {"active": true, "username": "U"}); a password given
+                      to LOGIN or PLAIN is taken as a token too
+    --mechanisms "M..."  auth_mechanisms (default "plain login", with
+                      --oauth2 "plain login oauthbearer xoauth2")
+    --dots            Dovecot's default Maildir++: hierarchy separator '.'
+                      (without it: Maildir++ on disk, separator '/')
+    --fs              LAYOUT=fs: one directory per level, separator '/'
+    --special-use m365|gmail  the special folders a hosted service has,
+                      with their RFC 6154 flags, made at login: m365
+                      ("Sent Items" \Sent, "Deleted Items" \Trash, Drafts,
+                      Archive, "Junk Email" \Junk) or gmail ("[Gmail]/Sent
+                      Mail" \Sent, "[Gmail]/Trash" ... under a "[Gmail]" parent)
+
+By default the port offers STARTTLS with a certificate for localhost and
+127.0.0.1, STATE_DIR/cert.pem (its own authority: give it as --imap-ca),
+and takes passwords in clear as well.
 
 Everything Dovecot writes (config, sockets, log) stays in STATE_DIR. Every
 user name logs in with PASSWORD; user U's mail is the Maildir++ at
@@ -60,18 +73,32 @@ def special_use(kind, sep):
                    % (name.replace("/", sep), flag))
     return "\n".join(out) + "\n"
 
-def start(state, mail_root, password, tls=False, layout="", special=""):
+def start(state, mail_root, password, tls=False, ssl_mode="yes", oauth2=None,
+          mechanisms=None, layout="", special=""):
     state = os.path.abspath(state)
     mail_root = os.path.abspath(mail_root)
     os.makedirs(os.path.join(state, "run"), exist_ok=True)
     os.makedirs(mail_root, exist_ok=True)
     port = free_port()
     tls_port = free_port() if tls else 0
-    if tls:
+    if ssl_mode != "no":
         cert, key = make_cert(state)
-        ssl = "ssl = yes\nssl_cert = <%s\nssl_key = <%s\n" % (cert, key)
+        ssl = "ssl = %s\nssl_cert = <%s\nssl_key = <%s\n" % (ssl_mode, cert, key)
     else:
         ssl = "ssl = no\n"
+    plaintext = "yes" if ssl_mode == "required" else "no"
+    if mechanisms is None:
+        mechanisms = "plain login oauthbearer xoauth2" if oauth2 else "plain login"
+    if oauth2:
+        ext = os.path.join(state, "dovecot-oauth2.conf.ext")
+        with open(ext, "w") as f:
+            f.write("introspection_mode = post\nintrospection_url = %s\n"
+                    "force_introspection = yes\nusername_attribute = username\n"
+                    "active_attribute = active\nactive_value = true\n" % oauth2)
+        passdb = "passdb {\n  driver = oauth2\n  args = %s\n}\n" % ext
+    else:
+        passdb = ("passdb {\n  driver = passwd-file\n"
+                  "  args = scheme=PLAIN username_format=* %s/users\n}\n" % state)
     me = pwd.getpwuid(os.getuid()).pw_name
     group = grp.getgrgid(os.getgid()).gr_name
     with open(os.path.join(state, "users"), "w") as f:
@@ -113,8 +140,8 @@ info_log_path = {state}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
 {ssl}
-disable_plaintext_auth = no
-auth_mechanisms = plain login
+disable_plaintext_auth = {plaintext}
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 {users}
 service imap-login {{
@@ -133,11 +160,7 @@ service anvil {{
 service imap-login {{
   chroot =
 }}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=* {state}/users
-}}
-userdb {{
+{passdb}userdb {{
   driver = static
   args = uid={uid} gid={gid} home={mail_root}/%u
 }}
@@ -174,21 +197,32 @@ def stop(state):
     subprocess.run(["doveadm", "-c", path, "stop"], check=False,
                    stderr=subprocess.DEVNULL)
 
-if __name__ == "__main__":
-    if len(sys.argv) >= 5 and sys.argv[1] == "start":
-        opts, rest = {"tls": False, "layout": "", "special": ""}, sys.argv[5:]
+def main(argv):
+    if len(argv) >= 5 and argv[1] == "start":
+        kw, rest = {}, argv[5:]
         while rest:
-            a = rest.pop(0)
-            if a == "--tls":
-                opts["tls"] = True
-            elif a in ("--dots", "--fs"):
-                opts["layout"] = a[2:]
-            elif a == "--special-use" and rest and rest[0] in SPECIAL_USE:
-                opts["special"] = rest.pop(0)
+            opt = rest.pop(0)
+            if opt == "--tls":
+                kw["tls"] = True
+            elif opt == "--no-ssl":
+                kw["ssl_mode"] = "no"
+            elif opt == "--ssl-required":
+                kw["ssl_mode"] = "required"
+            elif opt == "--oauth2" and rest:
+                kw["oauth2"] = rest.pop(0)
+            elif opt == "--mechanisms" and rest:
+                kw["mechanisms"] = rest.pop(0)
+            elif opt in ("--dots", "--fs"):
+                kw["layout"] = opt[2:]
+            elif opt == "--special-use" and rest and rest[0] in SPECIAL_USE:
+                kw["special"] = rest.pop(0)
             else:
                 sys.exit(__doc__)
-        start(*sys.argv[2:5], **opts)
-    elif len(sys.argv) == 3 and sys.argv[1] == "stop":
-        stop(sys.argv[2])
+        start(*argv[2:5], **kw)
+    elif len(argv) == 3 and argv[1] == "stop":
+        stop(argv[2])
     else:
         sys.exit(__doc__)
+
+if __name__ == "__main__":
+    main(sys.argv)

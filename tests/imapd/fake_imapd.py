@@ -38,9 +38,20 @@ line at a time, so that only a time limit on the whole answer ends them:
             CREATE's arguments are written to LOG.create
   plain     none of the above: every message is taken
 
+Logins (each written to LOG.auth as "MECHANISM user"; "LOGIN user" for
+the LOGIN command), without SASL-IR, so the client must wait for "+":
+
+  auth-plain  offers AUTHENTICATE PLAIN, takes any password
+  auth-oauth  offers AUTHENTICATE OAUTHBEARER, takes token "tok-USER"
+              for USER; any other is answered with an RFC 7628 error
+              challenge, whose answer must be "\x01" ("OAUTHBEARER-BAD
+              user" is logged, or "OAUTHBEARER-BAD-ANSWER user")
+  tls-bytes   greets with the bytes of a TLS alert, as a server of IMAP
+              over TLS might
+
 Each log line also names the login of the connection that sent it.
 """
-import hashlib, itertools, json, re, socket, socketserver, sys, threading, time
+import base64, hashlib, itertools, json, re, socket, socketserver, sys, threading, time
 
 MODE, LOG, PORT_FILE = sys.argv[1:4]
 lock = threading.Lock()
@@ -66,6 +77,14 @@ def is_victim(user):
 def log(entry):
     with lock, open(LOG, "a") as f:
         f.write(json.dumps(entry) + "\n")
+
+def log_auth(line):
+    with lock, open(LOG + ".auth", "a") as f:
+        f.write(line + "\n")
+
+CAPS = {"auth-plain": "IMAP4rev1 AUTH=PLAIN",
+        "auth-oauth": "IMAP4rev1 AUTH=OAUTHBEARER",
+        "special-use": "IMAP4rev1 SPECIAL-USE CREATE-SPECIAL-USE"}.get(MODE, "IMAP4rev1")
 
 def astring(s, pos):
     """The quoted string or atom at s[pos:], and the position after it."""
@@ -111,7 +130,12 @@ class Handler(socketserver.StreamRequestHandler):
         if MODE == "garbage":
             self.send("HTTP/1.0 400 Bad Request")
             return
-        self.send("* OK [CAPABILITY IMAP4rev1] fake ready")
+        if MODE == "tls-bytes":
+            self.wfile.write(b"\x15\x03\x03\x00\x02\x02\x46")
+            self.wfile.flush()
+            self.rfile.read()
+            return
+        self.send("* OK [CAPABILITY %s] fake ready" % CAPS)
         while True:
             line = self.rfile.readline()
             if not line:
@@ -125,11 +149,13 @@ class Handler(socketserver.StreamRequestHandler):
                 self.send(tag + " OK LOGOUT done")
                 return
             if cmd == "CAPABILITY":
-                self.send("* CAPABILITY IMAP4rev1" +
-                          (" SPECIAL-USE CREATE-SPECIAL-USE" if MODE == "special-use" else ""))
+                self.send("* CAPABILITY " + CAPS)
                 self.send(tag + " OK done")
+            elif cmd == "AUTHENTICATE":
+                self.authenticate(tag, args.upper())
             elif cmd == "LOGIN":
                 self.user, _ = astring(args, 0)
+                log_auth("LOGIN " + self.user)
                 if MODE == "slow-untagged" and is_victim(self.user):
                     return self.endless(lambda: b"* OK still working on it\r\n", 0.5)
                 self.send(tag + " OK logged in")
@@ -184,6 +210,32 @@ class Handler(socketserver.StreamRequestHandler):
                     return
             else:
                 self.send(tag + " BAD unknown command")
+
+    def authenticate(self, tag, mech):
+        """A SASL exchange without SASL-IR: "+", then the response."""
+        if mech not in CAPS.split("AUTH=")[1:] or " " in mech:
+            self.send(tag + " NO unsupported mechanism")
+            return
+        self.send("+ ")
+        raw = base64.b64decode(self.rfile.readline().strip())
+        if mech == "PLAIN":
+            _, self.user, _ = raw.decode().split("\0")
+            log_auth("PLAIN " + self.user)
+            self.send(tag + " OK logged in")
+            return
+        head, _, rest = raw.decode().partition("\x01")
+        self.user = head.split("a=", 1)[1].rstrip(",").replace("=2C", ",").replace("=3D", "=")
+        fields = dict(f.split("=", 1) for f in rest.split("\x01") if f)
+        if fields.get("auth") == "Bearer tok-" + self.user:
+            log_auth("OAUTHBEARER " + self.user)
+            self.send(tag + " OK logged in")
+            return
+        error = json.dumps({"status": "invalid_token", "scope": "imap"})
+        self.send("+ " + base64.b64encode(error.encode()).decode())
+        answer = self.rfile.readline().strip()
+        log_auth(("OAUTHBEARER-BAD " if answer == b"AQ==" else
+                  "OAUTHBEARER-BAD-ANSWER ") + self.user)
+        self.send(tag + " NO [AUTHENTICATIONFAILED] token refused")
 
     def append(self, tag, args):
         name, pos = astring(args, 0)

@@ -20,9 +20,11 @@ name its parent got. With --exact, each account must also hold no folder
 but those and the server's own special folders: nothing made twice, no
 "Sent" beside the server's "Sent Items". --no-dates leaves the internal
 dates unchecked (a Dovecot serving a Maildir export dates a message by its
-file).
+file). "%a" in PASSWORD stands for the alias (a server that takes each
+user's OAuth token as password). It asks for TLS (without checking the
+certificate) when the server offers STARTTLS.
 """
-import base64, imaplib, os, re, sqlite3, sys, time
+import base64, imaplib, os, re, sqlite3, ssl, sys, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 from store_uid import FILE_NAME, MESSAGE_ID, uid_map  # noqa: E402
@@ -219,7 +221,9 @@ def main():
         if not folders:
             continue
         m = imaplib.IMAP4("127.0.0.1", int(port))
-        m.login(alias, password)
+        if "STARTTLS" in m.capabilities:
+            m.starttls(ssl._create_unverified_context())
+        m.login(alias, password.replace("%a", alias))
         sep, on_server = server_folders(m)
         names, special = expected_names(folders, sep, on_server,
                                         prefix if rid is None else "")
@@ -227,7 +231,7 @@ def main():
             fail(alias, "two folders would share a name:", sorted(names.values()))
         for fid, path, _, _ in folders:
             rows = {r[0]: (r[1], r[2], r[3]) for r in db.execute(
-                "SELECT id, is_read, is_unsent, coalesce(sent_utc, received_utc) "
+                "SELECT id, is_read, is_unsent, coalesce(sent_utc, received_utc, stored_utc) "
                 "FROM messages WHERE folder_id = ? AND parent_id IS NULL", (fid,))}
             total += check_folder(m, alias, names[fid], rows, files)
         if exact and rid is not None:

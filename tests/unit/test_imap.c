@@ -1,5 +1,6 @@
 /* test_imap.c: the IMAP export's pieces: folder names in modified UTF-7,
- * the credentials file, the URL, and the names folders get. */
+ * the credentials file, OAuth tokens from a command or a file, the URL,
+ * and the names folders get. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -10,6 +11,9 @@
 #include "export/imap.h"
 #include "export/imap_creds.h"
 #include "export/imap_export.h"
+#include "export/imap_token.h"
+
+#include <time.h>
 
 static void utf7_is(const char *utf8, const char *want)
 {
@@ -85,7 +89,7 @@ static struct ccm_imap_creds *load(const char *text, int want_rc, const char *wa
 	struct ccm_imap_creds *c = NULL;
 	struct ccm_error err;
 	char *p = tu_writes(dir, "creds", text);
-	int rc = ccm_imap_creds_load(&c, p, &err);
+	int rc = ccm_imap_creds_load(&c, p, 1, &err);
 
 	free(p);
 	assert_int_equal(rc, want_rc);
@@ -144,11 +148,131 @@ static void credentials_file_gives_login_and_password(void **state)
 	{
 		struct ccm_error err;
 		char *p = tu_path(dir, "none");
-		assert_int_equal(ccm_imap_creds_load(&c, p, &err), CCM_ENOTFOUND);
+		assert_int_equal(ccm_imap_creds_load(&c, p, 1, &err), CCM_ENOTFOUND);
 		assert_non_null(strstr(err.msg, "cannot read credentials file"));
 		free(p);
 	}
+	/* With OAuth tokens, a line needs no password. */
+	{
+		struct ccm_error err;
+		char *p = tu_writes(dir, "logins", "jsmith john@example.com\n* %a pw\n");
+		assert_int_equal(ccm_imap_creds_load(&c, p, 0, &err), 0);
+		assert_int_equal(ccm_imap_creds_find(c, "jsmith", &login, &pw), 1);
+		assert_string_equal(login.ptr, "john@example.com");
+		assert_string_equal(pw, "");
+		ccm_imap_creds_free(c);
+		free(p);
+		p = tu_writes(dir, "logins", "jsmith\n");
+		assert_int_equal(ccm_imap_creds_load(&c, p, 0, &err), CCM_EMALFORMED);
+		assert_non_null(strstr(err.msg, "a line needs an alias, a login"));
+		free(p);
+	}
 	ccm_buf_release(&login);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/* The token command `cmd` for alias and login: rc, the token or the
+ * error's words. */
+static void command_gives(const char *cmd, const char *alias, const char *login,
+			  int timeout_s, int want_rc, const char *want)
+{
+	struct ccm_imap_token_source src = { cmd, NULL, timeout_s };
+	struct ccm_buf tok = CCM_BUF_INIT;
+	struct ccm_error err;
+	int rc = ccm_imap_token_get(&tok, &src, alias, login, &err);
+
+	if (rc != want_rc)
+		fail_msg("%s: %d, not %d: %s", cmd, rc, want_rc, rc ? err.msg : tok.ptr);
+	if (rc == 0)
+		assert_string_equal(tok.ptr, want);
+	else if (!strstr(err.msg, want))
+		fail_msg("'%s' not in: %s", want, err.msg);
+	ccm_buf_release(&tok);
+}
+
+static void token_command_prints_the_token(void **state)
+{
+	struct ccm_imap_token_source src = { "x %a %l %%", NULL, 0 };
+	struct ccm_error err;
+	time_t t0;
+	char *seen;
+
+	(void)state;
+	dir = tu_mkdtemp();
+	command_gives("echo tok-%a.%l; echo second line", "jsmith", "j.x", 5, 0,
+		      "tok-jsmith.j.x");
+	command_gives("printf '  ab+/c==  \\r\\n'", "a", "b", 5, 0, "ab+/c==");
+	/* "%%" is a "%" for the shell's printf: "a%s". */
+	command_gives("printf 'a%%s' b", "x", "y", 5, 0, "ab");
+	/* Alias and login reach the command as they are, never as shell. */
+	{
+		char *cmd = malloc(strlen(dir) + 64);
+		sprintf(cmd, "printf '%%%%s|%%%%s' %%a %%l >%s/seen; echo t", dir);
+		command_gives(cmd, "o'brien $(id) `x`", "a;b\"c\\", 5, 0, "t");
+		char *path = tu_path(dir, "seen");
+		seen = tu_slurp(path, NULL);
+		assert_string_equal(seen, "o'brien $(id) `x`|a;b\"c\\");
+		free(seen);
+		free(path);
+		free(cmd);
+	}
+	command_gives("echo 'no cached token for' %a >&2; exit 3", "jsmith", "j", 5,
+		      CCM_EIO, "failed (exit status 3): no cached token for jsmith");
+	command_gives("true", "jsmith", "j", 5, CCM_EMALFORMED, "printed no token");
+	command_gives("echo '{\"access_token\": \"x\"}'", "a", "b", 5, CCM_EMALFORMED,
+		      "jq -r .access_token");
+	command_gives("echo Bearer xyz", "a", "b", 5, CCM_EMALFORMED,
+		      "not an access token");
+	command_gives("kill -TERM $$", "a", "b", 5, CCM_EIO, "ended by signal 15");
+	/* A command that hangs is stopped at the time limit, with the
+	 * processes it started. */
+	t0 = time(NULL);
+	command_gives("echo waiting >&2; sleep 30 & sleep 30", "a", "b", 1, CCM_EIO,
+		      "did not finish within 1 s and was stopped; it said: waiting");
+	assert_true(time(NULL) - t0 <= 5);
+	/* The escapes are checked before a run. */
+	assert_int_equal(ccm_imap_token_check(&src, &err), 0);
+	src.command = "x %u";
+	assert_int_equal(ccm_imap_token_check(&src, &err), CCM_EINVAL);
+	assert_non_null(strstr(err.msg, "'%u' means nothing"));
+	tu_rmtree(dir);
+	free(dir);
+}
+
+static void token_file_gives_a_token_per_login(void **state)
+{
+	struct ccm_imap_token_source src = { NULL, NULL, 0 };
+	struct ccm_buf tok = CCM_BUF_INIT;
+	struct ccm_error err;
+
+	(void)state;
+	dir = tu_mkdtemp();
+	src.file = tu_writes(dir, "tokens", "# login token\n\nJ@x.com\tja.b-c\r\n"
+			     "* all-of-them==\n");
+	assert_int_equal(ccm_imap_token_check(&src, &err), 0);
+	assert_int_equal(ccm_imap_token_get(&tok, &src, "jsmith", "j@X.com", &err), 0);
+	assert_string_equal(tok.ptr, "ja.b-c");
+	assert_int_equal(ccm_imap_token_get(&tok, &src, "other", "o@x.com", &err), 0);
+	assert_string_equal(tok.ptr, "all-of-them==");
+	free((char *)src.file);
+	/* A token alone serves every login. */
+	src.file = tu_writes(dir, "tokens", "abc\n");
+	assert_int_equal(ccm_imap_token_get(&tok, &src, "a", "b", &err), 0);
+	assert_string_equal(tok.ptr, "abc");
+	free((char *)src.file);
+	src.file = tu_writes(dir, "tokens", "j tok\n");
+	assert_int_equal(ccm_imap_token_get(&tok, &src, "a", "b", &err), CCM_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "no token for login 'b' of mailbox 'a'"));
+	free((char *)src.file);
+	src.file = tu_writes(dir, "tokens", "j tok\nj tok more\n");
+	assert_int_equal(ccm_imap_token_check(&src, &err), CCM_EMALFORMED);
+	assert_non_null(strstr(err.msg, "tokens:2: a line is"));
+	free((char *)src.file);
+	src.file = tu_path(dir, "none");
+	assert_int_equal(ccm_imap_token_check(&src, &err), CCM_ENOTFOUND);
+	free((char *)src.file);
+	ccm_buf_release(&tok);
 	tu_rmtree(dir);
 	free(dir);
 }
@@ -299,6 +423,8 @@ int main(void)
 		cmocka_unit_test(utf7_encodes_as_rfc_3501_says),
 		cmocka_unit_test(utf7_decodes_what_servers_send),
 		cmocka_unit_test(credentials_file_gives_login_and_password),
+		cmocka_unit_test(token_command_prints_the_token),
+		cmocka_unit_test(token_file_gives_a_token_per_login),
 		cmocka_unit_test(urls_name_a_server_and_nothing_else),
 		cmocka_unit_test(folders_get_the_names_servers_expect),
 		cmocka_unit_test(folder_names_are_one_folder_each),
