@@ -10,7 +10,11 @@ the server offers no LITERAL+, so clients must wait for "+" before each
 literal. MODE says how it misbehaves:
 
   refuse    the first APPEND of every third message-id is answered NO
-            [OVERQUOTA]; a later APPEND of the same message is taken
+            (no code ccmig acts on); a later APPEND of the same message is
+            taken
+  too-big   every APPEND of the 4th, 11th, 18th ... message-id is answered
+            NO [TOOBIG], of the 7th, 14th ... NO [LIMIT], in every run;
+            their message-ids are written to LOG.never
   drop      the connection is closed half way through the literal of the
             2nd and 5th messages (each once)
   garbage   greets with an HTTP line instead of "* OK"
@@ -32,7 +36,14 @@ line at a time, so that only a time limit on the whole answer ends them:
   flood-untagged    the victim's EXAMINE (that of the first login to send
                     one) is answered with untagged lines as fast as they
                     go, and never tagged
+  overquota the victim's (the first login to send APPEND) second APPEND
+            and every one after it are answered NO [OVERQUOTA]
+  throttle  every APPEND of the victim is answered NO [THROTTLED] with a
+            "Suggested Backoff Time" of 200 milliseconds
   plain     none of the above: every message is taken
+
+In modes overquota and throttle every refused APPEND is a line of
+LOG.refused.
 
 Each log line also names the login of the connection that sent it.
 """
@@ -46,6 +57,7 @@ refused = set()
 dropped = set()
 connections = 0
 victim = None
+victim_appends = 0       # APPENDs of the victim so far
 BIG = 2500               # messages in each folder, in mode big-folders
 
 def is_victim(user):
@@ -193,15 +205,36 @@ class Handler(socketserver.StreamRequestHandler):
         self.rfile.readline()          # the CRLF ending the command
         mid = re.search(rb"Message-ID: <([^>]*)>", data)
         key = mid.group(1).decode() if mid else ""
+        with lock:
+            if key not in seen_ids:
+                seen_ids.append(key)
+            index = seen_ids.index(key)
         if MODE == "refuse":
             with lock:
-                if key not in seen_ids:
-                    seen_ids.append(key)
-                refuse = seen_ids.index(key) % 3 == 2 and key not in refused
+                refuse = index % 3 == 2 and key not in refused
                 if refuse:
                     refused.add(key)
             if refuse:
-                self.send(tag + " NO [OVERQUOTA] mailbox is full")
+                self.send(tag + " NO message not stored by a filter, try again later")
+                return True
+        if MODE == "too-big" and index % 7 in (3, 6):
+            with lock, open(LOG + ".never", "a") as f:
+                f.write(key + "\n")
+            self.send(tag + (" NO [TOOBIG] Message too large" if index % 7 == 3 else
+                             " NO [LIMIT] Message size exceeds the limit"))
+            return True
+        if MODE in ("overquota", "throttle") and is_victim(self.user):
+            global victim_appends
+            with lock:
+                victim_appends += 1
+                n = victim_appends
+            if MODE == "throttle" or n >= 2:
+                with lock, open(LOG + ".refused", "a") as f:
+                    f.write(key + "\n")
+                self.send(tag + (" NO [OVERQUOTA] Quota exceeded (mailbox for user is full)"
+                                 if MODE == "overquota" else
+                                 " NO [THROTTLED] Request is throttled. Suggested "
+                                 "Backoff Time: 200 milliseconds"))
                 return True
         if name not in folders:
             self.send(tag + " NO [TRYCREATE] no such folder")
