@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -596,6 +598,10 @@ static int connect_tcp(struct ccm_imap *c, struct ccm_error *err)
 		}
 		/* The send time limit bounds connect() (Linux). */
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		/* An APPEND goes in pieces (command, literal, CRLF): with
+		 * Nagle's algorithm the last waits for the server's delayed
+		 * ACK, 40 ms or more a message behind proxies and balancers. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
 		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0) {
 			c->fd = fd;
