@@ -104,8 +104,10 @@ struct ccm_imap_answer {
 /*
  * Reads the response code and suggested wait from `text`, the words of a
  * NO, BAD or BYE after that word ("[THROTTLED] Request is throttled.
- * Suggested Backoff Time: 1234 milliseconds"). Any text is taken: what is
- * not understood gives CCM_IMAP_CODE_NONE and 0.
+ * Suggested Backoff Time: 1234 milliseconds"). Without a code, words
+ * that say the server throttles ("BYE ... throttled") give
+ * CCM_IMAP_CODE_THROTTLED. Any text is taken: what is not understood
+ * gives CCM_IMAP_CODE_NONE and 0.
  */
 void ccm_imap_answer_parse(struct ccm_imap_answer *out, const char *text);
 

@@ -17,13 +17,13 @@ chmod 600 "$TMP/creds"
 PIDS=""
 trap 'for p in $PIDS; do kill $p 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
-# start_fake MODE: a fresh store copy and server; sets PORT, LOG, DB.
+# start_fake MODE [VICTIM]: a fresh store copy and server; sets PORT, LOG, DB.
 start_fake() {
 	LOG="$TMP/$1.log"
 	DB="$TMP/$1.db"
 	cp "$TMP/s.db" "$DB"
 	rm -f "$LOG" "$LOG".* "$TMP/$1.port"
-	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" &
+	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" ${2:+"$2"} &
 	PIDS="$PIDS $!"
 	for _ in $(seq 100); do [ -s "$TMP/$1.port" ] && break; sleep 0.05; done
 	PORT=$(cat "$TMP/$1.port")
@@ -114,12 +114,13 @@ expect_grep "the next run will not either; see --max-message-size and --split-at
 if grep -q "tries it again" "$TMP/out"; then fail "too-big: said to retry"; else pass; fi
 check_log "messages too big"
 
-# A mailbox over its quota (from its second message on): one entry for
-# the mailbox with how many messages were not sent, no APPEND after the
-# first refusal; the other mailboxes are exported.
-start_fake overquota
-expect_status 1 export_to --imap-connections 1 --verbose
-VICTIM=$(cat "$LOG.victim")
+# A mailbox over its quota (from its second message on; the mailbox with
+# the most messages): one entry for the mailbox with how many messages
+# were not sent, no APPEND after the first refusal; the other mailboxes
+# are exported.
+VICTIM=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT r.alias FROM messages m JOIN folders f ON f.id = m.folder_id JOIN recipients r ON r.id = f.mailbox_id WHERE m.parent_id IS NULL GROUP BY r.id ORDER BY count(*) DESC, r.id').fetchone()[0])" "$TMP/s.db")
+start_fake overquota "$VICTIM"
+expect_status 1 export_to --imap-connections 2 --verbose
 vtotal=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages m JOIN folders f ON f.id = m.folder_id JOIN recipients r ON r.id = f.mailbox_id WHERE r.alias = ?1 AND m.parent_id IS NULL', (sys.argv[2],)).fetchone()[0])" "$DB" "$VICTIM")
 [ "$vtotal" -ge 3 ] && pass || fail "over quota: '$VICTIM' has $vtotal messages, too few to tell"
 [ "$(grep -c "\[imap-over-quota\]" "$TMP/out")" -eq 1 ] && pass || fail "over quota: not one entry"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_imapd.py: an IMAP server that misbehaves on purpose, for tests.
 
-    fake_imapd.py MODE LOG PORT_FILE
+    fake_imapd.py MODE LOG PORT_FILE [VICTIM]
 
 Listens on a free loopback port (written to PORT_FILE) and serves until
 killed. Every message taken is logged to LOG as a JSON line: folder,
@@ -23,8 +23,9 @@ literal. MODE says how it misbehaves:
             (EXAMINE says so, FETCH gives their Message-IDs); each FETCH's
             range is written to LOG.fetch
 
-Answers that never end, for one mailbox only ("the victim": its login,
-once the server knows it, is written to LOG.victim), coming a byte or a
+Answers that never end, for one mailbox only ("the victim": the login
+VICTIM when given, else the first to ask; written to LOG.victim once the
+server knows it), coming a byte or a
 line at a time, so that only a time limit on the whole answer ends them:
 
   trickle-greeting  the greeting of the 2nd, 3rd and 4th connections (the
@@ -50,6 +51,7 @@ Each log line also names the login of the connection that sent it.
 import hashlib, itertools, json, re, socket, socketserver, sys, threading, time
 
 MODE, LOG, PORT_FILE = sys.argv[1:4]
+VICTIM = sys.argv[4] if len(sys.argv) > 4 else None
 lock = threading.Lock()
 folders = {"INBOX"}
 seen_ids = []            # every message-id offered, in order, once each
@@ -64,7 +66,7 @@ def is_victim(user):
     """Whether user is the victim, making it the first to ask."""
     global victim
     with lock:
-        if victim is None:
+        if victim is None and VICTIM in (None, user):
             victim = user
             with open(LOG + ".victim", "w") as f:
                 f.write(user)
