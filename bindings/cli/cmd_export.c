@@ -57,6 +57,10 @@ static void usage(FILE *out)
 		"  --imap-timeout S      give up on an answer of the server not whole\n"
 		"                        after S seconds (default 120; a greeting: 10 s\n"
 		"                        at most), and on a token command\n"
+		"  --imap-retry-budget S wait at most S seconds in all for a server that\n"
+		"                        throttles or drops a mailbox's connections with\n"
+		"                        no message through, then leave the mailbox for\n"
+		"                        the next run (default 600; 0: never wait)\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
 		"  --time-zone Z         the zone of dates (default: the post office's,\n"
 		"                        as the store kept it; UTC if it has none)\n"
@@ -195,7 +199,7 @@ static int takes_value(const char *a)
 		"--store", "--maildir", "--mbox", "--imap", "--time-zone",
 		"--imap-credentials", "--imap-connections", "--imap-timeout",
 		"--imap-ca", "--public-folder", "--imap-oauth-token-command",
-		"--imap-oauth-token-file",
+		"--imap-oauth-token-file", "--imap-retry-budget",
 	};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
@@ -258,6 +262,16 @@ int ccm_cmd_export(int argc, char **argv)
 				fprintf(stderr, "ccmig export: --imap-timeout takes seconds (>= 1)\n");
 				return 2;
 			}
+		} else if (!strcmp(a, "--imap-retry-budget") && more) {
+			char *e;
+			long v = strtol(argv[++i], &e, 10);
+			if (*e || e == argv[i] || v < 0 || v > 86400) {
+				fprintf(stderr, "ccmig export: --imap-retry-budget takes seconds "
+					"(0 to 86400)\n");
+				return 2;
+			}
+			/* 0 is no waiting at all; the core reads 0 as its default. */
+			ia.retry_budget_s = v ? (int)v : -1;
 		} else if (!strcmp(a, "--imap-ca") && more) {
 			ia.ca_file = argv[++i];
 		} else if (!strcmp(a, "--imap-oauth-token-command") && more) {

@@ -86,6 +86,10 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	o.tokens = with_tokens ? &tokens : NULL;
 	o.warn = warn;
 	o.server.timeout_s = a->timeout_s;
+	o.retry_budget_s = a->retry_budget_s;
+	/* Tests make the waits short: the doubling is what they check. */
+	if (getenv("CCMIG_TEST_BACKOFF_MS"))
+		o.backoff_base_ms = strtoll(getenv("CCMIG_TEST_BACKOFF_MS"), NULL, 10);
 	o.url = a->url;
 	o.creds = creds;
 	o.public_prefix = a->public_prefix;
@@ -119,6 +123,9 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	ccm_buf_addf(&rr->counts, "Exported %s to %s: %lu mailboxes, %lu folders, %lu "
 		     "messages sent (%s), %lu already there\n", db, a->url, st.mailboxes,
 		     st.folders, st.messages, bytes, st.already + st.found);
+	if (st.waits)
+		ccm_buf_addf(&rr->counts, "The server made ccmig wait %lu times (throttled, "
+			     "busy or closed connections)\n", st.waits);
 	if (st.failed || st.skipped)
 		ccm_buf_addf(&rr->counts, "Left out: %lu messages, %lu mailboxes; run the "
 			     "same command again to retry them\n", st.failed, st.skipped);

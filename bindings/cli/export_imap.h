@@ -9,6 +9,7 @@ struct ccm_export_imap_args {
 	const char *url, *credentials, *ca_file, *public_prefix;
 	const char *token_command, *token_file;   /* OAuth 2.0; NULL: passwords */
 	int connections, insecure, timeout_s;
+	int retry_budget_s;           /* --imap-retry-budget; < 0: no waiting */
 	const struct ccm_tz *tz;      /* borrowed: --time-zone, or the store's */
 	int tz_forced;                /* tz came from --time-zone */
 };

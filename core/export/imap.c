@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,6 +69,7 @@ struct ccm_imap {
 	long long deadline;
 	const char *what;        /* the command being answered; NULL: greeting */
 	unsigned long untagged;  /* untagged responses to it so far */
+	struct ccm_imap_answer answer;  /* of its NO, BAD or BYE */
 	char delim;
 	unsigned char in[16384];
 	size_t in_pos, in_len;
@@ -446,6 +449,7 @@ static void cmd_start(struct ccm_imap *c, char tag[16], const char *what)
 {
 	c->what = what;
 	c->untagged = 0;
+	memset(&c->answer, 0, sizeof(c->answer));
 	snprintf(tag, 16, "C%05u", ++c->tag % 100000u);
 	ccm_buf_reset(&c->cmd);
 	cmdf(c, "%s ", tag);
@@ -485,6 +489,14 @@ static int quotable(const char *s)
 	return 1;
 }
 
+/* What follows the first word of s ("NO", "BAD"), spaces before it
+ * passed over. */
+static const char *after_word(const char *s)
+{
+	s += strspn(s, " ");
+	return s + strcspn(s, " ");
+}
+
 typedef int (*untagged_fn)(struct ccm_imap *c, void *ctx, struct ccm_error *err);
 
 /*
@@ -499,6 +511,7 @@ static int take_untagged(struct ccm_imap *c, struct ccm_error *err)
 	note_capabilities(c, r);
 	if (!strncasecmp(r, "* BYE", 5)) {
 		c->broken = 1;
+		ccm_imap_answer_parse(&c->answer, r + 5);
 		return ccm_error_set(err, CCM_EIO, "IMAP server %s:%s closed the "
 				     "connection: %s", c->host, c->port, r + 2);
 	}
@@ -518,7 +531,7 @@ static int take_untagged(struct ccm_imap *c, struct ccm_error *err)
  * from now; untagged ones go to fn (may be NULL), continuation requests
  * ("+ ...") to on_continue, which answers them (NULL: they are not IMAP
  * here). Returns 0 for OK, 1 for
- * NO (err holds the server's words), CCM_EMALFORMED for BAD or a response
+ * NO (err holds the server's words, c->answer its code), CCM_EMALFORMED for BAD or a response
  * that is not IMAP (err names the command), CCM_ELIMIT for too many
  * untagged responses, or the failure of the connection (CCM_EIO, also
  * when the time ran out).
@@ -560,6 +573,7 @@ static int finish_with(struct ccm_imap *c, const char *tag, untagged_fn fn,
 		note_capabilities(c, r);
 		if (!strncasecmp(r, "OK", 2))
 			return 0;
+		ccm_imap_answer_parse(&c->answer, after_word(r));
 		if (!strncasecmp(r, "NO", 2)) {
 			/* The server's words; the caller says what was refused. */
 			ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\"", r);
@@ -620,6 +634,7 @@ static int send_literal_head(struct ccm_imap *c, const char *tag,
 			return rc;
 	}
 	r = c->resp.ptr + strlen(tag);
+	ccm_imap_answer_parse(&c->answer, after_word(r));
 	ccm_error_set(err, CCM_EINVAL, "the server said \"%.900s\" to %s", r + (*r == ' '),
 		      c->what);
 	return strncasecmp(r, " NO", 3) ? CCM_EMALFORMED : 1;
@@ -664,6 +679,10 @@ static int connect_tcp(struct ccm_imap *c, struct ccm_error *err)
 		}
 		/* The send time limit bounds connect() (Linux). */
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+		/* An APPEND goes in pieces (command, literal, CRLF): with
+		 * Nagle's algorithm the last waits for the server's delayed
+		 * ACK, 40 ms or more a message behind proxies and balancers. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0 &&
 		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == 0) {
 			c->fd = fd;
@@ -1495,8 +1514,9 @@ static int send_piece(void *ctx, const void *p, size_t n, struct ccm_error *err)
 	return io_write(ctx, p, n, err);
 }
 
-int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
-		    const char *date, struct ccm_spool *msg, struct ccm_error *err)
+int ccm_imap_append(struct ccm_imap_answer *out, struct ccm_imap *c, const char *name,
+		    const char *flags, const char *date, struct ccm_spool *msg,
+		    struct ccm_error *err)
 {
 	char tag[16];
 	int rc;
@@ -1509,11 +1529,12 @@ int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
 	if (date)
 		cmdf(c, " \"%s\"", date);
 	cmdf(c, " ");
-	if ((rc = send_literal_head(c, tag, msg->len, err)) != 0)
-		return rc;
-	if ((rc = ccm_spool_replay(msg, send_piece, c, err)) < 0)
-		return rc;
-	return run(c, tag, NULL, NULL, err);
+	if ((rc = send_literal_head(c, tag, msg->len, err)) == 0 &&
+	    (rc = ccm_spool_replay(msg, send_piece, c, err)) == 0)
+		rc = run(c, tag, NULL, NULL, err);
+	if (out)
+		*out = c->answer;
+	return rc;
 }
 
 void ccm_imap_close(struct ccm_imap *c)

@@ -149,16 +149,56 @@ int ccm_imap_message_ids(struct ccm_imap *c, const char *name,
 			 void *ctx, struct ccm_error *err);
 
 /*
+ * What a server's refusal says beyond its words: the response code in
+ * brackets after NO, BAD or BYE (RFC 5530 and the codes servers add), and
+ * how long the server asks ccmig to wait. Codes ccmig does not act on are
+ * CCM_IMAP_CODE_NONE.
+ */
+enum ccm_imap_code {
+	CCM_IMAP_CODE_NONE = 0,
+	CCM_IMAP_CODE_THROTTLED,    /* slow down (Microsoft 365; not in RFC 5530) */
+	CCM_IMAP_CODE_UNAVAILABLE,  /* a part of the server is down for now */
+	CCM_IMAP_CODE_INUSE,        /* another session holds what is needed */
+	CCM_IMAP_CODE_OVERQUOTA,    /* the account is full */
+	CCM_IMAP_CODE_LIMIT,        /* past a limit of the server's (size, count) */
+	CCM_IMAP_CODE_TOOBIG,       /* the message is larger than the server takes */
+};
+
+struct ccm_imap_answer {
+	enum ccm_imap_code code;
+	/* "Suggested Backoff Time: N milliseconds" in the text (Microsoft
+	 * 365): N; 0 when the server suggests nothing. */
+	long long backoff_ms;
+};
+
+/*
+ * Reads the response code and suggested wait from `text`, the words of a
+ * NO, BAD or BYE after that word ("[THROTTLED] Request is throttled.
+ * Suggested Backoff Time: 1234 milliseconds"). Without a code, words
+ * that say the server throttles ("BYE ... throttled") give
+ * CCM_IMAP_CODE_THROTTLED. Any text is taken: what is not understood
+ * gives CCM_IMAP_CODE_NONE and 0.
+ */
+void ccm_imap_answer_parse(struct ccm_imap_answer *out, const char *text);
+
+/* The name of a code as servers write it ("THROTTLED"); "" for NONE. */
+const char *ccm_imap_code_name(enum ccm_imap_code code);
+
+/*
  * Appends the message in `msg` (CRLF lines, as the renderer writes them)
  * to folder `name` with `flags` ("\\Seen \\Draft", "" or NULL for none)
  * and internal date `date` (RFC 3501 date-time without quotes,
  * "02-Jun-1998 08:39:00 -0400"; NULL: the server's clock).
  * Returns 0, or 1 when the server refused this message (NO; err has its
  * words; the connection stays usable), or a negative code when the
- * connection failed (then only ccm_imap_close() may follow).
+ * connection failed (then only ccm_imap_close() may follow). *out (may be
+ * NULL) says what the refusal's code was: of the NO, or of the BYE that
+ * ended the connection; CCM_IMAP_CODE_NONE when taken or when the
+ * connection failed without a word.
  */
-int ccm_imap_append(struct ccm_imap *c, const char *name, const char *flags,
-		    const char *date, struct ccm_spool *msg, struct ccm_error *err);
+int ccm_imap_append(struct ccm_imap_answer *out, struct ccm_imap *c, const char *name,
+		    const char *flags, const char *date, struct ccm_spool *msg,
+		    struct ccm_error *err);
 
 /* Logs out (when the connection still works), closes and frees. NULL is
  * ignored. */

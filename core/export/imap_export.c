@@ -2,6 +2,7 @@
 #include "export/imap_export.h"
 #include "export/folder_name.h"
 #include "export/imap_special.h"
+#include "export/imap_backoff.h"
 #include "export/render.h"
 #include "base/fault.h"
 #include "base/spool.h"
@@ -22,7 +23,8 @@
 #include <sqlite3.h>
 
 #define MAX_CONNECTIONS 64
-#define ATTEMPTS 3                   /* connections per mailbox */
+#define ATTEMPTS 3                   /* failed connections in a row per mailbox */
+#define RETRY_BUDGET_S 600           /* waits without progress per mailbox */
 #define SPOOL_MEMORY (1u << 20)      /* a rendered message past this: a file */
 
 /* ---- URL ------------------------------------------------------------------ */
@@ -140,6 +142,17 @@ struct worker {
 	char (*on_server)[CCM_STORE_UID_LEN + 1];  /* names found on the server, sorted */
 	size_t n_on_server, cap_on_server;
 	struct ccm_error last;       /* why the last connection failed */
+	/* Where the job is, so that a new connection for its mailbox goes
+	 * on from there and nothing is counted twice: folders finished
+	 * (in list_folders() order) and messages done with in the next one
+	 * (in ccm_store_messages() order), of `total` in the mailbox. */
+	size_t done_folders;
+	unsigned long done_in_folder, handled;
+	long long total;
+	/* The message whose APPEND a failed connection took with it: the
+	 * server may have taken it. Found there, it was sent by this run. */
+	char in_flight[CCM_STORE_UID_LEN + 1];
+	struct ccm_imap_backoff backoff;
 };
 
 /* Reports under the lock (the sink may write to the store). */
@@ -196,6 +209,28 @@ static void progress(struct shared *sh)
 		sh->o->progress(sh->o->progress_ctx, sh->st->messages + sh->st->already +
 				sh->st->found + sh->st->failed, sh->total, sh->st->bytes);
 	}
+}
+
+/* A message is done with (sent, there already, or reported): a new
+ * connection for the mailbox starts after it. */
+static void message_done(struct worker *w)
+{
+	w->handled++;
+	w->done_in_folder++;
+	ccm_imap_backoff_progress(&w->backoff);
+}
+
+static void folder_done(struct worker *w)
+{
+	w->done_folders++;
+	w->done_in_folder = 0;
+	ccm_imap_backoff_progress(&w->backoff);
+}
+
+/* Messages of the mailbox not done with. */
+static long long left(const struct worker *w)
+{
+	return w->total - (long long)w->handled;
 }
 
 /* ---- one folder ------------------------------------------------------------ */
@@ -255,9 +290,93 @@ static int spool_write(void *ctx, const void *p, size_t n)
 	return ccm_spool_write(&w->spool, p, n, &e);
 }
 
-/* A failed connection comes back as connection_failed() says (1 or 2); a
- * failed store negative; everything else is reported here and the folder
- * goes on. The lock is held on entry and on return. */
+/* Refusals that say "later": the same message is sent again after a wait. */
+static int slow_down(enum ccm_imap_code code)
+{
+	return code == CCM_IMAP_CODE_THROTTLED || code == CCM_IMAP_CODE_UNAVAILABLE ||
+	       code == CCM_IMAP_CODE_INUSE;
+}
+
+/*
+ * Appends the message in w->spool, and again after a wait each time the
+ * server says to slow down, while the mailbox's budget lasts. Returns as
+ * ccm_imap_append() does; 1 with a code slow_down() takes when the
+ * budget is spent. The lock is held on entry and on return.
+ */
+static int append(struct worker *w, struct ccm_imap_answer *ans, const char *name,
+		  const char *flags, const char *date, struct ccm_error *e)
+{
+	struct shared *sh = w->sh;
+
+	for (;;) {
+		long long wait;
+		int rc;
+
+		pthread_mutex_unlock(&sh->lock);
+		rc = ccm_imap_append(ans, w->imap, name, flags, date, &w->spool, e);
+		pthread_mutex_lock(&sh->lock);
+		if (rc != 1 || !slow_down(ans->code) ||
+		    (wait = ccm_imap_backoff_next(&w->backoff, ans->backoff_ms)) < 0)
+			return rc;
+		sh->st->waits++;
+		pthread_mutex_unlock(&sh->lock);
+		ccm_imap_backoff_sleep(wait);
+		pthread_mutex_lock(&sh->lock);
+	}
+}
+
+/*
+ * The server refused message `id` of folder f with `ans` and words e:
+ * reported as its code says. Returns 0 to go on with the next message, or
+ * 2 when the mailbox stops here (over quota, or still throttled when the
+ * budget is spent). The lock is held.
+ */
+static int refused(struct worker *w, const struct ccm_folder *f, long long id,
+		   const struct ccm_imap_answer *ans, const struct ccm_error *e)
+{
+	struct shared *sh = w->sh;
+
+	switch (ans->code) {
+	case CCM_IMAP_CODE_OVERQUOTA:
+		/* Every message after this one would be refused alike. */
+		say(w, CCM_ERROR, "imap-over-quota", 0, "mailbox '%s' is over its quota on "
+		    "the server: %lld messages were not sent (from folder '%s' on): %s; "
+		    "make room or raise the quota, then run the export again",
+		    w->job->alias, left(w), f->path, e->msg);
+		return 2;
+	case CCM_IMAP_CODE_THROTTLED:
+	case CCM_IMAP_CODE_UNAVAILABLE:
+	case CCM_IMAP_CODE_INUSE:
+		say(w, CCM_ERROR, "imap-throttled", (long)id, "mailbox '%s' is not complete: "
+		    "the server kept saying %s for %lld s without taking a message, "
+		    "%lld messages were not sent (the last answer: %s); run the export "
+		    "again later, or give it more time with --imap-retry-budget",
+		    w->job->alias, ccm_imap_code_name(ans->code),
+		    w->backoff.budget_ms / 1000, left(w), e->msg);
+		return 2;
+	case CCM_IMAP_CODE_LIMIT:
+	case CCM_IMAP_CODE_TOOBIG:
+		sh->st->failed++;
+		say(w, CCM_ERROR, "imap-too-big", (long)id, "not taken into folder '%s' "
+		    "(%llu bytes): %s; the server will not take a message of this size; "
+		    "the next run will not either; see --max-message-size and "
+		    "--split-attachments", f->path, (unsigned long long)w->spool.len, e->msg);
+		break;
+	default:
+		sh->st->failed++;
+		say(w, CCM_ERROR, "imap-refused", (long)id, "not taken into folder "
+		    "'%s': %s; the next run tries it again", f->path, e->msg);
+		break;
+	}
+	message_done(w);
+	return 0;
+}
+
+/* A failed connection comes back as connection_failed() says (1 or 2), a
+ * mailbox stopped as refused() says (2); a failed store negative;
+ * everything else is reported here and the folder goes on. Messages done
+ * with on an earlier connection (w->done_in_folder) are passed over. The
+ * lock is held on entry and on return. */
 static int send_folder(struct worker *w, const struct ccm_folder *f,
 		       const char *name)
 {
@@ -266,6 +385,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	struct ccm_store_message m;
 	struct ccm_render_opts ro = { .tz = ccm_out_zones_get(sh->o->zones,
 							     w->job->mailbox) };
+	unsigned long skip = w->done_in_folder;
 	struct ccm_error e;
 	int rc, looked = 0;
 
@@ -274,17 +394,33 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 		return store_failed(sh, rc, &e);
 	while (!sh->fatal && (rc = ccm_store_next_message(mc, &m, &e)) > 0) {
 		char date[48], flags[16], uid[CCM_STORE_UID_LEN + 1];
-		long long id = m.id;
+		struct ccm_ledger_entry le;
+		struct ccm_imap_answer ans;
+		long long id = m.id, item;
 
-		if ((rc = ccm_store_ledger_find(NULL, sh->s, w->source, id, &e)) < 0)
+		if (skip > 0) {
+			skip--;             /* counted by an earlier connection */
+			continue;
+		}
+		/* The ledger knows messages by identity, not by row: another
+		 * store of the same post office numbers them differently. */
+		if ((rc = ccm_store_message_uid(uid, sh->s, &m, &e)) < 0)
+			break;
+		item = ccm_store_ledger_uid_item(uid);
+		if ((rc = ccm_store_ledger_find(&le, sh->s, w->source, item, &e)) < 0)
 			break;
 		if (rc == 1) {
-			sh->st->already++;
+			/* Already there: recorded by an earlier run. What this
+			 * run recorded was counted when it was. */
+			if (le.run_id != ccm_store_run_id(sh->s))
+				sh->st->already++;
+			message_done(w);
 			continue;
 		}
 		if (!looked) {
 			/* Once per folder with work left: what a run killed
-			 * before its ledger record did send. */
+			 * before its ledger record, or a failed connection,
+			 * did send, and what other stores sent. */
 			looked = 1;
 			pthread_mutex_unlock(&sh->lock);
 			rc = ccm_imap_message_ids(w->imap, name, on_server_id, w, &e);
@@ -297,15 +433,20 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 				qsort(w->on_server, w->n_on_server, sizeof(*w->on_server),
 				      cmp_uid);
 		}
-		if ((rc = ccm_store_message_uid(uid, sh->s, &m, &e)) < 0)
-			break;
 		ro.uid = uid;
 		if (w->n_on_server && bsearch(uid, w->on_server, w->n_on_server,
 					      sizeof(*w->on_server), cmp_uid)) {
-			sh->st->found++;
-			if ((rc = ccm_store_ledger_record(sh->s, w->source, id, "imap-found",
-							  0, &e)) < 0)
+			int sent = !strcmp(uid, w->in_flight);
+			w->in_flight[0] = '\0';
+			if (sent)
+				sh->st->messages++;
+			else
+				sh->st->found++;
+			if ((rc = ccm_store_ledger_record(sh->s, w->source, item, sent ?
+							  "imap-append" : "imap-found",
+							  id, &e)) < 0)
 				break;
+			message_done(w);
 			continue;
 		}
 		ccm_spool_reset(&w->spool);
@@ -314,33 +455,35 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			sh->st->failed++;
 			say(w, CCM_ERROR, "imap-render", (long)id, "cannot be rendered (folder "
 			    "'%s'): %s; run ccmig verify", f->path, e.msg);
+			message_done(w);
 			rc = 0;
 			continue;
 		}
 		snprintf(flags, sizeof(flags), "%s%s%s", m.read ? "\\Seen" : "",
 			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
 		internal_date(&m, ro.tz, date);
-		pthread_mutex_unlock(&sh->lock);
-		rc = ccm_imap_append(w->imap, name, flags, date, &w->spool, &e);
-		pthread_mutex_lock(&sh->lock);
+		memcpy(w->in_flight, uid, sizeof(uid));
+		rc = append(w, &ans, name, flags, date, &e);
 		if (rc < 0) {
 			ccm_store_cursor_free(mc);
 			return connection_failed(w, rc, (long)id, &e);
 		}
+		w->in_flight[0] = '\0';
 		if (rc == 1) {
-			sh->st->failed++;
-			say(w, CCM_ERROR, "imap-refused", (long)id, "not taken into folder "
-			    "'%s': %s; the next run tries it again", f->path, e.msg);
-			rc = 0;
+			if ((rc = refused(w, f, id, &ans, &e)) != 0) {
+				ccm_store_cursor_free(mc);
+				return rc;
+			}
 			continue;
 		}
 		/* The window a second run must cover: sent, not yet recorded. */
 		ccm_fault_point();
 		sh->st->messages++;
 		sh->st->bytes += w->spool.len;
-		if ((rc = ccm_store_ledger_record(sh->s, w->source, id, "imap-append", 0,
+		if ((rc = ccm_store_ledger_record(sh->s, w->source, item, "imap-append", id,
 						  &e)) < 0)
 			break;
+		message_done(w);
 		progress(sh);
 	}
 	ccm_store_cursor_free(mc);
@@ -507,6 +650,8 @@ static int mailbox_once(struct worker *w, const char *password)
 			break;
 		}
 		ccm_buf_add(&w->name, w->tmp.ptr, w->tmp.len);
+		if (i < w->done_folders)
+			continue;       /* finished over an earlier connection */
 		pthread_mutex_unlock(&sh->lock);
 		/* The server's own special folders are there already. */
 		rc = f->special == CCM_FOLDER_INBOX || server ? 0 :
@@ -520,6 +665,8 @@ static int mailbox_once(struct worker *w, const char *password)
 			    "created, its %lld messages were not sent: %s", f->path,
 			    w->name.ptr, k, e.msg);
 			sh->st->failed += (unsigned long)k;
+			w->handled += (unsigned long)k;
+			folder_done(w);
 			continue;
 		}
 		if (rc < 0) {
@@ -529,6 +676,7 @@ static int mailbox_once(struct worker *w, const char *password)
 		if ((rc = send_folder(w, f, w->name.ptr)) != 0)
 			goto out;
 		sh->st->folders++;
+		folder_done(w);
 	}
 	rc = sh->fatal ? CCM_EIO : 0;
 out:
@@ -578,8 +726,10 @@ static void do_mailbox(struct worker *w)
 	struct shared *sh = w->sh;
 	struct ccm_buf login = CCM_BUF_INIT;
 	const char *password = NULL;
+	int budget_s = sh->o->retry_budget_s == 0 ? RETRY_BUDGET_S : sh->o->retry_budget_s;
+	long long budget_ms = budget_s < 0 ? 0 : 1000ll * budget_s;
 	struct ccm_error e;
-	int rc;
+	int rc, failures = 0;
 
 	rc = find_login(sh, w->job, &login, &password);
 	pthread_mutex_lock(&sh->lock);
@@ -603,14 +753,33 @@ static void do_mailbox(struct worker *w)
 		store_failed(sh, rc, &e);
 		goto out;
 	}
+	w->total = count_of(sh->s, "SELECT count(*) FROM messages m JOIN folders f ON "
+			    "f.id = m.folder_id WHERE m.parent_id IS NULL AND "
+			    "f.mailbox_id IS ?1", w->job->mailbox);
+	w->done_folders = 0;
+	w->done_in_folder = w->handled = 0;
+	w->in_flight[0] = '\0';
+	ccm_imap_backoff_init(&w->backoff, sh->o->backoff_base_ms, 0, budget_ms);
 	pthread_mutex_unlock(&sh->lock);
-	for (int attempt = 1; ; attempt++) {
+	for (;;) {
+		unsigned long before = w->handled + w->done_folders;
+		long long wait;
+
 		rc = mailbox_once(w, password);
-		if (rc != 1 || attempt == ATTEMPTS)
+		if (rc != 1)
 			break;
-		/* A dropped connection: try again, later; the ledger keeps
-		 * what was sent. */
-		sleep((unsigned)attempt);
+		/* Only failures with nothing done between them count: a
+		 * server that hangs up every so many messages still gets the
+		 * whole mailbox in one run. */
+		failures = w->handled + w->done_folders == before ? failures + 1 : 1;
+		if (failures == ATTEMPTS ||
+		    (wait = ccm_imap_backoff_next(&w->backoff, 0)) < 0)
+			break;
+		/* Try again later; the ledger keeps what was sent. */
+		pthread_mutex_lock(&sh->lock);
+		sh->st->waits++;
+		pthread_mutex_unlock(&sh->lock);
+		ccm_imap_backoff_sleep(wait);
 	}
 	pthread_mutex_lock(&sh->lock);
 	if (rc == 0) {
@@ -618,11 +787,19 @@ static void do_mailbox(struct worker *w)
 	} else if (rc > 0) {
 		/* A refused login is reported where it happened. */
 		sh->st->skipped++;
-		if (rc == 1)
+		if (rc == 1 && failures == ATTEMPTS)
 			say(w, CCM_ERROR, "imap-connection", 0, "mailbox '%s' is not "
-			    "complete: the connection failed %d times (the last time: "
-			    "%s); run the export again to finish it", w->job->alias,
-			    ATTEMPTS, w->last.msg);
+			    "complete: the connection failed %d times in a row with no "
+			    "message through (the last time: %s); %lld messages were "
+			    "not sent; run the export again to finish it", w->job->alias,
+			    ATTEMPTS, w->last.msg, left(w));
+		else if (rc == 1)
+			say(w, CCM_ERROR, "imap-connection", 0, "mailbox '%s' is not "
+			    "complete: the connection kept failing for %lld s with no "
+			    "message through (the last time: %s); %lld messages were "
+			    "not sent; run the export again later, or give it more time "
+			    "with --imap-retry-budget", w->job->alias,
+			    w->backoff.budget_ms / 1000, w->last.msg, left(w));
 	}
 out:
 	pthread_mutex_unlock(&sh->lock);

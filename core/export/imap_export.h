@@ -32,11 +32,19 @@ struct ccm_imap_export_opts {
 	void *warn_ctx;
 	const char *public_prefix;  /* top folder of public folders; NULL: "Public" */
 	int connections;          /* mailboxes written at once; < 1: 1 */
+	/* How long a mailbox waits in all, without a message going through,
+	 * for a server that throttles or closes connections before it is
+	 * given up (imap_backoff.h): seconds; 0: 600; negative: no waiting. */
+	int retry_budget_s;
+	long long backoff_base_ms;  /* the first of those waits; 0: 1 s */
 	/* Date headers and internal dates, each mailbox in its zone; NULL: UTC */
 	const struct ccm_out_zones *zones;
 	/* Where a mailbox or message that could not be written is reported
 	 * (kinds imap-no-credentials, imap-login, imap-token,
-	 * imap-token-refused, imap-folder, imap-refused, imap-connection), and the store's events. May be NULL (stderr). */
+	 * imap-token-refused, imap-folder, imap-refused, imap-too-big,
+	 * imap-over-quota, imap-throttled, imap-connection, imap-server,
+	 * imap-render, imap-same-login), and the store's events. May be
+	 * NULL (stderr). */
 	struct ccm_report *report;
 	/* Called now and then with the messages done so far (sent or there
 	 * already) of `total`, and the bytes sent; may be NULL. */
@@ -49,10 +57,11 @@ struct ccm_imap_stats {
 	unsigned long mailboxes;      /* mailboxes (and the public folders) done */
 	unsigned long skipped;        /* mailboxes left out: no login, refused */
 	unsigned long folders;
-	unsigned long messages;       /* appended in this run */
+	unsigned long messages;       /* appended in this run, each once */
 	unsigned long already;        /* in the ledger from an earlier run */
-	unsigned long found;          /* on the server already, not in the ledger */
+	unsigned long found;          /* on the server from before, not in the ledger */
 	unsigned long failed;         /* refused by the server or cut off */
+	unsigned long waits;          /* times the server made ccmig wait */
 	unsigned long long bytes;
 };
 
@@ -68,15 +77,27 @@ struct ccm_imap_stats {
  * original date as internal date.
  *
  * Resumable: each message appended is recorded in the store's ledger
- * (scope o->url, file the login) at once, and a later run skips it. A
- * message appended whose record was lost (the run was killed between the
- * server's answer and the record) is found on the server by its
- * Message-ID (render.h: derived from the stored message), so a second run
- * never sends a message twice.
+ * (scope o->url, file the login; the item is the message's identity,
+ * ledger.h: ccm_store_ledger_uid_item) at once, and a later run skips it.
+ * A message appended whose record was lost (the run was killed between
+ * the server's answer and the record, or the store is another one of the
+ * same post office) is found on the server by its Message-ID (render.h:
+ * derived from the message's identity), so a second run never sends a
+ * message twice. Ledger rows an older ccmig wrote name messages by their
+ * row and are not used: the server's Message-IDs stand for them.
  *
- * A mailbox whose login fails, a folder the server refuses, a message
- * refused or cut off by a broken connection (after three attempts to
- * reconnect) is reported and counted; the rest goes on. Returns 0 when
+ * A server that asks ccmig to wait (NO [THROTTLED], [UNAVAILABLE],
+ * [INUSE]) or closes the connection (BYE, a reset) is tried again,
+ * after waits that double (imap_backoff.h), with the same message, and
+ * on a new connection from where the last one stopped; every message is
+ * counted once however many connections it took. A mailbox is given up
+ * (reported) after three connections in a row fail with no message
+ * through between them, or when its waits without progress pass
+ * retry_budget_s; NO [OVERQUOTA] stops its mailbox at once (one report
+ * entry with the messages not sent); NO [LIMIT] or [TOOBIG] is reported
+ * as a message the server will never take. A mailbox whose login fails,
+ * a folder the server refuses, a message refused is reported and
+ * counted; the rest goes on. Returns 0 when
  * the run went through (st says what was left out), or a negative code
  * (err filled) when the store fails or the server cannot be used at all
  * (tried once before any mailbox: not reachable, not IMAP, certificate

@@ -102,6 +102,19 @@ int ccm_store_ledger_record(struct ccm_store *s, long long source_id,
 	return rc;
 }
 
+long long ccm_store_ledger_uid_item(const char *uid)
+{
+	unsigned long long v = 0;
+
+	/* 16 hex digits, 64 bits; the top two give way to the marker. */
+	for (int i = 0; i < 16 && uid[i]; i++) {
+		char c = uid[i];
+		v = v << 4 | ((unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 :
+					 c - '0') & 15u);
+	}
+	return (long long)((v & ((1ull << 62) - 1)) | (1ull << 62));
+}
+
 /* ---- runs --------------------------------------------------------------- */
 
 /* "user@host" of this process, for the run's record: the login's name

@@ -45,6 +45,17 @@ int ccm_store_ledger_record(struct ccm_store *s, long long source_id,
 			    long long item, const char *object_kind,
 			    long long object_id, struct ccm_error *err);
 
+/*
+ * The ledger item that stands for the message named `uid` (messages.h:
+ * ccm_store_message_uid, 32 hex digits), for ledgers that must know a
+ * message by its identity rather than by its row in one store, which
+ * another store, or a store built again, numbers differently: 62 bits of
+ * the name with bit 62 set, so that it never meets an item that is a row
+ * number or a line number (all below 2^62). Two messages of one source
+ * meet with a chance of n^2 / 2^63 for n messages (1e-7 for a million).
+ */
+long long ccm_store_ledger_uid_item(const char *uid);
+
 /* ---- runs -----------------------------------------------------------------
  *
  * A run is one command: what ran, when, how it ended, and its counts.

@@ -189,6 +189,7 @@ static void conversation(const char *user, const char *password, int token)
 	struct ccm_imap *c;
 	struct ccm_error err;
 	struct ccm_spool msg;
+	struct ccm_imap_answer ans = { CCM_IMAP_CODE_NONE, 0 };
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -219,8 +220,12 @@ static void conversation(const char *user, const char *password, int token)
 		ccm_spool_init(&msg, 4096);
 		rc = ccm_spool_write(&msg, "Subject: x\r\n\r\nbody\r\n", 20, &err);
 		if (rc == 0)
-			rc = ccm_imap_append(c, "Inbox", "\\Seen",
+			rc = ccm_imap_append(&ans, c, "Inbox", "\\Seen",
 					     "02-Jun-1998 08:39:00 -0400", &msg, &err);
+		/* A refusal's code and wait are whatever the server said,
+		 * read within bounds. */
+		FUZZ_CHECK(ans.backoff_ms >= 0 && ans.backoff_ms <= 3600ll * 1000);
+		FUZZ_CHECK(rc != 0 || ans.code == CCM_IMAP_CODE_NONE);
 		ccm_spool_release(&msg);
 	}
 	if (rc != 0)

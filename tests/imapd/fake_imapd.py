@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """fake_imapd.py: an IMAP server that misbehaves on purpose, for tests.
 
-    fake_imapd.py MODE LOG PORT_FILE
+    fake_imapd.py MODE LOG PORT_FILE [VICTIM]
 
 Listens on a free loopback port (written to PORT_FILE) and serves until
 killed. Every message taken is logged to LOG as a JSON line: folder,
@@ -10,7 +10,11 @@ the server offers no LITERAL+, so clients must wait for "+" before each
 literal. MODE says how it misbehaves:
 
   refuse    the first APPEND of every third message-id is answered NO
-            [OVERQUOTA]; a later APPEND of the same message is taken
+            (no code ccmig acts on); a later APPEND of the same message is
+            taken
+  too-big   every APPEND of the 4th, 11th, 18th ... message-id is answered
+            NO [TOOBIG], of the 7th, 14th ... NO [LIMIT], in every run;
+            their message-ids are written to LOG.never
   drop      the connection is closed half way through the literal of the
             2nd and 5th messages (each once)
   garbage   greets with an HTTP line instead of "* OK"
@@ -19,8 +23,9 @@ literal. MODE says how it misbehaves:
             (EXAMINE says so, FETCH gives their Message-IDs); each FETCH's
             range is written to LOG.fetch
 
-Answers that never end, for one mailbox only ("the victim": its login,
-once the server knows it, is written to LOG.victim), coming a byte or a
+Answers that never end, for one mailbox only ("the victim": the login
+VICTIM when given, else the first to ask; written to LOG.victim once the
+server knows it), coming a byte or a
 line at a time, so that only a time limit on the whole answer ends them:
 
   trickle-greeting  the greeting of the 2nd, 3rd and 4th connections (the
@@ -36,7 +41,14 @@ line at a time, so that only a time limit on the whole answer ends them:
             gives each folder's use; CREATE ... (USE (\\X)) makes a folder
             with that use, but \\Drafts is refused (NO [USEATTR]); every
             CREATE's arguments are written to LOG.create
+  overquota the victim's (the first login to send APPEND) second APPEND
+            and every one after it are answered NO [OVERQUOTA]
+  throttle  every APPEND of the victim is answered NO [THROTTLED] with a
+            "Suggested Backoff Time" of 200 milliseconds
   plain     none of the above: every message is taken
+
+In modes overquota and throttle every refused APPEND is a line of
+LOG.refused.
 
 Logins (each written to LOG.auth as "MECHANISM user"; "LOGIN user" for
 the LOGIN command), without SASL-IR, so the client must wait for "+":
@@ -54,6 +66,7 @@ Each log line also names the login of the connection that sent it.
 import base64, hashlib, itertools, json, re, socket, socketserver, sys, threading, time
 
 MODE, LOG, PORT_FILE = sys.argv[1:4]
+VICTIM = sys.argv[4] if len(sys.argv) > 4 else None
 lock = threading.Lock()
 folders = {"INBOX"}
 uses = {}                # folder: its special use, in mode special-use
@@ -62,13 +75,14 @@ refused = set()
 dropped = set()
 connections = 0
 victim = None
+victim_appends = 0       # APPENDs of the victim so far
 BIG = 2500               # messages in each folder, in mode big-folders
 
 def is_victim(user):
     """Whether user is the victim, making it the first to ask."""
     global victim
     with lock:
-        if victim is None:
+        if victim is None and VICTIM in (None, user):
             victim = user
             with open(LOG + ".victim", "w") as f:
                 f.write(user)
@@ -265,15 +279,36 @@ class Handler(socketserver.StreamRequestHandler):
         self.rfile.readline()          # the CRLF ending the command
         mid = re.search(rb"Message-ID: <([^>]*)>", data)
         key = mid.group(1).decode() if mid else ""
+        with lock:
+            if key not in seen_ids:
+                seen_ids.append(key)
+            index = seen_ids.index(key)
         if MODE == "refuse":
             with lock:
-                if key not in seen_ids:
-                    seen_ids.append(key)
-                refuse = seen_ids.index(key) % 3 == 2 and key not in refused
+                refuse = index % 3 == 2 and key not in refused
                 if refuse:
                     refused.add(key)
             if refuse:
-                self.send(tag + " NO [OVERQUOTA] mailbox is full")
+                self.send(tag + " NO message not stored by a filter, try again later")
+                return True
+        if MODE == "too-big" and index % 7 in (3, 6):
+            with lock, open(LOG + ".never", "a") as f:
+                f.write(key + "\n")
+            self.send(tag + (" NO [TOOBIG] Message too large" if index % 7 == 3 else
+                             " NO [LIMIT] Message size exceeds the limit"))
+            return True
+        if MODE in ("overquota", "throttle") and is_victim(self.user):
+            global victim_appends
+            with lock:
+                victim_appends += 1
+                n = victim_appends
+            if MODE == "throttle" or n >= 2:
+                with lock, open(LOG + ".refused", "a") as f:
+                    f.write(key + "\n")
+                self.send(tag + (" NO [OVERQUOTA] Quota exceeded (mailbox for user is full)"
+                                 if MODE == "overquota" else
+                                 " NO [THROTTLED] Request is throttled. Suggested "
+                                 "Backoff Time: 200 milliseconds"))
                 return True
         if name not in folders:
             self.send(tag + " NO [TRYCREATE] no such folder")

@@ -45,13 +45,14 @@ make_store() {
 	TOTAL=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
 }
 
-# start_fake MODE: fake_imapd.py in MODE and a fresh copy of $TMP/s.db
-# for it; sets PORT, LOG (what it took) and DB.
+# start_fake MODE [VICTIM]: fake_imapd.py in MODE and a fresh copy of
+# $TMP/s.db for it; sets PORT, LOG (what it took) and DB.
 start_fake() {
 	LOG="$TMP/$1.log"
 	DB="$TMP/$1.db"
 	cp "$TMP/s.db" "$DB"
-	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" &
+	rm -f "$LOG" "$LOG".* "$TMP/$1.port"
+	python3 "$IMAPD/fake_imapd.py" "$1" "$LOG" "$TMP/$1.port" ${2:+"$2"} &
 	PIDS="$PIDS $!"
 	PORT=$(wait_port "$TMP/$1.port")
 }

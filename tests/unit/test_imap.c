@@ -1,6 +1,6 @@
 /* test_imap.c: the IMAP export's pieces: folder names in modified UTF-7,
  * the credentials file, OAuth tokens from a command or a file, the URL,
- * and the names folders get. */
+ * the names folders get, and what a server's refusal says. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -417,6 +417,46 @@ static void folder_names_are_one_folder_each(void **state)
 	unique_names_are('.', m365, paths, on_m365);
 }
 
+static void answer_is(const char *text, enum ccm_imap_code code, long long ms)
+{
+	struct ccm_imap_answer a;
+
+	ccm_imap_answer_parse(&a, text);
+	assert_int_equal(a.code, code);
+	assert_int_equal(a.backoff_ms, ms);
+}
+
+static void refusals_say_their_code_and_wait(void **state)
+{
+	(void)state;
+	/* Microsoft 365's words. */
+	answer_is(" [THROTTLED] Request is throttled. Suggested Backoff Time: 1234 "
+		  "milliseconds", CCM_IMAP_CODE_THROTTLED, 1234);
+	answer_is("[OVERQUOTA] Quota exceeded", CCM_IMAP_CODE_OVERQUOTA, 0);
+	answer_is("[UNAVAILABLE] try later", CCM_IMAP_CODE_UNAVAILABLE, 0);
+	answer_is("[InUse] mailbox locked", CCM_IMAP_CODE_INUSE, 0);
+	answer_is("[LIMIT] too many", CCM_IMAP_CODE_LIMIT, 0);
+	answer_is("[TOOBIG]", CCM_IMAP_CODE_TOOBIG, 0);
+	/* A code with arguments, one ccmig does not act on, a code cut off. */
+	answer_is("[TOOBIG 1000000] no", CCM_IMAP_CODE_TOOBIG, 0);
+	answer_is("[TRYCREATE] no such folder", CCM_IMAP_CODE_NONE, 0);
+	answer_is("[LIMITS] x", CCM_IMAP_CODE_NONE, 0);
+	answer_is("[OVERQ", CCM_IMAP_CODE_NONE, 0);
+	answer_is("[", CCM_IMAP_CODE_NONE, 0);
+	answer_is("", CCM_IMAP_CODE_NONE, 0);
+	/* No code, but the words say it ("* BYE ... throttled"). */
+	answer_is(" Connection closed: throttled", CCM_IMAP_CODE_THROTTLED, 0);
+	answer_is("[TRYCREATE] throttled", CCM_IMAP_CODE_NONE, 0);
+	/* Waits in seconds, without a unit, bounded, and nonsense. */
+	answer_is("[THROTTLED] Suggested Backoff Time: 3 seconds", CCM_IMAP_CODE_THROTTLED, 3000);
+	answer_is("[THROTTLED] suggested backoff time:250", CCM_IMAP_CODE_THROTTLED, 250);
+	answer_is("[THROTTLED] Suggested Backoff Time: 99999999999999999999999 ms",
+		  CCM_IMAP_CODE_THROTTLED, 3600ll * 1000);
+	answer_is("[THROTTLED] Suggested Backoff Time: soon", CCM_IMAP_CODE_THROTTLED, 0);
+	assert_string_equal(ccm_imap_code_name(CCM_IMAP_CODE_THROTTLED), "THROTTLED");
+	assert_string_equal(ccm_imap_code_name(CCM_IMAP_CODE_NONE), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -428,6 +468,7 @@ int main(void)
 		cmocka_unit_test(urls_name_a_server_and_nothing_else),
 		cmocka_unit_test(folders_get_the_names_servers_expect),
 		cmocka_unit_test(folder_names_are_one_folder_each),
+		cmocka_unit_test(refusals_say_their_code_and_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
