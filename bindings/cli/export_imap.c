@@ -71,6 +71,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	o.creds = creds;
 	o.public_prefix = a->public_prefix;
 	o.connections = a->connections;
+	o.size = a->size;
 	ccm_store_sink_init(&sink, s, print);
 	o.report = &sink.report;
 	o.progress = on_progress;
@@ -100,6 +101,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	ccm_buf_addf(&rr->counts, "Exported %s to %s: %lu mailboxes, %lu folders, %lu "
 		     "messages sent (%s), %lu already there\n", db, a->url, st.mailboxes,
 		     st.folders, st.messages, bytes, st.already + st.found);
+	ccm_size_counts(&rr->counts, a->size, st.left_out_size, st.split_size, "sent");
 	if (st.failed || st.skipped)
 		ccm_buf_addf(&rr->counts, "Left out: %lu messages, %lu mailboxes; run the "
 			     "same command again to retry them\n", st.failed, st.skipped);

@@ -8,6 +8,9 @@
 struct ccm_maildir_stats {
 	unsigned long mailboxes, folders, messages, already;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	/* Messages over o->size: left out, and written with attachments
+	 * replaced by notes (export/size_limit.h); each is said in o->report. */
+	unsigned long left_out_size, split_size;
 	unsigned long old_names;     /* files named by an older ccmig, "ccmig-<id>" */
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	/* Folders and message files refused and not written (a link, or

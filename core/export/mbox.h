@@ -8,6 +8,9 @@
 struct ccm_mbox_stats {
 	unsigned long mailboxes, folders, messages;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	/* Messages over o->size: left out, and written with attachments
+	 * replaced by notes (export/size_limit.h); each is said in o->report. */
+	unsigned long left_out_size, split_size;
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	/* Folders refused and not written (a link, or something else that is
 	 * not ccmig's, where a folder or file was to be made: base/nofollow.h):

@@ -31,7 +31,9 @@ OPTIONS = {
     "verify": ["--store=", "--list", "--json"] + PROGRESS,
     "export": ["--store=", "--maildir=", "--mbox=", "--imap=", "--time-zone=",
                "--imap-credentials=", "--imap-connections=", "--imap-ca=",
-               "--imap-insecure", "--imap-timeout=", "--public-folder="] + PROGRESS + VERBOSE,
+               "--imap-insecure", "--imap-timeout=", "--public-folder=",
+               "--max-message-size=", "--target=", "--split-attachments"] + PROGRESS
+              + VERBOSE,
     "stat": ["--store=", "--json", "--csv"],
     "report": ["--store=", "--html=", "--csv=", "--json"],
     "repl": [],
