@@ -214,8 +214,7 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 				if ((rc = ccm_store_message_uid(uid, s, &m, err)) < 0)
 					break;
 				ro.uid = uid;
-				fflush(w.f);
-				from = ftello(w.f);
+				from = ftello(w.f);   /* buffered bytes counted */
 			}
 			gmtime_r(&t, &tm);
 			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
@@ -227,10 +226,8 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 			if (m.unsent)
 				fputs("X-Status: T\n", w.f);
 			w.n_start = w.n;
-			if (limit && limit->max) {
-				fflush(w.f);
+			if (limit && limit->max)
 				w.start = ftello(w.f);
-			}
 			rc = ccm_size_render(&res, s, &m, &ro, limit, to_mbox, rd_discard, &w, err);
 			if (rc == 0 && res.outcome != CCM_SIZE_FITS) {
 				*(res.outcome == CCM_SIZE_SPLIT ? &st->split_size :
