@@ -44,6 +44,9 @@ struct ccm_maildir_stats {
  * link or anything else that is not ccmig's where a folder or message
  * file is to be made costs that mailbox, folder or message, counted in
  * st->problems and said in st->problem_text, and the export goes on.
+ * A message larger than o->size is left out, or written with attachments
+ * replaced (export/size_limit.h), counted in st and said in o->report; a
+ * message left out has no file, so the next export measures it again.
  * After any other failure the other threads stop at their next mailbox.
  * o->progress is called from any of the threads, under the lock they
  * share (never two at once), about ten times a second.

@@ -32,7 +32,9 @@ struct ccm_mbox_stats {
  * on each export, so exporting twice gives the same files. Every folder
  * and file below dir is made from its parent's descriptor without
  * following a link: one refused costs its folder, counted in
- * st->problems, and the export goes on. o->progress is called after
+ * st->problems, and the export goes on. A message larger than o->size is
+ * left out (its "From " line too), or written with attachments replaced
+ * (export/size_limit.h), counted in st and said in o->report. o->progress is called after
  * each message. Returns 0 or a negative code
  * (err filled).
  */
