@@ -62,6 +62,17 @@ static void usage(FILE *out)
 		"                        no message through, then leave the mailbox for\n"
 		"                        the next run (default 600; 0: never wait)\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
+		"Size limits (docs/export.md): a message larger than the target takes\n"
+		"is left out, a decision listed in the report (exit status 0).\n"
+		"  --target T            the limit of where the mail goes: m365 (35 MiB;\n"
+		"                        an admin can raise it to 150 MB), gmail\n"
+		"                        (25,000,000 bytes; 50 MB for Gmail's import),\n"
+		"                        dovecot (none)\n"
+		"  --max-message-size B  the largest message, in bytes of the message as\n"
+		"                        sent (CRLF, attachments in base64); K, M, G\n"
+		"                        of 1024 (25M is 26214400); wins over --target\n"
+		"  --split-attachments   send such a message with its largest\n"
+		"                        attachments replaced by notes until it fits\n\n"
 		"  --time-zone Z         the zone of dates (default: the post office's,\n"
 		"                        as the store kept it; UTC if it has none)\n"
 		"  --verbose             print every event, not only the summary\n"
@@ -192,6 +203,32 @@ static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
 	return n != 0;
 }
 
+/* The size limit of the options (--max-message-size wins over --target):
+ * 0, or the exit status of bad usage (said). */
+static int size_limit(struct ccm_size_limit *l, struct ccm_buf *source,
+		      const char *max, const char *target, int split)
+{
+	struct ccm_error err;
+
+	memset(l, 0, sizeof(*l));
+	l->split = split;
+	if (target && ccm_size_target(&l->max, target, &err) < 0)
+		return ccm_usage_error("export", "%s", err.msg);
+	if (target)
+		ccm_buf_addf(source, "--target %s", target);
+	if (max) {
+		if (ccm_size_parse(&l->max, max, &err) < 0)
+			return ccm_usage_error("export", "%s", err.msg);
+		ccm_buf_reset(source);
+		ccm_buf_addf(source, "--max-message-size %s", max);
+	}
+	l->source = source->ptr;
+	if (split && !l->max)
+		return ccm_usage_error("export", "--split-attachments needs a limit: give "
+				       "--max-message-size SIZE or --target m365|gmail");
+	return 0;
+}
+
 /* An option of export's that takes a value, given last without one. */
 static int takes_value(const char *a)
 {
@@ -199,7 +236,8 @@ static int takes_value(const char *a)
 		"--store", "--maildir", "--mbox", "--imap", "--time-zone",
 		"--imap-credentials", "--imap-connections", "--imap-timeout",
 		"--imap-ca", "--public-folder", "--imap-oauth-token-command",
-		"--imap-oauth-token-file", "--imap-retry-budget",
+		"--imap-oauth-token-file", "--imap-retry-budget", "--max-message-size",
+		"--target",
 	};
 
 	for (size_t i = 0; i < sizeof(with_value) / sizeof(with_value[0]); i++)
@@ -211,8 +249,10 @@ static int takes_value(const char *a)
 int ccm_cmd_export(int argc, char **argv)
 {
 	struct ccm_export_imap_args ia = { 0 };
+	struct ccm_size_limit limit;
+	struct ccm_buf limit_source = CCM_BUF_INIT;
 	struct ccm_run_report rr;
-	struct ccm_out_opts oo = { NULL, ccm_progress_fn_draw, NULL };
+	struct ccm_out_opts oo = { NULL, ccm_progress_fn_draw, NULL, &limit, NULL };
 	struct ccm_progress prog;
 	struct ccm_buf line = CCM_BUF_INIT, rdir = CCM_BUF_INIT;
 	struct ccm_maildir_stats st;
@@ -221,8 +261,9 @@ int ccm_cmd_export(int argc, char **argv)
 	struct ccm_out_zones *zones = NULL;
 	struct ccm_error err;
 	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
+	const char *max_size = NULL, *target = NULL;
 	char bytes[32];
-	int rc, problems = 0, verbose = 0;
+	int rc, problems = 0, verbose = 0, split = 0;
 
 	ia.connections = 4;
 	for (int i = 1; i < argc; i++) {
@@ -282,6 +323,12 @@ int ccm_cmd_export(int argc, char **argv)
 			ia.insecure = 1;
 		} else if (!strcmp(a, "--public-folder") && more) {
 			ia.public_prefix = argv[++i];
+		} else if (!strcmp(a, "--max-message-size") && more) {
+			max_size = argv[++i];
+		} else if (!strcmp(a, "--target") && more) {
+			target = argv[++i];
+		} else if (!strcmp(a, "--split-attachments")) {
+			split = 1;
 		} else if (a[0] == '-' && !more && takes_value(a)) {
 			return ccm_usage_error("export", "%s needs a value", a);
 		} else if (a[0] == '-') {
@@ -307,16 +354,25 @@ int ccm_cmd_export(int argc, char **argv)
 	if (ia.token_command && ia.token_file)
 		return ccm_usage_error("export", "--imap-oauth-token-command and "
 				       "--imap-oauth-token-file are exclusive: give one");
-	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0)
+	if ((rc = size_limit(&limit, &limit_source, max_size, target, split)) != 0) {
+		ccm_buf_release(&limit_source);
+		return rc;
+	}
+	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0) {
+		ccm_buf_release(&limit_source);
 		return 2;
+	}
 	ccm_run_report_init(&rr, "export");
+	oo.report = &rr.rep;
 	if (ia.url) {
+		ia.size = &limit;
 		ia.tz = tz;
 		ia.tz_forced = zone != NULL;
 		rc = ccm_export_imap(db, &ia, &rr);
 		ccm_tz_free(tz);
 		if (rc == 2) {
 			ccm_run_report_release(&rr);
+			ccm_buf_release(&limit_source);
 			return rc;
 		}
 		problems = rc;
@@ -328,6 +384,7 @@ int ccm_cmd_export(int argc, char **argv)
 		ccm_store_close(s);
 		ccm_tz_free(tz);
 		ccm_run_report_release(&rr);
+		ccm_buf_release(&limit_source);
 		return 2;
 	}
 	oo.zones = zones;
@@ -343,6 +400,7 @@ int ccm_cmd_export(int argc, char **argv)
 			ccm_buf_addf(&rr.counts, "Exported %s to %s: %lu mailboxes, %lu mbox "
 				     "files, %lu messages (%s)\n", db, mbox, ms.mailboxes,
 				     ms.folders, ms.messages, bytes);
+			ccm_size_counts(&rr.counts, &limit, ms.left_out_size, ms.split_size, "written");
 			say_kept_deep(&rr.counts, ms.kept_deep);
 			say_renamed(&rr.counts, &ms.renamed);
 		}
@@ -357,6 +415,7 @@ int ccm_cmd_export(int argc, char **argv)
 				     "%lu messages written (%s), %lu already there\n", db,
 				     maildir, st.mailboxes, st.folders, st.messages, bytes,
 				     st.already);
+			ccm_size_counts(&rr.counts, &limit, st.left_out_size, st.split_size, "written");
 			say_kept_deep(&rr.counts, st.kept_deep);
 			say_renamed(&rr.counts, &st.renamed);
 		}
@@ -383,6 +442,7 @@ int ccm_cmd_export(int argc, char **argv)
 	if (rc < 0) {
 		fprintf(stderr, "ccmig export: %s\n", err.msg);
 		ccm_run_report_release(&rr);
+		ccm_buf_release(&limit_source);
 		return 2;
 	}
 report:
@@ -397,5 +457,6 @@ report:
 	ccm_run_report_release(&rr);
 	ccm_buf_release(&line);
 	ccm_buf_release(&rdir);
+	ccm_buf_release(&limit_source);
 	return problems;
 }

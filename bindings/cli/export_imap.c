@@ -94,6 +94,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	o.creds = creds;
 	o.public_prefix = a->public_prefix;
 	o.connections = a->connections;
+	o.size = a->size;
 	ccm_store_sink_init(&sink, s, print);
 	o.report = &sink.report;
 	o.progress = on_progress;
@@ -126,6 +127,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	if (st.waits)
 		ccm_buf_addf(&rr->counts, "The server made ccmig wait %lu times (throttled, "
 			     "busy or closed connections)\n", st.waits);
+	ccm_size_counts(&rr->counts, a->size, st.left_out_size, st.split_size, "sent");
 	if (st.failed || st.skipped)
 		ccm_buf_addf(&rr->counts, "Left out: %lu messages, %lu mailboxes; run the "
 			     "same command again to retry them\n", st.failed, st.skipped);

@@ -3,6 +3,7 @@
 #define CCM_EXPORT_IMAP_H
 
 #include "base/tz.h"
+#include "export/size_limit.h"
 #include "run_report.h"
 
 struct ccm_export_imap_args {
@@ -12,6 +13,7 @@ struct ccm_export_imap_args {
 	int retry_budget_s;           /* --imap-retry-budget; < 0: no waiting */
 	const struct ccm_tz *tz;      /* borrowed: --time-zone, or the store's */
 	int tz_forced;                /* tz came from --time-zone */
+	const struct ccm_size_limit *size;  /* borrowed; NULL: no limit */
 };
 
 /*

@@ -21,6 +21,8 @@ static const struct {
 	{ "message-skipped-by-policy", "a policy's message or folder hook" },
 	{ "user-skipped-by-policy", "a policy's user hook" },
 	{ "attachment-dropped-by-policy", "a policy's message hook: attachments left out" },
+	{ "size-left-out", "an option: --max-message-size, --target (an export's size limit)" },
+	{ "size-split", "an option: --split-attachments: attachments replaced by notes" },
 };
 
 const char *ccm_decision_reason(const char *kind)

@@ -4,6 +4,7 @@
 #include "export/imap_special.h"
 #include "export/imap_backoff.h"
 #include "export/render.h"
+#include "export/size_limit.h"
 #include "base/fault.h"
 #include "base/spool.h"
 #include "store/folders.h"
@@ -290,6 +291,33 @@ static int spool_write(void *ctx, const void *p, size_t n)
 	return ccm_spool_write(&w->spool, p, n, &e);
 }
 
+static int spool_discard(void *ctx)
+{
+	struct worker *w = ctx;
+
+	ccm_spool_reset(&w->spool);
+	return 0;
+}
+
+/* A message over the size limit (export/size_limit.h): counted and said;
+ * 1 when it is left out, 0 when it goes, its attachments replaced. The
+ * lock is held. */
+static int size_decided(struct worker *w, const struct ccm_folder *f,
+			const struct ccm_store_message *m, const char *uid,
+			struct ccm_size_result *res)
+{
+	struct shared *sh = w->sh;
+	int left_out = res->outcome == CCM_SIZE_LEFT_OUT;
+
+	if (res->outcome != CCM_SIZE_FITS) {
+		*(left_out ? &sh->st->left_out_size : &sh->st->split_size) += 1;
+		ccm_size_say(sh->o->report, w->job->alias, f->path, m->id, uid, NULL, res,
+			     sh->o->size);
+	}
+	ccm_size_result_release(res);
+	return left_out;
+}
+
 /* Refusals that say "later": the same message is sent again after a wait. */
 static int slow_down(enum ccm_imap_code code)
 {
@@ -383,6 +411,7 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 	struct shared *sh = w->sh;
 	struct ccm_store_cursor *mc = NULL;
 	struct ccm_store_message m;
+	struct ccm_size_result size;
 	struct ccm_render_opts ro = { .tz = ccm_out_zones_get(sh->o->zones,
 							     w->job->mailbox) };
 	unsigned long skip = w->done_in_folder;
@@ -450,7 +479,9 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			continue;
 		}
 		ccm_spool_reset(&w->spool);
-		if ((rc = ccm_render_message(sh->s, &m, &ro, spool_write, w, &e)) < 0) {
+		if ((rc = ccm_size_render(&size, sh->s, &m, &ro, sh->o->size, spool_write,
+					  spool_discard, w, &e)) < 0) {
+			ccm_size_result_release(&size);
 			/* A damaged blob: this message cannot be sent. */
 			sh->st->failed++;
 			say(w, CCM_ERROR, "imap-render", (long)id, "cannot be rendered (folder "
@@ -459,6 +490,8 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			rc = 0;
 			continue;
 		}
+		if (size_decided(w, f, &m, uid, &size))
+			continue;
 		snprintf(flags, sizeof(flags), "%s%s%s", m.read ? "\\Seen" : "",
 			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
 		internal_date(&m, ro.tz, date);
@@ -995,12 +1028,16 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 			{ "already", (long long)(st->already + st->found) },
 			{ "failed", (long long)st->failed },
 			{ "mailboxes_skipped", (long long)st->skipped },
+			{ "left_out_size", (long long)st->left_out_size },
+			{ "split_size", (long long)st->split_size },
 		};
+		size_t n = sizeof(counts) / sizeof(counts[0]);
 		int left_out = st->failed || st->skipped ||
 			       (o->report && o->report->counts[CCM_ERROR] > errors);
 
+		/* The size counts only for a run with a limit. */
 		return ccm_store_run_finish(s, left_out, counts,
-					    sizeof(counts) / sizeof(counts[0]), err);
+					    o->size && o->size->max ? n : n - 2, err);
 	}
 	ccm_store_run_finish(s, 2, NULL, 0, &ignored);
 	return rc;

@@ -7,6 +7,7 @@
 #include "export/imap.h"
 #include "export/imap_creds.h"
 #include "export/imap_token.h"
+#include "export/size_limit.h"
 #include "store/store.h"
 
 /*
@@ -51,6 +52,11 @@ struct ccm_imap_export_opts {
 	void (*progress)(void *ctx, unsigned long long done,
 			 unsigned long long total, unsigned long long bytes);
 	void *progress_ctx;
+	/* The largest message to send (export/size_limit.h); NULL: no limit.
+	 * Each message over it is a note in `report` (size-left-out,
+	 * size-split); one left out is not in the ledger, so a later run
+	 * measures it again. */
+	const struct ccm_size_limit *size;
 };
 
 struct ccm_imap_stats {
@@ -62,6 +68,8 @@ struct ccm_imap_stats {
 	unsigned long found;          /* on the server from before, not in the ledger */
 	unsigned long failed;         /* refused by the server or cut off */
 	unsigned long waits;          /* times the server made ccmig wait */
+	unsigned long left_out_size;  /* over o->size: left out, */
+	unsigned long split_size;     /* sent with attachments replaced */
 	unsigned long long bytes;
 };
 
@@ -107,7 +115,8 @@ struct ccm_imap_stats {
  * The export is a run of the store (ledger.h: command "export", args the
  * URL), which the ledger rows name: it ends with status 1 when anything
  * was left out or reported as an error, 2 when the export failed, and
- * counts messages, already, failed and mailboxes_skipped.
+ * counts messages, already, failed and mailboxes_skipped, and with a size
+ * limit left_out_size and split_size (decisions: they leave the status 0).
  */
 int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		    struct ccm_imap_stats *st, struct ccm_error *err);

@@ -4,6 +4,8 @@
 
 #include "base/error.h"
 #include "base/progress.h"
+#include "base/report.h"
+#include "export/size_limit.h"
 #include "export/zones.h"
 #include "store/store.h"
 
@@ -15,6 +17,11 @@ struct ccm_out_opts {
 	 * bytes written (base/progress.h); may be NULL. */
 	ccm_progress_fn progress;
 	void *progress_ctx;
+	/* The largest message to write (export/size_limit.h); NULL: no limit. */
+	const struct ccm_size_limit *size;
+	/* Where the size decisions go (ccm_size_say): from one thread at a
+	 * time. NULL: stderr. */
+	struct ccm_report *report;
 };
 
 /* The messages of store s an export writes (forwarded messages inside

@@ -46,6 +46,9 @@ struct mctx {
 	struct ccm_buf name;
 	struct ccm_out_names names;  /* given to the mailbox's folders so far */
 	struct have have;            /* what the folder being written holds */
+	const char *alias;           /* the mailbox's, and the folder's path, */
+	const char *folder;          /* for the report */
+	const struct ccm_size_limit *size;  /* NULL: none */
 	char *iobuf;                 /* the block a message file is written from */
 };
 
@@ -194,6 +197,20 @@ static int to_file(void *ctx, const void *data, size_t n)
 	return 0;
 }
 
+/* Takes back what was written of the message: it is over the size limit. */
+static int discard_file(void *ctx)
+{
+	struct fwrite_ctx *w = ctx;
+
+	w->used = 0;
+	w->cr = 0;
+	w->n = 0;
+	if (fflush(w->f) != 0 || ftruncate(fileno(w->f), 0) != 0 ||
+	    fseek(w->f, 0, SEEK_SET) != 0)
+		return w->fail = errno, CCM_EIO;
+	return 0;
+}
+
 /* The end of the message: a CR it ended with, and what waits. */
 static int flush_cr(struct fwrite_ctx *w)
 {
@@ -273,10 +290,15 @@ static int scan_existing(const struct md *md, struct have *h, unsigned long *old
 	return 0;
 }
 
+static void tick(struct mctx *x);
+static void say_size(struct mctx *x, const struct ccm_store_message *m, const char *uid,
+		     const struct ccm_size_result *res);
+
 /* One message into Maildir `md` (the folder's). */
 static int write_message(struct mctx *x, const struct md *md, const struct ccm_store_message *m)
 {
 	struct ccm_render_opts ro = { .tz = x->tz, .kept_deep = &x->st->kept_deep };
+	struct ccm_size_result res;
 	struct fwrite_ctx w = { .f = NULL };
 	char tmp[64], cur[64], shown[4400], uid[CCM_STORE_UID_LEN + 1];
 	int rc;
@@ -299,9 +321,18 @@ static int write_message(struct mctx *x, const struct md *md, const struct ccm_s
 	 * only copy them once more. */
 	setvbuf(w.f, NULL, _IONBF, 0);
 	w.out = x->iobuf;
-	rc = ccm_render_message(x->s, m, &ro, to_file, &w, x->err);
-	if (rc == 0)
+	rc = ccm_size_render(&res, x->s, m, &ro, x->size, to_file, discard_file,
+			     &w, x->err);
+	if (rc == 0 && res.outcome != CCM_SIZE_LEFT_OUT)
 		rc = flush_cr(&w);
+	if (rc == 0 && res.outcome != CCM_SIZE_FITS)
+		say_size(x, m, uid, &res);
+	ccm_size_result_release(&res);
+	if (rc == 0 && res.outcome == CCM_SIZE_LEFT_OUT) {
+		fclose(w.f);
+		unlinkat(md->tmp, tmp, 0);
+		return 0;
+	}
 	if (rc == 0 && !w.fail) {
 		/* Mail clients sort and show by the file's time: the date
 		 * the Date field has. */
@@ -334,8 +365,6 @@ static int write_message(struct mctx *x, const struct md *md, const struct ccm_s
 	x->st->bytes += w.n;
 	return 0;
 }
-
-static void tick(struct mctx *x);
 
 /* A problem of one folder or mailbox that the rest of the export goes
  * on after (a link planted in the output): kept for the report. */
@@ -388,6 +417,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *dir,
 		}
 		if (x->name.len)
 			md = &sub;
+		x->folder = f.path;
 		x->st->folders++;
 		/* A folder made just now holds nothing: no need to look. */
 		x->have.n = 0;
@@ -430,6 +460,7 @@ static int write_folders(struct mctx *x, long long mailbox, const char *dir,
 struct job {
 	long long mailbox;           /* 0: the public folders */
 	char *root;                  /* its folder's name in the export's */
+	char *alias;                 /* the mailbox's ("public": the public folders) */
 };
 
 struct shared {
@@ -472,6 +503,23 @@ static void tick(struct mctx *x)
 	pthread_mutex_unlock(&sh->lock);
 }
 
+/* A message over the size limit, left out or split: counted, and said
+ * under the lock the threads share. */
+static void say_size(struct mctx *x, const struct ccm_store_message *m, const char *uid,
+		     const struct ccm_size_result *res)
+{
+	struct shared *sh = x->sh;
+
+	if (res->outcome == CCM_SIZE_LEFT_OUT)
+		x->st->left_out_size++;
+	else
+		x->st->split_size++;
+	pthread_mutex_lock(&sh->lock);
+	ccm_size_say(sh->o->report, x->alias, x->folder, m->id, uid, NULL, res,
+		     sh->o->size);
+	pthread_mutex_unlock(&sh->lock);
+}
+
 /* Writes jobs until none is left or one has failed. */
 static void *export_thread(void *arg)
 {
@@ -481,6 +529,7 @@ static void *export_thread(void *arg)
 	struct ccm_error err;
 	struct mctx x = { .sh = sh, .top = sh->top, .s = t->s, .st = &st, .err = &err,
 			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
+			  .size = sh->o ? sh->o->size : NULL,
 			  .iobuf = malloc(IOBUF_SIZE) };
 	int rc = x.iobuf ? 0 : ccm_error_set(&err, CCM_ENOMEM, "out of memory");
 
@@ -501,6 +550,7 @@ static void *export_thread(void *arg)
 			break;
 		st.mailboxes += j->mailbox != 0;
 		x.tz = ccm_out_zones_get(sh->zones, j->mailbox);
+		x.alias = j->alias;
 		rc = write_folders(&x, j->mailbox, sh->dir, j->root);
 	}
 	pthread_mutex_lock(&sh->lock);
@@ -509,6 +559,8 @@ static void *export_thread(void *arg)
 	sh->total.messages += st.messages;
 	sh->total.already += st.already;
 	sh->total.kept_deep += st.kept_deep;
+	sh->total.left_out_size += st.left_out_size;
+	sh->total.split_size += st.split_size;
 	sh->total.old_names += st.old_names;
 	sh->total.bytes += st.bytes;
 	sh->total.problems += st.problems;
@@ -536,7 +588,10 @@ static int list_jobs(struct ccm_store *s, struct shared *sh, struct ccm_error *e
 	for (size_t i = 0; rc == 0 && i <= boxes.n; i++) {
 		sh->jobs[i].mailbox = i < boxes.n ? boxes.id[i] : 0;
 		sh->jobs[i].root = ccm_strdup(i < boxes.n ? boxes.name[i] : "public");
+		sh->jobs[i].alias = ccm_strdup(i < boxes.n ? boxes.alias[i] : "public");
 		sh->n_jobs++;
+		if (!sh->jobs[i].root || !sh->jobs[i].alias)
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	ccm_out_mailboxes_release(&boxes);
 	return rc;
@@ -593,8 +648,10 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 	*st = sh.total;
 	rc = sh.failed;
 out:
-	for (size_t i = 0; i < sh.n_jobs; i++)
+	for (size_t i = 0; i < sh.n_jobs; i++) {
 		free(sh.jobs[i].root);
+		free(sh.jobs[i].alias);
+	}
 	free(sh.jobs);
 	close(sh.top);
 	ccm_pidlock_drop(lock);

@@ -8,6 +8,9 @@
 struct ccm_maildir_stats {
 	unsigned long mailboxes, folders, messages, already;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	/* Messages over o->size: left out, and written with attachments
+	 * replaced by notes (export/size_limit.h); each is said in o->report. */
+	unsigned long left_out_size, split_size;
 	unsigned long old_names;     /* files named by an older ccmig, "ccmig-<id>" */
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	/* Folders and message files refused and not written (a link, or
@@ -41,6 +44,9 @@ struct ccm_maildir_stats {
  * link or anything else that is not ccmig's where a folder or message
  * file is to be made costs that mailbox, folder or message, counted in
  * st->problems and said in st->problem_text, and the export goes on.
+ * A message larger than o->size is left out, or written with attachments
+ * replaced (export/size_limit.h), counted in st and said in o->report; a
+ * message left out has no file, so the next export measures it again.
  * After any other failure the other threads stop at their next mailbox.
  * o->progress is called from any of the threads, under the lock they
  * share (never two at once), about ten times a second.

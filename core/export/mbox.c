@@ -25,6 +25,8 @@ struct rd {
 	struct ccm_buf line;
 	unsigned long long n;
 	int failed;
+	off_t start;                 /* where the message being written began */
+	unsigned long long n_start;  /* n there */
 };
 
 static void rd_line(struct rd *w)
@@ -60,6 +62,20 @@ static int to_mbox(void *ctx, const void *data, size_t n)
 		rd_line(w);
 		p++;
 	}
+	return w->failed ? CCM_EIO : 0;
+}
+
+/* Takes back what was written of the message since its "From " line and
+ * flags: it is over the size limit. */
+static int rd_discard(void *ctx)
+{
+	struct rd *w = ctx;
+
+	ccm_buf_reset(&w->line);
+	w->n = w->n_start;
+	if (fflush(w->f) != 0 || ftruncate(fileno(w->f), w->start) != 0 ||
+	    fseeko(w->f, w->start, SEEK_SET) != 0)
+		w->failed = 1;
 	return w->failed ? CCM_EIO : 0;
 }
 
@@ -148,10 +164,12 @@ static int folder_file(const char *root, const struct ccm_folder *f,
 	return 0;
 }
 
-/* An export's progress: its options and the total. */
+/* An export's progress: its options and the total; and the mailbox
+ * being written, for the report. */
 struct prog {
 	const struct ccm_out_opts *o;
 	struct ccm_progress_at at;
+	const char *alias;
 };
 
 /* After each message: `pending` bytes are written but not yet counted in
@@ -172,9 +190,11 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 			struct prog *p, struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	struct ccm_render_opts ro = { .tz = tz, .kept_deep = &st->kept_deep };
+	const struct ccm_size_limit *limit = p->o ? p->o->size : NULL;
 	struct ccm_store_cursor *mc;
 	struct ccm_store_message m;
-	struct rd w = { NULL, CCM_BUF_INIT, 0, 0 };
+	struct ccm_size_result res;
+	struct rd w = { NULL, CCM_BUF_INIT, 0, 0, 0, 0 };
 	char tmp[300], shown[4400];
 	int rc;
 
@@ -186,9 +206,17 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 		while ((rc = ccm_store_next_message(mc, &m, err)) > 0) {
 			long long utc;
 			time_t t;
+			char when[64], uid[CCM_STORE_UID_LEN + 1];
+			off_t from = 0;
 			struct tm tm;
-			char when[64];
 
+			if (limit && limit->max) {
+				/* Where to cut back to if it is left out. */
+				if ((rc = ccm_store_message_uid(uid, s, &m, err)) < 0)
+					break;
+				ro.uid = uid;
+				from = ftello(w.f);   /* buffered bytes counted */
+			}
 			/* The date the Date field has (never 1970). */
 			ccm_store_message_date(&utc, &m);
 			t = (time_t)utc;
@@ -201,8 +229,25 @@ static int write_folder(struct ccm_store *s, const struct ccm_folder *fo, int di
 				fputs("Status: RO\n", w.f);
 			if (m.unsent)
 				fputs("X-Status: T\n", w.f);
-			if ((rc = ccm_render_message(s, &m, &ro, to_mbox, &w, err)) < 0)
+			w.n_start = w.n;
+			if (limit && limit->max)
+				w.start = ftello(w.f);
+			rc = ccm_size_render(&res, s, &m, &ro, limit, to_mbox, rd_discard, &w, err);
+			if (rc == 0 && res.outcome != CCM_SIZE_FITS) {
+				*(res.outcome == CCM_SIZE_SPLIT ? &st->split_size :
+				  &st->left_out_size) += 1;
+				ccm_size_say(p->o->report, p->alias, fo->path, m.id, uid, NULL,
+					     &res, limit);
+			}
+			ccm_size_result_release(&res);
+			if (rc < 0)
 				break;
+			if (res.outcome == CCM_SIZE_LEFT_OUT) {
+				w.start = from;
+				if ((rc = rd_discard(&w)) < 0)
+					break;
+				continue;
+			}
 			if (w.line.len)                 /* a last line without its end */
 				to_mbox(&w, "\n", 1);
 			fputc('\n', w.f);               /* the blank line between messages */
@@ -298,7 +343,7 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		    struct ccm_mbox_stats *st, struct ccm_error *err)
 {
 	const struct ccm_out_zones *zones = o ? o->zones : NULL;
-	struct prog p = { o, { 0, 0, 0, 0 } };
+	struct prog p = { o, { 0, 0, 0, 0 }, NULL };
 	struct ccm_out_mailboxes boxes;
 	int rc, lock = -1, top;
 
@@ -323,6 +368,7 @@ int ccm_mbox_export(struct ccm_store *s, const char *dir,
 		long long id = i < boxes.n ? boxes.id[i] : 0;
 
 		st->mailboxes += id != 0;
+		p.alias = i < boxes.n ? boxes.alias[i] : "public";
 		rc = write_mailbox(s, id, top, dir, i < boxes.n ? boxes.name[i] : "public",
 				   ccm_out_zones_get(zones, id), &p, st, err);
 	}

@@ -8,6 +8,9 @@
 struct ccm_mbox_stats {
 	unsigned long mailboxes, folders, messages;
 	unsigned long kept_deep;     /* forwards nested too deep (render.h) */
+	/* Messages over o->size: left out, and written with attachments
+	 * replaced by notes (export/size_limit.h); each is said in o->report. */
+	unsigned long left_out_size, split_size;
 	struct ccm_out_renamed renamed;  /* mailboxes whose folder has a number */
 	/* Folders refused and not written (a link, or something else that is
 	 * not ccmig's, where a folder or file was to be made: base/nofollow.h):
@@ -29,7 +32,9 @@ struct ccm_mbox_stats {
  * on each export, so exporting twice gives the same files. Every folder
  * and file below dir is made from its parent's descriptor without
  * following a link: one refused costs its folder, counted in
- * st->problems, and the export goes on. o->progress is called after
+ * st->problems, and the export goes on. A message larger than o->size is
+ * left out (its "From " line too), or written with attachments replaced
+ * (export/size_limit.h), counted in st and said in o->report. o->progress is called after
  * each message. Returns 0 or a negative code
  * (err filled).
  */

@@ -1,5 +1,6 @@
 /* render.c: one stored message as RFC 5322/MIME, streamed to a write callback. */
 #include "export/render_int.h"
+#include "base/drop_note.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -235,6 +236,54 @@ static const char *kept_why(int depth, const struct ccm_render_opts *o, char *bu
 	       "export text it came in";
 }
 
+/* Whether attachment `seq` of the message at `idpath` ("" the stored
+ * message, ".3" the one forwarded as its part 3) is to be replaced by a
+ * note (ccm_render_opts.replaced). */
+static int is_replaced(const struct ccm_render_opts *o, const char *idpath, int seq)
+{
+	char path[112];
+
+	if (!o || !o->n_replaced)
+		return 0;
+	snprintf(path, sizeof(path), "%s.%d", idpath, seq);
+	for (size_t i = 0; i < o->n_replaced; i++)
+		if (!strcmp(o->replaced[i], path + 1))
+			return 1;
+	return 0;
+}
+
+/* The note that stands for attachment `a`, as a text part of its own in
+ * its place: 2 (the part is written whole), or a negative code. */
+static int write_note(struct ccm_rout *r, const struct ccm_render_opts *o,
+		      const struct ccm_store_attachment *a)
+{
+	struct ccm_buf note = CCM_BUF_INIT, by = CCM_BUF_INIT;
+	int rc;
+
+	ccm_buf_addf(&by, "option '%s'", o->replaced_by ? o->replaced_by : "");
+	ccm_drop_note(&note, a->name ? a->name : "attachment",
+		      !strcmp(a->kind, "message"), a->size, by.ptr);
+	ccm_buf_adds(&r->b, "Content-Disposition: inline\r\n");
+	rc = ccm_render_text_part(r, note.ptr, note.len, 1);
+	ccm_buf_release(&note);
+	ccm_buf_release(&by);
+	return rc < 0 ? rc : 2;
+}
+
+/* The header that names what ccm_render_opts.replaced left out. */
+static void removed_header(struct ccm_rout *r, const struct ccm_render_opts *o)
+{
+	struct ccm_buf v = CCM_BUF_INIT;
+
+	if (!o || !o->n_replaced)
+		return;
+	for (size_t i = 0; i < o->n_replaced; i++)
+		ccm_buf_addf(&v, "%s%s", i ? ", " : "", o->replaced[i]);
+	ccm_buf_addf(&v, " (option:%s)", o->replaced_by ? o->replaced_by : "");
+	ccm_render_unstructured(&r->b, CCM_RENDER_REMOVED_HEADER, v.ptr);
+	ccm_buf_release(&v);
+}
+
 /*
  * Every part of message `msg` (at `depth`: 0 the stored message), each
  * after a delimiter of `boundary`, in their order, then the closing one:
@@ -264,7 +313,9 @@ static int write_parts(struct ccm_rout *r, struct ccm_store *s, struct parts *p,
 			rc = p->f_more = ccm_store_next_message(p->fc, &p->f, r->err);
 			continue;
 		}
-		if (!strcmp(p->a.kind, "message")) {
+		if (is_replaced(o, idpath, p->a.seq)) {
+			rc = write_note(r, o, &p->a);
+		} else if (!strcmp(p->a.kind, "message")) {
 			ccm_render_part_headers(r, NULL, p->a.name,
 						kept_why(depth, o, why, sizeof(why)));
 			rc = 0;
@@ -351,6 +402,7 @@ static int render(struct ccm_rout *r, struct ccm_store *s,
 	if ((rc = ccm_store_senders_copy(&h.bcc, s, m, r->err)) < 0)
 		goto out;
 	ccm_render_headers(r, &h, o);
+	removed_header(r, o);
 	snprintf(boundary, sizeof(boundary), CCM_RENDER_BOUNDARY_STEM ".%lld", m->id);
 	if ((rc = parts_open(&p, r, s, m->id, 1)) < 0)
 		goto out;

@@ -35,7 +35,26 @@ struct ccm_render_opts {
 	/* The message's name (ccm_store_message_uid), which its Message-ID
 	 * <ccmig.NAME@domain> carries; NULL: the render reads it. Borrowed. */
 	const char *uid;
+	/* Attachments written as a note instead of their content (an
+	 * export's --split-attachments, export/size_limit.h), by path: "2"
+	 * the message's part 2, "3.1" part 1 of the message forwarded as its
+	 * part 3 (parts are numbered as store/messages.h numbers them, seq
+	 * and parent_seq). A path that names a forwarded message, or
+	 * nothing, is ignored. Each is written as a text/plain part holding
+	 * the note base/drop_note.h words, "was removed by option
+	 * '<replaced_by>'", and the header block gets
+	 * "CCM_RENDER_REMOVED_HEADER: 2, 3.1 (option:<replaced_by>)", the
+	 * paths in the order given. n_replaced 0: none. Borrowed. */
+	const char *const *replaced;
+	size_t n_replaced;
+	const char *replaced_by;
 };
+
+/* The header that names the attachments left out of a message, and who
+ * decided: the one flow/import.h writes (CCM_IMPORT_DROPPED_HEADER) for a
+ * policy's drops at import, and the one the render writes for
+ * ccm_render_opts.replaced. A message may carry both. */
+#define CCM_RENDER_REMOVED_HEADER "X-ccmig-Attachments-Removed"
 
 /*
  * Renders message m (a row of ccm_store_messages, or any message whose

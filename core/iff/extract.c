@@ -3,6 +3,7 @@
 #include "iff/addrform.h"
 #include "iff/placing.h"
 #include "base/codepage.h"
+#include "base/drop_note.h"
 #include "base/fault.h"
 #include "iff/writer.h"
 #include "base/date.h"
@@ -704,24 +705,6 @@ static int prepare(struct xctx *x, struct ccm_msgfile *f, const struct ccm_messa
 	return 0;
 }
 
-/* A size as people read it: "812 bytes", "14.2 KB", "5.2 MB" (of 1024). */
-static void human_size(struct ccm_buf *out, unsigned long long n)
-{
-	static const char *const units[] = { "KB", "MB", "GB", "TB" };
-	double v = (double)n;
-	int u = -1;
-
-	if (n < 1024) {
-		ccm_buf_addf(out, "%llu byte%s", n, n == 1 ? "" : "s");
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	ccm_buf_addf(out, "%.1f %s", v, units[u]);
-}
-
 /* The attachment `index` of forwarded message fi, or -1. */
 static long find_natt(const struct xctx *x, long fi, size_t index)
 {
@@ -736,15 +719,11 @@ static long find_natt(const struct xctx *x, long fi, size_t index)
 static void drop_note(struct ccm_buf *out, const char *name, enum ccm_item_kind kind,
 		      unsigned long long size, const char *by)
 {
-	if (kind == CCM_ITEM_MESSAGE)
-		/* Named by its title: "<title>.ccm" is extract's own name
-		 * for it, which no mail client shows. */
-		ccm_buf_addf(out, "[forwarded message '%.*s' (",
-			     (int)(strlen(name) - 4), name);
-	else
-		ccm_buf_addf(out, "[attachment '%s' (", name);
-	human_size(out, size);
-	ccm_buf_addf(out, ") was removed by policy '%s']\r\n", by);
+	struct ccm_buf who = CCM_BUF_INIT;
+
+	ccm_buf_addf(&who, "policy '%s'", by);
+	ccm_drop_note(out, name, kind == CCM_ITEM_MESSAGE, size, who.ptr);
+	ccm_buf_release(&who);
 }
 
 /*

@@ -7,18 +7,23 @@ import email.policy
 import os
 
 
+def message_files(top):
+    """The path of every message file under top (in cur/ and new/)."""
+    for d, _, files in os.walk(top):
+        if os.path.basename(d) in ("cur", "new"):
+            for f in files:
+                yield os.path.join(d, f)
+
+
 def by_message_id(top):
     """{Message-ID: message} of every message under top, ccmig's own
     notices (X-ccmig-generated) aside."""
     out = {}
-    for d, _, files in os.walk(top):
-        if os.path.basename(d) not in ("cur", "new"):
-            continue
-        for f in files:
-            with open(os.path.join(d, f), "rb") as fh:
-                m = email.message_from_binary_file(fh, policy=email.policy.default)
-            if not m["X-ccmig-generated"]:
-                out[m["Message-ID"]] = m
+    for path in message_files(top):
+        with open(path, "rb") as fh:
+            m = email.message_from_binary_file(fh, policy=email.policy.default)
+        if not m["X-ccmig-generated"]:
+            out[m["Message-ID"]] = m
     return out
 
 
