@@ -35,8 +35,13 @@ static void write_expect(FILE *f, struct ccm_store *s,
 
 	fprintf(f, "from\t%s\nsubject\t%s\n", m->sender_name ? m->sender_name : "",
 		m->subject ? m->subject : "");
-	if (m->has_sent)
-		fprintf(f, "date\t%lld\n", m->sent_utc);
+	long long utc;
+	enum ccm_date_from from = ccm_store_message_date(&utc, m);
+
+	/* Every message has a Date; one not sent says where it came from. */
+	fprintf(f, "date\t%lld\n", utc);
+	if (from != CCM_DATE_SENT)
+		fprintf(f, "source\t%s\n", ccm_date_from_name(from));
 	assert_int_equal(ccm_store_message_rcpts(&c, s, m->id, &err), 0);
 	while (ccm_store_next_rcpt(c, &r, &err) == 1)
 		fprintf(f, "%s\t%s\n", ccm_rcpt_kind_name(r.kind), r.display ? r.display : "");
@@ -67,11 +72,11 @@ static const char check_py[] =
 	"        got = [a.display_name for a in h.addresses] if h else []\n"
 	"        assert got == ex[k], (f, k, got, ex[k])\n"
 	"    assert m['Bcc'] is None\n"
-	"    if 'date' in ex:\n"
-	"        dt = m['Date'].datetime; t = int(ex['date'])\n"
-	"        assert int(dt.timestamp()) == t, (f, dt, t)\n"
-	"        assert dt.utcoffset() == datetime.datetime.fromtimestamp(t, tz).utcoffset(), (f, dt)\n"
-	"    else: assert m['Date'] is None\n"
+	"    dt = m['Date'].datetime; t = int(ex['date'])\n"
+	"    assert int(dt.timestamp()) == t, (f, dt, t)\n"
+	"    assert dt.utcoffset() == datetime.datetime.fromtimestamp(t, tz).utcoffset(), (f, dt)\n"
+	"    src = m['X-ccmig-Date-Source']\n"
+	"    assert (str(src) if src else None) == ex.get('source'), (f, src, ex.get('source'))\n"
 	"    assert m['Message-ID'].startswith('<ccmig.')\n"
 	"    body = m.get_body(('plain',)).get_content().replace('\\r\\n', '\\n')\n"
 	"    want = open(base + '.body', 'rb').read().decode('utf-8').replace('\\r\\n', '\\n')\n"
