@@ -207,8 +207,11 @@ static void progress(struct shared *sh)
 
 	if (sh->o->progress && now != sh->last_progress) {
 		sh->last_progress = now;
+		/* Done: sent, there already, refused, or left out by the size
+		 * limit (a decision: it is done with too). */
 		sh->o->progress(sh->o->progress_ctx, sh->st->messages + sh->st->already +
-				sh->st->found + sh->st->failed, sh->total, sh->st->bytes);
+				sh->st->found + sh->st->failed + sh->st->left_out_size,
+				sh->total, sh->st->bytes);
 	}
 }
 
@@ -490,8 +493,11 @@ static int send_folder(struct worker *w, const struct ccm_folder *f,
 			rc = 0;
 			continue;
 		}
-		if (size_decided(w, f, &m, uid, &size))
+		if (size_decided(w, f, &m, uid, &size)) {
+			/* Left out: a new connection must not count it again. */
+			message_done(w);
 			continue;
+		}
 		snprintf(flags, sizeof(flags), "%s%s%s", m.read ? "\\Seen" : "",
 			 m.read && m.unsent ? " " : "", m.unsent ? "\\Draft" : "");
 		internal_date(&m, ro.tz, date);

@@ -119,12 +119,12 @@ layout() {
 	shift
 	serve "$name" "$@" || return
 	expect_status 0 "$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PORT" \
-		--imap-credentials "$TMP/creds" --time-zone UTC
+		--imap-credentials "$TMP/creds" --imap-ca "$TMP/$name/cert.pem" --time-zone UTC
 	cp "$TMP/out" "$TMP/out-$name"
 	expect_grep " $total messages sent" "$TMP/out"
 	check "$name"
 	expect_status 0 "$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PORT" \
-		--imap-credentials "$TMP/creds" --time-zone UTC
+		--imap-credentials "$TMP/creds" --imap-ca "$TMP/$name/cert.pem" --time-zone UTC
 	expect_grep " 0 messages sent" "$TMP/out"
 	expect_grep "$total already there" "$TMP/out"
 	folders "$name"
@@ -169,7 +169,7 @@ for _ in $(seq 100); do [ -s "$TMP/fake.port" ] && break; sleep 0.05; done
 for run in 1 2; do
 	expect_status 0 timeout 60 "$CCMIG" export --store "$TMP/s.db" \
 		--imap "imap://127.0.0.1:$(cat "$TMP/fake.port")" --imap-credentials "$TMP/creds" \
-		--imap-connections 1
+		--imap-connections 1 --imap-insecure
 	cp "$TMP/fake.log.create" "$TMP/create-$run"
 done
 for want in '"Sent" (USE (\Sent))' '"Trash" (USE (\Trash))'; do

@@ -90,6 +90,7 @@ SERVERS=""
 trap 'for d in $SERVERS; do python3 "$IMAPD/dovecot.py" stop "$d"; done; rm -rf "$TMP"' EXIT
 start_server() {
 	SERVERS="$SERVERS $TMP/$1"
+	CA="$TMP/$1/cert.pem"
 	PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/$1" "$TMP/$1-mail" secret) ||
 		{ fail "dovecot did not start"; finish; exit 1; }
 }
@@ -100,7 +101,7 @@ printf '%s\t%s\tsecret\n' "$big" "$big" >"$TMP/creds-big"
 chmod 600 "$TMP/creds" "$TMP/creds-big"
 export_to() {
 	"$CCMIG" export --store "$1" --imap "imap://127.0.0.1:$PORT" \
-		--imap-credentials "${2:-$TMP/creds}"
+		--imap-credentials "${2:-$TMP/creds}" --imap-ca "$CA"
 }
 # export_killed STORE: an export of the biggest mailbox killed once its
 # 4th message is on the server, 3 of them in the ledger (base/fault.h).

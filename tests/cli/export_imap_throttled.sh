@@ -13,7 +13,8 @@ IMAPD="$(dirname "$0")/../imapd"
 total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM messages WHERE parent_id IS NULL').fetchone()[0])" "$TMP/s.db")
 [ "$total" -ge 2000 ] && pass || fail "only $total messages"
 
-PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret) ||
+# No TLS: the proxy reads the commands (ccmig then needs --imap-insecure).
+PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret --no-ssl) ||
 	{ fail "dovecot did not start"; finish; exit 1; }
 python3 "$IMAPD/throttle_proxy.py" "$PORT" "$TMP/proxy.log" "$TMP/proxy.port" &
 PROXY=$!
@@ -25,7 +26,7 @@ chmod 600 "$TMP/creds"
 export_throttled() {
 	CCMIG_TEST_BACKOFF_MS=10 timeout 120 "$CCMIG" export --store "$TMP/s.db" \
 		--imap "imap://127.0.0.1:$(cat "$TMP/proxy.port")" \
-		--imap-credentials "$TMP/creds"
+		--imap-credentials "$TMP/creds" --imap-insecure
 }
 
 expect_status 0 export_throttled

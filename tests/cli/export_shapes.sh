@@ -6,6 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 CHECK="$(dirname "$0")/export_check.py"
 STRICT="$(dirname "$0")/strict_check.py"
+. "$(dirname "$0")/../imapd/servers.sh"
+need_dovecot
+# Every shape's mailboxes, for Dovecot's parser at the end: SHAPE_ALIAS.
+mkdir -p "$TMP/dove-mail"
+: >"$TMP/dove-users"
 
 # shape NAME EXPORT_ZONE MIGRATE_OPTS -- GEN_OPTS...
 shape() {
@@ -41,6 +46,12 @@ shape() {
 	fi
 	printf '%s: ' "$name" >>"$TMP/summary"
 	cat "$TMP/check" >>"$TMP/summary"
+	# The public folders too, as an account of their own.
+	for d in "$TMP/$name/maildir"/*/; do
+		u=$(basename "$d")
+		mv "$d" "$TMP/dove-mail/${name}_$u"
+		echo "--user ${name}_$u" >>"$TMP/dove-users"
+	done
 	rm -rf "$TMP/$name/maildir" "$TMP/$name/mbox"
 }
 
@@ -94,5 +105,20 @@ while [ "$i" -lt "$n" ]; do
 		--defects all --attachment-share 0.3 --big-attachment $((1 + i % 4))M $gopts
 	i=$((i + 1))
 done
+# Dovecot's parser over every message of every shape: ENVELOPE (one From
+# with mailbox and host, a Date, a unique Message-ID), BODYSTRUCTURE, and
+# every part decoded on the server.
+chmod 711 "$TMP"
+n_files=$(find "$TMP/dove-mail" -type f \( -path '*/cur/*' -o -path '*/new/*' \) | wc -l)
+start_dovecot dove secret
+if python3 -B "$STRICT" --imap "$PORT" --password secret $(cat "$TMP/dove-users") \
+	>"$TMP/strict" 2>&1; then
+	pass
+else
+	fail "Dovecot reads messages a strict importer refuses"
+	sed 's/^/  | /' "$TMP/strict" >&2
+fi
+expect_grep "strict: $n_files messages, 0 breaches" "$TMP/strict"
+sed 's/^/  dovecot: /' "$TMP/strict"
 sed 's/^/  /' "$TMP/summary"
 finish

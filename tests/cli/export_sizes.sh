@@ -126,7 +126,7 @@ printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 export_imap() {
 	"$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PORT" \
-		--imap-credentials "$TMP/creds" "$@"
+		--imap-credentials "$TMP/creds" --imap-ca "$TMP/imapd/cert.pem" "$@"
 }
 expect_status 0 export_imap --max-message-size $LIMIT --split-attachments
 expect_grep "[size-split]" "$TMP/out"

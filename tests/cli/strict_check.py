@@ -343,7 +343,7 @@ def check_imap(pb, port, users, password, ids):
             if not m or b"\\Noselect" in m.group(1) or b"\\NonExistent" in m.group(1):
                 continue
             folder = m.group(2).decode()
-            if imap.examine(folder)[0] != "OK":
+            if imap.select(folder, readonly=True)[0] != "OK":
                 pb.add("%s %s" % (user, folder), "EXAMINE failed")
                 continue
             typ, data = imap.uid("FETCH", "1:*", "(UID ENVELOPE BODYSTRUCTURE)")
