@@ -59,10 +59,10 @@ static int open_region(struct ccm_pst_amap *a, uint64_t k, struct ccm_error *err
 	return 0;
 }
 
-int ccm_pst_amap_init(struct ccm_pst_amap *a, struct ccm_pst_out *out, struct ccm_error *err)
+int ccm_pst_amap_init(struct ccm_pst_amap *a, struct ccm_pst_out *file, struct ccm_error *err)
 {
 	memset(a, 0, sizeof(*a));
-	a->out = out;
+	a->out = file;
 	a->fmap_page = UINT64_MAX;
 	return open_region(a, 0, err);
 }

@@ -35,7 +35,7 @@ struct ccm_pst_amap {
 };
 
 /* Starts the first region: its maps are written. */
-int ccm_pst_amap_init(struct ccm_pst_amap *a, struct ccm_pst_out *out, struct ccm_error *err);
+int ccm_pst_amap_init(struct ccm_pst_amap *a, struct ccm_pst_out *file, struct ccm_error *err);
 /* Hands out `size` bytes (at most a region's room) at a multiple of
  * `align` (64 or 512): *ib. */
 int ccm_pst_amap_alloc(uint64_t *ib, struct ccm_pst_amap *a, uint64_t size, uint64_t align,

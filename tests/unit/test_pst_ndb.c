@@ -481,6 +481,84 @@ static void the_checker_catches_a_bad_crc_and_a_wrong_amap_bit(void **state)
 	free(dir);
 }
 
+/* libpff (python3-pypff) opens the file: it checks the header's CRCs and
+ * reads the B-trees' roots. The file has no message store yet, so it can
+ * go no further. Skipped where python3-pypff is not installed. */
+static void a_real_reader_opens_the_file(void **state)
+{
+	char *dir = tu_mkdtemp(), *path = tu_path(dir, "r.pst");
+	struct ccm_pst_ndb *w;
+	struct ccm_error err;
+	uint64_t bid;
+
+	(void)state;
+	if (tu_system("/usr/bin/python3 -c 'import pypff' 2>/dev/null") != 0) {
+		tu_rmtree(dir);
+		free(dir);
+		free(path);
+		skip();
+	}
+	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
+	assert_int_equal(ccm_pst_ndb_put_data(&bid, w, "store", 5, &err), 0);
+	assert_int_equal(ccm_pst_ndb_add_node(w, 0x21, bid, 0, 0, &err), 0);
+	assert_int_equal(ccm_pst_ndb_finish(w, &err), 0);
+	assert_int_equal(tu_system("/usr/bin/python3 -c 'import pypff, sys\n"
+				   "f = pypff.file(); f.open(sys.argv[1])\n"
+				   "assert f.size == 271360 and f.encryption_type == 0' %s", path), 0);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
+/*
+ * Over 2 GiB of data, streamed: 64-bit offsets, the first FPMap page (at
+ * 2,080,391,168 bytes), and memory that stays flat. Only with
+ * CCMIG_PST_BIG=1 (it writes 2.4 GB and takes a minute or two); it prints
+ * the peak memory, which must stay under 64 MiB.
+ */
+static void over_two_gib_streams_in_flat_memory(void **state)
+{
+	const char *big = getenv("CCMIG_PST_BIG");
+	char *dir, *path;
+	size_t chunk = 1 << 20;
+	unsigned char *p;
+	struct ccm_pst_ndb *w;
+	struct ccm_pst_ndb_stream *st;
+	struct ccm_error err;
+	struct rusage ru;
+	struct stat sb;
+
+	(void)state;
+	if (!big || strcmp(big, "1"))
+		skip();
+	dir = tu_mkdtemp();
+	path = tu_path(dir, "big.pst");
+	p = pattern_new(chunk, 9);
+	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
+	for (uint32_t item = 0; item < 3; item++) {
+		uint64_t bid;
+		assert_int_equal(ccm_pst_ndb_stream_begin(&st, w, &err), 0);
+		for (size_t i = 0; i < 800; i++) {
+			memcpy(p, &i, sizeof(i));       /* no two chunks alike */
+			assert_int_equal(ccm_pst_ndb_stream_write(st, p, chunk, &err), 0);
+		}
+		assert_int_equal(ccm_pst_ndb_stream_end(&bid, st, &err), 0);
+		assert_int_equal(ccm_pst_ndb_add_node(w, (0x10000 + item) << 5 | 0x04, bid, 0, 0,
+						      &err), 0);
+	}
+	assert_int_equal(ccm_pst_ndb_finish(w, &err), 0);
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	print_message("wrote %lld bytes, peak RSS %ld KiB\n", (long long)sb.st_size, ru.ru_maxrss);
+	assert_true(sb.st_size > (off_t)2200000000);
+	assert_true(ru.ru_maxrss < 64 * 1024);
+	check(path);
+	free(p);
+	free(path);
+	tu_rmtree(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +574,8 @@ int main(void)
 		cmocka_unit_test(bad_references_and_repeated_nodes_are_refused),
 		cmocka_unit_test(a_failed_write_leaves_no_file),
 		cmocka_unit_test(the_checker_catches_a_bad_crc_and_a_wrong_amap_bit),
+		cmocka_unit_test(a_real_reader_opens_the_file),
+		cmocka_unit_test(over_two_gib_streams_in_flat_memory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
