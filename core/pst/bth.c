@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pst/le.h"
 #include "pst/ltp.h"
 
 #define BTH_TYPE 0xB5
@@ -81,8 +82,7 @@ int ccm_pst_bth_fill(struct ccm_pst_heap *h, uint32_t hid_header, const void *re
 		for (size_t i = 0; i < n_hids; i++) {
 			uint8_t *rec = up + i * size;
 			memcpy(rec, ccm_pst_heap_at(h, hids[i], NULL), cb_key);
-			for (unsigned b = 0; b < HID_SIZE; b++)
-				rec[cb_key + b] = (uint8_t)(hids[i] >> (8 * b));
+			ccm_pst_put32(rec + cb_key, hids[i]);
 		}
 		rc = pack(&up_hids, &n_hids, h, up, n_hids, size, err);
 		free(up);
@@ -96,8 +96,7 @@ int ccm_pst_bth_fill(struct ccm_pst_heap *h, uint32_t hid_header, const void *re
 	free(hids);
 	hdr = ccm_pst_heap_at(h, hid_header, NULL);
 	hdr[3] = (uint8_t)levels;
-	for (unsigned b = 0; b < HID_SIZE; b++)
-		hdr[4 + b] = (uint8_t)(root >> (8 * b));
+	ccm_pst_put32(hdr + 4, root);
 	return 0;
 }
 
@@ -106,8 +105,7 @@ uint8_t *ccm_pst_bth_find(struct ccm_pst_heap *h, uint32_t hid_header, const voi
 	const uint8_t *hdr = ccm_pst_heap_at(h, hid_header, NULL);
 	unsigned cb_key = hdr[1], cb_ent = hdr[2], level = hdr[3];
 	uint64_t want = key_value(key, cb_key);
-	uint32_t hid = (uint32_t)hdr[4] | (uint32_t)hdr[5] << 8 |
-		       (uint32_t)hdr[6] << 16 | (uint32_t)hdr[7] << 24;
+	uint32_t hid = ccm_pst_get32(hdr + 4);
 
 	while (hid != 0) {
 		size_t len, size = cb_key + (level ? HID_SIZE : cb_ent);
@@ -123,8 +121,7 @@ uint8_t *ccm_pst_bth_find(struct ccm_pst_heap *h, uint32_t hid_header, const voi
 		}
 		if (level == 0 || !below)
 			return NULL;
-		hid = (uint32_t)below[0] | (uint32_t)below[1] << 8 |
-		      (uint32_t)below[2] << 16 | (uint32_t)below[3] << 24;
+		hid = ccm_pst_get32(below);
 		level--;
 	}
 	return NULL;

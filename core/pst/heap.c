@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pst/le.h"
 #include "pst/ltp.h"
 
 #define HN_SIG 0xEC
@@ -31,18 +32,6 @@ static size_t header_size(size_t i)
 static size_t page_size(size_t data_len, size_t n)
 {
 	return ((data_len + 1) & ~(size_t)1) + 4 + 2 * (n + 1);
-}
-
-static void put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v & 0xFFFF);
-	put16(p + 2, v >> 16);
 }
 
 static void add_page(struct ccm_pst_heap *h)
@@ -187,18 +176,18 @@ void ccm_pst_heap_finish(struct ccm_buf **out, size_t *n_pages, struct ccm_pst_h
 		if (b->len % 2)
 			ccm_buf_addch(b, 0);
 		ib_hnpm = b->len;
-		put16(word, (unsigned)pg->n_alloc);
+		ccm_pst_put16(word, (unsigned)pg->n_alloc);
 		ccm_buf_add(b, word, 2);
-		put16(word, 0);                          /* cFree */
+		ccm_pst_put16(word, 0);                          /* cFree */
 		ccm_buf_add(b, word, 2);
 		for (size_t k = 0; k < pg->n_alloc; k++) {
-			put16(word, pg->starts[k]);
+			ccm_pst_put16(word, pg->starts[k]);
 			ccm_buf_add(b, word, 2);
 		}
-		put16(word, (unsigned)end);              /* where the next would start */
+		ccm_pst_put16(word, (unsigned)end);              /* where the next would start */
 		ccm_buf_add(b, word, 2);
 		assert(b->len <= CCM_PST_BLOCK_MAX);
-		put16((uint8_t *)b->ptr, (unsigned)ib_hnpm);
+		ccm_pst_put16((uint8_t *)b->ptr, (unsigned)ib_hnpm);
 		levels[i] = fill_level(b->len);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -207,7 +196,7 @@ void ccm_pst_heap_finish(struct ccm_buf **out, size_t *n_pages, struct ccm_pst_h
 		if (i == 0) {
 			p[2] = HN_SIG;
 			p[3] = h->client_sig;
-			put32(p + 4, h->user_root);
+			ccm_pst_put32(p + 4, h->user_root);
 			put_fill_levels(p + 8, levels, n, 0, 8);
 		} else if (is_bitmap_page(i)) {
 			put_fill_levels(p + 2, levels, n, i, 128);

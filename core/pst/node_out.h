@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "base/error.h"
 #include "pst/heap.h"
+#include "pst/le.h"
 #include "pst/ltp.h"
 
 /*
@@ -50,17 +51,5 @@ int ccm_pst_ltp_finish(struct ccm_pst_node_out *out, struct ccm_pst_heap *h, int
 		       uint32_t next, uint32_t *next_subnode_index);
 /* Appends a block of n bytes (at most 8176) to sn's data. */
 void ccm_pst_ltp_add_block(struct ccm_pst_ltp_subnode *sn, const void *p, size_t n);
-
-static inline void ccm_pst_put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static inline void ccm_pst_put32(uint8_t *p, uint32_t v)
-{
-	ccm_pst_put16(p, v & 0xFFFF);
-	ccm_pst_put16(p + 2, v >> 16);
-}
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "pst/bth.h"
 #include "pst/heap.h"
+#include "pst/le.h"
 #include "pst/ltp.h"
 #include "pst/node_out.h"
 

@@ -5,6 +5,7 @@
 
 #include "pst/bth.h"
 #include "pst/heap.h"
+#include "pst/le.h"
 #include "pst/ltp.h"
 #include "pst/node_out.h"
 
@@ -132,11 +133,7 @@ static void tcinfo(uint8_t *p, const struct layout *l, uint32_t hid_index, uint3
 
 static int by_key(const void *a, const void *b)
 {
-	const uint8_t *x = a, *y = b;
-	uint32_t kx = (uint32_t)x[0] | (uint32_t)x[1] << 8 | (uint32_t)x[2] << 16 |
-		      (uint32_t)x[3] << 24;
-	uint32_t ky = (uint32_t)y[0] | (uint32_t)y[1] << 8 | (uint32_t)y[2] << 16 |
-		      (uint32_t)y[3] << 24;
+	uint32_t kx = ccm_pst_get32(a), ky = ccm_pst_get32(b);
 
 	return (kx > ky) - (kx < ky);
 }
@@ -156,9 +153,7 @@ static int row_index(uint8_t **out_recs, const uint32_t *row_ids, size_t n,
 	qsort(recs, n, 8, by_key);
 	for (size_t i = 1; i < n; i++)
 		if (by_key(recs + 8 * i, recs + 8 * (i - 1)) == 0) {
-			uint32_t id = row_ids[recs[8 * i + 4] | recs[8 * i + 5] << 8 |
-					      recs[8 * i + 6] << 16 |
-					      (uint32_t)recs[8 * i + 7] << 24];
+			uint32_t id = ccm_pst_get32(recs + 8 * i);
 			free(recs);
 			return ccm_error_set(err, CCM_EINVAL,
 				"row id %u given twice for one PST table", id);
