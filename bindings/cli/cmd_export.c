@@ -1,5 +1,5 @@
 /* cmd_export.c: `ccmig export --store S.db --maildir DIR | --mbox DIR |
- * --imap URL`: mail people can use. */
+ * --pst DIR | --imap URL`: mail people can use. */
 #include "commands.h"
 #include "export_imap.h"
 #include "progress.h"
@@ -15,6 +15,7 @@
 #include "base/tz.h"
 #include "export/maildir.h"
 #include "export/mbox.h"
+#include "export/pst_export.h"
 #include "export/render.h"
 #include "flow/forwards.h"
 #include "store/store.h"
@@ -22,8 +23,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ccmig export --store S.db (--maildir DIR | --mbox DIR | --imap URL)\n"
-		"                    [options]\n\n"
+		"usage: ccmig export --store S.db (--maildir DIR | --mbox DIR | --pst DIR |\n"
+		"                    --imap URL) [options]\n\n"
 		"Writes every mailbox of the store as a Maildir++ under DIR/<alias>/\n"
 		"(folders as .Name subfolders; Sent, Drafts and Trash as Dovecot\n"
 		"names them) and the public folders under DIR/public/. Messages are\n"
@@ -32,6 +33,10 @@ static void usage(FILE *out)
 		"again adds only what is new.\n\n"
 		"--mbox DIR writes one mboxrd file per folder instead:\n"
 		"DIR/<alias>/<folder>.mbox.\n\n"
+		"--pst DIR writes one Outlook data file per mailbox instead:\n"
+		"DIR/<alias>.pst, and DIR/public.pst for the public folders, for\n"
+		"Outlook or Microsoft 365's PST import (docs/pst.md). Each file is\n"
+		"written whole again on each export.\n\n"
 		"--imap imap://host[:port] (or imaps://) appends every message to an\n"
 		"IMAP server, creating folders, with its flags and original date.\n"
 		"A second run sends only what the first did not (docs/imap.md).\n"
@@ -229,11 +234,50 @@ static int size_limit(struct ccm_size_limit *l, struct ccm_buf *source,
 	return 0;
 }
 
+/* --pst: the files written, and each mailbox whose file could not be
+ * (a problem: *problems 1). */
+static int export_pst(struct ccm_store *s, const char *db, const char *dir,
+		      const struct ccm_out_opts *oo, struct ccm_run_report *rr,
+		      int *problems, struct ccm_error *err)
+{
+	static const char prefix[] = "ccmig export: error: ";
+	struct ccm_pst_export_stats ps;
+	int rc = ccm_pst_export(s, dir, oo, &ps, err);
+
+	if (rc == 0) {
+		ccm_buf_addf(&rr->counts, "Exported %s to %s: %lu mailboxes, %lu PST files, "
+			     "%lu folders, %lu messages, %lu attachments, %lu forwarded "
+			     "messages embedded\n", db, dir, ps.mailboxes, ps.files,
+			     ps.folders, ps.messages, ps.attachments, ps.embedded);
+		say_renamed(&rr->counts, &ps.renamed);
+	}
+	for (char *line = ps.problem_text.ptr, *nl; *line; line = nl + 1) {
+		struct ccm_diag d = { CCM_ERROR, "export-pst", 0, NULL, 0, -1, NULL, 0, NULL };
+
+		if (!(nl = strchr(line, '\n')))
+			break;
+		*nl = '\0';
+		d.text = strncmp(line, prefix, sizeof(prefix) - 1) ? line :
+			 line + sizeof(prefix) - 1;
+		ccm_report_emit(&rr->rep, &d);
+		*nl = '\n';
+	}
+	if (ps.problems) {
+		fprintf(stderr, "%s", ps.problem_text.ptr);
+		fprintf(stderr, "ccmig export: error: %lu PST file%s in %s could not be "
+			"written (see above); the other mailboxes are exported\n",
+			ps.problems, ps.problems == 1 ? "" : "s", dir);
+		*problems = 1;
+	}
+	ccm_buf_release(&ps.problem_text);
+	return rc;
+}
+
 /* An option of export's that takes a value, given last without one. */
 static int takes_value(const char *a)
 {
 	static const char *const with_value[] = {
-		"--store", "--maildir", "--mbox", "--imap", "--time-zone",
+		"--store", "--maildir", "--mbox", "--pst", "--imap", "--time-zone",
 		"--imap-credentials", "--imap-connections", "--imap-timeout",
 		"--imap-ca", "--public-folder", "--imap-oauth-token-command",
 		"--imap-oauth-token-file", "--imap-retry-budget", "--max-message-size",
@@ -260,7 +304,7 @@ int ccm_cmd_export(int argc, char **argv)
 	struct ccm_tz *tz = NULL;
 	struct ccm_out_zones *zones = NULL;
 	struct ccm_error err;
-	const char *db = NULL, *maildir = NULL, *mbox = NULL, *zone = NULL;
+	const char *db = NULL, *maildir = NULL, *mbox = NULL, *pst = NULL, *zone = NULL;
 	const char *max_size = NULL, *target = NULL;
 	char bytes[32];
 	int rc, problems = 0, verbose = 0, split = 0;
@@ -285,6 +329,8 @@ int ccm_cmd_export(int argc, char **argv)
 			zone = argv[++i];
 		} else if (!strcmp(a, "--mbox") && more) {
 			mbox = argv[++i];
+		} else if (!strcmp(a, "--pst") && more) {
+			pst = argv[++i];
 		} else if (!strcmp(a, "--imap") && more) {
 			ia.url = argv[++i];
 		} else if (!strcmp(a, "--imap-credentials") && more) {
@@ -340,13 +386,14 @@ int ccm_cmd_export(int argc, char **argv)
 	}
 	if (!db)
 		return ccm_usage_error("export", "which store? give --store S.db");
-	if (!!maildir + !!mbox + !!ia.url == 0)
+	if (!!maildir + !!mbox + !!pst + !!ia.url == 0)
 		return ccm_usage_error("export", "where to? give --maildir DIR, --mbox "
-				       "DIR or --imap URL");
-	if (!!maildir + !!mbox + !!ia.url > 1)
+				       "DIR, --pst DIR or --imap URL");
+	if (!!maildir + !!mbox + !!pst + !!ia.url > 1)
 		return ccm_usage_error("export", "%s and %s are exclusive: give one "
-				       "target at a time", maildir ? "--maildir" : "--mbox",
-				       ia.url ? "--imap" : "--mbox");
+				       "target at a time", maildir ? "--maildir" :
+				       mbox ? "--mbox" : "--pst",
+				       ia.url ? "--imap" : pst ? "--pst" : "--mbox");
 	if (ia.url && !ia.credentials)
 		return ccm_usage_error("export", "--imap needs --imap-credentials FILE "
 				       "(one 'alias login password' line per mailbox, "
@@ -389,7 +436,11 @@ int ccm_cmd_export(int argc, char **argv)
 	}
 	oo.zones = zones;
 	oo.progress_ctx = &prog;
-	if (mbox) {
+	if (pst) {
+		ccm_progress_start(&prog, "exporting to PST", "messages", 0);
+		rc = export_pst(s, db, pst, &oo, &rr, &problems, &err);
+		ccm_progress_end(&prog);
+	} else if (mbox) {
 		struct ccm_mbox_stats ms;
 
 		ccm_progress_start(&prog, "exporting to mbox", "messages", 0);

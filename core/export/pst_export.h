@@ -1,0 +1,38 @@
+/* pst_export.h: the store's mailboxes as Outlook data files (.pst). */
+#ifndef CCM_PST_EXPORT_H
+#define CCM_PST_EXPORT_H
+
+#include "export/mailboxes.h"
+#include "store/store.h"
+
+struct ccm_pst_export_stats {
+	unsigned long mailboxes, files, folders, messages, attachments, embedded;
+	/* Mailboxes whose file could not be written: how many, and a line
+	 * for each saying which and why. The caller releases problem_text,
+	 * whatever the return. */
+	unsigned long problems;
+	struct ccm_buf problem_text;
+	struct ccm_out_renamed renamed;
+};
+
+/*
+ * Writes each mailbox of store s as dir/<name>.pst (named as
+ * export/mailboxes.h says) and the public folders as dir/public.pst,
+ * each with pst/messaging.h: the mailbox's folders below Top of Personal
+ * Folders, in their hierarchy, Inbox, Sent Items, Deleted Items, Drafts
+ * and Outbox among them; each message with its sender, recipients (Bcc
+ * only on the sender's own copy, ccm_store_senders_copy), dates
+ * (ccm_store_message_date when one is missing), flags, body, kept
+ * headers, attachments streamed from the store, and the messages
+ * forwarded in it as embedded messages, to any depth. Each file is
+ * replaced whole (written as NAME.tmp, then renamed). A mailbox whose
+ * file cannot be written is counted in st->problems, said in
+ * st->problem_text, and the export goes on. o->progress is called after
+ * each message; o->size and o->zones are not used (a PST keeps UTC).
+ * Returns 0, or a negative code (err filled) for a failure that stops
+ * the whole export (the folder cannot be made, the store cannot be read).
+ */
+int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_opts *o,
+		   struct ccm_pst_export_stats *st, struct ccm_error *err);
+
+#endif
