@@ -179,16 +179,14 @@ static void say_renamed(struct ccm_buf *out, const struct ccm_out_renamed *r)
 		       r->n == 1 ? "" : "es", r->alias, r->name, r->n == 1 ? "" : ", and so on");
 }
 
-/* Each folder or file the export refused to write through (a link
- * planted in the output), then how many: 1 when there were any. Each is
- * an event of the report too. The text is released. */
-static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
-		       struct ccm_report *rep)
+/* Each "ccmig export: error: ..." line of text as an error of the
+ * report under `code`. */
+static void emit_errors(struct ccm_buf *text, const char *code, struct ccm_report *rep)
 {
 	static const char prefix[] = "ccmig export: error: ";
 
 	for (char *line = text->ptr, *nl; *line; line = nl + 1) {
-		struct ccm_diag d = { CCM_ERROR, "export-refused", 0, NULL, 0, -1, NULL, 0, NULL };
+		struct ccm_diag d = { CCM_ERROR, code, 0, NULL, 0, -1, NULL, 0, NULL };
 
 		if (!(nl = strchr(line, '\n')))
 			break;
@@ -198,6 +196,15 @@ static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
 		ccm_report_emit(rep, &d);
 		*nl = '\n';
 	}
+}
+
+/* Each folder or file the export refused to write through (a link
+ * planted in the output), then how many: 1 when there were any. Each is
+ * an event of the report too. The text is released. */
+static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
+		       struct ccm_report *rep)
+{
+	emit_errors(text, "export-refused", rep);
 	if (n) {
 		fprintf(stderr, "%s", text->ptr);
 		fprintf(stderr, "ccmig export: error: %lu folder%s or file%s in %s %s not "
@@ -240,7 +247,6 @@ static int export_pst(struct ccm_store *s, const char *db, const char *dir,
 		      const struct ccm_out_opts *oo, struct ccm_run_report *rr,
 		      int *problems, struct ccm_error *err)
 {
-	static const char prefix[] = "ccmig export: error: ";
 	struct ccm_pst_export_stats ps;
 	int rc = ccm_pst_export(s, dir, oo, &ps, err);
 
@@ -251,17 +257,7 @@ static int export_pst(struct ccm_store *s, const char *db, const char *dir,
 			     ps.folders, ps.messages, ps.attachments, ps.embedded);
 		say_renamed(&rr->counts, &ps.renamed);
 	}
-	for (char *line = ps.problem_text.ptr, *nl; *line; line = nl + 1) {
-		struct ccm_diag d = { CCM_ERROR, "export-pst", 0, NULL, 0, -1, NULL, 0, NULL };
-
-		if (!(nl = strchr(line, '\n')))
-			break;
-		*nl = '\0';
-		d.text = strncmp(line, prefix, sizeof(prefix) - 1) ? line :
-			 line + sizeof(prefix) - 1;
-		ccm_report_emit(&rr->rep, &d);
-		*nl = '\n';
-	}
+	emit_errors(&ps.problem_text, "export-pst", &rr->rep);
 	if (ps.problems) {
 		fprintf(stderr, "%s", ps.problem_text.ptr);
 		fprintf(stderr, "ccmig export: error: %lu PST file%s in %s could not be "

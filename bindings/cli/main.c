@@ -36,7 +36,7 @@ static const struct command commands[] = {
 	  "the cc:Mail directory into the store" },
 	{ "verify", ccm_cmd_verify, "PO_DIR --store S.db [--list] [--json]",
 	  "is every message accounted for?" },
-	{ "export", ccm_cmd_export, "--store S.db (--maildir DIR | --mbox DIR |\n"
+	{ "export", ccm_cmd_export, "--store S.db (--maildir DIR | --mbox DIR | --pst DIR |\n"
 	  "        --imap URL --imap-credentials F) [--time-zone Z]",
 	  "mail people can use" },
 	{ "stat", ccm_cmd_stat, "--store S.db [--json | --csv]",

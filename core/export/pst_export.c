@@ -88,7 +88,7 @@ static int extras_read(struct extras *x, struct ccm_store *s, const struct ccm_s
 		x->r = v;
 		split_address(&type, &email, r.address, r.display);
 		v[x->n].kind = r.kind;
-		v[x->n].name = strdup(r.display ? r.display : "");
+		v[x->n].name = r.display ? strdup(r.display) : NULL;
 		v[x->n].addrtype = type;
 		v[x->n].email = email;
 		x->n++;
