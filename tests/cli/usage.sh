@@ -31,7 +31,7 @@ expect_says "ccmig check: which set?" "$CCMIG" check
 expect_says "ccmig inspect: which post office?" "$CCMIG" inspect
 expect_says "ccmig run: which script?" "$CCMIG" run
 expect_says "ccmig export: which store? give --store S.db" "$CCMIG" export --maildir "$TMP/m"
-expect_says "ccmig export: where to? give --maildir DIR, --mbox DIR or --imap URL" \
+expect_says "ccmig export: where to? give --maildir DIR, --mbox DIR, --pst DIR or --imap URL" \
 	"$CCMIG" export --store "$TMP/s.db"
 expect_says "ccmig export: --maildir and --mbox are exclusive" \
 	"$CCMIG" export --store "$TMP/s.db" --maildir "$TMP/m" --mbox "$TMP/b"
