@@ -227,11 +227,13 @@ static int atts_read(struct atts *a, struct ccm_store *s, long long msg,
 			break;
 		/* The forwarded messages that come before this part. */
 		while (k < f.n && (!more || f.v[k].seq <= at.seq)) {
-			char sub[112];
+			char sub[128];
+			/* At most CCM_RENDER_MAX_DEPTH numbers: it always fits. */
+			int len = snprintf(sub, sizeof(sub), "%s%s%d", prefix,
+					   *prefix ? "." : "", f.v[k].seq);
 
-			snprintf(sub, sizeof(sub), "%s%s%d", prefix, *prefix ? "." : "",
-				 f.v[k].seq);
-			if (depth < CCM_RENDER_MAX_DEPTH &&
+			if (len > 0 && (size_t)len < sizeof(sub) &&
+			    depth < CCM_RENDER_MAX_DEPTH &&
 			    (rc = atts_read(a, s, f.v[k].id, sub, depth + 1, err)) < 0)
 				goto out;
 			if (more && f.v[k].seq == at.seq)
