@@ -652,18 +652,28 @@ def senders_copy(m, folder, held):
     return ("MIGRATE", fold(addr)) in mine or (atype.upper(), fold(rest)) in mine
 
 
+def owners(db):
+    """What senders_copy() takes: each folder's (mailbox, special, the
+    owner's display name) by folder id, and each mailbox's addresses."""
+    owner, held = {}, {}
+    for fid, mbx, special, display in db.execute(
+            "SELECT f.id, f.mailbox_id, f.special, r.display_name "
+            "FROM folders f LEFT JOIN recipients r ON r.id = f.mailbox_id"):
+        owner[fid] = (mbx, special, display)
+    for rid, atype, addr in db.execute("SELECT recipient_id, type, address FROM addresses"):
+        held.setdefault(rid, set()).add((atype.upper(), fold(addr)))
+    return owner, held
+
+
 def load_store(path):
     db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
     db.text_factory = lambda b: b.decode("utf-8", "replace")
-    folders, owner = {}, {}
-    for fid, mbx, fpath, alias, special, display in db.execute(
-            "SELECT f.id, f.mailbox_id, f.path, r.alias, f.special, r.display_name "
+    folders = {}
+    for fid, mbx, fpath, alias in db.execute(
+            "SELECT f.id, f.mailbox_id, f.path, r.alias "
             "FROM folders f LEFT JOIN recipients r ON r.id = f.mailbox_id"):
         folders[fid] = (alias if mbx else "public", fpath)
-        owner[fid] = (mbx, special, display)
-    held = {}
-    for rid, atype, addr in db.execute("SELECT recipient_id, type, address FROM addresses"):
-        held.setdefault(rid, set()).add((atype.upper(), fold(addr)))
+    owner, held = owners(db)
     msgs = {}
     for row in db.execute(
             "SELECT id, folder_id, sender_name, sender_address, subject, sent_utc, "

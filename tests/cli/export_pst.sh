@@ -1,8 +1,9 @@
 # export_pst.sh: generated post offices of several shapes, migrated and
 # exported with --pst; every file passes pst_check.py, reads back with
-# libpff (pst_read_check.py against the store), readpst and pffexport
-# (forwards inside forwards as embedded messages), and two exports of one
-# store are byte for byte the same.
+# libpff and the tests' own readers (pst_read_check.py against the store:
+# every recipient row, forwards inside forwards as embedded messages),
+# readpst and pffexport, and two exports of one store are byte for byte
+# the same.
 . "$(dirname "$0")/lib.sh"
 PST="$(dirname "$0")/../pst"
 PY=/usr/bin/python3

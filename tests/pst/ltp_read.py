@@ -150,14 +150,22 @@ def read_bth(heap, hid, cb_key, cb_ent):
 
 
 class Node:
-    def __init__(self, folder, client_sig):
+    """A heap (its pages) and the subnodes its values may name: subs maps
+    a subnode's NID to its blocks (any mapping; looked up as values are)."""
+
+    def __init__(self, pages, subs, client_sig):
+        self.heap = Heap(pages, client_sig)
+        self.subs = subs
+        self.used = set()
+
+    @classmethod
+    def from_folder(cls, folder, client_sig):
         pages = sorted(glob.glob(os.path.join(folder, "page-*.bin")))
-        self.heap = Heap([open(p, "rb").read() for p in pages], client_sig)
-        self.subs = {}
+        subs = {}
         for path in sorted(glob.glob(os.path.join(folder, "sub-*.bin"))):
             nid = int(os.path.basename(path).split("-")[1], 16)
-            self.subs.setdefault(nid, []).append(open(path, "rb").read())
-        self.used = set()
+            subs.setdefault(nid, []).append(open(path, "rb").read())
+        return cls([open(p, "rb").read() for p in pages], subs, client_sig)
 
     def value(self, hnid, ptype):
         """KIND:HEX of a value stored out of its record or row."""
@@ -186,11 +194,11 @@ class Node:
              " ".join(f"{n:08X}" for n in sorted(set(self.subs) - self.used)))
 
 
-def read_pc(folder):
-    node = Node(folder, 0xBC)
+def read_pc(node, out=print):
+    """Prints (through out) the properties of PC node (client sig 0xBC)."""
     recs, levels = read_bth(node.heap, node.heap.user_root, 2, 6)
-    print(f"# pages {len(node.heap.pages)}")
-    print(f"# levels {levels}")
+    out(f"# pages {len(node.heap.pages)}")
+    out(f"# levels {levels}")
     for key, data in recs:
         pid = struct.unpack("<H", key)[0]
         ptype, hnid = struct.unpack("<HI", data)
@@ -203,8 +211,7 @@ def read_pc(folder):
             val = node.value(hnid, ptype)
             if size is not None and not val.startswith("empty"):
                 need(len(val.split(":")[1]) == 2 * size, f"0x{pid:04X}: wrong size")
-        print(f"prop {pid:04X} {ptype:04X} {val}")
-    node.check_all_used()
+        out(f"prop {pid:04X} {ptype:04X} {val}")
 
 
 def cell_size(ptype):
@@ -212,8 +219,8 @@ def cell_size(ptype):
     return size if size is not None and size <= 8 else 4
 
 
-def read_tc(folder):
-    node = Node(folder, 0x7C)
+def read_tc(node, out=print):
+    """Prints (through out) the rows of TC node (client sig 0x7C)."""
     info = node.heap.get(node.heap.user_root)
     need(info[0] == 0x7C, "TCINFO bType is not 0x7C")
     c_cols = info[1]
@@ -250,16 +257,16 @@ def read_tc(folder):
     for key, data in index:
         id_of[struct.unpack("<I", data)[0]] = struct.unpack("<I", key)[0]
     need(sorted(id_of) == list(range(len(index))), "row indexes are not 0..n-1")
-    print(f"# pages {len(node.heap.pages)}")
-    print(f"# levels {levels}")
+    out(f"# pages {len(node.heap.pages)}")
+    out(f"# levels {levels}")
 
     if hnid_rows == 0:
         need(not index, "rows indexed but hnidRows is 0")
         blocks = []
-        print("# rows none")
+        out("# rows none")
     elif hnid_rows & 0x1F == 0:
         blocks = [node.heap.get(hnid_rows)]
-        print("# rows heap")
+        out("# rows heap")
     else:
         need(hnid_rows in node.subs, f"row matrix subnode {hnid_rows:08X} missing")
         node.used.add(hnid_rows)
@@ -268,7 +275,7 @@ def read_tc(folder):
         for b in blocks[:-1]:
             need(len(b) == per * row_size, f"a row matrix block of {len(b)} bytes")
         need(sum(len(b) for b in blocks) > ALLOC_MAX, "a small row matrix in a subnode")
-        print(f"# rows sub {len(blocks)}")
+        out(f"# rows sub {len(blocks)}")
     rows = []
     for b in blocks:
         need(len(b) % row_size == 0, "a row matrix block of part rows")
@@ -278,7 +285,7 @@ def read_tc(folder):
     for i, row in enumerate(rows):
         rid = struct.unpack_from("<I", row, 0)[0]
         need(id_of[i] == rid, f"row {i}: dwRowID {rid}, index says {id_of[i]}")
-        print(f"row {rid}")
+        out(f"row {rid}")
         ceb = row[rgib[2]:rgib[3]]
         for tag, ib, cb, bit in by_tag:
             if not ceb[bit // 8] & (0x80 >> (bit % 8)):
@@ -288,15 +295,17 @@ def read_tc(folder):
                 val = "row:" + row[ib:ib + cb].hex()
             else:
                 val = node.value(struct.unpack_from("<I", row, ib)[0], ptype)
-            print(f"cell {tag:08X} {val}")
-    node.check_all_used()
+            out(f"cell {tag:08X} {val}")
 
 
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in ("pc", "tc"):
         sys.exit(__doc__)
     try:
-        (read_pc if sys.argv[1] == "pc" else read_tc)(sys.argv[2])
+        sig, read = (0xBC, read_pc) if sys.argv[1] == "pc" else (0x7C, read_tc)
+        node = Node.from_folder(sys.argv[2], sig)
+        read(node)
+        node.check_all_used()
     except (Bad, struct.error, IndexError) as e:
         print(f"ltp_read: {sys.argv[2]}: {e}", file=sys.stderr)
         sys.exit(1)

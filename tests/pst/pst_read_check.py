@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """pst_read_check.py: reads the PST files of `ccmig export --pst` back with
-libpff (pypff, not ccmig's code) and compares them with the store.
+libpff (pypff, not ccmig's code) and, for what libpff does not give (the
+recipient table, embedded messages), with the tests' own readers
+(pst_message_read.py), and compares them with the store.
 
 Usage: pst_read_check.py --store S.db --dir DIR
 
@@ -8,10 +10,13 @@ For every mailbox (DIR/<alias>.pst) and the public folders (DIR/public.pst):
 every folder of the store is there below Top of Personal Folders, with
 its messages in order; each message's subject, sender, date of sending
 (the date the export dates it by when it has none), read flag, importance,
-the names of its To and Cc recipients, body, every attachment's name and
-SHA-256, and the messages forwarded in it as embedded messages, to any
-depth, checked the same way. Prints "checked N messages, A attachments,
-E embedded" and exits 1 listing every difference.
+body, every row of its recipient table (type, display name, address type,
+address: To and Cc, Bcc only on the sender's own copy, as
+export_check.py's senders_copy() decides it), the names of its To and Cc
+recipients, every attachment's name and SHA-256, and the messages
+forwarded in it as embedded messages (PR_ATTACH_DATA_OBJ), to any depth,
+checked the same way. Prints "checked N messages, R recipients, A
+attachments, E embedded" and exits 1 listing every difference.
 """
 import datetime
 import hashlib
@@ -22,8 +27,14 @@ import sys
 
 import pypff
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+import export_check  # noqa: E402  (senders_copy: whose copy shows its Bcc)
+from ltp_read import Bad  # noqa: E402
+from pst_message_read import PstFile  # noqa: E402
+
 bad = []
-count = {"messages": 0, "attachments": 0, "embedded": 0}
+owner, held = {}, {}    # folder id: (mailbox, special, owner's name); mailbox: addresses
+count = {"messages": 0, "recipients": 0, "attachments": 0, "embedded": 0}
 
 
 def props(item, rs=0):
@@ -60,9 +71,75 @@ def msg_date(row):
     return 0
 
 
+class PffView:
+    """A message as libpff reads it; its recipient table and embedded
+    messages as pst_message_read.py does (libpff gives neither)."""
+
+    def __init__(self, m, pst):
+        self.m = m
+        self.props = props(m)
+        self.own = pst.message(m.identifier)
+
+    def recipients(self):
+        return self.own.recipients()
+
+    def parts(self):
+        own = self.own.parts()
+        n = self.m.number_of_attachments
+        if len(own) != n:
+            raise Bad(f"libpff reads {n} attachments, the attachment table has {len(own)}")
+        out = []
+        for k in range(n):
+            a = self.m.get_attachment(k)
+            out.append((props(a), lambda a=a: a.read_buffer(a.size) if a.size else b"",
+                        lambda k=k: own_view(own[k].message())))
+        return out
+
+
+class OwnView:
+    """A message as pst_message_read.py reads it."""
+
+    def __init__(self, m):
+        self.m = m
+        self.props = m.props
+
+    def recipients(self):
+        return self.m.recipients()
+
+    def parts(self):
+        return [(p.props, p.data, lambda p=p: own_view(p.message())) for p in self.m.parts()]
+
+
+def own_view(m):
+    return OwnView(m) if m is not None else None
+
+
+def split_address(address, name):
+    """docs/pst.md: "TYPE:address"; none: CCMAIL and the cc:Mail name."""
+    if address and ":" in address and not address.startswith(":"):
+        t, _, e = address.partition(":")
+        return t, e
+    return "CCMAIL", address if address is not None else name or ""
+
+
+def want_recipients(db, row, top):
+    """(type, display name, address type, address) of each recipient the
+    message lists: To and Cc, Bcc only on the sender's own copy."""
+    own = top and export_check.senders_copy(row, owner[row["folder_id"]], held)
+    out = []
+    for r in db.execute("SELECT kind, display_name, address FROM message_recipients "
+                        "WHERE message_id=? ORDER BY seq", (row["id"],)):
+        if r["kind"] == "bcc" and not own:
+            continue
+        atype, addr = split_address(r["address"], r["display_name"])
+        name = r["display_name"] if r["display_name"] is not None else addr
+        out.append(({"to": 1, "cc": 2, "bcc": 3}[r["kind"]], name, atype, addr))
+    return out
+
+
 def check_message(db, row, m, where):
     count["messages"] += 1
-    p = props(m)
+    p = m.props
     here = f"{where}: message {row['id']} ({row['subject']!r})"
 
     def same(what, got, want):
@@ -80,15 +157,21 @@ def check_message(db, row, m, where):
     same("importance", long_(p, 0x0017), row["priority"] + 1)
     if row["body"]:
         same("body", text(p, 0x1000), row["body"])
-    # Recipients.
-    want = db.execute("SELECT kind, display_name FROM message_recipients WHERE message_id=? "
-                      "ORDER BY seq", (row["id"],)).fetchall()
-    # pypff does not read the recipient table: the names the message
-    # lists in PR_DISPLAY_TO and PR_DISPLAY_CC are compared (a recipient
-    # without a display name shows its address: not compared).
-    if all(d is not None for _, d in want):
-        same("To", text(p, 0x0E04) or "", "; ".join(d for k, d in want if k == "to"))
-        same("Cc", text(p, 0x0E03) or "", "; ".join(d for k, d in want if k == "cc"))
+    # Recipients: the recipient table, row by row.
+    want = want_recipients(db, row, row["parent_id"] is None)
+    got = [(long_(r, 0x0C15), text(r, 0x3001), text(r, 0x3002), text(r, 0x3003))
+           for r in m.recipients()]
+    count["recipients"] += len(got)
+    if got != want:
+        extra = [r for r in got if r not in want]
+        missing = [r for r in want if r not in got]
+        bad.append(f"{here}: recipients {got!r}, not {want!r} (missing {missing!r}, "
+                   f"not in the store {extra!r})")
+    # And the names the message lists in PR_DISPLAY_TO and PR_DISPLAY_CC (a
+    # recipient without a display name shows its address: not compared).
+    if all(d is not None for _, d, _, _ in want):
+        same("To", text(p, 0x0E04) or "", "; ".join(d for k, d, _, _ in want if k == 1))
+        same("Cc", text(p, 0x0E03) or "", "; ".join(d for k, d, _, _ in want if k == 2))
     # Parts: attachments, a forwarded message in place of its seq.
     fwd = {r["parent_seq"]: r for r in db.execute(
         "SELECT * FROM messages WHERE parent_id=? ORDER BY parent_seq", (row["id"],))}
@@ -99,29 +182,26 @@ def check_message(db, row, m, where):
             parts.append((a["seq"], "file", a))
     parts += [(s, "msg", r) for s, r in fwd.items()]
     parts.sort(key=lambda x: x[0])
-    if m.number_of_attachments != len(parts):
-        bad.append(f"{here}: {m.number_of_attachments} attachments, not {len(parts)}")
+    got_parts = m.parts()
+    if len(got_parts) != len(parts):
+        bad.append(f"{here}: {len(got_parts)} attachments, not {len(parts)}")
         return
-    for k, (seq, kind, r) in enumerate(parts):
-        a = m.get_attachment(k)
-        ap = props(a)
+    for (seq, kind, r), (ap, data, embedded) in zip(parts, got_parts):
         method = long_(ap, 0x3705)
         if kind == "file":
             count["attachments"] += 1
             same(f"attachment {seq} method", method, 1)
             same(f"attachment {seq} name", text(ap, 0x3707), r["name"])
-            data = a.read_buffer(a.size) if a.size else b""
-            same(f"attachment {seq} SHA-256", hashlib.sha256(data).hexdigest(),
+            same(f"attachment {seq} SHA-256", hashlib.sha256(data()).hexdigest(),
                  r["sha256"].hex())
         else:
             count["embedded"] += 1
             same(f"part {seq} method", method, 5)
-            if ap.get(0x3701, (0,))[0] != 0x0D:
+            inner = embedded()
+            if inner is None:
                 bad.append(f"{here}: part {seq}: PR_ATTACH_DATA_OBJ is not an object")
-            # This pypff gives no embedded item; pffexport's tree is
-            # compared in export_pst.sh instead.
-            if a.number_of_sub_items == 1:
-                check_message(db, r, a.get_sub_item(0), f"{here} > part {seq}")
+            else:
+                check_message(db, r, inner, f"{here} > part {seq}")
 
 
 def folders_of(pst_folder, prefix, out):
@@ -135,6 +215,11 @@ def folders_of(pst_folder, prefix, out):
 def check_file(db, path, mailbox):
     if not os.path.exists(path):
         bad.append(f"{path}: missing")
+        return
+    try:
+        pst = PstFile(path)
+    except Bad as e:
+        bad.append(f"{path}: {e}")
         return
     f = pypff.file()
     f.open(path)
@@ -161,7 +246,11 @@ def check_file(db, path, mailbox):
                        f"not {len(rows)}")
             continue
         for k, row in enumerate(rows):
-            check_message(db, row, pf.get_sub_message(k), f"{path}: {fr['path']}")
+            where = f"{path}: {fr['path']}"
+            try:
+                check_message(db, row, PffView(pf.get_sub_message(k), pst), where)
+            except Bad as e:
+                bad.append(f"{where}: message {row['id']}: {e}")
     f.close()
 
 
@@ -171,6 +260,9 @@ def main():
         sys.exit(__doc__.split("Usage: ")[1].split("\n")[0])
     db = sqlite3.connect(args[1])
     db.row_factory = sqlite3.Row
+    o, h = export_check.owners(db)
+    owner.update(o)
+    held.update(h)
     for r in db.execute("SELECT DISTINCT r.id, r.alias FROM folders f JOIN recipients r "
                         "ON r.id=f.mailbox_id ORDER BY r.id").fetchall():
         check_file(db, os.path.join(args[3], r["alias"] + ".pst"), r["id"])
@@ -178,7 +270,8 @@ def main():
         check_file(db, os.path.join(args[3], "public.pst"), None)
     for b in bad:
         print(b)
-    print(f"checked {count['messages']} messages, {count['attachments']} attachments, "
+    print(f"checked {count['messages']} messages, {count['recipients']} recipients, "
+          f"{count['attachments']} attachments, "
           f"{count['embedded']} embedded")
     sys.exit(1 if bad else 0)
 
