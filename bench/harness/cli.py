@@ -138,6 +138,8 @@ def main(argv):
             stages.run_main(b, main_po)
         if "big" in args.only:
             stages.run_big(b, b.post_office("big", plan["big"]))
+            if plan.get("huge"):
+                stages.run_huge_pst(b, b.post_office("huge", plan["huge"]))
         if "scaling" in args.only:
             stages.run_scaling(b, main_po)
     except measure.StageFailed as e:

@@ -24,6 +24,15 @@ FULL = {
     "scale_users": 2000 // SCALE_BASE,
     "big": ["--users", "2", "--messages", "1", "--big-attachment", "1G"],
     "big_label": "1 GiB",
+    # One mailbox holding a 3,300 MiB attachment: its PST passes 3 GiB
+    # (and 2^31, where 32-bit offsets end), under the 4 GiB a PST node
+    # holds. Written and read back once: each step moves 3.3 GB. Raw, so
+    # that the store keeps the attachment's bytes alone (of a MacBinary
+    # file it keeps the 128-byte header too) and the bytes pffexport
+    # writes back can be compared with them.
+    "huge": ["--users", "2", "--messages", "1", "--big-attachment", "3300M",
+             "--encoding", "raw"],
+    "huge_attachment_bytes": 3300 << 20,
     "disk_probe_mib": 1024,
     "results": "bench",      # RESULTS.md and results.json go here
     # Stages that run once: Python's mailbox takes minutes a run and is no

@@ -21,12 +21,16 @@ STAGES = [
     ("migrate_policy", "migrate with a policy whose user and message hooks take everything"),
     ("export_maildir", "the store as Maildir++"),
     ("maildir_copy", "`cp -r` of that Maildir: the machine's floor"),
+    ("export_pst", "the store as PST files, one per mailbox"),
     ("export_mbox", "the store as mboxrd files (the baselines' input)"),
     ("mb2md", "mb2md converting those mbox files to Maildir"),
     ("python_mailbox", "Python's mailbox module doing the same"),
 ]
 BIG = ["big_inspect", "big_extract", "big_import", "big_migrate",
-       "big_export_maildir"]
+       "big_export_maildir", "big_export_pst"]
+HUGE = [("huge_migrate", "the post office with one 3,300 MiB attachment into a new store"),
+        ("huge_export_pst", "that store as PST files: one past 3 GiB"),
+        ("huge_pffexport", "libpff's pffexport reading that PST back")]
 
 
 def write_json(path, data):
@@ -60,6 +64,11 @@ def _rate(name, st, data):
     if name in ("export_mbox", "mb2md", "python_mailbox") and "mbox_bytes" in f:
         return "%.0f messages/s, %.0f MB/s of mbox" % (
             f.get("messages", 0) / w, f["mbox_bytes"] / MB / w)
+    if name == "export_pst" and "pst_bytes" in f:
+        return "%.0f messages/s, %.0f MB/s written" % (
+            f.get("messages", 0) / w, f["pst_bytes"] / MB / w)
+    if name in ("huge_export_pst", "huge_pffexport") and "huge_pst_bytes" in f:
+        return "%.0f MB/s of PST" % (f["huge_pst_bytes"] / MB / w)
     if name == "report" and "report_bytes" in f:
         return "a page of %.2f MB" % (f["report_bytes"] / MB)
     if po and name != "baseline_spool":
@@ -185,6 +194,11 @@ def markdown(data, notes, changes):
                   "| stage | what | command | runs | wall | CPU | peak RSS "
                   "| rate |", "|---|---|---|---|---|---|---|---|"]
         lines += _stage_rows(big, data)
+    if any(n in data["stages"] for n, _ in HUGE):
+        lines += ["", "## A PST past 3 GiB", "",
+                  "| stage | what | command | runs | wall | CPU | peak RSS "
+                  "| rate |", "|---|---|---|---|---|---|---|---|"]
+        lines += _stage_rows(HUGE, data)
     scaling = _scaling(data)
     if scaling:
         lines += ["", "## Scaling", ""] + scaling

@@ -1,7 +1,8 @@
 """stages.py: the stages of the benchmark, each program run as a process of
 its own: the reader against `wc -l`, extract, import against the SQLite
 baseline, migrate, the report, the exports against mb2md and Python's mailbox module,
-the post office with one large attachment, and scaling."""
+the post office with one large attachment, a PST past 3 GiB read back
+by pffexport (the full run), and scaling."""
 
 import contextlib
 import glob
@@ -196,6 +197,13 @@ def run_main(b, po):
     b.stage("maildir_copy", ["cp", "-r", out("maildir"), out("maildir-copy")],
             ok=(0,), clean=["maildir-copy"], po="main")
     b.clean("maildir", "maildir-copy")
+    # The same messages as PST files, one per mailbox: judged against the
+    # Maildir export of the same store just before.
+    b.stage("export_pst", [ccmig, "export", "--store", out("import.db"),
+                           "--pst", out("pst")],
+            clean=["pst"], po="main")
+    facts["pst_bytes"] = corpus.tree_bytes(out("pst"))
+    b.clean("pst")
 
     # The mbox of the same messages that the baselines convert: ccmig's
     # own, one mboxrd file per folder, which both converters read as a tree.
@@ -234,7 +242,48 @@ def run_big(b, po):
                                    "--maildir", out("big-maildir"),
                                    "--time-zone", tz],
             clean=["big-maildir"], po="big")
-    b.clean("big-maildir", "big.db")
+    b.clean("big-maildir")
+    b.stage("big_export_pst", [ccmig, "export", "--store", out("big.db"),
+                               "--pst", out("big-pst")],
+            clean=["big-pst"], po="big")
+    b.clean("big-pst", "big.db")
+
+
+def _largest(root, suffix=""):
+    """The path and size of the largest file under root whose name ends
+    with suffix, or (None, 0)."""
+    sizes = [(os.path.getsize(f), f) for f in corpus.files_of(root)
+             if f.endswith(suffix) and not os.path.islink(f)]
+    if not sizes:
+        return None, 0
+    size, path = max(sizes)
+    return path, size
+
+
+def run_huge_pst(b, po):
+    """A PST past 3 GiB (the mailbox holding the huge attachment), written
+    and read back by libpff's pffexport: the file's size, the time of
+    each, and the largest file pffexport wrote, which is the attachment
+    whole when the file reads back."""
+    ccmig, out, facts = b.ccmig, b.path, b.results["facts"]
+    b.say("huge PST post office: %.0f MB" % (po["bytes"] / 1e6))
+    b.stage("huge_migrate", [ccmig, "migrate", po["path"], "--store",
+                             out("huge.db")], runs=1,
+            clean=["huge.db", "huge.db-wal", "huge.db-shm"], po="huge")
+    b.stage("huge_export_pst", [ccmig, "export", "--store", out("huge.db"),
+                                "--pst", out("huge-pst")], runs=1,
+            clean=["huge-pst"], po="huge")
+    b.clean("huge.db", "huge.db-wal", "huge.db-shm")
+    pst, facts["huge_pst_bytes"] = _largest(out("huge-pst"), ".pst")
+    if pst is None:
+        raise measure.StageFailed("ccmig export --pst wrote no PST file in %s"
+                                  % out("huge-pst"))
+    # pffexport -t T writes into T.export.
+    b.stage("huge_pffexport", ["pffexport", "-q", "-t", out("huge-read"), pst],
+            ok=(0,), runs=1, clean=["huge-read.export"], po="huge")
+    facts["huge_read_largest_bytes"] = _largest(out("huge-read.export"))[1]
+    facts["huge_attachment_bytes"] = b.plan["huge_attachment_bytes"]
+    b.clean("huge-pst", "huge-read.export")
 
 
 def run_scaling(b, main_po):

@@ -19,6 +19,11 @@ AGAIN_SHARE = 1.0 / 3
 POLICY_TIMES = 1.3
 EXPORT_TIMES = 10.0        # x as fast as mb2md
 RSS_CEILING = 64.0         # MiB, every ccmig stage
+# PST export against the Maildir export of the same store, same run.
+PST_TIMES = 1.5
+PST_RSS = 64.0             # MiB
+# The PST written and read back whole in the full run.
+HUGE_PST_BYTES = 3 * GIB
 # Time is linear when the seconds per GB of the largest size are within
 # this share of the smallest's; memory is flat when the largest size's
 # peak is within the share or the slack of the smallest's.
@@ -126,6 +131,34 @@ def _export(s, cores):
                    floor, best < EXPORT_TIMES)
 
 
+def _pst(s, pst, maildir, what):
+    p, m = s[pst], s[maildir]
+    ratio = p["wall"] / m["wall"]
+    return _target(pst, "PST export at most %gx the Maildir export of the "
+                   "same store, memory under %g MiB (%s)"
+                   % (PST_TIMES, PST_RSS, what),
+                   ratio <= PST_TIMES and p["rss_mib"] < PST_RSS,
+                   "%.2fx: PST %.2f s (%.2f s of CPU, peak %.1f MiB), "
+                   "Maildir %.2f s (%.2f s of CPU, peak %.1f MiB)"
+                   % (ratio, p["wall"], p["cpu"], p["rss_mib"], m["wall"],
+                      m["cpu"], m["rss_mib"]))
+
+
+def _huge_pst(s, f):
+    w, r = s["huge_export_pst"], s["huge_pffexport"]
+    size, att = f["huge_pst_bytes"], f["huge_attachment_bytes"]
+    # Read back: pffexport exited 0 and wrote the attachment whole.
+    whole = f["huge_read_largest_bytes"] == att
+    return _target("huge_pst", "a %d GiB PST is written and read back by "
+                   "pffexport" % (HUGE_PST_BYTES // GIB),
+                   size > HUGE_PST_BYTES and whole,
+                   "a PST of %.2f GiB written in %.2f s (peak %.1f MiB), read "
+                   "back by pffexport in %.2f s; the largest file it wrote is "
+                   "%d bytes, the attachment %d"
+                   % (size / GIB, w["wall"], w["rss_mib"], r["wall"],
+                      f["huge_read_largest_bytes"], att))
+
+
 def _memory(s):
     ccmig = {k: v for k, v in s.items() if v.get("ccmig")}
     worst = max(ccmig, key=lambda k: ccmig[k]["rss_mib"])
@@ -175,6 +208,12 @@ def evaluate(results):
         (("migrate", "migrate_policy"), lambda: _policy(s)),
         (("export_maildir", "mb2md", "python_mailbox", "maildir_copy"),
          lambda: _export(s, results.get("machine", {}).get("cores", 1))),
+        (("export_pst", "export_maildir"),
+         lambda: _pst(s, "export_pst", "export_maildir", "main post office")),
+        (("big_export_pst", "big_export_maildir"),
+         lambda: _pst(s, "big_export_pst", "big_export_maildir",
+                      "large attachment")),
+        (("huge_export_pst", "huge_pffexport"), lambda: _huge_pst(s, f)),
     ]
     out = [check() for need, check in checks if all(n in s for n in need)]
     if results.get("mode") != "quick" and "migrate_again" in s:
