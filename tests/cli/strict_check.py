@@ -46,6 +46,8 @@ import os
 import re
 import sys
 
+from maildir_read import message_files
+
 STRICT = email.policy.strict
 # A forwarded message's header block as it was written: refolding 100 KB
 # address lists costs minutes and would check Python's folding, not ccmig's.
@@ -239,15 +241,10 @@ def check_message(pb, where, raw, ids, top=True, depth=0):
                 pb.add(where, "base64 part does not decode strictly: %s" % e)
 
 
-def maildir_files(root):
-    for d, _, files in os.walk(root):
-        if os.path.basename(d) in ("cur", "new"):
-            for f in sorted(files):
-                yield os.path.join(d, f)
-
-
 def check_maildir(pb, root, ids):
-    for path in maildir_files(root):
+    # Sorted: which of two messages sharing a Message-ID is named first
+    # stays the same from run to run.
+    for path in sorted(message_files(root)):
         with open(path, "rb") as f:
             check_message(pb, path, f.read(), ids)
 
