@@ -70,7 +70,8 @@ static void usage(FILE *out)
 		"Size limits (docs/export.md): a message larger than the target takes\n"
 		"is left out, a decision listed in the report (exit status 0).\n"
 		"  --target T            the limit of where the mail goes: m365 (35 MiB;\n"
-		"                        an admin can raise it to 150 MB), gmail\n"
+		"                        an admin can raise it to 150 MB; with --pst\n"
+		"                        150 MiB, the Import service's), gmail\n"
 		"                        (25,000,000 bytes; 50 MB for Gmail's import),\n"
 		"                        dovecot (none)\n"
 		"  --max-message-size B  the largest message, in bytes of the message as\n"
@@ -218,13 +219,13 @@ static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
 /* The size limit of the options (--max-message-size wins over --target):
  * 0, or the exit status of bad usage (said). */
 static int size_limit(struct ccm_size_limit *l, struct ccm_buf *source,
-		      const char *max, const char *target, int split)
+		      const char *max, const char *target, int split, int pst)
 {
 	struct ccm_error err;
 
 	memset(l, 0, sizeof(*l));
 	l->split = split;
-	if (target && ccm_size_target(&l->max, target, &err) < 0)
+	if (target && ccm_size_target(&l->max, target, pst, &err) < 0)
 		return ccm_usage_error("export", "%s", err.msg);
 	if (target)
 		ccm_buf_addf(source, "--target %s", target);
@@ -255,8 +256,16 @@ static int export_pst(struct ccm_store *s, const char *db, const char *dir,
 			     "%lu folders, %lu messages, %lu attachments, %lu forwarded "
 			     "messages embedded\n", db, dir, ps.mailboxes, ps.files,
 			     ps.folders, ps.messages, ps.attachments, ps.embedded);
+		ccm_size_counts(&rr->counts, oo->size, ps.left_out_size, ps.split_size,
+				"written");
+		if (ps.too_big)
+			ccm_buf_addf(&rr->counts, "%lu message%s left out: an attachment "
+				     "larger than a PST holds (see the report)\n", ps.too_big,
+				     ps.too_big == 1 ? "" : "s");
 		say_renamed(&rr->counts, &ps.renamed);
 	}
+	if (ps.too_big)
+		*problems = 1;
 	emit_errors(&ps.problem_text, "export-pst", &rr->rep);
 	if (ps.problems) {
 		fprintf(stderr, "%s", ps.problem_text.ptr);
@@ -397,7 +406,8 @@ int ccm_cmd_export(int argc, char **argv)
 	if (ia.token_command && ia.token_file)
 		return ccm_usage_error("export", "--imap-oauth-token-command and "
 				       "--imap-oauth-token-file are exclusive: give one");
-	if ((rc = size_limit(&limit, &limit_source, max_size, target, split)) != 0) {
+	if ((rc = size_limit(&limit, &limit_source, max_size, target, split,
+			     pst != NULL)) != 0) {
 		ccm_buf_release(&limit_source);
 		return rc;
 	}

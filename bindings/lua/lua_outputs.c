@@ -7,6 +7,8 @@
 #include "base/tz.h"
 #include "export/maildir.h"
 #include "export/mbox.h"
+#include "export/pst_export.h"
+#include "export/size_limit.h"
 #include "export/zones.h"
 #include "flow/verify.h"
 
@@ -92,39 +94,107 @@ static void set_counts(lua_State *L, unsigned long mailboxes, unsigned long fold
 }
 
 /*
- * st:export{maildir = DIR | mbox = DIR [, time_zone = "Zone"]}: the store
- * written out as `ccmig export` writes it (IMAP stays a command's: its
- * credentials file is not a script's business). Returns the counts, and
- * `problems` (a line for each folder or file refused); nil, message when
- * it cannot run.
+ * The size limit of st:export's table at `idx` (max_message_size: bytes
+ * or "25M"; target: "m365", "gmail", "dovecot"; split_attachments), as
+ * `ccmig export` takes it (export/size_limit.h); source says who set it.
+ * Raises a Lua error saying what is wrong.
+ */
+static void size_limit_of(lua_State *L, int idx, struct ccm_size_limit *l,
+			  struct ccm_buf *source, int pst)
+{
+	const char *max, *target;
+	struct ccm_error err;
+	int bad = 0;
+
+	memset(l, 0, sizeof(*l));
+	lua_getfield(L, idx, "max_message_size");
+	lua_getfield(L, idx, "target");
+	lua_getfield(L, idx, "split_attachments");
+	max = lua_tostring(L, -3);
+	target = lua_tostring(L, -2);
+	l->split = lua_toboolean(L, -1);
+	if (target && !max) {
+		bad = ccm_size_target(&l->max, target, pst, &err) < 0;
+		ccm_buf_addf(source, "target %s", target);
+	}
+	if (max && !bad) {
+		bad = ccm_size_parse(&l->max, max, &err) < 0;
+		ccm_buf_addf(source, "max_message_size %s", max);
+	}
+	lua_pop(L, 3);
+	if (!bad && l->split && !l->max)
+		bad = ccm_error_set(&err, CCM_EINVAL, "split_attachments needs a limit: "
+				    "max_message_size or target") != 0;
+	if (bad) {
+		ccm_buf_release(source);
+		luaL_error(L, "st:export: %s", err.msg);
+	}
+	l->source = source->ptr;
+}
+
+/* The counts of a PST export, into the table on top; text released. */
+static void set_pst_counts(lua_State *L, struct ccm_pst_export_stats *st)
+{
+	ccm_lua_setint(L, "mailboxes", (long long)st->mailboxes);
+	ccm_lua_setint(L, "files", (long long)st->files);
+	ccm_lua_setint(L, "folders", (long long)st->folders);
+	ccm_lua_setint(L, "messages", (long long)st->messages);
+	ccm_lua_setint(L, "attachments", (long long)st->attachments);
+	ccm_lua_setint(L, "embedded", (long long)st->embedded);
+	ccm_lua_setint(L, "left_out_size", (long long)st->left_out_size);
+	ccm_lua_setint(L, "split_size", (long long)st->split_size);
+	ccm_lua_setint(L, "too_big", (long long)st->too_big);
+	ccm_lua_setint(L, "problems", (long long)(st->problems + st->too_big));
+	ccm_lua_setstr(L, "problem_text", st->problem_text.len ? st->problem_text.ptr : NULL);
+	ccm_buf_release(&st->problem_text);
+}
+
+/*
+ * st:export{maildir = DIR | mbox = DIR | pst = DIR [, time_zone = "Zone"]
+ * [, max_message_size = B | target = T [, split_attachments = true]]}:
+ * the store written out as `ccmig export` writes it (IMAP stays a
+ * command's: its credentials file is not a script's business). Returns
+ * the counts, and `problems` (a line for each folder or file refused);
+ * nil, message when it cannot run. Size decisions and messages a PST
+ * cannot hold are said on stderr, as the command's report says them.
  */
 int ccm_lua_store_export(lua_State *L)
 {
 	struct ccm_store *s = ccm_lua_check_store(L, 1);
 	struct ccm_out_zones *zones = NULL;
 	struct ccm_out_opts o = { 0 };
+	struct ccm_size_limit limit;
+	struct ccm_buf source = CCM_BUF_INIT;
 	struct ccm_tz *tz = NULL;
 	struct ccm_error err;
-	const char *maildir, *mbox, *zone;
+	const char *maildir, *mbox, *pst, *zone;
 	int rc;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lua_getfield(L, 2, "maildir");
 	lua_getfield(L, 2, "mbox");
+	lua_getfield(L, 2, "pst");
 	lua_getfield(L, 2, "time_zone");
-	maildir = lua_tostring(L, -3);
-	mbox = lua_tostring(L, -2);
+	maildir = lua_tostring(L, -4);
+	mbox = lua_tostring(L, -3);
+	pst = lua_tostring(L, -2);
 	zone = lua_tostring(L, -1);
-	if (!maildir == !mbox)
-		return luaL_error(L, "st:export takes maildir = DIR or mbox = DIR, one of them");
-	if (zone && ccm_tz_open(&tz, zone, &err) < 0)
+	if (!!maildir + !!mbox + !!pst != 1)
+		return luaL_error(L, "st:export takes maildir = DIR, mbox = DIR or pst = DIR, "
+				  "one of them");
+	size_limit_of(L, 2, &limit, &source, pst != NULL);
+	if (zone && ccm_tz_open(&tz, zone, &err) < 0) {
+		ccm_buf_release(&source);
 		return ccm_lua_fail(L, err.msg);
+	}
 	if (ccm_out_zones_open(&zones, s, tz, tz, &err) < 0) {
 		ccm_tz_free(tz);
+		ccm_buf_release(&source);
 		return ccm_lua_fail(L, err.msg);
 	}
 	o.zones = zones;
-	lua_createtable(L, 0, 8);
+	o.size = &limit;
+	lua_createtable(L, 0, 12);
 	if (maildir) {
 		struct ccm_maildir_stats st;
 
@@ -132,15 +202,25 @@ int ccm_lua_store_export(lua_State *L)
 		set_counts(L, st.mailboxes, st.folders, st.messages, st.bytes, st.problems,
 			   &st.problem_text);
 		ccm_lua_setint(L, "already", (long long)st.already);
-	} else {
+		ccm_lua_setint(L, "left_out_size", (long long)st.left_out_size);
+		ccm_lua_setint(L, "split_size", (long long)st.split_size);
+	} else if (mbox) {
 		struct ccm_mbox_stats st;
 
 		rc = ccm_mbox_export(s, mbox, &o, &st, &err);
 		set_counts(L, st.mailboxes, st.folders, st.messages, st.bytes, st.problems,
 			   &st.problem_text);
+		ccm_lua_setint(L, "left_out_size", (long long)st.left_out_size);
+		ccm_lua_setint(L, "split_size", (long long)st.split_size);
+	} else {
+		struct ccm_pst_export_stats st;
+
+		rc = ccm_pst_export(s, pst, &o, &st, &err);
+		set_pst_counts(L, &st);
 	}
 	ccm_out_zones_free(zones);
 	ccm_tz_free(tz);
+	ccm_buf_release(&source);
 	if (rc < 0)
 		return ccm_lua_fail(L, err.msg);
 	return 1;

@@ -1,6 +1,9 @@
 /* pst_export.c: the store's mailboxes as Outlook data files (.pst). */
 #include "export/pst_export.h"
 #include "export/folder_name.h"
+#include "export/render.h"
+#include "export/size_limit.h"
+#include "base/drop_note.h"
 #include "base/pidlock.h"
 #include "base/sha256.h"
 #include "pst/messaging.h"
@@ -8,6 +11,7 @@
 #include "store/messages.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +25,14 @@ struct run {
 	const struct ccm_out_opts *o;
 	struct ccm_pst_export_stats *st;
 	struct ccm_progress_at at;
+	/* The largest value a property may hold (CCM_PST_MAX_VALUE; a test
+	 * may lower it: CCMIG_TEST_PST_MAX_VALUE). */
+	unsigned long long max_value;
+	/* The mailbox and folder being written, for what is said. */
+	const char *alias, *folder;
+	/* The message being written: its attachments replaced by notes
+	 * (ccm_size_plan), or NULL. */
+	const struct ccm_size_result *split;
 };
 
 /* A recipient or sender's address: "TYPE:address" split; none: the
@@ -102,37 +114,107 @@ static int extras_read(struct extras *x, struct ccm_store *s, const struct ccm_s
 	return rc;
 }
 
+/* A blob read for the messaging layer, keeping the store's error. */
+struct blob_read {
+	struct ccm_store_blob *b;
+	struct ccm_error e;
+	int failed;
+};
+
 static long long read_blob(void *ctx, void *buf, size_t n)
 {
-	struct ccm_error e;
+	struct blob_read *br = ctx;
+	long long k = ccm_store_blob_read(br->b, buf, n, &br->e);
 
-	return ccm_store_blob_read(ctx, buf, n, &e);
+	br->failed = k < 0;
+	return k;
 }
 
 /* An attachment's data from its blob. */
 static int attach(struct ccm_pst_msg *pm, struct ccm_store *s, const struct ccm_store_attachment *a,
 		  struct ccm_error *err)
 {
-	struct ccm_store_blob *b;
+	struct blob_read br = { NULL, { 0 }, 0 };
 	unsigned long long size;
 	int rc;
 
-	if ((rc = ccm_store_blob_open(&b, s, a->blob_id, &size, err)) < 0)
+	if ((rc = ccm_store_blob_open(&br.b, s, a->blob_id, &size, err)) < 0)
 		return rc;
-	rc = ccm_pst_msg_attach(pm, a->name, size, a->position, read_blob, b, err);
-	ccm_store_blob_close(b);
+	rc = ccm_pst_msg_attach(pm, a->name, size, a->position, read_blob, &br, err);
+	if (rc < 0 && br.failed)
+		ccm_error_set(err, rc, "attachment '%s' of message %lld: %s",
+			      a->name ? a->name : "", a->message_id, br.e.msg);
+	ccm_store_blob_close(br.b);
+	return rc;
+}
+
+/* Whether attachment `seq` of the message at `prefix` ("" the stored one,
+ * "3" the message forwarded as its part 3) is replaced by a note. */
+static int is_replaced(const struct ccm_size_result *split, const char *prefix, int seq)
+{
+	char path[CCM_SIZE_PATH_LEN];
+
+	if (!split)
+		return 0;
+	snprintf(path, sizeof(path), "%s%s%d", prefix, *prefix ? "." : "", seq);
+	for (size_t i = 0; i < split->n_replaced; i++)
+		if (!strcmp(split->paths[i], path))
+			return 1;
+	return 0;
+}
+
+/* Memory read as an attachment's data. */
+struct mem_read {
+	const char *p;
+	size_t left;
+};
+
+static long long read_mem(void *ctx, void *buf, size_t n)
+{
+	struct mem_read *m = ctx;
+
+	if (n > m->left)
+		n = m->left;
+	memcpy(buf, m->p, n);
+	m->p += n;
+	m->left -= n;
+	return (long long)n;
+}
+
+/* The note that stands for attachment `a`, as a text file in its place
+ * (base/drop_note.h: what it was, its size, who replaced it). */
+static int attach_note(struct ccm_pst_msg *pm, const struct ccm_store_attachment *a,
+		       struct ccm_error *err)
+{
+	struct ccm_buf note = CCM_BUF_INIT, name = CCM_BUF_INIT;
+	const char *was = a->name ? a->name : "attachment";
+	struct mem_read mem;
+	int rc;
+
+	ccm_drop_note(&note, was, a->kind && !strcmp(a->kind, "message"), a->size,
+		      "option '" CCM_SIZE_SPLIT_OPTION "'");
+	ccm_buf_addf(&name, "%s (removed).txt", was);
+	mem.p = note.ptr;
+	mem.left = note.len;
+	rc = ccm_pst_msg_attach(pm, name.ptr, note.len, a->position, read_mem, &mem, err);
+	ccm_buf_release(&note);
+	ccm_buf_release(&name);
 	return rc;
 }
 
 static int write_message(struct run *r, struct ccm_pst *p, uint32_t folder,
 			 struct ccm_pst_msg *parent, const struct ccm_store_message *m,
-			 int depth, struct ccm_error *err);
+			 int depth, const char *prefix, long long carrier_utc,
+			 struct ccm_error *err);
 
 /* Message m's parts in their order: attachments, and the messages
- * forwarded in it in place of the part they came in. */
+ * forwarded in it in place of the part they came in. m is at `prefix`
+ * (is_replaced) and dated date_utc (what it carries is dated by it). */
 static int write_parts(struct run *r, struct ccm_pst *p, struct ccm_pst_msg *pm,
-		       const struct ccm_store_message *m, int depth, struct ccm_error *err)
+		       const struct ccm_store_message *m, int depth, const char *prefix,
+		       long long date_utc, struct ccm_error *err)
 {
+	char sub[CCM_SIZE_PATH_LEN];
 	struct ccm_store_cursor *ac = NULL, *fc = NULL;
 	struct ccm_store_attachment a;
 	struct ccm_store_message f;
@@ -147,7 +229,10 @@ static int write_parts(struct run *r, struct ccm_pst *p, struct ccm_pst_msg *pm,
 		goto out;
 	while (a_more || f_more) {
 		if (f_more && (!a_more || f.parent_seq <= a.seq)) {
-			if ((rc = write_message(r, p, 0, pm, &f, depth + 1, err)) < 0)
+			snprintf(sub, sizeof(sub), "%s%s%d", prefix, *prefix ? "." : "",
+				 f.parent_seq);
+			if ((rc = write_message(r, p, 0, pm, &f, depth + 1, sub, date_utc,
+						err)) < 0)
 				break;
 			r->st->embedded++;
 			if (a_more && a.seq == f.parent_seq &&
@@ -157,7 +242,11 @@ static int write_parts(struct run *r, struct ccm_pst *p, struct ccm_pst_msg *pm,
 				break;
 			continue;
 		}
-		if ((rc = attach(pm, r->s, &a, err)) < 0)
+		if (is_replaced(r->split, prefix, a.seq))
+			rc = attach_note(pm, &a, err);
+		else
+			rc = attach(pm, r->s, &a, err);
+		if (rc < 0)
 			break;
 		r->st->attachments++;
 		if ((rc = a_more = ccm_store_next_attachment(ac, &a, err)) < 0)
@@ -171,7 +260,8 @@ out:
 
 static int write_message(struct run *r, struct ccm_pst *p, uint32_t folder,
 			 struct ccm_pst_msg *parent, const struct ccm_store_message *m,
-			 int depth, struct ccm_error *err)
+			 int depth, const char *prefix, long long carrier_utc,
+			 struct ccm_error *err)
 {
 	struct ccm_pst_message pm = { 0 };
 	struct ccm_pst_msg *x = NULL;
@@ -181,13 +271,26 @@ static int write_message(struct run *r, struct ccm_pst *p, uint32_t folder,
 
 	if ((rc = extras_read(&ex, r->s, m, parent == NULL, err)) < 0)
 		goto out;
-	ccm_store_message_date(&date, m);
+	/* The date every export gives it (store/messages.h); a forwarded
+	 * message has no date of receipt of its own. */
+	if (parent) {
+		ccm_store_forwarded_date(&date, m, carrier_utc);
+		pm.delivery_utc = date;
+	} else {
+		ccm_store_message_date(&date, m);
+		pm.delivery_utc = m->has_received ? m->received_utc : date;
+	}
+	if (!parent && r->split && r->split->n_replaced) {
+		ccm_buf_addf(&ex.headers, "%s: ", CCM_RENDER_REMOVED_HEADER);
+		for (size_t i = 0; i < r->split->n_replaced; i++)
+			ccm_buf_addf(&ex.headers, "%s%s", i ? ", " : "", r->split->paths[i]);
+		ccm_buf_addf(&ex.headers, " (option:%s)\r\n", CCM_SIZE_SPLIT_OPTION);
+	}
 	pm.subject = m->subject;
 	pm.sender_name = m->sender_name;
 	pm.sender_addrtype = ex.sender_type;
 	pm.sender_email = ex.sender_email;
-	pm.submit_utc = m->has_sent ? m->sent_utc : date;
-	pm.delivery_utc = m->has_received ? m->received_utc : date;
+	pm.submit_utc = date;
 	pm.read = m->read;
 	pm.unsent = m->unsent;
 	pm.importance = m->priority < 0 ? 0 : m->priority > 0 ? 2 : 1;
@@ -198,13 +301,130 @@ static int write_message(struct run *r, struct ccm_pst *p, uint32_t folder,
 	pm.n_rcpts = ex.n;
 	if ((rc = ccm_pst_msg_begin(&x, p, folder, parent,
 				    m->part_name ? m->part_name : m->subject, &pm, err)) < 0 ||
-	    (rc = write_parts(r, p, x, m, depth, err)) < 0)
+	    (rc = write_parts(r, p, x, m, depth, prefix, date, err)) < 0)
 		goto out;
 	rc = ccm_pst_msg_end(x, err);
 	x = NULL;
 out:
 	ccm_pst_msg_abort(x);
 	extras_release(&ex);
+	return rc;
+}
+
+/*
+ * Message m's size in a PST as its PR_MESSAGE_SIZE counts it (what
+ * write_message writes: ccm_pst_message_base_size, each attachment, each
+ * forwarded message in place of the part it came in), added to *size,
+ * and its largest attachment at any depth, into *largest.
+ */
+static int pst_size(unsigned long long *size, unsigned long long *largest, struct ccm_store *s,
+		    const struct ccm_store_message *m, int depth, struct ccm_error *err)
+{
+	struct ccm_store_cursor *c;
+	struct ccm_store_attachment a;
+	struct ccm_store_message f;
+	int *seqs = NULL, rc = 0;
+	size_t n = 0;
+
+	*size += ccm_pst_message_base_size(m->body_len);
+	if (depth < MAX_DEPTH) {
+		if ((rc = ccm_store_forwarded(&c, s, m->id, err)) < 0)
+			return rc;
+		while ((rc = ccm_store_next_message(c, &f, err)) > 0) {
+			int *v = realloc(seqs, (n + 1) * sizeof(*v));
+
+			if (!v) {
+				rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+				break;
+			}
+			seqs = v;
+			seqs[n++] = f.parent_seq;
+			if ((rc = pst_size(size, largest, s, &f, depth + 1, err)) < 0)
+				break;
+		}
+		ccm_store_cursor_free(c);
+	}
+	if (rc < 0 || (rc = ccm_store_attachments(&c, s, m->id, err)) < 0)
+		goto out;
+	while ((rc = ccm_store_next_attachment(c, &a, err)) > 0) {
+		int forwarded = 0;
+
+		for (size_t i = 0; i < n && !forwarded; i++)
+			forwarded = seqs[i] == a.seq;
+		if (forwarded)
+			continue;
+		*size += a.size;
+		if (a.size > *largest)
+			*largest = a.size;
+	}
+	ccm_store_cursor_free(c);
+out:
+	free(seqs);
+	return rc < 0 ? rc : 0;
+}
+
+/* What replacing an attachment of `size` bytes by a note saves in a PST. */
+static unsigned long long saves_pst(unsigned long long size)
+{
+	return size > 300 ? size - 300 : 0;
+}
+
+/* A message with an attachment larger than a PST can hold: left out, a
+ * problem (the mail is not where the user asked for it). */
+static void say_too_big(struct run *r, const struct ccm_store_message *m, const char *uid,
+			unsigned long long largest)
+{
+	struct ccm_diag d = { CCM_ERROR, "pst-too-big", 0, NULL, 0, -1, r->alias,
+			      (long)m->id, NULL };
+	struct ccm_buf t = CCM_BUF_INIT;
+
+	ccm_buf_addf(&t, "mailbox '%s', folder '%s': message <ccmig.%s@ccmig.invalid> has "
+		     "an attachment of %llu bytes; a PST holds at most %llu bytes in one "
+		     "attachment: the message is left out of the file (export it with "
+		     "--maildir or --mbox)", r->alias, r->folder, uid, largest, r->max_value);
+	d.text = t.ptr;
+	ccm_report_emit(r->o ? r->o->report : NULL, &d);
+	ccm_buf_release(&t);
+	r->st->too_big++;
+}
+
+/* Top-level message m into folder `folder`: written whole, written with
+ * attachments replaced by notes or left out by the size limit
+ * (decisions, export/size_limit.h), or left out because a PST cannot
+ * hold it (a problem). */
+static int write_top(struct run *r, struct ccm_pst *p, uint32_t folder,
+		     const struct ccm_store_message *m, struct ccm_error *err)
+{
+	const struct ccm_size_limit *l = r->o ? r->o->size : NULL;
+	struct ccm_size_result res;
+	unsigned long long size = 0, largest = 0;
+	char uid[CCM_STORE_UID_LEN + 1];
+	int rc;
+
+	if ((rc = pst_size(&size, &largest, r->s, m, 0, err)) < 0 ||
+	    (rc = ccm_size_plan(&res, r->s, m, size, saves_pst, l, err)) < 0)
+		return rc;
+	if (largest > r->max_value || res.outcome != CCM_SIZE_FITS) {
+		if ((rc = ccm_store_message_uid(uid, r->s, m, err)) < 0)
+			goto out;
+		if (largest > r->max_value) {
+			say_too_big(r, m, uid, largest);
+			goto out;
+		}
+		ccm_size_say(r->o->report, r->alias, r->folder, m->id, uid, NULL, &res, l);
+		if (res.outcome == CCM_SIZE_LEFT_OUT) {
+			r->st->left_out_size++;
+			goto out;
+		}
+		r->st->split_size++;
+		r->split = &res;
+	}
+	rc = write_message(r, p, folder, NULL, m, 0, "", 0, err);
+	r->split = NULL;
+	if (rc == 0)
+		r->st->messages++;
+out:
+	ccm_size_result_release(&res);
 	return rc;
 }
 
@@ -223,6 +443,7 @@ static enum ccm_pst_role role_of(int special)
 struct fmap {
 	long long id;
 	uint32_t nid;
+	char *path;          /* as the report names it */
 };
 
 /* Mailbox `mailbox` (0: the public folders) into the open file p. */
@@ -253,7 +474,11 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 		}
 		map = v;
 		map[n].id = f.id;
-		map[n++].nid = nid;
+		map[n].nid = nid;
+		if (!(map[n++].path = strdup(f.path ? f.path : f.name))) {
+			rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+			break;
+		}
 	}
 	ccm_store_cursor_free(c);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -261,10 +486,10 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 
 		if ((rc = ccm_store_messages(&c, r->s, map[i].id, err)) < 0)
 			break;
+		r->folder = map[i].path;
 		while ((rc = ccm_store_next_message(c, &m, err)) > 0) {
-			if ((rc = write_message(r, p, map[i].nid, NULL, &m, 0, err)) < 0)
+			if ((rc = write_top(r, p, map[i].nid, &m, err)) < 0)
 				break;
-			r->st->messages++;
 			if (r->o && r->o->progress) {
 				r->at.done++;
 				r->o->progress(r->o->progress_ctx, &r->at);
@@ -275,6 +500,8 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 			rc = ccm_pst_folder_done(p, map[i].nid, err);
 		r->st->folders += rc == 0;
 	}
+	for (size_t i = 0; i < n; i++)
+		free(map[i].path);
 	free(map);
 	return rc;
 }
@@ -296,13 +523,17 @@ static void file_uid(unsigned char uid[16], const char *name)
 int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_opts *o,
 		   struct ccm_pst_export_stats *st, struct ccm_error *err)
 {
-	struct run r = { s, o, st, { 0, 0, 0, 0 } };
+	struct run r = { s, o, st, { 0, 0, 0, 0 }, CCM_PST_MAX_VALUE, NULL, NULL, NULL };
+	const char *test_max = getenv("CCMIG_TEST_PST_MAX_VALUE");
 	struct ccm_out_mailboxes boxes;
 	struct ccm_buf path = CCM_BUF_INIT;
 	int rc, lock = -1;
 
 	memset(st, 0, sizeof(*st));
 	ccm_buf_init(&st->problem_text);
+	/* Tests cannot write 4 GiB attachments to see them refused. */
+	if (test_max && *test_max)
+		r.max_value = strtoull(test_max, NULL, 10);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
 	if ((rc = ccm_out_lock(&lock, dir, err)) < 0)
@@ -335,6 +566,7 @@ int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_op
 				break;
 		}
 		st->mailboxes += id != 0;
+		r.alias = i < boxes.n ? boxes.alias[i] : "Public Folders";
 		{
 			unsigned char uid[16];
 

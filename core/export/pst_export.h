@@ -7,6 +7,13 @@
 
 struct ccm_pst_export_stats {
 	unsigned long mailboxes, files, folders, messages, attachments, embedded;
+	/* Messages over the size limit (o->size): left out, and written
+	 * with attachments replaced by notes (decisions). */
+	unsigned long left_out_size, split_size;
+	/* Messages with an attachment larger than a PST holds
+	 * (CCM_PST_MAX_VALUE): left out, each a "pst-too-big" error in
+	 * o->report (problems). */
+	unsigned long too_big;
 	/* Mailboxes whose file could not be written: how many, and a line
 	 * for each saying which and why. The caller releases problem_text,
 	 * whatever the return. */
@@ -28,7 +35,10 @@ struct ccm_pst_export_stats {
  * replaced whole (written as NAME.tmp, then renamed). A mailbox whose
  * file cannot be written is counted in st->problems, said in
  * st->problem_text, and the export goes on. o->progress is called after
- * each message; o->size and o->zones are not used (a PST keeps UTC).
+ * each message. o->size is the size limit (export/size_limit.h), a
+ * message's size being its PR_MESSAGE_SIZE (pst/messaging.h; known before
+ * it is written: ccm_size_plan); its decisions go to o->report, as do
+ * messages a PST cannot hold. o->zones is not used (a PST keeps UTC).
  * Returns 0, or a negative code (err filled) for a failure that stops
  * the whole export (the folder cannot be made, the store cannot be read).
  */

@@ -122,14 +122,15 @@ static int write_blob(struct ccm_rout *r, struct ccm_store *s, long long blob_id
 
 /*
  * The header fields of a stored message; `uid` NULL for a forwarded one
- * (no Message-ID, no Received: it never had them). A forwarded message
- * without a date of sending takes the date of the message it was
- * forwarded in, `carrier_utc`: it was forwarded no later than that.
+ * (no Message-ID, no Received: it never had them), dated as
+ * ccm_store_forwarded_date says by `carrier_utc`, the date of the message
+ * it was forwarded in.
  */
 static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
 		    const struct fields *f, const char *uid, long long carrier_utc)
 {
 	int forwarded = uid == NULL;
+	enum ccm_date_from from;
 
 	memset(h, 0, sizeof(*h));
 	h->uid = uid;
@@ -137,13 +138,9 @@ static void head_of(struct ccm_rhead *h, const struct ccm_store_message *m,
 	h->sender_address = m->sender_address;
 	h->rcpts = f->rcpts;
 	h->n_rcpts = f->n_rcpts;
-	if (forwarded) {
-		h->date_utc = m->has_sent ? m->sent_utc : carrier_utc;
-		h->date_from = m->has_sent ? NULL : "forwarding";
-	} else {
-		enum ccm_date_from from = ccm_store_message_date(&h->date_utc, m);
-		h->date_from = from == CCM_DATE_SENT ? NULL : ccm_date_from_name(from);
-	}
+	from = forwarded ? ccm_store_forwarded_date(&h->date_utc, m, carrier_utc) :
+			   ccm_store_message_date(&h->date_utc, m);
+	h->date_from = from == CCM_DATE_SENT ? NULL : ccm_date_from_name(from);
 	h->has_received = forwarded ? 0 : m->has_received;
 	h->received_utc = m->received_utc;
 	h->subject = m->subject;

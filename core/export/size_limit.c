@@ -51,17 +51,23 @@ bad:
 			     "not '%s'", text);
 }
 
-int ccm_size_target(unsigned long long *out, const char *name, struct ccm_error *err)
+int ccm_size_target(unsigned long long *out, const char *name, int pst,
+		    struct ccm_error *err)
 {
-	static const struct { const char *name; unsigned long long max; } targets[] = {
-		{ "m365", 35ULL << 20 },      /* Exchange Online's default */
-		{ "gmail", 25000000ULL },     /* "25 MB", read the lower way */
-		{ "dovecot", 0 },             /* no limit unless configured */
+	static const struct {
+		const char *name;
+		unsigned long long max, pst_max;
+	} targets[] = {
+		/* Exchange Online's default for a message; its Import
+		 * service takes PST items up to 150 MB. */
+		{ "m365", 35ULL << 20, 150ULL << 20 },
+		{ "gmail", 25000000ULL, 25000000ULL },  /* "25 MB", read the lower way */
+		{ "dovecot", 0, 0 },                    /* no limit unless configured */
 	};
 
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
 		if (!strcmp(name, targets[i].name)) {
-			*out = targets[i].max;
+			*out = pst ? targets[i].pst_max : targets[i].max;
 			return 0;
 		}
 	return ccm_error_set(err, CCM_EINVAL, "--target takes m365, gmail or dovecot, "
@@ -121,7 +127,7 @@ static int took_back(int rc, const struct ccm_store_message *m, struct ccm_error
 /* ---- the attachments, at any depth ----------------------------------------- */
 
 struct att {
-	char path[112];              /* "2", "3.1" */
+	char path[CCM_SIZE_PATH_LEN];            /* "2", "3.1" */
 	char *name;
 	int forwarded;               /* kind "message": a forwarded message's text */
 	unsigned long long size;
@@ -271,7 +277,7 @@ static int by_order(const void *x, const void *y)
 
 /* What replacing an attachment of `size` bytes saves, about: its base64
  * lines (76 characters and CRLF for each 57 bytes) less the note. */
-static unsigned long long saves(unsigned long long size)
+static unsigned long long saves_rendered(unsigned long long size)
 {
 	unsigned long long b64 = (size + 56) / 57 * 78;
 
@@ -279,18 +285,33 @@ static unsigned long long saves(unsigned long long size)
 }
 
 /* How many of the largest attachments (a, sorted by size) should make a
- * message of `size` fit `max`, as their sizes say: at least `from`. */
-static size_t how_many(const struct atts *a, size_t from, unsigned long long size,
-		       unsigned long long max)
+ * message of `size` fit `max`, as their sizes and `saves` say: at least
+ * `from`. *saved: what they save. */
+static size_t how_many(unsigned long long *saved, const struct atts *a, size_t from,
+		       unsigned long long size, unsigned long long max,
+		       unsigned long long (*saves)(unsigned long long))
 {
-	unsigned long long saved = 0;
 	size_t k;
 
+	*saved = 0;
 	for (k = 0; k < from && k < a->n; k++)
-		saved += saves(a->v[k].size);
-	while (k < a->n && (size < saved || size - saved > max))
-		saved += saves(a->v[k++].size);
+		*saved += saves(a->v[k].size);
+	while (k < a->n && (size < *saved || size - *saved > max))
+		*saved += saves(a->v[k++].size);
 	return k;
+}
+
+/* Res's list of the k attachments replaced (sorted[], in the message's
+ * order), as the report names them. */
+static void say_replaced(struct ccm_size_result *res, const struct att **sorted, size_t k)
+{
+	res->n_replaced = k;
+	for (size_t i = 0; i < k; i++) {
+		ccm_buf_addf(&res->replaced, "%s%s '%s' (", i ? ", " : "",
+			     sorted[i]->path, sorted[i]->name);
+		ccm_human_size(&res->replaced, sorted[i]->size);
+		ccm_buf_addch(&res->replaced, ')');
+	}
 }
 
 /* The first k attachments (by size) in the order of the message, as
@@ -337,7 +358,9 @@ static int split(struct ccm_size_result *res, struct ccm_store *s,
 
 		/* One more than the last attempt at least: the sizes are
 		 * an estimate, the rendering is what counts. */
-		k = how_many(&a, k + 1, res->whole, l->max);
+		unsigned long long saved;
+
+		k = how_many(&saved, &a, k + 1, res->whole, l->max, saves_rendered);
 		chosen(&a, k, sorted, paths);
 		ro.replaced = paths;
 		ro.n_replaced = k;
@@ -358,13 +381,7 @@ static int split(struct ccm_size_result *res, struct ccm_store *s,
 	}
 	if (o->kept_deep)
 		*o->kept_deep += deep;
-	res->n_replaced = k;
-	for (size_t i = 0; i < k; i++) {
-		ccm_buf_addf(&res->replaced, "%s%s '%s' (", i ? ", " : "",
-			     sorted[i]->path, sorted[i]->name);
-		ccm_human_size(&res->replaced, sorted[i]->size);
-		ccm_buf_addch(&res->replaced, ')');
-	}
+	say_replaced(res, sorted, k);
 	rc = 1;
 out:
 	free(sorted);
@@ -406,9 +423,57 @@ int ccm_size_render(struct ccm_size_result *res, struct ccm_store *s,
 	return 0;
 }
 
+int ccm_size_plan(struct ccm_size_result *res, struct ccm_store *s,
+		  const struct ccm_store_message *m, unsigned long long whole,
+		  unsigned long long (*saves)(unsigned long long),
+		  const struct ccm_size_limit *l, struct ccm_error *err)
+{
+	struct atts a = { 0 };
+	const struct att **sorted = NULL;
+	unsigned long long saved = 0;
+	size_t k;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	ccm_buf_init(&res->replaced);
+	res->outcome = CCM_SIZE_FITS;
+	res->size = res->whole = whole;
+	if (!l || !l->max || whole <= l->max)
+		return 0;
+	res->outcome = CCM_SIZE_LEFT_OUT;
+	if (!l->split)
+		return 0;
+	if ((rc = atts_read(&a, s, m->id, "", 0, err)) < 0)
+		goto out;
+	res->n_atts = a.n;
+	qsort(a.v, a.n, sizeof(*a.v), by_size);
+	k = how_many(&saved, &a, 0, whole, l->max, saves);
+	res->size = whole > saved ? whole - saved : 0;
+	if (k == 0 || res->size > l->max)
+		goto out;
+	if (!(sorted = malloc(k * sizeof(*sorted))) ||
+	    !(res->paths = malloc(k * sizeof(*res->paths)))) {
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < k; i++)
+		sorted[i] = &a.v[i];
+	qsort(sorted, k, sizeof(*sorted), by_order);
+	for (size_t i = 0; i < k; i++)
+		memcpy(res->paths[i], sorted[i]->path, sizeof(res->paths[i]));
+	say_replaced(res, sorted, k);
+	res->outcome = CCM_SIZE_SPLIT;
+out:
+	free(sorted);
+	atts_release(&a);
+	return rc < 0 ? rc : 0;
+}
+
 void ccm_size_result_release(struct ccm_size_result *res)
 {
 	ccm_buf_release(&res->replaced);
+	free(res->paths);
+	res->paths = NULL;
 }
 
 void ccm_size_say(struct ccm_report *rep, const char *mailbox, const char *folder,

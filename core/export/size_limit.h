@@ -43,11 +43,17 @@ int ccm_size_parse(unsigned long long *out, const char *text, struct ccm_error *
 
 /*
  * The default limit of target `name`: "m365" 35 MiB (36,700,160 bytes,
- * Exchange Online's default), "gmail" 25,000,000 bytes (Google's 25 MB,
- * read the lower way), "dovecot" 0 (none). CCM_EINVAL, err listing the
- * targets, for any other name.
+ * Exchange Online's default), or with `pst` (PST files, which reach
+ * Microsoft 365 through its Import service) 150 MiB (157,286,400 bytes,
+ * the largest item that service takes); "gmail" 25,000,000 bytes
+ * (Google's 25 MB, read the lower way); "dovecot" 0 (none). CCM_EINVAL,
+ * err listing the targets, for any other name.
  */
-int ccm_size_target(unsigned long long *out, const char *name, struct ccm_error *err);
+int ccm_size_target(unsigned long long *out, const char *name, int pst,
+		    struct ccm_error *err);
+
+/* The longest path of an attachment in a message ("3.1.2"), NUL included. */
+#define CCM_SIZE_PATH_LEN 112
 
 /* What became of a message rendered within a limit. */
 enum ccm_size_outcome {
@@ -67,6 +73,9 @@ struct ccm_size_result {
 	/* SPLIT: the attachments replaced, "2 'plan.pdf' (5.2 MB), 3.1 ..."
 	 * (their paths in the message, render.h). The caller releases it. */
 	struct ccm_buf replaced;
+	/* SPLIT by ccm_size_plan: the n_replaced paths, in the message's
+	 * order. Released with the result. */
+	char (*paths)[CCM_SIZE_PATH_LEN];
 };
 
 /*
@@ -90,6 +99,24 @@ int ccm_size_render(struct ccm_size_result *res, struct ccm_store *s,
 		    const struct ccm_store_message *m, const struct ccm_render_opts *o,
 		    const struct ccm_size_limit *l, ccm_render_write_fn write,
 		    int (*discard)(void *ctx), void *ctx, struct ccm_error *err);
+
+/*
+ * The same decision for an output that knows a message's size before it
+ * writes anything (a PST message, export/pst_export.h): `whole` is the
+ * size of message m as that output counts it, and `saves(size)` what
+ * replacing an attachment of `size` bytes by a note saves there. Into res
+ * (initialised here): FITS (whole within l->max, or l NULL or l->max 0);
+ * with l->split, SPLIT when replacing the fewest of the largest
+ * attachments (at any depth, ties by place) brings it within the limit,
+ * res->paths naming them in the message's order (render.h's paths) and
+ * res->size the size it should then have; else LEFT_OUT. Reads the
+ * message's attachments only when it is over the limit and l->split.
+ * Returns 0, or a negative code of the store with err filled.
+ */
+int ccm_size_plan(struct ccm_size_result *res, struct ccm_store *s,
+		  const struct ccm_store_message *m, unsigned long long whole,
+		  unsigned long long (*saves)(unsigned long long),
+		  const struct ccm_size_limit *l, struct ccm_error *err);
 
 /* Frees what res holds. */
 void ccm_size_result_release(struct ccm_size_result *res);

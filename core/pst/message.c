@@ -24,6 +24,12 @@ struct ccm_pst_msg {
 enum { MSGFLAG_READ = 0x01, MSGFLAG_UNSENT = 0x08, MSGFLAG_HASATTACH = 0x10 };
 enum { ATTACH_BY_VALUE = 1, ATTACH_EMBEDDED_MSG = 5 };
 
+unsigned long long ccm_pst_message_base_size(size_t body_len)
+{
+	/* The fixed properties and tables, and the body in UTF-16. */
+	return 1024 + 2 * (unsigned long long)body_len;
+}
+
 int ccm_pst_msg_begin(struct ccm_pst_msg **out, struct ccm_pst *p, uint32_t folder,
 		      struct ccm_pst_msg *parent, const char *attach_name,
 		      const struct ccm_pst_message *m, struct ccm_error *err)
@@ -41,7 +47,7 @@ int ccm_pst_msg_begin(struct ccm_pst_msg **out, struct ccm_pst *p, uint32_t fold
 	x->m = *m;
 	x->next_ltp = 1;
 	x->next_attach = 1;
-	x->size = 1024 + 2 * (unsigned long long)m->body_len;
+	x->size = ccm_pst_message_base_size(m->body_len);
 	ccm_buf_init(&x->attach_rows.buf);
 	*out = x;
 	return 0;

@@ -88,6 +88,21 @@ struct ccm_pst_message {
 };
 
 /*
+ * The largest value one property holds, in bytes (an attachment's data,
+ * a body in UTF-16): a node's data is at most 4 GiB - 1 (pst/ndb.h).
+ */
+#define CCM_PST_MAX_VALUE 0xFFFFFFFFULL
+
+/*
+ * What a message with a body of body_len bytes (UTF-8) counts in its
+ * PR_MESSAGE_SIZE before its attachments: that size is this, plus the
+ * size of each attachment and each embedded message. An estimate (as
+ * Outlook's own is), the same one ccm_pst_msg_begin makes, so that a
+ * caller knows a message's size before it writes it.
+ */
+unsigned long long ccm_pst_message_base_size(size_t body_len);
+
+/*
  * Begins a message: in folder `folder` (a NID from ccm_pst_folder_add)
  * when `parent` is NULL, else as a message embedded in an attachment of
  * message `parent` (ATTACH_EMBEDDED_MSG, named `attach_name`), to any

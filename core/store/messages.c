@@ -190,7 +190,7 @@ int ccm_store_message_set_body(struct ccm_store *s, long long id, const char *bo
 const char *ccm_date_from_name(enum ccm_date_from f)
 {
 	return f == CCM_DATE_SENT ? "sent" : f == CCM_DATE_RECEIVED ? "received" :
-	       "migration";
+	       f == CCM_DATE_FORWARDING ? "forwarding" : "migration";
 }
 
 enum ccm_date_from ccm_store_message_date(long long *utc,
@@ -206,6 +206,14 @@ enum ccm_date_from ccm_store_message_date(long long *utc,
 	}
 	*utc = m->stored_utc;
 	return CCM_DATE_STORED;
+}
+
+enum ccm_date_from ccm_store_forwarded_date(long long *utc,
+					    const struct ccm_store_message *m,
+					    long long carrier_utc)
+{
+	*utc = m->has_sent ? m->sent_utc : carrier_utc;
+	return m->has_sent ? CCM_DATE_SENT : CCM_DATE_FORWARDING;
 }
 
 int ccm_store_is_forward_text(const char *name)

@@ -78,8 +78,9 @@ enum ccm_date_from {
 	CCM_DATE_SENT = 0,      /* the date it was sent */
 	CCM_DATE_RECEIVED,      /* no date of sending: the date it was received */
 	CCM_DATE_STORED,        /* no date at all: when the run that stored it began */
+	CCM_DATE_FORWARDING,    /* forwarded, no date of sending: its carrier's date */
 };
-/* "sent", "received", "migration": the words exports write. */
+/* "sent", "received", "migration", "forwarding": the words exports write. */
 const char *ccm_date_from_name(enum ccm_date_from f);
 
 /*
@@ -90,6 +91,19 @@ const char *ccm_date_from_name(enum ccm_date_from f);
  */
 enum ccm_date_from ccm_store_message_date(long long *utc,
 					  const struct ccm_store_message *m);
+
+/*
+ * The date of message m forwarded inside a message dated `carrier_utc`
+ * (that message's own date by these two functions): its date of sending,
+ * else the carrier's, CCM_DATE_FORWARDING (it was forwarded no later
+ * than that). Its date of receipt, if any, was the first recipient's, not
+ * a date of the forwarded text, and is not used. Every export dates
+ * forwarded messages by it, so that an attached message/rfc822 and a PST
+ * embedded message agree.
+ */
+enum ccm_date_from ccm_store_forwarded_date(long long *utc,
+					    const struct ccm_store_message *m,
+					    long long carrier_utc);
 
 /*
  * The name of message m that no message of another store or post office

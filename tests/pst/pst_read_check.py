@@ -137,7 +137,10 @@ def want_recipients(db, row, top):
     return out
 
 
-def check_message(db, row, m, where):
+def check_message(db, row, m, where, carrier=None):
+    """carrier: the date of the message row is forwarded in (None: a
+    message of a folder). A forwarded message without a date of sending
+    is dated by it, as every export dates it (store/messages.h)."""
     count["messages"] += 1
     p = m.props
     here = f"{where}: message {row['id']} ({row['subject']!r})"
@@ -148,8 +151,13 @@ def check_message(db, row, m, where):
     same("subject", text(p, 0x0037), row["subject"] or "")
     same("class", text(p, 0x001A), "IPM.Note")
     same("sender", text(p, 0x0C1A), row["sender_name"])
-    same("sent date", filetime(p, 0x0039), row["sent_utc"] if row["sent_utc"] is not None
-         else msg_date(row))
+    if row["sent_utc"] is not None:
+        date = row["sent_utc"]
+    else:
+        date = msg_date(row) if carrier is None else carrier
+    same("sent date", filetime(p, 0x0039), date)
+    if carrier is not None:
+        same("delivery date", filetime(p, 0x0E06), date)
     flags = long_(p, 0x0E07) or 0
     if row["parent_id"] is None:
         same("read flag", bool(flags & 1), bool(row["is_read"]))
@@ -201,7 +209,7 @@ def check_message(db, row, m, where):
             if inner is None:
                 bad.append(f"{here}: part {seq}: PR_ATTACH_DATA_OBJ is not an object")
             else:
-                check_message(db, r, inner, f"{here} > part {seq}")
+                check_message(db, r, inner, f"{here} > part {seq}", date)
 
 
 def folders_of(pst_folder, prefix, out):

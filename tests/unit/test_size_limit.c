@@ -49,13 +49,18 @@ static void targets_have_their_providers_limits(void **state)
 	struct ccm_error err;
 
 	(void)state;
-	assert_int_equal(ccm_size_target(&v, "m365", &err), 0);
+	assert_int_equal(ccm_size_target(&v, "m365", 0, &err), 0);
 	assert_true(v == 36700160);
-	assert_int_equal(ccm_size_target(&v, "gmail", &err), 0);
+	assert_int_equal(ccm_size_target(&v, "gmail", 0, &err), 0);
 	assert_true(v == 25000000);
-	assert_int_equal(ccm_size_target(&v, "dovecot", &err), 0);
+	assert_int_equal(ccm_size_target(&v, "dovecot", 0, &err), 0);
 	assert_true(v == 0);
-	assert_int_equal(ccm_size_target(&v, "Gmail", &err), CCM_EINVAL);
+	/* PST files reach Microsoft 365 through its Import service. */
+	assert_int_equal(ccm_size_target(&v, "m365", 1, &err), 0);
+	assert_true(v == 157286400);
+	assert_int_equal(ccm_size_target(&v, "gmail", 1, &err), 0);
+	assert_true(v == 25000000);
+	assert_int_equal(ccm_size_target(&v, "Gmail", 0, &err), CCM_EINVAL);
 	assert_string_equal(err.msg, "--target takes m365, gmail or dovecot, not 'Gmail'");
 }
 
