@@ -3,10 +3,12 @@
 #include "export/folder_name.h"
 #include "store/recipients.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void note(struct ccm_out_renamed *r, const char *alias, const char *name)
 {
@@ -144,4 +146,55 @@ unsigned long long ccm_out_message_count(struct ccm_store *s)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n > 0 ? (unsigned long long)n : 0;
+}
+
+int ccm_out_thread_count(size_t jobs)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = cores < 1 ? 1 : cores > CCM_OUT_MAX_THREADS ? CCM_OUT_MAX_THREADS : (int)cores;
+
+	if ((size_t)n > jobs)
+		n = jobs ? (int)jobs : 1;
+	return n;
+}
+
+struct worker {
+	void (*work)(void *arg, struct ccm_store *s);
+	void *arg;
+	struct ccm_store *s;
+	pthread_t tid;
+	int started;
+};
+
+static void *worker_main(void *p)
+{
+	struct worker *w = p;
+
+	w->work(w->arg, w->s);
+	return NULL;
+}
+
+void ccm_out_run_threads(struct ccm_store *s, int n,
+			 void (*work)(void *arg, struct ccm_store *s), void *arg)
+{
+	struct worker w[CCM_OUT_MAX_THREADS];
+
+	if (n > CCM_OUT_MAX_THREADS)
+		n = CCM_OUT_MAX_THREADS;
+	memset(w, 0, sizeof(w));
+	for (int i = 1; i < n; i++) {
+		struct ccm_error e;
+
+		if (ccm_store_open(&w[i].s, ccm_store_path(s), CCM_STORE_READONLY, &e) < 0)
+			break;
+		w[i].work = work;
+		w[i].arg = arg;
+		w[i].started = pthread_create(&w[i].tid, NULL, worker_main, &w[i]) == 0;
+	}
+	work(arg, s);
+	for (int i = 1; i < n; i++) {
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+		ccm_store_close(w[i].s);
+	}
 }

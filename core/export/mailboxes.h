@@ -62,4 +62,18 @@ int ccm_out_mailboxes_read(struct ccm_out_mailboxes *out, struct ccm_store *s,
 			   struct ccm_error *err);
 void ccm_out_mailboxes_release(struct ccm_out_mailboxes *m);
 
+/*
+ * An export's threads, each writing mailboxes of its own: how many for
+ * `jobs` mailboxes (one per core, at most CCM_OUT_MAX_THREADS and jobs, at
+ * least 1); and running work(arg, s_i) in n of them at once, the first in
+ * the calling thread on s, each other on a read-only connection of its own
+ * to s's file. A connection or thread that cannot be made (a store in
+ * memory) leaves fewer, the caller's at least. Returns when all have
+ * ended; work shares arg and locks what it shares.
+ */
+#define CCM_OUT_MAX_THREADS 4
+int ccm_out_thread_count(size_t jobs);
+void ccm_out_run_threads(struct ccm_store *s, int n,
+			 void (*work)(void *arg, struct ccm_store *s), void *arg);
+
 #endif

@@ -455,7 +455,6 @@ static int write_folders(struct mctx *x, long long mailbox, const char *dir,
  * which runs on both cores of a 2-core machine when two mailboxes are
  * written at once (one export: 2.1 s; two at once: 2.7 s).
  */
-#define MAX_THREADS 4
 
 struct job {
 	long long mailbox;           /* 0: the public folders */
@@ -475,13 +474,6 @@ struct shared {
 	struct ccm_maildir_stats total;
 	int failed;                  /* the first failure's code; err says it */
 	struct ccm_error *err;
-};
-
-struct thread {
-	struct shared *sh;
-	struct ccm_store *s;         /* this thread's connection */
-	pthread_t tid;
-	int started;
 };
 
 /* Adds what this thread did since it last told to the shared count and
@@ -520,14 +512,13 @@ static void say_size(struct mctx *x, const struct ccm_store_message *m, const ch
 	pthread_mutex_unlock(&sh->lock);
 }
 
-/* Writes jobs until none is left or one has failed. */
-static void *export_thread(void *arg)
+/* Writes jobs until none is left or one has failed (ccm_out_run_threads). */
+static void export_work(void *arg, struct ccm_store *s)
 {
-	struct thread *t = arg;
-	struct shared *sh = t->sh;
+	struct shared *sh = arg;
 	struct ccm_maildir_stats st = { 0 };
 	struct ccm_error err;
-	struct mctx x = { .sh = sh, .top = sh->top, .s = t->s, .st = &st, .err = &err,
+	struct mctx x = { .sh = sh, .top = sh->top, .s = s, .st = &st, .err = &err,
 			  .name = CCM_BUF_INIT, .names = CCM_OUT_NAMES_INIT,
 			  .size = sh->o ? sh->o->size : NULL,
 			  .iobuf = malloc(IOBUF_SIZE) };
@@ -571,7 +562,6 @@ static void *export_thread(void *arg)
 	ccm_out_names_release(&x.names);
 	free(x.have.uid);
 	free(x.iobuf);
-	return NULL;
 }
 
 /* The jobs: every mailbox in its folder, then the public folders. */
@@ -603,9 +593,6 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 {
 	struct shared sh = { .o = o, .zones = o ? o->zones : NULL, .dir = dir, .top = -1,
 			     .err = err };
-	struct thread t[MAX_THREADS] = { { 0 } };
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int n = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (int)cores;
 	int rc, lock = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -619,31 +606,10 @@ int ccm_maildir_export(struct ccm_store *s, const char *dir,
 	if ((rc = ccm_out_lock(&lock, dir, err)) < 0 ||
 	    (rc = list_jobs(s, &sh, err)) < 0)
 		goto out;
-	if ((size_t)n > sh.n_jobs)
-		n = (int)sh.n_jobs;
 	if (o && o->progress)
 		sh.at.total = ccm_out_message_count(s);
 	pthread_mutex_init(&sh.lock, NULL);
-	/* The caller's connection for the first thread, a read-only one of
-	 * the same store for each other; one that cannot be opened (a store
-	 * in memory) leaves fewer threads. */
-	t[0].s = s;
-	for (int i = 1; i < n; i++) {
-		struct ccm_error e;
-		if (ccm_store_open(&t[i].s, ccm_store_path(s), CCM_STORE_READONLY, &e) < 0)
-			break;
-	}
-	for (int i = 1; i < n && t[i].s; i++) {
-		t[i].sh = &sh;
-		t[i].started = pthread_create(&t[i].tid, NULL, export_thread, &t[i]) == 0;
-	}
-	t[0].sh = &sh;
-	export_thread(&t[0]);
-	for (int i = 1; i < n; i++) {
-		if (t[i].started)
-			pthread_join(t[i].tid, NULL);
-		ccm_store_close(t[i].s);
-	}
+	ccm_out_run_threads(s, ccm_out_thread_count(sh.n_jobs), export_work, &sh);
 	pthread_mutex_destroy(&sh.lock);
 	*st = sh.total;
 	rc = sh.failed;

@@ -11,6 +11,7 @@
 #include "store/messages.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +21,60 @@
  * them further (the importer's own limit is lower). */
 #define MAX_DEPTH 64
 
-struct run {
-	struct ccm_store *s;
+/* What the threads share, under lock. */
+struct shared {
+	pthread_mutex_t lock;
+	const struct ccm_out_mailboxes *boxes;
+	size_t next;                 /* the next file: boxes->n is the public one */
+	const char *dir;
 	const struct ccm_out_opts *o;
-	struct ccm_pst_export_stats *st;
 	struct ccm_progress_at at;
+	struct ccm_pst_export_stats total;
 	/* The largest value a property may hold (CCM_PST_MAX_VALUE; a test
 	 * may lower it: CCMIG_TEST_PST_MAX_VALUE). */
 	unsigned long long max_value;
+	int failed;                  /* the first failure's code; err says it */
+	struct ccm_error *err;
+};
+
+/* One thread's writing. */
+struct run {
+	struct shared *sh;
+	struct ccm_store *s;         /* this thread's connection */
+	const struct ccm_out_opts *o;
+	struct ccm_pst_export_stats *st, own;
+	unsigned long long max_value;
+	unsigned long long done, told;   /* messages written; told to progress */
+	long long last;              /* when progress was last told */
 	/* The mailbox and folder being written, for what is said. */
 	const char *alias, *folder;
 	/* The message being written: its attachments replaced by notes
 	 * (ccm_size_plan), or NULL. */
 	const struct ccm_size_result *split;
 };
+
+/* An entry for the report, from one thread at a time. */
+static void emit(struct run *r, const struct ccm_diag *d)
+{
+	pthread_mutex_lock(&r->sh->lock);
+	ccm_report_emit(r->o ? r->o->report : NULL, d);
+	pthread_mutex_unlock(&r->sh->lock);
+}
+
+/* Tells progress what this thread wrote since it last did (force: now,
+ * else ten times a second at most). */
+static void tick(struct run *r, int force)
+{
+	struct shared *sh = r->sh;
+
+	if (!r->o || !r->o->progress || (!force && !ccm_progress_due(&r->last)))
+		return;
+	pthread_mutex_lock(&sh->lock);
+	sh->at.done += r->done - r->told;
+	r->told = r->done;
+	r->o->progress(r->o->progress_ctx, &sh->at);
+	pthread_mutex_unlock(&sh->lock);
+}
 
 /* A recipient or sender's address: "TYPE:address" split; none: the
  * cc:Mail name itself. */
@@ -383,7 +424,7 @@ static void say_too_big(struct run *r, const struct ccm_store_message *m, const 
 		     "attachment: the message is left out of the file (export it with "
 		     "--maildir or --mbox)", r->alias, r->folder, uid, largest, r->max_value);
 	d.text = t.ptr;
-	ccm_report_emit(r->o ? r->o->report : NULL, &d);
+	emit(r, &d);
 	ccm_buf_release(&t);
 	r->st->too_big++;
 }
@@ -411,7 +452,9 @@ static int write_top(struct run *r, struct ccm_pst *p, uint32_t folder,
 			say_too_big(r, m, uid, largest);
 			goto out;
 		}
+		pthread_mutex_lock(&r->sh->lock);
 		ccm_size_say(r->o->report, r->alias, r->folder, m->id, uid, NULL, &res, l);
+		pthread_mutex_unlock(&r->sh->lock);
 		if (res.outcome == CCM_SIZE_LEFT_OUT) {
 			r->st->left_out_size++;
 			goto out;
@@ -490,10 +533,8 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 		while ((rc = ccm_store_next_message(c, &m, err)) > 0) {
 			if ((rc = write_top(r, p, map[i].nid, &m, err)) < 0)
 				break;
-			if (r->o && r->o->progress) {
-				r->at.done++;
-				r->o->progress(r->o->progress_ctx, &r->at);
-			}
+			r->done++;
+			tick(r, 0);
 		}
 		ccm_store_cursor_free(c);
 		if (rc == 0)
@@ -520,20 +561,116 @@ static void file_uid(unsigned char uid[16], const char *name)
 	memcpy(uid, d, 16);
 }
 
+/* File i of the mailboxes (boxes->n: the public folders, when there are
+ * any). A file that cannot be written is a problem, counted and said;
+ * 0, or a negative code (err filled) for a failure that stops the export. */
+static int write_file(struct run *r, size_t i, struct ccm_error *err)
+{
+	const struct ccm_out_mailboxes *boxes = r->sh->boxes;
+	long long id = i < boxes->n ? boxes->id[i] : 0;
+	const char *name = i < boxes->n ? boxes->name[i] : "public";
+	struct ccm_buf path = CCM_BUF_INIT;
+	unsigned char uid[16];
+	struct ccm_pst *p;
+	struct ccm_error e;
+	int rc;
+
+	if (id == 0) {
+		/* Public folders: a file only when there are some. */
+		struct ccm_store_cursor *c;
+		struct ccm_folder f;
+
+		if ((rc = ccm_store_folders(&c, r->s, 0, err)) < 0)
+			return rc;
+		rc = ccm_store_next_folder(c, &f, err);
+		ccm_store_cursor_free(c);
+		if (rc <= 0)
+			return rc;
+	}
+	r->st->mailboxes += id != 0;
+	r->alias = i < boxes->n ? boxes->alias[i] : "Public Folders";
+	ccm_buf_addf(&path, "%s/%s.pst", r->sh->dir, name);
+	file_uid(uid, name);
+	rc = ccm_pst_open(&p, path.ptr, r->alias, uid, &e);
+	if (rc == 0 && (rc = write_mailbox(r, p, id, &e)) < 0)
+		ccm_pst_abort(p);
+	else if (rc == 0)
+		rc = ccm_pst_finish(p, &e);
+	if (rc < 0) {
+		r->st->problems++;
+		ccm_buf_addf(&r->st->problem_text,
+			     "ccmig export: error: %s: %s; the file is not written\n",
+			     path.ptr, e.msg);
+	} else {
+		r->st->files++;
+	}
+	ccm_buf_release(&path);
+	return 0;
+}
+
+static void add_stats(struct ccm_pst_export_stats *to, struct ccm_pst_export_stats *from)
+{
+	to->mailboxes += from->mailboxes;
+	to->files += from->files;
+	to->folders += from->folders;
+	to->messages += from->messages;
+	to->attachments += from->attachments;
+	to->embedded += from->embedded;
+	to->left_out_size += from->left_out_size;
+	to->split_size += from->split_size;
+	to->too_big += from->too_big;
+	to->problems += from->problems;
+	ccm_buf_add(&to->problem_text, from->problem_text.ptr, from->problem_text.len);
+	ccm_buf_release(&from->problem_text);
+}
+
+/* Writes files until none is left or one has failed (ccm_out_run_threads;
+ * files are many and each ends with fsync). */
+static void export_work(void *arg, struct ccm_store *s)
+{
+	struct shared *sh = arg;
+	struct run run = { .sh = sh, .s = s, .o = sh->o, .max_value = sh->max_value }, *r = &run;
+	struct ccm_error err;
+	int rc = 0;
+
+	r->st = &r->own;
+	ccm_buf_init(&r->own.problem_text);
+	for (;;) {
+		size_t i = 0;
+		int more;
+
+		pthread_mutex_lock(&sh->lock);
+		if (rc < 0 && !sh->failed) {
+			sh->failed = rc;
+			*sh->err = err;
+		}
+		if ((more = !sh->failed && sh->next <= sh->boxes->n))
+			i = sh->next++;
+		pthread_mutex_unlock(&sh->lock);
+		if (!more)
+			break;
+		rc = write_file(r, i, &err);
+	}
+	tick(r, 1);
+	pthread_mutex_lock(&sh->lock);
+	add_stats(&sh->total, &r->own);
+	pthread_mutex_unlock(&sh->lock);
+}
+
 int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_opts *o,
 		   struct ccm_pst_export_stats *st, struct ccm_error *err)
 {
-	struct run r = { s, o, st, { 0, 0, 0, 0 }, CCM_PST_MAX_VALUE, NULL, NULL, NULL };
+	struct shared sh = { .dir = dir, .o = o, .max_value = CCM_PST_MAX_VALUE, .err = err };
 	const char *test_max = getenv("CCMIG_TEST_PST_MAX_VALUE");
 	struct ccm_out_mailboxes boxes;
-	struct ccm_buf path = CCM_BUF_INIT;
 	int rc, lock = -1;
 
 	memset(st, 0, sizeof(*st));
 	ccm_buf_init(&st->problem_text);
+	ccm_buf_init(&sh.total.problem_text);
 	/* Tests cannot write 4 GiB attachments to see them refused. */
 	if (test_max && *test_max)
-		r.max_value = strtoull(test_max, NULL, 10);
+		sh.max_value = strtoull(test_max, NULL, 10);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return ccm_error_sys(err, errno, "cannot create folder '%s'", dir);
 	if ((rc = ccm_out_lock(&lock, dir, err)) < 0)
@@ -542,54 +679,18 @@ int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_op
 		ccm_pidlock_drop(lock);
 		return rc;
 	}
-	st->renamed = boxes.renamed;
+	sh.boxes = &boxes;
 	if (o && o->progress)
-		r.at.total = ccm_out_message_count(s);
-	for (size_t i = 0; i <= boxes.n; i++) {
-		long long id = i < boxes.n ? boxes.id[i] : 0;
-		const char *name = i < boxes.n ? boxes.name[i] : "public";
-		struct ccm_pst *p;
-		struct ccm_error e;
-
-		ccm_buf_reset(&path);
-		ccm_buf_addf(&path, "%s/%s.pst", dir, name);
-		if (id == 0) {
-			/* Public folders: a file only when there are some. */
-			struct ccm_store_cursor *c;
-			struct ccm_folder f;
-
-			if ((rc = ccm_store_folders(&c, s, 0, err)) < 0)
-				break;
-			rc = ccm_store_next_folder(c, &f, err);
-			ccm_store_cursor_free(c);
-			if (rc <= 0)
-				break;
-		}
-		st->mailboxes += id != 0;
-		r.alias = i < boxes.n ? boxes.alias[i] : "Public Folders";
-		{
-			unsigned char uid[16];
-
-			file_uid(uid, name);
-			rc = ccm_pst_open(&p, path.ptr, i < boxes.n ? boxes.alias[i] :
-					  "Public Folders", uid, &e);
-		}
-		if (rc == 0 && (rc = write_mailbox(&r, p, id, &e)) < 0)
-			ccm_pst_abort(p);
-		else if (rc == 0)
-			rc = ccm_pst_finish(p, &e);
-		if (rc < 0) {
-			st->problems++;
-			ccm_buf_addf(&st->problem_text,
-				     "ccmig export: error: %s: %s; the file is not written\n",
-				     path.ptr, e.msg);
-			rc = 0;
-			continue;
-		}
-		st->files++;
-	}
-	ccm_buf_release(&path);
+		sh.at.total = ccm_out_message_count(s);
+	pthread_mutex_init(&sh.lock, NULL);
+	/* Each file is written by one thread: the bytes are the same
+	 * whatever their number. */
+	ccm_out_run_threads(s, ccm_out_thread_count(boxes.n + 1), export_work, &sh);
+	pthread_mutex_destroy(&sh.lock);
+	ccm_buf_release(&st->problem_text);
+	*st = sh.total;
+	st->renamed = boxes.renamed;
 	ccm_out_mailboxes_release(&boxes);
 	ccm_pidlock_drop(lock);
-	return rc < 0 ? rc : 0;
+	return sh.failed < 0 ? sh.failed : 0;
 }

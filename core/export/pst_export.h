@@ -41,6 +41,9 @@ struct ccm_pst_export_stats {
  * messages a PST cannot hold. o->zones is not used (a PST keeps UTC).
  * Returns 0, or a negative code (err filled) for a failure that stops
  * the whole export (the folder cannot be made, the store cannot be read).
+ * Files are written by up to four threads (one per core), each on a
+ * read-only connection of its own to s's file (s itself for the first),
+ * each file by one thread: the bytes do not depend on how many.
  */
 int ccm_pst_export(struct ccm_store *s, const char *dir, const struct ccm_out_opts *o,
 		   struct ccm_pst_export_stats *st, struct ccm_error *err);

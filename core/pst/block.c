@@ -86,6 +86,19 @@ static int close_x(struct ccm_pst_ndb_stream *st, struct ccm_error *err)
 	return 0;
 }
 
+/* Block bid of n bytes, written already, as the stream's next. */
+static int link_block(struct ccm_pst_ndb_stream *st, uint64_t bid, size_t n,
+		      struct ccm_error *err)
+{
+	int rc;
+
+	if (st->nx == PST_XBLOCK_MAX && (rc = close_x(st, err)) < 0)
+		return rc;
+	st->x[st->nx++] = bid;
+	st->xbytes += n;
+	return 0;
+}
+
 static int data_block(struct ccm_pst_ndb_stream *st, const void *p, size_t n,
 		      struct ccm_error *err)
 {
@@ -96,9 +109,7 @@ static int data_block(struct ccm_pst_ndb_stream *st, const void *p, size_t n,
 		return rc;
 	if ((rc = ccm_pst_ndb_block(&bid, st->w, p, n, 0, err)) < 0)
 		return rc;
-	st->x[st->nx++] = bid;
-	st->xbytes += n;
-	return 0;
+	return link_block(st, bid, n, err);
 }
 
 static int grow(struct ccm_pst_ndb_stream *st, size_t n, struct ccm_error *err)
@@ -219,6 +230,15 @@ int ccm_pst_ndb_put_data(uint64_t *bid, struct ccm_pst_ndb *w, const void *p, si
 	return ccm_pst_ndb_stream_end(bid, st, err);
 }
 
+static int check_size(size_t n, size_t i, size_t of, struct ccm_error *err)
+{
+	if (!n || n > PST_BLOCK_DATA_MAX)
+		return ccm_error_set(err, CCM_EINVAL, "block %zu of %zu has %zu bytes; "
+				     "a PST data block holds 1 to %d", i + 1, of, n,
+				     PST_BLOCK_DATA_MAX);
+	return 0;
+}
+
 int ccm_pst_ndb_put_blocks(uint64_t *bid, struct ccm_pst_ndb *w, const struct ccm_buf *blocks,
 			   size_t n, struct ccm_error *err)
 {
@@ -226,15 +246,46 @@ int ccm_pst_ndb_put_blocks(uint64_t *bid, struct ccm_pst_ndb *w, const struct cc
 	int rc;
 
 	for (size_t i = 0; i < n; i++)
-		if (!blocks[i].len || blocks[i].len > PST_BLOCK_DATA_MAX)
-			return ccm_error_set(err, CCM_EINVAL, "block %zu of %zu has %zu bytes; "
-					     "a PST data block holds 1 to %d", i + 1, n,
-					     blocks[i].len, PST_BLOCK_DATA_MAX);
+		if ((rc = check_size(blocks[i].len, i, n, err)) < 0)
+			return rc;
 	if ((rc = ccm_pst_ndb_stream_begin(&st, w, err)) < 0)
 		return rc;
 	for (size_t i = 0; i < n; i++) {
 		if ((rc = grow(st, blocks[i].len, err)) < 0 ||
 		    (rc = data_block(st, blocks[i].ptr, blocks[i].len, err)) < 0) {
+			stream_free(st);
+			return rc == CCM_ELIMIT ? rc : ccm_pst_ndb_fail(w, rc, err);
+		}
+	}
+	return ccm_pst_ndb_stream_end(bid, st, err);
+}
+
+int ccm_pst_ndb_put_block(uint64_t *bid, struct ccm_pst_ndb *w, const void *p, size_t n,
+			  struct ccm_error *err)
+{
+	int rc;
+
+	if ((rc = ccm_pst_ndb_check(w, err)) < 0 || (rc = check_size(n, 0, 1, err)) < 0)
+		return rc;
+	if ((rc = ccm_pst_ndb_block(bid, w, p, n, 0, err)) < 0)
+		return ccm_pst_ndb_fail(w, rc, err);
+	return 0;
+}
+
+int ccm_pst_ndb_put_tree(uint64_t *bid, struct ccm_pst_ndb *w, const uint64_t *bids,
+			 const uint16_t *sizes, size_t n, struct ccm_error *err)
+{
+	struct ccm_pst_ndb_stream *st;
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		if ((rc = check_size(sizes[i], i, n, err)) < 0)
+			return rc;
+	if ((rc = ccm_pst_ndb_stream_begin(&st, w, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = grow(st, sizes[i], err)) < 0 ||
+		    (rc = link_block(st, bids[i], sizes[i], err)) < 0) {
 			stream_free(st);
 			return rc == CCM_ELIMIT ? rc : ccm_pst_ndb_fail(w, rc, err);
 		}

@@ -64,32 +64,40 @@ int ccm_pst_bth_fill(struct ccm_pst_heap *h, uint32_t hid_header, const void *re
 	uint8_t *hdr = ccm_pst_heap_at(h, hid_header, NULL);
 	unsigned cb_key = hdr[1], cb_ent = hdr[2], levels = 0;
 	uint32_t *hids = NULL, root;
-	size_t n_hids;
+	size_t n_hids, size = cb_key + cb_ent;
+	const uint8_t *below = records;
+	uint8_t *up = NULL;
 	int rc;
 
 	assert(hdr[0] == BTH_TYPE && hdr[3] == 0);
 	if (n == 0)
 		return 0;
-	rc = pack(&hids, &n_hids, h, records, n, cb_key + cb_ent, err);
+	rc = pack(&hids, &n_hids, h, records, n, size, err);
 	while (rc == 0 && n_hids > 1) {
-		/* One level up: each allocation below by its first key. */
-		size_t size = cb_key + HID_SIZE;
-		uint8_t *up = malloc(n_hids * size);
+		/* One level up: each allocation below by its first key, read
+		 * from the records (a streamed heap may have handed the
+		 * allocations on). */
+		size_t per = CCM_PST_HN_ALLOC_MAX / size, up_size = cb_key + HID_SIZE;
+		uint8_t *next = malloc(n_hids * up_size);
 		uint32_t *up_hids;
 
-		if (!up)
-			ccm_die_oom(n_hids * size);
+		if (!next)
+			ccm_die_oom(n_hids * up_size);
 		for (size_t i = 0; i < n_hids; i++) {
-			uint8_t *rec = up + i * size;
-			memcpy(rec, ccm_pst_heap_at(h, hids[i], NULL), cb_key);
+			uint8_t *rec = next + i * up_size;
+			memcpy(rec, below + i * per * size, cb_key);
 			ccm_pst_put32(rec + cb_key, hids[i]);
 		}
-		rc = pack(&up_hids, &n_hids, h, up, n_hids, size, err);
 		free(up);
+		up = next;
+		below = up;
+		size = up_size;
+		rc = pack(&up_hids, &n_hids, h, up, n_hids, size, err);
 		free(hids);
 		hids = rc == 0 ? up_hids : NULL;
 		levels++;
 	}
+	free(up);
 	if (rc < 0)
 		return rc;
 	root = hids[0];

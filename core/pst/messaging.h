@@ -18,9 +18,10 @@
  * first); for each message ccm_pst_msg_begin, its attachments, and
  * ccm_pst_msg_end; ccm_pst_folder_done once a folder's messages are all
  * added (its contents table is written then, and its rows freed); then
- * ccm_pst_finish (or ccm_pst_abort). Memory holds the folders' list and
- * the contents rows of the folders not yet done; message data and
- * attachments go to the file as they come.
+ * ccm_pst_finish (or ccm_pst_abort). Memory holds the folders' list and,
+ * for each folder with messages not yet done, 8 bytes a message (its
+ * contents table's row index) and about 25 KB; message data, attachments
+ * and contents rows go to the file as they come.
  *
  * Deterministic: the same calls give the same bytes. NIDs count up in
  * the order things are added.

@@ -50,6 +50,27 @@ int ccm_pst_put_table(uint64_t *data, struct ccm_pst_sublist *l, struct ccm_pst_
 		      const struct ccm_pst_rows *r, uint32_t *next_index,
 		      struct ccm_error *err);
 
+/*
+ * A contents table written as its rows come (contents.c), so that a folder
+ * of any size takes no more memory than 8 bytes a row: begin with the
+ * table's columns (borrowed until the end); a row of cells by column
+ * (ccm_pst_plist_row), row ids rising; end writes the rest and gives the
+ * node's data and subnode tree (0: none), and frees c whatever happens.
+ * A row refused for its cells leaves the table as it was; any other
+ * failure ends it (only abort is left). abort frees c (NULL accepted);
+ * what went to the file stays there unreferenced, as after any failure
+ * the file is aborted too.
+ */
+struct ccm_pst_contents;
+int ccm_pst_contents_begin(struct ccm_pst_contents **out, struct ccm_pst_ndb *w,
+			   const struct ccm_pst_col *cols, size_t n_cols,
+			   struct ccm_error *err);
+int ccm_pst_contents_row(struct ccm_pst_contents *c, uint32_t row_id,
+			 const struct ccm_pst_prop *cells, struct ccm_error *err);
+int ccm_pst_contents_end(uint64_t *data, uint64_t *sub, struct ccm_pst_contents *c,
+			 struct ccm_error *err);
+void ccm_pst_contents_abort(struct ccm_pst_contents *c);
+
 /* The columns of the tables, as Outlook's templates have them. */
 extern const struct ccm_pst_col ccm_pst_cols_hierarchy[], ccm_pst_cols_contents[],
 	ccm_pst_cols_assoc[], ccm_pst_cols_search[], ccm_pst_cols_attach[],
@@ -60,7 +81,7 @@ extern const size_t ccm_pst_n_hierarchy, ccm_pst_n_contents, ccm_pst_n_assoc,
 /* Adds a contents table row to folder `folder`; CCM_EINVAL when the
  * folder is unknown or done. */
 int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
-		       const struct ccm_pst_plist *row, int read, struct ccm_error *err);
+		       struct ccm_pst_plist *row, int read, struct ccm_error *err);
 /* The message NID for the next top-level message. */
 uint32_t ccm_pst_next_message_nid(struct ccm_pst *p);
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p);

@@ -65,6 +65,21 @@ int ccm_pst_ndb_put_blocks(uint64_t *bid, struct ccm_pst_ndb *w, const struct cc
 			   size_t n, struct ccm_error *err);
 
 /*
+ * Blocks written ahead of the tree that will hold them: a heap whose first
+ * page is known last, a table's rows written as they come.
+ * ccm_pst_ndb_put_block writes one data block of exactly n bytes (1 to
+ * 8176, CCM_EINVAL otherwise) and gives its BID; ccm_pst_ndb_put_tree
+ * then makes the data of n such blocks, in the order of bids[] (sizes[i]
+ * the bytes of bids[i]), as ccm_pst_ndb_put_blocks would have: one block
+ * is its own root, more go under an XBLOCK or XXBLOCK. Each block must be
+ * in exactly one tree, or be some node's data itself.
+ */
+int ccm_pst_ndb_put_block(uint64_t *bid, struct ccm_pst_ndb *w, const void *p, size_t n,
+			  struct ccm_error *err);
+int ccm_pst_ndb_put_tree(uint64_t *bid, struct ccm_pst_ndb *w, const uint64_t *bids,
+			 const uint16_t *sizes, size_t n, struct ccm_error *err);
+
+/*
  * The same as ccm_pst_ndb_put_data for data that comes in pieces: begin,
  * write any number of times, end (which gives the root BID, 0 for no
  * data, and frees the stream). Memory stays at about 25 KB per stream

@@ -24,7 +24,9 @@ void ccm_pst_sort_init(struct ccm_pst_sort *s, size_t rec, size_t mem_limit, con
 	s->fd = -1;
 }
 
-static size_t sort_rec;
+/* The record size cmp compares: qsort takes no context, and each thread
+ * writing a file of its own sorts its own lists. */
+static _Thread_local size_t sort_rec;
 
 static int cmp(const void *a, const void *b)
 {
@@ -46,7 +48,6 @@ static int cmp_rec(const struct ccm_pst_sort *s, const unsigned char *a, const u
 
 static void sort_mem(struct ccm_pst_sort *s)
 {
-	/* qsort takes no context; the writer sorts from one thread. */
 	sort_rec = s->rec;
 	if (s->n)
 		qsort(s->mem, s->n, s->rec, cmp);

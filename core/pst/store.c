@@ -9,7 +9,7 @@ struct folder {
 	char *name;
 	int role, done;
 	uint32_t count, unread, children;
-	struct ccm_pst_rows rows;       /* contents rows until done */
+	struct ccm_pst_contents *contents;  /* from its first row until done */
 };
 
 struct ccm_pst {
@@ -53,7 +53,6 @@ static struct folder *add(struct ccm_pst *p, uint32_t nid, uint32_t parent, cons
 	f->nid = nid;
 	f->parent = parent;
 	f->role = role;
-	ccm_buf_init(&f->rows.buf);
 	p->n++;
 	return f;
 }
@@ -114,14 +113,22 @@ int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const 
 }
 
 int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
-		       const struct ccm_pst_plist *row, int read, struct ccm_error *err)
+		       struct ccm_pst_plist *row, int read, struct ccm_error *err)
 {
 	struct folder *f = find(p, folder);
+	int rc;
 
 	if (!f || f->done)
 		return ccm_error_set(err, CCM_EINVAL, "PST folder 0x%x: %s", folder,
 				     f ? "its contents table is written already" : "no such folder");
-	ccm_pst_rows_add(&f->rows, nid, row);
+	if (!f->contents &&
+	    (rc = ccm_pst_contents_begin(&f->contents, p->w, ccm_pst_cols_contents,
+					 ccm_pst_n_contents, err)) < 0)
+		return rc;
+	if ((rc = ccm_pst_contents_row(f->contents, nid,
+				       ccm_pst_plist_row(row, ccm_pst_cols_contents,
+							 ccm_pst_n_contents), err)) < 0)
+		return rc;
 	f->count++;
 	f->unread += !read;
 	return 0;
@@ -129,22 +136,14 @@ int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
 
 static int write_contents(struct ccm_pst *p, struct folder *f, struct ccm_error *err)
 {
-	struct ccm_pst_sublist l = { NULL, 0, 0 };
-	uint64_t data = 0, sub = 0;
-	uint32_t next = 1;
+	uint64_t data = p->empty_contents, sub = 0;
 	int rc = 0;
 
 	f->done = 1;
-	if (f->rows.n == 0) {
-		data = p->empty_contents;
-	} else {
-		rc = ccm_pst_put_table(&data, &l, p->w, ccm_pst_cols_contents,
-				       ccm_pst_n_contents, &f->rows, &next, err);
-		if (rc == 0)
-			rc = ccm_pst_sublist_put(&sub, &l, p->w, err);
+	if (f->contents) {
+		rc = ccm_pst_contents_end(&data, &sub, f->contents, err);
+		f->contents = NULL;
 	}
-	ccm_pst_sublist_release(&l);
-	ccm_pst_rows_release(&f->rows);
 	if (rc == 0)
 		rc = ccm_pst_ndb_add_node(p->w, (f->nid & ~0x1Fu) | NT_CONTENTS_TABLE, data, sub,
 					  0, err);
@@ -370,7 +369,7 @@ static void free_folders(struct ccm_pst *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->f[i].name);
-		ccm_pst_rows_release(&p->f[i].rows);
+		ccm_pst_contents_abort(p->f[i].contents);
 	}
 	free(p->f);
 	free(p->name);

@@ -8,8 +8,8 @@
 #include "pst/le.h"
 #include "pst/ltp.h"
 #include "pst/node_out.h"
+#include "pst/tc_int.h"
 
-#define TC_SIG 0x7C
 #define TCINFO_SIZE 22
 #define TCOLDESC_SIZE 8
 #define ROW_ID 0x67F2               /* PidTagLtpRowId */
@@ -18,18 +18,6 @@
 #define FROM_ROW_ID (-1)
 #define FROM_NOWHERE (-2)           /* PidTagLtpRowVer not given: 0 */
 
-/* A column as the row lays it out. */
-struct lcol {
-	uint32_t tag;
-	int src;                    /* index in the caller's cols, or FROM_* */
-	unsigned ib, cb, bit;
-};
-
-struct layout {
-	struct lcol *v;
-	size_t n;
-	unsigned rgib[4];           /* TCI_4b, TCI_2b, TCI_1b, TCI_bm: ends of groups */
-};
 
 static unsigned cell_size(uint16_t type)
 {
@@ -71,7 +59,7 @@ static int check_cols(const struct ccm_pst_col *cols, size_t n, int *ver_col,
 }
 
 /* Row id at 0, row version at 4, then 8-, 4-, 2- and 1-byte cells, then the bitmap. */
-static void lay_out(struct layout *l, const struct ccm_pst_col *cols, size_t n, int ver_col)
+static void lay_out(struct ccm_pst_tc_layout *l, const struct ccm_pst_col *cols, size_t n, int ver_col)
 {
 	static const unsigned groups[] = { 8, 4, 2, 1 };
 	unsigned ib = 8;
@@ -79,15 +67,15 @@ static void lay_out(struct layout *l, const struct ccm_pst_col *cols, size_t n, 
 	l->v = malloc((n + 2) * sizeof(*l->v));
 	if (!l->v)
 		ccm_die_oom((n + 2) * sizeof(*l->v));
-	l->v[0] = (struct lcol){ (uint32_t)ROW_ID << 16 | CCM_PST_PT_LONG, FROM_ROW_ID, 0, 4, 0 };
-	l->v[1] = (struct lcol){ (uint32_t)ROW_VER << 16 | CCM_PST_PT_LONG,
+	l->v[0] = (struct ccm_pst_tc_col){ (uint32_t)ROW_ID << 16 | CCM_PST_PT_LONG, FROM_ROW_ID, 0, 4, 0 };
+	l->v[1] = (struct ccm_pst_tc_col){ (uint32_t)ROW_VER << 16 | CCM_PST_PT_LONG,
 				 ver_col < 0 ? FROM_NOWHERE : ver_col, 4, 4, 1 };
 	l->n = 2;
 	for (size_t g = 0; g < 4; g++) {
 		for (size_t j = 0; j < n; j++) {
 			if ((int)j == ver_col || cell_size(cols[j].type) != groups[g])
 				continue;
-			l->v[l->n] = (struct lcol){ (uint32_t)cols[j].id << 16 | cols[j].type,
+			l->v[l->n] = (struct ccm_pst_tc_col){ (uint32_t)cols[j].id << 16 | cols[j].type,
 				(int)j, ib, groups[g], (unsigned)l->n };
 			ib += groups[g];
 			l->n++;
@@ -100,21 +88,22 @@ static void lay_out(struct layout *l, const struct ccm_pst_col *cols, size_t n, 
 
 static int by_tag(const void *a, const void *b)
 {
-	const struct lcol *x = a, *y = b;
+	const struct ccm_pst_tc_col *x = a, *y = b;
 
 	return (x->tag > y->tag) - (x->tag < y->tag);
 }
 
 /* TCINFO and its TCOLDESCs, sorted by tag ([MS-PST] 2.3.4.1, 2.3.4.2). */
-static void tcinfo(uint8_t *p, const struct layout *l, uint32_t hid_index, uint32_t hnid_rows)
+void ccm_pst_tc_info(uint8_t *p, const struct ccm_pst_tc_layout *l, uint32_t hid_index,
+		     uint32_t hnid_rows)
 {
-	struct lcol *sorted = malloc(l->n * sizeof(*sorted));
+	struct ccm_pst_tc_col *sorted = malloc(l->n * sizeof(*sorted));
 
 	if (!sorted)
 		ccm_die_oom(l->n * sizeof(*sorted));
 	memcpy(sorted, l->v, l->n * sizeof(*sorted));
 	qsort(sorted, l->n, sizeof(*sorted), by_tag);
-	p[0] = TC_SIG;
+	p[0] = CCM_PST_TC_SIG;
 	p[1] = (uint8_t)l->n;
 	for (int k = 0; k < 4; k++)
 		ccm_pst_put16(p + 2 + 2 * k, l->rgib[k]);
@@ -162,40 +151,48 @@ static int row_index(uint8_t **out_recs, const uint32_t *row_ids, size_t n,
 	return 0;
 }
 
+int ccm_pst_tc_check_row(const struct ccm_pst_col *cols, size_t n_cols,
+			 const struct ccm_pst_prop *row, size_t i, struct ccm_error *err)
+{
+	for (size_t j = 0; j < n_cols; j++) {
+		const struct ccm_pst_prop *c = &row[j];
+		char where[64];
+		int rc;
+
+		if (c->type == CCM_PST_PT_UNSPECIFIED)
+			continue;
+		snprintf(where, sizeof(where), "row %zu column 0x%04X%04X",
+			 i, cols[j].id, cols[j].type);
+		if (c->type != cols[j].type)
+			return ccm_error_set(err, CCM_EINVAL,
+				"%s of a PST table has a value of type 0x%04X",
+				where, c->type);
+		if ((rc = ccm_pst_ltp_check(c, where, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 static int check_rows(const struct ccm_pst_col *cols, size_t n_cols,
 		      const struct ccm_pst_prop *const *rows, size_t n_rows,
 		      struct ccm_error *err)
 {
-	for (size_t i = 0; i < n_rows; i++)
-		for (size_t j = 0; j < n_cols; j++) {
-			const struct ccm_pst_prop *c = &rows[i][j];
-			char where[64];
-			int rc;
+	int rc = 0;
 
-			if (c->type == CCM_PST_PT_UNSPECIFIED)
-				continue;
-			snprintf(where, sizeof(where), "row %zu column 0x%04X%04X",
-				 i, cols[j].id, cols[j].type);
-			if (c->type != cols[j].type)
-				return ccm_error_set(err, CCM_EINVAL,
-					"%s of a PST table has a value of type 0x%04X",
-					where, c->type);
-			rc = ccm_pst_ltp_check(c, where, err);
-			if (rc < 0)
-				return rc;
-		}
-	return 0;
+	for (size_t i = 0; rc == 0 && i < n_rows; i++)
+		rc = ccm_pst_tc_check_row(cols, n_cols, rows[i], i, err);
+	return rc;
 }
 
-/* Writes row i's cells at `row`, placing its outside values. */
-static int fill_row(uint8_t *row, const struct layout *l, const struct ccm_pst_prop *cells,
-		    uint32_t row_id, struct ccm_pst_heap *h, struct ccm_pst_node_out *out,
-		    uint32_t *next_index, struct ccm_error *err)
+int ccm_pst_tc_fill_row(uint8_t *row, const struct ccm_pst_tc_layout *l,
+			const struct ccm_pst_prop *cells, uint32_t row_id,
+			struct ccm_pst_heap *h, struct ccm_pst_node_out *out,
+			uint32_t *next_index, struct ccm_error *err)
 {
 	uint8_t *ceb = row + l->rgib[2];
 
 	for (size_t k = 0; k < l->n; k++) {
-		const struct lcol *c = &l->v[k];
+		const struct ccm_pst_tc_col *c = &l->v[k];
 		const struct ccm_pst_prop *v;
 		int size, rc;
 
@@ -227,13 +224,13 @@ static int fill_row(uint8_t *row, const struct layout *l, const struct ccm_pst_p
  * heap's user root), the row index's records, the row matrix when it
  * stays in the heap, then the rows' outside values in row order.
  */
-static int build(struct ccm_pst_heap *h, struct ccm_pst_node_out *out, const struct layout *l,
+static int build(struct ccm_pst_heap *h, struct ccm_pst_node_out *out, const struct ccm_pst_tc_layout *l,
 		 const struct ccm_pst_prop *const *rows, const uint32_t *row_ids,
 		 size_t n_rows, const uint8_t *index_recs, uint32_t *next_index,
 		 struct ccm_error *err)
 {
 	size_t row_size = l->rgib[3], matrix_size = n_rows * row_size;
-	size_t tcinfo_size = TCINFO_SIZE + l->n * TCOLDESC_SIZE;
+	size_t tcinfo_size = ccm_pst_tc_info_size(l);
 	uint32_t hid_index, hid_info, hnid_rows = 0;
 	size_t sn_at = 0;
 	uint8_t *matrix = NULL;
@@ -257,15 +254,15 @@ static int build(struct ccm_pst_heap *h, struct ccm_pst_node_out *out, const str
 	if (rc < 0)
 		return rc;
 	h->user_root = hid_info;
-	tcinfo(ccm_pst_heap_at(h, hid_info, NULL), l, hid_index, hnid_rows);
+	ccm_pst_tc_info(ccm_pst_heap_at(h, hid_info, NULL), l, hid_index, hnid_rows);
 	if (n_rows == 0)
 		return 0;
 	matrix = calloc(n_rows, row_size);
 	if (!matrix)
 		ccm_die_oom(matrix_size);
 	for (size_t i = 0; rc == 0 && i < n_rows; i++)
-		rc = fill_row(matrix + i * row_size, l, rows[i], row_ids[i], h, out,
-			      next_index, err);
+		rc = ccm_pst_tc_fill_row(matrix + i * row_size, l, rows[i], row_ids[i], h,
+					 out, next_index, err);
 	if (rc == 0 && (hnid_rows & 0x1F) == 0) {
 		memcpy(ccm_pst_heap_at(h, hnid_rows, NULL), matrix, matrix_size);
 	} else if (rc == 0) {
@@ -281,29 +278,53 @@ static int build(struct ccm_pst_heap *h, struct ccm_pst_node_out *out, const str
 	return rc;
 }
 
+size_t ccm_pst_tc_info_size(const struct ccm_pst_tc_layout *l)
+{
+	return TCINFO_SIZE + l->n * TCOLDESC_SIZE;
+}
+
+int ccm_pst_tc_layout_make(struct ccm_pst_tc_layout *l, const struct ccm_pst_col *cols,
+			   size_t n_cols, struct ccm_error *err)
+{
+	int ver_col, rc;
+
+	memset(l, 0, sizeof(*l));
+	if ((rc = check_cols(cols, n_cols, &ver_col, err)) < 0)
+		return rc;
+	lay_out(l, cols, n_cols, ver_col);
+	return 0;
+}
+
+void ccm_pst_tc_layout_release(struct ccm_pst_tc_layout *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 int ccm_pst_tc_build(struct ccm_pst_node_out *out, const struct ccm_pst_col *cols,
 		     size_t n_cols, const struct ccm_pst_prop *const *rows,
 		     const uint32_t *row_ids, size_t n_rows, uint32_t *next_subnode_index,
 		     struct ccm_error *err)
 {
-	struct layout l = { 0 };
+	struct ccm_pst_tc_layout l = { 0 };
 	struct ccm_pst_heap h;
 	uint8_t *recs = NULL;
 	uint32_t next = *next_subnode_index;
-	int ver_col, rc;
+	int rc;
 
 	ccm_pst_node_out_init(out);
-	rc = check_cols(cols, n_cols, &ver_col, err);
+	rc = ccm_pst_tc_layout_make(&l, cols, n_cols, err);
 	if (rc == 0)
 		rc = check_rows(cols, n_cols, rows, n_rows, err);
 	if (rc == 0)
 		rc = row_index(&recs, row_ids, n_rows, err);
-	if (rc < 0)
+	if (rc < 0) {
+		ccm_pst_tc_layout_release(&l);
 		return rc;
-	lay_out(&l, cols, n_cols, ver_col);
-	ccm_pst_heap_init(&h, TC_SIG);
+	}
+	ccm_pst_heap_init(&h, CCM_PST_TC_SIG);
 	rc = build(&h, out, &l, rows, row_ids, n_rows, recs, &next, err);
 	free(recs);
-	free(l.v);
+	ccm_pst_tc_layout_release(&l);
 	return ccm_pst_ltp_finish(out, &h, rc, next, next_subnode_index);
 }

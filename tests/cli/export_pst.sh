@@ -63,6 +63,13 @@ shape cp850 -- --seed 11 --users 4 --messages 10 --code-page 850 --defects all \
 shape cp932 -- --seed 13 --users 3 --messages 8 --code-page 932 --encoding raw \
 	--attachment-share 0.3 --big-attachment 1M
 shape empty -- --seed 21 --users 2 --messages 0
+# A folder of thousands of messages: its contents table is written as its
+# rows come (many heap pages, a row index of several levels, a row matrix
+# of many blocks).
+shape bigfolder -- --seed 5 --users 1 --messages 1000 --attachment-share 0
+big=$(sqlite3 "$TMP/bigfolder/s.db" "SELECT max(n) FROM (SELECT count(*) n FROM messages
+	WHERE parent_id IS NULL GROUP BY folder_id)")
+[ "$big" -gt 600 ] && pass || fail "bigfolder: its largest folder has only $big messages"
 
 # A mailbox whose file cannot be written is reported; the others are written.
 "$CCMIG" export --store "$TMP/cp850/s.db" --pst "$TMP/cp850/pst3" >/dev/null 2>&1

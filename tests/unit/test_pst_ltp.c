@@ -212,6 +212,100 @@ static void heap_small_allocations_fill_earlier_pages_first(void **state)
 	free(a);
 }
 
+/* A streamed heap's sink: each page copied to its place, once. */
+struct sunk {
+	struct ccm_buf page[256];
+	int times[256];
+	size_t last;
+};
+
+static int sink_page(void *ctx, size_t index, const struct ccm_buf *page,
+		     struct ccm_error *err)
+{
+	struct sunk *k = ctx;
+
+	(void)err;
+	assert_true(index < 256);
+	ccm_buf_init(&k->page[index]);
+	ccm_buf_add(&k->page[index], page->ptr, page->len);
+	k->times[index]++;
+	k->last = index;
+	return 0;
+}
+
+static void heap_streamed_hands_pages_on_as_the_kept_heap_lays_them(void **state)
+{
+	static struct sunk k;
+	struct ccm_pst_heap kept, streamed;
+	struct ccm_buf *pages;
+	size_t n_kept, n_streamed;
+	uint32_t a, b;
+	unsigned char *v = bytes(3580, 3);
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	ccm_pst_heap_init(&kept, 0x7C);
+	ccm_pst_heap_init(&streamed, 0x7C);
+	ccm_pst_heap_stream(&streamed, sink_page, &k);
+	/* Two allocations a page: 150 pages, bitmap pages 8 and 136 among them. */
+	for (int i = 0; i < 300; i++) {
+		assert_int_equal(ccm_pst_heap_alloc(&a, &kept, v, 3580, NULL), 0);
+		assert_int_equal(ccm_pst_heap_alloc(&b, &streamed, v, 3580, NULL), 0);
+		assert_int_equal(a, b);
+		/* Pages before the one in use have gone, but for 0, 8 and 136. */
+		if ((b >> 16) >= 2 && (b >> 16) - 1 != 8 && (b >> 16) - 1 != 136)
+			assert_int_equal(k.times[(b >> 16) - 1], 1);
+	}
+	assert_int_equal(k.times[0] + k.times[8] + k.times[136] + k.times[149], 0);
+	kept.user_root = streamed.user_root = 0x20;
+	ccm_pst_heap_finish(&pages, &n_kept, &kept);
+	assert_int_equal(ccm_pst_heap_stream_finish(&n_streamed, &streamed, NULL), 0);
+	assert_int_equal(n_kept, 150);
+	assert_int_equal(n_streamed, 150);
+	for (size_t i = 0; i < n_kept; i++) {
+		assert_int_equal(k.times[i], 1);
+		assert_int_equal(k.page[i].len, pages[i].len);
+		assert_memory_equal(k.page[i].ptr, pages[i].ptr, pages[i].len);
+		ccm_buf_release(&k.page[i]);
+		ccm_buf_release(&pages[i]);
+	}
+	free(pages);
+	free(v);
+}
+
+static void heap_streamed_never_goes_back_to_a_page_handed_on(void **state)
+{
+	static struct sunk k;
+	struct ccm_pst_heap h;
+	uint32_t hid;
+	unsigned char *v = bytes(3580, 4);
+	size_t n;
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	ccm_pst_heap_init(&h, 0x7C);
+	ccm_pst_heap_stream(&h, sink_page, &k);
+	/* Page 0 nearly full; page 1 with room for 1000 bytes; page 2 opened. */
+	assert_int_equal(ccm_pst_heap_alloc(&hid, &h, v, 3580, NULL), 0);
+	assert_int_equal(ccm_pst_heap_alloc(&hid, &h, v, 3580, NULL), 0);
+	assert_int_equal(ccm_pst_heap_alloc(&hid, &h, v, 900, NULL), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ccm_pst_heap_alloc(&hid, &h, v, 3580, NULL), 0);
+	assert_int_equal(hid >> 16, 2);
+	assert_int_equal(k.times[1], 1);
+	/* 500 bytes would fit page 1 (a kept heap puts them there): not now. */
+	assert_int_equal(ccm_pst_heap_alloc(&hid, &h, v, 500, NULL), 0);
+	assert_int_equal(hid >> 16, 2);
+	assert_non_null(ccm_pst_heap_at(&h, hid, NULL));
+	assert_int_equal(ccm_pst_heap_stream_finish(&n, &h, NULL), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(k.times[i], 1);
+		ccm_buf_release(&k.page[i]);
+	}
+	free(v);
+}
+
 /* ---- property contexts -------------------------------------------- */
 
 static void pc_every_type_reads_back_in_heap_or_subnode(void **state)
@@ -782,6 +876,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(heap_page_map_lists_allocations_and_end),
 		cmocka_unit_test(heap_small_allocations_fill_earlier_pages_first),
+		cmocka_unit_test(heap_streamed_hands_pages_on_as_the_kept_heap_lays_them),
+		cmocka_unit_test(heap_streamed_never_goes_back_to_a_page_handed_on),
 		cmocka_unit_test(pc_every_type_reads_back_in_heap_or_subnode),
 		cmocka_unit_test(pc_of_many_properties_has_intermediate_records),
 		cmocka_unit_test(pc_matches_outlooks_layout),
