@@ -20,7 +20,13 @@ struct ccm_pst {
 	size_t n, cap;
 	uint32_t next_folder, next_message;
 	uint64_t empty_contents;        /* the contents template's data, shared */
+	struct ccm_pst_namemap names;
 };
+
+struct ccm_pst_namemap *ccm_pst_names(struct ccm_pst *p)
+{
+	return &p->names;
+}
 
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p)
 {
@@ -78,6 +84,8 @@ int ccm_pst_open(struct ccm_pst **out, const char *path, const char *display_nam
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	memcpy(p->uid, uid, 16);
+	ccm_pst_namemap_init(&p->names);
+	ccm_pst_contact_names(&p->names);
 	/* Folders after Outlook's first ones (0x8022: index 0x401), messages
 	 * from index 0x10000, as Outlook numbers them. */
 	p->next_folder = (NID_TOP_FOLDER >> 5) + 1;
@@ -132,17 +140,22 @@ static int write_contents(struct ccm_pst *p, struct folder *f, struct ccm_error 
 	struct ccm_pst_sublist l = { NULL, 0, 0 };
 	uint64_t data = 0, sub = 0;
 	uint32_t next = 1;
+	struct ccm_pst_col *cols = NULL;
+	size_t n = ccm_pst_n_contents;
 	int rc = 0;
 
 	f->done = 1;
-	if (f->rows.n == 0) {
+	if (f->role == CCM_PST_CONTACTS && !(cols = ccm_pst_contact_cols(p, &n)))
+		rc = ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	if (rc == 0 && f->rows.n == 0 && !cols) {
 		data = p->empty_contents;
-	} else {
-		rc = ccm_pst_put_table(&data, &l, p->w, ccm_pst_cols_contents,
-				       ccm_pst_n_contents, &f->rows, &next, err);
+	} else if (rc == 0) {
+		rc = ccm_pst_put_table(&data, &l, p->w, cols ? cols : ccm_pst_cols_contents, n,
+				       &f->rows, &next, err);
 		if (rc == 0)
 			rc = ccm_pst_sublist_put(&sub, &l, p->w, err);
 	}
+	free(cols);
 	ccm_pst_sublist_release(&l);
 	ccm_pst_rows_release(&f->rows);
 	if (rc == 0)
@@ -179,8 +192,8 @@ int ccm_pst_folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
 	return write_contents(p, f, err);
 }
 
-/* An entry id ([MS-PST] 2.4.3.2): flags, the store's uid, the NID. */
-static void entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid)
+/* Flags, the store's uid, the NID. */
+void ccm_pst_entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid)
 {
 	memset(out, 0, 4);
 	memcpy(out + 4, p->uid, 16);
@@ -196,8 +209,29 @@ static void folder_props(struct ccm_pst_plist *l, const struct folder *f, int ro
 	ccm_pst_plist_long(l, 0x3602, (int32_t)f->count);             /* PR_CONTENT_COUNT */
 	ccm_pst_plist_long(l, 0x3603, (int32_t)f->unread);            /* PR_CONTENT_UNREAD */
 	ccm_pst_plist_bool(l, 0x360A, f->children > 0);               /* PR_SUBFOLDERS */
-	if (!root && f->nid != NID_TOP_FOLDER)
-		ccm_pst_plist_str(l, 0x3613, "IPF.Note");             /* PR_CONTAINER_CLASS */
+	if (!root && f->nid != NID_TOP_FOLDER)                        /* PR_CONTAINER_CLASS */
+		ccm_pst_plist_str(l, 0x3613, f->role == CCM_PST_CONTACTS ? "IPF.Contact" : "IPF.Note");
+}
+
+/* The entry ids of the special folders Outlook looks for on the root
+ * folder and on the Inbox ([MS-OXOSFLD] 2.2.2: PR_IPM_DRAFTS_ENTRYID,
+ * PR_IPM_CONTACT_ENTRYID). */
+static void special_ids(struct ccm_pst_plist *l, const struct ccm_pst *p)
+{
+	static const struct { int role; uint16_t id; } known[] = {
+		{ CCM_PST_CONTACTS, 0x36D1 }, { CCM_PST_DRAFTS, 0x36D7 },
+	};
+	unsigned char eid[24];
+
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		for (size_t i = 0; i < p->n; i++) {
+			if (p->f[i].role != known[k].role || p->f[i].parent != NID_TOP_FOLDER)
+				continue;
+			ccm_pst_entry_id(eid, p, p->f[i].nid);
+			ccm_pst_plist_bytes(l, known[k].id, CCM_PST_PT_BINARY, eid, 24);
+			break;
+		}
+	}
 }
 
 static int write_pc(struct ccm_pst *p, uint32_t nid, uint32_t parent, struct ccm_pst_plist *l,
@@ -228,6 +262,8 @@ static int write_folder(struct ccm_pst *p, const struct folder *f, int root,
 
 	ccm_pst_plist_init(&l);
 	folder_props(&l, f, root);
+	if (root || (f->role == CCM_PST_INBOX && f->parent == NID_TOP_FOLDER))
+		special_ids(&l, p);
 	rc = write_pc(p, nid, root ? NID_ROOT_FOLDER : f->parent, &l, err);
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
 		const struct folder *c = &p->f[i];
@@ -276,13 +312,13 @@ static int write_store(struct ccm_pst *p, struct ccm_error *err)
 	ccm_pst_plist_init(&l);
 	ccm_pst_plist_bytes(&l, 0x0FF9, CCM_PST_PT_BINARY, p->uid, 16);   /* PR_RECORD_KEY */
 	ccm_pst_plist_str(&l, 0x3001, p->name);
-	entry_id(eid, p, NID_TOP_FOLDER);
+	ccm_pst_entry_id(eid, p, NID_TOP_FOLDER);
 	ccm_pst_plist_bytes(&l, 0x35E0, CCM_PST_PT_BINARY, eid, 24);       /* PR_IPM_SUBTREE_ENTRYID */
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		for (size_t i = 0; i < p->n; i++) {
 			if (p->f[i].role != known[k].role || p->f[i].parent != NID_TOP_FOLDER)
 				continue;
-			entry_id(eid, p, p->f[i].nid);
+			ccm_pst_entry_id(eid, p, p->f[i].nid);
 			ccm_pst_plist_bytes(&l, known[k].id, CCM_PST_PT_BINARY, eid, 24);
 			mask |= known[k].mask;
 			break;
@@ -295,34 +331,28 @@ static int write_store(struct ccm_pst *p, struct ccm_error *err)
 	return rc;
 }
 
-/*
- * The name-to-id map ([MS-PST] 2.4.7). ccmig uses no named property, but
- * readers refuse a map without entries (libpff), so it names one, as a
- * new Outlook file does: PidLidBusyStatus (0x8205 of
- * PSETID_Appointment) as 0x8000, in its hash bucket.
- */
+/* The name-to-id map ([MS-PST] 2.4.7, pst/namemap.h). */
 static int write_name_map(struct ccm_pst *p, struct ccm_error *err)
 {
-	static const unsigned char appointment[16] = {    /* {00062002-0000-0000-C000-000000000046} */
-		0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
-	/* NAMEID: dwPropertyID, wGuid (GUID index 3, the stream's first,
-	 * shifted, N clear), wPropIdx 0. */
-	static const unsigned char nameid[8] = { 0x05, 0x82, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00 };
-	struct ccm_pst_plist l;
-	int rc;
+	struct ccm_pst_prop *props = NULL;
+	struct ccm_buf hold = CCM_BUF_INIT;
+	struct ccm_pst_sublist sl = { NULL, 0, 0 };
+	struct ccm_pst_node_out o;
+	uint64_t data = 0, sub = 0;
+	uint32_t next = 1;
+	size_t n;
+	int rc = ccm_pst_namemap_props(&props, &n, &hold, &p->names, err);
 
-	ccm_pst_plist_init(&l);
-	ccm_pst_plist_long(&l, 0x0001, 251);                               /* PidTagNameidBucketCount */
-	ccm_pst_plist_bytes(&l, 0x0002, CCM_PST_PT_BINARY, appointment, 16); /* ...StreamGuid */
-	ccm_pst_plist_bytes(&l, 0x0003, CCM_PST_PT_BINARY, nameid, 8);     /* ...StreamEntry */
-	ccm_pst_plist_bytes(&l, 0x0004, CCM_PST_PT_BINARY, NULL, 0);       /* ...StreamString */
-	/* Bucket (0x8205 ^ 6) % 251 = 151. */
-	ccm_pst_plist_bytes(&l, (uint16_t)(0x1000 + (0x8205 ^ 6) % 251), CCM_PST_PT_BINARY,
-			    nameid, 8);
-	rc = write_pc(p, 0x61, 0, &l, err);
-	ccm_pst_plist_release(&l);
-	return rc;
+	if (rc == 0)
+		rc = ccm_pst_pc_build(&o, props, n, &next, err);
+	if (rc == 0)
+		rc = ccm_pst_put_built(&data, &sl, p->w, &o, err);
+	if (rc == 0)
+		rc = ccm_pst_sublist_put(&sub, &sl, p->w, err);
+	ccm_pst_sublist_release(&sl);
+	free(props);
+	ccm_buf_release(&hold);
+	return rc < 0 ? rc : ccm_pst_ndb_add_node(p->w, 0x61, data, sub, 0, err);
 }
 
 static int write_fixed(struct ccm_pst *p, struct ccm_error *err)
@@ -374,6 +404,7 @@ static void free_folders(struct ccm_pst *p)
 	}
 	free(p->f);
 	free(p->name);
+	ccm_pst_namemap_release(&p->names);
 	free(p);
 }
 
