@@ -53,7 +53,9 @@ shape() {
 	if $PY -B "$PST/pst_pab_check.py" --store "$TMP/$name/s.db" --dir "$TMP/$name/pst" \
 		--vcards "$TMP/$name/vcards" >"$TMP/check" 2>&1; then pass; else
 		fail "$name: the address books differ from the store"; sed 's/^/  | /' "$TMP/check" >&2; fi
-	want=$(sqlite3 "$TMP/$name/s.db" "SELECT count(*) FROM pab_entries WHERE kind='entry'")
+	want=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pab_entries WHERE kind = ?",
+      ("entry",)).fetchone()[0])' "$TMP/$name/s.db")
 	grep -q "^checked $want contacts" "$TMP/check" && pass ||
 		fail "$name: not every contact checked ($want in the store)"
 	# Embedded messages, as many as the store forwards (pffexport).

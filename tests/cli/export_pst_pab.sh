@@ -15,11 +15,24 @@ if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null; then
 	exit 77
 fi
 
+# sql DB QUERY: the rows, columns joined by '|'; sql_script DB: runs stdin.
+sql() {
+	python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):
+    print("|".join(map(str, r)))' "$@"
+}
+sql_script() {
+	python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript(sys.stdin.read())
+db.commit()' "$@"
+}
+
 cp -r "$DATA/iff/sdk" "$TMP/sdk"
 S="$TMP/s.db"
 expect_status 0 "$CCMIG" import "$TMP/sdk/SALESPO.PKL" --store "$S" --create-mailboxes
-user=$(sqlite3 "$S" "SELECT DISTINCT mailbox_id FROM pab_entries")
-other=$(sqlite3 "$S" "SELECT id FROM recipients WHERE id <> $user AND id IN
+user=$(sql "$S" "SELECT DISTINCT mailbox_id FROM pab_entries")
+other=$(sql "$S" "SELECT id FROM recipients WHERE id <> $user AND id IN
 	(SELECT mailbox_id FROM folders) ORDER BY id LIMIT 1")
 [ -n "$user" ] && [ -n "$other" ] && pass || fail "no mailbox with an address book"
 members=""
@@ -28,7 +41,7 @@ while [ $i -lt 300 ]; do
 	members="$members((SELECT max(id) FROM pab_entries), $((i + 1)), 'SMTP:member$i@example.com'),"
 	i=$((i + 1))
 done
-sqlite3 "$S" <<SQL || fail "cannot add address book entries"
+sql_script "$S" <<SQL || fail "cannot add address book entries"
 INSERT INTO pab_entries (mailbox_id, kind, display_name, email, first_name, last_name, note, fields)
 VALUES ($user, 'entry', 'Lee, Ann', 'SMTP:ann@example.com', 'Ann', 'Lee', 'Met at the 1994 fair',
 	'Address=1 Main St' || char(10) || 'City=Springfield' || char(10) || 'State=IL' || char(10) ||
@@ -79,7 +92,7 @@ assert names.count("Contacts") == 2, names
 assert names.count("Contacts (cc:Mail address book)") == 1, names
 PY
 # The store and the contacts agree with readpst's list mode too.
-expect_status 0 readpst -q -r -cl -t c -o "$TMP/vcards" "$TMP/pst/$(sqlite3 "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
+expect_status 0 readpst -q -r -cl -t c -o "$TMP/vcards" "$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
 grep -rqF "Lee, Ann <ann@example.com>" "$TMP/vcards" && pass || fail "readpst -cl: no 'Lee, Ann <ann@example.com>'"
 # Deterministic: again, the same bytes.
 expect_status 0 "$CCMIG" export --store "$S" --pst "$TMP/pst2"
