@@ -142,7 +142,8 @@ static int write_item(struct ccm_pst *p, uint32_t folder, uint32_t nid, struct c
 	uint32_t next = 1;
 	int rc;
 
-	ccm_pst_plist_long(l, 0x0E08, 1024);                           /* PR_MESSAGE_SIZE, near */
+	/* PR_MESSAGE_SIZE: its values' bytes, near enough for the views. */
+	ccm_pst_plist_long(l, 0x0E08, (int32_t)(l->data.len > 0x7FFFFFF ? 0x7FFFFFF : l->data.len));
 	ccm_pst_plist_long(l, 0x3FDE, 65001);                          /* PR_INTERNET_CPID */
 	rc = ccm_pst_put_pc(&data, &subs, w, l, &next, err);
 	if (rc == 0)
