@@ -5,13 +5,14 @@
 # lists, addresses and names in another case, a list past Outlook's
 # 15,000 bytes of members, a mailbox with a Contacts folder of its own)
 # read back with libpff through the name-to-id map (pst_pab_check.py)
-# and as readpst's vCards; every file passes pst_check.py (the map's
+# and as readpst's vCards, and by pffexport; every file passes pst_check.py (the map's
 # hash buckets among the rest); two exports are the same bytes.
 . "$(dirname "$0")/lib.sh"
 PST="$(dirname "$0")/../pst"
 PY=/usr/bin/python3
-if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null; then
-	echo "SKIP: needs python3-pypff and pst-utils (scripts/install-deps)"
+if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
+	! command -v pffexport >/dev/null; then
+	echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
 	exit 77
 fi
 
@@ -94,6 +95,14 @@ PY
 # The store and the contacts agree with readpst's list mode too.
 expect_status 0 readpst -q -r -cl -t c -o "$TMP/vcards" "$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
 grep -rqF "Lee, Ann <ann@example.com>" "$TMP/vcards" && pass || fail "readpst -cl: no 'Lee, Ann <ann@example.com>'"
+# pffexport takes them for contacts and lists, named properties resolved.
+up="$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
+expect_status 0 pffexport -q -t "$TMP/pe" "$up"
+n_c=$(find "$TMP/pe.export" -type d -name 'Contact[0-9]*' | wc -l)
+n_l=$(find "$TMP/pe.export" -type d -name 'DistributionList[0-9]*' | wc -l)
+[ "$n_c" -eq 4 ] && [ "$n_l" -eq 4 ] && pass || fail "pffexport: $n_c contacts, $n_l lists, not 4 and 4"
+grep -rq "Email address 1:.*ann@example.com" "$TMP/pe.export" && pass ||
+	fail "pffexport: no contact with Email address 1 ann@example.com"
 # Deterministic: again, the same bytes.
 expect_status 0 "$CCMIG" export --store "$S" --pst "$TMP/pst2"
 for f in "$TMP/pst"/*.pst; do
