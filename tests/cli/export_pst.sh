@@ -6,13 +6,7 @@
 # readpst and pffexport, and two exports of one store are byte for byte
 # the same.
 . "$(dirname "$0")/lib.sh"
-PST="$(dirname "$0")/../pst"
-PY=/usr/bin/python3
-if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
-	! command -v pffexport >/dev/null; then
-	echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
-	exit 77
-fi
+pst_readers
 
 # shape NAME -- GEN_OPTS...
 shape() {

@@ -4,17 +4,11 @@
 # store (every PAB column, a column with no contact property, a list of
 # lists, addresses and names in another case, a list past Outlook's
 # 15,000 bytes of members, a mailbox with a Contacts folder of its own)
-# read back with libpff through the name-to-id map (pst_pab_check.py)
-# and as readpst's vCards, and by pffexport; every file passes pst_check.py (the map's
-# hash buckets among the rest); two exports are the same bytes.
+# read back with libpff through the name-to-id map (pst_pab_check.py),
+# as readpst's vCards and by pffexport; every file passes pst_check.py
+# (the map's hash buckets among the rest); two exports are the same bytes.
 . "$(dirname "$0")/lib.sh"
-PST="$(dirname "$0")/../pst"
-PY=/usr/bin/python3
-if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
-	! command -v pffexport >/dev/null; then
-	echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
-	exit 77
-fi
+pst_readers
 
 # sql DB QUERY: the rows, columns joined by '|'; sql_script DB: runs stdin.
 sql() {
