@@ -254,8 +254,9 @@ static int export_pst(struct ccm_store *s, const char *db, const char *dir,
 	if (rc == 0) {
 		ccm_buf_addf(&rr->counts, "Exported %s to %s: %lu mailboxes, %lu PST files, "
 			     "%lu folders, %lu messages, %lu attachments, %lu forwarded "
-			     "messages embedded\n", db, dir, ps.mailboxes, ps.files,
-			     ps.folders, ps.messages, ps.attachments, ps.embedded);
+			     "messages embedded, %lu contacts, %lu personal lists\n", db, dir,
+			     ps.mailboxes, ps.files, ps.folders, ps.messages, ps.attachments,
+			     ps.embedded, ps.contacts, ps.lists);
 		ccm_size_counts(&rr->counts, oo->size, ps.left_out_size, ps.split_size,
 				"written");
 		if (ps.too_big)

@@ -1,6 +1,7 @@
 /* pst_export.c: the store's mailboxes as Outlook data files (.pst). */
 #include "export/pst_export.h"
 #include "export/folder_name.h"
+#include "export/pst_pab.h"
 #include "export/render.h"
 #include "export/size_limit.h"
 #include "base/drop_note.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 /* Forwards inside forwards are followed this deep; a store does not nest
@@ -76,21 +78,6 @@ static void tick(struct run *r, int force)
 	pthread_mutex_unlock(&sh->lock);
 }
 
-/* A recipient or sender's address: "TYPE:address" split; none: the
- * cc:Mail name itself. */
-static void split_address(char **type, char **email, const char *address, const char *name)
-{
-	const char *colon = address ? strchr(address, ':') : NULL;
-
-	if (colon && colon != address) {
-		*type = strndup(address, (size_t)(colon - address));
-		*email = strdup(colon + 1);
-	} else {
-		*type = strdup("CCMAIL");
-		*email = strdup(address ? address : name ? name : "");
-	}
-}
-
 /* What one message's recipients and headers take, copied from their
  * cursors. */
 struct extras {
@@ -123,7 +110,7 @@ static int extras_read(struct extras *x, struct ccm_store *s, const struct ccm_s
 
 	memset(x, 0, sizeof(*x));
 	ccm_buf_init(&x->headers);
-	split_address(&x->sender_type, &x->sender_email, m->sender_address, m->sender_name);
+	ccm_pst_split_address(&x->sender_type, &x->sender_email, m->sender_address, m->sender_name);
 	if (top && (rc = ccm_store_senders_copy(&bcc, s, m, err)) < 0)
 		return rc;
 	if ((rc = ccm_store_message_rcpts(&c, s, m->id, err)) < 0)
@@ -139,7 +126,7 @@ static int extras_read(struct extras *x, struct ccm_store *s, const struct ccm_s
 			break;
 		}
 		x->r = v;
-		split_address(&type, &email, r.address, r.display);
+		ccm_pst_split_address(&type, &email, r.address, r.display);
 		v[x->n].kind = r.kind;
 		v[x->n].name = r.display ? strdup(r.display) : NULL;
 		v[x->n].addrtype = type;
@@ -497,7 +484,7 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 	struct ccm_folder f;
 	struct fmap *map = NULL;
 	size_t n = 0;
-	int rc;
+	int rc, contacts_taken = 0;
 
 	if ((rc = ccm_store_folders(&c, r->s, mailbox, err)) < 0)
 		return rc;
@@ -506,6 +493,8 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 		uint32_t parent = 0, nid;
 		struct fmap *v;
 
+		if (!f.parent_id && !strcasecmp(f.name, "Contacts"))
+			contacts_taken = 1;
 		for (size_t i = 0; i < n; i++)
 			if (map[i].id == f.parent_id)
 				parent = map[i].nid;
@@ -544,6 +533,12 @@ static int write_mailbox(struct run *r, struct ccm_pst *p, long long mailbox,
 	for (size_t i = 0; i < n; i++)
 		free(map[i].path);
 	free(map);
+	/* The address book beside the folders; under another name when the
+	 * mailbox has a folder called Contacts of its own. */
+	if (rc == 0 && mailbox)
+		rc = ccm_pst_export_pab(p, r->s, mailbox, contacts_taken ?
+					"Contacts (cc:Mail address book)" : "Contacts",
+					&r->st->contacts, &r->st->lists, err);
 	return rc;
 }
 

@@ -14,6 +14,7 @@ struct ccm_pst_export_stats {
 	 * (CCM_PST_MAX_VALUE): left out, each a "pst-too-big" error in
 	 * o->report (problems). */
 	unsigned long too_big;
+	unsigned long contacts, lists;     /* address book entries and personal lists */
 	/* Mailboxes whose file could not be written: how many, and a line
 	 * for each saying which and why. The caller releases problem_text,
 	 * whatever the return. */
@@ -31,7 +32,8 @@ struct ccm_pst_export_stats {
  * only on the sender's own copy, ccm_store_senders_copy), dates
  * (ccm_store_message_date when one is missing), flags, body, kept
  * headers, attachments streamed from the store, and the messages
- * forwarded in it as embedded messages, to any depth. Each file is
+ * forwarded in it as embedded messages, to any depth; the mailbox's
+ * personal address book in a Contacts folder (export/pst_pab.h). Each file is
  * replaced whole (written as NAME.tmp, then renamed). A mailbox whose
  * file cannot be written is counted in st->problems, said in
  * st->problem_text, and the export goes on. o->progress is called after

@@ -40,7 +40,8 @@ enum ccm_pst_role {
 	CCM_PST_OUTBOX,
 	CCM_PST_SENT,
 	CCM_PST_DELETED,
-	CCM_PST_DRAFTS
+	CCM_PST_DRAFTS,
+	CCM_PST_CONTACTS      /* container class IPF.Contact */
 };
 
 /*
@@ -53,10 +54,13 @@ int ccm_pst_open(struct ccm_pst **out, const char *path, const char *display_nam
 
 /*
  * A folder named `name` (UTF-8) below folder `parent` (0: Top of
- * Personal Folders), container class IPF.Note; *nid is its NID. A role
- * other than CCM_PST_FOLDER puts its entry id in the message store
- * (Sent Items, Deleted Items, Outbox) and marks it valid
- * (PR_VALID_FOLDER_MASK). CCM_EINVAL for an unknown parent.
+ * Personal Folders), container class IPF.Note (IPF.Contact for
+ * CCM_PST_CONTACTS); *nid is its NID. A role other than CCM_PST_FOLDER,
+ * for a folder right below Top of Personal Folders, puts its entry id
+ * where Outlook looks for it ([MS-OXOSFLD]): in the message store (Sent
+ * Items, Deleted Items, Outbox, marked valid in PR_VALID_FOLDER_MASK),
+ * or on the root folder and the Inbox (Drafts: PR_IPM_DRAFTS_ENTRYID,
+ * Contacts: PR_IPM_CONTACT_ENTRYID). CCM_EINVAL for an unknown parent.
  */
 int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const char *name,
 		       enum ccm_pst_role role, struct ccm_error *err);
@@ -131,6 +135,58 @@ int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long lo
 int ccm_pst_msg_end(struct ccm_pst_msg *m, struct ccm_error *err);
 /* Frees m, writing nothing more (after a failure). NULL is accepted. */
 void ccm_pst_msg_abort(struct ccm_pst_msg *m);
+
+/*
+ * Contacts and personal distribution lists ([MS-OXOCNTC]), items of a
+ * CCM_PST_CONTACTS folder. Their NIDs come from ccm_pst_item_nid, taken
+ * before they are added, so that a list can name a contact or list
+ * added later. Strings are UTF-8, NULL when absent, borrowed for the
+ * call.
+ */
+uint32_t ccm_pst_item_nid(struct ccm_pst *p);
+
+/* What an IPM.Contact holds. */
+struct ccm_pst_contact {
+	const char *display_name, *given_name, *surname;
+	const char *addrtype, *email;            /* the first e-mail address */
+	const char *company, *title, *department, *office, *assistant;
+	const char *business_phone, *business2_phone, *assistant_phone, *business_fax,
+		*home_phone, *home2_phone, *mobile_phone, *pager;
+	const char *street, *city, *state, *postal_code, *country;   /* work address */
+	const char *body;                        /* PR_BODY */
+};
+
+/*
+ * Contact c as item `nid` of folder `folder`: PR_DISPLAY_NAME and
+ * PR_SUBJECT, given name and surname, PidLidFileUnder (the display
+ * name), the first e-mail address (PidLidEmail1DisplayName,
+ * ...AddressType, ...EmailAddress, ...OriginalDisplayName,
+ * ...OriginalEntryId as a one-off entry id), the company, phone and work
+ * address properties, the body. CCM_EINVAL: no such folder, or done.
+ */
+int ccm_pst_contact_add(struct ccm_pst *p, uint32_t folder, uint32_t nid,
+			const struct ccm_pst_contact *c, struct ccm_error *err);
+
+/* A member of a personal distribution list: another item of this file
+ * (`nid`, a contact when `is_list` is 0), or, nid 0, an address. */
+struct ccm_pst_dl_member {
+	uint32_t nid;
+	int is_list;
+	const char *name, *addrtype, *email;
+};
+
+/*
+ * An IPM.DistList named `name` as item `nid` of folder `folder`:
+ * PidLidDistributionListName, PidLidFileUnder, and each member in
+ * PidLidDistributionListMembers (a wrapped entry id naming the item, or
+ * a one-off entry id) and PidLidDistributionListOneOffMembers (one-off
+ * entry ids), in order, as long as both stay under the 15,000 bytes
+ * Outlook allows them; the members, all of them, also as lines of the
+ * body after `body` (NULL: none). Errors as ccm_pst_contact_add.
+ */
+int ccm_pst_dlist_add(struct ccm_pst *p, uint32_t folder, uint32_t nid, const char *name,
+		      const struct ccm_pst_dl_member *m, size_t n, const char *body,
+		      struct ccm_error *err);
 
 /* Writes the folders, the message store and the fixed nodes, and
  * finishes the file (pst/ndb.h). Frees p whatever happens. */

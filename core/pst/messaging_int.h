@@ -4,6 +4,7 @@
 
 #include "pst/messaging.h"
 #include "pst/ndb.h"
+#include "pst/namemap.h"
 #include "pst/plist.h"
 
 /* NID types ([MS-PST] 2.2.2.1). */
@@ -82,6 +83,18 @@ extern const size_t ccm_pst_n_hierarchy, ccm_pst_n_contents, ccm_pst_n_assoc,
  * folder is unknown or done. */
 int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
 		       struct ccm_pst_plist *row, int read, struct ccm_error *err);
+/* An entry id ([MS-PST] 2.4.3.2) of node nid of file p: 24 bytes. */
+void ccm_pst_entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid);
+/* The file's named properties (pst/namemap.h). */
+struct ccm_pst_namemap *ccm_pst_names(struct ccm_pst *p);
+/* Registers the named properties contacts and lists use, in a fixed
+ * order, so that every file names the same ones with the same ids. */
+void ccm_pst_contact_names(struct ccm_pst_namemap *m);
+/* The contents table columns of a contacts folder: those of every
+ * folder, then the contact columns Outlook's views show. *n set; the
+ * caller frees the array. NULL when out of memory. */
+struct ccm_pst_col *ccm_pst_contact_cols(struct ccm_pst *p, size_t *n);
+
 /* The message NID for the next top-level message. */
 uint32_t ccm_pst_next_message_nid(struct ccm_pst *p);
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p);

@@ -14,7 +14,7 @@
  * CCM_PST_PLIST_MAX properties; a property added past that, or an id
  * added twice, is ignored (the callers add a fixed set).
  */
-#define CCM_PST_PLIST_MAX 48
+#define CCM_PST_PLIST_MAX 64
 
 struct ccm_pst_plist {
 	size_t n;

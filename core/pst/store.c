@@ -10,6 +10,8 @@ struct folder {
 	int role, done;
 	uint32_t count, unread, children;
 	struct ccm_pst_contents *contents;  /* from its first row until done */
+	struct ccm_pst_col *cols;       /* a contacts folder's columns, or NULL */
+	size_t n_cols;
 };
 
 struct ccm_pst {
@@ -20,7 +22,13 @@ struct ccm_pst {
 	size_t n, cap;
 	uint32_t next_folder, next_message;
 	uint64_t empty_contents;        /* the contents template's data, shared */
+	struct ccm_pst_namemap names;
 };
+
+struct ccm_pst_namemap *ccm_pst_names(struct ccm_pst *p)
+{
+	return &p->names;
+}
 
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p)
 {
@@ -77,6 +85,8 @@ int ccm_pst_open(struct ccm_pst **out, const char *path, const char *display_nam
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	}
 	memcpy(p->uid, uid, 16);
+	ccm_pst_namemap_init(&p->names);
+	ccm_pst_contact_names(&p->names);
 	/* Folders after Outlook's first ones (0x8022: index 0x401), messages
 	 * from index 0x10000, as Outlook numbers them. */
 	p->next_folder = (NID_TOP_FOLDER >> 5) + 1;
@@ -112,22 +122,39 @@ int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const 
 	return 0;
 }
 
+/* The columns of folder f's contents table: those of a contacts folder
+ * (made once, kept with the folder) or those of every folder. */
+static int contents_cols(const struct ccm_pst_col **cols, size_t *n, struct ccm_pst *p,
+			 struct folder *f, struct ccm_error *err)
+{
+	*cols = ccm_pst_cols_contents;
+	*n = ccm_pst_n_contents;
+	if (f->role != CCM_PST_CONTACTS)
+		return 0;
+	if (!f->cols && !(f->cols = ccm_pst_contact_cols(p, &f->n_cols)))
+		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+	*cols = f->cols;
+	*n = f->n_cols;
+	return 0;
+}
+
 int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
 		       struct ccm_pst_plist *row, int read, struct ccm_error *err)
 {
 	struct folder *f = find(p, folder);
+	const struct ccm_pst_col *cols;
+	size_t n;
 	int rc;
 
 	if (!f || f->done)
 		return ccm_error_set(err, CCM_EINVAL, "PST folder 0x%x: %s", folder,
 				     f ? "its contents table is written already" : "no such folder");
-	if (!f->contents &&
-	    (rc = ccm_pst_contents_begin(&f->contents, p->w, ccm_pst_cols_contents,
-					 ccm_pst_n_contents, err)) < 0)
+	if ((rc = contents_cols(&cols, &n, p, f, err)) < 0)
 		return rc;
-	if ((rc = ccm_pst_contents_row(f->contents, nid,
-				       ccm_pst_plist_row(row, ccm_pst_cols_contents,
-							 ccm_pst_n_contents), err)) < 0)
+	if (!f->contents && (rc = ccm_pst_contents_begin(&f->contents, p->w, cols, n, err)) < 0)
+		return rc;
+	if ((rc = ccm_pst_contents_row(f->contents, nid, ccm_pst_plist_row(row, cols, n),
+				       err)) < 0)
 		return rc;
 	f->count++;
 	f->unread += !read;
@@ -137,13 +164,22 @@ int ccm_pst_folder_row(struct ccm_pst *p, uint32_t folder, uint32_t nid,
 static int write_contents(struct ccm_pst *p, struct folder *f, struct ccm_error *err)
 {
 	uint64_t data = p->empty_contents, sub = 0;
-	int rc = 0;
+	const struct ccm_pst_col *cols;
+	size_t n;
+	int rc;
 
 	f->done = 1;
-	if (f->contents) {
+	/* A contacts folder with no contacts still has its own columns. */
+	if ((rc = contents_cols(&cols, &n, p, f, err)) == 0 && !f->contents &&
+	    cols != ccm_pst_cols_contents)
+		rc = ccm_pst_contents_begin(&f->contents, p->w, cols, n, err);
+	if (rc == 0 && f->contents)
 		rc = ccm_pst_contents_end(&data, &sub, f->contents, err);
-		f->contents = NULL;
-	}
+	else
+		ccm_pst_contents_abort(f->contents);
+	f->contents = NULL;
+	free(f->cols);
+	f->cols = NULL;
 	if (rc == 0)
 		rc = ccm_pst_ndb_add_node(p->w, (f->nid & ~0x1Fu) | NT_CONTENTS_TABLE, data, sub,
 					  0, err);
@@ -178,8 +214,8 @@ int ccm_pst_folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
 	return write_contents(p, f, err);
 }
 
-/* An entry id ([MS-PST] 2.4.3.2): flags, the store's uid, the NID. */
-static void entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid)
+/* Flags, the store's uid, the NID. */
+void ccm_pst_entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid)
 {
 	memset(out, 0, 4);
 	memcpy(out + 4, p->uid, 16);
@@ -195,8 +231,29 @@ static void folder_props(struct ccm_pst_plist *l, const struct folder *f, int ro
 	ccm_pst_plist_long(l, 0x3602, (int32_t)f->count);             /* PR_CONTENT_COUNT */
 	ccm_pst_plist_long(l, 0x3603, (int32_t)f->unread);            /* PR_CONTENT_UNREAD */
 	ccm_pst_plist_bool(l, 0x360A, f->children > 0);               /* PR_SUBFOLDERS */
-	if (!root && f->nid != NID_TOP_FOLDER)
-		ccm_pst_plist_str(l, 0x3613, "IPF.Note");             /* PR_CONTAINER_CLASS */
+	if (!root && f->nid != NID_TOP_FOLDER)                        /* PR_CONTAINER_CLASS */
+		ccm_pst_plist_str(l, 0x3613, f->role == CCM_PST_CONTACTS ? "IPF.Contact" : "IPF.Note");
+}
+
+/* The entry ids of the special folders Outlook looks for on the root
+ * folder and on the Inbox ([MS-OXOSFLD] 2.2.2: PR_IPM_DRAFTS_ENTRYID,
+ * PR_IPM_CONTACT_ENTRYID). */
+static void special_ids(struct ccm_pst_plist *l, const struct ccm_pst *p)
+{
+	static const struct { int role; uint16_t id; } known[] = {
+		{ CCM_PST_CONTACTS, 0x36D1 }, { CCM_PST_DRAFTS, 0x36D7 },
+	};
+	unsigned char eid[24];
+
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		for (size_t i = 0; i < p->n; i++) {
+			if (p->f[i].role != known[k].role || p->f[i].parent != NID_TOP_FOLDER)
+				continue;
+			ccm_pst_entry_id(eid, p, p->f[i].nid);
+			ccm_pst_plist_bytes(l, known[k].id, CCM_PST_PT_BINARY, eid, 24);
+			break;
+		}
+	}
 }
 
 static int write_pc(struct ccm_pst *p, uint32_t nid, uint32_t parent, struct ccm_pst_plist *l,
@@ -227,6 +284,8 @@ static int write_folder(struct ccm_pst *p, const struct folder *f, int root,
 
 	ccm_pst_plist_init(&l);
 	folder_props(&l, f, root);
+	if (root || (f->role == CCM_PST_INBOX && f->parent == NID_TOP_FOLDER))
+		special_ids(&l, p);
 	rc = write_pc(p, nid, root ? NID_ROOT_FOLDER : f->parent, &l, err);
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
 		const struct folder *c = &p->f[i];
@@ -275,13 +334,13 @@ static int write_store(struct ccm_pst *p, struct ccm_error *err)
 	ccm_pst_plist_init(&l);
 	ccm_pst_plist_bytes(&l, 0x0FF9, CCM_PST_PT_BINARY, p->uid, 16);   /* PR_RECORD_KEY */
 	ccm_pst_plist_str(&l, 0x3001, p->name);
-	entry_id(eid, p, NID_TOP_FOLDER);
+	ccm_pst_entry_id(eid, p, NID_TOP_FOLDER);
 	ccm_pst_plist_bytes(&l, 0x35E0, CCM_PST_PT_BINARY, eid, 24);       /* PR_IPM_SUBTREE_ENTRYID */
 	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
 		for (size_t i = 0; i < p->n; i++) {
 			if (p->f[i].role != known[k].role || p->f[i].parent != NID_TOP_FOLDER)
 				continue;
-			entry_id(eid, p, p->f[i].nid);
+			ccm_pst_entry_id(eid, p, p->f[i].nid);
 			ccm_pst_plist_bytes(&l, known[k].id, CCM_PST_PT_BINARY, eid, 24);
 			mask |= known[k].mask;
 			break;
@@ -294,34 +353,28 @@ static int write_store(struct ccm_pst *p, struct ccm_error *err)
 	return rc;
 }
 
-/*
- * The name-to-id map ([MS-PST] 2.4.7). ccmig uses no named property, but
- * readers refuse a map without entries (libpff), so it names one, as a
- * new Outlook file does: PidLidBusyStatus (0x8205 of
- * PSETID_Appointment) as 0x8000, in its hash bucket.
- */
+/* The name-to-id map ([MS-PST] 2.4.7, pst/namemap.h). */
 static int write_name_map(struct ccm_pst *p, struct ccm_error *err)
 {
-	static const unsigned char appointment[16] = {    /* {00062002-0000-0000-C000-000000000046} */
-		0x02, 0x20, 0x06, 0x00, 0x00, 0x00, 0x00, 0x00,
-		0xC0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x46 };
-	/* NAMEID: dwPropertyID, wGuid (GUID index 3, the stream's first,
-	 * shifted, N clear), wPropIdx 0. */
-	static const unsigned char nameid[8] = { 0x05, 0x82, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00 };
-	struct ccm_pst_plist l;
-	int rc;
+	struct ccm_pst_prop *props = NULL;
+	struct ccm_buf hold = CCM_BUF_INIT;
+	struct ccm_pst_sublist sl = { NULL, 0, 0 };
+	struct ccm_pst_node_out o;
+	uint64_t data = 0, sub = 0;
+	uint32_t next = 1;
+	size_t n;
+	int rc = ccm_pst_namemap_props(&props, &n, &hold, &p->names, err);
 
-	ccm_pst_plist_init(&l);
-	ccm_pst_plist_long(&l, 0x0001, 251);                               /* PidTagNameidBucketCount */
-	ccm_pst_plist_bytes(&l, 0x0002, CCM_PST_PT_BINARY, appointment, 16); /* ...StreamGuid */
-	ccm_pst_plist_bytes(&l, 0x0003, CCM_PST_PT_BINARY, nameid, 8);     /* ...StreamEntry */
-	ccm_pst_plist_bytes(&l, 0x0004, CCM_PST_PT_BINARY, NULL, 0);       /* ...StreamString */
-	/* Bucket (0x8205 ^ 6) % 251 = 151. */
-	ccm_pst_plist_bytes(&l, (uint16_t)(0x1000 + (0x8205 ^ 6) % 251), CCM_PST_PT_BINARY,
-			    nameid, 8);
-	rc = write_pc(p, 0x61, 0, &l, err);
-	ccm_pst_plist_release(&l);
-	return rc;
+	if (rc == 0)
+		rc = ccm_pst_pc_build(&o, props, n, &next, err);
+	if (rc == 0)
+		rc = ccm_pst_put_built(&data, &sl, p->w, &o, err);
+	if (rc == 0)
+		rc = ccm_pst_sublist_put(&sub, &sl, p->w, err);
+	ccm_pst_sublist_release(&sl);
+	free(props);
+	ccm_buf_release(&hold);
+	return rc < 0 ? rc : ccm_pst_ndb_add_node(p->w, 0x61, data, sub, 0, err);
 }
 
 static int write_fixed(struct ccm_pst *p, struct ccm_error *err)
@@ -369,10 +422,12 @@ static void free_folders(struct ccm_pst *p)
 {
 	for (size_t i = 0; i < p->n; i++) {
 		free(p->f[i].name);
+		free(p->f[i].cols);
 		ccm_pst_contents_abort(p->f[i].contents);
 	}
 	free(p->f);
 	free(p->name);
+	ccm_pst_namemap_release(&p->names);
 	free(p);
 }
 

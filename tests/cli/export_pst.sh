@@ -1,17 +1,12 @@
 # export_pst.sh: generated post offices of several shapes, migrated and
 # exported with --pst; every file passes pst_check.py, reads back with
 # libpff and the tests' own readers (pst_read_check.py against the store:
-# every recipient row, forwards inside forwards as embedded messages),
+# every recipient row, forwards inside forwards as embedded messages; the
+# address books with pst_pab_check.py, against readpst's vCards too),
 # readpst and pffexport, and two exports of one store are byte for byte
 # the same.
 . "$(dirname "$0")/lib.sh"
-PST="$(dirname "$0")/../pst"
-PY=/usr/bin/python3
-if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
-	! command -v pffexport >/dev/null; then
-	echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
-	exit 77
-fi
+pst_readers
 
 # shape NAME -- GEN_OPTS...
 shape() {
@@ -30,6 +25,10 @@ shape() {
 		if readpst -q -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
 			! grep -qi 'error\|warn' "$TMP/rpout"; then pass; else
 			fail "$name: readpst on $f"; sed 's/^/  | /' "$TMP/rpout" >&2; fi
+		# Its contacts as vCards, a folder a file, for pst_pab_check.py.
+		vc="$TMP/$name/vcards/$(basename "$f" .pst)"
+		mkdir -p "$vc" && readpst -q -r -cv -t c -o "$vc" "$f" >/dev/null 2>&1 ||
+			fail "$name: readpst -cv on $f"
 		rm -rf "$TMP/pe" "$TMP/pe.export"
 		if pffexport -q -t "$TMP/pe" "$f" >"$TMP/peout" 2>&1; then pass; else
 			fail "$name: pffexport on $f"; sed 's/^/  | /' "$TMP/peout" >&2; fi
@@ -45,6 +44,14 @@ shape() {
 		>"$TMP/check" 2>&1; then pass; else
 		fail "$name: the PST files differ from the store"; sed 's/^/  | /' "$TMP/check" >&2; fi
 	grep -q "^checked [1-9]" "$TMP/check" && pass || fail "$name: no messages checked"
+	if $PY -B "$PST/pst_pab_check.py" --store "$TMP/$name/s.db" --dir "$TMP/$name/pst" \
+		--vcards "$TMP/$name/vcards" >"$TMP/check" 2>&1; then pass; else
+		fail "$name: the address books differ from the store"; sed 's/^/  | /' "$TMP/check" >&2; fi
+	want=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pab_entries WHERE kind = ?",
+      ("entry",)).fetchone()[0])' "$TMP/$name/s.db")
+	grep -q "^checked $want contacts" "$TMP/check" && pass ||
+		fail "$name: not every contact checked ($want in the store)"
 	# Embedded messages, as many as the store forwards (pffexport).
 	want=$(sqlite3 "$TMP/$name/s.db" "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL" 2>/dev/null || echo x)
 	got=$(awk '{s+=$1} END {print s+0}' "$TMP/$name/nested")

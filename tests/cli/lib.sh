@@ -57,6 +57,18 @@ PY
 	else pass; fi
 }
 
+# pst_readers: sets PST (the PST readers' folder) and PY (the Python with
+# pypff), or skips the test when libpff's or libpst's readers are missing.
+pst_readers() {
+	PST="$(dirname "$0")/../pst"
+	PY=/usr/bin/python3
+	if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
+		! command -v pffexport >/dev/null; then
+		echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
+		exit 77
+	fi
+}
+
 finish() {
 	stores_sound
 	echo "$PASSES passed, $FAILS failed"

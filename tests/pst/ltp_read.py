@@ -214,6 +214,17 @@ def read_pc(node, out=print):
         out(f"prop {pid:04X} {ptype:04X} {val}")
 
 
+def pc_values(node):
+    """{prop id: (type, "KIND:HEX")} of PC node, as read_pc prints them."""
+    lines, out = [], {}
+    read_pc(node, lines.append)
+    for line in lines:
+        if line.startswith("prop "):
+            _, pid, ptype, val = line.split(" ", 3)
+            out[int(pid, 16)] = (int(ptype, 16), val)
+    return out
+
+
 def cell_size(ptype):
     size = FIXED.get(ptype)
     return size if size is not None and size <= 8 else 4

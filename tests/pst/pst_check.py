@@ -14,8 +14,14 @@ that the AMap bits are exactly the bytes that pages and blocks take, and
 cbAMapFree their free bytes; the PMap, FMap and FPMap pages where [MS-PST]
 puts them, and the FMap's longest free runs; the density list; that each
 block's cRef is one more than the references to it (the BBT's own, as
-Outlook counts); that nothing overlaps; and that the file is as long as the
-header says.
+Outlook counts); that nothing overlaps; that the file is as long as the
+header says; and that the name-to-id map (NID 0x61, [MS-PST] 2.4.7), when the node
+holds a property context, is whole: its bucket count, a NAMEID a named property in the entry stream,
+each one's wPropIdx its place, its GUID index in the GUID stream, a
+string's offset at a 4-byte boundary of the string stream with its name
+inside it, the strings packed one after another, and every bucket
+0x1000.. holding exactly the NAMEIDs whose hash falls in it (a number's
+LID, a string's CRC-32, XOR the GUID index shifted and the kind bit).
 
 Each breach is printed with its file offset; the exit status is 1 when
 there is any, 0 when none (with a one-line summary), 2 when the file cannot
@@ -53,6 +59,54 @@ def crc_spec(data):
         for _ in range(8):
             c = (c >> 1) ^ 0xEDB88320 if c & 1 else c >> 1
     return c
+
+
+def name_map_breaches(props):
+    """What is wrong with a name-to-id map given as {prop id: (type, bytes)}."""
+    out = []
+    for pid, ptype in ((1, 3), (2, 0x102), (3, 0x102), (4, 0x102)):
+        if props.get(pid, (None,))[0] != ptype:
+            return [f"no property 0x{pid:04X} of type 0x{ptype:04X}"]
+    buckets = struct.unpack("<I", props[1][1])[0]
+    guids, entries, strings = props[2][1], props[3][1], props[4][1]
+    if not buckets:
+        return ["a bucket count of 0"]
+    if len(guids) % 16 or len(entries) % 8:
+        return [f"GUID stream of {len(guids)} bytes, entry stream of {len(entries)}"]
+    # The strings, packed: a 4-byte count, the name, padding to 4.
+    starts, at = set(), 0
+    while at < len(strings):
+        n = struct.unpack_from("<I", strings, at)[0] if at + 4 <= len(strings) else None
+        if n is None or n % 2 or at + 4 + n > len(strings):
+            out.append(f"string stream: the name at {at} runs past its end")
+            break
+        starts.add(at)
+        at += 4 + n + (-n) % 4
+    want = {}
+    for k in range(len(entries) // 8):
+        pid, gk, idx = struct.unpack_from("<IHH", entries, 8 * k)
+        if idx != k:
+            out.append(f"NAMEID {k}: wPropIdx {idx}")
+        if not 1 <= gk >> 1 < 3 + len(guids) // 16:
+            out.append(f"NAMEID {k}: GUID index {gk >> 1} is outside the GUID stream")
+        h = pid
+        if gk & 1:
+            if pid not in starts:
+                out.append(f"NAMEID {k}: string offset {pid} is not the start of a name")
+                continue
+            n = struct.unpack_from("<I", strings, pid)[0]
+            h = crc(strings[pid + 4:pid + 4 + n])
+        want.setdefault((h ^ gk) % buckets, []).append(struct.pack("<IHH", h, gk, idx))
+    for b in range(buckets):
+        got = props.get(0x1000 + b, (0x102, b""))[1]
+        got = [got[i:i + 8] for i in range(0, len(got), 8)]
+        if sorted(got) != sorted(want.get(b, [])):
+            out.append(f"bucket 0x{0x1000 + b:04X} holds {len(got)} NAMEIDs, not the "
+                       f"{len(want.get(b, []))} that hash there")
+    for pid in props:
+        if 4 < pid < 0x1000 or 0x1000 + buckets <= pid:
+            out.append(f"property 0x{pid:04X} is neither a stream nor a bucket")
+    return out
 
 
 def sig(ib, bid):
@@ -421,7 +475,46 @@ class Checker:
             self.bad(32, f"bidNextP 0x{self.next_p:x} is not above page 0x{self.max_page_bid:x}")
         self.maps()
         self.overlaps()
+        if not self.breaches:
+            self.name_map()
 
+    # -- the name-to-id map ---------------------------------------------
+    def leaves(self, bid):
+        """A data tree's blocks in order."""
+        b = bytes(self.data(bid))
+        if not bid & 2:
+            return [b]
+        n = struct.unpack_from("<H", b, 2)[0]
+        return [x for i in range(n)
+                for x in self.leaves(struct.unpack_from("<Q", b, 8 + 8 * i)[0])]
+
+    def name_map_props(self):
+        """{prop id: (type, bytes)} of NID 0x61, read with ltp_read."""
+        import ltp_read
+        dbid, sbid = self.node_bids[0x61]
+        subs = {}
+        if sbid:
+            b = self.data(sbid)
+            for i in range(struct.unpack_from("<H", b, 2)[0]):
+                nid, sdbid, _ = struct.unpack_from("<QQQ", b, 8 + 24 * i)
+                subs[nid] = self.leaves(sdbid)
+        node = ltp_read.Node(self.leaves(dbid), subs, 0xBC)
+        return {k: (t, bytes.fromhex(v.partition(":")[2]))
+                for k, (t, v) in ltp_read.pc_values(node).items()}
+
+    def name_map(self):
+        import ltp_read
+        dbid = self.node_bids.get(0x61, (0, 0))[0]
+        first = self.leaves(dbid)[0] if dbid in self.blocks else b""
+        if first[2:4] != b"\xEC\xBC":
+            return      # not a property context: nodes only, as the NDB's tests write
+        try:
+            props = self.name_map_props()
+        except ltp_read.Bad as e:
+            self.bad(0, f"name-to-id map: {e}")
+            return
+        for msg in name_map_breaches(props):
+            self.bad(0, "name-to-id map (NID 0x61): " + msg)
 
     # -- reading data back ---------------------------------------------
     def joined(self, bid):

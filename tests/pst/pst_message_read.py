@@ -8,6 +8,8 @@ message's recipient table and the messages embedded in its attachments.
     m.props                     # {prop id: (type, bytes or None)}
     m.recipients()              # [{prop id: (type, bytes or None)}], in order
     m.parts()                   # [Part], the attachment table's order
+    f.names()                   # {prop id: (GUID bytes, LID or name)}: the name-to-id map
+    f.named(guid, lid_or_name)  # the prop id of a named property, or None
     part.props, part.data(), part.message()   # message(): embedded, or None
 
 Values are the bytes as stored (strings UTF-16-LE); an empty value (HNID 0)
@@ -20,6 +22,10 @@ import pst_check
 from ltp_read import Bad, need
 
 NID_RECIPIENT_TABLE, NID_ATTACHMENT_TABLE = 0x692, 0x671
+GUID_TAIL = bytes.fromhex("c000000000000046")
+PS_MAPI = bytes.fromhex("2803020000000000") + GUID_TAIL
+PS_PUBLIC_STRINGS = bytes.fromhex("2903020000000000") + GUID_TAIL
+PSETID_ADDRESS = bytes.fromhex("0420060000000000") + GUID_TAIL
 PT_OBJECT = 0x000D
 
 
@@ -95,16 +101,34 @@ class PstFile:
         need(nid in self.c.node_bids, f"no node 0x{nid:x}")
         return Message(self, *self.c.node_bids[nid])
 
+    def names(self):
+        """The name-to-id map ([MS-PST] 2.4.7) read from its streams."""
+        p = self.message(0x61).props
+        guids, entries, strings = (p.get(k, (0, b""))[1] or b"" for k in (2, 3, 4))
+        fixed = {1: PS_MAPI, 2: PS_PUBLIC_STRINGS}
+        out = {}
+        for k in range(len(entries) // 8):
+            pid, gk, idx = struct.unpack_from("<IHH", entries, 8 * k)
+            g = gk >> 1
+            guid = fixed.get(g) or guids[16 * (g - 3):16 * (g - 2)]
+            need(len(guid) == 16, f"NAMEID {k}: GUID index {g} outside the stream")
+            if gk & 1:
+                n = struct.unpack_from("<I", strings, pid)[0]
+                name = strings[pid + 4:pid + 4 + n].decode("utf-16-le")
+            else:
+                name = pid
+            out[0x8000 + idx] = (bytes(guid), name)
+        return out
+
+    def named(self, guid, name):
+        if not hasattr(self, "_by_name"):
+            self._by_name = {v: k for k, v in self.names().items()}
+        return self._by_name.get((bytes(guid), name))
+
 
 def pc(pst, dbid, subs):
-    lines = []
-    ltp_read.read_pc(ltp_read.Node(pst.leaves(dbid), subs, 0xBC), lines.append)
-    out = {}
-    for line in lines:
-        if line.startswith("prop "):
-            _, pid, ptype, val = line.split(" ", 3)
-            out[int(pid, 16)] = (int(ptype, 16), parse_value(val))
-    return out
+    node = ltp_read.Node(pst.leaves(dbid), subs, 0xBC)
+    return {k: (t, parse_value(v)) for k, (t, v) in ltp_read.pc_values(node).items()}
 
 
 def tc(pst, dbid, subs):

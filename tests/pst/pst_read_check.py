@@ -16,7 +16,10 @@ export_check.py's senders_copy() decides it), the names of its To and Cc
 recipients, every attachment's name and SHA-256, and the messages
 forwarded in it as embedded messages (PR_ATTACH_DATA_OBJ), to any depth,
 checked the same way. Prints "checked N messages, R recipients, A
-attachments, E embedded" and exits 1 listing every difference.
+attachments, E embedded" and exits 1 listing every difference. The
+Drafts folder is named by PR_IPM_DRAFTS_ENTRYID on the root folder and
+the Inbox; the address book's folder (IPF.Contact) is left to
+pst_pab_check.py.
 """
 import datetime
 import hashlib
@@ -239,6 +242,22 @@ def check_file(db, path, mailbox):
         return
     got = {}
     folders_of(top[0], "", got)
+    # The address book's folder (IPF.Contact) is pst_pab_check.py's to check.
+    for k in [k for k, pf in got.items()
+              if pst.message(pf.identifier).props.get(0x3613, (0, b""))[1] ==
+              "IPF.Contact".encode("utf-16-le")]:
+        del got[k]
+    # Drafts named by PR_IPM_DRAFTS_ENTRYID on the root folder and the Inbox.
+    if "Drafts" in got:
+        eid = b"\0" * 4 + pst.message(0x21).props[0x0FF9][1] + \
+            struct.pack("<I", got["Drafts"].identifier)
+        for what, fo in [("root folder", None), ("Inbox", got.get("Inbox"))]:
+            if what == "Inbox" and fo is None:
+                continue
+            v = pst.message(fo.identifier if fo else 0x122).props.get(0x36D7, (0, None))[1]
+            if v != eid:
+                bad.append(f"{path}: the {what}'s PR_IPM_DRAFTS_ENTRYID is "
+                           f"{v.hex() if v else None}, not {eid.hex()}")
     q = "SELECT * FROM folders WHERE " + ("mailbox_id=?" if mailbox else "mailbox_id IS NULL")
     want = db.execute(q + " ORDER BY path", (mailbox,) if mailbox else ()).fetchall()
     if sorted(got) != sorted(r["path"] for r in want):
