@@ -614,6 +614,8 @@ static void add_stats(struct ccm_pst_export_stats *to, struct ccm_pst_export_sta
 	to->left_out_size += from->left_out_size;
 	to->split_size += from->split_size;
 	to->too_big += from->too_big;
+	to->contacts += from->contacts;
+	to->lists += from->lists;
 	to->problems += from->problems;
 	ccm_buf_add(&to->problem_text, from->problem_text.ptr, from->problem_text.len);
 	ccm_buf_release(&from->problem_text);

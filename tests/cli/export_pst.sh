@@ -101,7 +101,13 @@ print(n)
 PYEOF
 }
 S="$TMP/cp850/s.db"
-top=$(sqlite3 "$S" "SELECT count(*) FROM messages WHERE parent_id IS NULL")
+# Every item of the files: the store's messages, and the contacts and
+# lists the export says it wrote.
+expect_status 0 "$CCMIG" export --store "$S" --pst "$TMP/all"
+top=$(sed -n 's/.* \([0-9]*\) messages, .* \([0-9]*\) contacts, \([0-9]*\) personal lists$/\1 \2 \3/p' \
+	"$TMP/out" | awk '{print $1 + $2 + $3}')
+[ "$(pst_messages "$TMP/all")" = "$top" ] && pass ||
+	fail "pypff reads $(pst_messages "$TMP/all") items, the export says $top"
 
 # A size limit: the message with the 3 MiB attachment is left out, a
 # decision (exit 0), counted and in the report.
