@@ -2,9 +2,10 @@
 # over one connection take at least (N-1)/R seconds, no two APPENDs of a
 # connection closer than 1/R (the server's Maildir names say when each
 # arrived), every message arrives once, and the time waited is said and
-# counted. Waiting for the cap is no refusal: a throttling server's
-# back-off goes on beside it and the retry budget is not spent on it. A
-# rate that is no positive number is bad usage.
+# counted (summary, progress line, the run's counts). Waiting for the
+# cap is no refusal: a throttling server's back-off goes on beside it and
+# the retry budget is not spent on it. A rate that is no positive number
+# is bad usage.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../imapd/servers.sh"
 need_dovecot
@@ -52,8 +53,11 @@ PY
 # One connection, 5 a second: N messages take (N-1)/5 s at least.
 t0=$(date +%s.%N)
 expect_status 0 "$CCMIG" export --store "$TMP/s.db" --imap "imap://127.0.0.1:$PORT" \
-	--imap-credentials "$TMP/creds" --imap-insecure --imap-connections 1 --imap-max-rate 5
+	--imap-credentials "$TMP/creds" --imap-insecure --imap-connections 1 --imap-max-rate 5 \
+	--progress
 t1=$(date +%s.%N)
+# The progress line says it as it goes.
+expect_grep ", paced: " "$TMP/err"
 expect_grep "$TOTAL messages sent" "$TMP/out"
 expect_grep "Paced: " "$TMP/out"
 expect_grep "waited for --imap-max-rate 5 (summed over the connections)" "$TMP/out"
