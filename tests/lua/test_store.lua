@@ -238,6 +238,9 @@ check.eq(again2.messages, 0, "st:export again: nothing written")
 local mb = assert(gs:export { mbox = tmp .. "/lua-mb", time_zone = "Europe/Paris" })
 check.eq(mb.messages, n_msgs, "st:export to mbox: every message")
 check.raises("one of them", gs.export, gs, { maildir = md, mbox = md })
+-- IMAP is the command's: a script is told where to go.
+check.raises("ccmig export --imap URL", gs.export, gs,
+	     { imap = "imap://127.0.0.1:1", imap_max_rate = 2 })
 check.eq(gs:export { maildir = md, time_zone = "Mars/Base" }, nil, "an unknown zone")
 g:close()
 
