@@ -15,6 +15,7 @@
 #include "base/tz.h"
 #include "export/maildir.h"
 #include "export/mbox.h"
+#include "export/imap_pace.h"
 #include "export/pst_export.h"
 #include "export/render.h"
 #include "flow/forwards.h"
@@ -66,6 +67,10 @@ static void usage(FILE *out)
 		"                        throttles or drops a mailbox's connections with\n"
 		"                        no message through, then leave the mailbox for\n"
 		"                        the next run (default 600; 0: never wait)\n"
+		"  --imap-max-rate R     append at most R messages a second (0.5, 20)\n"
+		"                        over each connection, evenly spaced: with\n"
+		"                        --imap-connections N, N x R a second in all;\n"
+		"                        the time waited is in the summary (paced)\n"
 		"  --public-folder NAME  the top folder of public folders (default Public)\n\n"
 		"Size limits (docs/export.md): a message larger than the target takes\n"
 		"is left out, a decision listed in the report (exit status 0).\n"
@@ -279,6 +284,21 @@ static int export_pst(struct ccm_store *s, const char *db, const char *dir,
 	return rc;
 }
 
+/* --imap-max-rate's value: a number above 0 (a fraction too), or -1. */
+static int max_rate(double *out, const char *text)
+{
+	char *e;
+	double v = strtod(text, &e);
+
+	/* strtod takes "nan" and "inf" too: NaN is not above 0, and
+	 * infinity is past the maximum. Leading spaces it skips are
+	 * harmless. */
+	if (e == text || *e || !(v > 0) || v > CCM_IMAP_PACE_MAX_RATE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* An option of export's that takes a value, given last without one. */
 static int takes_value(const char *a)
 {
@@ -286,7 +306,8 @@ static int takes_value(const char *a)
 		"--store", "--maildir", "--mbox", "--pst", "--imap", "--time-zone",
 		"--imap-credentials", "--imap-connections", "--imap-timeout",
 		"--imap-ca", "--public-folder", "--imap-oauth-token-command",
-		"--imap-oauth-token-file", "--imap-retry-budget", "--max-message-size",
+		"--imap-oauth-token-file", "--imap-retry-budget", "--imap-max-rate",
+		"--max-message-size",
 		"--target",
 	};
 
@@ -365,6 +386,12 @@ int ccm_cmd_export(int argc, char **argv)
 			}
 			/* 0 is no waiting at all; the core reads 0 as its default. */
 			ia.retry_budget_s = v ? (int)v : -1;
+		} else if (!strcmp(a, "--imap-max-rate") && more) {
+			if (max_rate(&ia.max_rate, argv[++i]) < 0)
+				return ccm_usage_error("export", "--imap-max-rate takes messages "
+						       "a second, a number above 0 and at most "
+						       "%.0f (0.5, 20), not '%s'",
+						       CCM_IMAP_PACE_MAX_RATE, argv[i]);
 		} else if (!strcmp(a, "--imap-ca") && more) {
 			ia.ca_file = argv[++i];
 		} else if (!strcmp(a, "--imap-oauth-token-command") && more) {

@@ -14,11 +14,14 @@
 #include "store/store.h"
 
 static void on_progress(void *ctx, unsigned long long done,
-			unsigned long long total, unsigned long long bytes)
+			unsigned long long total, unsigned long long bytes,
+			unsigned long long paced_ms)
 {
 	struct ccm_progress *p = ctx;
 
 	p->at.total = total;
+	if (paced_ms)
+		snprintf(p->note, sizeof(p->note), "paced: %llu s", (paced_ms + 500) / 1000);
 	ccm_progress_update(p, done, bytes);
 }
 
@@ -87,6 +90,7 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	o.warn = warn;
 	o.server.timeout_s = a->timeout_s;
 	o.retry_budget_s = a->retry_budget_s;
+	o.max_rate = a->max_rate;
 	/* Tests make the waits short: the doubling is what they check. */
 	if (getenv("CCMIG_TEST_BACKOFF_MS"))
 		o.backoff_base_ms = strtoll(getenv("CCMIG_TEST_BACKOFF_MS"), NULL, 10);
@@ -127,6 +131,10 @@ int ccm_export_imap(const char *db, const struct ccm_export_imap_args *a,
 	if (st.waits)
 		ccm_buf_addf(&rr->counts, "The server made ccmig wait %lu times (throttled, "
 			     "busy or closed connections)\n", st.waits);
+	if (a->max_rate > 0)
+		ccm_buf_addf(&rr->counts, "Paced: %llu s waited for --imap-max-rate %g "
+			     "(summed over the connections)\n",
+			     (st.paced_ms + 500) / 1000, a->max_rate);
 	ccm_size_counts(&rr->counts, a->size, st.left_out_size, st.split_size, "sent");
 	if (st.failed || st.skipped)
 		ccm_buf_addf(&rr->counts, "Left out: %lu messages, %lu mailboxes; run the "

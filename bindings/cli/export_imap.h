@@ -11,6 +11,7 @@ struct ccm_export_imap_args {
 	const char *token_command, *token_file;   /* OAuth 2.0; NULL: passwords */
 	int connections, insecure, timeout_s;
 	int retry_budget_s;           /* --imap-retry-budget; < 0: no waiting */
+	double max_rate;              /* --imap-max-rate per connection; 0: none */
 	const struct ccm_tz *tz;      /* borrowed: --time-zone, or the store's */
 	int tz_forced;                /* tz came from --time-zone */
 	const struct ccm_size_limit *size;  /* borrowed; NULL: no limit */

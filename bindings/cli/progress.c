@@ -73,6 +73,7 @@ void ccm_progress_start(struct ccm_progress *p, const char *doing, const char *w
 {
 	p->enabled = forced >= 0 ? forced : isatty(STDERR_FILENO);
 	p->drawn = 0;
+	p->note[0] = '\0';
 	ccm_progress_stage(p, doing, what, total);
 }
 
@@ -118,8 +119,10 @@ static void draw(struct ccm_progress *p)
 	}
 	if (left >= 0 && n < sizeof(line)) {
 		format_time(eta, sizeof(eta), left);
-		snprintf(line + n, sizeof(line) - n, ", ETA %s", eta);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ", ETA %s", eta);
 	}
+	if (p->note[0] && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, ", %s", p->note);
 	/* \033[K clears what a longer line before left. */
 	fprintf(stderr, "\r%s\033[K", line);
 	fflush(stderr);

@@ -17,6 +17,7 @@ struct ccm_progress {
 	struct ccm_progress_at at; /* where the run is */
 	double start, last;
 	int drawn;                 /* a line is on the terminal */
+	char note[48];             /* said at the end of the line; "": nothing */
 };
 
 /*

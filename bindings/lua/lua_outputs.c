@@ -171,6 +171,11 @@ int ccm_lua_store_export(lua_State *L)
 	int rc;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
+	if (lua_getfield(L, 2, "imap") != LUA_TNIL)
+		return luaL_error(L, "st:export writes Maildir, mbox or PST only: export to IMAP "
+				  "with the command, ccmig export --imap URL (its logins, "
+				  "--imap-max-rate and the rest, docs/imap.md)");
+	lua_pop(L, 1);
 	lua_getfield(L, 2, "maildir");
 	lua_getfield(L, 2, "mbox");
 	lua_getfield(L, 2, "pst");

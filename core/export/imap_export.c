@@ -3,6 +3,7 @@
 #include "export/folder_name.h"
 #include "export/imap_special.h"
 #include "export/imap_backoff.h"
+#include "export/imap_pace.h"
 #include "export/render.h"
 #include "export/size_limit.h"
 #include "base/fault.h"
@@ -154,6 +155,10 @@ struct worker {
 	 * server may have taken it. Found there, it was sent by this run. */
 	char in_flight[CCM_STORE_UID_LEN + 1];
 	struct ccm_imap_backoff backoff;
+	/* o->max_rate on this connection: kept from one mailbox to the next,
+	 * as the connection slot is the same. */
+	struct ccm_imap_pace pace;
+	long long paced_ns;          /* waited for it, not yet in st->paced_ms */
 };
 
 /* Reports under the lock (the sink may write to the store). */
@@ -211,7 +216,7 @@ static void progress(struct shared *sh)
 		 * limit (a decision: it is done with too). */
 		sh->o->progress(sh->o->progress_ctx, sh->st->messages + sh->st->already +
 				sh->st->found + sh->st->failed + sh->st->left_out_size,
-				sh->total, sh->st->bytes);
+				sh->total, sh->st->bytes, sh->st->paced_ms);
 	}
 }
 
@@ -330,9 +335,11 @@ static int slow_down(enum ccm_imap_code code)
 
 /*
  * Appends the message in w->spool, and again after a wait each time the
- * server says to slow down, while the mailbox's budget lasts. Returns as
- * ccm_imap_append() does; 1 with a code slow_down() takes when the
- * budget is spent. The lock is held on entry and on return.
+ * server says to slow down, while the mailbox's budget lasts. Each try
+ * waits first for the connection's cap (o->max_rate): that wait is no
+ * refusal and leaves the budget alone. Returns as ccm_imap_append()
+ * does; 1 with a code slow_down() takes when the budget is spent. The
+ * lock is held on entry and on return.
  */
 static int append(struct worker *w, struct ccm_imap_answer *ans, const char *name,
 		  const char *flags, const char *date, struct ccm_error *e)
@@ -343,9 +350,17 @@ static int append(struct worker *w, struct ccm_imap_answer *ans, const char *nam
 		long long wait;
 		int rc;
 
+		long long paced;
+
 		pthread_mutex_unlock(&sh->lock);
+		paced = ccm_imap_pace_wait(&w->pace);
 		rc = ccm_imap_append(ans, w->imap, name, flags, date, &w->spool, e);
 		pthread_mutex_lock(&sh->lock);
+		/* Whole milliseconds per connection: the sum says how long the
+		 * cap held the connections back. */
+		w->paced_ns += paced;
+		sh->st->paced_ms += (unsigned long long)(w->paced_ns / 1000000);
+		w->paced_ns %= 1000000;
 		if (rc != 1 || !slow_down(ans->code) ||
 		    (wait = ccm_imap_backoff_next(&w->backoff, ans->backoff_ms)) < 0)
 			return rc;
@@ -982,6 +997,7 @@ static int export_all(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 	for (int i = 0; i < n; i++) {
 		w[i].sh = &sh;
 		ccm_spool_init(&w[i].spool, SPOOL_MEMORY);
+		ccm_imap_pace_init(&w[i].pace, o->max_rate);
 		ccm_buf_init(&w[i].name);
 		ccm_buf_init(&w[i].tmp);
 		w[i].names = (struct ccm_out_names)CCM_OUT_NAMES_INIT;
@@ -1029,21 +1045,28 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		return rc;
 	rc = export_all(s, o, st, err);
 	if (rc == 0) {
-		struct ccm_store_count counts[] = {
+		struct ccm_store_count counts[8] = {
 			{ "messages", (long long)st->messages },
 			{ "already", (long long)(st->already + st->found) },
 			{ "failed", (long long)st->failed },
 			{ "mailboxes_skipped", (long long)st->skipped },
-			{ "left_out_size", (long long)st->left_out_size },
-			{ "split_size", (long long)st->split_size },
 		};
-		size_t n = sizeof(counts) / sizeof(counts[0]);
+		size_t n = 4;
 		int left_out = st->failed || st->skipped ||
 			       (o->report && o->report->counts[CCM_ERROR] > errors);
 
-		/* The size counts only for a run with a limit. */
-		return ccm_store_run_finish(s, left_out, counts,
-					    o->size && o->size->max ? n : n - 2, err);
+		/* The size counts only for a run with a limit, the time
+		 * paced only for one with a cap (seconds, rounded). */
+		if (o->size && o->size->max) {
+			counts[n++] = (struct ccm_store_count){ "left_out_size",
+				(long long)st->left_out_size };
+			counts[n++] = (struct ccm_store_count){ "split_size",
+				(long long)st->split_size };
+		}
+		if (o->max_rate > 0)
+			counts[n++] = (struct ccm_store_count){ "paced_s",
+				(long long)((st->paced_ms + 500) / 1000) };
+		return ccm_store_run_finish(s, left_out, counts, n, err);
 	}
 	ccm_store_run_finish(s, 2, NULL, 0, &ignored);
 	return rc;

@@ -38,6 +38,10 @@ struct ccm_imap_export_opts {
 	 * given up (imap_backoff.h): seconds; 0: 600; negative: no waiting. */
 	int retry_budget_s;
 	long long backoff_base_ms;  /* the first of those waits; 0: 1 s */
+	/* At most this many messages appended a second over each connection
+	 * (imap_pace.h: spaced, no burst); 0: no cap. Waiting for it is no
+	 * refusal and is not counted against retry_budget_s. */
+	double max_rate;
 	/* Date headers and internal dates, each mailbox in its zone; NULL: UTC */
 	const struct ccm_out_zones *zones;
 	/* Where a mailbox or message that could not be written is reported
@@ -48,9 +52,11 @@ struct ccm_imap_export_opts {
 	 * NULL (stderr). */
 	struct ccm_report *report;
 	/* Called now and then with the messages done so far (sent or there
-	 * already) of `total`, and the bytes sent; may be NULL. */
+	 * already) of `total`, the bytes sent, and the time max_rate held the
+	 * connections back so far (as st->paced_ms); may be NULL. */
 	void (*progress)(void *ctx, unsigned long long done,
-			 unsigned long long total, unsigned long long bytes);
+			 unsigned long long total, unsigned long long bytes,
+			 unsigned long long paced_ms);
 	void *progress_ctx;
 	/* The largest message to send (export/size_limit.h); NULL: no limit.
 	 * Each message over it is a note in `report` (size-left-out,
@@ -71,6 +77,9 @@ struct ccm_imap_stats {
 	unsigned long left_out_size;  /* over o->size: left out, */
 	unsigned long split_size;     /* sent with attachments replaced */
 	unsigned long long bytes;
+	/* Time spent waiting for max_rate, summed over the connections (two
+	 * connections held back 1 s each at once: 2000). */
+	unsigned long long paced_ms;
 };
 
 /*
@@ -103,7 +112,9 @@ struct ccm_imap_stats {
  * through between them, or when its waits without progress pass
  * retry_budget_s; NO [OVERQUOTA] stops its mailbox at once (one report
  * entry with the messages not sent); NO [LIMIT] or [TOOBIG] is reported
- * as a message the server will never take. A mailbox whose login fails,
+ * as a message the server will never take. With max_rate, the APPENDs
+ * of each connection (tries again included) start at least 1/max_rate
+ * seconds apart. A mailbox whose login fails,
  * a folder the server refuses, a message refused is reported and
  * counted; the rest goes on. Returns 0 when
  * the run went through (st says what was left out), or a negative code
@@ -115,8 +126,9 @@ struct ccm_imap_stats {
  * The export is a run of the store (ledger.h: command "export", args the
  * URL), which the ledger rows name: it ends with status 1 when anything
  * was left out or reported as an error, 2 when the export failed, and
- * counts messages, already, failed and mailboxes_skipped, and with a size
- * limit left_out_size and split_size (decisions: they leave the status 0).
+ * counts messages, already, failed and mailboxes_skipped, with a size
+ * limit left_out_size and split_size (decisions: they leave the status 0),
+ * and with max_rate paced_s (st->paced_ms in seconds, rounded).
  */
 int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		    struct ccm_imap_stats *st, struct ccm_error *err);

@@ -32,7 +32,7 @@ OPTIONS = {
     "export": ["--store=", "--maildir=", "--mbox=", "--pst=", "--imap=", "--time-zone=",
                "--imap-credentials=", "--imap-connections=", "--imap-ca=",
                "--imap-insecure", "--imap-timeout=", "--imap-oauth-token-command=",
-               "--imap-oauth-token-file=", "--imap-retry-budget=",
+               "--imap-oauth-token-file=", "--imap-retry-budget=", "--imap-max-rate=",
                "--public-folder=", "--max-message-size=", "--target=",
                "--split-attachments"] + PROGRESS + VERBOSE,
     "stat": ["--store=", "--json", "--csv"],

@@ -1,5 +1,6 @@
 # lock.sh: one writer per store. A second run that would write a store
-# another process writes stops at once and names it; readers go on; a
+# another process writes stops at once and names it, also when the store
+# is named through a symbolic link; readers go on; a
 # writer killed leaves the store free.
 . "$(dirname "$0")/lib.sh"
 
@@ -25,6 +26,11 @@ expect_status 2 "$CCMIG" import "$TMP/set/SALESPO.pkl" --store "$TMP/s.db"
 expect_grep "(pid $holder)" "$TMP/err"
 expect_status 2 "$CCMIG" dirsync "$TMP/po" --store "$TMP/s.db"
 expect_grep "(pid $holder)" "$TMP/err"
+# The store reached through a symbolic link is the same store.
+mkdir "$TMP/elsewhere"
+ln -s ../s.db "$TMP/elsewhere/s.db"
+expect_status 2 "$CCMIG" migrate "$TMP/po" --store "$TMP/elsewhere/s.db"
+expect_grep "another ccmig is using store '$TMP/elsewhere/s.db' (pid $holder)" "$TMP/err"
 # Readers are not writers: they go on while it writes.
 expect_status 0 "$CCMIG" stat --store "$TMP/s.db"
 expect_status 0 "$CCMIG" verify "$TMP/po" --store "$TMP/s.db"

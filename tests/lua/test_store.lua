@@ -251,6 +251,9 @@ check.raises("needs a limit", gs.export, gs, { pst = tmp .. "/x", split_attachme
 check.raises("m365, gmail or dovecot", gs.export, gs, { pst = tmp .. "/x", target = "aol" })
 check.raises("one of them", gs.export, gs, { maildir = md, pst = md })
 check.raises("one of them", gs.export, gs, { maildir = md, mbox = md })
+-- IMAP is the command's: a script is told where to go.
+check.raises("ccmig export --imap URL", gs.export, gs,
+	     { imap = "imap://127.0.0.1:1", imap_max_rate = 2 })
 check.eq(gs:export { maildir = md, time_zone = "Mars/Base" }, nil, "an unknown zone")
 g:close()
 
