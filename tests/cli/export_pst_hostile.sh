@@ -32,6 +32,9 @@ for db in "$TMP"/cat/cases/*/out/s.db; do
 		[ -f "$f" ] || continue
 		if $PY -B "$PST/pst_check.py" "$f" >"$TMP/check" 2>&1; then pass; else
 			fail "$name: $f breaks the format"; sed 's/^/  | /' "$TMP/check" >&2; fi
+		# readpst reads each folder in a child of its parent's process:
+		# thousands of levels are thousands of processes deep.
+		case $name in *-5000-levels) continue ;; esac
 		rm -rf "$TMP/rp" && mkdir "$TMP/rp"
 		if readpst -q -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
 			! grep -qi 'error\|warn' "$TMP/rpout"; then pass; else
