@@ -2,13 +2,14 @@
 # exported with --pst; every file passes pst_check.py, reads back with
 # libpff and the tests' own readers (pst_read_check.py against the store:
 # every recipient row, forwards inside forwards as embedded messages),
-# readpst and pffexport, and two exports of one store are byte for byte
-# the same.
+# readpst and pffexport, lists in lspst as the store has it
+# (lspst_check.py: folders, subjects, no warning), and two exports of one
+# store are byte for byte the same.
 . "$(dirname "$0")/lib.sh"
 PST="$(dirname "$0")/../pst"
 PY=/usr/bin/python3
 if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
-	! command -v pffexport >/dev/null; then
+	! command -v lspst >/dev/null || ! command -v pffexport >/dev/null; then
 	echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
 	exit 77
 fi
@@ -45,6 +46,12 @@ shape() {
 		>"$TMP/check" 2>&1; then pass; else
 		fail "$name: the PST files differ from the store"; sed 's/^/  | /' "$TMP/check" >&2; fi
 	grep -q "^checked [1-9]" "$TMP/check" && pass || fail "$name: no messages checked"
+	# libpst's lspst lists the folders and subjects of the store, and says
+	# nothing on stderr.
+	if $PY -B "$PST/lspst_check.py" --store "$TMP/$name/s.db" --dir "$TMP/$name/pst" \
+		>"$TMP/check" 2>&1; then pass; else
+		fail "$name: lspst lists the files otherwise"; sed 's/^/  | /' "$TMP/check" >&2; fi
+	grep -q "^lspst: [1-9][0-9]* files" "$TMP/check" && pass || fail "$name: lspst listed no file"
 	# Embedded messages, as many as the store forwards (pffexport).
 	want=$(sqlite3 "$TMP/$name/s.db" "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL" 2>/dev/null || echo x)
 	got=$(awk '{s+=$1} END {print s+0}' "$TMP/$name/nested")

@@ -6,7 +6,8 @@
 # Every store exports with status 0 (or 1 with the documented "could not
 # be written"), with no signal and no sanitizer report; every file passes
 # pst_check.py and reads without a warning in readpst; pst_read_check.py
-# finds every store's files the same as the store.
+# finds every store's files the same as the store, and lspst_check.py
+# their listing in lspst (lspst walks the 5000 levels readpst cannot).
 #
 # Kept fast (well under a minute): the catalogue's commands run without
 # hostile.sh's checks (run_catalogue.py --steps-only: hostile.sh checks
@@ -19,7 +20,8 @@
 HOSTILE=$(cd "$(dirname "$0")/../hostile" && pwd)
 PST="$(dirname "$0")/../pst"
 PY=/usr/bin/python3
-if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null; then
+if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
+	! command -v lspst >/dev/null; then
 	echo "SKIP: needs python3-pypff and pst-utils (scripts/install-deps)"
 	exit 77
 fi
@@ -102,6 +104,9 @@ done <"$TMP/distinct"
 if $PY -B "$PST/pst_read_check.py" $read_args >"$TMP/check" 2>&1; then pass; else
 	fail "the PST files differ from the stores"; head -n 40 "$TMP/check" | sed 's/^/  | /' >&2; fi
 grep -q '^checked [1-9]' "$TMP/check" && pass || fail "pst_read_check.py checked no message"
+# shellcheck disable=SC2086
+if $PY -B "$PST/lspst_check.py" $read_args >"$TMP/check" 2>&1; then pass; else
+	fail "lspst lists the files otherwise"; head -n 40 "$TMP/check" | sed 's/^/  | /' >&2; fi
 echo "export_pst_hostile: $stores stores, $n_files files, $n_distinct distinct"
 echo "$PASSES passed, $FAILS failed"
 [ "$FAILS" -eq 0 ]

@@ -302,13 +302,18 @@ def check_store(store, folder):
     db.close()
 
 
-def main():
-    args = sys.argv[1:]
+def store_dirs(args, doc):
+    """[(store, folder)] of `--store S.db --dir DIR...`; exits with the
+    usage line of `doc` when args are not that."""
     if not args or len(args) % 4 or any(args[i] != "--store" or args[i + 2] != "--dir"
                                         for i in range(0, len(args), 4)):
-        sys.exit(__doc__.split("Usage: ")[1].split("\n")[0])
-    for i in range(0, len(args), 4):
-        check_store(args[i + 1], args[i + 3])
+        sys.exit(doc.split("Usage: ")[1].split("\n")[0])
+    return [(args[i + 1], args[i + 3]) for i in range(0, len(args), 4)]
+
+
+def main():
+    for store, folder in store_dirs(sys.argv[1:], __doc__):
+        check_store(store, folder)
     for b in bad:
         print(b)
     print(f"checked {count['messages']} messages, {count['recipients']} recipients, "
