@@ -118,7 +118,8 @@ int ccm_out_zones_open(struct ccm_out_zones **out, struct ccm_store *s,
 		rc = zone_of(z, s, z->boxes[i].id, &z->boxes[i].tz, err);
 	if (rc < 0)
 		goto fail;
-	qsort(z->boxes, z->n_boxes, sizeof(*z->boxes), by_id);
+	if (z->n_boxes > 1)             /* none: boxes is NULL, which qsort may not take */
+		qsort(z->boxes, z->n_boxes, sizeof(*z->boxes), by_id);
 	return 0;
 fail:
 	ccm_out_zones_free(z);

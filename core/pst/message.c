@@ -34,12 +34,16 @@ int ccm_pst_msg_begin(struct ccm_pst_msg **out, struct ccm_pst *p, uint32_t fold
 		      struct ccm_pst_msg *parent, const char *attach_name,
 		      const struct ccm_pst_message *m, struct ccm_error *err)
 {
-	struct ccm_pst_msg *x = calloc(1, sizeof(*x));
+	struct ccm_pst_msg *x;
+	int rc;
 
 	*out = NULL;
+	if ((rc = ccm_pst_failed(p, err)) < 0)
+		return rc;
+	x = calloc(1, sizeof(*x));
 	if (!x || !(x->attach_name = strdup(attach_name ? attach_name : ""))) {
 		free(x);
-		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
+		return ccm_pst_fail(p, ccm_error_set(err, CCM_ENOMEM, "out of memory"), err);
 	}
 	x->p = p;
 	x->folder = folder;
@@ -103,9 +107,9 @@ static int add_attachment(struct ccm_pst_msg *m, struct ccm_pst_plist *l,
 	return 0;
 }
 
-int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long long size,
-		       long long position, ccm_pst_read_fn read, void *ctx,
-		       struct ccm_error *err)
+static int msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long long size,
+		      long long position, ccm_pst_read_fn read, void *ctx,
+		      struct ccm_error *err)
 {
 	struct ccm_pst_ndb *w = ccm_pst_ndb_of(m->p);
 	struct ccm_pst_sublist sub = { NULL, 0, 0 };
@@ -128,7 +132,16 @@ int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long lo
 		long long k = read(ctx, piece, READ_PIECE);
 
 		if (k < 0) {
-			rc = (int)k;
+			/* The callback gives a code only: say where it failed. */
+			rc = ccm_error_set(err, k >= CCM_EEXISTS ? (int)k : CCM_EIO,
+					   "attachment '%s': its data could not be read after "
+					   "%llu of %llu bytes", name, got, size);
+			break;
+		}
+		if ((unsigned long long)k > READ_PIECE) {
+			rc = ccm_error_set(err, CCM_EINVAL,
+					   "attachment '%s': %lld bytes read into %d", name, k,
+					   READ_PIECE);
 			break;
 		}
 		if (k == 0)
@@ -165,6 +178,17 @@ int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long lo
 	ccm_pst_sublist_release(&sub);
 	ccm_pst_plist_release(&l);
 	ccm_buf_release(&small);
+	return rc;
+}
+
+int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long long size,
+		       long long position, ccm_pst_read_fn read, void *ctx,
+		       struct ccm_error *err)
+{
+	int rc = ccm_pst_failed(m->p, err);
+
+	if (rc == 0)
+		rc = ccm_pst_fail(m->p, msg_attach(m, name, size, position, read, ctx, err), err);
 	return rc;
 }
 
@@ -304,8 +328,12 @@ int ccm_pst_msg_end(struct ccm_pst_msg *x, struct ccm_error *err)
 {
 	struct ccm_pst_plist row;
 	uint64_t data = 0, sub = 0;
-	int rc;
+	int rc = ccm_pst_failed(x->p, err);
 
+	if (rc < 0) {
+		ccm_pst_msg_abort(x);
+		return rc;
+	}
 	ccm_pst_plist_init(&row);
 	rc = write_message(&data, &sub, x, x->parent ? NULL : &row, err);
 	if (rc == 0 && !x->parent) {
@@ -330,6 +358,7 @@ int ccm_pst_msg_end(struct ccm_pst_msg *x, struct ccm_error *err)
 		ccm_pst_sublist_release(&asub);
 	}
 	ccm_pst_plist_release(&row);
+	rc = ccm_pst_fail(x->p, rc, err);
 	ccm_pst_msg_abort(x);
 	return rc;
 }

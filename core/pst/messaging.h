@@ -28,7 +28,9 @@
  *
  * Errors: 0 or a negative CCM_E* code with err filled; after a failure
  * the caller ends with ccm_pst_abort (nothing is left under the file's
- * name, pst/ndb.h).
+ * name, pst/ndb.h). A failure is the file's: every later call returns
+ * the same code and message and does nothing more (ccm_pst_msg_end
+ * still frees its message; ccm_pst_finish ends as ccm_pst_abort does).
  */
 struct ccm_pst;
 struct ccm_pst_msg;
@@ -120,9 +122,12 @@ int ccm_pst_msg_begin(struct ccm_pst_msg **out, struct ccm_pst *p, uint32_t fold
 /*
  * An attachment by value (ATTACH_BY_VALUE) of `size` bytes named `name`,
  * its data read from `read` until it returns 0 (bytes given, at most n;
- * negative: a CCM_E* code, returned) and streamed into the file; a
- * different number of bytes than `size` is CCM_EMALFORMED. position:
- * PR_RENDERING_POSITION, -1 none.
+ * negative: a CCM_E* code, returned with err saying which attachment
+ * and after how many bytes; any other negative value is CCM_EIO) and
+ * streamed into the file; more than n is CCM_EINVAL; a different number
+ * of bytes than `size` is CCM_EMALFORMED. position:
+ * PR_RENDERING_POSITION, -1 none. After a failure the file is to be
+ * abandoned (ccm_pst_msg_abort, ccm_pst_abort).
  */
 typedef long long (*ccm_pst_read_fn)(void *ctx, void *buf, size_t n);
 int ccm_pst_msg_attach(struct ccm_pst_msg *m, const char *name, unsigned long long size,

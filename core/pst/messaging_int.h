@@ -95,6 +95,13 @@ void ccm_pst_contact_names(struct ccm_pst_namemap *m);
  * caller frees the array. NULL when out of memory. */
 struct ccm_pst_col *ccm_pst_contact_cols(struct ccm_pst *p, size_t *n);
 
+/* The file's first failure: 0 none, else its code with err (when not
+ * NULL) set to what it said. Every call of pst/messaging.h after a
+ * failure returns it and does nothing more. */
+int ccm_pst_failed(struct ccm_pst *p, struct ccm_error *err);
+/* Returns rc; a negative rc is kept as the file's failure (the first
+ * only), with what err says. */
+int ccm_pst_fail(struct ccm_pst *p, int rc, const struct ccm_error *err);
 /* The message NID for the next top-level message. */
 uint32_t ccm_pst_next_message_nid(struct ccm_pst *p);
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p);

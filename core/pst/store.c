@@ -23,11 +23,32 @@ struct ccm_pst {
 	uint32_t next_folder, next_message;
 	uint64_t empty_contents;        /* the contents template's data, shared */
 	struct ccm_pst_namemap names;
+	int failed;                     /* the first failure's code, 0 none */
+	struct ccm_error failure;       /* and what it said */
 };
 
 struct ccm_pst_namemap *ccm_pst_names(struct ccm_pst *p)
 {
 	return &p->names;
+}
+
+int ccm_pst_failed(struct ccm_pst *p, struct ccm_error *err)
+{
+	if (p->failed && err)
+		*err = p->failure;
+	return p->failed;
+}
+
+int ccm_pst_fail(struct ccm_pst *p, int rc, const struct ccm_error *err)
+{
+	if (rc >= 0 || p->failed)
+		return rc;
+	p->failed = rc;
+	if (err)
+		p->failure = *err;
+	else
+		ccm_error_set(&p->failure, rc, "PST file '%s': %s", p->name, ccm_strerror(rc));
+	return rc;
 }
 
 struct ccm_pst_ndb *ccm_pst_ndb_of(struct ccm_pst *p)
@@ -103,8 +124,8 @@ int ccm_pst_open(struct ccm_pst **out, const char *path, const char *display_nam
 	return 0;
 }
 
-int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const char *name,
-		       enum ccm_pst_role role, struct ccm_error *err)
+static int folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const char *name,
+		      enum ccm_pst_role role, struct ccm_error *err)
 {
 	struct folder *up = find(p, parent ? parent : NID_TOP_FOLDER);
 	uint32_t up_nid;
@@ -120,6 +141,14 @@ int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const 
 	if (!add(p, *nid, up_nid, name, role))
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	return 0;
+}
+
+int ccm_pst_folder_add(uint32_t *nid, struct ccm_pst *p, uint32_t parent, const char *name,
+		       enum ccm_pst_role role, struct ccm_error *err)
+{
+	int rc = ccm_pst_failed(p, err);
+
+	return rc < 0 ? rc : ccm_pst_fail(p, folder_add(nid, p, parent, name, role, err), err);
 }
 
 /* The columns of folder f's contents table: those of a contacts folder
@@ -199,7 +228,7 @@ static int empty_table(uint64_t *data, struct ccm_pst *p, const struct ccm_pst_c
 	return rc;
 }
 
-int ccm_pst_folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
+static int folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
 {
 	struct folder *f = find(p, nid);
 	int rc;
@@ -214,7 +243,14 @@ int ccm_pst_folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
 	return write_contents(p, f, err);
 }
 
-/* Flags, the store's uid, the NID. */
+int ccm_pst_folder_done(struct ccm_pst *p, uint32_t nid, struct ccm_error *err)
+{
+	int rc = ccm_pst_failed(p, err);
+
+	return rc < 0 ? rc : ccm_pst_fail(p, folder_done(p, nid, err), err);
+}
+
+/* An entry id ([MS-PST] 2.4.3.2): flags, the store's uid, the NID. */
 void ccm_pst_entry_id(unsigned char out[24], const struct ccm_pst *p, uint32_t nid)
 {
 	memset(out, 0, 4);
@@ -433,9 +469,9 @@ static void free_folders(struct ccm_pst *p)
 
 int ccm_pst_finish(struct ccm_pst *p, struct ccm_error *err)
 {
-	int rc = 0;
+	int rc = ccm_pst_failed(p, err);
 
-	if (!p->empty_contents)
+	if (rc == 0 && !p->empty_contents)
 		rc = empty_table(&p->empty_contents, p, ccm_pst_cols_contents,
 				 ccm_pst_n_contents, err);
 	if (rc == 0)

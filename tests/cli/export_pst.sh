@@ -3,8 +3,9 @@
 # libpff and the tests' own readers (pst_read_check.py against the store:
 # every recipient row, forwards inside forwards as embedded messages; the
 # address books with pst_pab_check.py, against readpst's vCards too),
-# readpst and pffexport, and two exports of one store are byte for byte
-# the same.
+# readpst and pffexport, lists in lspst as the store has it
+# (lspst_check.py: folders, subjects, no warning), and two exports of one
+# store are byte for byte the same.
 . "$(dirname "$0")/lib.sh"
 pst_readers
 
@@ -52,6 +53,12 @@ print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pab_entries WHE
       ("entry",)).fetchone()[0])' "$TMP/$name/s.db")
 	grep -q "^checked $want contacts" "$TMP/check" && pass ||
 		fail "$name: not every contact checked ($want in the store)"
+	# libpst's lspst lists the folders and subjects of the store, and says
+	# nothing on stderr.
+	if $PY -B "$PST/lspst_check.py" --store "$TMP/$name/s.db" --dir "$TMP/$name/pst" \
+		>"$TMP/check" 2>&1; then pass; else
+		fail "$name: lspst lists the files otherwise"; sed 's/^/  | /' "$TMP/check" >&2; fi
+	grep -q "^lspst: [1-9][0-9]* files" "$TMP/check" && pass || fail "$name: lspst listed no file"
 	# Embedded messages, as many as the store forwards (pffexport).
 	want=$(sqlite3 "$TMP/$name/s.db" "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL" 2>/dev/null || echo x)
 	got=$(awk '{s+=$1} END {print s+0}' "$TMP/$name/nested")

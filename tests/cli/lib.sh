@@ -63,7 +63,7 @@ pst_readers() {
 	PST="$(dirname "$0")/../pst"
 	PY=/usr/bin/python3
 	if ! $PY -c 'import pypff' 2>/dev/null || ! command -v readpst >/dev/null ||
-		! command -v pffexport >/dev/null; then
+		! command -v lspst >/dev/null || ! command -v pffexport >/dev/null; then
 		echo "SKIP: needs python3-pypff, pst-utils and pff-tools (scripts/install-deps)"
 		exit 77
 	fi

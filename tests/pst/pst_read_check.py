@@ -4,9 +4,14 @@ libpff (pypff, not ccmig's code) and, for what libpff does not give (the
 recipient table, embedded messages), with the tests' own readers
 (pst_message_read.py), and compares them with the store.
 
-Usage: pst_read_check.py --store S.db --dir DIR
+Usage: pst_read_check.py --store S.db --dir DIR [--store S.db --dir DIR]...
 
-For every mailbox (DIR/<alias>.pst) and the public folders (DIR/public.pst):
+Several stores, each with the folder of its export, are checked in one
+process, one after the other (faster than a process for each).
+
+For every mailbox (DIR/<alias>.pst, the alias made a safe file name: the
+file whose message store is named after the alias) and the public folders
+(DIR/public.pst, "Public Folders"):
 every folder of the store is there below Top of Personal Folders, with
 its messages in order; each message's subject, sender, date of sending
 (the date the export dates it by when it has none), read flag, importance,
@@ -33,7 +38,7 @@ import pypff
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
 import export_check  # noqa: E402  (senders_copy: whose copy shows its Bcc)
 from ltp_read import Bad  # noqa: E402
-from pst_message_read import PstFile  # noqa: E402
+from pst_message_read import PstFile, Subnodes, pc  # noqa: E402
 
 bad = []
 owner, held = {}, {}    # folder id: (mailbox, special, owner's name); mailbox: addresses
@@ -216,11 +221,15 @@ def check_message(db, row, m, where, carrier=None):
 
 
 def folders_of(pst_folder, prefix, out):
-    for i in range(pst_folder.number_of_sub_folders):
-        f = pst_folder.get_sub_folder(i)
-        path = f"{prefix}\\{f.name}" if prefix else f.name
-        out[path] = f
-        folders_of(f, path, out)
+    # A list, not recursion: a policy may nest folders thousands deep.
+    todo = [(pst_folder, prefix)]
+    while todo:
+        parent, above = todo.pop()
+        for i in range(parent.number_of_sub_folders):
+            f = parent.get_sub_folder(i)
+            path = f"{above}\\{f.name}" if above else f.name
+            out[path] = f
+            todo.append((f, path))
 
 
 def check_file(db, path, mailbox):
@@ -281,20 +290,57 @@ def check_file(db, path, mailbox):
     f.close()
 
 
-def main():
-    args = sys.argv[1:]
-    if len(args) != 4 or args[0] != "--store" or args[2] != "--dir":
-        sys.exit(__doc__.split("Usage: ")[1].split("\n")[0])
-    db = sqlite3.connect(args[1])
+def files_by_name(folder):
+    """{message store display name: path} of the PST files in folder. The
+    export names a file after its mailbox's alias, made safe as a file
+    name (core/export/mailboxes.h), and names the store by the alias as
+    it is: this finds the file whatever the alias."""
+    out = {}
+    for f in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        path = os.path.join(folder, f)
+        if not f.endswith(".pst"):
+            continue
+        try:
+            pst = PstFile(path)
+            dbid, sbid = pst.c.node_bids[0x21]
+            name = pc(pst, dbid, Subnodes(pst, sbid)).get(0x3001, (0, None))[1]
+        except (Bad, KeyError) as e:
+            bad.append(f"{path}: no message store name: {e}")
+            continue
+        out[(name or b"").decode("utf-16-le", "replace")] = path
+    return out
+
+
+def check_store(store, folder):
+    db = sqlite3.connect(store)
     db.row_factory = sqlite3.Row
     o, h = export_check.owners(db)
+    owner.clear()
     owner.update(o)
+    held.clear()
     held.update(h)
+    files = files_by_name(folder)
     for r in db.execute("SELECT DISTINCT r.id, r.alias FROM folders f JOIN recipients r "
                         "ON r.id=f.mailbox_id ORDER BY r.id").fetchall():
-        check_file(db, os.path.join(args[3], r["alias"] + ".pst"), r["id"])
+        check_file(db, files.get(r["alias"], os.path.join(folder, r["alias"] + ".pst")),
+                   r["id"])
     if db.execute("SELECT 1 FROM folders WHERE mailbox_id IS NULL").fetchone():
-        check_file(db, os.path.join(args[3], "public.pst"), None)
+        check_file(db, files.get("Public Folders", os.path.join(folder, "public.pst")), None)
+    db.close()
+
+
+def store_dirs(args, doc):
+    """[(store, folder)] of `--store S.db --dir DIR...`; exits with the
+    usage line of `doc` when args are not that."""
+    if not args or len(args) % 4 or any(args[i] != "--store" or args[i + 2] != "--dir"
+                                        for i in range(0, len(args), 4)):
+        sys.exit(doc.split("Usage: ")[1].split("\n")[0])
+    return [(args[i + 1], args[i + 3]) for i in range(0, len(args), 4)]
+
+
+def main():
+    for store, folder in store_dirs(sys.argv[1:], __doc__):
+        check_store(store, folder)
     for b in bad:
         print(b)
     print(f"checked {count['messages']} messages, {count['recipients']} recipients, "
