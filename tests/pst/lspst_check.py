@@ -12,13 +12,18 @@ the store's folders that hold a message or have one below them (lspst
 does not name the others), by their last name, as many of each; the messages
 it lists (`Email ... Subject: S`) are the store's messages of those
 folders (forwarded ones inside them not counted), as many, with the same
-subjects. lspst lists folders and messages depth first without saying
-where a folder ends, so folders and subjects are compared as multisets.
+subjects; the contacts it lists (`Contact NAME`) are the mailbox's
+address book entries, in their folder ("Contacts", or "Contacts (cc:Mail
+address book)" beside a folder of that name; lspst does not list
+personal lists, nor a folder of lists only). lspst lists folders and
+items depth first without saying where a folder ends, so folders,
+subjects and contacts are compared as multisets.
 Prints "lspst: F files, M messages" and exits 1 listing every difference.
 """
 import collections
 import hashlib
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -31,27 +36,32 @@ seen = set()    # (file's SHA-256, folders, messages) already listed
 
 
 def listing(path):
-    """(folder names, subjects) lspst lists for the file, or None."""
+    """(folder names, subjects, contacts) lspst lists for the file, or None."""
     p = subprocess.run(["lspst", path], capture_output=True, stdin=subprocess.DEVNULL)
     out = p.stdout.decode("utf-8", "replace")
     err = p.stderr.decode("utf-8", "replace").strip()
     if p.returncode != 0 or err:
         bad.append(f"{path}: lspst ended with {p.returncode}: {err[:300]}")
         return None
-    folders, subjects = [], []
+    folders, subjects, contacts, last = [], [], [], None
     for line in out.split("\n"):
         if line.startswith('Folder "') and line.endswith('"'):
             folders.append(line[len('Folder "'):-1])
         elif line.startswith("Email\t"):
             _, _, subject = line.partition("\tSubject: ")
             subjects.append(subject)
+            last = subjects
+        elif line.startswith("Contact\t"):
+            # A name as a vCard value: ";", "," and "\" escaped.
+            contacts.append(re.sub(r"\\([;,\\])", r"\1", line[len("Contact\t"):]))
+            last = contacts
         elif line:
-            # A subject with a line break in it goes on over lines.
-            if subjects:
-                subjects[-1] += "\n" + line
+            # A subject or name with a line break in it goes on over lines.
+            if last:
+                last[-1] += "\n" + line
             else:
                 bad.append(f"{path}: lspst: unexpected line {line!r}")
-    return folders, subjects
+    return folders, subjects, contacts
 
 
 def differ(path, what, got, want):
@@ -88,8 +98,15 @@ def check_file(db, path, mailbox):
     for path_, _ in want:
         levels = path_.split("\\")
         full.update("\\".join(levels[:k]) for k in range(1, len(levels) + 1))
+    # The address book's entries, in a folder of their own.
+    names = [r[0] for r in db.execute("SELECT display_name FROM pab_entries WHERE "
+                                      "mailbox_id IS ? AND kind='entry'", (mailbox,))]
+    top = {f["path"].lower() for f in folders if "\\" not in f["path"]}
+    book = ["Contacts (cc:Mail address book)" if "contacts" in top else "Contacts"]
     # lspst names a folder once it finds a message in it or below it.
-    differ(path, "folders", got[0], [p.split("\\")[-1] for p in full])
+    differ(path, "folders", got[0],
+           [p.split("\\")[-1] for p in full] + (book if names else []))
+    differ(path, "contacts", [c.strip() for c in got[2]], [n.strip() for n in names])
     count["messages"] += len(got[1])
     if len(got[1]) != len(subjects):
         bad.append(f"{path}: lspst lists {len(got[1])} messages, the store has {len(subjects)}")
