@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
+#include "ccmail/share.h"
 #include "iff/extract.h"
 #include "flow/import.h"
 #include "flow/migrate.h"
@@ -259,6 +260,7 @@ static int l_migrate(lua_State *L)
 	struct ccm_error err;
 	struct ccm_policies *pols;
 	struct run_progress prog;
+	struct ccm_share *share = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -269,8 +271,13 @@ static int l_migrate(lua_State *L)
 		o.keep_files = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
-	if (load_policies(L, 3, &pols, &err) < 0)
+	if (ccm_lua_share_opts(L, 3, b, &share, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
+	if (load_policies(L, 3, &pols, &err) < 0) {
+		ccm_share_free(share);
+		return ccm_lua_fail(L, err.msg);
+	}
+	o.extract.share = share;
 	o.extract.policy = pols ? ccm_lua_host(L)->extract_hooks(pols) : NULL;
 	o.import_policy = pols ? ccm_lua_host(L)->import_hooks(pols) : NULL;
 	memset(&st, 0, sizeof(st));
@@ -282,6 +289,7 @@ static int l_migrate(lua_State *L)
 	run_progress_end(&prog);
 	ccm_lua_po_collect(L, 1, NULL);
 	free_policies(L, pols);
+	ccm_share_free(share);
 	lua_newtable(L);
 	lua_newtable(L);
 	import_counts(L, &st.import);
