@@ -1,14 +1,17 @@
 """share_union.py: do the stores of the shares of a post office hold, together,
 what one whole migration holds? (docs/scale.md)
 
-    python3 share_union.py WHOLE.db SHARE.db...
+    python3 share_union.py [--no-directory] WHOLE.db[,WHOLE.db...] SHARE.db...
 
 Checks that every share's store has the whole directory, the lists and their
 members (the lines of store_dump.py that are not mail); that every source
 message (post office, owner, fingerprint, occurrence) of the whole store is
 recorded by exactly one share with the same decision, and stored there with
 the same digest (headers, recipients, body, attachments by content); and that
-no share holds a message the whole store does not. Exit 1 with what differs.
+no share holds a message the whole store does not. Several whole stores
+(one a post office, comma-separated) are taken as one; --no-directory leaves
+the directory out (stores of jobs that hold several post offices' shares).
+Exit 1 with what differs.
 """
 import hashlib
 import sqlite3
@@ -56,13 +59,20 @@ def sources(path):
 
 
 def main():
-    whole, shares = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    check_dir = args[0] != "--no-directory"
+    if not check_dir:
+        args = args[1:]
+    whole, shares = args[0], args[1:]
     bad = []
-    want_dir = directory(whole)
-    for s in shares:
-        if directory(s) != want_dir:
-            bad.append("%s: its directory, lists or members differ from %s's" % (s, whole))
-    want = sources(whole)
+    if check_dir:
+        want_dir = directory(whole)
+        for s in shares:
+            if directory(s) != want_dir:
+                bad.append("%s: its directory, lists or members differ from %s's" % (s, whole))
+    want = {}
+    for w in whole.split(","):
+        want.update(sources(w))
     seen = {}
     for s in shares:
         for k, v in sources(s).items():
