@@ -40,7 +40,8 @@ static void usage(FILE *out)
 		"  -- EXPORT...          after migrating and verifying, each job runs\n"
 		"                        'ccmig export --store ITS_STORE EXPORT...'; {job}\n"
 		"                        is the job's index (--pst /out/job-{job})\n\n"
-		"A folder of BUNDLES_DIR that is not a bundle is left out, with a warning.\n"
+		"A folder of BUNDLES_DIR that is not a bundle, or a second bundle of one\n"
+		"post office, is left out, with a warning.\n"
 		"Exit status: 0 planned; 1 planned, but a folder was left out; 2 failed\n"
 		"or bad usage (no bundle, another plan in PLAN_DIR).\n");
 }
@@ -159,8 +160,8 @@ static int plan(const char *bundles, size_t jobs, enum ccm_plan_by by, const cha
 		goto out;
 	}
 	for (size_t i = 0; i < p->n_skipped; i++)
-		fprintf(stderr, "ccmig plan: warning: '%s' left out: it is no post office "
-			"bundle (%s)\n", p->skipped[i].path, p->skipped[i].why);
+		fprintf(stderr, "ccmig plan: warning: '%s' left out: %s\n",
+			p->skipped[i].path, p->skipped[i].why);
 	printf("%s %zu job%s (%zu asked) for %zu post office folder%s, %llu bytes of "
 	       "mail, in %s\n", same == 0 ? "Already planned:" : "Planned",
 	       p->n_jobs, p->n_jobs == 1 ? "" : "s", jobs, n - p->n_skipped,
@@ -169,9 +170,8 @@ static int plan(const char *bundles, size_t jobs, enum ccm_plan_by by, const cha
 		printf("Largest job %llu bytes, smallest %llu; each job's store is %s/"
 		       "job-K.db\n", p->jobs[0].bytes, p->jobs[p->n_jobs - 1].bytes, sdir);
 	if (p->n_skipped)
-		printf("Left out: %zu folder%s that %s no post office bundle\n",
-		       p->n_skipped, p->n_skipped == 1 ? "" : "s",
-		       p->n_skipped == 1 ? "is" : "are");
+		printf("Left out: %zu folder%s, each said why above\n",
+		       p->n_skipped, p->n_skipped == 1 ? "" : "s");
 	printf("Run it: parallel -j%zu --joblog %s/joblog < %s/jobs.txt\n", jobs, pdir, pdir);
 	rc = p->n_skipped ? 1 : 0;
 out:

@@ -1,11 +1,13 @@
 /* plan.c: many post offices cut into jobs balanced by bytes of mail. */
 #include "flow/plan.h"
+#include "base/buf.h"
 #include "base/report.h"
 #include "ccmail/bundle.h"
 #include "ccmail/share.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A bundle as the plan sees it: its mailboxes and their bytes. */
 struct po {
@@ -228,6 +230,19 @@ int ccm_plan_make(struct ccm_plan **out, const char *const *paths, size_t n, siz
 		char *why = NULL;
 
 		rc = read_po(&pos[np], paths[i], &why, err);
+		for (size_t k = 0; rc == 0 && k < np; k++) {
+			struct ccm_buf w = CCM_BUF_INIT;
+
+			if (strcasecmp(pos[k].name, pos[np].name))
+				continue;
+			/* Identities are a post office's: two bundles of one
+			 * name would mix their mail in a merged store. */
+			ccm_buf_addf(&w, "its post office %s is also the bundle '%s': "
+				     "plan one of them, or give each its own name",
+				     pos[np].name, pos[k].path);
+			why = ccm_buf_detach(&w, NULL);
+			rc = 1;
+		}
 		if (rc == 1) {
 			po_release(&pos[np]);
 			pl->skipped[pl->n_skipped].why = why;

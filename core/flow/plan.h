@@ -52,7 +52,8 @@ enum ccm_plan_by {
  * caller keeps stable: a sorted listing) into about `jobs` jobs (>= 1)
  * balanced by bytes of mail (ccmail/share.h: ccm_share_boxes and
  * ccm_share_assign; every share is a deal the same on every host).
- * A folder that is not a bundle is left out, with why, in skipped.
+ * A folder that is not a bundle is left out, with why, in skipped; so is
+ * a bundle of a post office an earlier folder has (case aside).
  * Jobs are in order of bytes, largest first (ties: post office order),
  * so that runners that start them in order finish soonest; no job is
  * empty. *out: free with ccm_plan_free(). Returns 0, or a negative code

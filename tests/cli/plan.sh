@@ -5,9 +5,9 @@
 
 B="$TMP/bundles"
 mkdir -p "$B"
-"$CCMIG" gen "$B/big" --users 12 --messages 60 --seed 5 >/dev/null
-"$CCMIG" gen "$B/small1" --users 3 --messages 10 --seed 6 >/dev/null
-"$CCMIG" gen "$B/small2" --users 3 --messages 10 --seed 7 >/dev/null
+"$CCMIG" gen "$B/big" --users 12 --messages 60 --seed 5 --post-office BIGPO >/dev/null
+"$CCMIG" gen "$B/small1" --users 3 --messages 10 --seed 6 --post-office SMALL1 >/dev/null
+"$CCMIG" gen "$B/small2" --users 3 --messages 10 --seed 7 --post-office SMALL2 >/dev/null
 touch "$B/notes.txt"    # a file, not a folder: not a bundle, not mentioned
 
 # check_plan DIR BY: every job's description agrees with jobs.txt and
@@ -127,9 +127,16 @@ expect_status 0 "$CCMIG" plan "$B" --jobs 1 -o "$TMP/p1" --force
 # A folder that is not a bundle: left out, said, exit 1, the rest planned.
 mkdir "$B/junk"
 expect_status 1 "$CCMIG" plan "$B" --jobs 1 -o "$TMP/j"
-expect_grep "'$B/junk' left out: it is no post office bundle" "$TMP/err"
-expect_grep "Left out: 1 folder that is no post office bundle" "$TMP/out"
+expect_grep "'$B/junk' left out: cannot open '$B/junk/po.txt'" "$TMP/err"
+expect_grep "Left out: 1 folder, each said why above" "$TMP/out"
 [ "$(wc -l <"$TMP/j/jobs.txt")" -eq 3 ] && pass || fail "junk changed the plan"
+
+rm -r "$B/junk"
+# Two bundles of one post office: the second is left out, said.
+"$CCMIG" gen "$B/zz-again" --users 2 --messages 2 --seed 8 --post-office bigpo >/dev/null
+expect_status 1 "$CCMIG" plan "$B" --jobs 1 -o "$TMP/twice"
+expect_grep "'$B/zz-again' left out: its post office bigpo is also the bundle '$B/big'" "$TMP/err"
+rm -r "$B/zz-again"
 
 # Bad usage and nothing to plan.
 mkdir "$TMP/empty" "$TMP/onlyjunk" "$TMP/onlyjunk/x"
