@@ -20,7 +20,7 @@ static void usage(FILE *out)
 		"shares of one) into the job's store, then `ccmig verify` of each, then\n"
 		"`ccmig export` when the plan names an export. Without INDEX it is\n"
 		"$JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), else\n"
-		"$SLURM_ARRAY_TASK_ID (a Slurm array: #SBATCH --array=0-<N-1>).\n\n"
+		"$SLURM_ARRAY_TASK_ID (a Slurm job array numbered 0 to N-1).\n\n"
 		"Running a job again, after it ended or was killed, on this host or\n"
 		"another, ends with the same store and sends nothing twice.\n\n"
 		"Exit status: 0 every step clean (decisions included); 1 a step found\n"
