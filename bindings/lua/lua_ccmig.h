@@ -59,8 +59,8 @@ int ccm_lua_store_report(lua_State *L);
  * raises an error on misuse (both given, a bad "I/N").
  */
 struct ccm_share;
-int ccm_lua_share_opts(lua_State *L, int t, const struct ccm_bundle *b,
-		       struct ccm_share **out, struct ccm_error *err);
+int ccm_lua_share_opts(struct ccm_share **out, lua_State *L, int t,
+		       const struct ccm_bundle *b, struct ccm_error *err);
 /* st:verify(po) and st:export{...} (lua_outputs.c). */
 int ccm_lua_store_verify(lua_State *L);
 int ccm_lua_store_export(lua_State *L);

@@ -45,7 +45,7 @@ int ccm_lua_store_verify(lua_State *L)
 		o.list = lua_toboolean(L, -1);
 		lua_pop(L, 1);
 	}
-	if (ccm_lua_share_opts(L, 3, b, &share, &err) < 0)
+	if (ccm_lua_share_opts(&share, L, 3, b, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	o.share = share;
 	memset(&st, 0, sizeof(st));

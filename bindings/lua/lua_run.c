@@ -271,7 +271,7 @@ static int l_migrate(lua_State *L)
 		o.keep_files = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
-	if (ccm_lua_share_opts(L, 3, b, &share, &err) < 0)
+	if (ccm_lua_share_opts(&share, L, 3, b, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
 	if (load_policies(L, 3, &pols, &err) < 0) {
 		ccm_share_free(share);

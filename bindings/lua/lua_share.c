@@ -7,8 +7,8 @@
 
 #include "ccmail/share.h"
 
-int ccm_lua_share_opts(lua_State *L, int t, const struct ccm_bundle *b,
-		       struct ccm_share **out, struct ccm_error *err)
+int ccm_lua_share_opts(struct ccm_share **out, lua_State *L, int t,
+		       const struct ccm_bundle *b, struct ccm_error *err)
 {
 	size_t si, sn;
 	int rc = 0, shard, boxes;
