@@ -21,5 +21,6 @@ int ccm_cmd_verify(int argc, char **argv);
 int ccm_cmd_export(int argc, char **argv);
 int ccm_cmd_stat(int argc, char **argv);
 int ccm_cmd_report(int argc, char **argv);
+int ccm_cmd_merge(int argc, char **argv);
 
 #endif

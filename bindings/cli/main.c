@@ -43,6 +43,8 @@ static const struct command commands[] = {
 	  "what a store holds" },
 	{ "report", ccm_cmd_report, "--store S.db [--html FILE] [--csv FILE] [--json]",
 	  "the account of a migration, to sign off" },
+	{ "merge", ccm_cmd_merge, "--store ALL.db PART.db...",
+	  "job stores into one" },
 	{ "repl", ccm_cmd_repl, "[PO_DIR | S.db]",
 	  "explore at a Lua prompt" },
 	{ "run", ccm_cmd_run, "SCRIPT.lua [ARGS...]",
