@@ -27,6 +27,7 @@ struct mx {
 	const char *part;
 	struct ccm_buf puid, auid;
 	struct ccm_merge_stats *st;
+	int content;                    /* bodies and attachment bytes too */
 	struct ccm_error *err;
 };
 
@@ -53,6 +54,8 @@ static void bind_params(struct mx *x, sqlite3_stmt *st)
 		sqlite3_bind_text(st, i, x->auid.ptr, (int)x->auid.len, SQLITE_STATIC);
 	if ((i = sqlite3_bind_parameter_index(st, ":part")) > 0)
 		sqlite3_bind_text(st, i, x->part, -1, SQLITE_STATIC);
+	if ((i = sqlite3_bind_parameter_index(st, ":content")) > 0)
+		sqlite3_bind_int(st, i, x->content);
 }
 
 /* Runs one statement of `sql` (fixed text); *n, when given, gets the
@@ -443,7 +446,7 @@ static const char copy_sql[] =
 	"  body_bytes, body, parent_id, parent_seq, part_name, stored_utc, origin) "
 	"  SELECT mm.new, f.new, m.sender_name, m.sender_address, m.subject, m.sent_utc, "
 	"  m.sent_text, m.received_utc, m.received_text, m.priority, m.is_read, "
-	"  m.is_unsent, m.body_bytes, m.body, p.new, m.parent_seq, m.part_name, "
+	"  m.is_unsent, m.body_bytes, CASE WHEN :content THEN m.body END, p.new, m.parent_seq, m.part_name, "
 	"  m.stored_utc, mm.origin FROM m_msg mm JOIN part.messages m ON m.id = mm.old "
 	"  JOIN m_fld f ON f.old = m.folder_id LEFT JOIN m_msg p ON p.old = m.parent_id "
 	"  ORDER BY mm.new;"
@@ -465,7 +468,7 @@ static const char copy_sql[] =
 	"  FROM m_blob m JOIN part.blobs b ON b.id = m.old WHERE m.fresh ORDER BY m.new;"
 	"INSERT INTO main.blob_parts (blob_id, seq, data) SELECT m.new, p.seq, p.data "
 	"  FROM m_blob m JOIN part.blob_parts p ON p.blob_id = m.old WHERE m.fresh "
-	"  ORDER BY m.new, p.seq;"
+	"  AND :content ORDER BY m.new, p.seq;"
 	"INSERT INTO main.attachments (message_id, seq, kind, name, position, size, blob_id) "
 	"  SELECT mm.new, a.seq, a.kind, a.name, a.position, a.size, b.new FROM m_msg mm "
 	"  JOIN part.attachments a ON a.message_id = mm.old "
@@ -657,11 +660,12 @@ int ccm_merge_check_part(const char *part, const char *into, struct ccm_error *e
 	return 0;
 }
 
-int ccm_store_merge_part(struct ccm_store *s, const char *part,
-			 struct ccm_merge_stats *st, struct ccm_error *err)
+static int merge_part(struct ccm_store *s, const char *part, int content,
+		      struct ccm_merge_stats *st, struct ccm_error *err)
 {
 	char *abs = realpath(part, NULL);
-	struct mx x = { s, abs ? abs : part, CCM_BUF_INIT, CCM_BUF_INIT, st, err };
+	struct mx x = { s, abs ? abs : part, CCM_BUF_INIT, CCM_BUF_INIT, st, content,
+			err };
 	sqlite3_stmt *at = NULL;
 	int rc;
 
@@ -713,6 +717,33 @@ out:
 	ccm_buf_release(&x.puid);
 	ccm_buf_release(&x.auid);
 	free(abs);
+	return rc;
+}
+
+int ccm_store_merge_part(struct ccm_store *s, const char *part,
+			 struct ccm_merge_stats *st, struct ccm_error *err)
+{
+	return merge_part(s, part, 1, st, err);
+}
+
+int ccm_store_open_merged(struct ccm_store **out, const char *const *parts, size_t n,
+			  struct ccm_error *err)
+{
+	struct ccm_merge_stats st;
+	int rc = 0;
+
+	*out = NULL;
+	memset(&st, 0, sizeof(st));
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = ccm_merge_check_part(parts[i], "", err);
+	if (rc == 0)
+		rc = ccm_store_open(out, "", CCM_STORE_CREATE, err);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = merge_part(*out, parts[i], 0, &st, err);
+	if (rc < 0) {
+		ccm_store_close(*out);
+		*out = NULL;
+	}
 	return rc;
 }
 

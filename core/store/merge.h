@@ -74,6 +74,17 @@ int ccm_merge_check_part(const char *part, const char *into, struct ccm_error *e
 int ccm_store_merge_part(struct ccm_store *s, const char *part,
 			 struct ccm_merge_stats *st, struct ccm_error *err);
 
+/*
+ * Opens, as *out, a temporary store (SQLite's, removed when it closes)
+ * into which the n stores `parts` are merged without their contents
+ * (bodies and attachment bytes; their sizes stay): the account of them
+ * all, for a report that speaks of several stores. Each part is checked
+ * as ccm_merge_check_part says. 0, or a negative code with err naming
+ * the part; close *out with ccm_store_close().
+ */
+int ccm_store_open_merged(struct ccm_store **out, const char *const *parts, size_t n,
+			  struct ccm_error *err);
+
 struct ccm_merge_opts {
 	/* Called once a part is merged, with what it added; may be NULL. */
 	void (*part_done)(void *ctx, size_t i, const char *part,
