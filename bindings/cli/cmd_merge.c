@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/merge.h"
 
@@ -29,8 +30,9 @@ static void help(void)
 	       "leaves ALL.db as it was (docs/store.md, \"Merging stores\").\n\n"
 	       "options:\n"
 	       "  --store ALL.db        the store merged into (created if missing);\n"
-	       "                        with no parts, it is brought to this\n"
-	       "                        ccmig's schema version\n"
+	       "                        with no parts, an existing store is brought\n"
+	       "                        to this ccmig's schema version (how a part\n"
+	       "                        of an older ccmig is upgraded)\n"
 	       CCM_PROGRESS_USAGE "\n"
 	       "Exit status: 0 merged; 1 merged, but addresses two parts give\n"
 	       "different recipients were left out (listed); 2 failed or bad usage,\n"
@@ -89,6 +91,12 @@ int ccm_cmd_merge(int argc, char **argv)
 	if (!store) {
 		free(parts);
 		return ccm_usage_error("merge", "which store to merge into? give --store ALL.db");
+	}
+	/* No parts: an existing store brought up to date, and nothing more. */
+	if (n == 0 && access(store, F_OK) != 0) {
+		free(parts);
+		return ccm_usage_error("merge", "no stores to merge into '%s': give "
+				       "PART.db...", store);
 	}
 	ccm_progress_start(&prog, "merging", "stores", n);
 	rc = ccm_merge(store, parts, n, &o, &t, &err);

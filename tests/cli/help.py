@@ -37,6 +37,7 @@ OPTIONS = {
                "--split-attachments"] + PROGRESS + VERBOSE,
     "stat": ["--store=", "--json", "--csv"],
     "report": ["--store=", "--html=", "--csv=", "--json"],
+    "merge": ["--store="] + PROGRESS,
     "repl": [],
     "run": [],
     "gen": ["--seed=", "--users=", "--messages=", "--max-attachment=",
@@ -57,6 +58,7 @@ MAIN = {
     "export": ["--store", "--maildir", "--mbox", "--pst", "--imap", "--imap-credentials"],
     "stat": ["--store", "--json", "--csv"],
     "report": ["--store", "--html", "--csv", "--json"],
+    "merge": ["--store"],
     "gen": ["--users", "--messages", "--seed"],
 }
 HELP = {"-h", "--help"}
