@@ -19,15 +19,12 @@ same() {
 	if python3 "$DUMP" "$TMP/$1.db" "$TMP/$2.db" >"$TMP/diff"; then pass; else
 		fail "$1 and $2 differ:"; head -20 "$TMP/diff" | sed 's/^/  | /' >&2; fi
 }
-# q DB SQL: one value.
-q() {
-	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$TMP/$1.db" "$2"
-}
-# summary DB...: the report's totals (the runs' count aside where asked).
+q() { sql_value "$TMP/$1.db" "$2"; }
+# summary NAME...: the totals of the report over the stores.
 summary() {
-	args=""
-	for d in "$@"; do args="$args --store $TMP/$d.db"; done
-	"$CCMIG" report $args --json | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(sorted(s.items()))"
+	stores=""
+	for d in "$@"; do stores="$stores $TMP/$d.db"; done
+	report_summary "sorted(s.items())" $stores
 }
 # verify_clean DB PO: verify accounts for every message.
 verify_clean() {

@@ -4,45 +4,33 @@
 # merged store sends nothing again; the report of the merge, and the
 # report over both stores, count every export's messages and waits.
 . "$(dirname "$0")/lib.sh"
-IMAPD="$(dirname "$0")/../imapd"
+. "$(dirname "$0")/../imapd/servers.sh"
 
-if ! command -v dovecot >/dev/null; then
-	fail "dovecot is not installed (scripts/install-deps installs dovecot-imapd)"
-	finish
-	exit
-fi
+need_dovecot
 "$CCMIG" gen "$TMP/east" --users 6 --messages 30 --seed 31 --post-office EASTPO >/dev/null
 "$CCMIG" gen "$TMP/west" --users 5 --messages 20 --seed 32 --post-office WESTPO >/dev/null
 "$CCMIG" migrate "$TMP/east" --store "$TMP/east.db" >/dev/null 2>&1 || fail "migrate east"
 "$CCMIG" migrate "$TMP/west" --store "$TMP/west.db" >/dev/null 2>&1 || fail "migrate west"
 
-PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret --no-ssl) ||
-	{ fail "dovecot did not start"; finish; exit 1; }
-python3 "$IMAPD/throttle_proxy.py" "$PORT" "$TMP/proxy.log" "$TMP/proxy.port" &
-PROXY=$!
-trap 'kill $PROXY; python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot"; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s "$TMP/proxy.port" ] && break; sleep 0.05; done
+start_throttled
 printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 # export_to STORE PORT: an export to Dovecot, or to the proxy before it
-# (the same server, so the same URL would be another: the ledger's
-# source is the URL).
+# (the same server, but another URL, and the ledger's source is the URL).
 export_to() {
 	CCMIG_TEST_BACKOFF_MS=10 timeout 120 "$CCMIG" export --store "$TMP/$1.db" \
 		--imap "imap://127.0.0.1:$2" --imap-credentials "$TMP/creds" --imap-insecure
 }
-q() {
-	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$TMP/$1.db" "$2"
-}
+q() { sql_value "$TMP/$1.db" "$2"; }
 summary() {
-	args=""
-	for d in "$@"; do args="$args --store $TMP/$d.db"; done
-	"$CCMIG" report $args --json | python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print(s['imap_exports'], s['imap_sent'], s['imap_waits'])"
+	stores=""
+	for d in "$@"; do stores="$stores $TMP/$d.db"; done
+	report_summary "s['imap_exports'], s['imap_sent'], s['imap_waits']" $stores
 }
 total=$(($(q east 'SELECT count(*) FROM messages WHERE parent_id IS NULL') + \
 	$(q west 'SELECT count(*) FROM messages WHERE parent_id IS NULL')))
 
-expect_status 0 export_to east "$(cat "$TMP/proxy.port")"
+expect_status 0 export_to east "$PROXY_PORT"
 expect_grep "The server made ccmig wait" "$TMP/out"
 waits=$(q east "SELECT value FROM run_counts WHERE name = 'waits'")
 [ "$waits" -gt 0 ] && pass || fail "the export through the proxy did not wait"
@@ -64,7 +52,7 @@ expect_status 0 "$CCMIG" report --store "$TMP/all.db"
 expect_grep "IMAP exports: 2 runs, $sent messages sent; the servers made them wait $waits times" "$TMP/out"
 
 # The merged store to both servers' URLs: nothing sent again.
-expect_status 0 export_to all "$(cat "$TMP/proxy.port")"
+expect_status 0 export_to all "$PROXY_PORT"
 expect_grep " 0 messages sent" "$TMP/out"
 expect_status 0 export_to all "$PORT"
 expect_grep " 0 messages sent" "$TMP/out"
