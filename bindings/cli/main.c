@@ -50,6 +50,8 @@ static const struct command commands[] = {
 	  "many post offices as jobs for a cluster" },
 	{ "job", ccm_cmd_job, "PLAN_DIR [INDEX]",
 	  "run one job of a plan" },
+	{ "merge", ccm_cmd_merge, "--store ALL.db PART.db...",
+	  "job stores into one" },
 	{ "repl", ccm_cmd_repl, "[PO_DIR | S.db]",
 	  "explore at a Lua prompt" },
 	{ "run", ccm_cmd_run, "SCRIPT.lua [ARGS...]",

@@ -1034,6 +1034,9 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 			{ "already", (long long)(st->already + st->found) },
 			{ "failed", (long long)st->failed },
 			{ "mailboxes_skipped", (long long)st->skipped },
+			/* Throttling and busy servers, for the report of
+			 * every job's exports (stats.h). */
+			{ "waits", (long long)st->waits },
 			{ "left_out_size", (long long)st->left_out_size },
 			{ "split_size", (long long)st->split_size },
 		};

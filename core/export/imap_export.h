@@ -115,7 +115,8 @@ struct ccm_imap_stats {
  * The export is a run of the store (ledger.h: command "export", args the
  * URL), which the ledger rows name: it ends with status 1 when anything
  * was left out or reported as an error, 2 when the export failed, and
- * counts messages, already, failed and mailboxes_skipped, and with a size
+ * counts messages, already, failed, mailboxes_skipped and waits (the times
+ * the server made it wait: throttled, busy, closed), and with a size
  * limit left_out_size and split_size (decisions: they leave the status 0).
  */
 int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,

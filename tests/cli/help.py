@@ -40,6 +40,7 @@ OPTIONS = {
     "report": ["--store=", "--html=", "--csv=", "--json"],
     "plan": ["--jobs=", "-o=", "--output=", "--by=", "--stores=", "--force"],
     "job": [],
+    "merge": ["--store="] + PROGRESS,
     "repl": [],
     "run": [],
     "gen": ["--seed=", "--users=", "--messages=", "--max-attachment=",
@@ -61,6 +62,7 @@ MAIN = {
     "export": ["--store", "--maildir", "--mbox", "--pst", "--imap", "--imap-credentials"],
     "stat": ["--store", "--json", "--csv"],
     "report": ["--store", "--html", "--csv", "--json"],
+    "merge": ["--store"],
     "gen": ["--users", "--messages", "--seed"],
 }
 HELP = {"-h", "--help"}

@@ -57,6 +57,21 @@ PY
 	else pass; fi
 }
 
+# sql_value DB SQL: the first column of the first row SQL gives in DB.
+sql_value() {
+	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$1" "$2"
+}
+
+# report_summary FIELDS DB...: the given fields (Python expression over
+# the dict s) of the summary of `ccmig report --json` over the stores.
+report_summary() {
+	fields=$1; shift
+	args=""
+	for d in "$@"; do args="$args --store $d"; done
+	"$CCMIG" report $args --json |
+		python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print($fields)"
+}
+
 finish() {
 	stores_sound
 	echo "$PASSES passed, $FAILS failed"
