@@ -3,17 +3,15 @@
 # a migration of each whole post office holds; a job run again, or killed
 # and run again, ends with the same store.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/plan_lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 UNION="$HERE/share_union.py"
 DUMP="$HERE/store_dump.py"
 PATH="$(cd "$(dirname "$CCMIG")" && pwd):$PATH"   # jobs.txt runs `ccmig`
 export PATH
-unset JOB_COMPLETION_INDEX SLURM_ARRAY_TASK_ID
 
 B="$TMP/bundles"
-mkdir -p "$B"
-"$CCMIG" gen "$B/big" --users 12 --messages 40 --seed 5 --post-office BIGPO >/dev/null
-"$CCMIG" gen "$B/small" --users 3 --messages 10 --seed 6 --post-office SMALLPO >/dev/null
+two_bundles "$B"
 for po in big small; do
 	"$CCMIG" migrate "$B/$po" --store "$TMP/whole-$po.db" >/dev/null ||
 		fail "whole migration of $po"
@@ -46,24 +44,16 @@ union() {
 expect_status 0 "$CCMIG" plan "$B" --jobs 3 -o "$TMP/k8s"
 n=$(wc -l <"$TMP/k8s/jobs.txt")
 [ "$n" -ge 3 ] && pass || fail "$n jobs"
-k=0
-while [ "$k" -lt "$n" ]; do
-	JOB_COMPLETION_INDEX=$k expect_status 0 "$CCMIG" job "$TMP/k8s"
-	expect_grep "ccmig job: job $k done" "$TMP/out"
-	expect_grep "accounts for every message of the" "$TMP/out"
-	k=$((k + 1))
-done
+each_job "$TMP/k8s" JOB_COMPLETION_INDEX "accounts for every message of the"
 union "$TMP/k8s"
 # The big post office went to several jobs, each verified as a share.
 [ "$(stores_of "$TMP/k8s" big | wc -l)" -ge 2 ] && pass || fail "big not split"
 
 # As a Slurm array gives it, stores on "local disk" (made by the job).
 expect_status 0 "$CCMIG" plan "$B" --jobs 3 -o "$TMP/slurm" --stores "$TMP/node/scratch"
-k=0
-while [ "$k" -lt "$n" ]; do
-	SLURM_ARRAY_TASK_ID=$k expect_status 0 "$CCMIG" job "$TMP/slurm"
+each_job "$TMP/slurm" SLURM_ARRAY_TASK_ID
+for k in $(seq 0 $((n - 1))); do
 	same_store "$TMP/k8s/stores/job-$k.db" "$TMP/node/scratch/job-$k.db"
-	k=$((k + 1))
 done
 # The argument wins over the environment.
 JOB_COMPLETION_INDEX=99 expect_status 0 "$CCMIG" job "$TMP/slurm" 0

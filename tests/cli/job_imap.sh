@@ -3,8 +3,8 @@
 # middle of its export and run again: the server ends with every message
 # of the post office once, and running every job again sends nothing.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/plan_lib.sh"
 IMAPD="$(dirname "$0")/../imapd"
-unset JOB_COMPLETION_INDEX SLURM_ARRAY_TASK_ID
 
 mkdir -p "$TMP/b"
 "$CCMIG" gen "$TMP/b/po" --seed 11 --users 8 --messages 6 --post-office BIGPO >/dev/null
@@ -38,11 +38,7 @@ for at in 10 30 50 60 70 90 120; do
 	fi
 done
 [ "$in_export" -ge 1 ] && pass || fail "no kill fell in the export"
-k=0
-while [ "$k" -lt "$n" ]; do
-	JOB_COMPLETION_INDEX=$k expect_status 0 "$CCMIG" job "$TMP/plan"
-	k=$((k + 1))
-done
+each_job "$TMP/plan" JOB_COMPLETION_INDEX
 # Every message of the post office once, whichever job sent it.
 check_server() {
 	python3 "$IMAPD/imap_check.py" "$TMP/whole.db" "$PORT" secret - >"$TMP/check" 2>&1
@@ -52,11 +48,6 @@ check_server() {
 check_server "after every job"
 
 # Every job again: nothing sent twice.
-k=0
-while [ "$k" -lt "$n" ]; do
-	SLURM_ARRAY_TASK_ID=$k expect_status 0 "$CCMIG" job "$TMP/plan"
-	expect_grep " 0 messages sent" "$TMP/out"
-	k=$((k + 1))
-done
+each_job "$TMP/plan" SLURM_ARRAY_TASK_ID " 0 messages sent"
 check_server "after every job again"
 finish

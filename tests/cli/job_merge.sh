@@ -4,25 +4,18 @@
 # every post office against the merged store is clean. Both shapes of
 # plan: a job per post office (the big one in shares), and by mailbox.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/plan_lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
-unset JOB_COMPLETION_INDEX SLURM_ARRAY_TASK_ID
 
 B="$TMP/bundles"
-mkdir -p "$B"
-"$CCMIG" gen "$B/big" --users 12 --messages 40 --seed 5 --post-office BIGPO >/dev/null
-"$CCMIG" gen "$B/small" --users 3 --messages 10 --seed 6 --post-office SMALLPO >/dev/null
+two_bundles "$B"
 for po in big small; do
 	expect_status 0 "$CCMIG" migrate "$B/$po" --store "$TMP/single.db"
 done
 
 for by in post-office mailbox; do
 	expect_status 0 "$CCMIG" plan "$B" --jobs 3 --by $by -o "$TMP/$by"
-	n=$(wc -l <"$TMP/$by/jobs.txt")
-	k=0
-	while [ "$k" -lt "$n" ]; do
-		JOB_COMPLETION_INDEX=$k expect_status 0 "$CCMIG" job "$TMP/$by"
-		k=$((k + 1))
-	done
+	each_job "$TMP/$by" JOB_COMPLETION_INDEX
 	# shellcheck disable=SC2046
 	expect_status 0 "$CCMIG" merge --store "$TMP/$by.db" $(ls "$TMP/$by"/stores/job-*.db)
 	# Source identity, decision and digest of every message.
