@@ -41,6 +41,13 @@ static const char teardown_sql[] =
 
 static int fail(struct mx *x, int rc, const char *step)
 {
+	/* The merged store is a fresh copy: damage is the part's. */
+	if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB)
+		return ccm_error_set(x->err, CCM_EMALFORMED, "part '%s' is damaged (%s, "
+				     "reading its %s): check it with 'sqlite3 %s \"PRAGMA "
+				     "integrity_check\"', then restore it from a backup or "
+				     "leave it out", x->part, sqlite3_errstr(rc), step,
+				     x->part);
 	return ccm_st_fail(x->s, rc, x->err, "merging store '%s' (%s)", x->part, step);
 }
 

@@ -135,18 +135,30 @@ expect_grep "is a copy of the store merged into" "$TMP/err"
 expect_status 2 "$CCMIG" merge --store "$TMP/all.db" "$TMP/nowhere.db"
 expect_grep "part '$TMP/nowhere.db' does not exist" "$TMP/err"
 [ "$(cksum <"$TMP/all.db")" = "$before" ] && pass || fail "a refused merge changed the store"
+# A damaged part: the parts before it are not merged either.
+cp "$TMP/hq.db" "$TMP/bad.db"
+python3 - "$TMP/bad.db" <<'PY'
+import os, sys
+n = os.path.getsize(sys.argv[1])
+with open(sys.argv[1], "r+b") as f:
+    f.seek(n // 2)
+    f.write(b"\xff" * (n * 4 // 10))
+PY
+DAMAGED_STORES="$TMP/bad.db"
+expect_status 2 "$CCMIG" merge --store "$TMP/all.db" "$TMP/sales.db" "$TMP/bad.db"
+expect_grep "part '$TMP/bad.db" "$TMP/err"
+expect_grep "damaged" "$TMP/err"
+[ "$(cksum <"$TMP/all.db")" = "$before" ] && pass || fail "a damaged part changed the store"
 expect_status 2 "$CCMIG" merge "$TMP/hq.db"
 expect_status 2 "$CCMIG" report --store "$TMP/hq.db" --store "$TMP/junk.db"
 expect_grep "junk.db" "$TMP/err"
 # A part of an older schema is named, with how to upgrade it; a merge of
 # no parts into it does.
 cp "$TMP/hq.db" "$TMP/old.db"
-python3 - "$TMP/old.db" <<'PY'
+python3 - "$TMP/old.db" "$UNDO_V8" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
-db.executescript("DROP INDEX messages_origin; DROP INDEX runs_origin; "
-                 "ALTER TABLE messages DROP COLUMN origin; ALTER TABLE runs DROP COLUMN origin; "
-                 "ALTER TABLE runs DROP COLUMN merged_from; PRAGMA user_version = 7")
+db.executescript(sys.argv[2] + "PRAGMA user_version = 7")
 PY
 expect_status 2 "$CCMIG" merge --store "$TMP/old-all.db" "$TMP/sales.db" "$TMP/old.db"
 expect_grep "ccmig merge --store $TMP/old.db" "$TMP/err"

@@ -351,13 +351,13 @@ static void undated_messages_are_dated_by_the_run_that_stored_them(void **state)
 		  "('migrate', 'ccmig', 950000000); "
 		  "INSERT INTO source_messages (po, owner, fingerprint, dup, owner_name, "
 		  "decision, message_id, run_id) VALUES ('PO', 'u:jsmith', 'f', 0, 'jsmith', "
-		  "'migrated', 1, (SELECT max(id) FROM runs)); "
+		  "'migrated', 1, (SELECT max(id) FROM runs)); " V8_UNDONE
 		  "ALTER TABLE messages DROP COLUMN stored_utc; PRAGMA user_version = 6");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
 	assert_int_equal(q(s, "SELECT stored_utc FROM messages"), 950000000);
 	ccm_store_close(s);
 	/* No run names it: the store's first run. */
-	exec_file(f->path, "DELETE FROM source_messages; ALTER TABLE messages DROP COLUMN "
+	exec_file(f->path, "DELETE FROM source_messages; " V8_UNDONE "ALTER TABLE messages DROP COLUMN "
 		  "stored_utc; PRAGMA user_version = 6");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 	assert_int_equal(q(f->s, "SELECT stored_utc FROM messages"), 900000000);
