@@ -27,7 +27,7 @@ writes RESULTS.md and results.json: bench/ for the full run, the work
 folder for --quick and --only. docs/bench.md explains the stages and the
 results."""
 
-GROUPS = ("main", "big", "scaling")
+GROUPS = ("main", "big", "scaling", "merge")
 
 
 def parse(argv):
@@ -44,8 +44,8 @@ def parse(argv):
                    "store_baseline)")
     p.add_argument("--output", help="where RESULTS.md and results.json go")
     p.add_argument("--only", default=",".join(GROUPS),
-                   help="comma-separated groups to run: main, big, scaling "
-                   "(scaling needs main)")
+                   help="comma-separated groups to run: main, big, scaling, "
+                   "merge (scaling needs main)")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when a target is missed")
     p.add_argument("--render", metavar="RESULTS_JSON",
@@ -56,7 +56,7 @@ def parse(argv):
     args.only = [g.strip() for g in args.only.split(",") if g.strip()]
     bad = [g for g in args.only if g not in GROUPS]
     if bad or ("scaling" in args.only and "main" not in args.only):
-        p.error("--only takes main, big and scaling (scaling with main)")
+        p.error("--only takes main, big, scaling and merge (scaling with main)")
     if args.runs is not None and args.runs < 1:
         p.error("--runs must be at least 1")
     return args
@@ -142,6 +142,8 @@ def main(argv):
                 stages.run_huge_pst(b, b.post_office("huge", plan["huge"]))
         if "scaling" in args.only:
             stages.run_scaling(b, main_po)
+        if "merge" in args.only:
+            stages.run_merge(b)
     except measure.StageFailed as e:
         print("bench/run: %s" % e, file=sys.stderr)
         return 2

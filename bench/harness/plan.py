@@ -15,6 +15,17 @@ MAIN = ["--users", "2000", "--messages", "45", "--max-attachment", "1M",
 # times per stage) would not fit in the 15 minutes the full run may take.
 SCALE_FACTORS = (1, 4, 16)
 SCALE_BASE = 16
+# ccmig merge of job stores: 16 post offices of 1/16 the users of MAIN
+# (so 16 parts are MAIN's size), each migrated into a store of its own,
+# merged 4, 8 and 16 at a time.
+MERGE_PARTS = (4, 8, 16)
+
+
+def merge_options(plan, i):
+    """The gen options of job post office i (0-based) of the merge stage:
+    MAIN's with 1/16 of its users and a name of its own."""
+    opts = scale_options(plan, 1)
+    return opts + ["--post-office", "JOB%02d" % (i + 1)]
 
 FULL = {
     "mode": "full",

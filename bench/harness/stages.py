@@ -2,7 +2,7 @@
 its own: the reader against `wc -l`, extract, import against the SQLite
 baseline, migrate, the report, the exports against mb2md and Python's mailbox module,
 the post office with one large attachment, a PST past 3 GiB read back
-by pffexport (the full run), and scaling."""
+by pffexport (the full run), scaling, and the merge of job stores."""
 
 import contextlib
 import glob
@@ -313,3 +313,39 @@ def run_scaling(b, main_po):
                      "messages": po["messages"], "migrate": migrate,
                      "export_maildir": export})
     b.results["scaling"] = rows
+
+
+def run_merge(b):
+    """ccmig merge of 4, 8 and 16 job stores into a new store: 16 post
+    offices of 1/16 the main one's users (16 parts are its size), each
+    migrated into a store of its own once (not timed), as jobs would."""
+    ccmig, out = b.ccmig, b.path
+    parts = []
+    for i in range(max(plans.MERGE_PARTS)):
+        po = corpus.ensure(ccmig, b.repo, os.path.join(b.work, "po"),
+                           "job-%02d" % (i + 1), plans.merge_options(b.plan, i),
+                           b.plan["seed"] + i, b.log)
+        part = out("job-%02d.db" % (i + 1))
+        b.clean(os.path.basename(part))
+        with open(b.log, "ab") as log:
+            r = subprocess.run([ccmig, "migrate", po["path"], "--store", part],
+                               stdout=log, stderr=log, env=b.env)
+        if r.returncode not in CCMIG_OK:
+            raise measure.StageFailed("ccmig migrate %s failed (exit %d)"
+                                      % (po["path"], r.returncode))
+        parts.append(part)
+    b.say("merge: %d job stores of %d messages in all"
+          % (len(parts), sum(_count(p, "source_messages") for p in parts)))
+    rows = []
+    for n in plans.MERGE_PARTS:
+        name = "merge%d" % n
+        b.stage(name, [ccmig, "merge", "--store", out("merged.db")] + parts[:n],
+                ok=(0,), clean=["merged.db", "merged.db-wal", "merged.db-shm",
+                                "merged.db.lock", "merged.db.merging"],
+                po="job", shown="ccmig merge --store out/merged.db "
+                "out/job-01.db ... out/job-%02d.db" % n)
+        rows.append({"parts": n, "stage": name,
+                     "messages": _count(out("merged.db"), "messages"),
+                     "bytes": sum(os.path.getsize(p) for p in parts[:n])})
+    b.clean("merged.db", *[os.path.basename(p) for p in parts])
+    b.results["merge"] = rows

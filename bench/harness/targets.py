@@ -194,6 +194,22 @@ def _scaling(s, rows):
     ]
 
 
+def _merge(s, rows):
+    first, last = rows[0], rows[-1]
+    per = [s[r["stage"]]["wall"] / r["messages"] * 1e6 for r in rows]
+    rss = [s[r["stage"]]["rss_mib"] for r in rows]
+    sizes = " / ".join("%d" % r["parts"] for r in rows)
+    return _target("merge", "merge time linear in the messages from %d to %d job "
+                   "stores (time per message within %gx)"
+                   % (first["parts"], last["parts"], LINEAR_SHARE),
+                   per[-1] <= LINEAR_SHARE * per[0],
+                   "at %s parts: %s us per message (%s messages; %s s); peak %s MiB"
+                   % (sizes, " / ".join("%.1f" % p for p in per),
+                      " / ".join(str(r["messages"]) for r in rows),
+                      " / ".join("%.2f" % s[r["stage"]]["wall"] for r in rows),
+                      " / ".join("%.1f" % m for m in rss)))
+
+
 def evaluate(results):
     """The list of targets judged from results (stages, facts, post
     offices and scaling as stages.Bench records them). A target whose
@@ -220,6 +236,9 @@ def evaluate(results):
         out.extend(_identity(s))
     if any(v.get("ccmig") for v in s.values()):
         out.append(_memory(s))
+    merged = results.get("merge")
+    if merged and all(r["stage"] in s for r in merged):
+        out.append(_merge(s, merged))
     rows = results.get("scaling")
     if rows and all(r[k] in s for r in rows for k in ("migrate", "export_maildir")):
         out.extend(_scaling(s, rows))

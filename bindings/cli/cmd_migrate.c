@@ -7,6 +7,7 @@
 #include "report_print.h"
 #include "run_record.h"
 #include "run_report.h"
+#include "share_args.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -34,7 +35,11 @@ static void usage(FILE *out)
 		CCM_PROGRESS_USAGE);
 	ccm_policy_args_usage(out);
 	ccm_extract_args_usage(out);
+	ccm_share_args_usage(out);
 	fprintf(out, "\n"
+		"A share (--mailboxes, --shard) migrates the mail of its mailboxes; the\n"
+		"directory, every mailbox and the lists are made whole, so that the\n"
+		"stores of all shares, merged, hold the whole post office.\n\n"
 		"Running it again adds what is new and never stores a message twice;\n"
 		"a message an earlier run stored stays, even when this run leaves it out.\n\n"
 		"The report of every run, with every event, is written beside the store\n"
@@ -65,8 +70,13 @@ static void on_import(void *ctx, const struct ccm_progress_at *at)
 
 /* The counts of the run, as printed and filed. */
 static void counts(struct ccm_buf *out, const char *po, const char *db,
-		   const struct ccm_migrate_stats *st)
+		   const struct ccm_share *share, const struct ccm_migrate_stats *st)
 {
+	if (share)
+		ccm_buf_addf(out, "A share of %s (%s): the mail of %zu of its %zu mailboxes, "
+			     "%llu of %llu bytes; the directory and lists whole\n", po,
+			     share->label, share->len, share->of, share->bytes,
+			     share->of_bytes);
 	ccm_buf_addf(out, "Migrated %s into %s: %zu users, %lu messages, %lu attachments; "
 		     "%lu mailboxes made, %lu custom recipients made mailboxes\n", po, db,
 		     st->extract.users, st->import.messages, st->import.attachments,
@@ -105,6 +115,8 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 	struct ccm_buf line = CCM_BUF_INIT, dir = CCM_BUF_INIT;
 	const char *po = NULL, *db = NULL;
 	struct ccm_extract_args xa = { NULL, NULL };
+	struct ccm_share_args sa = { NULL, NULL };
+	struct ccm_share *share = NULL;
 	struct ccm_policies *pol = NULL;
 	int rc, verbose = 0;
 
@@ -116,6 +128,8 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 
 		if (took == 0)
 			took = ccm_extract_args_take(&xa, &o.extract, "migrate", argc, argv, &i);
+		if (took == 0)
+			took = ccm_share_args_take(&sa, "migrate", argc, argv, &i);
 		if (took < 0)
 			return 2;
 		if (took || ccm_progress_option(a))
@@ -161,14 +175,17 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 		ccm_run_report_release(&rr);
 		return 2;
 	}
-	if (ccm_extract_args_apply(&xa, b, &o.extract, "migrate") < 0) {
+	if (ccm_extract_args_apply(&xa, b, &o.extract, "migrate") < 0 ||
+	    ccm_share_args_apply(&share, &sa, b, "migrate") < 0) {
 		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_run_report_release(&rr);
 		return 2;
 	}
+	o.extract.share = share;
 	if (ccm_store_open(&s, db, CCM_STORE_CREATE, &err) < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
+		ccm_share_free(share);
 		ccm_policies_free(pol);
 		ccm_bundle_free(b);
 		ccm_run_report_release(&rr);
@@ -185,7 +202,9 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 		ccm_run_record_policies(&digests, pa->files, pa->n_files);
 		o.args = line.ptr;
 		o.policies = digests.len ? digests.ptr : NULL;
-		ccm_progress_start(&prog, "extracting", "users", 0);
+		/* A share says so where the run is watched. */
+		ccm_progress_start(&prog, share ? "extracting a share" : "extracting",
+				   "users", 0);
 		o.extract.progress = on_extract;
 		o.extract.ctx = &prog;
 		o.import_progress = on_import;
@@ -196,6 +215,9 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 	}
 	ccm_policies_free(pol);
 	ccm_store_close(s);
+	if (rc >= 0)
+		counts(&rr.counts, po, db, share, &st);
+	ccm_share_free(share);
 	ccm_bundle_free(b);
 	if (rc < 0) {
 		fprintf(stderr, "ccmig migrate: %s\n", err.msg);
@@ -204,7 +226,6 @@ static int migrate(struct ccm_policy_args *pa, int argc, char **argv)
 		ccm_buf_release(&line);
 		return 2;
 	}
-	counts(&rr.counts, po, db, &st);
 	ccm_run_report_dir(&dir, db);
 	if (ccm_run_report_write_new(&rr, dir.ptr, line.ptr, &err) < 0)
 		fprintf(stderr, "ccmig migrate: warning: %s; every event is printed "

@@ -7,22 +7,30 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/report.h"
 #include "store/ledger.h"
+#include "store/merge.h"
 #include "store/stats.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ccmig report --store S.db [--html FILE] [--csv FILE] [--json]\n\n"
+		"usage: ccmig report --store S.db [--store S2.db]... [--html FILE] [--csv FILE]\n"
+		"                    [--json]\n\n"
 		"The account of a migration, drawn from the store alone: post offices,\n"
 		"users and boards, source messages migrated, left out by decision (by\n"
 		"reason) and lost to problems, the verdict, a row per mailbox, every\n"
-		"event and every run. With no option it prints the summary.\n\n"
+		"event and every run, and what the exports to IMAP servers sent and\n"
+		"how often the servers made them wait. With no option it prints the\n"
+		"summary. Several stores (the stores of separate jobs) give one report\n"
+		"of them all, as of the store 'ccmig merge' would make of them: each\n"
+		"source message once, with its latest decision.\n\n"
 		"options:\n"
+		"  --store S.db  a store to report on; again for each further store\n"
 		"  --html FILE  write the whole report as one web page (charts, the\n"
 		"               mailbox table sortable and filterable, events, runs);\n"
 		"               it fetches nothing and prints as it shows\n"
@@ -32,7 +40,7 @@ static void usage(FILE *out)
 		"messages unaccounted for); 2 failed or bad usage.\n");
 }
 
-static void print_summary(const char *db, const struct ccm_store_tally *t)
+static void print_summary(const char *db, int several, const struct ccm_store_tally *t)
 {
 	struct ccm_buf v = CCM_BUF_INIT, shown = CCM_BUF_INIT;
 	long long st[3] = { 0, 0, 0 };
@@ -40,7 +48,8 @@ static void print_summary(const char *db, const struct ccm_store_tally *t)
 
 	for (size_t i = 0; i < t->n_boxes; i++)
 		st[t->boxes[i].status]++;
-	printf("Migration report of store %s\n\n", ccm_shown(&shown, db));
+	printf("Migration report of %s %s\n\n", several ? "stores" : "store",
+	       ccm_shown(&shown, db));
 	printf("Post offices: %lld; users: %lld (%lld left out by decision); "
 	       "boards: %lld\n", t->post_offices, t->users, t->users_left_out,
 	       t->boards);
@@ -81,7 +90,13 @@ static void print_summary(const char *db, const struct ccm_store_tally *t)
 		       ccm_shown(&shown, b->po), b->problems, b->damaged, b->unaccounted);
 		n++;
 	}
-	printf("Runs: %lld (%lld whose decisions stand)\n\n", t->runs, t->standing_runs);
+	printf("Runs: %lld (%lld whose decisions stand)\n", t->runs, t->standing_runs);
+	if (t->imap_exports)
+		printf("IMAP exports: %lld runs, %lld messages sent; the servers made "
+		       "them wait %lld times (throttled, busy or closed connections), "
+		       "%lld mailboxes given up while throttled\n", t->imap_exports,
+		       t->imap_sent, t->imap_waits, t->imap_throttled);
+	putchar('\n');
 	ccm_boxtable_verdict(&v, t);
 	printf("%s\n", v.ptr);
 	ccm_buf_release(&v);
@@ -128,6 +143,8 @@ static int json_runs(struct ccm_store *s, struct ccm_error *err)
 		ccm_json_str(stdout, r.program);
 		printf(",\"who\":");
 		ccm_json_str(stdout, r.who);
+		printf(",\"merged_from\":");
+		ccm_json_str(stdout, r.merged_from);
 		printf(",\"post_office\":");
 		ccm_json_str(stdout, r.po_path);
 		printf(",\"policies\":");
@@ -180,26 +197,28 @@ static int json_events(struct ccm_store *s, struct ccm_error *err)
 	return rc;
 }
 
-static int print_json(struct ccm_store *s, const struct ccm_store_tally *t,
-		      struct ccm_error *err)
+static int print_json(struct ccm_store *s, const char *name,
+		      const struct ccm_store_tally *t, struct ccm_error *err)
 {
 	struct ccm_buf v = CCM_BUF_INIT;
 	int ok = ccm_boxtable_verdict(&v, t), rc;
 
 	printf("{\"store\":");
-	ccm_json_str(stdout, ccm_store_path(s));
+	ccm_json_str(stdout, name);
 	printf(",\n\"summary\":{\"post_offices\":%lld,\"users\":%lld,"
 	       "\"users_left_out\":%lld,\"boards\":%lld,\"source\":%lld,"
 	       "\"migrated\":%lld,\"kept\":%lld,\"left_out\":%lld,"
 	       "\"unaccounted\":%lld,\"damaged\":%lld,\"problems\":%lld,"
 	       "\"errors\":%lld,\"warnings\":%lld,\"loose_problems\":%lld,"
 	       "\"messages\":%lld,\"bytes\":%lld,\"attachments\":%lld,"
-	       "\"runs\":%lld,\"standing_runs\":%lld,\"accounted\":%s,\"verdict\":",
+	       "\"runs\":%lld,\"standing_runs\":%lld,\"imap_exports\":%lld,"
+	       "\"imap_sent\":%lld,\"imap_waits\":%lld,\"imap_throttled\":%lld,"
+	       "\"accounted\":%s,\"verdict\":",
 	       t->post_offices, t->users, t->users_left_out, t->boards, t->source,
 	       t->migrated, t->kept, t->left_out, t->unaccounted, t->damaged,
 	       t->problems, t->errors, t->warnings, t->loose_problems, t->messages,
-	       t->bytes, t->attachments, t->runs, t->standing_runs,
-	       ok ? "true" : "false");
+	       t->bytes, t->attachments, t->runs, t->standing_runs, t->imap_exports,
+	       t->imap_sent, t->imap_waits, t->imap_throttled, ok ? "true" : "false");
 	ccm_json_str(stdout, v.ptr);
 	ccm_buf_release(&v);
 	printf("}");
@@ -215,7 +234,7 @@ static int print_json(struct ccm_store *s, const struct ccm_store_tally *t,
 }
 
 /* Writes to `path` with fn; 0, or 2 with the message printed. */
-static int write_file(const char *path, struct ccm_store *s,
+static int write_file(const char *path, struct ccm_store *s, const char *name,
 		      const struct ccm_store_tally *t, int html)
 {
 	struct ccm_error err;
@@ -228,7 +247,7 @@ static int write_file(const char *path, struct ccm_store *s,
 		return 2;
 	}
 	if (html)
-		rc = ccm_report_html(f, s, t, &err);
+		rc = ccm_report_html(f, s, t, name, &err);
 	else
 		ccm_boxtable_csv(f, t);
 	if (rc < 0)
@@ -246,15 +265,22 @@ int ccm_cmd_report(int argc, char **argv)
 	struct ccm_store_tally t;
 	struct ccm_store *s;
 	struct ccm_error err;
-	const char *db = NULL, *html = NULL, *csv = NULL;
+	struct ccm_buf names = CCM_BUF_INIT;
+	const char *db = NULL, *html = NULL, *csv = NULL, **dbs;
+	size_t n = 0;
 	int json = 0, rc;
 
+	if (!(dbs = calloc((size_t)argc, sizeof(*dbs)))) {
+		fprintf(stderr, "ccmig report: out of memory\n");
+		return 2;
+	}
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
+			free(dbs);
 			return 0;
 		} else if (!strcmp(argv[i], "--store") && i + 1 < argc) {
-			db = argv[++i];
+			db = dbs[n++] = argv[++i];
 		} else if (!strcmp(argv[i], "--html") && i + 1 < argc) {
 			html = argv[++i];
 		} else if (!strcmp(argv[i], "--csv") && i + 1 < argc) {
@@ -264,38 +290,50 @@ int ccm_cmd_report(int argc, char **argv)
 		} else {
 			fprintf(stderr, "ccmig report: unexpected '%s'\n", argv[i]);
 			usage(stderr);
+			free(dbs);
 			return 2;
 		}
 	}
 	if (!db) {
 		fprintf(stderr, "ccmig report: which store? give --store S.db\n");
 		usage(stderr);
+		free(dbs);
 		return 2;
 	}
-	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0) {
+	/* Several stores: the account of the store a merge of them would
+	 * make, drawn from a temporary one that holds no contents. */
+	for (size_t i = 0; i < n; i++)
+		ccm_buf_addf(&names, "%s%s", i ? ", " : "", dbs[i]);
+	rc = n > 1 ? ccm_store_open_merged(&s, dbs, n, &err)
+		   : ccm_store_open(&s, db, CCM_STORE_READONLY, &err);
+	free(dbs);
+	if (rc < 0) {
 		fprintf(stderr, "ccmig report: %s\n", err.msg);
+		ccm_buf_release(&names);
 		return 2;
 	}
 	if (ccm_store_tally(&t, s, &err) < 0) {
 		fprintf(stderr, "ccmig report: %s\n", err.msg);
 		ccm_store_tally_release(&t);
 		ccm_store_close(s);
+		ccm_buf_release(&names);
 		return 2;
 	}
 	rc = 0;
 	if (html)
-		rc = write_file(html, s, &t, 1);
+		rc = write_file(html, s, names.ptr, &t, 1);
 	if (csv && rc == 0)
-		rc = write_file(csv, s, &t, 0);
-	if (json && rc == 0 && print_json(s, &t, &err) < 0) {
+		rc = write_file(csv, s, names.ptr, &t, 0);
+	if (json && rc == 0 && print_json(s, names.ptr, &t, &err) < 0) {
 		fprintf(stderr, "ccmig report: %s\n", err.msg);
 		rc = 2;
 	}
 	if (!html && !csv && !json)
-		print_summary(db, &t);
+		print_summary(names.ptr, n > 1, &t);
 	if (rc == 0 && (t.errors || t.unaccounted))
 		rc = 1;
 	ccm_store_tally_release(&t);
 	ccm_store_close(s);
+	ccm_buf_release(&names);
 	return rc;
 }

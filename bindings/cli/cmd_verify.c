@@ -3,6 +3,7 @@
 #include "progress.h"
 #include "json.h"
 #include "report_print.h"
+#include "share_args.h"
 #include "usage.h"
 
 #include <stdio.h>
@@ -13,7 +14,8 @@
 #include "flow/verify.h"
 
 /* The counts and reasons as one JSON object on stdout. */
-static void print_json(const char *po, const char *db, int damaged,
+static void print_json(const char *po, const char *db, const struct ccm_share *share,
+		       int damaged,
 		       const struct ccm_verify_stats *st, const struct ccm_diaglist *diags,
 		       int ok)
 {
@@ -21,6 +23,9 @@ static void print_json(const char *po, const char *db, int damaged,
 	ccm_json_str(stdout, po);
 	printf(", \"store\": ");
 	ccm_json_str(stdout, db);
+	printf(", \"share\": ");
+	ccm_json_str(stdout, share ? share->label : NULL);
+	printf(", \"outside_share\": %lu", st->outside);
 	printf(", \"store_sound\": %s, \"users\": %lu, \"users_without_mailbox\": %lu, "
 	       "\"users_left_out\": %lu, \"boards\": %lu, \"source_messages\": %lu, "
 	       "\"store_messages\": %lu, \"matched\": %lu, \"decided\": %lu, "
@@ -81,8 +86,13 @@ static void usage(FILE *out)
 		"itself is sound (SQLite's integrity and foreign key checks).\n\n"
 		"options:\n"
 		"  --list    list every message left out by a decision, with its reason\n"
-		"  --json    print the result as one JSON object, for scripts\n"
-		CCM_PROGRESS_USAGE "\n"
+		"  --json    print the result as one JSON object, for scripts\n");
+	ccm_share_args_usage(out);
+	fprintf(out, CCM_PROGRESS_USAGE "\n"
+		"A share (--mailboxes, --shard, as migrate took them) is verified as a\n"
+		"share: every user's mailbox must be there, the mail of the mailboxes\n"
+		"outside it is not compared. Without them the whole post office is, so\n"
+		"that the store of one share reports the other shares' mail missing.\n\n"
 		"Exit status: 0 every message is accounted for; 1 problems (listed);\n"
 		"2 failed or bad usage.\n");
 }
@@ -99,10 +109,16 @@ int ccm_cmd_verify(int argc, char **argv)
 	const char *po = NULL, *db = NULL;
 	struct ccm_verify_opts vo = { 0 };
 	struct ccm_progress prog;
+	struct ccm_share_args sa = { NULL, NULL };
+	struct ccm_share *share = NULL;
 	int rc, damaged, list = 0, json = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (ccm_progress_option(argv[i]))
+		int took = ccm_share_args_take(&sa, "verify", argc, argv, &i);
+
+		if (took < 0)
+			return 2;
+		if (took || ccm_progress_option(argv[i]))
 			continue;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
@@ -133,8 +149,14 @@ int ccm_cmd_verify(int argc, char **argv)
 		ccm_diaglist_release(&diags);
 		return 2;
 	}
+	if (ccm_share_args_apply(&share, &sa, b, "verify") < 0) {
+		ccm_bundle_free(b);
+		ccm_diaglist_release(&diags);
+		return 2;
+	}
 	if (ccm_store_open(&s, db, CCM_STORE_READONLY, &err) < 0) {
 		fprintf(stderr, "ccmig verify: %s\n", err.msg);
+		ccm_share_free(share);
 		ccm_bundle_free(b);
 		ccm_diaglist_release(&diags);
 		return 2;
@@ -146,12 +168,15 @@ int ccm_cmd_verify(int argc, char **argv)
 	vo.list = list || json;
 	vo.progress = ccm_progress_fn_draw;
 	vo.progress_ctx = &prog;
-	ccm_progress_start(&prog, "verifying", "users and boards", 0);
+	vo.share = share;
+	ccm_progress_start(&prog, share ? "verifying a share" : "verifying",
+			   "users and boards", 0);
 	rc = damaged < 0 ? damaged : ccm_verify(b, s, &vo, &st, &err);
 	ccm_progress_end(&prog);
 	ccm_store_close(s);
 	ccm_bundle_free(b);
 	if (rc < 0) {
+		ccm_share_free(share);
 		fprintf(stderr, "ccmig verify: %s\n", err.msg);
 		ccm_diaglist_release(&diags);
 		ccm_buf_release(&damage);
@@ -161,7 +186,8 @@ int ccm_cmd_verify(int argc, char **argv)
 	rc = (damaged || st.no_mailbox || st.missing || st.mismatched || st.extra ||
 	      rep.counts[CCM_ERROR]) ? 1 : 0;
 	if (json) {
-		print_json(po, db, damaged, &st, &diags, rc == 0);
+		print_json(po, db, share, damaged, &st, &diags, rc == 0);
+		ccm_share_free(share);
 		ccm_buf_release(&damage);
 		ccm_verify_stats_release(&st);
 		ccm_diaglist_release(&diags);
@@ -177,6 +203,11 @@ int ccm_cmd_verify(int argc, char **argv)
 		printf("Restore the store from a copy, or migrate into a new one.\n");
 	}
 	ccm_buf_release(&damage);
+	if (share)
+		printf("A share of %s (%s): the mail of %zu of its %zu mailboxes compared; "
+		       "%lu mailboxes outside the share only checked to be there\n", po,
+		       share->label, share->len, share->of, st.outside);
+	ccm_share_free(share);
 	printf("Verified %s against %s: %lu users (%lu left out by decision, %lu without "
 	       "a mailbox and no decision), %lu boards\n", po, db, st.users,
 	       st.users_left_out, st.no_mailbox, st.boards);
@@ -194,7 +225,10 @@ int ccm_cmd_verify(int argc, char **argv)
 		printf("  attachments left out: %lu by %s\n", st.att_reasons[i].messages,
 		       st.att_reasons[i].reason);
 	ccm_print_diags(stdout, "  ", &diags, 0);
-	printf("%s\n", rc ? "The store does NOT account for the whole post office." :
+	printf("%s\n", rc ? (sa.mailboxes || sa.shard ?
+			     "The store does NOT account for the whole share." :
+			     "The store does NOT account for the whole post office.") :
+	       sa.mailboxes || sa.shard ? "The store accounts for every message of the share." :
 	       "The store accounts for every message of the post office.");
 	ccm_verify_stats_release(&st);
 	ccm_diaglist_release(&diags);

@@ -21,5 +21,8 @@ int ccm_cmd_verify(int argc, char **argv);
 int ccm_cmd_export(int argc, char **argv);
 int ccm_cmd_stat(int argc, char **argv);
 int ccm_cmd_report(int argc, char **argv);
+int ccm_cmd_plan(int argc, char **argv);
+int ccm_cmd_job(int argc, char **argv);
+int ccm_cmd_merge(int argc, char **argv);
 
 #endif

@@ -30,11 +30,13 @@ static const struct command commands[] = {
 	  "        [--create-mailboxes] [--time-zone Z]",
 	  "migration files into the store" },
 	{ "migrate", ccm_cmd_migrate, "PO_DIR --store S.db [--policy P]... [--since DATE]\n"
-	  "        [--until DATE] [--no-mail] [--keep-files DIR]",
+	  "        [--until DATE] [--no-mail] [--keep-files DIR]\n"
+	  "        [--mailboxes FILE | --shard I/N]",
 	  "extract and import in one step" },
 	{ "dirsync", ccm_cmd_dirsync, "PO_DIR --store S.db [--display-rule R] [--alias-rule R]",
 	  "the cc:Mail directory into the store" },
-	{ "verify", ccm_cmd_verify, "PO_DIR --store S.db [--list] [--json]",
+	{ "verify", ccm_cmd_verify, "PO_DIR --store S.db [--list] [--json]\n"
+	  "        [--mailboxes FILE | --shard I/N]",
 	  "is every message accounted for?" },
 	{ "export", ccm_cmd_export, "--store S.db (--maildir DIR | --mbox DIR | --pst DIR |\n"
 	  "        --imap URL --imap-credentials F) [--time-zone Z]",
@@ -43,6 +45,13 @@ static const struct command commands[] = {
 	  "what a store holds" },
 	{ "report", ccm_cmd_report, "--store S.db [--html FILE] [--csv FILE] [--json]",
 	  "the account of a migration, to sign off" },
+	{ "plan", ccm_cmd_plan, "BUNDLES_DIR --jobs N -o PLAN_DIR [--by post-office|mailbox]\n"
+	  "        [--stores DIR] [--force] [-- EXPORT...]",
+	  "many post offices as jobs for a cluster" },
+	{ "job", ccm_cmd_job, "PLAN_DIR [INDEX]",
+	  "run one job of a plan" },
+	{ "merge", ccm_cmd_merge, "--store ALL.db PART.db...",
+	  "job stores into one" },
 	{ "repl", ccm_cmd_repl, "[PO_DIR | S.db]",
 	  "explore at a Lua prompt" },
 	{ "run", ccm_cmd_run, "SCRIPT.lua [ARGS...]",

@@ -586,6 +586,10 @@ static int runs(FILE *o, struct ccm_store *s, struct ccm_error *err)
 			fputs(", run by ", o);
 			h(o, r.who);
 		}
+		if (r.merged_from) {
+			fputs(", merged from ", o);
+			h(o, r.merged_from);
+		}
 		fputs("</span></td><td>", o);
 		when(o, r.started_utc);
 		fputs("<br>", o);
@@ -634,7 +638,7 @@ static int runs(FILE *o, struct ccm_store *s, struct ccm_error *err)
 }
 
 int ccm_report_html(FILE *o, struct ccm_store *s, const struct ccm_store_tally *t,
-		    struct ccm_error *err)
+		    const char *name, struct ccm_error *err)
 {
 	int rc;
 	time_t now = time(NULL);
@@ -642,10 +646,10 @@ int ccm_report_html(FILE *o, struct ccm_store *s, const struct ccm_store_tally *
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<title>ccmig migration report: ", o);
-	h(o, ccm_store_path(s));
+	h(o, name);
 	fprintf(o, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>Migration "
 		"report</h1>\n<p class=\"meta\">Store <code>", style);
-	h(o, ccm_store_path(s));
+	h(o, name);
 	fputs("</code>, drawn up ", o);
 	when(o, (long long)now);
 	fputs(" by ccmig from the store alone.</p>\n<p class=\"meta\"><a href=\"#summary\">"

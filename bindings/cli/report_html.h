@@ -17,9 +17,10 @@
  * fetched (no script, font or image from elsewhere) and it has a print
  * stylesheet. Every name is escaped: markup, quotes, control characters
  * and bytes that are not UTF-8 are shown as text, never obeyed.
- * 0, or a negative code when reading the store failed (err says why).
+ * `name` is what the page calls the store (its path; the stores a
+ * report speaks of). 0, or a negative code when reading the store failed (err says why).
  */
 int ccm_report_html(FILE *out, struct ccm_store *s, const struct ccm_store_tally *t,
-		    struct ccm_error *err);
+		    const char *name, struct ccm_error *err);
 
 #endif

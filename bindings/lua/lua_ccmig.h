@@ -51,6 +51,16 @@ void ccm_lua_push_localtime(lua_State *L, long long utc, const struct ccm_tz *tz
 int ccm_lua_store_query(lua_State *L);
 int ccm_lua_store_mailboxes(lua_State *L);
 int ccm_lua_store_report(lua_State *L);
+/*
+ * The share opts table `t` names for bundle b (lua_share.c): opts.shard
+ * ("I/N") or opts.mailboxes (a file of names, or a list of names) into
+ * *out (NULL: neither; ccm_share_free it). Returns 0, or a negative code
+ * with err saying which name is no mailbox or which file cannot be read;
+ * raises an error on misuse (both given, a bad "I/N").
+ */
+struct ccm_share;
+int ccm_lua_share_opts(struct ccm_share **out, lua_State *L, int t,
+		       const struct ccm_bundle *b, struct ccm_error *err);
 /* st:verify(po) and st:export{...} (lua_outputs.c). */
 int ccm_lua_store_verify(lua_State *L);
 int ccm_lua_store_export(lua_State *L);

@@ -11,6 +11,7 @@
 #include "export/size_limit.h"
 #include "export/zones.h"
 #include "flow/verify.h"
+#include "ccmail/share.h"
 
 static void push_reasons(lua_State *L, const char *field, const struct ccm_verify_reason *r,
 			 size_t n)
@@ -35,6 +36,7 @@ int ccm_lua_store_verify(lua_State *L)
 	struct ccm_store *s = ccm_lua_check_store(L, 1);
 	struct ccm_bundle *b = ccm_lua_check_po(L, 2);
 	struct ccm_verify_opts o = { 0 };
+	struct ccm_share *share = NULL;
 	struct ccm_verify_stats st;
 	struct ccm_lua_collect col;
 	struct ccm_error err;
@@ -45,16 +47,21 @@ int ccm_lua_store_verify(lua_State *L)
 		o.list = lua_toboolean(L, -1);
 		lua_pop(L, 1);
 	}
+	if (ccm_lua_share_opts(&share, L, 3, b, &err) < 0)
+		return ccm_lua_fail(L, err.msg);
+	o.share = share;
 	memset(&st, 0, sizeof(st));
 	ccm_lua_collect_init(&col);
 	ccm_lua_po_collect(L, 2, &col);
 	rc = ccm_verify(b, s, &o, &st, &err);
 	ccm_lua_po_collect(L, 2, NULL);
+	ccm_share_free(share);
 	lua_createtable(L, 0, 20);
 	ccm_lua_setint(L, "users", (long long)st.users);
 	ccm_lua_setint(L, "no_mailbox", (long long)st.no_mailbox);
 	ccm_lua_setint(L, "users_left_out", (long long)st.users_left_out);
 	ccm_lua_setint(L, "boards", (long long)st.boards);
+	ccm_lua_setint(L, "outside", (long long)st.outside);
 	ccm_lua_setint(L, "source_messages", (long long)st.source_messages);
 	ccm_lua_setint(L, "store_messages", (long long)st.store_messages);
 	ccm_lua_setint(L, "matched", (long long)st.matched);

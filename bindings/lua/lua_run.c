@@ -6,9 +6,11 @@
 #include <string.h>
 
 #include "ccmail/bundle.h"
+#include "ccmail/share.h"
 #include "iff/extract.h"
 #include "flow/import.h"
 #include "flow/migrate.h"
+#include "store/merge.h"
 #include "store/store.h"
 
 static int opt_bool(lua_State *L, int t, const char *k)
@@ -259,6 +261,7 @@ static int l_migrate(lua_State *L)
 	struct ccm_error err;
 	struct ccm_policies *pols;
 	struct run_progress prog;
+	struct ccm_share *share = NULL;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
@@ -269,8 +272,13 @@ static int l_migrate(lua_State *L)
 		o.keep_files = lua_tostring(L, -1);
 		lua_pop(L, 1);
 	}
-	if (load_policies(L, 3, &pols, &err) < 0)
+	if (ccm_lua_share_opts(&share, L, 3, b, &err) < 0)
 		return ccm_lua_fail(L, err.msg);
+	if (load_policies(L, 3, &pols, &err) < 0) {
+		ccm_share_free(share);
+		return ccm_lua_fail(L, err.msg);
+	}
+	o.extract.share = share;
 	o.extract.policy = pols ? ccm_lua_host(L)->extract_hooks(pols) : NULL;
 	o.import_policy = pols ? ccm_lua_host(L)->import_hooks(pols) : NULL;
 	memset(&st, 0, sizeof(st));
@@ -282,6 +290,7 @@ static int l_migrate(lua_State *L)
 	run_progress_end(&prog);
 	ccm_lua_po_collect(L, 1, NULL);
 	free_policies(L, pols);
+	ccm_share_free(share);
 	lua_newtable(L);
 	lua_newtable(L);
 	import_counts(L, &st.import);
@@ -300,11 +309,44 @@ static int l_migrate(lua_State *L)
 	return finish(L, rc, &err, &col);
 }
 
+/* ccmig.merge(into, {part, ...}): counts, or nil and the message. */
+static int l_merge(lua_State *L)
+{
+	const char *into = luaL_checkstring(L, 1);
+	struct ccm_merge_stats st;
+	struct ccm_error err;
+	const char **parts;
+	size_t n;
+	int rc;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	n = (size_t)luaL_len(L, 2);
+	parts = lua_newuserdatauv(L, (n ? n : 1) * sizeof(*parts), 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_geti(L, 2, (lua_Integer)i + 1);
+		parts[i] = luaL_checkstring(L, -1);
+		/* The table keeps the string alive. */
+		lua_pop(L, 1);
+	}
+	rc = ccm_merge(into, parts, n, NULL, &st, &err);
+	if (rc < 0)
+		return ccm_lua_fail(L, err.msg);
+	lua_newtable(L);
+#define COUNT(f) (lua_pushinteger(L, st.f), lua_setfield(L, -2, #f))
+	COUNT(runs); COUNT(runs_there); COUNT(events); COUNT(recipients);
+	COUNT(recipients_there); COUNT(address_conflicts); COUNT(folders);
+	COUNT(messages); COUNT(messages_there); COUNT(sources);
+	COUNT(sources_decided); COUNT(blobs); COUNT(blobs_there); COUNT(pab);
+	COUNT(settings_differ);
+#undef COUNT
+	return 1;
+}
+
 void ccm_lua_run_register(lua_State *L)
 {
 	static const luaL_Reg fns[] = {
 		{ "extract", l_extract }, { "import", l_import },
-		{ "migrate", l_migrate }, { NULL, NULL }
+		{ "migrate", l_migrate }, { "merge", l_merge }, { NULL, NULL }
 	};
 
 	luaL_setfuncs(L, fns, 0);

@@ -1050,8 +1050,11 @@ int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 			{ "already", (long long)(st->already + st->found) },
 			{ "failed", (long long)st->failed },
 			{ "mailboxes_skipped", (long long)st->skipped },
+			/* Throttling and busy servers, for the report of
+			 * every job's exports (stats.h). */
+			{ "waits", (long long)st->waits },
 		};
-		size_t n = 4;
+		size_t n = 5;
 		int left_out = st->failed || st->skipped ||
 			       (o->report && o->report->counts[CCM_ERROR] > errors);
 

@@ -126,9 +126,10 @@ struct ccm_imap_stats {
  * The export is a run of the store (ledger.h: command "export", args the
  * URL), which the ledger rows name: it ends with status 1 when anything
  * was left out or reported as an error, 2 when the export failed, and
- * counts messages, already, failed and mailboxes_skipped, with a size
- * limit left_out_size and split_size (decisions: they leave the status 0),
- * and with max_rate paced_s (st->paced_ms in seconds, rounded).
+ * counts messages, already, failed, mailboxes_skipped and waits (the times
+ * the server made it wait: throttled, busy, closed), with a size limit
+ * left_out_size and split_size (decisions: they leave the status 0), and
+ * with max_rate paced_s (st->paced_ms in seconds, rounded).
  */
 int ccm_imap_export(struct ccm_store *s, const struct ccm_imap_export_opts *o,
 		    struct ccm_imap_stats *st, struct ccm_error *err);

@@ -37,9 +37,10 @@ static int holds(void *ctx, const struct ccm_srcid *id, struct ccm_error *err)
 	return ccm_store_source_holds(ctx, &k, err);
 }
 
-static void finish(struct ccm_store *s, const struct ccm_migrate_stats *st,
-		   int status)
+static void finish(struct ccm_store *s, const struct ccm_migrate_opts *o,
+		   const struct ccm_migrate_stats *st, int status)
 {
+	const struct ccm_share *share = o->extract.share;
 	const struct ccm_import_stats *i = &st->import;
 	struct ccm_store_count counts[] = {
 		{ "users", (long long)st->extract.users },
@@ -59,9 +60,12 @@ static void finish(struct ccm_store *s, const struct ccm_migrate_stats *st,
 		{ "left_out", (long long)i->left_out },
 		{ "kept", (long long)i->kept },
 		{ "users_left_out", (long long)i->users_left_out },
+		/* last: a run of the whole post office has none */
+		{ "share_mailboxes", share ? (long long)share->len : 0 },
 	};
+	size_t n = sizeof(counts) / sizeof(counts[0]) - !share;
 
-	ccm_store_run_finish(s, status, counts, sizeof(counts) / sizeof(counts[0]), NULL);
+	ccm_store_run_finish(s, status, counts, n, NULL);
 }
 
 int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
@@ -88,7 +92,7 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 		rc = ccm_store_run_source(s, abs ? abs : b->root, o->policies, err);
 		free(abs);
 		if (rc < 0) {
-			finish(s, st, 2);
+			finish(s, o, st, 2);
 			return rc;
 		}
 	}
@@ -96,6 +100,17 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 	 * extraction's decisions as much as the import's problems. */
 	ccm_store_sink_init(&sink, s, rep);
 	b->rep = &sink.report;
+	if (o->extract.share) {
+		/* The report and the store say that this run was a share. */
+		const struct ccm_share *sh = o->extract.share;
+		struct ccm_diag d = { CCM_NOTE, "migrate-share", 0, NULL, 0, -1, NULL, 0,
+				      NULL };
+
+		ccm_reportf(b->rep, &d, "a share of post office '%s' (%s): the mail of "
+			    "%zu of its %zu mailboxes (%llu of %llu bytes); the directory "
+			    "and lists whole", b->manifest.post_office, sh->label, sh->len,
+			    sh->of, sh->bytes, sh->of_bytes);
+	}
 	if (!dir) {
 		struct stat sb;
 		/* Beside the store, under a name of its own: a run killed half
@@ -152,7 +167,7 @@ int ccm_migrate(struct ccm_bundle *b, struct ccm_store *s,
 	}
 out:
 	b->rep = rep;
-	finish(s, st, rc < 0 ? 2 : (rep->counts[CCM_ERROR] || rep->counts[CCM_WARNING] ||
+	finish(s, o, st, rc < 0 ? 2 : (rep->counts[CCM_ERROR] || rep->counts[CCM_WARNING] ||
 				    st->import.rows_skipped) ? 1 : 0);
 	return rc;
 }

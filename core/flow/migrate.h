@@ -35,7 +35,10 @@ struct ccm_migrate_stats {
  * for the set's local dates. It is one run of the store ("migrate", with
  * o->args, the bundle's folder and o->policies), and everything both steps
  * report goes to b->rep and into the store's events, extraction's
- * decisions included. The run's status is 2 when it failed, 1 when b->rep
+ * decisions included. With o->extract.share, only the share's mail is
+ * extracted and imported (the directory and lists whole), the report says
+ * so (a note "migrate-share") and the run's counts hold share_mailboxes.
+ * The run's status is 2 when it failed, 1 when b->rep
  * holds a warning or an error, or a row was skipped, else 0. The set is
  * removed afterwards unless keep_files is given, or the import skipped
  * something (then its recovery file needs the set: the folder is kept and

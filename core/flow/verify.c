@@ -681,8 +681,10 @@ static int owner(struct vctx *x, const struct ccm_manifest_entry *e, const char 
 	return rc;
 }
 
-/* A user without a mailbox: a decision, or a problem. */
-static int no_mailbox(struct vctx *x, const struct ccm_dir_entry *e, int custom)
+/* A user without a mailbox: a decision, or a problem. The messages of
+ * a user outside the share are another share's to count. */
+static int no_mailbox(struct vctx *x, const struct ccm_dir_entry *e, int custom,
+		      int outside)
 {
 	struct ccm_source_key k = { x->b->manifest.post_office, 0, e->name, NULL, 0 };
 	unsigned long n = 0;
@@ -693,7 +695,8 @@ static int no_mailbox(struct vctx *x, const struct ccm_dir_entry *e, int custom)
 		return rc;
 	if (rc == 1 && decision == CCM_SRC_LEFT_OUT) {
 		x->st->users_left_out++;
-		if ((rc = count_messages(x, ccm_bundle_mailbox(x->b, e->name), &n)) < 0)
+		if (!outside &&
+		    (rc = count_messages(x, ccm_bundle_mailbox(x->b, e->name), &n)) < 0)
 			return rc;
 		x->st->source_messages += n;
 		if (x->list) {
@@ -728,6 +731,7 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verif
 	struct vctx x = { .b = b, .s = s, .st = st, .err = err, .list = o && o->list };
 	struct ccm_buf board = CCM_BUF_INIT;    /* a board's folder */
 	struct ccm_progress_at at = { 0, b->manifest.n_boards, 0, 0 };
+	const struct ccm_share *share = o ? o->share : NULL;
 	int rc = 0;
 
 	memset(st, 0, sizeof(*st));
@@ -750,8 +754,14 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verif
 		if (rc < 0)
 			break;
 		if (rc == 0 || kind != CCM_RECIP_MAILBOX) {
-			rc = no_mailbox(&x, e, rc == 1);
+			rc = no_mailbox(&x, e, rc == 1, !ccm_share_has(share, e->name));
 			progress(o, &at, st);
+			continue;
+		}
+		if (!ccm_share_has(share, e->name)) {
+			st->outside++;
+			progress(o, &at, st);
+			rc = 0;
 			continue;
 		}
 		if ((rc = ccm_store_recipient_get(&r, s, id, err)) < 0)
@@ -763,6 +773,11 @@ int ccm_verify(struct ccm_bundle *b, struct ccm_store *s, const struct ccm_verif
 	for (size_t i = 0; rc == 0 && i < b->manifest.n_boards; i++) {
 		const struct ccm_manifest_entry *e = &b->manifest.boards[i];
 		st->boards++;
+		if (!ccm_share_has(share, e->name)) {
+			st->outside++;
+			progress(o, &at, st);
+			continue;
+		}
 		x.owner = e->name;
 		ccm_placing_folder(&board, e->name, NULL, NULL);
 		rc = owner(&x, e, e->name, 0, board.ptr, NULL);

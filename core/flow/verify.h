@@ -4,6 +4,7 @@
 
 #include "base/progress.h"
 #include "ccmail/bundle.h"
+#include "ccmail/share.h"
 #include "store/store.h"
 
 /* Messages left out by one reason ("rule:r8-settings", "option:no-mail",
@@ -18,6 +19,9 @@ struct ccm_verify_stats {
 	unsigned long no_mailbox;       /* of them without a mailbox, unaccounted */
 	unsigned long users_left_out;   /* of them without a mailbox by decision */
 	unsigned long boards;
+	/* mailboxes (users and boards) outside the share checked: their
+	 * mailbox must be there, their mail is another share's */
+	unsigned long outside;
 	unsigned long source_messages;  /* messages of the post office */
 	unsigned long store_messages;   /* messages of those mailboxes and boards */
 	unsigned long matched;          /* source messages the store holds as they are */
@@ -43,6 +47,10 @@ struct ccm_verify_opts {
 	 * users and boards, bytes of attachments hashed; may be NULL. */
 	ccm_progress_fn progress;
 	void *progress_ctx;
+	/* A share of the post office (ccmail/share.h): the mail of the
+	 * mailboxes outside it is not compared (another share's store holds
+	 * it); every user's mailbox must still be there. NULL: all. */
+	const struct ccm_share *share;
 };
 
 /* Frees st->reasons and st->att_reasons. */
@@ -63,7 +71,9 @@ void ccm_verify_stats_release(struct ccm_verify_stats *st);
  * attachments_left_out, and with `list` reported as "verify-decided". A message stored before identities were kept
  * (schema version 2) is matched by folder, subject, date, flags,
  * recipients and attachments instead. Messages of other post offices in
- * the same store are not counted.
+ * the same store are not counted. With o->share, only the share's
+ * mailboxes are compared (st->outside counts the others).
+
  *
  * Every problem is reported in b->rep: "verify-no-mailbox",
  * "verify-missing" (neither held nor decided), "verify-mismatch",

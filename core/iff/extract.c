@@ -1899,7 +1899,8 @@ static int write_users(struct xctx *x)
 		if ((rc = ccm_iff_writer_mark(x->w, &mark, x->err)) < 0)
 			break;
 		mailbox_address(x, e->name, &addr);
-		pe = ccm_bundle_private(x->b, e->name);
+		pe = ccm_share_has(x->o->share, e->name) ?
+		     ccm_bundle_private(x->b, e->name) : NULL;
 		if (pe && (rc = write_pab(x, e, pe, &addr)) < 0)
 			break;
 		/* ALWAYS the section, mail or not: it is what turns an existing
@@ -1913,7 +1914,7 @@ static int write_users(struct xctx *x)
 		mb = ccm_bundle_mailbox(x->b, e->name);
 		before_msgs = x->st->messages;
 		before_atts = x->st->attachments;
-		if (mb && mb->path)
+		if (mb && mb->path && ccm_share_has(x->o->share, e->name))
 			rc = write_box(x, mb, NULL);
 		if (rc < 0 && x->policy_failed) {
 			/* A hook failed for this user: none of the user goes
@@ -1960,7 +1961,7 @@ static int write_boards(struct xctx *x)
 		return rc;
 	for (size_t i = 0; rc == 0 && i < x->b->manifest.n_boards; i++) {
 		const struct ccm_manifest_entry *e = &x->b->manifest.boards[i];
-		if (e->path)
+		if (e->path && ccm_share_has(x->o->share, e->name))
 			rc = write_box(x, e, e->name);
 		x->st->boards++;
 	}

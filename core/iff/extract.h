@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/report.h"
 #include "ccmail/bundle.h"
+#include "ccmail/share.h"
 
 /*
  * A migration policy as the extractor sees it: callbacks, each optional.
@@ -136,6 +137,12 @@ struct ccm_extract_opts {
 	int has_since, has_until;   /* date range: since <= date < until */
 	long long since, until;     /* UTC seconds */
 	int keep_r8;                /* keep the R8 settings folders */
+	/* Only these mailboxes' mail and private address books (a share of
+	 * the post office, ccmail/share.h); the directory, every user's
+	 * MAILMESSAGE section (so every mailbox is made) and the lists are
+	 * written whole. Mail outside the share is not read, written or
+	 * recorded as left out: another run's share. NULL: every mailbox. */
+	const struct ccm_share *share;
 	const struct ccm_policy *policy;   /* NULL: none */
 	const struct ccm_extract_store *store;  /* NULL: write every message */
 	/* Several users to a primary and secondary file (up to 256 users or

@@ -233,7 +233,7 @@ int ccm_store_runs(struct ccm_store_cursor **out, struct ccm_store *s,
 		CUR_RUN, "SELECT r.id, r.command, r.args, r.program, r.started_utc, "
 		"r.finished_utc, r.status, "
 		"(SELECT count(*) FROM events e WHERE e.run_id = r.id), "
-		"r.po_path, r.policies, r.who FROM runs r ORDER BY r.id", err);
+		"r.po_path, r.policies, r.who, r.merged_from FROM runs r ORDER BY r.id", err);
 }
 
 int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
@@ -257,6 +257,7 @@ int ccm_store_next_run(struct ccm_store_cursor *c, struct ccm_store_run *r,
 	r->po_path = ccm_col_text(st, 8);
 	r->policies = ccm_col_text(st, 9);
 	r->who = ccm_col_text(st, 10);
+	r->merged_from = ccm_col_text(st, 11);
 	return 1;
 }
 

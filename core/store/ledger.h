@@ -107,6 +107,8 @@ struct ccm_store_run {
 	const char *po_path;    /* the post office's folder it read, NULL none */
 	const char *policies;   /* "SHA-256  path" lines, NULL none */
 	const char *who;        /* "user@host" that ran it; NULL before schema 6 */
+	const char *merged_from;  /* the store it was merged from (merge.h);
+				     NULL: it ran in this one */
 	long long started_utc, finished_utc;
 	int status;
 	long long events;       /* events recorded for it */

@@ -44,6 +44,28 @@ static int identity(struct ccm_sha256 *h, struct ccm_store *s, long long id,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ccm_st_fail(s, rc, err, "reading the source of message %lld", id);
+	/* A message merged from another store (store/merge.h) keeps the name
+	 * it had there: "<store_uid>:<id>". */
+	if (!(st = ccm_st(s, ST_MSG_ORIGIN, "SELECT origin FROM messages WHERE id = ?1 "
+			  "AND origin IS NOT NULL", err)))
+		return err ? err->code : CCM_EIO;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(st, 0);
+		const char *colon = o ? strrchr(o, ':') : NULL;
+
+		if (colon) {
+			field(h, "store", 5);
+			field(h, o, (size_t)(colon - o));
+			field(h, colon + 1, strlen(colon + 1));
+			sqlite3_reset(st);
+			return 0;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ccm_st_fail(s, rc, err, "reading the origin of message %lld", id);
 	if (!s->uid.len && (rc = ccm_store_meta_get(&s->uid, s, "store_uid", err)) <= 0)
 		return rc < 0 ? rc : ccm_error_set(err, CCM_EMALFORMED, "store '%s' has no "
 						   "store_uid in its meta table; open it once "

@@ -113,7 +113,8 @@ enum ccm_date_from ccm_store_forwarded_date(long long *utc,
  * same message migrated into any store has the same name and two
  * different messages never do; a message with none (from another tool's
  * migration files) is named by the store's own name (meta store_uid) and
- * its id; a forwarded message by the message it came in and its place.
+ * its id, or, merged from another store (merge.h), by that store's name
+ * and the id it had there (messages.origin); a forwarded message by the message it came in and its place.
  * Reads m->id, parent_id and parent_seq. CCM_EMALFORMED for a forwarded
  * message whose parent is gone.
  */

@@ -337,6 +337,23 @@ static const char schema_v7[] =
 	"WHERE sent_utc IS NULL AND received_utc IS NULL;\n";
 
 /*
+ * Version 8: what a merge of stores (store/merge.h) keeps of where things
+ * came from. runs.origin names a run that ran in another store,
+ * "<store_uid>:<id>" there, and runs.merged_from the store it was merged
+ * from, so that merging a store again adds none of its runs twice.
+ * messages.origin names, the same way, a message without a source
+ * identity that was stored in another store: its name (message_uid.c)
+ * stays the one it had there, and exports that sent it know it again.
+ */
+static const char schema_v8[] =
+	"ALTER TABLE runs ADD COLUMN origin TEXT;\n"
+	"ALTER TABLE runs ADD COLUMN merged_from TEXT;\n"
+	"CREATE UNIQUE INDEX runs_origin ON runs(origin) WHERE origin IS NOT NULL;\n"
+	"ALTER TABLE messages ADD COLUMN origin TEXT;\n"
+	"CREATE UNIQUE INDEX messages_origin ON messages(origin) "
+	"WHERE origin IS NOT NULL;\n";
+
+/*
  * upgrades[v] takes a store from version v to v + 1. A new version adds
  * its step here (ALTER TABLE ..., data moves) and never edits an old one:
  * a store of any older version goes through every step after its own.
@@ -349,6 +366,7 @@ static const char *const upgrades[] = {
 	schema_v5,        /* 4 -> 5: the store's own name */
 	schema_v6,        /* 5 -> 6: who ran each command */
 	schema_v7,        /* 6 -> 7: when each message was stored */
+	schema_v8,        /* 7 -> 8: where merged runs and messages came from */
 };
 
 int ccm_store_upgrade(struct ccm_store *s, int from, struct ccm_error *err)

@@ -115,6 +115,11 @@ struct ccm_store_tally {
 	long long loose_problems;      /* problems tied to no row */
 	long long messages, bytes, attachments;   /* over the rows */
 	long long runs, standing_runs;
+	/* IMAP exports (runs "export" to an imap:// or imaps:// URL, of
+	 * every store merged in): messages sent, the times servers made them
+	 * wait (throttled, busy, connections closed: run count "waits"), and
+	 * mailboxes given up while still throttled (events imap-throttled). */
+	long long imap_exports, imap_sent, imap_waits, imap_throttled;
 	/* private: where the rows, counts and strings are kept */
 	struct ccm_buf mem_rows, mem_counts, mem_text, mem_named, mem_ptrs;
 };

@@ -32,7 +32,7 @@
 struct ccm_store;
 
 /* The schema version this program writes and the newest it reads. */
-#define CCM_STORE_SCHEMA_VERSION 7
+#define CCM_STORE_SCHEMA_VERSION 8
 
 enum {
 	CCM_STORE_CREATE = 1,    /* create the file when it does not exist */

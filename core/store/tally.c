@@ -266,6 +266,10 @@ static void add_totals(struct build *b, sqlite3_stmt *st)
 	t->loose_problems = col(st, 3);
 	t->runs = col(st, 4);
 	t->standing_runs = col(st, 5);
+	t->imap_exports = col(st, 6);
+	t->imap_sent = col(st, 7);
+	t->imap_waits = col(st, 8);
+	t->imap_throttled = col(st, 9);
 }
 
 /* Sets the pointers of rows, reasons and named counts into the strings,
@@ -354,6 +358,9 @@ static void build_release(struct build *b)
 	ccm_buf_release(&b->named_list);
 }
 
+/* A run of ccmig export to an IMAP server: its args are the URL. */
+#define IMAP_RUN "command = 'export' AND (args LIKE 'imap://%' OR args LIKE 'imaps://%')"
+
 static int draw(struct build *b, struct ccm_store *s, struct ccm_error *err)
 {
 	struct ccm_store_tally *t = b->t;
@@ -410,7 +417,13 @@ static int draw(struct build *b, struct ccm_store *s, struct ccm_error *err)
 		    "(SELECT count(*) FROM ccm_rep_ev WHERE severity = 'warning'), "
 		    "(SELECT count(*) FROM ccm_rep_ev WHERE k IS NULL OR k NOT IN "
 		    "  (SELECT k FROM ccm_rep_box WHERE k IS NOT NULL)), "
-		    "(SELECT count(*) FROM runs), (SELECT count(*) FROM ccm_rep_run)",
+		    "(SELECT count(*) FROM runs), (SELECT count(*) FROM ccm_rep_run), "
+		    "(SELECT count(*) FROM runs WHERE " IMAP_RUN "), "
+		    "(SELECT ifnull(sum(c.value), 0) FROM run_counts c JOIN runs r "
+		    "  ON r.id = c.run_id WHERE c.name = 'messages' AND " IMAP_RUN "), "
+		    "(SELECT ifnull(sum(c.value), 0) FROM run_counts c JOIN runs r "
+		    "  ON r.id = c.run_id WHERE c.name = 'waits' AND " IMAP_RUN "), "
+		    "(SELECT count(*) FROM events WHERE kind = 'imap-throttled')",
 		    add_totals, b, err);
 }
 

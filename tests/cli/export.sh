@@ -107,9 +107,10 @@ fwd() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).exec
 n=$(fwd "$TMP/fw.db")
 if [ "$n" -gt 0 ]; then pass; else fail "the generated post office has no forwarded message"; fi
 expect_status 0 "$CCMIG" export --store "$TMP/fw.db" --maildir "$TMP/fw-new"
-python3 - "$TMP/fw.db" <<'PY'
+python3 - "$TMP/fw.db" "$UNDO_V8" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.executescript(sys.argv[2])
 db.executescript(
     "PRAGMA foreign_keys = ON; ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; "
     "DELETE FROM messages WHERE parent_id IS NOT NULL; DROP INDEX messages_parent; "

@@ -5,7 +5,7 @@
 # sends every message exactly once, says so in its totals, and ends with
 # exit status 0; a second run sends nothing.
 . "$(dirname "$0")/lib.sh"
-IMAPD="$(dirname "$0")/../imapd"
+. "$(dirname "$0")/../imapd/servers.sh"
 
 "$CCMIG" gen "$TMP/po" --seed 21 --users 10 --messages 300 >/dev/null
 "$CCMIG" migrate "$TMP/po" --store "$TMP/s.db" >/dev/null 2>&1
@@ -14,18 +14,13 @@ total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execu
 [ "$total" -ge 2000 ] && pass || fail "only $total messages"
 
 # No TLS: the proxy reads the commands (ccmig then needs --imap-insecure).
-PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret --no-ssl) ||
-	{ fail "dovecot did not start"; finish; exit 1; }
-python3 "$IMAPD/throttle_proxy.py" "$PORT" "$TMP/proxy.log" "$TMP/proxy.port" &
-PROXY=$!
-trap 'kill $PROXY; python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot"; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do [ -s "$TMP/proxy.port" ] && break; sleep 0.05; done
+start_throttled
 printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 # The waits start at 10 ms rather than 1 s: the doubling is what counts.
 export_throttled() {
 	CCMIG_TEST_BACKOFF_MS=10 timeout 120 "$CCMIG" export --store "$TMP/s.db" \
-		--imap "imap://127.0.0.1:$(cat "$TMP/proxy.port")" \
+		--imap "imap://127.0.0.1:$PROXY_PORT" \
 		--imap-credentials "$TMP/creds" --imap-insecure
 }
 

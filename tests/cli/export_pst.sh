@@ -60,7 +60,7 @@ print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM pab_entries WHE
 		fail "$name: lspst lists the files otherwise"; sed 's/^/  | /' "$TMP/check" >&2; fi
 	grep -q "^lspst: [1-9][0-9]* files" "$TMP/check" && pass || fail "$name: lspst listed no file"
 	# Embedded messages, as many as the store forwards (pffexport).
-	want=$(sqlite3 "$TMP/$name/s.db" "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL" 2>/dev/null || echo x)
+	want=$(sql_value "$TMP/$name/s.db" "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL" || echo x)
 	got=$(awk '{s+=$1} END {print s+0}' "$TMP/$name/nested")
 	[ "$want" = "$got" ] && pass || fail "$name: $got embedded messages, the store forwards $want"
 	# Deterministic: again, the same bytes.
@@ -81,7 +81,7 @@ shape empty -- --seed 21 --users 2 --messages 0
 # rows come (many heap pages, a row index of several levels, a row matrix
 # of many blocks).
 shape bigfolder -- --seed 5 --users 1 --messages 1000 --attachment-share 0
-big=$(sqlite3 "$TMP/bigfolder/s.db" "SELECT max(n) FROM (SELECT count(*) n FROM messages
+big=$(sql_value "$TMP/bigfolder/s.db" "SELECT max(n) FROM (SELECT count(*) n FROM messages
 	WHERE parent_id IS NULL GROUP BY folder_id)")
 [ "$big" -gt 600 ] && pass || fail "bigfolder: its largest folder has only $big messages"
 
@@ -168,7 +168,10 @@ expect_grep "has an attachment of 3145856 bytes; a PST holds at most 1000000 byt
 # A forwarded message without a date of sending takes its carrier's date,
 # as in the Maildir export (pst_read_check.py checks the rule).
 cp "$S" "$TMP/undated.db"
-sqlite3 "$TMP/undated.db" "UPDATE messages SET sent_utc=NULL WHERE parent_id IS NOT NULL"
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE messages SET sent_utc=NULL WHERE parent_id IS NOT NULL")
+db.commit()' "$TMP/undated.db"
 expect_status 0 "$CCMIG" export --store "$TMP/undated.db" --pst "$TMP/undated"
 if $PY -B "$PST/pst_read_check.py" --store "$TMP/undated.db" --dir "$TMP/undated" \
 	>"$TMP/check" 2>&1; then pass; else

@@ -69,6 +69,28 @@ pst_readers() {
 	fi
 }
 
+# What schema version 8 added, taken away again: SQL that makes a store of
+# version 8 one of version 7 (before user_version is set), for tests of
+# older stores.
+UNDO_V8="DROP INDEX messages_origin; DROP INDEX runs_origin;
+ALTER TABLE messages DROP COLUMN origin; ALTER TABLE runs DROP COLUMN origin;
+ALTER TABLE runs DROP COLUMN merged_from;"
+
+# sql_value DB SQL: the first column of the first row SQL gives in DB.
+sql_value() {
+	python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$1" "$2"
+}
+
+# report_summary FIELDS DB...: the given fields (Python expression over
+# the dict s) of the summary of `ccmig report --json` over the stores.
+report_summary() {
+	fields=$1; shift
+	args=""
+	for d in "$@"; do args="$args --store $d"; done
+	"$CCMIG" report $args --json |
+		python3 -c "import json,sys; s=json.load(sys.stdin)['summary']; print($fields)"
+}
+
 finish() {
 	stores_sound
 	echo "$PASSES passed, $FAILS failed"

@@ -213,9 +213,10 @@ if [ "$(count_messages "$TMP/dup.db")" -eq "$(count_messages "$TMP/clean.db")" ]
 # again claims the messages it holds rather than storing them twice.
 expect_status 0 "$CCMIG" migrate "$TMP/po" --store "$TMP/v2.db"
 before=$(count_messages "$TMP/v2.db")
-python3 - "$TMP/v2.db" <<'PY'
+python3 - "$TMP/v2.db" "$UNDO_V8" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+db.executescript(sys.argv[2])
 db.executescript("ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; "
                  "DROP INDEX messages_parent; PRAGMA writable_schema = ON; "
                  "UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER "

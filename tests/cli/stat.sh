@@ -5,7 +5,7 @@
 "$CCMIG" dirsync "$DATA/salespo" --store "$TMP/s.db" >/dev/null 2>&1
 
 expect_status 0 "$CCMIG" stat --store "$TMP/s.db"
-expect_grep "schema version 7" "$TMP/out"
+expect_grep "schema version 8" "$TMP/out"
 expect_grep "Recipients: 7" "$TMP/out"
 expect_grep "custom recipients               6" "$TMP/out"
 expect_grep "distribution lists              1" "$TMP/out"

@@ -3,8 +3,9 @@
 # from the store's tables on their own, as a second reading of that rule:
 # SHA-256 over NUL-ended fields, "source", po, owner, fingerprint, dup for
 # a message with a source identity (the least, when it has several), or
-# "store", meta store_uid, id for one without; a forwarded message adds
-# the places (parent_seq) that lead down to it.
+# "store", meta store_uid, id for one without (or the store and id of
+# messages.origin, "<store_uid>:<id>", for one merged from another store);
+# a forwarded message adds the places (parent_seq) that lead down to it.
 import hashlib
 import re
 
@@ -25,8 +26,10 @@ def uid_map(db):
             "SELECT po, owner, fingerprint, dup, message_id FROM source_messages "
             "WHERE message_id IS NOT NULL ORDER BY po, owner, fingerprint, dup"):
         src.setdefault(mid, (po, owner, fp, dup))
-    rows = {i: (p, s) for i, p, s in db.execute(
-        "SELECT id, parent_id, parent_seq FROM messages")}
+    cols = [r[1] for r in db.execute("PRAGMA table_info(messages)")]
+    rows = {i: (p, s, o) for i, p, s, o in db.execute(
+        "SELECT id, parent_id, parent_seq, %s FROM messages"
+        % ("origin" if "origin" in cols else "NULL"))}
     out = {}
     for i in rows:
         seqs, top = [], i
@@ -35,6 +38,8 @@ def uid_map(db):
             top = rows[top][0]
         if top in src:
             data = _fields("source", *src[top])
+        elif rows[top][2]:
+            data = _fields("store", *rows[top][2].rsplit(":", 1))
         else:
             data = _fields("store", store[0], top)
         data += _fields(*reversed(seqs))

@@ -29,6 +29,16 @@ start_dovecot() {
 	TLS_PORT=${2-}
 }
 
+# start_throttled: Dovecot without TLS (sets PORT) and before it the
+# proxy that throttles as hosted servers do (throttle_proxy.py; sets
+# PROXY_PORT), its log in $TMP/proxy.log.
+start_throttled() {
+	start_dovecot dovecot secret --no-ssl
+	python3 "$IMAPD/throttle_proxy.py" "$PORT" "$TMP/proxy.log" "$TMP/proxy.port" &
+	PIDS="$PIDS $!"
+	PROXY_PORT=$(wait_port "$TMP/proxy.port")
+}
+
 # wait_port FILE: waits for a server to write its port to FILE; prints it.
 wait_port() {
 	for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.05; done

@@ -195,21 +195,25 @@ static void newer_schema_version_is_refused_with_what_to_do(void **state)
 
 	ccm_store_close(f->s);
 	f->s = NULL;
-	exec_file(f->path, "PRAGMA user_version = 8");
+	exec_file(f->path, "PRAGMA user_version = 9");
 	assert_int_equal(ccm_store_open(&s, f->path, CCM_STORE_CREATE, &err),
 			 CCM_EUNSUPPORTED);
-	assert_non_null(strstr(err.msg, "schema version 8, newer than this ccmig knows (7)"));
+	assert_non_null(strstr(err.msg, "schema version 9, newer than this ccmig knows (8)"));
 	assert_non_null(strstr(err.msg, "newer one"));
 	/* nothing was changed */
-	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 8);
-	exec_file(f->path, "PRAGMA user_version = 7");
+	assert_int_equal(qfile(f->path, "PRAGMA user_version"), 9);
+	exec_file(f->path, "PRAGMA user_version = 8");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 }
 
+/* What version 8 added, taken away again: a version 7 store. */
+#define V8_UNDONE "DROP INDEX messages_origin; DROP INDEX runs_origin; " \
+	"ALTER TABLE messages DROP COLUMN origin; ALTER TABLE runs DROP COLUMN origin; " \
+	"ALTER TABLE runs DROP COLUMN merged_from; "
 /* What version 4 added, taken away again: a version 3 store. The columns
  * of messages cannot be dropped (one is a foreign key): the table's
  * schema is written back as it was, which SQLite reads at the next open. */
-#define V4_UNDONE "ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; " \
+#define V4_UNDONE V8_UNDONE "ALTER TABLE messages DROP COLUMN stored_utc; ALTER TABLE runs DROP COLUMN who; " \
 	"DROP INDEX messages_parent; PRAGMA writable_schema = ON; " \
 	"UPDATE sqlite_master SET sql = replace(sql, ', parent_id INTEGER " \
 	"REFERENCES messages(id) ON DELETE CASCADE, parent_seq INTEGER, part_name " \
@@ -292,7 +296,7 @@ static void version_5_store_gains_who_ran(void **state)
 
 	ccm_store_close(f->s);
 	f->s = NULL;
-	exec_file(f->path, "ALTER TABLE messages DROP COLUMN stored_utc; "
+	exec_file(f->path, V8_UNDONE "ALTER TABLE messages DROP COLUMN stored_utc; "
 		  "ALTER TABLE runs DROP COLUMN who; PRAGMA user_version = 5");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
 	assert_int_equal(q(s, "PRAGMA user_version"), CCM_STORE_SCHEMA_VERSION);
@@ -347,13 +351,13 @@ static void undated_messages_are_dated_by_the_run_that_stored_them(void **state)
 		  "('migrate', 'ccmig', 950000000); "
 		  "INSERT INTO source_messages (po, owner, fingerprint, dup, owner_name, "
 		  "decision, message_id, run_id) VALUES ('PO', 'u:jsmith', 'f', 0, 'jsmith', "
-		  "'migrated', 1, (SELECT max(id) FROM runs)); "
+		  "'migrated', 1, (SELECT max(id) FROM runs)); " V8_UNDONE
 		  "ALTER TABLE messages DROP COLUMN stored_utc; PRAGMA user_version = 6");
 	assert_int_equal(ccm_store_open(&s, f->path, 0, &err), 0);
 	assert_int_equal(q(s, "SELECT stored_utc FROM messages"), 950000000);
 	ccm_store_close(s);
 	/* No run names it: the store's first run. */
-	exec_file(f->path, "DELETE FROM source_messages; ALTER TABLE messages DROP COLUMN "
+	exec_file(f->path, "DELETE FROM source_messages; " V8_UNDONE "ALTER TABLE messages DROP COLUMN "
 		  "stored_utc; PRAGMA user_version = 6");
 	assert_int_equal(ccm_store_open(&f->s, f->path, 0, &err), 0);
 	assert_int_equal(q(f->s, "SELECT stored_utc FROM messages"), 900000000);
