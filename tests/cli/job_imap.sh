@@ -1,7 +1,9 @@
 # job_imap.sh: the jobs of a plan that exports to IMAP (a real Dovecot on
 # loopback), each a share of one post office, one of them killed in the
 # middle of its export and run again: the server ends with every message
-# of the post office once, and running every job again sends nothing.
+# of the post office once, and running every job again sends nothing. The
+# jobs of a plan run at once by GNU parallel (-j 4, --imap-max-rate) into
+# another Dovecot deliver every message once too.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/plan_lib.sh"
 IMAPD="$(dirname "$0")/../imapd"
@@ -18,7 +20,8 @@ total=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execu
 
 PORT=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot" "$TMP/mail" secret) ||
 	{ fail "dovecot did not start"; finish; exit 1; }
-trap 'python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot"; rm -rf "$TMP"' EXIT
+trap 'python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot"
+	python3 "$IMAPD/dovecot.py" stop "$TMP/dovecot2" 2>/dev/null; rm -rf "$TMP"' EXIT
 printf '*\t%%a\tsecret\n' >"$TMP/creds"
 chmod 600 "$TMP/creds"
 expect_status 0 "$CCMIG" plan "$TMP/b" --jobs 3 -o "$TMP/plan" -- \
@@ -41,7 +44,7 @@ done
 each_job "$TMP/plan" JOB_COMPLETION_INDEX
 # Every message of the post office once, whichever job sent it.
 check_server() {
-	python3 "$IMAPD/imap_check.py" "$TMP/whole.db" "$PORT" secret - >"$TMP/check" 2>&1
+	python3 "$IMAPD/imap_check.py" "$TMP/whole.db" "${2:-$PORT}" secret - >"$TMP/check" 2>&1
 	if grep -qx "imap ok: $total messages" "$TMP/check"; then pass; else
 		fail "$1: server and store differ"; sed 's/^/  | /' "$TMP/check" >&2; fi
 }
@@ -50,4 +53,26 @@ check_server "after every job"
 # Every job again: nothing sent twice.
 each_job "$TMP/plan" SLURM_ARRAY_TASK_ID " 0 messages sent"
 check_server "after every job again"
+
+# Four jobs at once into one server, each connection held to 20 messages
+# a second: every message once.
+if command -v parallel >/dev/null 2>&1; then
+	PORT2=$(python3 "$IMAPD/dovecot.py" start "$TMP/dovecot2" "$TMP/mail2" secret) ||
+		fail "the second dovecot did not start"
+	expect_status 0 "$CCMIG" plan "$TMP/b" --jobs 4 --by mailbox -o "$TMP/plan2" -- \
+		--imap "imap://127.0.0.1:$PORT2" --imap-credentials "$TMP/creds" \
+		--imap-ca "$TMP/dovecot2/cert.pem" --imap-connections 2 --imap-max-rate 20
+	n=$(wc -l <"$TMP/plan2/jobs.txt")
+	[ "$n" -eq 4 ] && pass || fail "$n jobs, not 4"
+	PATH="$(dirname "$CCMIG"):$PATH" expect_status 0 parallel -j4 --joblog "$TMP/joblog2" \
+		<"$TMP/plan2/jobs.txt"
+	# They ran at once: each started before another ended.
+	overlap=$(awk 'NR > 1 { s[NR] = $3; e[NR] = $3 + $4 } END {
+		n = 0; for (i in s) for (j in s) if (i != j && s[i] < e[j] && s[j] < e[i]) { n++; break }
+		print n }' "$TMP/joblog2")
+	[ "$overlap" -ge 2 ] && pass || fail "the jobs did not run at once ($overlap overlapped)"
+	check_server "four jobs at once" "$PORT2"
+else
+	echo "GNU parallel not installed: its part is skipped"
+fi
 finish
