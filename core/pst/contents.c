@@ -181,8 +181,8 @@ int ccm_pst_contents_row(struct ccm_pst_contents *c, uint32_t row_id,
 	if (c->in_block == c->per_block && (rc = put_rows(c, err)) < 0)
 		goto fail;
 	ccm_pst_node_out_init(&o);
-	rc = ccm_pst_tc_fill_row(c->rows + c->in_block * c->row_size, &c->l, cells, row_id,
-				 &c->h, &o, &c->next_index, err);
+	rc = ccm_pst_tc_fill_row(&o, c->rows + c->in_block * c->row_size, &c->l, cells,
+				 row_id, &c->h, &c->next_index, err);
 	if (rc < 0) {
 		ccm_pst_node_out_release(&o);
 		goto fail;

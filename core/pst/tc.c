@@ -184,10 +184,10 @@ static int check_rows(const struct ccm_pst_col *cols, size_t n_cols,
 	return rc;
 }
 
-int ccm_pst_tc_fill_row(uint8_t *row, const struct ccm_pst_tc_layout *l,
-			const struct ccm_pst_prop *cells, uint32_t row_id,
-			struct ccm_pst_heap *h, struct ccm_pst_node_out *out,
-			uint32_t *next_index, struct ccm_error *err)
+int ccm_pst_tc_fill_row(struct ccm_pst_node_out *out, uint8_t *row,
+			const struct ccm_pst_tc_layout *l, const struct ccm_pst_prop *cells,
+			uint32_t row_id, struct ccm_pst_heap *h, uint32_t *next_index,
+			struct ccm_error *err)
 {
 	uint8_t *ceb = row + l->rgib[2];
 
@@ -261,8 +261,8 @@ static int build(struct ccm_pst_heap *h, struct ccm_pst_node_out *out, const str
 	if (!matrix)
 		ccm_die_oom(matrix_size);
 	for (size_t i = 0; rc == 0 && i < n_rows; i++)
-		rc = ccm_pst_tc_fill_row(matrix + i * row_size, l, rows[i], row_ids[i], h,
-					 out, next_index, err);
+		rc = ccm_pst_tc_fill_row(out, matrix + i * row_size, l, rows[i], row_ids[i],
+					 h, next_index, err);
 	if (rc == 0 && (hnid_rows & 0x1F) == 0) {
 		memcpy(ccm_pst_heap_at(h, hnid_rows, NULL), matrix, matrix_size);
 	} else if (rc == 0) {

@@ -45,9 +45,9 @@ int ccm_pst_tc_check_row(const struct ccm_pst_col *cols, size_t n_cols,
 /* Writes a row's cells at `row` (rgib[3] bytes, zeroed), placing its
  * variable-size values in h, or in new subnodes of out (their indexes
  * from *next_index). */
-int ccm_pst_tc_fill_row(uint8_t *row, const struct ccm_pst_tc_layout *l,
-			const struct ccm_pst_prop *cells, uint32_t row_id,
-			struct ccm_pst_heap *h, struct ccm_pst_node_out *out,
-			uint32_t *next_index, struct ccm_error *err);
+int ccm_pst_tc_fill_row(struct ccm_pst_node_out *out, uint8_t *row,
+			const struct ccm_pst_tc_layout *l, const struct ccm_pst_prop *cells,
+			uint32_t row_id, struct ccm_pst_heap *h, uint32_t *next_index,
+			struct ccm_error *err);
 
 #endif
