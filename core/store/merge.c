@@ -37,7 +37,7 @@ static const char teardown_sql[] =
 	"DROP TABLE IF EXISTS temp.s_m; DROP TABLE IF EXISTS temp.s_b;"
 	"DROP TABLE IF EXISTS temp.m_top; DROP TABLE IF EXISTS temp.m_msg;"
 	"DROP TABLE IF EXISTS temp.m_blob; DROP TABLE IF EXISTS temp.m_any;"
-	"DROP TABLE IF EXISTS temp.m_src;";
+	"DROP TABLE IF EXISTS temp.m_src; DROP TABLE IF EXISTS temp.m_notice;";
 
 static int fail(struct mx *x, int rc, const char *step)
 {
@@ -423,6 +423,14 @@ static const char sources_sql[] =
  * row is there. Then what they carry, forwarded messages at any depth.
  */
 static const char pick_sql[] =
+	/* Notices whose book's ledger row is there: one pass over the
+	 * part's ledger (it has no index by object). */
+	"CREATE TEMP TABLE m_notice (id INTEGER PRIMARY KEY);"
+	"INSERT OR IGNORE INTO m_notice SELECT l.object_id FROM part.ledger l "
+	"  JOIN part.ledger_sources ls ON ls.id = l.source_id "
+	"  JOIN main.ledger_sources xs ON xs.scope = ls.scope AND xs.file = ls.file "
+	"  JOIN main.ledger xl ON xl.source_id = xs.id AND xl.item = l.item "
+	"  WHERE l.object_kind = 'pab-notice';"
 	"CREATE TEMP TABLE m_top (old INTEGER PRIMARY KEY, origin TEXT);"
 	"INSERT OR IGNORE INTO m_top (old) SELECT pmsg FROM s_m "
 	"  WHERE pmsg IS NOT NULL AND amsg IS NULL;"
@@ -435,11 +443,7 @@ static const char pick_sql[] =
 	"  AND NOT (ifnull(m.origin, '') LIKE :auid || ':%' AND EXISTS (SELECT 1 "
 	"    FROM main.messages x WHERE x.origin IS NULL "
 	"    AND x.id = CAST(substr(m.origin, length(:auid) + 2) AS INTEGER))) "
-	"  AND NOT EXISTS (SELECT 1 FROM part.ledger l "
-	"    JOIN part.ledger_sources ls ON ls.id = l.source_id "
-	"    JOIN main.ledger_sources xs ON xs.scope = ls.scope AND xs.file = ls.file "
-	"    JOIN main.ledger xl ON xl.source_id = xs.id AND xl.item = l.item "
-	"    WHERE l.object_kind = 'pab-notice' AND l.object_id = m.id);"
+	"  AND m.id NOT IN (SELECT id FROM m_notice);"
 	"CREATE TEMP TABLE m_msg (old INTEGER PRIMARY KEY, new INTEGER NOT NULL, origin TEXT);"
 	"INSERT INTO m_msg (old, new, origin) WITH RECURSIVE t(id, origin) AS ("
 	"  SELECT old, origin FROM m_top UNION ALL "
@@ -610,7 +614,7 @@ int ccm_merge_check_part(const char *part, const char *into, struct ccm_error *e
 	struct stat a, b;
 	struct ccm_store *p;
 	struct ccm_buf uid = CCM_BUF_INIT, own = CCM_BUF_INIT;
-	char lock[4200], what[4200];
+	struct ccm_buf lock = CCM_BUF_INIT, what = CCM_BUF_INIT;
 	int rc, fd = -1;
 
 	if (stat(part, &a) != 0)
@@ -656,15 +660,15 @@ int ccm_merge_check_part(const char *part, const char *into, struct ccm_error *e
 	if (rc < 0)
 		return rc;
 	/* A job still writing it: its runs and messages are not whole yet. */
-	snprintf(lock, sizeof(lock), "%s.lock", part);
-	snprintf(what, sizeof(what), "part '%s'", part);
-	if (access(lock, F_OK) == 0) {
-		rc = ccm_pidlock_take(&fd, lock, what, err);
+	ccm_buf_addf(&lock, "%s.lock", part);
+	ccm_buf_addf(&what, "part '%s'", part);
+	if (access(lock.ptr, F_OK) == 0) {
+		rc = ccm_pidlock_take(&fd, lock.ptr, what.ptr, err);
 		ccm_pidlock_drop(fd);
-		if (rc == CCM_EEXISTS)
-			return rc;
 	}
-	return 0;
+	ccm_buf_release(&lock);
+	ccm_buf_release(&what);
+	return rc == CCM_EEXISTS ? rc : 0;
 }
 
 static int merge_part(struct ccm_store *s, const char *part, int content,
@@ -772,17 +776,19 @@ static int copy_into(struct ccm_store *from, const char *to, struct ccm_error *e
 	return 0;
 }
 
-static void remove_work(const char *work)
+/* Removes what a merge's working copy may have left: the file, its WAL
+ * and shared memory, its lock file (only_lock: the lock file alone). */
+static void remove_work(const char *work, int only_lock)
 {
-	char p[4200];
+	static const char *const ends[] = { ".lock", "-wal", "-shm", "" };
+	struct ccm_buf p = CCM_BUF_INIT;
 
-	unlink(work);
-	snprintf(p, sizeof(p), "%s-wal", work);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", work);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s.lock", work);
-	unlink(p);
+	for (size_t i = 0; i < (only_lock ? 1 : sizeof(ends) / sizeof(ends[0])); i++) {
+		ccm_buf_reset(&p);
+		ccm_buf_addf(&p, "%s%s", work, ends[i]);
+		unlink(p.ptr);
+	}
+	ccm_buf_release(&p);
 }
 
 static void add_stats(struct ccm_merge_stats *t, const struct ccm_merge_stats *a)
@@ -800,30 +806,35 @@ int ccm_merge(const char *into, const char *const *parts, size_t n,
 {
 	struct ccm_store *s = NULL;
 	struct stat sb;
-	char work[4200], lock[4200], what[4200];
+	struct ccm_buf work = CCM_BUF_INIT, lock = CCM_BUF_INIT, what = CCM_BUF_INIT;
 	int rc, fd = -1, exists;
 
 	memset(total, 0, sizeof(*total));
 	for (size_t i = 0; i < n; i++)
 		if ((rc = ccm_merge_check_part(parts[i], into, err)) < 0)
 			return rc;
-	snprintf(work, sizeof(work), "%s.merging", into);
-	snprintf(lock, sizeof(lock), "%s.lock", into);
-	snprintf(what, sizeof(what), "store '%s'", into);
-	if ((rc = ccm_pidlock_take(&fd, lock, what, err)) < 0)
+	ccm_buf_addf(&work, "%s.merging", into);
+	ccm_buf_addf(&lock, "%s.lock", into);
+	ccm_buf_addf(&what, "store '%s'", into);
+	rc = ccm_pidlock_take(&fd, lock.ptr, what.ptr, err);
+	ccm_buf_release(&lock);
+	ccm_buf_release(&what);
+	if (rc < 0) {
+		ccm_buf_release(&work);
 		return rc;
-	remove_work(work);
+	}
+	remove_work(work.ptr, 0);
 	exists = stat(into, &sb) == 0;
 	if (exists) {
 		/* Opened for writing: an older store is brought up to date, and
 		 * its WAL folded in when it closes, before it is replaced. */
 		if ((rc = ccm_store_open(&s, into, 0, err)) == 0)
-			rc = copy_into(s, work, err);
+			rc = copy_into(s, work.ptr, err);
 		ccm_store_close(s);
 		s = NULL;
 	}
 	if (rc == 0)
-		rc = ccm_store_open(&s, work, CCM_STORE_CREATE, err);
+		rc = ccm_store_open(&s, work.ptr, CCM_STORE_CREATE, err);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ccm_merge_stats one;
 
@@ -840,17 +851,11 @@ int ccm_merge(const char *into, const char *const *parts, size_t n,
 		}
 	}
 	ccm_store_close(s);
-	if (rc == 0 && rename(work, into) != 0)
+	if (rc == 0 && rename(work.ptr, into) != 0)
 		rc = ccm_error_sys(err, errno, "cannot put the merged store '%s' in "
-				   "place of '%s'", work, into);
-	if (rc < 0)
-		remove_work(work);
-	else {
-		char wl[4400];
-
-		snprintf(wl, sizeof(wl), "%s.lock", work);
-		unlink(wl);
-	}
+				   "place of '%s'", work.ptr, into);
+	remove_work(work.ptr, rc == 0);
+	ccm_buf_release(&work);
 	ccm_pidlock_drop(fd);
 	return rc;
 }
