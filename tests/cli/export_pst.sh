@@ -23,12 +23,14 @@ shape() {
 		if python3 -B "$PST/pst_check.py" "$f" >"$TMP/check" 2>&1; then pass; else
 			fail "$name: $f breaks the format"; sed 's/^/  | /' "$TMP/check" >&2; fi
 		rm -rf "$TMP/rp" && mkdir "$TMP/rp"
-		if readpst -q -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
+		# -j 0: readpst's own parallel jobs race to name the files of
+		# two folders of one name (one can overwrite the other).
+		if readpst -q -j 0 -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
 			! grep -qi 'error\|warn' "$TMP/rpout"; then pass; else
 			fail "$name: readpst on $f"; sed 's/^/  | /' "$TMP/rpout" >&2; fi
 		# Its contacts as vCards, a folder a file, for pst_pab_check.py.
 		vc="$TMP/$name/vcards/$(basename "$f" .pst)"
-		mkdir -p "$vc" && readpst -q -r -cv -t c -o "$vc" "$f" >/dev/null 2>&1 ||
+		mkdir -p "$vc" && readpst -q -j 0 -r -cv -t c -o "$vc" "$f" >/dev/null 2>&1 ||
 			fail "$name: readpst -cv on $f"
 		rm -rf "$TMP/pe" "$TMP/pe.export"
 		if pffexport -q -t "$TMP/pe" "$f" >"$TMP/peout" 2>&1; then pass; else

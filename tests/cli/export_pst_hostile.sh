@@ -108,7 +108,7 @@ while read -r f; do
 	# and pst_read_check.py (libpff) read that file.
 	case $f in */policy-folder-5000-levels/*) continue ;; esac
 	rm -rf "$TMP/rp" && mkdir "$TMP/rp"
-	if readpst -q -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
+	if readpst -q -j 0 -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
 		! grep -qi 'error\|warn' "$TMP/rpout"; then pass; else
 		fail "readpst on $f"; sed 's/^/  | /' "$TMP/rpout" >&2; fi
 done <"$TMP/distinct"

@@ -65,7 +65,7 @@ for f in "$TMP/pst"/*.pst; do
 	if python3 -B "$PST/pst_check.py" "$f" >"$TMP/check" 2>&1; then pass; else
 		fail "$f breaks the format"; sed 's/^/  | /' "$TMP/check" >&2; fi
 	vc="$TMP/vcards/$(basename "$f" .pst)"
-	mkdir -p "$vc" && readpst -q -r -cv -t c -o "$vc" "$f" >/dev/null 2>&1 && pass ||
+	mkdir -p "$vc" && readpst -q -j 0 -r -cv -t c -o "$vc" "$f" >/dev/null 2>&1 && pass ||
 		fail "readpst -cv on $f"
 done
 if $PY -B "$PST/pst_pab_check.py" --store "$S" --dir "$TMP/pst" --vcards "$TMP/vcards" \
@@ -87,7 +87,7 @@ assert names.count("Contacts") == 2, names
 assert names.count("Contacts (cc:Mail address book)") == 1, names
 PY
 # The store and the contacts agree with readpst's list mode too.
-expect_status 0 readpst -q -r -cl -t c -o "$TMP/vcards" "$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
+expect_status 0 readpst -q -j 0 -r -cl -t c -o "$TMP/vcards" "$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
 grep -rqF "Lee, Ann <ann@example.com>" "$TMP/vcards" && pass || fail "readpst -cl: no 'Lee, Ann <ann@example.com>'"
 # pffexport takes them for contacts and lists, named properties resolved.
 up="$TMP/pst/$(sql "$S" "SELECT alias FROM recipients WHERE id = $user").pst"
