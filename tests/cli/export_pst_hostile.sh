@@ -103,10 +103,12 @@ grep -q 'policy-folder-5000-levels/pwilson.pst$' "$TMP/distinct" && pass ||
 if $PY -B "$PST/pst_check.py" $(cat "$TMP/distinct") >"$TMP/check" 2>&1; then pass; else
 	fail "files break the format"; grep -v ': ok: ' "$TMP/check" | head -n 40 | sed 's/^/  | /' >&2; fi
 while read -r f; do
-	# readpst reads each folder in a child of its parent's process:
-	# thousands of levels are thousands of processes deep. pst_check.py
-	# and pst_read_check.py (libpff) read that file.
-	case $f in */policy-folder-5000-levels/*) continue ;; esac
+	# readpst reads a folder in a child of its parent's process
+	# (thousands of levels are thousands of processes deep), and writes
+	# each folder to a file of the folder's name (a 300-character name
+	# is past what a file name may be). pst_check.py, pst_read_check.py
+	# (libpff) and lspst read those files.
+	case $f in */policy-folder-5000-levels/* | */folder-name-long-300/*) continue ;; esac
 	rm -rf "$TMP/rp" && mkdir "$TMP/rp"
 	if readpst -q -j 0 -D -o "$TMP/rp" "$f" >"$TMP/rpout" 2>&1 &&
 		! grep -qi 'error\|warn' "$TMP/rpout"; then pass; else
