@@ -221,32 +221,6 @@ static int say_refused(unsigned long n, struct ccm_buf *text, const char *dir,
 	return n != 0;
 }
 
-/* The size limit of the options (--max-message-size wins over --target):
- * 0, or the exit status of bad usage (said). */
-static int size_limit(struct ccm_size_limit *l, struct ccm_buf *source,
-		      const char *max, const char *target, int split, int pst)
-{
-	struct ccm_error err;
-
-	memset(l, 0, sizeof(*l));
-	l->split = split;
-	if (target && ccm_size_target(&l->max, target, pst, &err) < 0)
-		return ccm_usage_error("export", "%s", err.msg);
-	if (target)
-		ccm_buf_addf(source, "--target %s", target);
-	if (max) {
-		if (ccm_size_parse(&l->max, max, &err) < 0)
-			return ccm_usage_error("export", "%s", err.msg);
-		ccm_buf_reset(source);
-		ccm_buf_addf(source, "--max-message-size %s", max);
-	}
-	l->source = source->ptr;
-	if (split && !l->max)
-		return ccm_usage_error("export", "--split-attachments needs a limit: give "
-				       "--max-message-size SIZE or --target m365|gmail");
-	return 0;
-}
-
 /* --pst: the files written, and each mailbox whose file could not be
  * (a problem: *problems 1). */
 static int export_pst(struct ccm_store *s, const char *db, const char *dir,
@@ -434,10 +408,10 @@ int ccm_cmd_export(int argc, char **argv)
 	if (ia.token_command && ia.token_file)
 		return ccm_usage_error("export", "--imap-oauth-token-command and "
 				       "--imap-oauth-token-file are exclusive: give one");
-	if ((rc = size_limit(&limit, &limit_source, max_size, target, split,
-			     pst != NULL)) != 0) {
+	if (ccm_size_limit_set(&limit, &limit_source, max_size, target, split, pst != NULL,
+			       &ccm_size_option_names, &err) < 0) {
 		ccm_buf_release(&limit_source);
-		return rc;
+		return ccm_usage_error("export", "%s", err.msg);
 	}
 	if (bring_up_to_date(db) < 0 || open_zone(db, zone, &tz) < 0) {
 		ccm_buf_release(&limit_source);

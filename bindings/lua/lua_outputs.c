@@ -103,40 +103,28 @@ static void set_counts(lua_State *L, unsigned long mailboxes, unsigned long fold
 /*
  * The size limit of st:export's table at `idx` (max_message_size: bytes
  * or "25M"; target: "m365", "gmail", "dovecot"; split_attachments), as
- * `ccmig export` takes it (export/size_limit.h); source says who set it.
+ * `ccmig export` takes it (ccm_size_limit_set); source says who set it.
  * Raises a Lua error saying what is wrong.
  */
 static void size_limit_of(lua_State *L, int idx, struct ccm_size_limit *l,
 			  struct ccm_buf *source, int pst)
 {
-	const char *max, *target;
+	static const struct ccm_size_names names = {
+		"max_message_size", "target", "split_attachments"
+	};
 	struct ccm_error err;
-	int bad = 0;
+	int rc;
 
-	memset(l, 0, sizeof(*l));
 	lua_getfield(L, idx, "max_message_size");
 	lua_getfield(L, idx, "target");
 	lua_getfield(L, idx, "split_attachments");
-	max = lua_tostring(L, -3);
-	target = lua_tostring(L, -2);
-	l->split = lua_toboolean(L, -1);
-	if (target && !max) {
-		bad = ccm_size_target(&l->max, target, pst, &err) < 0;
-		ccm_buf_addf(source, "target %s", target);
-	}
-	if (max && !bad) {
-		bad = ccm_size_parse(&l->max, max, &err) < 0;
-		ccm_buf_addf(source, "max_message_size %s", max);
-	}
+	rc = ccm_size_limit_set(l, source, lua_tostring(L, -3), lua_tostring(L, -2),
+				lua_toboolean(L, -1), pst, &names, &err);
 	lua_pop(L, 3);
-	if (!bad && l->split && !l->max)
-		bad = ccm_error_set(&err, CCM_EINVAL, "split_attachments needs a limit: "
-				    "max_message_size or target") != 0;
-	if (bad) {
+	if (rc < 0) {
 		ccm_buf_release(source);
 		luaL_error(L, "st:export: %s", err.msg);
 	}
-	l->source = source->ptr;
 }
 
 /* The counts of a PST export, into the table on top; text released. */

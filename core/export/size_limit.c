@@ -74,6 +74,36 @@ int ccm_size_target(unsigned long long *out, const char *name, int pst,
 			     "not '%s'", name);
 }
 
+const struct ccm_size_names ccm_size_option_names = {
+	"--max-message-size", "--target", "--split-attachments"
+};
+
+int ccm_size_limit_set(struct ccm_size_limit *l, struct ccm_buf *source, const char *max,
+		       const char *target, int split, int pst,
+		       const struct ccm_size_names *names, struct ccm_error *err)
+{
+	int rc;
+
+	memset(l, 0, sizeof(*l));
+	l->split = split;
+	if (target) {
+		if ((rc = ccm_size_target(&l->max, target, pst, err)) < 0)
+			return rc;
+		ccm_buf_addf(source, "%s %s", names->target, target);
+	}
+	if (max) {
+		if ((rc = ccm_size_parse(&l->max, max, err)) < 0)
+			return rc;
+		ccm_buf_reset(source);
+		ccm_buf_addf(source, "%s %s", names->max, max);
+	}
+	l->source = source->ptr;
+	if (split && !l->max)
+		return ccm_error_set(err, CCM_EINVAL, "%s needs a limit: give %s SIZE or %s "
+				     "m365|gmail", names->split, names->max, names->target);
+	return 0;
+}
+
 /* ---- counting on the way -------------------------------------------------- */
 
 /* Passes bytes to the caller's write until the limit is passed; counts

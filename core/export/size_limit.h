@@ -25,6 +25,29 @@ struct ccm_size_limit {
 	const char *source;
 };
 
+/*
+ * The names a user gives the limit's three settings: the command's options
+ * ("--max-message-size", "--target", "--split-attachments") or a script's
+ * fields. Errors and l->source speak of them.
+ */
+struct ccm_size_names {
+	const char *max, *target, *split;
+};
+extern const struct ccm_size_names ccm_size_option_names;
+
+/*
+ * The limit of the user's settings, l initialised here: `target` (NULL:
+ * none; checked even when `max` is given) for an export to PST or not
+ * (ccm_size_target), `max` (NULL: none; ccm_size_parse) winning over it,
+ * and `split`, which needs one of them. *source gets who set the limit
+ * ("--target gmail", "--max-message-size 10M") and l->source points into
+ * it; the caller releases it. 0, or CCM_EINVAL with err saying what is
+ * wrong.
+ */
+int ccm_size_limit_set(struct ccm_size_limit *l, struct ccm_buf *source, const char *max,
+		       const char *target, int split, int pst,
+		       const struct ccm_size_names *names, struct ccm_error *err);
+
 /* The decisions' report kinds (base/report.c lists them as decisions). */
 #define CCM_SIZE_KIND_LEFT_OUT "size-left-out"
 #define CCM_SIZE_KIND_SPLIT "size-split"

@@ -64,12 +64,49 @@ static void targets_have_their_providers_limits(void **state)
 	assert_string_equal(err.msg, "--target takes m365, gmail or dovecot, not 'Gmail'");
 }
 
+static void a_limit_takes_the_size_over_the_target_and_names_who_set_it(void **state)
+{
+	static const struct ccm_size_names fields = { "max", "target", "split" };
+	struct ccm_size_limit l;
+	struct ccm_buf src = CCM_BUF_INIT;
+	struct ccm_error err;
+
+	(void)state;
+	assert_int_equal(ccm_size_limit_set(&l, &src, NULL, "gmail", 1, 0,
+					    &ccm_size_option_names, &err), 0);
+	assert_true(l.max == 25000000 && l.split == 1);
+	assert_string_equal(l.source, "--target gmail");
+	ccm_buf_reset(&src);
+	assert_int_equal(ccm_size_limit_set(&l, &src, "2M", "m365", 0, 1,
+					    &ccm_size_option_names, &err), 0);
+	assert_true(l.max == 2097152);
+	assert_string_equal(l.source, "--max-message-size 2M");
+	/* A target is checked even when a size wins over it. */
+	ccm_buf_reset(&src);
+	assert_int_equal(ccm_size_limit_set(&l, &src, "2M", "aol", 0, 0,
+					    &ccm_size_option_names, &err), CCM_EINVAL);
+	assert_string_equal(err.msg, "--target takes m365, gmail or dovecot, not 'aol'");
+	/* Splitting needs a limit; the error speaks the caller's names. */
+	ccm_buf_reset(&src);
+	assert_int_equal(ccm_size_limit_set(&l, &src, NULL, NULL, 1, 0, &fields, &err),
+			 CCM_EINVAL);
+	assert_string_equal(err.msg, "split needs a limit: give max SIZE or target m365|gmail");
+	ccm_buf_reset(&src);
+	assert_int_equal(ccm_size_limit_set(&l, &src, NULL, "dovecot", 1, 0,
+					    &ccm_size_option_names, &err), CCM_EINVAL);
+	ccm_buf_reset(&src);
+	assert_int_equal(ccm_size_limit_set(&l, &src, NULL, NULL, 0, 0, &fields, &err), 0);
+	assert_true(l.max == 0);
+	ccm_buf_release(&src);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sizes_are_bytes_or_powers_of_1024),
 		cmocka_unit_test(what_is_not_a_size_is_refused),
 		cmocka_unit_test(targets_have_their_providers_limits),
+		cmocka_unit_test(a_limit_takes_the_size_over_the_target_and_names_who_set_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
