@@ -184,7 +184,7 @@ static int is_replaced(const struct ccm_size_result *split, const char *prefix, 
 
 	if (!split)
 		return 0;
-	snprintf(path, sizeof(path), "%s%s%d", prefix, *prefix ? "." : "", seq);
+	ccm_size_part_path(path, sizeof(path), prefix, seq);
 	for (size_t i = 0; i < split->n_replaced; i++)
 		if (!strcmp(split->paths[i], path))
 			return 1;
@@ -257,8 +257,7 @@ static int write_parts(struct run *r, struct ccm_pst *p, struct ccm_pst_msg *pm,
 		goto out;
 	while (a_more || f_more) {
 		if (f_more && (!a_more || f.parent_seq <= a.seq)) {
-			snprintf(sub, sizeof(sub), "%s%s%d", prefix, *prefix ? "." : "",
-				 f.parent_seq);
+			ccm_size_part_path(sub, sizeof(sub), prefix, f.parent_seq);
 			if ((rc = write_message(r, p, 0, pm, &f, depth + 1, sub, date_utc,
 						err)) < 0)
 				break;

@@ -74,6 +74,11 @@ int ccm_size_target(unsigned long long *out, const char *name, int pst,
 			     "not '%s'", name);
 }
 
+int ccm_size_part_path(char *out, size_t n, const char *prefix, int seq)
+{
+	return snprintf(out, n, "%s%s%d", prefix, *prefix ? "." : "", seq);
+}
+
 const struct ccm_size_names ccm_size_option_names = {
 	"--max-message-size", "--target", "--split-attachments"
 };
@@ -192,7 +197,7 @@ static int atts_add(struct atts *a, const char *prefix, int seq,
 	}
 	x = &a->v[a->n];
 	memset(x, 0, sizeof(*x));
-	snprintf(x->path, sizeof(x->path), "%s%s%d", prefix, *prefix ? "." : "", seq);
+	ccm_size_part_path(x->path, sizeof(x->path), prefix, seq);
 	if (!(x->name = ccm_strdup(at->name ? at->name : "attachment")))
 		return ccm_error_set(err, CCM_ENOMEM, "out of memory");
 	x->forwarded = at->kind && !strcmp(at->kind, "message");
@@ -265,8 +270,7 @@ static int atts_read(struct atts *a, struct ccm_store *s, long long msg,
 		while (k < f.n && (!more || f.v[k].seq <= at.seq)) {
 			char sub[128];
 			/* At most CCM_RENDER_MAX_DEPTH numbers: it always fits. */
-			int len = snprintf(sub, sizeof(sub), "%s%s%d", prefix,
-					   *prefix ? "." : "", f.v[k].seq);
+			int len = ccm_size_part_path(sub, sizeof(sub), prefix, f.v[k].seq);
 
 			if (len > 0 && (size_t)len < sizeof(sub) &&
 			    depth < CCM_RENDER_MAX_DEPTH &&

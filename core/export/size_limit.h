@@ -78,6 +78,12 @@ int ccm_size_target(unsigned long long *out, const char *name, int pst,
 /* The longest path of an attachment in a message ("3.1.2"), NUL included. */
 #define CCM_SIZE_PATH_LEN 112
 
+/*
+ * The path of part `seq` of the message at path `prefix` ("" the stored
+ * message): "3", "3.1"; into out (n bytes), snprintf's result.
+ */
+int ccm_size_part_path(char *out, size_t n, const char *prefix, int seq);
+
 /* What became of a message rendered within a limit. */
 enum ccm_size_outcome {
 	CCM_SIZE_FITS,            /* written as it is */
