@@ -135,24 +135,6 @@ static int put_rows(struct ccm_pst_contents *c, struct ccm_error *err)
 	return 0;
 }
 
-/* The values of the last row too large for the heap, to the file. */
-static int put_large(struct ccm_pst_contents *c, struct ccm_pst_node_out *o,
-		     struct ccm_error *err)
-{
-	int rc = 0;
-
-	for (size_t i = 0; rc == 0 && i < o->n_subnodes; i++) {
-		uint64_t bid;
-
-		rc = ccm_pst_ndb_put_blocks(&bid, c->w, o->subnodes[i].blocks,
-					    o->subnodes[i].n_blocks, err);
-		if (rc == 0)
-			ccm_pst_sublist_add(&c->subs, o->subnodes[i].nid, bid, 0);
-	}
-	ccm_pst_node_out_release(o);
-	return rc;
-}
-
 int ccm_pst_contents_row(struct ccm_pst_contents *c, uint32_t row_id,
 			 const struct ccm_pst_prop *cells, struct ccm_error *err)
 {
@@ -187,7 +169,8 @@ int ccm_pst_contents_row(struct ccm_pst_contents *c, uint32_t row_id,
 		ccm_pst_node_out_release(&o);
 		goto fail;
 	}
-	if ((rc = put_large(c, &o, err)) < 0)
+	/* The row's values too large for the heap, to the file. */
+	if ((rc = ccm_pst_put_ltp_subnodes(&c->subs, c->w, &o, err)) < 0)
 		goto fail;
 	rec = c->index + 8 * c->n_rows;
 	ccm_pst_put32(rec, row_id);

@@ -34,6 +34,10 @@ void ccm_pst_sublist_release(struct ccm_pst_sublist *l);
  * LTP subnode as a subnode entry of l. Releases o. */
 int ccm_pst_put_built(uint64_t *data, struct ccm_pst_sublist *l, struct ccm_pst_ndb *w,
 		      struct ccm_pst_node_out *o, struct ccm_error *err);
+/* Writes only the LTP subnodes a build made (o's pages are not wanted or
+ * written already) as subnode entries of l. Releases o. */
+int ccm_pst_put_ltp_subnodes(struct ccm_pst_sublist *l, struct ccm_pst_ndb *w,
+			     struct ccm_pst_node_out *o, struct ccm_error *err);
 /* A property context from list pl: its data in *data, subnodes into l. */
 int ccm_pst_put_pc(uint64_t *data, struct ccm_pst_sublist *l, struct ccm_pst_ndb *w,
 		   struct ccm_pst_plist *pl, uint32_t *next_index, struct ccm_error *err);

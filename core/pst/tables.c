@@ -97,6 +97,18 @@ int ccm_pst_put_built(uint64_t *data, struct ccm_pst_sublist *l, struct ccm_pst_
 {
 	int rc = ccm_pst_ndb_put_blocks(data, w, o->pages, o->n_pages, err);
 
+	if (rc < 0) {
+		ccm_pst_node_out_release(o);
+		return rc;
+	}
+	return ccm_pst_put_ltp_subnodes(l, w, o, err);
+}
+
+int ccm_pst_put_ltp_subnodes(struct ccm_pst_sublist *l, struct ccm_pst_ndb *w,
+			     struct ccm_pst_node_out *o, struct ccm_error *err)
+{
+	int rc = 0;
+
 	for (size_t i = 0; rc == 0 && i < o->n_subnodes; i++) {
 		uint64_t bid;
 
