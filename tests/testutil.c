@@ -100,3 +100,10 @@ char *tu_slurp(const char *path, size_t *n)
 		*n = len;
 	return buf;
 }
+
+int tu_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}

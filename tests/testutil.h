@@ -22,5 +22,7 @@ char *tu_slurp(const char *path, size_t *n);
 int tu_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "dir/name" malloc'ed. */
 char *tu_path(const char *dir, const char *name);
+/* Whether something is at path (a file, a folder ...). */
+int tu_exists(const char *path);
 
 #endif

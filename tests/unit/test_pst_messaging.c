@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "pst/messaging.h"
 
@@ -13,18 +12,11 @@
 static const unsigned char UID[16] = { 0xC0, 0xC1, 0xC2, 0xC3, 0xC4, 0xC5, 0xC6, 0xC7,
 				       0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCE, 0xCF };
 
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
 /* Neither path nor tmp exists; frees all three, removing dir. */
 static void nothing_left_and_free(char *dir, char *path, char *tmp)
 {
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 	free(path);
 	free(tmp);
 	tu_rmtree(dir);
@@ -133,7 +125,7 @@ static void a_file_of_folders_messages_and_attachments_reads_back(void **state)
 
 	(void)state;
 	assert_int_equal(ccm_pst_open(&p, path, "ann", UID, &err), 0);
-	assert_true(exists(tmp));
+	assert_true(tu_exists(tmp));
 	assert_int_equal(ccm_pst_folder_add(&inbox, p, 0, "Inbox", CCM_PST_INBOX, &err), 0);
 	assert_int_equal(ccm_pst_folder_add(&sent, p, 0, "Sent Items", CCM_PST_SENT, &err), 0);
 	assert_int_equal(ccm_pst_folder_add(&projects, p, 0, "Projects", CCM_PST_FOLDER, &err), 0);
@@ -188,8 +180,8 @@ static void a_file_of_folders_messages_and_attachments_reads_back(void **state)
 	/* Projects and Sent Items are never done: finishing writes them. */
 	assert_int_equal(ccm_pst_folder_done(p, y2000, &err), 0);
 	assert_int_equal(ccm_pst_finish(p, &err), 0);
-	assert_true(exists(path));
-	assert_false(exists(tmp));
+	assert_true(tu_exists(path));
+	assert_false(tu_exists(tmp));
 
 	check_py(path,
 		"for name in ('Top of Personal Folders', 'Inbox', 'Sent Items', 'Projects', '2000'):\n"
@@ -344,11 +336,11 @@ static void abort_leaves_no_file_under_the_final_name(void **state)
 		assert_int_equal(ccm_pst_msg_attach(x, "b", big.size, -1, src_read, &big, &err), 0);
 		big.at = 0;
 		assert_int_equal(ccm_pst_msg_end(x, &err), 0);
-		assert_true(exists(tmp));
+		assert_true(tu_exists(tmp));
 		ccm_pst_abort(p);
-		assert_false(exists(tmp));
+		assert_false(tu_exists(tmp));
 		if (round == 0) {
-			assert_false(exists(path));
+			assert_false(tu_exists(path));
 			free(tu_writes(dir, "a.pst", "an older file"));
 		} else {
 			old = tu_slurp(path, &n);
@@ -400,13 +392,13 @@ static void a_folder_done_takes_no_more_messages(void **state)
 	assert_int_equal(ccm_pst_msg_end(x, &err), CCM_EINVAL);
 	assert_non_null(strstr(err.msg, "written already"));
 	assert_int_equal(ccm_pst_finish(p, &err), CCM_EINVAL);
-	assert_false(exists(path));
+	assert_false(tu_exists(path));
 
 	p = open_with_inbox(path, &inbox);
 	assert_int_equal(ccm_pst_folder_done(p, inbox, &err), 0);
 	assert_int_equal(ccm_pst_folder_done(p, inbox, &err), CCM_EINVAL);
 	ccm_pst_abort(p);
-	assert_false(exists(path));
+	assert_false(tu_exists(path));
 	free(path);
 	tu_rmtree(dir);
 	free(dir);

@@ -36,13 +36,6 @@ static unsigned char *pattern_new(size_t n, unsigned seed)
 	return p;
 }
 
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
 /* pst_check.py finds nothing wrong with the file. */
 static void check(const char *path)
 {
@@ -115,8 +108,8 @@ static void a_few_nodes_make_a_sound_file(void **state)
 
 	(void)state;
 	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
-	assert_true(exists(tmp));
-	assert_false(exists(path));
+	assert_true(tu_exists(tmp));
+	assert_false(tu_exists(path));
 	assert_int_equal(ccm_pst_ndb_put_data(&b1, w, small, 100, &err), 0);
 	assert_int_equal(ccm_pst_ndb_put_data(&b2, w, one, 8176, &err), 0);
 	assert_int_equal(b1 & 3, 0);    /* data blocks: no internal bit */
@@ -126,8 +119,8 @@ static void a_few_nodes_make_a_sound_file(void **state)
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x61, b1, 0, 0, &err), 0);    /* shared: cRef 3 */
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x1e1, 0, 0, 0, &err), 0);
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), 0);
-	assert_true(exists(path));
-	assert_false(exists(tmp));
+	assert_true(tu_exists(path));
+	assert_false(tu_exists(tmp));
 	check(path);
 	check_data(dir, path, "0x21", small, 100);
 	check_data(dir, path, "0x122", one, 8176);
@@ -361,16 +354,16 @@ static void bad_references_and_repeated_nodes_are_refused(void **state)
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x21, bid + 4000, 0, 0, &err), 0);
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), CCM_EINVAL);
 	assert_non_null(strstr(err.msg, "which the file does not have"));
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 
 	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x21, 0, 0, 0, &err), 0);
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x21, 0, 0, 0, &err), 0);
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), CCM_EINVAL);
 	assert_non_null(strstr(err.msg, "node 0x21 was added twice"));
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 	free(path);
 	free(tmp);
 	tu_rmtree(dir);
@@ -406,8 +399,8 @@ static void a_failed_write_leaves_no_file(void **state)
 	assert_int_equal(ccm_pst_ndb_add_node(w, 0x21, bid, 0, 0, &err), CCM_EIO);
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), CCM_EIO);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 
 	/* The limit reached only when finishing: the data ends short of it,
 	 * the last region (the file's full size) does not. */
@@ -419,8 +412,8 @@ static void a_failed_write_leaves_no_file(void **state)
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), CCM_EIO);
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
 	assert_non_null(strstr(err.msg, "f.pst.tmp"));
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 	signal(SIGXFSZ, SIG_DFL);
 
 	/* A folder in the way of the rename: refused, the folder kept. */
@@ -429,15 +422,15 @@ static void a_failed_write_leaves_no_file(void **state)
 	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
 	assert_int_equal(ccm_pst_ndb_finish(w, &err), CCM_EIO);
 	assert_non_null(strstr(err.msg, "cannot rename"));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(tmp));
 
 	/* Abort after some data: nothing left. */
 	assert_int_equal(rmdir(path) == 0 || tu_system("rm -rf %s", path) == 0, 1);
 	assert_int_equal(ccm_pst_ndb_create(&w, path, &err), 0);
 	assert_int_equal(ccm_pst_ndb_put_data(&bid, w, p, 100000, &err), 0);
 	ccm_pst_ndb_abort(w);
-	assert_false(exists(path));
-	assert_false(exists(tmp));
+	assert_false(tu_exists(path));
+	assert_false(tu_exists(tmp));
 	free(p);
 	free(path);
 	free(tmp);
